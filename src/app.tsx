@@ -1,0 +1,181 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import type { VNode } from 'preact';
+import type { Config } from './config.js';
+import { type DatabaseHandle, type Db, type Dialect, openDatabase } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { CatalogService } from './features/catalog/catalog.service.js';
+import { catalogRoutes } from './features/catalog/catalog.routes.js';
+import { seedDemoCatalogue } from './features/catalog/demo/seed.js';
+import { contactRoutes } from './features/contact/contact.routes.js';
+import { pagesRoutes } from './features/pages/pages.routes.js';
+import { privacyRoutes } from './features/privacy/privacy.routes.js';
+import { type Mailer, createMailer } from './features/mail/mailer.js';
+import { installErrorHandling } from './http/errors.js';
+import { loggerOptions } from './http/logging.js';
+import { parseQueryString } from './http/query.js';
+import { renderDocument, sendHtml } from './http/render.js';
+import { ErrorPage } from './http/views/error-page.js';
+import type { Chrome, PageMeta } from './http/views/layout.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    db: Db;
+    dialect: Dialect;
+    clock: () => Date;
+    catalog: CatalogService;
+    mailer: Mailer;
+    chrome(): Chrome;
+  }
+  interface FastifyReply {
+    page(meta: PageMeta, body: VNode, status?: number): FastifyReply;
+  }
+  interface FastifyContextConfig {
+    /** State-changing routes are CSRF-checked unless they opt out here with a reason. */
+    csrf?: false;
+  }
+}
+
+export interface AppOptions {
+  /** An open database; when omitted the app opens the one in the configuration and closes it on shutdown. */
+  database?: DatabaseHandle;
+  /** The clock, so that tests can move time. */
+  clock?: () => Date;
+  /** Overrides the logger (tests pass false). */
+  logger?: boolean;
+}
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+export const assetsDir = join(here, 'http', 'assets');
+
+export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
+  const handle = options.database ?? openDatabase(config.database);
+  const app: FastifyInstance = Fastify({
+    logger: options.logger === false ? false : loggerOptions(config.logLevel),
+    trustProxy: config.trustProxy,
+    bodyLimit: 64 * 1024,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200, querystringParser: parseQueryString },
+    return503OnClosing: true,
+    frameworkErrors(err, request, reply) {
+      request.log.info({ code: err.code }, 'malformed request');
+      return renderErrorPage(app, reply, 400, 'Please check the address', "That web address isn't valid. Please check it, or start again from the home page.");
+    },
+  });
+
+  app.decorate('config', config);
+  app.decorate('db', handle.db);
+  app.decorate('dialect', handle.dialect);
+  app.decorate('clock', options.clock ?? (() => new Date()));
+  app.decorate('mailer', createMailer(config));
+  if (!options.database) app.addHook('onClose', async () => handle.close());
+  app.addHook('onClose', async () => app.mailer.close());
+
+  await migrateToLatest(handle.db);
+  if (config.seedDemo) await seedDemoCatalogue(handle.db, app.clock());
+
+  const catalog = new CatalogService(handle.db);
+  await catalog.warm();
+  app.decorate('catalog', catalog);
+  app.decorate('chrome', () => ({ shopName: config.shop.name, publicUrl: config.publicUrl, categories: catalog.navCategories() }));
+  app.decorateReply('page', function (this: FastifyReply, meta: PageMeta, body: VNode, status = 200) {
+    return sendHtml(this, renderDocument(app.chrome(), meta, body), status);
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        objectSrc: ["'none'"],
+        ...(config.secureCookies ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    referrerPolicy: { policy: 'same-origin' },
+    hsts: config.secureCookies ? { maxAge: 31536000, includeSubDomains: true } : false,
+    crossOriginEmbedderPolicy: false,
+  });
+  app.addHook('onSend', async (_req, reply) => {
+    reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=(), browsing-topics=(), interest-cohort=()');
+  });
+
+  await app.register(cookie);
+  await app.register(csrf, {
+    cookieKey: 'assay_csrf',
+    cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, secure: config.secureCookies },
+    getToken: (req) => (req.body as Record<string, string> | undefined)?._csrf,
+  });
+  await app.register(formbody, { parser: (body) => parseQueryString(body) });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) => {
+      const err = new Error('rate limited') as Error & { statusCode: number; headers: Record<string, string> };
+      err.statusCode = ctx.statusCode;
+      err.headers = { 'retry-after': String(Math.ceil(ctx.ttl / 1000)) };
+      return err;
+    },
+  });
+  // Every state-changing route is CSRF-checked unless its config says csrf: false.
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (!methods.some((m) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(m))) return;
+    if (route.config?.csrf === false) return;
+    const existing = route.preHandler ? (Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler]) : [];
+    route.preHandler = [app.csrfProtection, ...existing];
+  });
+
+  await app.register(fastifyStatic, {
+    root: assetsDir,
+    prefix: '/assets/',
+    maxAge: '1d',
+    index: false,
+  });
+  await app.register(fastifyStatic, {
+    root: [fontDir('@fontsource/cormorant-garamond'), fontDir('@fontsource/inter')],
+    prefix: '/assets/fonts/',
+    decorateReply: false,
+    immutable: true,
+    maxAge: '365d',
+    allowedPath: (path) => /-latin-(400|500|600)-(normal|italic)\.woff2$/.test(path),
+  });
+
+  installErrorHandling(app, (reply, status, title, message) => renderErrorPage(app, reply, status, title, message));
+
+  app.get('/healthz', async (_req, reply) => {
+    reply.header('cache-control', 'no-store');
+    return { status: 'ok' };
+  });
+
+  await app.register(catalogRoutes);
+  await app.register(pagesRoutes);
+  await app.register(contactRoutes);
+  await app.register(privacyRoutes);
+  return app;
+}
+
+function fontDir(pkg: string): string {
+  return join(here, '..', 'node_modules', pkg, 'files');
+}
+
+function renderErrorPage(app: FastifyInstance, reply: FastifyReply, status: number, title: string, message: string) {
+  const chrome: Chrome = app.hasDecorator('chrome')
+    ? app.chrome()
+    : { shopName: app.config.shop.name, publicUrl: app.config.publicUrl, categories: [] };
+  reply.header('cache-control', 'no-store');
+  return sendHtml(reply, renderDocument(chrome, { title, noindex: true }, <ErrorPage status={status} title={title} message={message} />), status);
+}

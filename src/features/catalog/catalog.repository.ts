@@ -1,0 +1,400 @@
+import { sql } from 'kysely';
+import { type Db, dialectOf } from '../../db/database.js';
+
+export interface CategoryRow {
+  id: number;
+  slug: string;
+  name: string;
+  description: string;
+}
+export interface CollectionRow extends CategoryRow {
+  featured: boolean;
+}
+
+export interface ProductCard {
+  id: number;
+  slug: string;
+  name: string;
+  stone: string | null;
+  fromPence: number;
+  stock: number;
+  metals: string[];
+  imageId: number | null;
+  imageAlt: string;
+}
+
+export interface ProductFilter {
+  categoryId?: number;
+  collectionId?: number;
+  metals?: string[];
+  stones?: string[];
+  minPence?: number;
+  maxPence?: number;
+  featuredOnly?: boolean;
+  sort: ProductSort;
+  limit: number;
+  offset: number;
+}
+export type ProductSort = 'featured' | 'price-asc' | 'price-desc' | 'newest' | 'name';
+
+export interface ProductDetail {
+  id: number;
+  slug: string;
+  name: string;
+  description: string;
+  hallmark: string;
+  care: string;
+  stone: string | null;
+  updatedAt: string;
+  category: { slug: string; name: string };
+  collections: { slug: string; name: string }[];
+  variants: VariantRow[];
+  images: { id: number; alt: string; contentType: string }[];
+}
+export interface VariantRow {
+  id: number;
+  sku: string;
+  metal: string;
+  ringSize: string | null;
+  chainLengthIn: number | null;
+  pricePence: number;
+  stock: number;
+}
+
+export async function listCategories(db: Db): Promise<CategoryRow[]> {
+  return db.selectFrom('categories').select(['id', 'slug', 'name', 'description']).orderBy('position').orderBy('id').execute();
+}
+
+export async function listCollections(db: Db): Promise<CollectionRow[]> {
+  const rows = await db
+    .selectFrom('collections')
+    .select(['id', 'slug', 'name', 'description', 'featured'])
+    .orderBy('position')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({ ...r, featured: r.featured === 1 }));
+}
+
+/** Products matching a filter, one card each, priced from their cheapest matching variant. */
+export async function findProductCards(db: Db, f: ProductFilter): Promise<{ cards: ProductCard[]; total: number }> {
+  let q = db
+    .selectFrom('products as p')
+    .innerJoin('variants as v', 'v.product_id', 'p.id')
+    .where('p.archived', '=', 0);
+  if (f.categoryId !== undefined) q = q.where('p.category_id', '=', f.categoryId);
+  if (f.collectionId !== undefined) {
+    const collectionId = f.collectionId;
+    q = q.where('p.id', 'in', (eb) =>
+      eb.selectFrom('product_collections').select('product_id').where('collection_id', '=', collectionId),
+    );
+  }
+  if (f.featuredOnly) q = q.where('p.featured', '=', 1);
+  if (f.metals?.length) q = q.where('v.metal', 'in', f.metals);
+  if (f.stones?.length) q = q.where('p.stone', 'in', f.stones);
+  if (f.minPence !== undefined) q = q.where('v.price_pence', '>=', f.minPence);
+  if (f.maxPence !== undefined) q = q.where('v.price_pence', '<=', f.maxPence);
+
+  const totalRow = await q.select((eb) => eb.fn.count<number>(eb.fn('distinct', ['p.id'] as any)).as('n')).executeTakeFirst();
+  const total = Number(totalRow?.n ?? 0);
+  if (total === 0) return { cards: [], total };
+
+  let listing = q
+    .groupBy(['p.id', 'p.slug', 'p.name', 'p.stone', 'p.featured', 'p.created_at'])
+    .select((eb) => [
+      'p.id',
+      'p.slug',
+      'p.name',
+      'p.stone',
+      eb.fn.min<number>('v.price_pence').as('from_pence'),
+      eb.fn.sum<number>('v.stock').as('stock'),
+    ]);
+  switch (f.sort) {
+    case 'price-asc':
+      listing = listing.orderBy('from_pence', 'asc');
+      break;
+    case 'price-desc':
+      listing = listing.orderBy('from_pence', 'desc');
+      break;
+    case 'newest':
+      listing = listing.orderBy('p.created_at', 'desc');
+      break;
+    case 'name':
+      listing = listing.orderBy('p.name', 'asc');
+      break;
+    default:
+      listing = listing.orderBy('p.featured', 'desc').orderBy('p.created_at', 'desc');
+  }
+  const rows = await listing.orderBy('p.id').limit(f.limit).offset(f.offset).execute();
+  return { cards: await decorateCards(db, rows), total };
+}
+
+/** Full-text search over name, description, category, metals and stone; prefix matching, ranked. */
+export async function searchProductCards(
+  db: Db,
+  terms: string[],
+  limit: number,
+  offset: number,
+): Promise<{ cards: ProductCard[]; total: number }> {
+  if (terms.length === 0) return { cards: [], total: 0 };
+  const ranked =
+    dialectOf(db) === 'postgres'
+      ? await sql<{ product_id: number; rank: number }>`
+          select s.product_id, ts_rank(to_tsvector('english', s.document), q) as rank
+          from product_search s
+          join products p on p.id = s.product_id and p.archived = 0,
+               to_tsquery('english', ${terms.map((t) => `${t}:*`).join(' & ')}) q
+          where to_tsvector('english', s.document) @@ q
+          order by rank desc, s.product_id`.execute(db)
+      : await sql<{ product_id: number; rank: number }>`
+          select f.rowid as product_id, bm25(product_fts) as rank
+          from product_fts f
+          join products p on p.id = f.rowid and p.archived = 0
+          where product_fts match ${terms.map((t) => `"${t}"*`).join(' AND ')}
+          order by rank, f.rowid`.execute(db);
+  const ids = ranked.rows.map((r) => r.product_id);
+  const total = ids.length;
+  const pageIds = ids.slice(offset, offset + limit);
+  if (pageIds.length === 0) return { cards: [], total };
+  const rows = await db
+    .selectFrom('products as p')
+    .innerJoin('variants as v', 'v.product_id', 'p.id')
+    .where('p.id', 'in', pageIds)
+    .groupBy(['p.id', 'p.slug', 'p.name', 'p.stone'])
+    .select((eb) => [
+      'p.id',
+      'p.slug',
+      'p.name',
+      'p.stone',
+      eb.fn.min<number>('v.price_pence').as('from_pence'),
+      eb.fn.sum<number>('v.stock').as('stock'),
+    ])
+    .execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const ordered = pageIds.map((id) => byId.get(id)).filter((r) => r !== undefined);
+  return { cards: await decorateCards(db, ordered), total };
+}
+
+async function decorateCards(
+  db: Db,
+  rows: { id: number; slug: string; name: string; stone: string | null; from_pence: number; stock: number }[],
+): Promise<ProductCard[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const [metals, images] = await Promise.all([
+    db.selectFrom('variants').select(['product_id', 'metal']).distinct().where('product_id', 'in', ids).execute(),
+    db
+      .selectFrom('product_images')
+      .select(['id', 'product_id', 'alt', 'position'])
+      .where('product_id', 'in', ids)
+      .orderBy('product_id')
+      .orderBy('position')
+      .orderBy('id')
+      .execute(),
+  ]);
+  const firstImage = new Map<number, { id: number; alt: string }>();
+  for (const img of images) if (!firstImage.has(img.product_id)) firstImage.set(img.product_id, img);
+  return rows.map((r) => ({
+    id: r.id,
+    slug: r.slug,
+    name: r.name,
+    stone: r.stone,
+    fromPence: Number(r.from_pence),
+    stock: Number(r.stock),
+    metals: metals.filter((m) => m.product_id === r.id).map((m) => m.metal),
+    imageId: firstImage.get(r.id)?.id ?? null,
+    imageAlt: firstImage.get(r.id)?.alt ?? r.name,
+  }));
+}
+
+/** What a listing can be filtered by: the metals and stones actually on offer, and the price span. */
+export async function findFacets(
+  db: Db,
+  scope: { categoryId?: number; collectionId?: number },
+): Promise<{ metals: string[]; stones: string[]; minPence: number; maxPence: number }> {
+  let q = db.selectFrom('products as p').innerJoin('variants as v', 'v.product_id', 'p.id').where('p.archived', '=', 0);
+  if (scope.categoryId !== undefined) q = q.where('p.category_id', '=', scope.categoryId);
+  if (scope.collectionId !== undefined) {
+    const collectionId = scope.collectionId;
+    q = q.where('p.id', 'in', (eb) =>
+      eb.selectFrom('product_collections').select('product_id').where('collection_id', '=', collectionId),
+    );
+  }
+  const [metals, stones, span] = await Promise.all([
+    q.select('v.metal').distinct().execute(),
+    q.select('p.stone').distinct().where('p.stone', 'is not', null).execute(),
+    q.select((eb) => [eb.fn.min<number>('v.price_pence').as('lo'), eb.fn.max<number>('v.price_pence').as('hi')]).executeTakeFirst(),
+  ]);
+  return {
+    metals: metals.map((m) => m.metal),
+    stones: stones.map((s) => s.stone).filter((s): s is string => s !== null),
+    minPence: Number(span?.lo ?? 0),
+    maxPence: Number(span?.hi ?? 0),
+  };
+}
+
+export async function findProductBySlug(db: Db, slug: string): Promise<ProductDetail | null> {
+  const p = await db
+    .selectFrom('products as p')
+    .innerJoin('categories as c', 'c.id', 'p.category_id')
+    .select([
+      'p.id',
+      'p.slug',
+      'p.name',
+      'p.description',
+      'p.hallmark',
+      'p.care',
+      'p.stone',
+      'p.updated_at',
+      'c.slug as category_slug',
+      'c.name as category_name',
+    ])
+    .where('p.slug', '=', slug)
+    .where('p.archived', '=', 0)
+    .executeTakeFirst();
+  if (!p) return null;
+  const [variants, images, collections] = await Promise.all([
+    db
+      .selectFrom('variants')
+      .select(['id', 'sku', 'metal', 'ring_size', 'chain_length_in', 'price_pence', 'stock'])
+      .where('product_id', '=', p.id)
+      .orderBy('position')
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('product_images')
+      .select(['id', 'alt', 'content_type'])
+      .where('product_id', '=', p.id)
+      .orderBy('position')
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('collections as c')
+      .innerJoin('product_collections as pc', 'pc.collection_id', 'c.id')
+      .select(['c.slug', 'c.name'])
+      .where('pc.product_id', '=', p.id)
+      .orderBy('c.position')
+      .execute(),
+  ]);
+  return {
+    id: p.id,
+    slug: p.slug,
+    name: p.name,
+    description: p.description,
+    hallmark: p.hallmark,
+    care: p.care,
+    stone: p.stone,
+    updatedAt: p.updated_at,
+    category: { slug: p.category_slug, name: p.category_name },
+    collections,
+    variants: variants.map((v) => ({
+      id: v.id,
+      sku: v.sku,
+      metal: v.metal,
+      ringSize: v.ring_size,
+      chainLengthIn: v.chain_length_in,
+      pricePence: v.price_pence,
+      stock: v.stock,
+    })),
+    images: images.map((i) => ({ id: i.id, alt: i.alt, contentType: i.content_type })),
+  };
+}
+
+export async function findImage(db: Db, id: number): Promise<{ contentType: string; body: string } | null> {
+  const row = await db.selectFrom('product_images').select(['content_type', 'body']).where('id', '=', id).executeTakeFirst();
+  return row ? { contentType: row.content_type, body: row.body } : null;
+}
+
+export async function listSitemapEntries(db: Db): Promise<{ slug: string; updatedAt: string }[]> {
+  const rows = await db.selectFrom('products').select(['slug', 'updated_at']).where('archived', '=', 0).orderBy('id').execute();
+  return rows.map((r) => ({ slug: r.slug, updatedAt: r.updated_at }));
+}
+
+export async function countProducts(db: Db): Promise<number> {
+  const r = await db.selectFrom('products').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+export interface NewProduct {
+  slug: string;
+  name: string;
+  categoryId: number;
+  description: string;
+  hallmark: string;
+  care: string;
+  stone: string | null;
+  featured: boolean;
+  createdAt: string;
+  collectionIds: number[];
+  variants: Omit<VariantRow, 'id'>[];
+  images: { alt: string; contentType: string; body: string }[];
+  searchDocument: string;
+}
+
+export async function insertCategory(db: Db, c: { slug: string; name: string; description: string; position: number }) {
+  const r = await db.insertInto('categories').values(c).returning('id').executeTakeFirstOrThrow();
+  return r.id;
+}
+
+export async function insertCollection(
+  db: Db,
+  c: { slug: string; name: string; description: string; featured: boolean; position: number },
+) {
+  const r = await db
+    .insertInto('collections')
+    .values({ ...c, featured: c.featured ? 1 : 0 })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return r.id;
+}
+
+export async function insertProduct(db: Db, p: NewProduct): Promise<number> {
+  const { id } = await db
+    .insertInto('products')
+    .values({
+      slug: p.slug,
+      name: p.name,
+      category_id: p.categoryId,
+      description: p.description,
+      hallmark: p.hallmark,
+      care: p.care,
+      stone: p.stone,
+      featured: p.featured ? 1 : 0,
+      archived: 0,
+      created_at: p.createdAt,
+      updated_at: p.createdAt,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (p.collectionIds.length) {
+    await db
+      .insertInto('product_collections')
+      .values(p.collectionIds.map((collection_id) => ({ product_id: id, collection_id })))
+      .execute();
+  }
+  // Chunked so that large variant sets stay under SQLite's bound-parameter limit.
+  for (let i = 0; i < p.variants.length; i += 100) {
+    await db
+      .insertInto('variants')
+      .values(
+        p.variants.slice(i, i + 100).map((v, j) => ({
+          product_id: id,
+          sku: v.sku,
+          metal: v.metal,
+          ring_size: v.ringSize,
+          chain_length_in: v.chainLengthIn,
+          price_pence: v.pricePence,
+          stock: v.stock,
+          position: i + j,
+        })),
+      )
+      .execute();
+  }
+  if (p.images.length) {
+    await db
+      .insertInto('product_images')
+      .values(p.images.map((img, position) => ({ product_id: id, position, alt: img.alt, content_type: img.contentType, body: img.body })))
+      .execute();
+  }
+  await db.insertInto('product_search').values({ product_id: id, document: p.searchDocument }).execute();
+  return id;
+}

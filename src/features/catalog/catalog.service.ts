@@ -1,0 +1,140 @@
+import type { Db } from '../../db/database.js';
+import {
+  type CategoryRow,
+  type CollectionRow,
+  type ProductCard,
+  type ProductDetail,
+  type ProductSort,
+  findFacets,
+  findProductBySlug,
+  findProductCards,
+  listCategories,
+  listCollections,
+  searchProductCards,
+} from './catalog.repository.js';
+
+export const PAGE_SIZE = 12;
+export const SEARCH_MAX_LENGTH = 200;
+
+export interface ListingQuery {
+  metals: string[];
+  stones: string[];
+  minPence?: number;
+  maxPence?: number;
+  sort: ProductSort;
+  page: number;
+}
+
+export type ListingResult =
+  | { ok: true; cards: ProductCard[]; total: number; page: number; pages: number; facets: Awaited<ReturnType<typeof findFacets>> }
+  | { ok: false; reason: 'page_out_of_range'; pages: number };
+
+/**
+ * Read side of the catalogue with an honest cache: every entry is tagged with the catalogue
+ * version and dropped when a write calls invalidate() (or another process announces a change).
+ */
+export class CatalogService {
+  private version = 0;
+  private categories: CategoryRow[] = [];
+  private collections: CollectionRow[] = [];
+  private cache = new Map<string, { version: number; value: unknown }>();
+  private readonly maxEntries = 2000;
+
+  constructor(private readonly db: Db) {}
+
+  async warm(): Promise<void> {
+    const v = this.version;
+    const [categories, collections] = await Promise.all([listCategories(this.db), listCollections(this.db)]);
+    if (v !== this.version) return this.warm();
+    this.categories = categories;
+    this.collections = collections;
+  }
+
+  /** Called after any catalogue write; pages rendered from old data are never served again. */
+  async invalidate(): Promise<void> {
+    this.version++;
+    this.cache.clear();
+    await this.warm();
+  }
+
+  get currentVersion(): number {
+    return this.version;
+  }
+
+  navCategories(): CategoryRow[] {
+    return this.categories;
+  }
+  allCollections(): CollectionRow[] {
+    return this.collections;
+  }
+  category(slug: string): CategoryRow | undefined {
+    return this.categories.find((c) => c.slug === slug);
+  }
+  collection(slug: string): CollectionRow | undefined {
+    return this.collections.find((c) => c.slug === slug);
+  }
+
+  /** Memoises a computation for the current catalogue version. */
+  async memo<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    const hit = this.cache.get(key);
+    if (hit && hit.version === this.version) return hit.value as T;
+    const version = this.version;
+    const value = await compute();
+    if (version === this.version) {
+      if (this.cache.size >= this.maxEntries) this.cache.delete(this.cache.keys().next().value as string);
+      this.cache.set(key, { version, value });
+    }
+    return value;
+  }
+
+  async listing(scope: { categoryId?: number; collectionId?: number }, q: ListingQuery): Promise<ListingResult> {
+    const [facets, found] = await Promise.all([
+      this.memo(`facets:${scope.categoryId}:${scope.collectionId}`, () => findFacets(this.db, scope)),
+      findProductCards(this.db, {
+        ...scope,
+        metals: q.metals,
+        stones: q.stones,
+        minPence: q.minPence,
+        maxPence: q.maxPence,
+        sort: q.sort,
+        limit: PAGE_SIZE,
+        offset: (q.page - 1) * PAGE_SIZE,
+      }),
+    ]);
+    const pages = Math.max(1, Math.ceil(found.total / PAGE_SIZE));
+    if (q.page > pages) return { ok: false, reason: 'page_out_of_range', pages };
+    return { ok: true, cards: found.cards, total: found.total, page: q.page, pages, facets };
+  }
+
+  featured(limit: number): Promise<ProductCard[]> {
+    return this.memo(`featured:${limit}`, async () => {
+      const r = await findProductCards(this.db, { featuredOnly: true, sort: 'featured', limit, offset: 0 });
+      return r.cards;
+    });
+  }
+
+  collectionPreview(collectionId: number, limit: number): Promise<ProductCard[]> {
+    return this.memo(`collection-preview:${collectionId}:${limit}`, async () => {
+      const r = await findProductCards(this.db, { collectionId, sort: 'featured', limit, offset: 0 });
+      return r.cards;
+    });
+  }
+
+  product(slug: string): Promise<ProductDetail | null> {
+    return this.memo(`product:${slug}`, () => findProductBySlug(this.db, slug));
+  }
+
+  async search(text: string, page: number): Promise<{ cards: ProductCard[]; total: number; pages: number; terms: string[] }> {
+    const terms = searchTerms(text);
+    const found = await searchProductCards(this.db, terms, PAGE_SIZE, (page - 1) * PAGE_SIZE);
+    return { ...found, pages: Math.max(1, Math.ceil(found.total / PAGE_SIZE)), terms };
+  }
+}
+
+/**
+ * Splits what the shopper typed into plain words: letters and digits only, so no input can be
+ * read as full-text query syntax by either database. At most eight words are used.
+ */
+export function searchTerms(text: string): string[] {
+  return (text.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((t) => t.length <= 40).slice(0, 8);
+}

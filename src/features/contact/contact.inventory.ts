@@ -1,0 +1,26 @@
+import type { FeatureInventory, Retention } from '../privacy/inventory.js';
+
+/** Enquiries are kept for a year so that a follow-up can be answered in context, then deleted. */
+export const CONTACT_RETENTION: Retention = { text: '12 months from when you send it, then deleted', days: 365 };
+
+const common = {
+  table: 'contact_messages',
+  purpose: 'To answer your enquiry',
+  lawfulBasis: 'legitimate-interests',
+  retention: CONTACT_RETENTION,
+  recipients: ['Our customer service staff', "The shop's own e-mail inbox"],
+} as const;
+
+export const contactInventory: FeatureInventory = {
+  feature: 'contact',
+  personal: [
+    { ...common, recipients: [...common.recipients], column: 'name', category: 'identity', label: 'Your name, as you give it on the contact form' },
+    { ...common, recipients: [...common.recipients], column: 'email', category: 'contact', label: 'Your e-mail address, so that we can reply' },
+    { ...common, recipients: [...common.recipients], column: 'subject', category: 'communication', label: 'The subject of your message' },
+    { ...common, recipients: [...common.recipients], column: 'message', category: 'communication', label: 'What you write to us' },
+    { ...common, recipients: [...common.recipients], column: 'created_at', category: 'communication', label: 'When you sent your message' },
+  ],
+  notPersonal: [],
+  cookies: [],
+  transient: [],
+};

@@ -1,0 +1,103 @@
+import type { FastifyInstance } from 'fastify';
+import { Breadcrumbs, CsrfField, FieldError, Notice } from '../../http/views/components.js';
+import { type ContactInput, SUBJECTS, sendContactMessage, validateContact } from './contact.service.js';
+import { CONTACT_RETENTION } from './contact.inventory.js';
+
+type Errors = Partial<Record<keyof ContactInput, string>>;
+
+export async function contactRoutes(app: FastifyInstance): Promise<void> {
+  app.get('/contact', async (_req, reply) => {
+    return reply.page(
+      { title: 'Contact us', canonicalPath: '/contact', description: `Get in touch with ${app.config.shop.name}.` },
+      <ContactPage csrfToken={reply.generateCsrf()} values={{}} errors={{}} address={app.config.shop.address} email={app.config.shop.email} />,
+    );
+  });
+
+  app.post(
+    '/contact',
+    { config: { rateLimit: { max: app.config.rateLimits.formsPer10Minutes, timeWindow: '10 minutes' } } },
+    async (req, reply) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const checked = validateContact(body);
+      if (!checked.ok) {
+        const values = Object.fromEntries(['name', 'email', 'subject', 'message'].map((k) => [k, typeof body[k] === 'string' ? (body[k] as string) : '']));
+        return reply.page(
+          { title: 'Contact us', noindex: true },
+          <ContactPage csrfToken={reply.generateCsrf()} values={values} errors={checked.errors} address={app.config.shop.address} email={app.config.shop.email} />,
+          400,
+        );
+      }
+      await sendContactMessage(app.db, app.mailer, app.config.shop.email, checked.value, app.clock());
+      return reply.redirect('/contact/thanks', 303);
+    },
+  );
+
+  app.get('/contact/thanks', async (_req, reply) => {
+    return reply.page(
+      { title: 'Message sent', noindex: true },
+      <section class="narrow">
+        <Notice kind="success">Thank you — your message has been sent.</Notice>
+        <h1>We'll be in touch</h1>
+        <p class="lead">We reply to every message within two working days.</p>
+        <p><a class="button" href="/">Continue shopping</a></p>
+      </section>,
+    );
+  });
+}
+
+function ContactPage({ csrfToken, values, errors, address, email }: { csrfToken: string; values: Record<string, string>; errors: Errors; address: string; email: string }) {
+  const count = Object.keys(errors).length;
+  const described = (k: keyof ContactInput) => (errors[k] ? `${k}-error` : undefined);
+  return (
+    <div class="contact-page">
+      <Breadcrumbs trail={[{ href: '/', label: 'Home' }, { label: 'Contact us' }]} />
+      <h1>Contact us</h1>
+      <div class="two-col">
+        <section aria-labelledby="write">
+          <h2 id="write">Send us a message</h2>
+          {count > 0 && (
+            <Notice kind="error">
+              {count === 1 ? 'Please correct the highlighted field.' : `Please correct the ${count} highlighted fields.`}
+            </Notice>
+          )}
+          <form method="post" action="/contact" class="stacked-form" novalidate>
+            <CsrfField token={csrfToken} />
+            <label for="name">Your name</label>
+            <input id="name" name="name" autocomplete="name" value={values.name ?? ''} maxLength={100} aria-invalid={errors.name ? 'true' : undefined} aria-describedby={described('name')} required />
+            <FieldError id="name-error" message={errors.name} />
+            <label for="email">E-mail address</label>
+            <input id="email" name="email" type="email" autocomplete="email" value={values.email ?? ''} maxLength={254} aria-invalid={errors.email ? 'true' : undefined} aria-describedby={described('email')} required />
+            <FieldError id="email-error" message={errors.email} />
+            <label for="subject">What is it about?</label>
+            <select id="subject" name="subject" aria-invalid={errors.subject ? 'true' : undefined} aria-describedby={described('subject')}>
+              {Object.entries(SUBJECTS).map(([value, label]) => (
+                <option key={value} value={value} selected={values.subject === value}>
+                  {label}
+                </option>
+              ))}
+            </select>
+            <FieldError id="subject-error" message={errors.subject} />
+            <label for="message">Your message</label>
+            <textarea id="message" name="message" rows={7} maxLength={5000} aria-invalid={errors.message ? 'true' : undefined} aria-describedby={described('message')} required>
+              {values.message ?? ''}
+            </textarea>
+            <FieldError id="message-error" message={errors.message} />
+            <p class="form-note">
+              We use your name and e-mail address only to answer this message, and delete the message {CONTACT_RETENTION.text.replace(', then deleted', '')}. Please don't include card details. See our{' '}
+              <a href="/privacy">privacy policy</a>.
+            </p>
+            <button type="submit" class="button button-primary">Send message</button>
+          </form>
+        </section>
+        <section aria-labelledby="visit">
+          <h2 id="visit">Visit or write</h2>
+          <address>{address}</address>
+          <p>
+            E-mail: <a href={`mailto:${email}`}>{email}</a>
+          </p>
+          <p>Our workshop is open Tuesday to Saturday, 10am to 5pm.</p>
+        </section>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import type { Db } from '../../db/database.js';
+import type { Mailer } from '../mail/mailer.js';
+import { CONTACT_RETENTION } from './contact.inventory.js';
+import { deleteContactMessagesBefore, insertContactMessage } from './contact.repository.js';
+
+export const contactSchema = z.object({
+  name: z
+    .string({ message: 'Please tell us your name.' })
+    .trim()
+    .min(1, 'Please tell us your name.')
+    .max(100, 'Please keep your name under 100 characters.'),
+  email: z
+    .string({ message: 'Please give an e-mail address so that we can reply.' })
+    .trim()
+    .min(1, 'Please give an e-mail address so that we can reply.')
+    .max(254, 'That e-mail address is too long.')
+    .pipe(z.email({ message: 'Please check your e-mail address — it should look like name@example.co.uk.' })),
+  subject: z.enum(['order', 'product', 'repair', 'privacy', 'other'], { message: 'Please choose what your message is about.' }),
+  message: z
+    .string({ message: 'Please write your message.' })
+    .trim()
+    .min(1, 'Please write your message.')
+    .max(5000, 'Please keep your message under 5,000 characters.'),
+});
+export type ContactInput = z.infer<typeof contactSchema>;
+
+export const SUBJECTS: Record<ContactInput['subject'], string> = {
+  order: 'An order',
+  product: 'A piece or a commission',
+  repair: 'Repairs, resizing or care',
+  privacy: 'My personal data',
+  other: 'Something else',
+};
+
+export type ContactResult = { ok: true; id: number } | { ok: false; errors: Partial<Record<keyof ContactInput, string>> };
+
+export function validateContact(input: unknown): { ok: true; value: ContactInput } | { ok: false; errors: Partial<Record<keyof ContactInput, string>> } {
+  const r = contactSchema.safeParse(input);
+  if (r.success) return { ok: true, value: r.data };
+  const errors: Partial<Record<keyof ContactInput, string>> = {};
+  for (const issue of r.error.issues) {
+    const key = issue.path[0] as keyof ContactInput;
+    errors[key] ??= issue.message;
+  }
+  return { ok: false, errors };
+}
+
+/** Stores the enquiry and forwards it to the shop's inbox. */
+export async function sendContactMessage(
+  db: Db,
+  mailer: Mailer,
+  shopEmail: string,
+  input: ContactInput,
+  now: Date,
+): Promise<{ id: number }> {
+  const id = await insertContactMessage(db, { ...input, createdAt: now.toISOString() });
+  await mailer.send({
+    to: shopEmail,
+    replyTo: input.email,
+    subject: `Enquiry #${id}: ${SUBJECTS[input.subject]}`,
+    text: `From: ${input.name} <${input.email}>\nAbout: ${SUBJECTS[input.subject]}\n\n${input.message}\n`,
+  });
+  return { id };
+}
+
+/** Retention: enquiries older than the published period are deleted. */
+export async function eraseExpiredContactMessages(db: Db, now: Date): Promise<number> {
+  const cutoff = new Date(now.getTime() - CONTACT_RETENTION.days * 86_400_000).toISOString();
+  return deleteContactMessagesBefore(db, cutoff);
+}

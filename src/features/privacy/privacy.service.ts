@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto';
+import type { Config } from '../../config.js';
+import type { Db } from '../../db/database.js';
+import type { CookieDeclaration, FeatureInventory, PersonalColumn, TransientProcessing } from './inventory.js';
+import { recordPolicyVersion } from './privacy.repository.js';
+
+export interface PolicyItem {
+  label: string;
+  category: PersonalColumn['category'];
+  purpose: string;
+  lawfulBasis: PersonalColumn['lawfulBasis'];
+  retention: string;
+  recipients: string[];
+  where: string;
+}
+
+export interface PolicyModel {
+  shop: Config['shop'];
+  items: PolicyItem[];
+  cookies: (CookieDeclaration & { feature: string })[];
+  version: string;
+  publishedAt: string;
+  history: { version: string; publishedAt: string }[];
+}
+
+/** What the policy says, derived only from the inventories and the shop profile. */
+export function policyContent(inventories: FeatureInventory[], shop: Config['shop']) {
+  const items: PolicyItem[] = [];
+  for (const inv of inventories) {
+    for (const c of inv.personal) {
+      items.push({
+        label: c.label,
+        category: c.category,
+        purpose: c.purpose,
+        lawfulBasis: c.lawfulBasis,
+        retention: c.retention.text,
+        recipients: c.recipients,
+        where: 'Our database',
+      });
+    }
+    for (const t of inv.transient as TransientProcessing[]) {
+      items.push({
+        label: t.label,
+        category: t.category,
+        purpose: t.purpose,
+        lawfulBasis: t.lawfulBasis,
+        retention: t.retention.text,
+        recipients: ['Nobody: it is used automatically and never seen by staff'],
+        where: t.where,
+      });
+    }
+  }
+  const cookies = inventories.flatMap((inv) => inv.cookies.map((c) => ({ ...c, feature: inv.feature })));
+  const version = createHash('sha256').update(JSON.stringify({ items, cookies, shop })).digest('hex').slice(0, 12);
+  return { items, cookies, version };
+}
+
+/**
+ * The published policy. The version is a fingerprint of its content, so any change to what the
+ * shop collects, or why, makes a new version with its own publication date.
+ */
+export class PrivacyService {
+  private cached: PolicyModel | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly inventories: FeatureInventory[],
+    private readonly shop: Config['shop'],
+  ) {}
+
+  async policy(now: Date): Promise<PolicyModel> {
+    if (this.cached) return this.cached;
+    const content = policyContent(this.inventories, this.shop);
+    const summary = `${content.items.length} kinds of personal data, ${content.cookies.length} cookies`;
+    const history = await recordPolicyVersion(this.db, content.version, summary, now.toISOString());
+    const current = history.find((h) => h.version === content.version);
+    this.cached = {
+      shop: this.shop,
+      ...content,
+      publishedAt: current?.published_at ?? now.toISOString(),
+      history: history.map((h) => ({ version: h.version, publishedAt: h.published_at })),
+    };
+    return this.cached;
+  }
+}

@@ -1,0 +1,12 @@
+import type { FastifyReply } from 'fastify';
+import type { VNode } from 'preact';
+import { renderToString } from 'preact-render-to-string';
+import { type Chrome, Layout, type PageMeta } from './views/layout.js';
+
+export function renderDocument(chrome: Chrome, meta: PageMeta, body: VNode): string {
+  return `<!doctype html>${renderToString(<Layout chrome={chrome} meta={meta}>{body}</Layout>)}`;
+}
+
+export function sendHtml(reply: FastifyReply, html: string, status = 200): FastifyReply {
+  return reply.code(status).type('text/html; charset=utf-8').send(html);
+}

@@ -1,0 +1,86 @@
+import type { ComponentChildren } from 'preact';
+import { formatPence } from '../../shared/money.js';
+
+export function Money({ pence }: { pence: number }) {
+  return <>{formatPence(pence)}</>;
+}
+
+export function Breadcrumbs({ trail }: { trail: { href?: string; label: string }[] }) {
+  return (
+    <nav aria-label="Breadcrumb" class="breadcrumbs">
+      <ol>
+        {trail.map((t, i) =>
+          t.href && i < trail.length - 1 ? (
+            <li key={t.label}>
+              <a href={t.href}>{t.label}</a>
+            </li>
+          ) : (
+            <li key={t.label} aria-current="page">
+              {t.label}
+            </li>
+          ),
+        )}
+      </ol>
+    </nav>
+  );
+}
+
+/** Page links that keep the other query parameters. */
+export function Pagination({ page, pages, hrefFor }: { page: number; pages: number; hrefFor: (page: number) => string }) {
+  if (pages <= 1) return null;
+  const numbers: number[] = [];
+  for (let p = Math.max(1, page - 2); p <= Math.min(pages, page + 2); p++) numbers.push(p);
+  return (
+    <nav aria-label="Pages" class="pagination">
+      <ul>
+        {page > 1 && (
+          <li>
+            <a href={hrefFor(page - 1)} rel="prev">
+              ← Previous
+            </a>
+          </li>
+        )}
+        {numbers.map((p) => (
+          <li key={p}>
+            {p === page ? (
+              <span aria-current="page">{p}</span>
+            ) : (
+              <a href={hrefFor(p)} aria-label={`Page ${p}`}>
+                {p}
+              </a>
+            )}
+          </li>
+        ))}
+        {page < pages && (
+          <li>
+            <a href={hrefFor(page + 1)} rel="next">
+              Next →
+            </a>
+          </li>
+        )}
+      </ul>
+    </nav>
+  );
+}
+
+export function Notice({ kind, children }: { kind: 'error' | 'success' | 'info'; children: ComponentChildren }) {
+  return (
+    <div class={`notice notice-${kind}`} role={kind === 'error' ? 'alert' : 'status'}>
+      {children}
+    </div>
+  );
+}
+
+export function FieldError({ id, message }: { id: string; message: string | undefined }) {
+  if (!message) return null;
+  return (
+    <p class="field-error" id={id}>
+      {message}
+    </p>
+  );
+}
+
+/** The hidden CSRF field every state-changing form carries. */
+export function CsrfField({ token }: { token: string }) {
+  return <input type="hidden" name="_csrf" value={token} />;
+}
