@@ -11,17 +11,17 @@ import type { VNode } from 'preact';
 import type { Config } from './config.js';
 import { type DatabaseHandle, type Db, type Dialect, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
-import { CatalogService } from './features/catalog/catalog.service.js';
 import { catalogRoutes } from './features/catalog/catalog.routes.js';
+import { CatalogService } from './features/catalog/catalog.service.js';
 import { seedDemoCatalogue } from './features/catalog/demo/seed.js';
 import { contactRoutes } from './features/contact/contact.routes.js';
+import { createMailer, type Mailer } from './features/mail/mailer.js';
 import { pagesRoutes } from './features/pages/pages.routes.js';
 import { privacyRoutes } from './features/privacy/privacy.routes.js';
-import { type Mailer, createMailer } from './features/mail/mailer.js';
 import { installErrorHandling } from './http/errors.js';
 import { loggerOptions } from './http/logging.js';
 import { parseQueryString } from './http/query.js';
-import { renderDocument, sendHtml } from './http/render.js';
+import { CSRF_PLACEHOLDER, renderDocument, sendHtml } from './http/render.js';
 import { ErrorPage } from './http/views/error-page.js';
 import type { Chrome, PageMeta } from './http/views/layout.js';
 
@@ -34,9 +34,17 @@ declare module 'fastify' {
     catalog: CatalogService;
     mailer: Mailer;
     chrome(): Chrome;
+    /** Every route, as registered: for tests that walk them all. */
+    routeTable: { method: string; url: string; csrf: boolean }[];
   }
   interface FastifyReply {
     page(meta: PageMeta, body: VNode, status?: number): FastifyReply;
+    /**
+     * A catalogue page rendered once per catalogue version and key, then served from memory.
+     * The key must be built from validated input only. A CSRF token, if the page has a form, is
+     * filled in per request (render with CSRF_PLACEHOLDER).
+     */
+    cachedPage(key: string, meta: () => PageMeta, body: () => VNode): Promise<FastifyReply>;
   }
   interface FastifyContextConfig {
     /** State-changing routes are CSRF-checked unless they opt out here with a reason. */
@@ -51,6 +59,8 @@ export interface AppOptions {
   clock?: () => Date;
   /** Overrides the logger (tests pass false). */
   logger?: boolean;
+  /** Where logs go (standard output by default); tests read them back. */
+  logStream?: NodeJS.WritableStream;
 }
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -59,14 +69,20 @@ export const assetsDir = join(here, 'http', 'assets');
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
   const handle = options.database ?? openDatabase(config.database);
   const app: FastifyInstance = Fastify({
-    logger: options.logger === false ? false : loggerOptions(config.logLevel),
+    logger: options.logger === false ? false : loggerOptions(config.logLevel, options.logStream),
     trustProxy: config.trustProxy,
     bodyLimit: 64 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200, querystringParser: parseQueryString },
     return503OnClosing: true,
     frameworkErrors(err, request, reply) {
       request.log.info({ code: err.code }, 'malformed request');
-      return renderErrorPage(app, reply, 400, 'Please check the address', "That web address isn't valid. Please check it, or start again from the home page.");
+      return renderErrorPage(
+        app,
+        reply,
+        400,
+        'Please check the address',
+        "That web address isn't valid. Please check it, or start again from the home page.",
+      );
     },
   });
 
@@ -87,6 +103,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   app.decorate('chrome', () => ({ shopName: config.shop.name, publicUrl: config.publicUrl, categories: catalog.navCategories() }));
   app.decorateReply('page', function (this: FastifyReply, meta: PageMeta, body: VNode, status = 200) {
     return sendHtml(this, renderDocument(app.chrome(), meta, body), status);
+  });
+  app.decorateReply('cachedPage', async function (this: FastifyReply, key: string, meta: () => PageMeta, body: () => VNode) {
+    const html = await catalog.memo(`page:${key}`, async () => renderDocument(app.chrome(), meta(), body()));
+    return sendHtml(this, html.includes(CSRF_PLACEHOLDER) ? html.replace(CSRF_PLACEHOLDER, this.generateCsrf()) : html);
   });
 
   await app.register(helmet, {
@@ -131,10 +151,13 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     },
   });
   // Every state-changing route is CSRF-checked unless its config says csrf: false.
+  const routeTable: FastifyInstance['routeTable'] = [];
+  app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    if (!methods.some((m) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(m))) return;
-    if (route.config?.csrf === false) return;
+    const changes = methods.some((m) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(m));
+    for (const method of methods) routeTable.push({ method, url: route.url, csrf: changes && route.config?.csrf !== false });
+    if (!changes || route.config?.csrf === false) return;
     const existing = route.preHandler ? (Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler]) : [];
     route.preHandler = [app.csrfProtection, ...existing];
   });
@@ -177,5 +200,9 @@ function renderErrorPage(app: FastifyInstance, reply: FastifyReply, status: numb
     ? app.chrome()
     : { shopName: app.config.shop.name, publicUrl: app.config.publicUrl, categories: [] };
   reply.header('cache-control', 'no-store');
-  return sendHtml(reply, renderDocument(chrome, { title, noindex: true }, <ErrorPage status={status} title={title} message={message} />), status);
+  return sendHtml(
+    reply,
+    renderDocument(chrome, { title, noindex: true }, <ErrorPage status={status} title={title} message={message} />),
+    status,
+  );
 }

@@ -36,14 +36,27 @@ const schema = z.object({
     .optional(),
   SEED_DEMO: booleanText.default(true),
   SECRET_KEY: z.string().min(32, 'expected at least 32 characters of random text').optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'expected a pino level such as info' }).default('info'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'expected a pino level such as info' })
+    .default('info'),
   TRUST_PROXY: booleanText.default(false),
-  SEARCH_RATE_LIMIT: z.coerce.number({ message: 'expected a number of searches per minute' }).int('expected a whole number').min(1, 'expected at least 1').default(60),
-  FORM_RATE_LIMIT: z.coerce.number({ message: 'expected a number of form posts per 10 minutes' }).int('expected a whole number').min(1, 'expected at least 1').default(10),
+  SEARCH_RATE_LIMIT: z.coerce
+    .number({ message: 'expected a number of searches per minute' })
+    .int('expected a whole number')
+    .min(1, 'expected at least 1')
+    .default(60),
+  FORM_RATE_LIMIT: z.coerce
+    .number({ message: 'expected a number of form posts per 10 minutes' })
+    .int('expected a whole number')
+    .min(1, 'expected at least 1')
+    .default(10),
   SHOP_NAME: z.string().min(1).max(80).default('Assay Demo Jewellers'),
   SHOP_ADDRESS: z.string().min(1).max(300).default('124 Vyse Street, Jewellery Quarter, Birmingham B18 6NF'),
   SHOP_EMAIL: z.email({ message: 'expected an e-mail address' }).default('privacy@assay.example'),
-  SHOP_ICO_NUMBER: z.string().regex(/^[A-Z0-9]{6,10}$/, 'expected an ICO registration number such as ZA123456').default('ZA000000'),
+  SHOP_ICO_NUMBER: z
+    .string()
+    .regex(/^[A-Z0-9]{6,10}$/, 'expected an ICO registration number such as ZA123456')
+    .default('ZA000000'),
 });
 
 export type Env = z.input<typeof schema>;
@@ -93,9 +106,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl,
     secureCookies: publicUrl.startsWith('https://'),
     dataDir,
-    database: e.DATABASE_URL
-      ? { dialect: 'postgres', url: e.DATABASE_URL }
-      : { dialect: 'sqlite', file: join(dataDir, 'assay.db') },
+    database: e.DATABASE_URL ? { dialect: 'postgres', url: e.DATABASE_URL } : { dialect: 'sqlite', file: join(dataDir, 'assay.db') },
     smtpUrl: e.SMTP_URL,
     outboxDir: join(dataDir, 'outbox'),
     seedDemo: e.SEED_DEMO,

@@ -56,6 +56,7 @@ export interface Database {
   };
   product_search: {
     product_id: number;
+    name: string;
     document: string;
   };
   contact_messages: {

@@ -6,19 +6,26 @@ import type { FastifyServerOptions } from 'fastify';
  * censored wherever it appears in a logged object.
  */
 export const REDACTED_KEYS = [
-  'name', 'email', 'phone', 'address', 'postcode', 'password', 'cookie', 'authorization', 'ip', 'message', 'crypt', 'card',
+  'name',
+  'email',
+  'phone',
+  'address',
+  'postcode',
+  'password',
+  'cookie',
+  'authorization',
+  'ip',
+  'message',
+  'crypt',
+  'card',
 ];
 
-export function loggerOptions(level: string): FastifyServerOptions['logger'] {
+export function loggerOptions(level: string, stream?: NodeJS.WritableStream): FastifyServerOptions['logger'] {
   return {
     level,
+    ...(stream ? { stream } : {}),
     redact: {
-      paths: [
-        ...REDACTED_KEYS.map((k) => `*.${k}`),
-        ...REDACTED_KEYS.map((k) => `*.*.${k}`),
-        'req.headers',
-        'body',
-      ],
+      paths: [...REDACTED_KEYS.map((k) => `*.${k}`), ...REDACTED_KEYS.map((k) => `*.*.${k}`), 'req.headers', 'body'],
       censor: '[redacted]',
     },
     serializers: {

@@ -43,7 +43,9 @@ export async function freshDatabase(dataDir: string): Promise<{ env: Record<stri
   };
 }
 
-export async function buildTestShop(options: { env?: Record<string, string>; clock?: () => Date; logger?: boolean } = {}): Promise<TestShop> {
+export async function buildTestShop(
+  options: { env?: Record<string, string>; clock?: () => Date; logger?: boolean; logStream?: NodeJS.WritableStream } = {},
+): Promise<TestShop> {
   const dataDir = mkdtempSync(join(tmpdir(), 'assay-test-'));
   const database = await freshDatabase(dataDir);
   const config = loadConfig({
@@ -54,7 +56,7 @@ export async function buildTestShop(options: { env?: Record<string, string>; clo
     ...database.env,
     ...options.env,
   });
-  const app = await buildApp(config, { clock: options.clock, logger: options.logger ?? false });
+  const app = await buildApp(config, { clock: options.clock, logger: options.logger ?? false, logStream: options.logStream });
   await app.ready();
   return {
     app,

@@ -75,23 +75,27 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('product_images_product_idx').on('product_images').columns(['product_id', 'position']).execute();
 
-  // Search: one document per product; each dialect indexes it with its own full-text engine.
+  // Search: one row per product, its name weighted above the rest; each dialect indexes it with its own engine.
   await db.schema
     .createTable('product_search')
     .addColumn('product_id', 'integer', (c) => c.primaryKey().references('products.id').onDelete('cascade'))
+    .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('document', 'text', (c) => c.notNull())
     .execute();
   if (postgres) {
-    await sql`create index product_search_fts_idx on product_search using gin (to_tsvector('english', document))`.execute(db);
+    await sql`create index product_search_fts_idx on product_search using gin (
+      (setweight(to_tsvector('english', name), 'A') || setweight(to_tsvector('english', document), 'B')))`.execute(db);
   } else {
-    await sql`create virtual table product_fts using fts5(document, content='product_search', content_rowid='product_id', tokenize='porter unicode61 remove_diacritics 2')`.execute(db);
+    await sql`create virtual table product_fts using fts5(name, document, content='product_search', content_rowid='product_id', tokenize='porter unicode61 remove_diacritics 2')`.execute(
+      db,
+    );
     await sql`create trigger product_search_ai after insert on product_search begin
-      insert into product_fts(rowid, document) values (new.product_id, new.document); end`.execute(db);
+      insert into product_fts(rowid, name, document) values (new.product_id, new.name, new.document); end`.execute(db);
     await sql`create trigger product_search_ad after delete on product_search begin
-      insert into product_fts(product_fts, rowid, document) values ('delete', old.product_id, old.document); end`.execute(db);
+      insert into product_fts(product_fts, rowid, name, document) values ('delete', old.product_id, old.name, old.document); end`.execute(db);
     await sql`create trigger product_search_au after update on product_search begin
-      insert into product_fts(product_fts, rowid, document) values ('delete', old.product_id, old.document);
-      insert into product_fts(rowid, document) values (new.product_id, new.document); end`.execute(db);
+      insert into product_fts(product_fts, rowid, name, document) values ('delete', old.product_id, old.name, old.document);
+      insert into product_fts(rowid, name, document) values (new.product_id, new.name, new.document); end`.execute(db);
   }
 
   await db.schema
@@ -107,7 +111,17 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['contact_messages', 'product_fts', 'product_search', 'product_images', 'variants', 'product_collections', 'products', 'collections', 'categories']) {
+  for (const t of [
+    'contact_messages',
+    'product_fts',
+    'product_search',
+    'product_images',
+    'variants',
+    'product_collections',
+    'products',
+    'collections',
+    'categories',
+  ]) {
     await sql`drop table if exists ${sql.table(t)}`.execute(db);
   }
 }

@@ -77,16 +77,11 @@ export async function listCollections(db: Db): Promise<CollectionRow[]> {
 
 /** Products matching a filter, one card each, priced from their cheapest matching variant. */
 export async function findProductCards(db: Db, f: ProductFilter): Promise<{ cards: ProductCard[]; total: number }> {
-  let q = db
-    .selectFrom('products as p')
-    .innerJoin('variants as v', 'v.product_id', 'p.id')
-    .where('p.archived', '=', 0);
+  let q = db.selectFrom('products as p').innerJoin('variants as v', 'v.product_id', 'p.id').where('p.archived', '=', 0);
   if (f.categoryId !== undefined) q = q.where('p.category_id', '=', f.categoryId);
   if (f.collectionId !== undefined) {
     const collectionId = f.collectionId;
-    q = q.where('p.id', 'in', (eb) =>
-      eb.selectFrom('product_collections').select('product_id').where('collection_id', '=', collectionId),
-    );
+    q = q.where('p.id', 'in', (eb) => eb.selectFrom('product_collections').select('product_id').where('collection_id', '=', collectionId));
   }
   if (f.featuredOnly) q = q.where('p.featured', '=', 1);
   if (f.metals?.length) q = q.where('v.metal', 'in', f.metals);
@@ -128,6 +123,9 @@ export async function findProductCards(db: Db, f: ProductFilter): Promise<{ card
   return { cards: await decorateCards(db, rows), total };
 }
 
+/** Must match the expression of the GIN index (migration 2026-11-23-catalogue) for the index to be used. */
+const PG_SEARCH_VECTOR = sql`(setweight(to_tsvector('english', s.name), 'A') || setweight(to_tsvector('english', s.document), 'B'))`;
+
 /** Full-text search over name, description, category, metals and stone; prefix matching, ranked. */
 export async function searchProductCards(
   db: Db,
@@ -139,14 +137,14 @@ export async function searchProductCards(
   const ranked =
     dialectOf(db) === 'postgres'
       ? await sql<{ product_id: number; rank: number }>`
-          select s.product_id, ts_rank(to_tsvector('english', s.document), q) as rank
+          select s.product_id, ts_rank(${PG_SEARCH_VECTOR}, q) as rank
           from product_search s
           join products p on p.id = s.product_id and p.archived = 0,
                to_tsquery('english', ${terms.map((t) => `${t}:*`).join(' & ')}) q
-          where to_tsvector('english', s.document) @@ q
+          where ${PG_SEARCH_VECTOR} @@ q
           order by rank desc, s.product_id`.execute(db)
       : await sql<{ product_id: number; rank: number }>`
-          select f.rowid as product_id, bm25(product_fts) as rank
+          select f.rowid as product_id, bm25(product_fts, 10.0, 1.0) as rank
           from product_fts f
           join products p on p.id = f.rowid and p.archived = 0
           where product_fts match ${terms.map((t) => `"${t}"*`).join(' AND ')}
@@ -215,9 +213,7 @@ export async function findFacets(
   if (scope.categoryId !== undefined) q = q.where('p.category_id', '=', scope.categoryId);
   if (scope.collectionId !== undefined) {
     const collectionId = scope.collectionId;
-    q = q.where('p.id', 'in', (eb) =>
-      eb.selectFrom('product_collections').select('product_id').where('collection_id', '=', collectionId),
-    );
+    q = q.where('p.id', 'in', (eb) => eb.selectFrom('product_collections').select('product_id').where('collection_id', '=', collectionId));
   }
   const [metals, stones, span] = await Promise.all([
     q.select('v.metal').distinct().execute(),
@@ -310,7 +306,10 @@ export async function listSitemapEntries(db: Db): Promise<{ slug: string; update
 }
 
 export async function countProducts(db: Db): Promise<number> {
-  const r = await db.selectFrom('products').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  const r = await db
+    .selectFrom('products')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
   return Number(r?.n ?? 0);
 }
 
@@ -327,7 +326,7 @@ export interface NewProduct {
   collectionIds: number[];
   variants: Omit<VariantRow, 'id'>[];
   images: { alt: string; contentType: string; body: string }[];
-  searchDocument: string;
+  search: { name: string; document: string };
 }
 
 export async function insertCategory(db: Db, c: { slug: string; name: string; description: string; position: number }) {
@@ -395,6 +394,6 @@ export async function insertProduct(db: Db, p: NewProduct): Promise<number> {
       .values(p.images.map((img, position) => ({ product_id: id, position, alt: img.alt, content_type: img.contentType, body: img.body })))
       .execute();
   }
-  await db.insertInto('product_search').values({ product_id: id, document: p.searchDocument }).execute();
+  await db.insertInto('product_search').values({ product_id: id, name: p.search.name, document: p.search.document }).execute();
   return id;
 }

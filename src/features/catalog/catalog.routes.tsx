@@ -1,15 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { PublicError, badRequest, notFound } from '../../http/errors.js';
+import { badRequest, notFound, PublicError } from '../../http/errors.js';
+import { CSRF_PLACEHOLDER } from '../../http/render.js';
 import { Breadcrumbs, Notice } from '../../http/views/components.js';
-import { CHAIN_LENGTHS_IN, RING_SIZES, isMetal, isStone, metalLabel } from './catalog.domain.js';
+import { CHAIN_LENGTHS_IN, isMetal, isStone, metalLabel, RING_SIZES } from './catalog.domain.js';
 import { findImage, listSitemapEntries } from './catalog.repository.js';
 import { type ListingQuery, SEARCH_MAX_LENGTH } from './catalog.service.js';
+import { resolveVariant } from './catalog.variants.js';
 import { ProductGrid } from './views/cards.js';
 import { HomePage } from './views/home.js';
 import { ListingPage } from './views/listing.js';
-import { ProductPage, type VariantChoice, productJsonLd } from './views/product.js';
-import { resolveVariant } from './catalog.variants.js';
+import { ProductPage, productJsonLd, type VariantChoice } from './views/product.js';
 
 const MAX_PAGE = 1000;
 const MAX_POUNDS = 1_000_000;
@@ -60,15 +61,28 @@ const pageNumber = z
     return n;
   });
 
-const singleText = z.union([z.string(), z.array(z.string())]).optional().transform((v) => (Array.isArray(v) ? v[0] : v));
+const singleText = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => (Array.isArray(v) ? v[0] : v));
 
 const listingSchema = z.object({
-  metal: listOf('metal').refine((v) => v.every(isMetal), { message: "We don't recognise one of the metals chosen. Please use the choices on the page." }),
-  stone: listOf('stone').refine((v) => v.every(isStone), { message: "We don't recognise one of the stones chosen. Please use the choices on the page." }),
+  metal: listOf('metal').refine((v) => v.every(isMetal), {
+    message: "We don't recognise one of the metals chosen. Please use the choices on the page.",
+  }),
+  stone: listOf('stone').refine((v) => v.every(isStone), {
+    message: "We don't recognise one of the stones chosen. Please use the choices on the page.",
+  }),
   min: singleText.pipe(pounds('lowest')),
   max: singleText.pipe(pounds('highest')),
   sort: singleText
-    .pipe(z.enum(['featured', 'price-asc', 'price-desc', 'newest', 'name'], { message: "We don't know that way of sorting. Please use the choices on the page." }).optional())
+    .pipe(
+      z
+        .enum(['featured', 'price-asc', 'price-desc', 'newest', 'name'], {
+          message: "We don't know that way of sorting. Please use the choices on the page.",
+        })
+        .optional(),
+    )
     .transform((v) => v ?? 'featured'),
   page: singleText.pipe(pageNumber),
 });
@@ -100,9 +114,10 @@ export async function catalogRoutes(app: FastifyInstance): Promise<void> {
     const featured = await catalog.featured(8);
     const collections = catalog.allCollections().filter((c) => c.featured);
     const previews = await Promise.all(collections.map(async (c) => ({ collection: c, cards: await catalog.collectionPreview(c.id, 4) })));
-    return reply.page(
-      { title: app.config.shop.name, canonicalPath: '/' },
-      <HomePage featured={featured} collections={previews} categories={catalog.navCategories()} />,
+    return reply.cachedPage(
+      'home',
+      () => ({ title: app.config.shop.name, canonicalPath: '/' }),
+      () => <HomePage featured={featured} collections={previews} categories={catalog.navCategories()} />,
     );
   });
 
@@ -130,96 +145,154 @@ export async function catalogRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { slug: string } }>('/collections/:slug', async (req, reply) => {
     const collection = catalog.collection(req.params.slug);
     if (!collection) throw notFound("We couldn't find that collection. Browse all our collections instead.");
-    return renderListing(req, reply, `/collections/${collection.slug}`, collection.name, collection.description, { collectionId: collection.id }, [
-      { href: '/', label: 'Home' },
-      { href: '/collections', label: 'Collections' },
-      { label: collection.name },
-    ], 'collections');
-  });
-
-  app.get('/search', { config: { rateLimit: { max: app.config.rateLimits.searchPerMinute, timeWindow: '1 minute' } } }, async (req, reply) => {
-    const params = parseInput(z.object({ q: z.union([z.string(), z.array(z.string())]).optional(), page: singleText.pipe(pageNumber) }), req.query);
-    if (Array.isArray(params.q)) throw badRequest('Please search for one thing at a time.');
-    const text = (params.q ?? '').trim();
-    if (text.length > SEARCH_MAX_LENGTH) throw badRequest(`Your search is too long. Please use fewer than ${SEARCH_MAX_LENGTH} characters.`);
-    const result = text ? await catalog.search(text, params.page) : { cards: [], total: 0, pages: 1, terms: [] };
-    if (params.page > result.pages) throw notFound(`There is no page ${params.page} of these results.`);
-    const hrefFor = (n: number) => `/search?q=${encodeURIComponent(text)}${n > 1 ? `&page=${n}` : ''}`;
-    return reply.page(
-      { title: text ? `Search: ${text}` : 'Search', noindex: true, query: text },
-      <div class="search-page">
-        <h1>{text ? <>Results for “{text}”</> : 'Search the shop'}</h1>
-        {!text && <p class="lead">Search by name, metal, stone or type of piece — for example “sapphire ring” or “18ct hoops”.</p>}
-        {text && result.total === 0 && (
-          <Notice kind="info">
-            Nothing matched “{text}”. Try a shorter word, or browse <a href="/rings">rings</a>, <a href="/necklaces">necklaces</a>,{' '}
-            <a href="/earrings">earrings</a> or <a href="/bracelets">bracelets</a>.
-          </Notice>
-        )}
-        {result.total > 0 && <p class="results-count">{result.total === 1 ? '1 piece found' : `${result.total} pieces found`}</p>}
-        <ProductGrid cards={result.cards} />
-        {result.pages > 1 && (
-          <nav aria-label="Pages" class="pagination">
-            <ul>
-              {params.page > 1 && <li><a rel="prev" href={hrefFor(params.page - 1)}>← Previous</a></li>}
-              <li><span aria-current="page">{params.page}</span></li>
-              {params.page < result.pages && <li><a rel="next" href={hrefFor(params.page + 1)}>Next →</a></li>}
-            </ul>
-          </nav>
-        )}
-      </div>,
+    return renderListing(
+      req,
+      reply,
+      `/collections/${collection.slug}`,
+      collection.name,
+      collection.description,
+      { collectionId: collection.id },
+      [{ href: '/', label: 'Home' }, { href: '/collections', label: 'Collections' }, { label: collection.name }],
+      'collections',
     );
   });
+
+  app.get(
+    '/search',
+    { config: { rateLimit: { max: app.config.rateLimits.searchPerMinute, timeWindow: '1 minute' } } },
+    async (req, reply) => {
+      const params = parseInput(
+        z.object({ q: z.union([z.string(), z.array(z.string())]).optional(), page: singleText.pipe(pageNumber) }),
+        req.query,
+      );
+      if (Array.isArray(params.q)) throw badRequest('Please search for one thing at a time.');
+      const text = (params.q ?? '').trim();
+      if (text.length > SEARCH_MAX_LENGTH)
+        throw badRequest(`Your search is too long. Please use fewer than ${SEARCH_MAX_LENGTH} characters.`);
+      const result = text ? await catalog.search(text, params.page) : { cards: [], total: 0, pages: 1, terms: [] };
+      if (params.page > result.pages) throw notFound(`There is no page ${params.page} of these results.`);
+      const hrefFor = (n: number) => `/search?q=${encodeURIComponent(text)}${n > 1 ? `&page=${n}` : ''}`;
+      return reply.page(
+        { title: text ? `Search: ${text}` : 'Search', noindex: true, query: text },
+        <div class="search-page">
+          <h1>{text ? <>Results for “{text}”</> : 'Search the shop'}</h1>
+          {!text && <p class="lead">Search by name, metal, stone or type of piece — for example “sapphire ring” or “18ct hoops”.</p>}
+          {text && result.total === 0 && (
+            <Notice kind="info">
+              Nothing matched “{text}”. Try a shorter word, or browse <a href="/rings">rings</a>, <a href="/necklaces">necklaces</a>,{' '}
+              <a href="/earrings">earrings</a> or <a href="/bracelets">bracelets</a>.
+            </Notice>
+          )}
+          {result.total > 0 && <p class="results-count">{result.total === 1 ? '1 piece found' : `${result.total} pieces found`}</p>}
+          <ProductGrid cards={result.cards} />
+          {result.pages > 1 && (
+            <nav aria-label="Pages" class="pagination">
+              <ul>
+                {params.page > 1 && (
+                  <li>
+                    <a rel="prev" href={hrefFor(params.page - 1)}>
+                      ← Previous
+                    </a>
+                  </li>
+                )}
+                <li>
+                  <span aria-current="page">{params.page}</span>
+                </li>
+                {params.page < result.pages && (
+                  <li>
+                    <a rel="next" href={hrefFor(params.page + 1)}>
+                      Next →
+                    </a>
+                  </li>
+                )}
+              </ul>
+            </nav>
+          )}
+        </div>,
+      );
+    },
+  );
 
   app.get<{ Params: { slug: string } }>('/products/:slug', async (req, reply) => {
     const product = await catalog.product(req.params.slug);
     if (!product) throw notFound("We couldn't find that piece. It may have sold out for good — have a look at what's new instead.");
     const q = parseInput(productQuerySchema, req.query);
-    const choice = parseChoice(product.variants.map((v) => v.metal), q);
+    const choice = parseChoice(
+      product.variants.map((v) => v.metal),
+      q,
+    );
     const resolved = resolveVariant(product.variants, choice);
-    return reply.page(
-      { title: product.name, description: product.description.slice(0, 155), canonicalPath: `/products/${product.slug}`, jsonLd: productJsonLd(product, app.config.publicUrl), section: product.category.slug },
-      <ProductPage product={product} choice={choice} chosen={resolved.ok ? resolved.variant : null} csrfToken={reply.generateCsrf()} />,
+    return reply.cachedPage(
+      `product:${product.slug}:${choice.metal}:${choice.size ?? ''}:${choice.length ?? ''}`,
+      () => ({
+        title: product.name,
+        description: product.description.slice(0, 155),
+        canonicalPath: `/products/${product.slug}`,
+        jsonLd: productJsonLd(product, app.config.publicUrl),
+        section: product.category.slug,
+      }),
+      () => <ProductPage product={product} choice={choice} chosen={resolved.ok ? resolved.variant : null} csrfToken={CSRF_PLACEHOLDER} />,
     );
   });
 
   // The bag arrives with checkout; until then the choice is validated and the shopper told plainly how to order.
-  app.post('/bag/items', { config: { rateLimit: { max: app.config.rateLimits.formsPer10Minutes * 6, timeWindow: '10 minutes' } } }, async (req, reply) => {
-    const body = parseInput(
-      z.object({ product: z.string().max(200), metal: singleText, size: singleText, length: singleText, quantity: singleText }),
-      req.body,
-    );
-    const product = await catalog.product(body.product);
-    if (!product) throw notFound("We couldn't find that piece. It may no longer be available.");
-    const choice = parseChoice(product.variants.map((v) => v.metal), body);
-    const quantity = Number(body.quantity ?? '1');
-    const errors: Record<string, string> = {};
-    if (!Number.isInteger(quantity) || quantity < 1 || quantity > 10) errors.quantity = 'Please choose a quantity from 1 to 10.';
-    const resolved = resolveVariant(product.variants, choice);
-    if (!resolved.ok) errors[resolved.field] = resolved.message;
-    else if (resolved.variant.stock < quantity) errors.form = resolved.variant.stock === 0 ? 'Sorry, that one is sold out.' : `Sorry, only ${resolved.variant.stock} left.`;
-    if (Object.keys(errors).length > 0) {
-      return reply.page(
-        { title: product.name, noindex: true },
-        <ProductPage product={product} choice={choice} chosen={resolved.ok ? resolved.variant : null} csrfToken={reply.generateCsrf()} errors={errors} />,
-        400,
+  app.post(
+    '/bag/items',
+    { config: { rateLimit: { max: app.config.rateLimits.formsPer10Minutes * 6, timeWindow: '10 minutes' } } },
+    async (req, reply) => {
+      const body = parseInput(
+        z.object({ product: z.string().max(200), metal: singleText, size: singleText, length: singleText, quantity: singleText }),
+        req.body,
       );
-    }
-    const variant = resolved.ok ? resolved.variant : null;
-    return reply.page(
-      { title: 'Ordering', noindex: true },
-      <section class="narrow">
-        <h1>Good choice</h1>
-        <p class="lead">
-          {product.name} in {metalLabel(choice.metal)}
-          {choice.size ? `, size ${choice.size}` : ''}
-          {choice.length ? `, ${choice.length}″ chain` : ''} (SKU {variant?.sku}) is available.
-        </p>
-        <p>Our online bag and checkout are being set up. To order this piece today, please <a href="/contact">contact us</a> quoting the SKU and we'll arrange it with you.</p>
-        <p><a class="button" href={`/products/${product.slug}`}>Back to {product.name}</a></p>
-      </section>,
-    );
-  });
+      const product = await catalog.product(body.product);
+      if (!product) throw notFound("We couldn't find that piece. It may no longer be available.");
+      const choice = parseChoice(
+        product.variants.map((v) => v.metal),
+        body,
+      );
+      const quantity = Number(body.quantity ?? '1');
+      const errors: Record<string, string> = {};
+      if (!Number.isInteger(quantity) || quantity < 1 || quantity > 10) errors.quantity = 'Please choose a quantity from 1 to 10.';
+      const resolved = resolveVariant(product.variants, choice);
+      if (!resolved.ok) errors[resolved.field] = resolved.message;
+      else if (resolved.variant.stock < quantity)
+        errors.form = resolved.variant.stock === 0 ? 'Sorry, that one is sold out.' : `Sorry, only ${resolved.variant.stock} left.`;
+      if (Object.keys(errors).length > 0) {
+        return reply.page(
+          { title: product.name, noindex: true },
+          <ProductPage
+            product={product}
+            choice={choice}
+            chosen={resolved.ok ? resolved.variant : null}
+            csrfToken={reply.generateCsrf()}
+            errors={errors}
+          />,
+          400,
+        );
+      }
+      const variant = resolved.ok ? resolved.variant : null;
+      return reply.page(
+        { title: 'Ordering', noindex: true },
+        <section class="narrow">
+          <h1>Good choice</h1>
+          <p class="lead">
+            {product.name} in {metalLabel(choice.metal)}
+            {choice.size ? `, size ${choice.size}` : ''}
+            {choice.length ? `, ${choice.length}″ chain` : ''} (SKU {variant?.sku}) is available.
+          </p>
+          <p>
+            Our online bag and checkout are being set up. To order this piece today, please <a href="/contact">contact us</a> quoting the
+            SKU and we'll arrange it with you.
+          </p>
+          <p>
+            <a class="button" href={`/products/${product.slug}`}>
+              Back to {product.name}
+            </a>
+          </p>
+        </section>,
+      );
+    },
+  );
 
   app.get<{ Params: { id: string } }>('/images/products/:id', async (req, reply) => {
     if (!/^\d{1,12}$/.test(req.params.id)) throw notFound("We couldn't find that image.");
@@ -239,26 +312,41 @@ export async function catalogRoutes(app: FastifyInstance): Promise<void> {
       ...catalog.navCategories().map((c) => `/${c.slug}`),
       '/collections',
       ...catalog.allCollections().map((c) => `/collections/${c.slug}`),
-      '/about', '/contact', '/delivery-returns', '/terms', '/privacy', '/cookies',
+      '/about',
+      '/contact',
+      '/delivery-returns',
+      '/terms',
+      '/privacy',
+      '/cookies',
     ].map((u) => `<url><loc>${base}${u}</loc></url>`);
     for (const p of products) urls.push(`<url><loc>${base}/products/${p.slug}</loc><lastmod>${p.updatedAt.slice(0, 10)}</lastmod></url>`);
     return reply
       .type('application/xml; charset=utf-8')
-      .send(`<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${urls.join('\n')}\n</urlset>\n`);
+      .send(
+        `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${urls.join('\n')}\n</urlset>\n`,
+      );
   });
 
   app.get('/robots.txt', async (_req, reply) => {
-    return reply.type('text/plain; charset=utf-8').send(`User-agent: *\nDisallow: /search\nDisallow: /bag\nDisallow: /admin\n\nSitemap: ${app.config.publicUrl}/sitemap.xml\n`);
+    return reply
+      .type('text/plain; charset=utf-8')
+      .send(`User-agent: *\nDisallow: /search\nDisallow: /bag\nDisallow: /admin\n\nSitemap: ${app.config.publicUrl}/sitemap.xml\n`);
   });
 
   // Categories live at the top level (/rings); registered last so fixed paths win.
   app.get<{ Params: { category: string } }>('/:category', async (req, reply) => {
     const category = catalog.category(req.params.category);
     if (!category) throw notFound();
-    return renderListing(req, reply, `/${category.slug}`, category.name, category.description, { categoryId: category.id }, [
-      { href: '/', label: 'Home' },
-      { label: category.name },
-    ], category.slug);
+    return renderListing(
+      req,
+      reply,
+      `/${category.slug}`,
+      category.name,
+      category.description,
+      { categoryId: category.id },
+      [{ href: '/', label: 'Home' }, { label: category.name }],
+      category.slug,
+    );
   });
 
   async function renderListing(
@@ -272,20 +360,42 @@ export async function catalogRoutes(app: FastifyInstance): Promise<void> {
     section: string,
   ) {
     const query = parseListing(req.query);
-    const result = await catalog.listing(scope, query);
+    const key = `listing:${basePath}:${JSON.stringify(query)}`;
+    const result = await catalog.memo(`data:${key}`, () => catalog.listing(scope, query));
     if (!result.ok) {
-      throw new PublicError(404, `There is no page ${query.page} here — there ${result.pages === 1 ? 'is only 1 page' : `are ${result.pages} pages`}.`, 'Page not found');
+      throw new PublicError(
+        404,
+        `There is no page ${query.page} here — there ${result.pages === 1 ? 'is only 1 page' : `are ${result.pages} pages`}.`,
+        'Page not found',
+      );
     }
-    const filtered = query.metals.length + query.stones.length > 0 || query.minPence !== undefined || query.maxPence !== undefined || query.sort !== 'featured';
-    return reply.page(
-      {
+    const filtered =
+      query.metals.length + query.stones.length > 0 ||
+      query.minPence !== undefined ||
+      query.maxPence !== undefined ||
+      query.sort !== 'featured';
+    return reply.cachedPage(
+      key,
+      () => ({
         title: query.page > 1 ? `${title} — page ${query.page}` : title,
         description: intro.slice(0, 155),
         canonicalPath: query.page > 1 && !filtered ? `${basePath}?page=${query.page}` : basePath,
         noindex: filtered,
         section,
-      },
-      <ListingPage basePath={basePath} title={title} intro={intro} trail={trail} query={query} cards={result.cards} total={result.total} pages={result.pages} facets={result.facets} />,
+      }),
+      () => (
+        <ListingPage
+          basePath={basePath}
+          title={title}
+          intro={intro}
+          trail={trail}
+          query={query}
+          cards={result.cards}
+          total={result.total}
+          pages={result.pages}
+          facets={result.facets}
+        />
+      ),
     );
   }
 }
@@ -295,7 +405,8 @@ function parseChoice(metals: string[], q: { metal?: string; size?: string; lengt
   if (!metal || !isMetal(metal)) throw badRequest("We don't recognise that metal. Please choose one from the list.");
   if (!metals.includes(metal)) throw badRequest(`This piece isn't made in ${metalLabel(metal)}. Please choose one of the metals listed.`);
   const size = q.size && q.size !== '' ? q.size : undefined;
-  if (size !== undefined && !RING_SIZES.includes(size)) throw badRequest('Ring sizes run from H to Z, with half sizes. Please choose one from the list.');
+  if (size !== undefined && !RING_SIZES.includes(size))
+    throw badRequest('Ring sizes run from H to Z, with half sizes. Please choose one from the list.');
   let length: number | undefined;
   if (q.length && q.length !== '') {
     length = Number(q.length);

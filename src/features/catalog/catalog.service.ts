@@ -2,14 +2,14 @@ import type { Db } from '../../db/database.js';
 import {
   type CategoryRow,
   type CollectionRow,
-  type ProductCard,
-  type ProductDetail,
-  type ProductSort,
   findFacets,
   findProductBySlug,
   findProductCards,
   listCategories,
   listCollections,
+  type ProductCard,
+  type ProductDetail,
+  type ProductSort,
   searchProductCards,
 } from './catalog.repository.js';
 
@@ -136,5 +136,12 @@ export class CatalogService {
  * read as full-text query syntax by either database. At most eight words are used.
  */
 export function searchTerms(text: string): string[] {
-  return (text.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((t) => t.length <= 40).slice(0, 8);
+  return (
+    text
+      .normalize('NFKC')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  )
+    .filter((t) => t.length <= 40)
+    .slice(0, 8);
 }

@@ -1,9 +1,7 @@
 import type { VariantRow } from './catalog.repository.js';
 import type { VariantChoice } from './views/product.js';
 
-export type VariantResolution =
-  | { ok: true; variant: VariantRow }
-  | { ok: false; field: 'metal' | 'size' | 'length'; message: string };
+export type VariantResolution = { ok: true; variant: VariantRow } | { ok: false; field: 'metal' | 'size' | 'length'; message: string };
 
 /** Finds the variant a shopper's choice names: metal, plus ring size or chain length where the piece has them. */
 export function resolveVariant(variants: VariantRow[], choice: VariantChoice): VariantResolution {
@@ -14,9 +12,7 @@ export function resolveVariant(variants: VariantRow[], choice: VariantChoice): V
   if (sized && !choice.size) return { ok: false, field: 'size', message: 'Please choose a ring size.' };
   const length = choice.length ?? (lengths.length === 1 ? lengths[0] : undefined);
   if (lengths.length > 0 && length === undefined) return { ok: false, field: 'length', message: 'Please choose a chain length.' };
-  const match = forMetal.find(
-    (v) => (!sized || v.ringSize === choice.size) && (lengths.length === 0 || v.chainLengthIn === length),
-  );
+  const match = forMetal.find((v) => (!sized || v.ringSize === choice.size) && (lengths.length === 0 || v.chainLengthIn === length));
   if (!match) {
     return sized
       ? { ok: false, field: 'size', message: `Size ${choice.size} isn't made in this metal. Please choose another size.` }

@@ -14,8 +14,20 @@ const common = {
 export const contactInventory: FeatureInventory = {
   feature: 'contact',
   personal: [
-    { ...common, recipients: [...common.recipients], column: 'name', category: 'identity', label: 'Your name, as you give it on the contact form' },
-    { ...common, recipients: [...common.recipients], column: 'email', category: 'contact', label: 'Your e-mail address, so that we can reply' },
+    {
+      ...common,
+      recipients: [...common.recipients],
+      column: 'name',
+      category: 'identity',
+      label: 'Your name, as you give it on the contact form',
+    },
+    {
+      ...common,
+      recipients: [...common.recipients],
+      column: 'email',
+      category: 'contact',
+      label: 'Your e-mail address, so that we can reply',
+    },
     { ...common, recipients: [...common.recipients], column: 'subject', category: 'communication', label: 'The subject of your message' },
     { ...common, recipients: [...common.recipients], column: 'message', category: 'communication', label: 'What you write to us' },
     { ...common, recipients: [...common.recipients], column: 'created_at', category: 'communication', label: 'When you sent your message' },

@@ -12,5 +12,7 @@ export function scheduleContactRetention(app: FastifyInstance): Cron {
     if (n > 0) app.log.info({ deleted: n }, 'expired contact messages deleted');
   };
   void run().catch((err) => app.log.error({ err }, 'contact retention failed'));
-  return new Cron('15 3 * * *', { protect: true, timezone: 'Europe/London' }, () => run().catch((err) => app.log.error({ err }, 'contact retention failed')));
+  return new Cron('15 3 * * *', { protect: true, timezone: 'Europe/London' }, () =>
+    run().catch((err) => app.log.error({ err }, 'contact retention failed')),
+  );
 }

@@ -18,6 +18,9 @@ export async function deleteContactMessagesBefore(db: Db, cutoff: string): Promi
 }
 
 export async function countContactMessages(db: Db): Promise<number> {
-  const r = await db.selectFrom('contact_messages').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  const r = await db
+    .selectFrom('contact_messages')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
   return Number(r?.n ?? 0);
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Breadcrumbs, CsrfField, FieldError, Notice } from '../../http/views/components.js';
-import { type ContactInput, SUBJECTS, sendContactMessage, validateContact } from './contact.service.js';
 import { CONTACT_RETENTION } from './contact.inventory.js';
+import { type ContactInput, SUBJECTS, sendContactMessage, validateContact } from './contact.service.js';
 
 type Errors = Partial<Record<keyof ContactInput, string>>;
 
@@ -9,7 +9,13 @@ export async function contactRoutes(app: FastifyInstance): Promise<void> {
   app.get('/contact', async (_req, reply) => {
     return reply.page(
       { title: 'Contact us', canonicalPath: '/contact', description: `Get in touch with ${app.config.shop.name}.` },
-      <ContactPage csrfToken={reply.generateCsrf()} values={{}} errors={{}} address={app.config.shop.address} email={app.config.shop.email} />,
+      <ContactPage
+        csrfToken={reply.generateCsrf()}
+        values={{}}
+        errors={{}}
+        address={app.config.shop.address}
+        email={app.config.shop.email}
+      />,
     );
   });
 
@@ -20,10 +26,18 @@ export async function contactRoutes(app: FastifyInstance): Promise<void> {
       const body = (req.body ?? {}) as Record<string, unknown>;
       const checked = validateContact(body);
       if (!checked.ok) {
-        const values = Object.fromEntries(['name', 'email', 'subject', 'message'].map((k) => [k, typeof body[k] === 'string' ? (body[k] as string) : '']));
+        const values = Object.fromEntries(
+          ['name', 'email', 'subject', 'message'].map((k) => [k, typeof body[k] === 'string' ? (body[k] as string) : '']),
+        );
         return reply.page(
           { title: 'Contact us', noindex: true },
-          <ContactPage csrfToken={reply.generateCsrf()} values={values} errors={checked.errors} address={app.config.shop.address} email={app.config.shop.email} />,
+          <ContactPage
+            csrfToken={reply.generateCsrf()}
+            values={values}
+            errors={checked.errors}
+            address={app.config.shop.address}
+            email={app.config.shop.email}
+          />,
           400,
         );
       }
@@ -39,13 +53,29 @@ export async function contactRoutes(app: FastifyInstance): Promise<void> {
         <Notice kind="success">Thank you — your message has been sent.</Notice>
         <h1>We'll be in touch</h1>
         <p class="lead">We reply to every message within two working days.</p>
-        <p><a class="button" href="/">Continue shopping</a></p>
+        <p>
+          <a class="button" href="/">
+            Continue shopping
+          </a>
+        </p>
       </section>,
     );
   });
 }
 
-function ContactPage({ csrfToken, values, errors, address, email }: { csrfToken: string; values: Record<string, string>; errors: Errors; address: string; email: string }) {
+function ContactPage({
+  csrfToken,
+  values,
+  errors,
+  address,
+  email,
+}: {
+  csrfToken: string;
+  values: Record<string, string>;
+  errors: Errors;
+  address: string;
+  email: string;
+}) {
   const count = Object.keys(errors).length;
   const described = (k: keyof ContactInput) => (errors[k] ? `${k}-error` : undefined);
   return (
@@ -63,10 +93,29 @@ function ContactPage({ csrfToken, values, errors, address, email }: { csrfToken:
           <form method="post" action="/contact" class="stacked-form" novalidate>
             <CsrfField token={csrfToken} />
             <label for="name">Your name</label>
-            <input id="name" name="name" autocomplete="name" value={values.name ?? ''} maxLength={100} aria-invalid={errors.name ? 'true' : undefined} aria-describedby={described('name')} required />
+            <input
+              id="name"
+              name="name"
+              autocomplete="name"
+              value={values.name ?? ''}
+              maxLength={100}
+              aria-invalid={errors.name ? 'true' : undefined}
+              aria-describedby={described('name')}
+              required
+            />
             <FieldError id="name-error" message={errors.name} />
             <label for="email">E-mail address</label>
-            <input id="email" name="email" type="email" autocomplete="email" value={values.email ?? ''} maxLength={254} aria-invalid={errors.email ? 'true' : undefined} aria-describedby={described('email')} required />
+            <input
+              id="email"
+              name="email"
+              type="email"
+              autocomplete="email"
+              value={values.email ?? ''}
+              maxLength={254}
+              aria-invalid={errors.email ? 'true' : undefined}
+              aria-describedby={described('email')}
+              required
+            />
             <FieldError id="email-error" message={errors.email} />
             <label for="subject">What is it about?</label>
             <select id="subject" name="subject" aria-invalid={errors.subject ? 'true' : undefined} aria-describedby={described('subject')}>
@@ -78,15 +127,26 @@ function ContactPage({ csrfToken, values, errors, address, email }: { csrfToken:
             </select>
             <FieldError id="subject-error" message={errors.subject} />
             <label for="message">Your message</label>
-            <textarea id="message" name="message" rows={7} maxLength={5000} aria-invalid={errors.message ? 'true' : undefined} aria-describedby={described('message')} required>
+            <textarea
+              id="message"
+              name="message"
+              rows={7}
+              maxLength={5000}
+              aria-invalid={errors.message ? 'true' : undefined}
+              aria-describedby={described('message')}
+              required
+            >
               {values.message ?? ''}
             </textarea>
             <FieldError id="message-error" message={errors.message} />
             <p class="form-note">
-              We use your name and e-mail address only to answer this message, and delete the message {CONTACT_RETENTION.text.replace(', then deleted', '')}. Please don't include card details. See our{' '}
+              We use your name and e-mail address only to answer this message, and delete the message{' '}
+              {CONTACT_RETENTION.text.replace(', then deleted', '')}. Please don't include card details. See our{' '}
               <a href="/privacy">privacy policy</a>.
             </p>
-            <button type="submit" class="button button-primary">Send message</button>
+            <button type="submit" class="button button-primary">
+              Send message
+            </button>
           </form>
         </section>
         <section aria-labelledby="visit">

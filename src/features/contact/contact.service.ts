@@ -35,7 +35,9 @@ export const SUBJECTS: Record<ContactInput['subject'], string> = {
 
 export type ContactResult = { ok: true; id: number } | { ok: false; errors: Partial<Record<keyof ContactInput, string>> };
 
-export function validateContact(input: unknown): { ok: true; value: ContactInput } | { ok: false; errors: Partial<Record<keyof ContactInput, string>> } {
+export function validateContact(
+  input: unknown,
+): { ok: true; value: ContactInput } | { ok: false; errors: Partial<Record<keyof ContactInput, string>> } {
   const r = contactSchema.safeParse(input);
   if (r.success) return { ok: true, value: r.data };
   const errors: Partial<Record<keyof ContactInput, string>> = {};

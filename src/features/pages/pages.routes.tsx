@@ -15,8 +15,8 @@ export async function pagesRoutes(app: FastifyInstance): Promise<void> {
       body: () => (
         <>
           <p class="lead">
-            {shop.name} is an independent jeweller. We design, make and finish our pieces in a small workshop, and send every gold, silver and
-            platinum piece over the legal weight to a British assay office to be hallmarked.
+            {shop.name} is an independent jeweller. We design, make and finish our pieces in a small workshop, and send every gold, silver
+            and platinum piece over the legal weight to a British assay office to be hallmarked.
           </p>
           <h2>How we work</h2>
           <p>
@@ -25,8 +25,8 @@ export async function pagesRoutes(app: FastifyInstance): Promise<void> {
           </p>
           <h2>Repairs and resizing</h2>
           <p>
-            Rings bought from us can be resized once, free of charge, within a year of purchase. We also clean, re-polish and re-plate pieces
-            for a small fee — <a href="/contact">ask us</a> for a quote.
+            Rings bought from us can be resized once, free of charge, within a year of purchase. We also clean, re-polish and re-plate
+            pieces for a small fee — <a href="/contact">ask us</a> for a quote.
           </p>
           <h2>Our address</h2>
           <address>{shop.address}</address>
@@ -52,7 +52,9 @@ export async function pagesRoutes(app: FastifyInstance): Promise<void> {
             <tbody>
               <tr>
                 <th scope="row">Royal Mail Tracked 48</th>
-                <td>{formatPence(395)}, free on orders over {formatPence(10000)}</td>
+                <td>
+                  {formatPence(395)}, free on orders over {formatPence(10000)}
+                </td>
                 <td>2–3 working days</td>
               </tr>
               <tr>
@@ -109,7 +111,10 @@ export async function pagesRoutes(app: FastifyInstance): Promise<void> {
             We use your personal data only as our <a href="/privacy">privacy policy</a> describes.
           </p>
           <h2>7. Law</h2>
-          <p>These terms are governed by the law of England and Wales. You may also bring proceedings in Scotland or Northern Ireland if you live there.</p>
+          <p>
+            These terms are governed by the law of England and Wales. You may also bring proceedings in Scotland or Northern Ireland if you
+            live there.
+          </p>
         </>
       ),
     },

@@ -12,7 +12,11 @@ export async function privacyRoutes(app: FastifyInstance): Promise<void> {
   app.get('/privacy', async (_req, reply) => {
     const policy = await privacy.policy(app.clock());
     return reply.page(
-      { title: 'Privacy Policy', canonicalPath: '/privacy', description: `How ${policy.shop.name} collects, uses and protects your personal data.` },
+      {
+        title: 'Privacy Policy',
+        canonicalPath: '/privacy',
+        description: `How ${policy.shop.name} collects, uses and protects your personal data.`,
+      },
       <PrivacyPolicy policy={policy} />,
     );
   });
@@ -32,8 +36,8 @@ function PolicyHeader({ policy, title }: { policy: PolicyModel; title: string })
       <Breadcrumbs trail={[{ href: '/', label: 'Home' }, { label: title }]} />
       <h1>{title}</h1>
       <p class="policy-version">
-        Version <code>{policy.version}</code>, in force since {longDate.format(new Date(policy.publishedAt))}. This page is produced from the
-        shop's own record of the data it holds, so it always describes what the shop actually does.
+        Version <code>{policy.version}</code>, in force since {longDate.format(new Date(policy.publishedAt))}. This page is produced from
+        the shop's own record of the data it holds, so it always describes what the shop actually does.
       </p>
     </>
   );
@@ -105,16 +109,16 @@ export function PrivacyPolicy({ policy }: { policy: PolicyModel }) {
           </>
         )}
         <p>
-          Our server logs record which pages were requested and how the shop answered, but not your network address, your browser's
-          details, what you typed into forms, or anything else that could identify you.
+          Our server logs record which pages were requested and how the shop answered, but not your network address, your browser's details,
+          what you typed into forms, or anything else that could identify you.
         </p>
       </section>
 
       <section aria-labelledby="sharing">
         <h2 id="sharing">Who we share it with</h2>
         <p>
-          Only the people and organisations named in the table above. We do not pass your personal data to advertisers, data brokers or
-          any other third party, and we do not transfer it outside the United Kingdom.
+          Only the people and organisations named in the table above. We do not pass your personal data to advertisers, data brokers or any
+          other third party, and we do not transfer it outside the United Kingdom.
         </p>
       </section>
 
@@ -131,20 +135,31 @@ export function PrivacyPolicy({ policy }: { policy: PolicyModel }) {
       <section aria-labelledby="rights">
         <h2 id="rights">Your rights</h2>
         <p>
-          You can exercise any of these rights free of charge by e-mailing <a href={`mailto:${shop.email}`}>{shop.email}</a>. We may ask
-          you to confirm a request from the e-mail address we hold, and only that. We answer within one month of that confirmation; if a
-          request is complex we may need up to two more months, and we will tell you so within the first month.
+          You can exercise any of these rights free of charge by e-mailing <a href={`mailto:${shop.email}`}>{shop.email}</a>. We may ask you
+          to confirm a request from the e-mail address we hold, and only that. We answer within one month of that confirmation; if a request
+          is complex we may need up to two more months, and we will tell you so within the first month.
         </p>
         <ul>
-          <li><strong>Access</strong>: a copy of everything we hold about you, in a readable and a machine-readable form.</li>
-          <li><strong>Rectification</strong>: we correct or complete anything inaccurate.</li>
+          <li>
+            <strong>Access</strong>: a copy of everything we hold about you, in a readable and a machine-readable form.
+          </li>
+          <li>
+            <strong>Rectification</strong>: we correct or complete anything inaccurate.
+          </li>
           <li>
             <strong>Erasure</strong>: we delete your data unless the law requires us to keep part of it (for example order records for tax,
             kept for 6 years from the end of the financial year), and we tell you what we kept and why.
           </li>
-          <li><strong>Restriction</strong>: we keep your data but stop using it.</li>
-          <li><strong>Objection</strong>: you can object to any use based on our legitimate interests, and to direct marketing at any time — we then stop at once.</li>
-          <li><strong>Portability</strong>: the data you gave us, in a machine-readable form.</li>
+          <li>
+            <strong>Restriction</strong>: we keep your data but stop using it.
+          </li>
+          <li>
+            <strong>Objection</strong>: you can object to any use based on our legitimate interests, and to direct marketing at any time —
+            we then stop at once.
+          </li>
+          <li>
+            <strong>Portability</strong>: the data you gave us, in a machine-readable form.
+          </li>
         </ul>
         <p>
           If you are unhappy with how we have handled your data, please tell us first: we acknowledge complaints within 30 days. You may
@@ -160,7 +175,10 @@ export function PrivacyPolicy({ policy }: { policy: PolicyModel }) {
           <li>Personal data is kept out of our logs.</li>
           <li>Each kind of data is deleted automatically when its period above ends.</li>
         </ul>
-        <p>No system on the internet is perfectly secure. If a breach put your rights at high risk, we would tell you without undue delay and report it to the ICO within 72 hours.</p>
+        <p>
+          No system on the internet is perfectly secure. If a breach put your rights at high risk, we would tell you without undue delay and
+          report it to the ICO within 72 hours.
+        </p>
       </section>
 
       <section aria-labelledby="changes">
@@ -194,9 +212,9 @@ export function CookiesPage({ policy }: { policy: PolicyModel }) {
     <article class="policy prose">
       <PolicyHeader policy={policy} title="Cookies" />
       <p>
-        A cookie is a small file a website stores in your browser. The law lets us store cookies that are strictly necessary for a
-        service you asked for without asking first; for anything else we must tell you and, where required, ask. This is every cookie the
-        shop sets. We use no advertising or tracking cookies, and no other website sets cookies through ours.
+        A cookie is a small file a website stores in your browser. The law lets us store cookies that are strictly necessary for a service
+        you asked for without asking first; for anything else we must tell you and, where required, ask. This is every cookie the shop sets.
+        We use no advertising or tracking cookies, and no other website sets cookies through ours.
       </p>
       <div class="table-scroll">
         <table class="data-table">

@@ -32,11 +32,15 @@ export function Layout({ chrome, meta, children }: { chrome: Chrome; meta: PageM
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{title}</title>
         <meta name="description" content={meta.description ?? defaultDescription} />
-        {meta.canonicalPath !== undefined && !meta.noindex && (
-          <link rel="canonical" href={`${chrome.publicUrl}${meta.canonicalPath}`} />
-        )}
+        {meta.canonicalPath !== undefined && !meta.noindex && <link rel="canonical" href={`${chrome.publicUrl}${meta.canonicalPath}`} />}
         {meta.noindex && <meta name="robots" content="noindex" />}
-        <link rel="preload" href="/assets/fonts/cormorant-garamond-latin-500-normal.woff2" as="font" type="font/woff2" crossorigin="anonymous" />
+        <link
+          rel="preload"
+          href="/assets/fonts/cormorant-garamond-latin-500-normal.woff2"
+          as="font"
+          type="font/woff2"
+          crossorigin="anonymous"
+        />
         <link rel="stylesheet" href="/assets/site.css" />
         <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
         <script src="/assets/site.js" defer />
@@ -93,20 +97,35 @@ export function Layout({ chrome, meta, children }: { chrome: Chrome; meta: PageM
             </div>
             <nav aria-label="Shop information">
               <ul>
-                <li><a href="/about">About us</a></li>
-                <li><a href="/contact">Contact</a></li>
-                <li><a href="/delivery-returns">Delivery &amp; Returns</a></li>
-                <li><a href="/terms">Terms &amp; Conditions</a></li>
+                <li>
+                  <a href="/about">About us</a>
+                </li>
+                <li>
+                  <a href="/contact">Contact</a>
+                </li>
+                <li>
+                  <a href="/delivery-returns">Delivery &amp; Returns</a>
+                </li>
+                <li>
+                  <a href="/terms">Terms &amp; Conditions</a>
+                </li>
               </ul>
             </nav>
             <nav aria-label="Your privacy">
               <ul>
-                <li><a href="/privacy">Privacy Policy</a></li>
-                <li><a href="/cookies">Cookies</a></li>
+                <li>
+                  <a href="/privacy">Privacy Policy</a>
+                </li>
+                <li>
+                  <a href="/cookies">Cookies</a>
+                </li>
               </ul>
             </nav>
           </div>
-          <p class="footer-small">Prices include VAT at 20 %. Card payments are taken on our payment provider's secure page; we never see or store your card details.</p>
+          <p class="footer-small">
+            Prices include VAT at 20 %. Card payments are taken on our payment provider's secure page; we never see or store your card
+            details.
+          </p>
         </footer>
       </body>
     </html>

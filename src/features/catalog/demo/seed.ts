@@ -33,7 +33,8 @@ export async function seedDemoCatalogue(db: Db, now: Date): Promise<boolean> {
     }
     for (const [index, p] of demoProducts.entries()) {
       const code = `${p.category.slice(0, 1).toUpperCase()}${String(index + 1).padStart(3, '0')}`;
-      const variants = p.metals.flatMap((metal) => {
+      type DemoVariant = { sku: string; metal: string; ringSize: string | null; chainLengthIn: number | null; pricePence: number };
+      const variants = p.metals.flatMap((metal): DemoVariant[] => {
         const price = p.prices[metal] ?? 0;
         const short = METALS.find((m) => m.code === metal)?.short ?? metal;
         if (p.category === 'rings') {
@@ -58,14 +59,17 @@ export async function seedDemoCatalogue(db: Db, now: Date): Promise<boolean> {
         collectionIds: p.collections.map((s) => collectionIds.get(s)).filter((id): id is number => id !== undefined),
         variants: variants.map((v, vi) => ({ ...v, stock: demoStock(index, vi) })),
         images: drawProductImages(p).map((img) => ({ alt: img.alt, contentType: 'image/svg+xml', body: img.svg })),
-        searchDocument: searchDocument(p.name, p.description, p.category, p.metals, p.stone, p.collections),
+        search: searchEntry(p.name, p.description, p.category, p.metals, p.stone, p.collections),
       });
     }
   });
   return true;
 }
 
-/** The text a product is found by: its words plus the names of its category, metals, stone and collections. */
-export function searchDocument(name: string, description: string, category: string, metals: string[], stone: string | null, collections: string[]): string {
-  return [name, category, metals.map(metalLabel).join(' '), stone ? stoneLabel(stone) : '', collections.join(' ').replace(/-/g, ' '), description].join('\n');
+/** The text a product is found by: its name, then its category, metals, stone, collections and description. */
+export function searchEntry(name: string, description: string, category: string, metals: string[], stone: string | null, collections: string[]) {
+  return {
+    name,
+    document: [category, metals.map(metalLabel).join(' '), stone ? stoneLabel(stone) : '', collections.join(' ').replace(/-/g, ' '), description].join('\n'),
+  };
 }

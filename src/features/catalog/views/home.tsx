@@ -17,8 +17,8 @@ export function HomePage({
           <p class="eyebrow">Made and hallmarked in Britain</p>
           <h1 id="hero-title">Fine jewellery, honestly made</h1>
           <p class="lead">
-            Rings, necklaces, earrings and bracelets in gold, silver and platinum — each piece hallmarked at a British assay office, each price
-            including VAT, and your personal details treated with the same care as the pieces themselves.
+            Rings, necklaces, earrings and bracelets in gold, silver and platinum — each piece hallmarked at a British assay office, each
+            price including VAT, and your personal details treated with the same care as the pieces themselves.
           </p>
           <p class="actions">
             <a class="button button-primary" href="/rings">
@@ -73,7 +73,8 @@ export function HomePage({
           <li>
             <h3>Your data, kept small</h3>
             <p>
-              We collect only what an order needs, never sell it, and tell you exactly what we hold — see our <a href="/privacy">privacy policy</a>.
+              We collect only what an order needs, never sell it, and tell you exactly what we hold — see our{' '}
+              <a href="/privacy">privacy policy</a>.
             </p>
           </li>
         </ul>

@@ -1,5 +1,5 @@
-import { Breadcrumbs, Pagination } from '../../../http/views/components.js';
 import { buildQueryString } from '../../../http/query.js';
+import { Breadcrumbs, Pagination } from '../../../http/views/components.js';
 import { METALS, STONES } from '../catalog.domain.js';
 import type { ProductCard, ProductSort } from '../catalog.repository.js';
 import type { ListingQuery } from '../catalog.service.js';
@@ -73,11 +73,27 @@ export function ListingPage(p: ListingProps) {
               <legend>Price (£)</legend>
               <label>
                 <span>From</span>
-                <input type="number" name="min" min={0} step={1} inputMode="numeric" value={q.minPence !== undefined ? q.minPence / 100 : ''} placeholder={String(Math.floor(p.facets.minPence / 100))} />
+                <input
+                  type="number"
+                  name="min"
+                  min={0}
+                  step={1}
+                  inputMode="numeric"
+                  value={q.minPence !== undefined ? q.minPence / 100 : ''}
+                  placeholder={String(Math.floor(p.facets.minPence / 100))}
+                />
               </label>
               <label>
                 <span>To</span>
-                <input type="number" name="max" min={0} step={1} inputMode="numeric" value={q.maxPence !== undefined ? q.maxPence / 100 : ''} placeholder={String(Math.ceil(p.facets.maxPence / 100))} />
+                <input
+                  type="number"
+                  name="max"
+                  min={0}
+                  step={1}
+                  inputMode="numeric"
+                  value={q.maxPence !== undefined ? q.maxPence / 100 : ''}
+                  placeholder={String(Math.ceil(p.facets.maxPence / 100))}
+                />
               </label>
             </fieldset>
             <label class="sort">

@@ -1,7 +1,7 @@
 import { Breadcrumbs, CsrfField, FieldError, Money } from '../../../http/views/components.js';
-import { METALS, RING_SIZES, metalLabel, stoneLabel } from '../catalog.domain.js';
-import type { ProductDetail, VariantRow } from '../catalog.repository.js';
 import { vatIncluded } from '../../../shared/money.js';
+import { METALS, metalLabel, RING_SIZES, stoneLabel } from '../catalog.domain.js';
+import type { ProductDetail, VariantRow } from '../catalog.repository.js';
 
 export interface VariantChoice {
   metal: string;
@@ -35,19 +35,20 @@ export function ProductPage({ product: p, choice, chosen, csrfToken, errors = {}
   );
   return (
     <article class="product" itemScope={false}>
-      <Breadcrumbs
-        trail={[
-          { href: '/', label: 'Home' },
-          { href: `/${p.category.slug}`, label: p.category.name },
-          { label: p.name },
-        ]}
-      />
+      <Breadcrumbs trail={[{ href: '/', label: 'Home' }, { href: `/${p.category.slug}`, label: p.category.name }, { label: p.name }]} />
       <div class="product-layout">
         <section class="gallery" aria-label="Images">
           <ul class="gallery-track">
             {p.images.map((img, i) => (
               <li key={img.id} id={`image-${i + 1}`}>
-                <img src={`/images/products/${img.id}`} alt={img.alt} width={800} height={800} loading={i === 0 ? 'eager' : 'lazy'} decoding="async" />
+                <img
+                  src={`/images/products/${img.id}`}
+                  alt={img.alt}
+                  width={800}
+                  height={800}
+                  loading={i === 0 ? 'eager' : 'lazy'}
+                  decoding="async"
+                />
               </li>
             ))}
           </ul>
@@ -71,12 +72,19 @@ export function ProductPage({ product: p, choice, chosen, csrfToken, errors = {}
             <Money pence={price} />
           </p>
           <p class="vat-note">
-            Includes VAT of <span data-vat><Money pence={vatIncluded(price)} /></span>
+            Includes VAT of{' '}
+            <span data-vat>
+              <Money pence={vatIncluded(price)} />
+            </span>
           </p>
           <p class={`stock ${chosen && chosen.stock === 0 ? 'stock-out' : ''}`} data-stock aria-live="polite">
             {chosen ? stockText(chosen.stock) : sizes.length > 0 ? 'Choose a size to check availability' : ''}
           </p>
-          {errors.form && <p class="field-error" role="alert">{errors.form}</p>}
+          {errors.form && (
+            <p class="field-error" role="alert">
+              {errors.form}
+            </p>
+          )}
           <form method="post" action="/bag/items" class="buy-form" data-variants={variantsData} novalidate>
             <CsrfField token={csrfToken} />
             <input type="hidden" name="product" value={p.slug} />
@@ -92,9 +100,17 @@ export function ProductPage({ product: p, choice, chosen, csrfToken, errors = {}
             {sizes.length > 0 && (
               <>
                 <label for="size">
-                  Ring size (UK) <a href="/delivery-returns#ring-sizes" class="hint-link">Size guide</a>
+                  Ring size (UK){' '}
+                  <a href="/delivery-returns#ring-sizes" class="hint-link">
+                    Size guide
+                  </a>
                 </label>
-                <select id="size" name="size" aria-describedby={errors.size ? 'size-error' : undefined} aria-invalid={errors.size ? 'true' : undefined}>
+                <select
+                  id="size"
+                  name="size"
+                  aria-describedby={errors.size ? 'size-error' : undefined}
+                  aria-invalid={errors.size ? 'true' : undefined}
+                >
                   <option value="">Choose a size</option>
                   {sizes.map((s) => {
                     const v = forMetal.find((x) => x.ringSize === s);
@@ -123,7 +139,16 @@ export function ProductPage({ product: p, choice, chosen, csrfToken, errors = {}
               </>
             )}
             <label for="quantity">Quantity</label>
-            <input id="quantity" name="quantity" type="number" min={1} max={10} value="1" inputMode="numeric" aria-describedby={errors.quantity ? 'quantity-error' : undefined} />
+            <input
+              id="quantity"
+              name="quantity"
+              type="number"
+              min={1}
+              max={10}
+              value="1"
+              inputMode="numeric"
+              aria-describedby={errors.quantity ? 'quantity-error' : undefined}
+            />
             <FieldError id="quantity-error" message={errors.quantity} />
             <div class="buy-actions">
               <button type="submit" class="button button-primary" disabled={chosen !== null && chosen.stock === 0}>

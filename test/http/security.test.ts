@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestShop, type TestShop } from '../support/build-app.js';
+import { formBody, openForm, submitForm } from '../support/forms.js';
+
+let shop: TestShop;
+let https: TestShop;
+beforeAll(async () => {
+  shop = await buildTestShop();
+  // The https shop also carries low rate limits; nothing else in this file searches or posts there.
+  https = await buildTestShop({
+    env: { PUBLIC_URL: 'https://shop.example', SEED_DEMO: 'false', SEARCH_RATE_LIMIT: '5', FORM_RATE_LIMIT: '3' },
+  });
+});
+afterAll(async () => {
+  await shop?.close();
+  await https?.close();
+});
+
+describe('security baseline', () => {
+  it('sends security headers and a CSP without unsafe-inline scripts', async () => {
+    const res = await shop.app.inject({ method: 'GET', url: '/' });
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('unsafe-eval');
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("form-action 'self'");
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['referrer-policy']).toBe('same-origin');
+    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(res.headers['permissions-policy']).toContain('camera=()');
+    expect(res.headers['x-powered-by']).toBeUndefined();
+    expect(res.headers.server).toBeUndefined();
+  });
+
+  it('sends HSTS only when the shop is served over https', async () => {
+    expect((await shop.app.inject({ method: 'GET', url: '/healthz' })).headers['strict-transport-security']).toBeUndefined();
+    expect((await https.app.inject({ method: 'GET', url: '/healthz' })).headers['strict-transport-security']).toContain('max-age=31536000');
+  });
+
+  it('has no inline script and loads nothing from another host', async () => {
+    for (const url of ['/', '/rings', '/contact', '/privacy']) {
+      const html = (await shop.app.inject({ method: 'GET', url })).body;
+      const scripts = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
+      for (const [, attrs, body] of scripts) {
+        if (attrs?.includes('application/ld+json')) continue;
+        expect(attrs).toMatch(/src="\/assets\//);
+        expect(body).toBe('');
+      }
+      const external = [...html.matchAll(/(?:src|href|action)="(https?:)?\/\/([^"/]+)/g)].map((m) => m[2]);
+      expect(external.filter((h) => h !== new URL(shop.config.publicUrl).host)).toEqual([]);
+      expect(html).not.toMatch(/ style="/);
+    }
+  });
+
+  it('refuses a form post without a valid CSRF token', async () => {
+    const body = formBody({ name: 'Ada', email: 'ada@example.com', subject: 'other', message: 'Hello' });
+    const missing = await shop.app.inject({
+      method: 'POST',
+      url: '/contact',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: body,
+    });
+    expect(missing.statusCode).toBe(403);
+    expect(missing.body).toContain('This form has expired');
+    const { cookie } = await openForm(shop.app, '/contact');
+    const forged = await shop.app.inject({
+      method: 'POST',
+      url: '/contact',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+      payload: `${body}&_csrf=forged-token`,
+    });
+    expect(forged.statusCode).toBe(403);
+    const rows = await shop.app.db.selectFrom('contact_messages').selectAll().execute();
+    expect(rows).toEqual([]);
+  });
+
+  it('checks CSRF on every state-changing route', async () => {
+    const changing = shop.app.routeTable.filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method));
+    expect(changing.length).toBeGreaterThan(0);
+    for (const route of changing) {
+      expect(route.csrf).toBe(true);
+      const url = route.url.replace(/:(\w+)/g, 'x');
+      const res = await shop.app.inject({
+        method: route.method as 'POST',
+        url,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'a=b',
+      });
+      expect(res.statusCode, `${route.method} ${route.url}`).toBe(403);
+    }
+  });
+
+  it('sets cookies HttpOnly and SameSite=Lax, and Secure on https', async () => {
+    const plain = String((await shop.app.inject({ method: 'GET', url: '/contact' })).headers['set-cookie']);
+    expect(plain).toMatch(/assay_csrf=/);
+    expect(plain).toMatch(/HttpOnly/);
+    expect(plain).toMatch(/SameSite=Lax/);
+    expect(plain).not.toMatch(/Secure/);
+    const secure = String((await https.app.inject({ method: 'GET', url: '/contact' })).headers['set-cookie']);
+    expect(secure).toMatch(/Secure/);
+  });
+
+  it('sets no cookie on pages without forms', async () => {
+    for (const url of ['/', '/rings', '/privacy', '/search?q=ring']) {
+      expect((await shop.app.inject({ method: 'GET', url })).headers['set-cookie']).toBeUndefined();
+    }
+  });
+
+  it('rate-limits search with a friendly 429', async () => {
+    const results: number[] = [];
+    for (let i = 0; i < 5; i++) results.push((await https.app.inject({ method: 'GET', url: `/search?q=ring${i}` })).statusCode);
+    expect(results).toEqual([200, 200, 200, 200, 200]);
+    const last = await https.app.inject({ method: 'GET', url: '/search?q=gold' });
+    expect(last.statusCode).toBe(429);
+    expect(last.body).toContain('wait a minute');
+    expect(last.headers['retry-after']).toBeDefined();
+  });
+
+  it('rate-limits form posts', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      statuses.push(
+        (await submitForm(https.app, '/contact', '/contact', { name: '', email: '', subject: 'other', message: '' })).statusCode,
+      );
+    }
+    expect(statuses.slice(0, 3)).toEqual([400, 400, 400]);
+    expect(statuses[3]).toBe(429);
+  });
+});
