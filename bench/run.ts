@@ -9,7 +9,11 @@ import { startShop } from './shop.js';
 const duration = Number(process.argv[process.argv.indexOf('--duration') + 1]) || 10;
 const connections = 50;
 
-const shop = await startShop({ SEARCH_RATE_LIMIT: '100000000', NODE_ENV: 'production', SECRET_KEY: 'bench-secret-bench-secret-bench-secret-0000' });
+const shop = await startShop({
+  SEARCH_RATE_LIMIT: '100000000',
+  NODE_ENV: 'production',
+  SECRET_KEY: 'bench-secret-bench-secret-bench-secret-0000',
+});
 try {
   const html = await (await fetch(`${shop.url}/rings`)).text();
   const product = html.match(/href="(\/products\/[a-z0-9-]+)"/)?.[1];
@@ -25,7 +29,15 @@ try {
   for (const t of targets) {
     await autocannon({ url: shop.url + t.path, connections, duration: 2 }); // warm-up
     const r = await autocannon({ url: shop.url + t.path, connections, duration });
-    rows.push({ name: t.name, path: t.path, rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx });
+    rows.push({
+      name: t.name,
+      path: t.path,
+      rps: Math.round(r.requests.average),
+      p50: r.latency.p50,
+      p99: r.latency.p99,
+      errors: r.errors,
+      non2xx: r.non2xx,
+    });
   }
   console.log(`\nAssay storefront benchmark — SQLite, ${connections} connections, ${duration} s per target\n`);
   console.log('| target | requests/s | p50 ms | p99 ms | errors | non-2xx |');

@@ -42,7 +42,7 @@ describe('a shopper browses the storefront in Chromium', () => {
   });
 
   it('home → category', async () => {
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Rings' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Rings', exact: true }).click();
     await page.waitForURL(/\/rings$/);
     expect(await page.locator('h1').textContent()).toBe('Rings');
     await expectAccessible('02-category');
@@ -51,7 +51,7 @@ describe('a shopper browses the storefront in Chromium', () => {
   it('category → filter by metal and price', async () => {
     const before = await page.locator('.results-count').textContent();
     await page.getByLabel('18ct yellow gold').check();
-    await page.getByLabel('To').fill('2500');
+    await page.getByLabel('To', { exact: true }).fill('2500');
     await page.getByRole('button', { name: 'Show results' }).click();
     await page.waitForURL(/metal=18ct-yellow-gold/);
     const after = await page.locator('.results-count').textContent();

@@ -92,7 +92,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     await sql`create trigger product_search_ai after insert on product_search begin
       insert into product_fts(rowid, name, document) values (new.product_id, new.name, new.document); end`.execute(db);
     await sql`create trigger product_search_ad after delete on product_search begin
-      insert into product_fts(product_fts, rowid, name, document) values ('delete', old.product_id, old.name, old.document); end`.execute(db);
+      insert into product_fts(product_fts, rowid, name, document) values ('delete', old.product_id, old.name, old.document); end`.execute(
+      db,
+    );
     await sql`create trigger product_search_au after update on product_search begin
       insert into product_fts(product_fts, rowid, name, document) values ('delete', old.product_id, old.name, old.document);
       insert into product_fts(rowid, name, document) values (new.product_id, new.name, new.document); end`.execute(db);

@@ -85,8 +85,7 @@ export const demoCollections: DemoCollection[] = [
   {
     slug: 'silver-essentials',
     name: 'Silver Essentials',
-    description:
-      'Hallmarked sterling silver at honest prices: the pendants, hoops and bangles you will reach for every morning.',
+    description: 'Hallmarked sterling silver at honest prices: the pendants, hoops and bangles you will reach for every morning.',
     featured: false,
   },
 ];
@@ -111,13 +110,10 @@ function hallmark(office: Office, metals: readonly MetalCode[]): string {
 const STONE_CARE: Record<StoneCode, string> = {
   diamond: 'Soak in warm soapy water and brush gently behind the stone with a soft toothbrush to bring back its sparkle.',
   sapphire: 'Sapphires are hard-wearing; clean with warm soapy water and a soft brush, then pat dry.',
-  emerald:
-    'Emeralds are usually oiled, so avoid ultrasonic cleaners, steam and hot water, and wipe gently with a soft, barely damp cloth.',
+  emerald: 'Emeralds are usually oiled, so avoid ultrasonic cleaners, steam and hot water, and wipe gently with a soft, barely damp cloth.',
   ruby: 'Rubies are tough stones, and warm soapy water with a soft brush will keep them bright.',
-  pearl:
-    'Put pearls on last and take them off first, keep them away from perfume and hairspray, and wipe with a soft cloth after wearing.',
-  amethyst:
-    'Keep amethyst out of strong sunlight for long spells, which can fade its colour, and clean it with warm soapy water.',
+  pearl: 'Put pearls on last and take them off first, keep them away from perfume and hairspray, and wipe with a soft cloth after wearing.',
+  amethyst: 'Keep amethyst out of strong sunlight for long spells, which can fade its colour, and clean it with warm soapy water.',
   'blue-topaz': 'Topaz can chip if knocked, so take it off for the gym or gardening and clean it with warm soapy water only.',
   morganite: 'Clean morganite with warm soapy water and a soft brush, and keep it away from harsh household chemicals.',
 };
@@ -141,7 +137,7 @@ type Entry = Omit<DemoProduct, 'hallmark' | 'care' | 'metals'> & {
 };
 
 const EXEMPT_STUDS =
-  'Each pair weighs under the UK exemption weight (1g for gold, 7.78g for sterling silver), so it is not hallmarked; every piece is stamped 375 or 925 by the maker.';
+  'Each earring weighs under the UK exemption weight (1g for gold, 7.78g for sterling silver), so it is not hallmarked; every piece is stamped 375 or 925 by the maker.';
 
 const entries: Entry[] = [
   // ─── Rings ──────────────────────────────────────────────────────────────

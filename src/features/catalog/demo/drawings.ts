@@ -43,12 +43,7 @@ function hash(s: string): number {
 }
 
 function esc(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 function rgb(hex: string): [number, number, number] {
@@ -195,7 +190,9 @@ const METAL_STOPS: Record<GradKind, Array<[number, keyof Tone]>> = {
 
 function stopsXml(stops: Array<[number, string, number?]>): string {
   return stops
-    .map(([o, c, a]) => `<stop offset="${String(o).replace(/^0\./, '.')}" stop-color="${c}"${a === undefined ? '' : ` stop-opacity="${a}"`}/>`)
+    .map(
+      ([o, c, a]) => `<stop offset="${String(o).replace(/^0\./, '.')}" stop-color="${c}"${a === undefined ? '' : ` stop-opacity="${a}"`}/>`,
+    )
     .join('');
 }
 
@@ -223,8 +220,7 @@ class Ctx {
       const t = tone(m);
       const stops = stopsXml(METAL_STOPS[kind].map(([o, k]) => [o, t[k]]));
       if (kind === 'r') return `<radialGradient id="${gid}" fx=".32" fy=".28" r=".62">${stops}</radialGradient>`;
-      const dir =
-        kind === 'h' || kind === 'hc' ? 'x2="1" y2="0"' : kind === 'd' ? 'x2="1" y2="1"' : 'x2="0" y2="1"';
+      const dir = kind === 'h' || kind === 'hc' ? 'x2="1" y2="0"' : kind === 'd' ? 'x2="1" y2="1"' : 'x2="0" y2="1"';
       return `<linearGradient id="${gid}" x1="0" y1="0" ${dir}>${stops}</linearGradient>`;
     });
     return `url(#${id})`;
@@ -421,7 +417,9 @@ function brilliantFacets(P: Pt[], shades: string[], diamond: boolean): string {
     out.push(poly([at(T, 6), at(S, 5), at(P, 12), at(S, 6)], '#f6e4f2', ' opacity=".6"'));
   }
   // soft shine across the table
-  out.push(poly([lerp(c, at(T, 6), 0.9), lerp(c, at(T, 7), 0.95), lerp(c, at(T, 1), 0.2), lerp(c, at(T, 4), 0.3)], '#fff', ' opacity=".28"'));
+  out.push(
+    poly([lerp(c, at(T, 6), 0.9), lerp(c, at(T, 7), 0.95), lerp(c, at(T, 1), 0.2), lerp(c, at(T, 4), 0.3)], '#fff', ' opacity=".28"'),
+  );
   out.push(
     `<path d="M${P.map(([x, y]) => `${F(x)} ${F(y)}`).join('L')}Z" fill="none" stroke="${at(shades, 0)}" stroke-width="1.6" opacity=".7"/>`,
   );
@@ -459,7 +457,18 @@ function stepFacets(shades: string[]): string {
   const table = at(rings, 3);
   out.push(poly(table, at(shades, 2)));
   out.push(poly([at(table, 7), at(table, 0), [6, -23], [-16, 10]], '#fff', ' opacity=".22"'));
-  out.push(poly([[4, 14], [16, -8], [16, 4], [8, 22]], '#fff', ' opacity=".14"'));
+  out.push(
+    poly(
+      [
+        [4, 14],
+        [16, -8],
+        [16, 4],
+        [8, 22],
+      ],
+      '#fff',
+      ' opacity=".14"',
+    ),
+  );
   out.push(`<path d="M${O.map(([x, y]) => `${x} ${y}`).join('L')}Z" fill="none" stroke="${at(shades, 0)}" stroke-width="1.6"/>`);
   return out.join('');
 }
@@ -490,26 +499,109 @@ function brilliantSide(shades: string[], diamond: boolean): string {
     out.push(poly([g0, t0, g1], at(shades, at(cv, i))));
     out.push(poly([t0, g1, t1], at(shades, at(cv, i + 4))));
   }
-  out.push(poly([[-29, -16], [29, -16], [24, -20], [-24, -20]], diamond ? '#ffffff' : at(shades, 4)));
+  out.push(
+    poly(
+      [
+        [-29, -16],
+        [29, -16],
+        [24, -20],
+        [-24, -20],
+      ],
+      diamond ? '#ffffff' : at(shades, 4),
+    ),
+  );
   if (diamond) {
     out.push(poly([[0, 2.5], [25, 2.5], lerp([25, 2.5], culet, 0.45)], '#fff1d2', ' opacity=".75"'));
     out.push(poly([[-50, 2.5], [-25, 2.5], lerp([-25, 2.5], culet, 0.45)], '#dbe9ff', ' opacity=".8"'));
   }
-  out.push(`<path d="M-50 0L-29-16-24-20 24-20 29-16 50 0 50 3 0 44-50 3Z" fill="none" stroke="${at(shades, 0)}" stroke-width="1.2" opacity=".7"/>`);
+  out.push(
+    `<path d="M-50 0L-29-16-24-20 24-20 29-16 50 0 50 3 0 44-50 3Z" fill="none" stroke="${at(shades, 0)}" stroke-width="1.2" opacity=".7"/>`,
+  );
   return out.join('');
 }
 
 /** An emerald-cut stone from the side: stepped crown and pavilion. */
 function emeraldSide(shades: string[]): string {
   const out: string[] = [];
-  out.push(poly([[-50, 0], [50, 0], [40, -9], [-40, -9]], at(shades, 3)));
-  out.push(poly([[-40, -9], [40, -9], [33, -16], [-33, -16]], at(shades, 4)));
-  out.push(poly([[-33, -16], [33, -16], [30, -19], [-30, -19]], at(shades, 5)));
+  out.push(
+    poly(
+      [
+        [-50, 0],
+        [50, 0],
+        [40, -9],
+        [-40, -9],
+      ],
+      at(shades, 3),
+    ),
+  );
+  out.push(
+    poly(
+      [
+        [-40, -9],
+        [40, -9],
+        [33, -16],
+        [-33, -16],
+      ],
+      at(shades, 4),
+    ),
+  );
+  out.push(
+    poly(
+      [
+        [-33, -16],
+        [33, -16],
+        [30, -19],
+        [-30, -19],
+      ],
+      at(shades, 5),
+    ),
+  );
   out.push(`<rect x="-50" y="0" width="100" height="3" fill="${at(shades, 1)}"/>`);
-  out.push(poly([[-50, 3], [50, 3], [42, 14], [-42, 14]], at(shades, 2)));
-  out.push(poly([[-42, 14], [42, 14], [32, 26], [-32, 26]], at(shades, 1)));
-  out.push(poly([[-32, 26], [32, 26], [18, 36], [-18, 36]], at(shades, 0)));
-  out.push(poly([[-12, -16], [4, -16], [-4, 0], [-22, 0]], '#fff', ' opacity=".2"'));
+  out.push(
+    poly(
+      [
+        [-50, 3],
+        [50, 3],
+        [42, 14],
+        [-42, 14],
+      ],
+      at(shades, 2),
+    ),
+  );
+  out.push(
+    poly(
+      [
+        [-42, 14],
+        [42, 14],
+        [32, 26],
+        [-32, 26],
+      ],
+      at(shades, 1),
+    ),
+  );
+  out.push(
+    poly(
+      [
+        [-32, 26],
+        [32, 26],
+        [18, 36],
+        [-18, 36],
+      ],
+      at(shades, 0),
+    ),
+  );
+  out.push(
+    poly(
+      [
+        [-12, -16],
+        [4, -16],
+        [-4, 0],
+        [-22, 0],
+      ],
+      '#fff',
+      ' opacity=".2"',
+    ),
+  );
   return out.join('');
 }
 
@@ -612,8 +704,14 @@ function tube(ctx: Ctx, m: MetalCode, o: TubeOpts): string {
   out.push(shape(o.cx, o.cy, `stroke="${ctx.metal(m, o.rim ?? 'v')}" stroke-width="${F(o.t)}"`));
   // a crisp edge line and a glint along the near rim
   const t = tone(m);
-  out.push(shape(o.cx, o.cy, `stroke="${t.lo}" stroke-width="1" opacity=".35"`).replace(`rx="${F(o.rx)}"`, `rx="${F(o.rx + o.t / 2)}"`).replace(`ry="${F(o.ry)}"`, `ry="${F(o.ry + o.t / 2)}"`));
-  out.push(`<path d="${arcPath(o.cx, o.cy, o.rx, o.ry, 200, 245)}" fill="none" stroke="#fff" stroke-width="${F(o.t * 0.22)}" stroke-linecap="round" opacity=".7"/>`);
+  out.push(
+    shape(o.cx, o.cy, `stroke="${t.lo}" stroke-width="1" opacity=".35"`)
+      .replace(`rx="${F(o.rx)}"`, `rx="${F(o.rx + o.t / 2)}"`)
+      .replace(`ry="${F(o.ry)}"`, `ry="${F(o.ry + o.t / 2)}"`),
+  );
+  out.push(
+    `<path d="${arcPath(o.cx, o.cy, o.rx, o.ry, 200, 245)}" fill="none" stroke="#fff" stroke-width="${F(o.t * 0.22)}" stroke-linecap="round" opacity=".7"/>`,
+  );
   return out.join('');
 }
 
@@ -627,9 +725,31 @@ function clawTips(ctx: Ctx, m: MetalCode, x: number, y: number, r: number, shape
   const out: string[] = [];
   const fill = ctx.metal(m, 'r');
   let spots: Pt[];
-  if (shape === 'emerald') spots = ([[-0.72, -1], [0.72, -1], [0.72, 1], [-0.72, 1]] as Pt[]).map(([a, b]) => [a * r * 0.94, b * r * 0.92] as Pt);
-  else if (shape === 'pear') spots = ([[0, -1.12], [0.86, 0.5], [-0.86, 0.5]] as Pt[]).map(([a, b]) => [a * r, b * r] as Pt);
-  else if (shape === 'heart') spots = ([[0, 1.08], [0.95, -0.55], [-0.95, -0.55]] as Pt[]).map(([a, b]) => [a * r, b * r] as Pt);
+  if (shape === 'emerald')
+    spots = (
+      [
+        [-0.72, -1],
+        [0.72, -1],
+        [0.72, 1],
+        [-0.72, 1],
+      ] as Pt[]
+    ).map(([a, b]) => [a * r * 0.94, b * r * 0.92] as Pt);
+  else if (shape === 'pear')
+    spots = (
+      [
+        [0, -1.12],
+        [0.86, 0.5],
+        [-0.86, 0.5],
+      ] as Pt[]
+    ).map(([a, b]) => [a * r, b * r] as Pt);
+  else if (shape === 'heart')
+    spots = (
+      [
+        [0, 1.08],
+        [0.95, -0.55],
+        [-0.95, -0.55],
+      ] as Pt[]
+    ).map(([a, b]) => [a * r, b * r] as Pt);
   else {
     const kx = shape === 'oval' ? 0.78 : 1;
     spots = [45, 135, 225, 315].map((a) => [Math.cos(rad(a)) * r * 0.95 * kx, Math.sin(rad(a)) * r * 0.95] as Pt);
@@ -674,7 +794,9 @@ function solitaireHead(ctx: Ctx, m: MetalCode, p: Piece, x: number, y: number): 
   const stone = p.stone ?? 'diamond';
   const out: string[] = [];
   if (stone === 'pearl') {
-    out.push(`<path d="M${F(x - 16)} ${F(y + 4)}L${F(x - 22)} ${F(y - 26)}L${F(x + 22)} ${F(y - 26)}L${F(x + 16)} ${F(y + 4)}Z" fill="${ctx.metal(m, 'h')}"/>`);
+    out.push(
+      `<path d="M${F(x - 16)} ${F(y + 4)}L${F(x - 22)} ${F(y - 26)}L${F(x + 22)} ${F(y - 26)}L${F(x + 16)} ${F(y + 4)}Z" fill="${ctx.metal(m, 'h')}"/>`,
+    );
     out.push(`<ellipse cx="${F(x)}" cy="${F(y - 28)}" rx="30" ry="9" fill="${ctx.metal(m, 'v')}"/>`);
     out.push(ctx.gem('pearl', 'round', x, y - 86, 66));
     return out.join('');
@@ -686,7 +808,9 @@ function solitaireHead(ctx: Ctx, m: MetalCode, p: Piece, x: number, y: number): 
   out.push(claw(ctx, m, x - 8, y, x - W * 0.2, gy + 30, x - W * 0.2, tipY - 3, 9));
   out.push(claw(ctx, m, x + 8, y, x + W * 0.2, gy + 30, x + W * 0.2, tipY - 3, 9));
   out.push(ctx.gemSide(stone, x, gy, W));
-  out.push(`<ellipse cx="${F(x)}" cy="${F(gy + 30)}" rx="${F(W * 0.22)}" ry="6" fill="none" stroke="${ctx.metal(m, 'v')}" stroke-width="5"/>`);
+  out.push(
+    `<ellipse cx="${F(x)}" cy="${F(gy + 30)}" rx="${F(W * 0.22)}" ry="6" fill="none" stroke="${ctx.metal(m, 'v')}" stroke-width="5"/>`,
+  );
   out.push(claw(ctx, m, x - 12, y + 2, x - W * 0.52, gy + 24, x - W * 0.43, tipY, 11));
   out.push(claw(ctx, m, x + 12, y + 2, x + W * 0.52, gy + 24, x + W * 0.43, tipY, 11));
   out.push(ctx.sparkle(x - W * 0.18, gy - 14, 26));
@@ -702,7 +826,9 @@ function haloHead(ctx: Ctx, m: MetalCode, p: Piece, x: number, y: number): strin
   const hrx = W / 2 + 28;
   const hry = 20;
   const out: string[] = [];
-  out.push(`<path d="M${F(x - 14)} ${F(y + 2)}Q${F(x - 30)} ${F(hy + 16)} ${F(x - hrx * 0.8)} ${F(hy + 6)}L${F(x + hrx * 0.8)} ${F(hy + 6)}Q${F(x + 30)} ${F(hy + 16)} ${F(x + 14)} ${F(y + 2)}Z" fill="${ctx.metal(m, 'h')}"/>`);
+  out.push(
+    `<path d="M${F(x - 14)} ${F(y + 2)}Q${F(x - 30)} ${F(hy + 16)} ${F(x - hrx * 0.8)} ${F(hy + 6)}L${F(x + hrx * 0.8)} ${F(hy + 6)}Q${F(x + 30)} ${F(hy + 16)} ${F(x + 14)} ${F(y + 2)}Z" fill="${ctx.metal(m, 'h')}"/>`,
+  );
   out.push(`<ellipse cx="${F(x)}" cy="${F(hy)}" rx="${F(hrx + 8)}" ry="${F(hry + 8)}" fill="${ctx.metal(m, 'v')}"/>`);
   const halo = (front: boolean): string => {
     const parts: string[] = [];
@@ -733,7 +859,9 @@ function signetHead(ctx: Ctx, m: MetalCode, p: Piece, x: number, y: number): str
   const fry = 46;
   const depth = 30;
   // shoulders sweeping up into the head
-  out.push(`<path d="M${F(x - 150)} ${F(y + 90)}Q${F(x - 140)} ${F(fy + 10)} ${F(x - frx)} ${F(fy + depth)}L${F(x + frx)} ${F(fy + depth)}Q${F(x + 140)} ${F(fy + 10)} ${F(x + 150)} ${F(y + 90)}Q${F(x)} ${F(y + 10)} ${F(x - 150)} ${F(y + 90)}Z" fill="${ctx.metal(m, 'sU')}"/>`);
+  out.push(
+    `<path d="M${F(x - 150)} ${F(y + 90)}Q${F(x - 140)} ${F(fy + 10)} ${F(x - frx)} ${F(fy + depth)}L${F(x + frx)} ${F(fy + depth)}Q${F(x + 140)} ${F(fy + 10)} ${F(x + 150)} ${F(y + 90)}Q${F(x)} ${F(y + 10)} ${F(x - 150)} ${F(y + 90)}Z" fill="${ctx.metal(m, 'sU')}"/>`,
+  );
   out.push(`<ellipse cx="${F(x)}" cy="${F(fy + depth)}" rx="${frx}" ry="${fry}" fill="${ctx.metal(m, 'h')}"/>`);
   out.push(`<rect x="${F(x - frx)}" y="${F(fy)}" width="${frx * 2}" height="${depth}" fill="${ctx.metal(m, 'h')}"/>`);
   out.push(`<ellipse cx="${F(x)}" cy="${F(fy)}" rx="${frx}" ry="${fry}" fill="${ctx.metal(m, 'd')}"/>`);
@@ -744,9 +872,15 @@ function signetHead(ctx: Ctx, m: MetalCode, p: Piece, x: number, y: number): str
     out.push(ctx.sparkle(x - 20, fy - 8, 16));
   } else {
     const lo = tone(m).lo;
-    out.push(`<ellipse cx="${F(x)}" cy="${F(fy)}" rx="${frx - 16}" ry="${fry - 8}" fill="none" stroke="${lo}" stroke-width="2" opacity=".55"/>`);
-    out.push(`<path d="M${F(x - 34)} ${F(fy - 18)}L${F(x + 34)} ${F(fy - 18)}L${F(x + 30)} ${F(fy + 4)}Q${F(x)} ${F(fy + 26)} ${F(x - 30)} ${F(fy + 4)}Z" fill="none" stroke="${lo}" stroke-width="2.5" opacity=".6"/>`);
-    out.push(`<path d="M${F(x)} ${F(fy - 18)}L${F(x)} ${F(fy + 16)}M${F(x - 32)} ${F(fy - 6)}L${F(x + 32)} ${F(fy - 6)}" stroke="${lo}" stroke-width="2" opacity=".5"/>`);
+    out.push(
+      `<ellipse cx="${F(x)}" cy="${F(fy)}" rx="${frx - 16}" ry="${fry - 8}" fill="none" stroke="${lo}" stroke-width="2" opacity=".55"/>`,
+    );
+    out.push(
+      `<path d="M${F(x - 34)} ${F(fy - 18)}L${F(x + 34)} ${F(fy - 18)}L${F(x + 30)} ${F(fy + 4)}Q${F(x)} ${F(fy + 26)} ${F(x - 30)} ${F(fy + 4)}Z" fill="none" stroke="${lo}" stroke-width="2.5" opacity=".6"/>`,
+    );
+    out.push(
+      `<path d="M${F(x)} ${F(fy - 18)}L${F(x)} ${F(fy + 16)}M${F(x - 32)} ${F(fy - 6)}L${F(x + 32)} ${F(fy - 6)}" stroke="${lo}" stroke-width="2" opacity=".5"/>`,
+    );
   }
   return out.join('');
 }
@@ -755,7 +889,20 @@ function signetHead(ctx: Ctx, m: MetalCode, p: Piece, x: number, y: number): str
 function ringLying(
   ctx: Ctx,
   m: MetalCode,
-  o: { cx: number; cy: number; rx: number; ry: number; t: number; h: number; stone?: StoneCode | null; from?: number; to?: number; step?: number; gem?: number; claws?: boolean },
+  o: {
+    cx: number;
+    cy: number;
+    rx: number;
+    ry: number;
+    t: number;
+    h: number;
+    stone?: StoneCode | null;
+    from?: number;
+    to?: number;
+    step?: number;
+    gem?: number;
+    claws?: boolean;
+  },
 ): string {
   const out: string[] = [tube(ctx, m, { cx: o.cx, cy: o.cy, rx: o.rx, ry: o.ry, t: o.t, fx: 0, fy: o.h, surf: 'sL' })];
   if (o.stone) {
@@ -777,7 +924,9 @@ function ringLying(
       if (s < 0.3) continue;
       const [x, y0] = ellipsePt(o.cx, o.cy, o.rx + o.t / 2, o.ry + o.t / 2, a);
       const y = y0 + o.h / 2;
-      out.push(`<circle cx="${F(x)}" cy="${F(y - r * 0.78)}" r="${F(o.h * 0.07)}" fill="${ctx.metal(m, 'r')}"/><circle cx="${F(x)}" cy="${F(y + r * 0.78)}" r="${F(o.h * 0.07)}" fill="${ctx.metal(m, 'r')}"/>`);
+      out.push(
+        `<circle cx="${F(x)}" cy="${F(y - r * 0.78)}" r="${F(o.h * 0.07)}" fill="${ctx.metal(m, 'r')}"/><circle cx="${F(x)}" cy="${F(y + r * 0.78)}" r="${F(o.h * 0.07)}" fill="${ctx.metal(m, 'r')}"/>`,
+      );
     }
     const [sx, sy] = ellipsePt(o.cx, o.cy, o.rx + o.t / 2, o.ry + o.t / 2, 80);
     out.push(ctx.sparkle(sx, sy + o.h * 0.35, o.h * 0.32));
@@ -808,14 +957,31 @@ function ringAngled(ctx: Ctx, m: MetalCode, stone: StoneCode | null, thin: boole
 function ringMain(ctx: Ctx, m: MetalCode, p: Piece): string {
   switch (p.drawing) {
     case 'eternity':
-      return ctx.shadow(400, 556, 250, 38) + ringLying(ctx, m, { cx: 400, cy: 372, rx: 218, ry: 118, t: 14, h: 58, stone: p.stone, gem: 0.42, from: /half/i.test(p.name) ? 54 : 24, to: /half/i.test(p.name) ? 126 : 156, step: 12 });
+      return (
+        ctx.shadow(400, 556, 250, 38) +
+        ringLying(ctx, m, {
+          cx: 400,
+          cy: 372,
+          rx: 218,
+          ry: 118,
+          t: 14,
+          h: 58,
+          stone: p.stone,
+          gem: 0.42,
+          from: /half/i.test(p.name) ? 54 : 24,
+          to: /half/i.test(p.name) ? 126 : 156,
+          step: 12,
+        })
+      );
     case 'band':
       return ringAngled(ctx, m, null, false);
     case 'stacking': {
       const out: string[] = [ctx.shadow(400, 555, 240, 36)];
       out.push(ringLying(ctx, m, { cx: 400, cy: 436, rx: 200, ry: 106, t: 9, h: 20 }));
       out.push(ringLying(ctx, m, { cx: 400, cy: 396, rx: 200, ry: 106, t: 9, h: 20 }));
-      out.push(ringLying(ctx, m, { cx: 400, cy: 356, rx: 200, ry: 106, t: 9, h: 24, stone: p.stone, from: 90, to: 90, gem: 0.75, claws: false }));
+      out.push(
+        ringLying(ctx, m, { cx: 400, cy: 356, rx: 200, ry: 106, t: 9, h: 24, stone: p.stone, from: 90, to: 90, gem: 0.75, claws: false }),
+      );
       return out.join('');
     }
     default:
@@ -871,7 +1037,9 @@ function ringDetail(ctx: Ctx, m: MetalCode, p: Piece): string {
         out.push(`<ellipse cx="${F(x)}" cy="400" rx="${F(70 * k)}" ry="70" fill="${lo}" opacity=".5"/>`);
         out.push(ctx.gem(stone, 'round', x, 400, 64, k, 1));
         const xm = 400 + 420 * Math.sin(rad(a + 12));
-        out.push(`<ellipse cx="${F(xm)}" cy="336" rx="${F(13 * Math.cos(rad(a + 12)))}" ry="15" fill="${ctx.metal(m, 'r')}"/><ellipse cx="${F(xm)}" cy="464" rx="${F(13 * Math.cos(rad(a + 12)))}" ry="15" fill="${ctx.metal(m, 'r')}"/>`);
+        out.push(
+          `<ellipse cx="${F(xm)}" cy="336" rx="${F(13 * Math.cos(rad(a + 12)))}" ry="15" fill="${ctx.metal(m, 'r')}"/><ellipse cx="${F(xm)}" cy="464" rx="${F(13 * Math.cos(rad(a + 12)))}" ry="15" fill="${ctx.metal(m, 'r')}"/>`,
+        );
       }
       out.push(ctx.sparkle(370, 370, 50));
       out.push(ctx.sparkle(560, 420, 26, 0.8));
@@ -907,8 +1075,23 @@ function ringDetail(ctx: Ctx, m: MetalCode, p: Piece): string {
 }
 
 function ringBox(ctx: Ctx, m: MetalCode, p: Piece, colour: [string, string]): string {
-  const box = ctx.def('bx', (id) => `<linearGradient id="${id}" x1="0" y1="0" x2="0" y2="1">${stopsXml([[0, colour[0]], [1, colour[1]]])}</linearGradient>`);
-  const satin = ctx.def('st', (id) => `<linearGradient id="${id}" x1="0" y1="0" x2="1" y2="1">${stopsXml([[0, '#fbf7ef'], [0.5, '#eee4d2'], [1, '#f8f1e4']])}</linearGradient>`);
+  const box = ctx.def(
+    'bx',
+    (id) =>
+      `<linearGradient id="${id}" x1="0" y1="0" x2="0" y2="1">${stopsXml([
+        [0, colour[0]],
+        [1, colour[1]],
+      ])}</linearGradient>`,
+  );
+  const satin = ctx.def(
+    'st',
+    (id) =>
+      `<linearGradient id="${id}" x1="0" y1="0" x2="1" y2="1">${stopsXml([
+        [0, '#fbf7ef'],
+        [0.5, '#eee4d2'],
+        [1, '#f8f1e4'],
+      ])}</linearGradient>`,
+  );
   const out: string[] = [ctx.shadow(400, 690, 300, 40)];
   out.push(`<rect x="180" y="110" width="440" height="330" rx="34" fill="url(#${box})"/>`);
   out.push(`<rect x="204" y="132" width="392" height="290" rx="24" fill="url(#${satin})"/>`);
@@ -924,7 +1107,7 @@ function ringBox(ctx: Ctx, m: MetalCode, p: Piece, colour: [string, string]): st
 
 // ─── necklaces ───────────────────────────────────────────────────────────────
 
-function fineChain(ctx: Ctx, m: MetalCode, d: string, w = 3): string {
+function fineChain(m: MetalCode, d: string, w = 3): string {
   const t = tone(m);
   return `<path d="${d}" fill="none" stroke="${t.lo}" stroke-width="${F(w + 0.8)}"/><path d="${d}" fill="none" stroke="${t.base}" stroke-width="${F(w)}" stroke-dasharray="${F(w * 1.8)} ${F(w * 0.7)}"/><path d="${d}" fill="none" stroke="${t.vhi}" stroke-width="${F(w * 0.4)}" stroke-dasharray="${F(w * 0.7)} ${F(w * 1.8)}" opacity=".9"/>`;
 }
@@ -941,18 +1124,24 @@ function links(ctx: Ctx, m: MetalCode, style: LinkStyle, pts: Pt[], L: number): 
   const key = `${style[0]}${Math.round(L)}${METALS.findIndex((x) => x.code === m)}`;
   const t = tone(m);
   const a = ctx.def(`la${key}`, (id) => {
-    if (style === 'belcher') return `<g id="${id}"><ellipse rx="${F(L * 0.5)}" ry="${F(L * 0.44)}" fill="none" stroke="${t.lo}" stroke-width="${F(L * 0.24)}"/><ellipse rx="${F(L * 0.5)}" ry="${F(L * 0.44)}" fill="none" stroke="${ctx.metal(m, 'd')}" stroke-width="${F(L * 0.18)}"/></g>`;
-    if (style === 'curb') return `<g id="${id}" transform="rotate(18)"><ellipse rx="${F(L * 0.62)}" ry="${F(L * 0.4)}" fill="none" stroke="${t.lo}" stroke-width="${F(L * 0.26)}"/><ellipse rx="${F(L * 0.62)}" ry="${F(L * 0.4)}" fill="none" stroke="${ctx.metal(m, 'd')}" stroke-width="${F(L * 0.2)}"/><path d="M${F(-L * 0.3)} ${F(-L * 0.42)}L${F(L * 0.3)} ${F(-L * 0.42)}" stroke="#fff" stroke-width="${F(L * 0.06)}" opacity=".7"/></g>`;
+    if (style === 'belcher')
+      return `<g id="${id}"><ellipse rx="${F(L * 0.5)}" ry="${F(L * 0.44)}" fill="none" stroke="${t.lo}" stroke-width="${F(L * 0.24)}"/><ellipse rx="${F(L * 0.5)}" ry="${F(L * 0.44)}" fill="none" stroke="${ctx.metal(m, 'd')}" stroke-width="${F(L * 0.18)}"/></g>`;
+    if (style === 'curb')
+      return `<g id="${id}" transform="rotate(18)"><ellipse rx="${F(L * 0.62)}" ry="${F(L * 0.4)}" fill="none" stroke="${t.lo}" stroke-width="${F(L * 0.26)}"/><ellipse rx="${F(L * 0.62)}" ry="${F(L * 0.4)}" fill="none" stroke="${ctx.metal(m, 'd')}" stroke-width="${F(L * 0.2)}"/><path d="M${F(-L * 0.3)} ${F(-L * 0.42)}L${F(L * 0.3)} ${F(-L * 0.42)}" stroke="#fff" stroke-width="${F(L * 0.06)}" opacity=".7"/></g>`;
     return `<g id="${id}"><ellipse rx="${F(L * 0.58)}" ry="${F(L * 0.34)}" fill="none" stroke="${t.lo}" stroke-width="${F(L * 0.17)}"/><ellipse rx="${F(L * 0.58)}" ry="${F(L * 0.34)}" fill="none" stroke="${ctx.metal(m, 'd')}" stroke-width="${F(L * 0.12)}"/></g>`;
   });
   const b = ctx.def(`lb${key}`, (id) => {
-    if (style === 'curb') return `<g id="${id}" transform="rotate(-18)"><ellipse rx="${F(L * 0.62)}" ry="${F(L * 0.4)}" fill="none" stroke="${t.lo}" stroke-width="${F(L * 0.26)}"/><ellipse rx="${F(L * 0.62)}" ry="${F(L * 0.4)}" fill="none" stroke="${ctx.metal(m, 'd')}" stroke-width="${F(L * 0.2)}"/><path d="M${F(-L * 0.3)} ${F(L * 0.42)}L${F(L * 0.3)} ${F(L * 0.42)}" stroke="#fff" stroke-width="${F(L * 0.06)}" opacity=".6"/></g>`;
+    if (style === 'curb')
+      return `<g id="${id}" transform="rotate(-18)"><ellipse rx="${F(L * 0.62)}" ry="${F(L * 0.4)}" fill="none" stroke="${t.lo}" stroke-width="${F(L * 0.26)}"/><ellipse rx="${F(L * 0.62)}" ry="${F(L * 0.4)}" fill="none" stroke="${ctx.metal(m, 'd')}" stroke-width="${F(L * 0.2)}"/><path d="M${F(-L * 0.3)} ${F(L * 0.42)}L${F(L * 0.3)} ${F(L * 0.42)}" stroke="#fff" stroke-width="${F(L * 0.06)}" opacity=".6"/></g>`;
     const rx = style === 'belcher' ? 0.52 : 0.6;
     return `<g id="${id}"><ellipse rx="${F(L * rx)}" ry="${F(L * 0.15)}" fill="${t.lo}"/><ellipse rx="${F(L * (rx - 0.04))}" ry="${F(L * 0.1)}" fill="${ctx.metal(m, 'v')}"/></g>`;
   });
   const spacing = (style === 'curb' ? L * 0.82 : style === 'belcher' ? L * 0.78 : L * 0.86) * (ctx.lite ? 1.12 : 1);
   // links go down in interlocking pairs: one lying flat, the next standing on edge
-  const pair = ctx.def(`lp${key}`, (id) => `<g id="${id}"><use href="#${a}" x="${F(-spacing / 2)}"/><use href="#${b}" x="${F(spacing / 2)}"/></g>`);
+  const pair = ctx.def(
+    `lp${key}`,
+    (id) => `<g id="${id}"><use href="#${a}" x="${F(-spacing / 2)}"/><use href="#${b}" x="${F(spacing / 2)}"/></g>`,
+  );
   const out: string[] = [];
   along(pts, spacing * 2).forEach((q) => {
     out.push(`<use href="#${pair}" transform="translate(${F(q.x)} ${F(q.y)}) rotate(${Math.round(q.a)})"/>`);
@@ -979,30 +1168,44 @@ function pendantBody(ctx: Ctx, m: MetalCode, p: Piece, x: number, y: number): st
     out.push(`<rect x="${F(x - 16)}" y="${F(y + 24)}" width="32" height="${F(cy - ry - y - 16)}" rx="8" fill="${ctx.metal(m, 'h')}"/>`);
     out.push(`<ellipse cx="${F(x + 5)}" cy="${F(cy + 6)}" rx="${rx}" ry="${ry}" fill="${lo}"/>`);
     out.push(`<ellipse cx="${F(x)}" cy="${F(cy)}" rx="${rx}" ry="${ry}" fill="${ctx.metal(m, 'd')}"/>`);
-    out.push(`<ellipse cx="${F(x)}" cy="${F(cy)}" rx="${rx - 8}" ry="${ry - 8}" fill="none" stroke="${ctx.metal(m, 'v')}" stroke-width="7"/>`);
-    out.push(`<ellipse cx="${F(x)}" cy="${F(cy)}" rx="${rx - 18}" ry="${ry - 18}" fill="none" stroke="${lo}" stroke-width="1.6" opacity=".6"/>`);
+    out.push(
+      `<ellipse cx="${F(x)}" cy="${F(cy)}" rx="${rx - 8}" ry="${ry - 8}" fill="none" stroke="${ctx.metal(m, 'v')}" stroke-width="7"/>`,
+    );
+    out.push(
+      `<ellipse cx="${F(x)}" cy="${F(cy)}" rx="${rx - 18}" ry="${ry - 18}" fill="none" stroke="${lo}" stroke-width="1.6" opacity=".6"/>`,
+    );
     // engraved sprays of leaves
     const leaves: string[] = [];
     const n = 9;
     for (let i = 0; i < n; i++) {
       const a = 110 + (i / (n - 1)) * 320;
       const [lx, ly] = ellipsePt(x, cy, rx - 34, ry - 34, a);
-      leaves.push(`<path d="M0 0Q7-9 16 0Q7 9 0 0Z" transform="translate(${F(lx)} ${F(ly)}) rotate(${F(a + 90)})" fill="none" stroke="${lo}" stroke-width="1.8"/>`);
+      leaves.push(
+        `<path d="M0 0Q7-9 16 0Q7 9 0 0Z" transform="translate(${F(lx)} ${F(ly)}) rotate(${F(a + 90)})" fill="none" stroke="${lo}" stroke-width="1.8"/>`,
+      );
     }
-    out.push(`<g opacity=".55">${leaves.join('')}<path d="${arcPath(x, cy, rx - 34, ry - 34, 110, 430)}" fill="none" stroke="${lo}" stroke-width="1.6"/></g>`);
+    out.push(
+      `<g opacity=".55">${leaves.join('')}<path d="${arcPath(x, cy, rx - 34, ry - 34, 110, 430)}" fill="none" stroke="${lo}" stroke-width="1.6"/></g>`,
+    );
     if (p.stone) {
       out.push(`<circle cx="${F(x)}" cy="${F(cy)}" r="30" fill="${ctx.metal(m, 'v')}"/>`);
       out.push(ctx.gem(p.stone, 'round', x, cy, 24));
       out.push(ctx.sparkle(x - 8, cy - 8, 16));
     } else {
-      out.push(`<path d="M${F(x - 22)} ${F(cy)}Q${F(x)} ${F(cy - 26)} ${F(x + 22)} ${F(cy)}Q${F(x)} ${F(cy + 26)} ${F(x - 22)} ${F(cy)}Z" fill="none" stroke="${lo}" stroke-width="2" opacity=".55"/>`);
+      out.push(
+        `<path d="M${F(x - 22)} ${F(cy)}Q${F(x)} ${F(cy - 26)} ${F(x + 22)} ${F(cy)}Q${F(x)} ${F(cy + 26)} ${F(x - 22)} ${F(cy)}Z" fill="none" stroke="${lo}" stroke-width="2" opacity=".55"/>`,
+      );
     }
-    out.push(`<path d="${arcPath(x, cy, rx - 6, ry - 6, 195, 250)}" fill="none" stroke="#fff" stroke-width="5" stroke-linecap="round" opacity=".6"/>`);
+    out.push(
+      `<path d="${arcPath(x, cy, rx - 6, ry - 6, 195, 250)}" fill="none" stroke="#fff" stroke-width="5" stroke-linecap="round" opacity=".6"/>`,
+    );
     return out.join('');
   }
   const stone = p.stone ?? 'diamond';
   if (stone === 'pearl') {
-    out.push(`<path d="M${F(x - 18)} ${F(y + 34)}Q${F(x)} ${F(y + 20)} ${F(x + 18)} ${F(y + 34)}L${F(x + 12)} ${F(y + 44)}L${F(x - 12)} ${F(y + 44)}Z" fill="${ctx.metal(m, 'r')}"/>`);
+    out.push(
+      `<path d="M${F(x - 18)} ${F(y + 34)}Q${F(x)} ${F(y + 20)} ${F(x + 18)} ${F(y + 34)}L${F(x + 12)} ${F(y + 44)}L${F(x - 12)} ${F(y + 44)}Z" fill="${ctx.metal(m, 'r')}"/>`,
+    );
     out.push(ctx.gem('pearl', 'round', x, y + 98, 60));
     return out.join('');
   }
@@ -1010,7 +1213,9 @@ function pendantBody(ctx: Ctx, m: MetalCode, p: Piece, x: number, y: number): st
   const halo = /halo/i.test(p.name);
   const r = shape === 'emerald' ? 64 : halo ? 52 : 60;
   const cy = y + 28 + (shape === 'pear' ? r * 1.22 : shape === 'emerald' ? r * 1.06 : r + (halo ? 30 : 8));
-  out.push(`<rect x="${F(x - 5)}" y="${F(y + 24)}" width="10" height="${F(Math.max(0, cy - r - y - 20))}" rx="4" fill="${ctx.metal(m, 'h')}"/>`);
+  out.push(
+    `<rect x="${F(x - 5)}" y="${F(y + 24)}" width="10" height="${F(Math.max(0, cy - r - y - 20))}" rx="4" fill="${ctx.metal(m, 'h')}"/>`,
+  );
   if (halo) {
     out.push(`<circle cx="${F(x)}" cy="${F(cy)}" r="${F(r + 34)}" fill="${ctx.metal(m, 'r')}"/>`);
     for (let i = 0; i < 16; i++) {
@@ -1018,8 +1223,14 @@ function pendantBody(ctx: Ctx, m: MetalCode, p: Piece, x: number, y: number): st
       out.push(ctx.gem('diamond', 'round', hx, hy, 11.5));
     }
   }
-  if (shape === 'emerald') out.push(`<rect x="${F(x - r * 0.78)}" y="${F(cy - r * 1.06)}" width="${F(r * 1.56)}" height="${F(r * 2.12)}" rx="14" fill="${ctx.metal(m, 'd')}"/>`);
-  else if (!halo && (shape === 'round' || shape === 'oval')) out.push(`<ellipse cx="${F(x + 4)}" cy="${F(cy + 6)}" rx="${F(shape === 'oval' ? r * 0.8 : r)}" ry="${F(r)}" fill="${lo}" opacity=".35"/>`);
+  if (shape === 'emerald')
+    out.push(
+      `<rect x="${F(x - r * 0.78)}" y="${F(cy - r * 1.06)}" width="${F(r * 1.56)}" height="${F(r * 2.12)}" rx="14" fill="${ctx.metal(m, 'd')}"/>`,
+    );
+  else if (!halo && (shape === 'round' || shape === 'oval'))
+    out.push(
+      `<ellipse cx="${F(x + 4)}" cy="${F(cy + 6)}" rx="${F(shape === 'oval' ? r * 0.8 : r)}" ry="${F(r)}" fill="${lo}" opacity=".35"/>`,
+    );
   out.push(ctx.gem(stone, shape, x, cy, r));
   if (shape !== 'emerald') out.push(clawTips(ctx, m, x, cy, r, shape, 7.5));
   out.push(ctx.sparkle(x - r * 0.35, cy - r * 0.3, r * 0.42));
@@ -1038,8 +1249,8 @@ function necklaceMain(ctx: Ctx, m: MetalCode, p: Piece): string {
   const out: string[] = [];
   const bx = 400;
   const by = p.drawing === 'locket' ? 360 : 390;
-  out.push(fineChain(ctx, m, curveD([190, -10], [214, 200], [330, by - 40], [bx - 3, by + 4])));
-  out.push(fineChain(ctx, m, curveD([610, -10], [586, 200], [470, by - 40], [bx + 3, by + 4])));
+  out.push(fineChain(m, curveD([190, -10], [214, 200], [330, by - 40], [bx - 3, by + 4])));
+  out.push(fineChain(m, curveD([610, -10], [586, 200], [470, by - 40], [bx + 3, by + 4])));
   out.push(`<g transform="translate(${bx} ${by}) scale(1.35) translate(-${bx} -${by})">${pendantBody(ctx, m, p, bx, by - 4)}</g>`);
   return out.join('');
 }
@@ -1058,7 +1269,7 @@ function necklaceFlat(ctx: Ctx, m: MetalCode, p: Piece): string {
   const bot = p.drawing === 'locket' ? 380 : 420;
   const d = `M400 ${bot}C280 ${bot - 20} 215 ${bot - 100} 230 ${top + 110}C245 ${top + 30} 320 ${top} 400 ${top}C480 ${top} 555 ${top + 30} 570 ${top + 110}C585 ${bot - 100} 520 ${bot - 20} 400 ${bot}`;
   out.push(ctx.shadow(400, 700, 160, 24, 0.6));
-  out.push(fineChain(ctx, m, d, 4));
+  out.push(fineChain(m, d, 4));
   out.push(`<g transform="translate(400 ${bot}) scale(1.5) translate(-400 -${bot})">${pendantBody(ctx, m, p, 400, bot - 6)}</g>`);
   return out.join('');
 }
@@ -1074,18 +1285,26 @@ function necklacesTogether(ctx: Ctx, metals: MetalCode[], p: Piece): string {
     metals.forEach((m, i) => {
       const depth = 300 + i * (420 / n);
       const half = 150 + i * 60;
-      out.push(links(ctx, m, style, bezier([400 - half, -20], [400 - half * 1.05, depth * 1.3], [400 + half * 1.05, depth * 1.3], [400 + half, -20], 90), L));
+      out.push(
+        links(
+          ctx,
+          m,
+          style,
+          bezier([400 - half, -20], [400 - half * 1.05, depth * 1.3], [400 + half * 1.05, depth * 1.3], [400 + half, -20], 90),
+          L,
+        ),
+      );
     });
     return out.join('');
   }
   const gap = 800 / n;
-  const k = n === 2 ? 1.5 : n === 3 ? 1.2 : 1;
+  const k = (n === 2 ? 1.5 : n === 3 ? 1.2 : 1) * (p.drawing === 'locket' ? 0.82 : 1);
   metals.forEach((m, i) => {
     const x = gap * (i + 0.5);
     const by = p.drawing === 'locket' ? 250 : 290;
     const spread = gap * 0.36;
-    out.push(fineChain(ctx, m, curveD([x - spread, -10], [x - spread * 0.9, by * 0.5], [x - 20, by - 30], [x - 2, by + 4]), 2.6));
-    out.push(fineChain(ctx, m, curveD([x + spread, -10], [x + spread * 0.9, by * 0.5], [x + 20, by - 30], [x + 2, by + 4]), 2.6));
+    out.push(fineChain(m, curveD([x - spread, -10], [x - spread * 0.9, by * 0.5], [x - 20, by - 30], [x - 2, by + 4]), 2.6));
+    out.push(fineChain(m, curveD([x + spread, -10], [x + spread * 0.9, by * 0.5], [x + 20, by - 30], [x + 2, by + 4]), 2.6));
     out.push(`<g transform="translate(${F(x)} ${by}) scale(${k}) translate(${F(-x)} -${by})">${pendantBody(ctx, m, p, x, by - 4)}</g>`);
   });
   return out.join('');
@@ -1098,8 +1317,8 @@ function necklaceDetail(ctx: Ctx, m: MetalCode, p: Piece): string {
   }
   if (p.drawing === 'locket') return openLocket(ctx, m, p);
   const out: string[] = [];
-  out.push(fineChain(ctx, m, 'M230 -10Q330 150 396 236', 5));
-  out.push(fineChain(ctx, m, 'M570 -10Q470 150 404 236', 5));
+  out.push(fineChain(m, 'M230 -10Q330 150 396 236', 5));
+  out.push(fineChain(m, 'M570 -10Q470 150 404 236', 5));
   out.push(`<g transform="translate(400 200) scale(2) translate(-400 -200)">${pendantBody(ctx, m, p, 400, 222)}</g>`);
   return out.join('');
 }
@@ -1123,16 +1342,30 @@ function openLocket(ctx: Ctx, m: MetalCode, p: Piece): string {
     out.push(`<ellipse cx="${F(x)}" cy="404" rx="${rx - 16}" ry="${ry - 16}" fill="${ctx.metal(m, 'in')}"/>`);
     out.push(`<ellipse cx="${F(x)}" cy="404" rx="${rx - 30}" ry="${ry - 30}" fill="#efe8dc"/>`);
     out.push(`<ellipse cx="${F(x)}" cy="404" rx="${rx - 30}" ry="${ry - 30}" fill="none" stroke="${ctx.metal(m, 'v')}" stroke-width="8"/>`);
-    out.push(`<path d="M${F(x - rx * 0.5)} ${F(404 - ry * 0.5)}L${F(x - rx * 0.1)} ${F(404 - ry * 0.62)}L${F(x + rx * 0.3)} ${F(404 + ry * 0.3)}L${F(x - rx * 0.05)} ${F(404 + ry * 0.45)}Z" fill="#fff" opacity=".35"/>`);
+    out.push(
+      `<path d="M${F(x - rx * 0.5)} ${F(404 - ry * 0.5)}L${F(x - rx * 0.1)} ${F(404 - ry * 0.62)}L${F(x + rx * 0.3)} ${F(404 + ry * 0.3)}L${F(x - rx * 0.05)} ${F(404 + ry * 0.45)}Z" fill="#fff" opacity=".35"/>`,
+    );
   }
   out.push(`<rect x="384" y="360" width="32" height="90" rx="10" fill="${ctx.metal(m, 'h')}"/>`);
   out.push(`<path d="M384 382H416M384 405H416M384 428H416" stroke="${lo}" stroke-width="2"/>`);
-  out.push(`<ellipse cx="${F(400 - rx - 14)}" cy="${F(404 - ry - 12)}" rx="12" ry="18" fill="none" stroke="${ctx.metal(m, 'h')}" stroke-width="7"/>`);
+  out.push(
+    `<ellipse cx="${F(400 - rx - 14)}" cy="${F(404 - ry - 12)}" rx="12" ry="18" fill="none" stroke="${ctx.metal(m, 'h')}" stroke-width="7"/>`,
+  );
   return out.join('');
 }
 
 function bust(ctx: Ctx): string {
-  const g = ctx.def('bu', (id) => `<linearGradient id="${id}" x1="0" y1="0" x2="1" y2="0">${stopsXml([[0, '#4f443d'], [0.3, '#74665c'], [0.48, '#86776b'], [0.7, '#6c5f56'], [1, '#463c36']])}</linearGradient>`);
+  const g = ctx.def(
+    'bu',
+    (id) =>
+      `<linearGradient id="${id}" x1="0" y1="0" x2="1" y2="0">${stopsXml([
+        [0, '#4f443d'],
+        [0.3, '#74665c'],
+        [0.48, '#86776b'],
+        [0.7, '#6c5f56'],
+        [1, '#463c36'],
+      ])}</linearGradient>`,
+  );
   return `${ctx.shadow(400, 760, 300, 30)}<path d="M346 80C344 150 346 210 338 252C330 296 256 316 200 336C146 356 118 400 118 460C118 560 146 660 190 730C300 776 500 776 610 730C654 660 682 560 682 460C682 400 654 356 600 336C544 316 470 296 462 252C454 210 456 150 454 80Z" fill="url(#${g})"/><ellipse cx="400" cy="80" rx="54" ry="12" fill="#a39385"/><path d="M190 730C300 776 500 776 610 730" fill="none" stroke="#2f2824" stroke-width="6" opacity=".35"/><path d="M240 390C300 410 350 414 384 406M560 390C500 410 450 414 416 406" fill="none" stroke="#000" stroke-width="4" opacity=".07"/><path d="M352 90C350 160 354 210 348 250" fill="none" stroke="#fff" stroke-width="10" opacity=".06"/>`;
 }
 
@@ -1144,8 +1377,8 @@ function necklaceOnBust(ctx: Ctx, m: MetalCode, p: Piece): string {
     out.push(links(ctx, m, style, bezier([338, 214], [334, 500], [466, 500], [462, 214], 80), L));
     return out.join('');
   }
-  out.push(fineChain(ctx, m, curveD([338, 216], [340, 330], [376, 410], [397, 436]), 2.6));
-  out.push(fineChain(ctx, m, curveD([462, 216], [460, 330], [424, 410], [403, 436]), 2.6));
+  out.push(fineChain(m, curveD([338, 216], [340, 330], [376, 410], [397, 436]), 2.6));
+  out.push(fineChain(m, curveD([462, 216], [460, 330], [424, 410], [403, 436]), 2.6));
   out.push(`<g transform="translate(400 434) scale(.95) translate(-400 -434)">${pendantBody(ctx, m, p, 400, 432)}</g>`);
   return out.join('');
 }
@@ -1160,7 +1393,10 @@ function studAt(ctx: Ctx, m: MetalCode, p: Piece, x: number, y: number, r: numbe
     out.push(ctx.gem('pearl', 'round', x, y, r * 0.92));
     return out.join('');
   }
-  if (shape === 'emerald') out.push(`<rect x="${F(x - r * 0.8)}" y="${F(y - r * 1.08)}" width="${F(r * 1.6)}" height="${F(r * 2.16)}" rx="10" fill="${ctx.metal(m, 'd')}"/>`);
+  if (shape === 'emerald')
+    out.push(
+      `<rect x="${F(x - r * 0.8)}" y="${F(y - r * 1.08)}" width="${F(r * 1.6)}" height="${F(r * 2.16)}" rx="10" fill="${ctx.metal(m, 'd')}"/>`,
+    );
   else out.push(`<circle cx="${F(x)}" cy="${F(y)}" r="${F(r * 1.04)}" fill="${ctx.metal(m, 'r')}"/>`);
   out.push(ctx.gem(stone, shape, x, y, r));
   out.push(clawTips(ctx, m, x, y, r, shape, r * 0.12));
@@ -1176,9 +1412,14 @@ function hoopAt(ctx: Ctx, m: MetalCode, p: Piece, x: number, y: number, k: numbe
   const t = (huggie ? 24 : creole ? 15 : 13) * k;
   const out: string[] = [ctx.shadow(x + 10 * k, y + ry + 30 * k, rx * 1.1, 18 * k, 0.8)];
   out.push(tube(ctx, m, { cx: x, cy: y, rx, ry, t, fx: 16 * k, fy: -4 * k, surf: 'h', rim: 'd' }));
-  if (creole) out.push(`<path d="${arcPath(x, y + ry * 0.03, rx + t * 0.1, ry + t * 0.2, 30, 150)}" fill="none" stroke="${ctx.metal(m, 'd')}" stroke-width="${F(t * 1.1)}" stroke-linecap="round"/>`);
+  if (creole)
+    out.push(
+      `<path d="${arcPath(x, y + ry * 0.03, rx + t * 0.1, ry + t * 0.2, 30, 150)}" fill="none" stroke="${ctx.metal(m, 'd')}" stroke-width="${F(t * 1.1)}" stroke-linecap="round"/>`,
+    );
   // hinged snap: post across the top
-  out.push(`<path d="M${F(x - 4 * k)} ${F(y - ry - t / 2 - 2 * k)}L${F(x + 22 * k)} ${F(y - ry + 10 * k)}" stroke="${ctx.metal(m, 'h')}" stroke-width="${F(5 * k)}" stroke-linecap="round"/>`);
+  out.push(
+    `<path d="M${F(x - 4 * k)} ${F(y - ry - t / 2 - 2 * k)}L${F(x + 22 * k)} ${F(y - ry + 10 * k)}" stroke="${ctx.metal(m, 'h')}" stroke-width="${F(5 * k)}" stroke-linecap="round"/>`,
+  );
   if (huggie && p.stone) {
     for (let a = 30; a <= 150; a += 15) {
       const [sx, sy] = ellipsePt(x, y, rx, ry, a);
@@ -1203,14 +1444,20 @@ function dropAt(ctx: Ctx, m: MetalCode, p: Piece, x: number, y: number, k: numbe
     out.push(ctx.gem(stone, 'round', x, top, 21 * k));
     out.push(clawTips(ctx, m, x, top, 21 * k, 'round', 3.5 * k));
   }
-  out.push(`<ellipse cx="${F(x)}" cy="${F(top + 40 * k)}" rx="${F(7 * k)}" ry="${F(13 * k)}" fill="none" stroke="${ctx.metal(m, 'h')}" stroke-width="${F(4.5 * k)}"/>`);
+  out.push(
+    `<ellipse cx="${F(x)}" cy="${F(top + 40 * k)}" rx="${F(7 * k)}" ry="${F(13 * k)}" fill="none" stroke="${ctx.metal(m, 'h')}" stroke-width="${F(4.5 * k)}"/>`,
+  );
   out.push(`<path d="M${F(x)} ${F(top + 52 * k)}L${F(x)} ${F(top + 78 * k)}" stroke="${ctx.metal(m, 'h')}" stroke-width="${F(5 * k)}"/>`);
   if (stone === 'pearl') {
-    out.push(`<path d="M${F(x - 16 * k)} ${F(top + 90 * k)}Q${F(x)} ${F(top + 72 * k)} ${F(x + 16 * k)} ${F(top + 90 * k)}L${F(x + 10 * k)} ${F(top + 98 * k)}L${F(x - 10 * k)} ${F(top + 98 * k)}Z" fill="${ctx.metal(m, 'r')}"/>`);
+    out.push(
+      `<path d="M${F(x - 16 * k)} ${F(top + 90 * k)}Q${F(x)} ${F(top + 72 * k)} ${F(x + 16 * k)} ${F(top + 90 * k)}L${F(x + 10 * k)} ${F(top + 98 * k)}L${F(x - 10 * k)} ${F(top + 98 * k)}Z" fill="${ctx.metal(m, 'r')}"/>`,
+    );
     out.push(ctx.gem('pearl', 'round', x, top + 152 * k, 60 * k));
   } else if (shape === 'emerald') {
     const cy = top + 156 * k;
-    out.push(`<rect x="${F(x - 48 * k)}" y="${F(cy - 72 * k)}" width="${F(96 * k)}" height="${F(144 * k)}" rx="${F(12 * k)}" fill="${ctx.metal(m, 'd')}"/>`);
+    out.push(
+      `<rect x="${F(x - 48 * k)}" y="${F(cy - 72 * k)}" width="${F(96 * k)}" height="${F(144 * k)}" rx="${F(12 * k)}" fill="${ctx.metal(m, 'd')}"/>`,
+    );
     out.push(ctx.gem(stone, 'emerald', x, cy, 64 * k));
     out.push(ctx.sparkle(x - 18 * k, cy - 22 * k, 22 * k));
   } else {
@@ -1238,19 +1485,24 @@ function earringsMain(ctx: Ctx, m: MetalCode, p: Piece): string {
 
 function earringDetail(ctx: Ctx, m: MetalCode, p: Piece): string {
   if (p.drawing === 'hoop') return hoopAt(ctx, m, p, 400, 390, p.stone ? 2.6 : 1.9);
-  if (p.drawing === 'drop') return `${ctx.shadow(420, 740, 200, 30, 0.6)}<g transform="translate(400 410) scale(2.05) translate(-400 -330)">${dropAt(ctx, m, p, 400, 400, 1)}</g>`;
+  if (p.drawing === 'drop')
+    return `${ctx.shadow(420, 740, 200, 30, 0.6)}<g transform="translate(400 410) scale(2.05) translate(-400 -330)">${dropAt(ctx, m, p, 400, 400, 1)}</g>`;
   // stud from the side: stone facing left, post and butterfly to the right
   const stone = p.stone ?? 'diamond';
   const t = tone(m);
   const out: string[] = [ctx.shadow(440, 560, 300, 40)];
   out.push(`<rect x="330" y="392" width="300" height="16" rx="8" fill="${ctx.metal(m, 'v')}"/>`);
-  out.push(`<g transform="translate(560 400)"><ellipse cx="0" cy="0" rx="22" ry="96" fill="${ctx.metal(m, 'h')}"/><path d="M-4-90C30-90 40-40 14-30M-4 90C30 90 40 40 14 30" fill="none" stroke="${ctx.metal(m, 'h')}" stroke-width="16" stroke-linecap="round"/><ellipse cx="0" cy="0" rx="10" ry="30" fill="${t.lo}"/><ellipse cx="-8" cy="-40" rx="4" ry="26" fill="#fff" opacity=".5"/></g>`);
+  out.push(
+    `<g transform="translate(560 400)"><ellipse cx="0" cy="0" rx="22" ry="96" fill="${ctx.metal(m, 'h')}"/><path d="M-4-90C30-90 40-40 14-30M-4 90C30 90 40 40 14 30" fill="none" stroke="${ctx.metal(m, 'h')}" stroke-width="16" stroke-linecap="round"/><ellipse cx="0" cy="0" rx="10" ry="30" fill="${t.lo}"/><ellipse cx="-8" cy="-40" rx="4" ry="26" fill="#fff" opacity=".5"/></g>`,
+  );
   if (stone === 'pearl') {
     out.push(`<path d="M330 360Q300 400 330 440L350 430L350 370Z" fill="${ctx.metal(m, 'r')}"/>`);
     out.push(ctx.gem('pearl', 'round', 230, 400, 130));
     return out.join('');
   }
-  out.push(`<path d="M330 400L270 300M330 400L270 500M330 400L262 355M330 400L262 445" stroke="${ctx.metal(m, 'h')}" stroke-width="12" stroke-linecap="round"/>`);
+  out.push(
+    `<path d="M330 400L270 300M330 400L270 500M330 400L262 355M330 400L262 445" stroke="${ctx.metal(m, 'h')}" stroke-width="12" stroke-linecap="round"/>`,
+  );
   out.push(`<ellipse cx="300" cy="400" rx="12" ry="62" fill="none" stroke="${ctx.metal(m, 'v')}" stroke-width="8"/>`);
   out.push(ctx.gemSide(stone, 250, 400, 250, -90));
   out.push(claw(ctx, m, 300, 300, 262, 268, 232, 280, 14));
@@ -1260,9 +1512,31 @@ function earringDetail(ctx: Ctx, m: MetalCode, p: Piece): string {
 }
 
 function earringBox(ctx: Ctx, m: MetalCode, p: Piece, colour: [string, string]): string {
-  const box = ctx.def('bx', (id) => `<linearGradient id="${id}" x1="0" y1="0" x2="0" y2="1">${stopsXml([[0, colour[0]], [1, colour[1]]])}</linearGradient>`);
-  const satin = ctx.def('st', (id) => `<linearGradient id="${id}" x1="0" y1="0" x2="1" y2="1">${stopsXml([[0, '#fbf7ef'], [0.5, '#eee4d2'], [1, '#f8f1e4']])}</linearGradient>`);
-  const pad = ctx.def('pd', (id) => `<radialGradient id="${id}" cx=".5" cy=".35" r=".8">${stopsXml([[0, mix(colour[0], '#ffffff', 0.16)], [1, mix(colour[0], '#000000', 0.15)]])}</radialGradient>`);
+  const box = ctx.def(
+    'bx',
+    (id) =>
+      `<linearGradient id="${id}" x1="0" y1="0" x2="0" y2="1">${stopsXml([
+        [0, colour[0]],
+        [1, colour[1]],
+      ])}</linearGradient>`,
+  );
+  const satin = ctx.def(
+    'st',
+    (id) =>
+      `<linearGradient id="${id}" x1="0" y1="0" x2="1" y2="1">${stopsXml([
+        [0, '#fbf7ef'],
+        [0.5, '#eee4d2'],
+        [1, '#f8f1e4'],
+      ])}</linearGradient>`,
+  );
+  const pad = ctx.def(
+    'pd',
+    (id) =>
+      `<radialGradient id="${id}" cx=".5" cy=".35" r=".8">${stopsXml([
+        [0, mix(colour[0], '#ffffff', 0.16)],
+        [1, mix(colour[0], '#000000', 0.15)],
+      ])}</radialGradient>`,
+  );
   const out: string[] = [ctx.shadow(400, 704, 330, 40)];
   out.push(`<rect x="170" y="70" width="460" height="290" rx="30" fill="url(#${box})"/>`);
   out.push(`<rect x="194" y="92" width="412" height="250" rx="20" fill="url(#${satin})"/>`);
@@ -1292,11 +1566,15 @@ function charmShape(ctx: Ctx, m: MetalCode, kind: number, x: number, y: number, 
     case 1:
       return g(`<path d="M0-17L5-6 17-5 8 3 11 15 0 9-11 15-8 3-17-5-5-6Z" fill="${fill}" stroke="${t.lo}" stroke-width=".8"/>`);
     case 2:
-      return g(`<path d="M-7-4V-10A7 7 0 0 1 7-10V-4" fill="none" stroke="${ctx.metal(m, 'h')}" stroke-width="3"/><rect x="-11" y="-5" width="22" height="20" rx="4" fill="${fill}"/><circle cx="0" cy="4" r="2.4" fill="${t.lo}"/>`);
+      return g(
+        `<path d="M-7-4V-10A7 7 0 0 1 7-10V-4" fill="none" stroke="${ctx.metal(m, 'h')}" stroke-width="3"/><rect x="-11" y="-5" width="22" height="20" rx="4" fill="${fill}"/><circle cx="0" cy="4" r="2.4" fill="${t.lo}"/>`,
+      );
     case 3:
       return g(`<circle r="14" fill="${fill}"/><circle r="10" fill="none" stroke="${t.lo}" stroke-width=".8" opacity=".6"/>`);
     default:
-      return g(`<path d="M-11 12A13 13 0 1 1 11 12" fill="none" stroke="${t.lo}" stroke-width="8" stroke-linecap="round"/><path d="M-11 12A13 13 0 1 1 11 12" fill="none" stroke="${fill}" stroke-width="6" stroke-linecap="round"/>`);
+      return g(
+        `<path d="M-11 12A13 13 0 1 1 11 12" fill="none" stroke="${t.lo}" stroke-width="8" stroke-linecap="round"/><path d="M-11 12A13 13 0 1 1 11 12" fill="none" stroke="${fill}" stroke-width="6" stroke-linecap="round"/>`,
+      );
   }
 }
 
@@ -1307,7 +1585,20 @@ function braceletMain(ctx: Ctx, m: MetalCode, p: Piece, plainChain = false): str
     case 'bangle': {
       const heavy = /platinum|oxford/i.test(p.name);
       out.push(ctx.shadow(cx, cy + ry + 60, rx * 1.05, 40));
-      out.push(ringLying(ctx, m, { cx, cy, rx: rx - 10, ry: ry - 6, t: heavy ? 22 : 14, h: heavy ? 56 : 44, stone: p.stone === 'diamond' ? p.stone : null, from: 60, to: 120, step: 6 }));
+      out.push(
+        ringLying(ctx, m, {
+          cx,
+          cy,
+          rx: rx - 10,
+          ry: ry - 6,
+          t: heavy ? 22 : 14,
+          h: heavy ? 56 : 44,
+          stone: p.stone === 'diamond' ? p.stone : null,
+          from: 60,
+          to: 120,
+          step: 6,
+        }),
+      );
       if (p.stone && p.stone !== 'diamond') {
         const fx = cx;
         const fy = cy + ry - 6 + 7 + 22;
@@ -1360,7 +1651,10 @@ function hammered(ctx: Ctx, m: MetalCode, cx: number, cy: number, rx: number, ry
       [40, 30, 5],
     ];
     const body = dots
-      .map(([x, y, r]) => `<ellipse cx="${x + 1.5}" cy="${y + 1.5}" rx="${r}" ry="${F(r * 0.8)}" fill="${t.lo}" opacity=".16"/><ellipse cx="${x}" cy="${y}" rx="${r}" ry="${F(r * 0.8)}" fill="${t.vhi}" opacity=".24"/>`)
+      .map(
+        ([x, y, r]) =>
+          `<ellipse cx="${x + 1.5}" cy="${y + 1.5}" rx="${r}" ry="${F(r * 0.8)}" fill="${t.lo}" opacity=".16"/><ellipse cx="${x}" cy="${y}" rx="${r}" ry="${F(r * 0.8)}" fill="${t.vhi}" opacity=".24"/>`,
+      )
       .join('');
     return `<pattern id="${pid}" patternUnits="userSpaceOnUse" width="44" height="36" patternTransform="scale(${k})">${body}</pattern>`;
   });
@@ -1373,7 +1667,8 @@ function tennisLoop(ctx: Ctx, m: MetalCode, p: Piece): string {
   const out: string[] = [ctx.shadow(cx, cy + ry + 30, rx * 1.02, 34, 0.8)];
   out.push(`<ellipse cx="${cx}" cy="${cy + 6}" rx="${rx}" ry="${ry}" fill="none" stroke="${tone(m).lo}" stroke-width="10"/>`);
   const unit = ctx.def(`tu${METALS.findIndex((x) => x.code === m)}`, (id) => {
-    if (stone === 'pearl') return `<g id="${id}"><ellipse cx="0" cy="8" rx="10" ry="8" fill="${ctx.metal(m, 'r')}"/>${ctx.gem('pearl', 'round', 0, 0, 17)}</g>`;
+    if (stone === 'pearl')
+      return `<g id="${id}"><ellipse cx="0" cy="8" rx="10" ry="8" fill="${ctx.metal(m, 'r')}"/>${ctx.gem('pearl', 'round', 0, 0, 17)}</g>`;
     return `<g id="${id}"><rect x="-24" y="-24" width="48" height="48" rx="14" fill="${ctx.metal(m, 'd')}"/>${ctx.gem(stone, 'round', 0, 0, 20)}${[45, 135, 225, 315].map((a) => `<circle cx="${F(Math.cos(rad(a)) * 20)}" cy="${F(Math.sin(rad(a)) * 20)}" r="4" fill="${tone(m).hi}" stroke="${tone(m).mid}"/>`).join('')}</g>`;
   });
   const n = ctx.lite ? 22 : 30;
@@ -1409,7 +1704,9 @@ function braceletDetail(ctx: Ctx, m: MetalCode, p: Piece): string {
           out.push(ctx.gem('pearl', 'round', q.x, q.y, 52));
           continue;
         }
-        out.push(`<rect x="${F(q.x - 58)}" y="${F(q.y - 58)}" width="116" height="116" rx="30" fill="${ctx.metal(m, 'd')}" transform="rotate(${Math.round(q.a)} ${F(q.x)} ${F(q.y)})"/>`);
+        out.push(
+          `<rect x="${F(q.x - 58)}" y="${F(q.y - 58)}" width="116" height="116" rx="30" fill="${ctx.metal(m, 'd')}" transform="rotate(${Math.round(q.a)} ${F(q.x)} ${F(q.y)})"/>`,
+        );
         out.push(ctx.gem(stone, 'round', q.x, q.y, 47));
         out.push(clawTips(ctx, m, q.x, q.y, 49, 'round', 9));
       }
@@ -1428,7 +1725,9 @@ function braceletDetail(ctx: Ctx, m: MetalCode, p: Piece): string {
           const [x, y0] = ellipsePt(400, 150, 635, 395, a);
           const k = Math.sin(rad(a));
           out.push(ctx.gem('diamond', 'round', x, y0 + h / 2, 44, k, 0.92));
-          out.push(`<circle cx="${F(x - 34 * k)}" cy="${F(y0 + h / 2 - 36)}" r="7" fill="${ctx.metal(m, 'r')}"/><circle cx="${F(x - 34 * k)}" cy="${F(y0 + h / 2 + 36)}" r="7" fill="${ctx.metal(m, 'r')}"/>`);
+          out.push(
+            `<circle cx="${F(x - 34 * k)}" cy="${F(y0 + h / 2 - 36)}" r="7" fill="${ctx.metal(m, 'r')}"/><circle cx="${F(x - 34 * k)}" cy="${F(y0 + h / 2 + 36)}" r="7" fill="${ctx.metal(m, 'r')}"/>`,
+          );
         }
         out.push(ctx.sparkle(380, 580, 40));
       } else if (p.stone) {
@@ -1453,11 +1752,30 @@ function braceletDetail(ctx: Ctx, m: MetalCode, p: Piece): string {
 }
 
 function braceletTray(ctx: Ctx, m: MetalCode, p: Piece, colour: [string, string]): string {
-  const rim = ctx.def('bx', (id) => `<linearGradient id="${id}" x1="0" y1="0" x2="0" y2="1">${stopsXml([[0, colour[0]], [1, colour[1]]])}</linearGradient>`);
-  const bed = ctx.def('pd', (id) => `<radialGradient id="${id}" cx=".5" cy=".45" r=".7">${stopsXml([[0, mix(colour[0], '#ffffff', 0.18)], [0.7, colour[0]], [1, mix(colour[0], '#000000', 0.2)]])}</radialGradient>`);
+  const rim = ctx.def(
+    'bx',
+    (id) =>
+      `<linearGradient id="${id}" x1="0" y1="0" x2="0" y2="1">${stopsXml([
+        [0, colour[0]],
+        [1, colour[1]],
+      ])}</linearGradient>`,
+  );
+  const bed = ctx.def(
+    'pd',
+    (id) =>
+      `<radialGradient id="${id}" cx=".5" cy=".45" r=".7">${stopsXml([
+        [0, mix(colour[0], '#ffffff', 0.18)],
+        [0.7, colour[0]],
+        [1, mix(colour[0], '#000000', 0.2)],
+      ])}</radialGradient>`,
+  );
   const out: string[] = [ctx.shadow(400, 700, 380, 44)];
-  out.push(`<path d="M170 160Q170 140 192 140L608 140Q630 140 632 160L712 640Q716 676 680 676L120 676Q84 676 88 640Z" fill="url(#${rim})"/>`);
-  out.push(`<path d="M200 170L600 170Q612 170 614 182L684 630Q686 648 668 648L132 648Q114 648 116 630L186 182Q188 170 200 170Z" fill="url(#${bed})"/>`);
+  out.push(
+    `<path d="M170 160Q170 140 192 140L608 140Q630 140 632 160L712 640Q716 676 680 676L120 676Q84 676 88 640Z" fill="url(#${rim})"/>`,
+  );
+  out.push(
+    `<path d="M200 170L600 170Q612 170 614 182L684 630Q686 648 668 648L132 648Q114 648 116 630L186 182Q188 170 200 170Z" fill="url(#${bed})"/>`,
+  );
   out.push(`<path d="M200 170L600 170" stroke="#000" stroke-width="5" opacity=".2"/>`);
   out.push(`<g transform="translate(400 400) scale(.8) translate(-400 -400)">${braceletMain(ctx, m, p, p.drawing === 'chain')}</g>`);
   return out.join('');
@@ -1469,11 +1787,13 @@ type Scene = (ctx: Ctx, m: MetalCode) => string;
 
 function svgDoc(ctx: Ctx, alt: string, bg: [string, string], body: string): string {
   const bgId = `${ctx.pid}bg`;
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 800 800" role="img" aria-label="${esc(alt)}"><defs><radialGradient id="${bgId}" cx=".5" cy=".42" r=".78">${stopsXml([
-    [0, bg[0]],
-    [0.55, mix(bg[0], bg[1], 0.45)],
-    [1, bg[1]],
-  ])}</radialGradient>${ctx.defs.join('')}</defs><rect width="800" height="800" fill="url(#${bgId})"/>${body}</svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 800 800" width="800" height="800" role="img" aria-label="${esc(alt)}"><defs><radialGradient id="${bgId}" cx=".5" cy=".42" r=".78">${stopsXml(
+    [
+      [0, bg[0]],
+      [0.55, mix(bg[0], bg[1], 0.45)],
+      [1, bg[1]],
+    ],
+  )}</radialGradient>${ctx.defs.join('')}</defs><rect width="800" height="800" fill="url(#${bgId})"/>${body}</svg>`;
 }
 
 function sideBySide(ctx: Ctx, metals: MetalCode[], scene: Scene): string {

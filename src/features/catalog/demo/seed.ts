@@ -1,5 +1,5 @@
 import type { Db } from '../../../db/database.js';
-import { CATEGORIES, CHAIN_LENGTHS_IN, METALS, RING_SIZES, metalLabel, stoneLabel } from '../catalog.domain.js';
+import { CATEGORIES, CHAIN_LENGTHS_IN, METALS, metalLabel, RING_SIZES, stoneLabel } from '../catalog.domain.js';
 import { countProducts, insertCategory, insertCollection, insertProduct } from '../catalog.repository.js';
 import { demoCollections, demoProducts, demoStock } from './demo-catalogue.js';
 import { drawProductImages } from './drawings.js';
@@ -25,7 +25,10 @@ export async function seedDemoCatalogue(db: Db, now: Date): Promise<boolean> {
     if ((await countProducts(trx)) > 0) return;
     const categoryIds = new Map<string, number>();
     for (const [position, c] of CATEGORIES.entries()) {
-      categoryIds.set(c.slug, await insertCategory(trx, { slug: c.slug, name: c.name, description: CATEGORY_INTROS[c.slug] ?? '', position }));
+      categoryIds.set(
+        c.slug,
+        await insertCategory(trx, { slug: c.slug, name: c.name, description: CATEGORY_INTROS[c.slug] ?? '', position }),
+      );
     }
     const collectionIds = new Map<string, number>();
     for (const [position, c] of demoCollections.entries()) {
@@ -38,11 +41,23 @@ export async function seedDemoCatalogue(db: Db, now: Date): Promise<boolean> {
         const price = p.prices[metal] ?? 0;
         const short = METALS.find((m) => m.code === metal)?.short ?? metal;
         if (p.category === 'rings') {
-          return DEMO_RING_SIZES.map((size) => ({ sku: `ASY-${code}-${short}-${size.replace('½', 'H')}`, metal, ringSize: size, chainLengthIn: null, pricePence: price }));
+          return DEMO_RING_SIZES.map((size) => ({
+            sku: `ASY-${code}-${short}-${size.replace('½', 'H')}`,
+            metal,
+            ringSize: size,
+            chainLengthIn: null,
+            pricePence: price,
+          }));
         }
         if (p.category === 'necklaces') {
           // Longer chains use more metal: a little more for each extra two inches.
-          return DEMO_CHAIN_LENGTHS.map((len, i) => ({ sku: `ASY-${code}-${short}-${len}`, metal, ringSize: null, chainLengthIn: len, pricePence: price + i * Math.round(price * 0.04 / 100) * 100 }));
+          return DEMO_CHAIN_LENGTHS.map((len, i) => ({
+            sku: `ASY-${code}-${short}-${len}`,
+            metal,
+            ringSize: null,
+            chainLengthIn: len,
+            pricePence: price + i * Math.round((price * 0.04) / 100) * 100,
+          }));
         }
         return [{ sku: `ASY-${code}-${short}`, metal, ringSize: null, chainLengthIn: null, pricePence: price }];
       });
@@ -67,9 +82,22 @@ export async function seedDemoCatalogue(db: Db, now: Date): Promise<boolean> {
 }
 
 /** The text a product is found by: its name, then its category, metals, stone, collections and description. */
-export function searchEntry(name: string, description: string, category: string, metals: string[], stone: string | null, collections: string[]) {
+export function searchEntry(
+  name: string,
+  description: string,
+  category: string,
+  metals: string[],
+  stone: string | null,
+  collections: string[],
+) {
   return {
     name,
-    document: [category, metals.map(metalLabel).join(' '), stone ? stoneLabel(stone) : '', collections.join(' ').replace(/-/g, ' '), description].join('\n'),
+    document: [
+      category,
+      metals.map(metalLabel).join(' '),
+      stone ? stoneLabel(stone) : '',
+      collections.join(' ').replace(/-/g, ' '),
+      description,
+    ].join('\n'),
   };
 }

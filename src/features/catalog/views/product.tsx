@@ -38,7 +38,8 @@ export function ProductPage({ product: p, choice, chosen, csrfToken, errors = {}
       <Breadcrumbs trail={[{ href: '/', label: 'Home' }, { href: `/${p.category.slug}`, label: p.category.name }, { label: p.name }]} />
       <div class="product-layout">
         <section class="gallery" aria-label="Images">
-          <ul class="gallery-track">
+          {/* Focusable so that keyboard users can scroll through the images with the arrow keys. */}
+          <ul class="gallery-track" tabIndex={0} aria-label={`${p.images.length} images of ${p.name}; scroll sideways for more`}>
             {p.images.map((img, i) => (
               <li key={img.id} id={`image-${i + 1}`}>
                 <img
@@ -164,12 +165,8 @@ export function ProductPage({ product: p, choice, chosen, csrfToken, errors = {}
             <dd>{metalLabel(choice.metal)}</dd>
             <dt>Stone</dt>
             <dd>{stoneLabel(p.stone)}</dd>
-            {chosen && (
-              <>
-                <dt>SKU</dt>
-                <dd data-sku>{chosen.sku}</dd>
-              </>
-            )}
+            <dt>SKU</dt>
+            <dd data-sku>{chosen ? chosen.sku : 'Shown when you choose'}</dd>
           </dl>
           {metals.length > 1 && (
             <details class="price-table">
