@@ -224,3 +224,28 @@ describe('search', () => {
     expect(Number(count?.n)).toBe(demoProducts.length);
   });
 });
+
+describe('the page cache is honest', () => {
+  it('serves a changed product at once after the catalogue is invalidated', async () => {
+    const p = demoProducts[0];
+    if (!p) throw new Error('no product');
+    const before = await get(`/products/${p.slug}`);
+    expect(before.body).toContain(p.name);
+    await shop.app.db.updateTable('products').set({ name: 'Renamed Test Ring' }).where('slug', '=', p.slug).execute();
+    await shop.app.catalog.invalidate();
+    const after = await get(`/products/${p.slug}`);
+    expect(after.body).toContain('Renamed Test Ring');
+    expect(after.body).not.toContain(`<h1 id="product-title">${p.name}</h1>`);
+    await shop.app.db.updateTable('products').set({ name: p.name }).where('slug', '=', p.slug).execute();
+    await shop.app.catalog.invalidate();
+  });
+
+  it('gives every visitor their own CSRF token on a cached page', async () => {
+    const slug = demoProducts[1]?.slug;
+    const tokens = await Promise.all(
+      [1, 2].map(async () => (await get(`/products/${slug}`)).body.match(/name="_csrf" value="([^"]+)"/)?.[1]),
+    );
+    expect(tokens[0]).toBeTruthy();
+    expect(tokens[0]).not.toBe(tokens[1]);
+  });
+});

@@ -72,3 +72,22 @@ describe('contact form', () => {
     now = after;
   });
 });
+
+describe('contact form when the mail cannot be sent', () => {
+  it('keeps nothing half-done: no stored enquiry, and a friendly error', async () => {
+    const broken = await buildTestShop({ env: { SEED_DEMO: 'false', SMTP_URL: 'smtp://127.0.0.1:1' } });
+    try {
+      const res = await submitForm(broken.app, '/contact', '/contact', {
+        name: 'Ada',
+        email: 'ada@example.com',
+        subject: 'other',
+        message: 'Hello',
+      });
+      expect(res.statusCode).toBe(500);
+      expect(res.body).toContain('Something went wrong on our side');
+      expect(await countContactMessages(broken.app.db)).toBe(0);
+    } finally {
+      await broken.close();
+    }
+  });
+});

@@ -126,8 +126,11 @@ export class CatalogService {
 
   async search(text: string, page: number): Promise<{ cards: ProductCard[]; total: number; pages: number; terms: string[] }> {
     const terms = searchTerms(text);
-    const found = await searchProductCards(this.db, terms, PAGE_SIZE, (page - 1) * PAGE_SIZE);
-    return { ...found, pages: Math.max(1, Math.ceil(found.total / PAGE_SIZE)), terms };
+    // Keyed by the normalised terms, never the raw text, so that spellings of one search share an entry.
+    return this.memo(`search:${terms.join(' ')}:${page}`, async () => {
+      const found = await searchProductCards(this.db, terms, PAGE_SIZE, (page - 1) * PAGE_SIZE);
+      return { ...found, pages: Math.max(1, Math.ceil(found.total / PAGE_SIZE)), terms };
+    });
   }
 }
 

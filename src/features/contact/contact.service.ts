@@ -48,7 +48,7 @@ export function validateContact(
   return { ok: false, errors };
 }
 
-/** Stores the enquiry and forwards it to the shop's inbox. */
+/** Stores the enquiry and forwards it to the shop's inbox; if forwarding fails, nothing is kept and the sender can try again. */
 export async function sendContactMessage(
   db: Db,
   mailer: Mailer,
@@ -56,14 +56,16 @@ export async function sendContactMessage(
   input: ContactInput,
   now: Date,
 ): Promise<{ id: number }> {
-  const id = await insertContactMessage(db, { ...input, createdAt: now.toISOString() });
-  await mailer.send({
-    to: shopEmail,
-    replyTo: input.email,
-    subject: `Enquiry #${id}: ${SUBJECTS[input.subject]}`,
-    text: `From: ${input.name} <${input.email}>\nAbout: ${SUBJECTS[input.subject]}\n\n${input.message}\n`,
+  return db.transaction().execute(async (trx) => {
+    const id = await insertContactMessage(trx, { ...input, createdAt: now.toISOString() });
+    await mailer.send({
+      to: shopEmail,
+      replyTo: input.email,
+      subject: `Enquiry #${id}: ${SUBJECTS[input.subject]}`,
+      text: `From: ${input.name} <${input.email}>\nAbout: ${SUBJECTS[input.subject]}\n\n${input.message}\n`,
+    });
+    return { id };
   });
-  return { id };
 }
 
 /** Retention: enquiries older than the published period are deleted. */

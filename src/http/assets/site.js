@@ -5,7 +5,14 @@ document.documentElement.classList.add('js');
 (() => {
   const form = document.querySelector('form.buy-form[data-variants]');
   if (!form) return;
-  const variants = JSON.parse(form.getAttribute('data-variants') || '[]');
+  // data-variants holds "metal|size|length|pence|stock|sku" entries separated by ";".
+  const variants = (form.getAttribute('data-variants') || '')
+    .split(';')
+    .filter(Boolean)
+    .map((row) => {
+      const [m, s, l, p, q, k] = row.split('|');
+      return { m, s: s || null, l: l || null, p: Number(p), q: Number(q), k };
+    });
   const money = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP' });
   const priceEl = document.querySelector('[data-price]');
   const vatEl = document.querySelector('[data-vat]');
@@ -22,7 +29,7 @@ document.documentElement.classList.add('js');
     const size = value('size');
     const length = value('length');
     const forMetal = variants.filter((v) => v.m === metal);
-    const match = forMetal.find((v) => (size === null || v.s === size) && (length === null || String(v.l) === length));
+    const match = forMetal.find((v) => (size === null || v.s === size) && (length === null || v.l === length));
     if (match) {
       priceEl.textContent = money.format(match.p / 100);
       vatEl.textContent = money.format(Math.round(match.p / 6) / 100);

@@ -30,9 +30,10 @@ export function ProductPage({ product: p, choice, chosen, csrfToken, errors = {}
   const lengths = [...new Set(forMetal.map((v) => v.chainLengthIn).filter((l): l is number => l !== null))].sort((a, b) => a - b);
   const priceFrom = Math.min(...forMetal.map((v) => v.pricePence));
   const price = chosen ? chosen.pricePence : priceFrom;
-  const variantsData = JSON.stringify(
-    p.variants.map((v) => ({ m: v.metal, s: v.ringSize, l: v.chainLengthIn, p: v.pricePence, q: v.stock, k: v.sku })),
-  );
+  // Compact "metal|size|length|pence|stock|sku;…" rather than JSON: it is read by site.js and sent with every page.
+  const variantsData = p.variants
+    .map((v) => [v.metal, v.ringSize ?? '', v.chainLengthIn ?? '', v.pricePence, v.stock, v.sku].join('|'))
+    .join(';');
   return (
     <article class="product">
       <Breadcrumbs trail={[{ href: '/', label: 'Home' }, { href: `/${p.category.slug}`, label: p.category.name }, { label: p.name }]} />
