@@ -69,7 +69,10 @@ export const assetsDir = join(here, 'http', 'assets');
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
   const handle = options.database ?? openDatabase(config.database);
   const app: FastifyInstance = Fastify({
-    logger: options.logger === false ? false : loggerOptions(config.logLevel, options.logStream),
+    logger:
+      options.logger === false
+        ? false
+        : loggerOptions(config.logLevel, options.logStream, config.env === 'development' && process.stdout.isTTY === true),
     trustProxy: config.trustProxy,
     bodyLimit: 64 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200, querystringParser: parseQueryString },
@@ -95,7 +98,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   app.addHook('onClose', async () => app.mailer.close());
 
   await migrateToLatest(handle.db);
-  if (config.seedDemo) await seedDemoCatalogue(handle.db, app.clock());
+  if (config.seedDemo && (await seedDemoCatalogue(handle.db, app.clock()))) {
+    app.log.info('The database was empty, so the demo catalogue has been added (SEED_DEMO=false to start empty).');
+  }
 
   const catalog = new CatalogService(handle.db);
   await catalog.warm();
