@@ -59,7 +59,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('ring_size', 'text')
     .addColumn('chain_length_in', 'integer')
     .addColumn('price_pence', 'integer', (c) => c.notNull().check(sql`price_pence >= 0`))
-    .addColumn('stock', 'integer', (c) => c.notNull().defaultTo(0).check(sql`stock >= 0`))
+    .addColumn('stock', 'integer', (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`stock >= 0`),
+    )
     .addColumn('position', 'integer', (c) => c.notNull().defaultTo(0))
     .execute();
   await db.schema.createIndex('variants_product_idx').on('variants').columns(['product_id', 'metal', 'price_pence']).execute();

@@ -127,23 +127,19 @@ const BOX_COLOURS: Array<[string, string]> = [
 
 // ─── svg context: collects defs with unique ids ─────────────────────────────
 
+/** A bright band a third of the way across: used both vertically and horizontally. */
+const BAND_SHINE: Array<[number, keyof Tone]> = [
+  [0, 'mid'],
+  [0.18, 'hi'],
+  [0.34, 'vhi'],
+  [0.5, 'base'],
+  [0.78, 'lo'],
+  [1, 'mid'],
+];
+
 const METAL_STOPS: Record<GradKind, Array<[number, keyof Tone]>> = {
-  v: [
-    [0, 'mid'],
-    [0.18, 'hi'],
-    [0.34, 'vhi'],
-    [0.5, 'base'],
-    [0.78, 'lo'],
-    [1, 'mid'],
-  ],
-  h: [
-    [0, 'mid'],
-    [0.18, 'hi'],
-    [0.34, 'vhi'],
-    [0.5, 'base'],
-    [0.78, 'lo'],
-    [1, 'mid'],
-  ],
+  v: BAND_SHINE,
+  h: BAND_SHINE,
   d: [
     [0, 'vhi'],
     [0.28, 'base'],
@@ -188,12 +184,20 @@ const METAL_STOPS: Record<GradKind, Array<[number, keyof Tone]>> = {
   ],
 };
 
-function stopsXml(stops: Array<[number, string, number?]>): string {
+type Stop = [number, string, number?];
+
+function stopsXml(stops: Stop[]): string {
   return stops
     .map(
       ([o, c, a]) => `<stop offset="${String(o).replace(/^0\./, '.')}" stop-color="${c}"${a === undefined ? '' : ` stop-opacity="${a}"`}/>`,
     )
     .join('');
+}
+
+/** The stops of a metal gradient, coloured in the tones of `m`. */
+function metalStops(m: MetalCode, kind: GradKind): string {
+  const t = tone(m);
+  return stopsXml(METAL_STOPS[kind].map(([o, k]) => [o, t[k]]));
 }
 
 class Ctx {
@@ -213,12 +217,21 @@ class Ctx {
     return id;
   }
 
+  /** A linear gradient across the shape's box, from its top-left corner towards (x2, y2); returns its id. */
+  linear(key: string, x2: number, y2: number, stops: Stop[]): string {
+    return this.def(key, (id) => `<linearGradient id="${id}" x1="0" y1="0" x2="${x2}" y2="${y2}">${stopsXml(stops)}</linearGradient>`);
+  }
+
+  /** A radial gradient; `attrs` places its centre and radius. Returns its id. */
+  radial(key: string, attrs: string, stops: Stop[]): string {
+    return this.def(key, (id) => `<radialGradient id="${id}" ${attrs}>${stopsXml(stops)}</radialGradient>`);
+  }
+
   /** A gradient fill for a metal; `kind` picks the direction of the shine. */
   metal(m: MetalCode, kind: GradKind): string {
     const idx = METALS.findIndex((x) => x.code === m);
     const id = this.def(`m${idx}${kind}`, (gid) => {
-      const t = tone(m);
-      const stops = stopsXml(METAL_STOPS[kind].map(([o, k]) => [o, t[k]]));
+      const stops = metalStops(m, kind);
       if (kind === 'r') return `<radialGradient id="${gid}" fx=".32" fy=".28" r=".62">${stops}</radialGradient>`;
       const dir = kind === 'h' || kind === 'hc' ? 'x2="1" y2="0"' : kind === 'd' ? 'x2="1" y2="1"' : 'x2="0" y2="1"';
       return `<linearGradient id="${gid}" x1="0" y1="0" ${dir}>${stops}</linearGradient>`;
@@ -231,8 +244,7 @@ class Ctx {
   /** A metal gradient laid across a fixed span of user space, so stacked shapes shade as one surface. */
   metalSpan(m: MetalCode, kind: GradKind, x0: number, y0: number, x1: number, y1: number): string {
     const id = this.def(`u${this.spans++}`, (gid) => {
-      const t = tone(m);
-      const stops = stopsXml(METAL_STOPS[kind].map(([o, k]) => [o, t[k]]));
+      const stops = metalStops(m, kind);
       const horizontal = kind === 'h' || kind === 'hc';
       return `<linearGradient id="${gid}" gradientUnits="userSpaceOnUse" x1="${F(x0)}" y1="${F(y0)}" x2="${F(horizontal ? x1 : x0)}" y2="${F(horizontal ? y0 : y1)}">${stops}</linearGradient>`;
     });
@@ -473,6 +485,16 @@ function stepFacets(shades: string[]): string {
   return out.join('');
 }
 
+/** A four-sided facet, symmetric about x = 0: half-width `w0` at height `y0`, `w1` at `y1`. */
+function trapezoid(w0: number, y0: number, w1: number, y1: number): Pt[] {
+  return [
+    [-w0, y0],
+    [w0, y0],
+    [w1, y1],
+    [-w1, y1],
+  ];
+}
+
 /** A brilliant-cut stone from the side, girdle 100 wide at y = 0, table up. */
 function brilliantSide(shades: string[], diamond: boolean): string {
   const G = [-50, -25, 0, 25, 50];
@@ -499,17 +521,7 @@ function brilliantSide(shades: string[], diamond: boolean): string {
     out.push(poly([g0, t0, g1], at(shades, at(cv, i))));
     out.push(poly([t0, g1, t1], at(shades, at(cv, i + 4))));
   }
-  out.push(
-    poly(
-      [
-        [-29, -16],
-        [29, -16],
-        [24, -20],
-        [-24, -20],
-      ],
-      diamond ? '#ffffff' : at(shades, 4),
-    ),
-  );
+  out.push(poly(trapezoid(29, -16, 24, -20), diamond ? '#ffffff' : at(shades, 4)));
   if (diamond) {
     out.push(poly([[0, 2.5], [25, 2.5], lerp([25, 2.5], culet, 0.45)], '#fff1d2', ' opacity=".75"'));
     out.push(poly([[-50, 2.5], [-25, 2.5], lerp([-25, 2.5], culet, 0.45)], '#dbe9ff', ' opacity=".8"'));
@@ -523,73 +535,15 @@ function brilliantSide(shades: string[], diamond: boolean): string {
 /** An emerald-cut stone from the side: stepped crown and pavilion. */
 function emeraldSide(shades: string[]): string {
   const out: string[] = [];
-  out.push(
-    poly(
-      [
-        [-50, 0],
-        [50, 0],
-        [40, -9],
-        [-40, -9],
-      ],
-      at(shades, 3),
-    ),
-  );
-  out.push(
-    poly(
-      [
-        [-40, -9],
-        [40, -9],
-        [33, -16],
-        [-33, -16],
-      ],
-      at(shades, 4),
-    ),
-  );
-  out.push(
-    poly(
-      [
-        [-33, -16],
-        [33, -16],
-        [30, -19],
-        [-30, -19],
-      ],
-      at(shades, 5),
-    ),
-  );
+  // crown: three steps up to the table
+  out.push(poly(trapezoid(50, 0, 40, -9), at(shades, 3)));
+  out.push(poly(trapezoid(40, -9, 33, -16), at(shades, 4)));
+  out.push(poly(trapezoid(33, -16, 30, -19), at(shades, 5)));
   out.push(`<rect x="-50" y="0" width="100" height="3" fill="${at(shades, 1)}"/>`);
-  out.push(
-    poly(
-      [
-        [-50, 3],
-        [50, 3],
-        [42, 14],
-        [-42, 14],
-      ],
-      at(shades, 2),
-    ),
-  );
-  out.push(
-    poly(
-      [
-        [-42, 14],
-        [42, 14],
-        [32, 26],
-        [-32, 26],
-      ],
-      at(shades, 1),
-    ),
-  );
-  out.push(
-    poly(
-      [
-        [-32, 26],
-        [32, 26],
-        [18, 36],
-        [-18, 36],
-      ],
-      at(shades, 0),
-    ),
-  );
+  // pavilion: three steps down, darkening
+  out.push(poly(trapezoid(50, 3, 42, 14), at(shades, 2)));
+  out.push(poly(trapezoid(42, 14, 32, 26), at(shades, 1)));
+  out.push(poly(trapezoid(32, 26, 18, 36), at(shades, 0)));
   out.push(
     poly(
       [
@@ -760,6 +714,16 @@ function clawTips(ctx: Ctx, m: MetalCode, x: number, y: number, r: number, shape
   return out.join('');
 }
 
+/** A stone seen from above, held by claws. */
+function clawSet(ctx: Ctx, m: MetalCode, stone: StoneCode, shape: GemShape, x: number, y: number, r: number, claw: number): string {
+  return ctx.gem(stone, shape, x, y, r) + clawTips(ctx, m, x, y, r, shape, claw);
+}
+
+/** A main glint and a smaller, fainter one; each is [x, y, size]. */
+function glints(ctx: Ctx, main: [number, number, number], second: [number, number, number]): string {
+  return ctx.sparkle(...main) + ctx.sparkle(...second, 0.8);
+}
+
 function gemShapeFor(p: Piece): GemShape {
   if (p.stone === 'emerald') return 'emerald';
   if (/heart/i.test(p.name)) return 'heart';
@@ -813,8 +777,7 @@ function solitaireHead(ctx: Ctx, m: MetalCode, p: Piece, x: number, y: number): 
   );
   out.push(claw(ctx, m, x - 12, y + 2, x - W * 0.52, gy + 24, x - W * 0.43, tipY, 11));
   out.push(claw(ctx, m, x + 12, y + 2, x + W * 0.52, gy + 24, x + W * 0.43, tipY, 11));
-  out.push(ctx.sparkle(x - W * 0.18, gy - 14, 26));
-  out.push(ctx.sparkle(x + W * 0.12, gy + 18, 14, 0.8));
+  out.push(glints(ctx, [x - W * 0.18, gy - 14, 26], [x + W * 0.12, gy + 18, 14]));
   return out.join('');
 }
 
@@ -847,8 +810,7 @@ function haloHead(ctx: Ctx, m: MetalCode, p: Piece, x: number, y: number): strin
   out.push(ctx.gemSide(stone, x, gy, W));
   out.push(`<path d="${arcPath(x, hy, hrx, hry, 0, 180)}" fill="none" stroke="${ctx.metal(m, 'v')}" stroke-width="16"/>`);
   out.push(halo(true));
-  out.push(ctx.sparkle(x - W * 0.2, gy - 12, 24));
-  out.push(ctx.sparkle(x + hrx * 0.7, hy + 10, 12, 0.8));
+  out.push(glints(ctx, [x - W * 0.2, gy - 12, 24], [x + hrx * 0.7, hy + 10, 12]));
   return out.join('');
 }
 
@@ -911,24 +873,30 @@ function ringLying(
     const to = o.to ?? 158;
     const step = o.step ?? 12;
     const lo = tone(m).lo;
-    for (let a = from; a <= to + 0.01; a += step) {
-      const s = Math.sin(rad(a));
-      if (s < 0.3) continue;
-      const [x, y0] = ellipsePt(o.cx, o.cy, o.rx + o.t / 2, o.ry + o.t / 2, a);
-      const y = y0 + o.h / 2;
+    const outerPt = (a: number): Pt => ellipsePt(o.cx, o.cy, o.rx + o.t / 2, o.ry + o.t / 2, a);
+    // points `step` degrees apart down the middle of the outer face, skipping those too far round the side to see
+    const facePts = (first: number, last: number): Array<{ x: number; y: number; s: number }> => {
+      const pts: Array<{ x: number; y: number; s: number }> = [];
+      for (let a = first; a <= last + 0.01; a += step) {
+        const s = Math.sin(rad(a));
+        if (s < 0.3) continue;
+        const [x, y0] = outerPt(a);
+        pts.push({ x, y: y0 + o.h / 2, s });
+      }
+      return pts;
+    };
+    for (const { x, y, s } of facePts(from, to)) {
       if (!ctx.lite) out.push(`<ellipse cx="${F(x)}" cy="${F(y)}" rx="${F(r * 1.12 * s)}" ry="${F(r * 1.08)}" fill="${lo}" opacity=".5"/>`);
       out.push(ctx.gem(o.stone, 'round', x, y, r, s, 0.92));
     }
-    for (let a = from - step / 2; o.claws !== false && !ctx.lite && a <= to + step / 2 + 0.01; a += step) {
-      const s = Math.sin(rad(a));
-      if (s < 0.3) continue;
-      const [x, y0] = ellipsePt(o.cx, o.cy, o.rx + o.t / 2, o.ry + o.t / 2, a);
-      const y = y0 + o.h / 2;
+    // a pair of claws between each stone and the next
+    const clawPts = o.claws !== false && !ctx.lite ? facePts(from - step / 2, to + step / 2) : [];
+    for (const { x, y } of clawPts) {
       out.push(
         `<circle cx="${F(x)}" cy="${F(y - r * 0.78)}" r="${F(o.h * 0.07)}" fill="${ctx.metal(m, 'r')}"/><circle cx="${F(x)}" cy="${F(y + r * 0.78)}" r="${F(o.h * 0.07)}" fill="${ctx.metal(m, 'r')}"/>`,
       );
     }
-    const [sx, sy] = ellipsePt(o.cx, o.cy, o.rx + o.t / 2, o.ry + o.t / 2, 80);
+    const [sx, sy] = outerPt(80);
     out.push(ctx.sparkle(sx, sy + o.h * 0.35, o.h * 0.32));
   }
   return out.join('');
@@ -1005,10 +973,8 @@ function ringDetail(ctx: Ctx, m: MetalCode, p: Piece): string {
         break;
       }
       out.push(`<circle cx="400" cy="400" r="${shape === 'oval' ? 150 : 176}" fill="${ctx.metal(m, 'r')}" opacity=".9"/>`);
-      out.push(ctx.gem(stone, shape, 400, 400, 170));
-      out.push(clawTips(ctx, m, 400, 400, 170, shape, 20));
-      out.push(ctx.sparkle(330, 330, 60));
-      out.push(ctx.sparkle(470, 470, 30, 0.8));
+      out.push(clawSet(ctx, m, stone, shape, 400, 400, 170, 20));
+      out.push(glints(ctx, [330, 330, 60], [470, 470, 30]));
       break;
     case 'halo': {
       out.push(ctx.shadow(410, 420, 330, 140, 0.8));
@@ -1020,10 +986,8 @@ function ringDetail(ctx: Ctx, m: MetalCode, p: Piece): string {
         out.push(ctx.gem('diamond', 'round', x, y, 24));
       }
       out.push(`<circle cx="400" cy="400" r="160" fill="${ctx.metal(m, 'v')}"/>`);
-      out.push(ctx.gem(stone, shape, 400, 400, 146));
-      out.push(clawTips(ctx, m, 400, 400, 146, shape, 16));
-      out.push(ctx.sparkle(340, 330, 54));
-      out.push(ctx.sparkle(560, 300, 26, 0.8));
+      out.push(clawSet(ctx, m, stone, shape, 400, 400, 146, 16));
+      out.push(glints(ctx, [340, 330, 54], [560, 300, 26]));
       break;
     }
     case 'eternity': {
@@ -1041,8 +1005,7 @@ function ringDetail(ctx: Ctx, m: MetalCode, p: Piece): string {
           `<ellipse cx="${F(xm)}" cy="336" rx="${F(13 * Math.cos(rad(a + 12)))}" ry="15" fill="${ctx.metal(m, 'r')}"/><ellipse cx="${F(xm)}" cy="464" rx="${F(13 * Math.cos(rad(a + 12)))}" ry="15" fill="${ctx.metal(m, 'r')}"/>`,
         );
       }
-      out.push(ctx.sparkle(370, 370, 50));
-      out.push(ctx.sparkle(560, 420, 26, 0.8));
+      out.push(glints(ctx, [370, 370, 50], [560, 420, 26]));
       break;
     }
     case 'band':
@@ -1074,27 +1037,35 @@ function ringDetail(ctx: Ctx, m: MetalCode, p: Piece): string {
   return out.join('');
 }
 
+// ─── display boxes ───────────────────────────────────────────────────────────
+
+/** The outside of a jewellery box or tray, darkening downwards. */
+function boxGradient(ctx: Ctx, colour: [string, string]): string {
+  return ctx.linear('bx', 0, 1, [
+    [0, colour[0]],
+    [1, colour[1]],
+  ]);
+}
+
+/** The cream satin lining a box lid. */
+function satinGradient(ctx: Ctx): string {
+  return ctx.linear('st', 1, 1, [
+    [0, '#fbf7ef'],
+    [0.5, '#eee4d2'],
+    [1, '#f8f1e4'],
+  ]);
+}
+
+/** An open lid standing up behind the box: the outer shell with its satin lining set just inside. */
+function boxLid(box: string, satin: string, x: number, y: number, w: number, h: number, rx: number): string {
+  return `<rect x="${x}" y="${y}" width="${w}" height="${h}" rx="${rx}" fill="url(#${box})"/><rect x="${x + 24}" y="${y + 22}" width="${w - 48}" height="${h - 40}" rx="${rx - 10}" fill="url(#${satin})"/>`;
+}
+
 function ringBox(ctx: Ctx, m: MetalCode, p: Piece, colour: [string, string]): string {
-  const box = ctx.def(
-    'bx',
-    (id) =>
-      `<linearGradient id="${id}" x1="0" y1="0" x2="0" y2="1">${stopsXml([
-        [0, colour[0]],
-        [1, colour[1]],
-      ])}</linearGradient>`,
-  );
-  const satin = ctx.def(
-    'st',
-    (id) =>
-      `<linearGradient id="${id}" x1="0" y1="0" x2="1" y2="1">${stopsXml([
-        [0, '#fbf7ef'],
-        [0.5, '#eee4d2'],
-        [1, '#f8f1e4'],
-      ])}</linearGradient>`,
-  );
+  const box = boxGradient(ctx, colour);
+  const satin = satinGradient(ctx);
   const out: string[] = [ctx.shadow(400, 690, 300, 40)];
-  out.push(`<rect x="180" y="110" width="440" height="330" rx="34" fill="url(#${box})"/>`);
-  out.push(`<rect x="204" y="132" width="392" height="290" rx="24" fill="url(#${satin})"/>`);
+  out.push(boxLid(box, satin, 180, 110, 440, 330, 34));
   out.push(`<path d="M204 420L596 420L630 470L170 470Z" fill="${colour[1]}"/>`);
   out.push(`<rect x="150" y="460" width="500" height="230" rx="26" fill="url(#${box})"/>`);
   out.push(`<rect x="176" y="470" width="448" height="120" rx="18" fill="${mix(colour[0], '#000', 0.25)}"/>`);
@@ -1147,6 +1118,12 @@ function links(ctx: Ctx, m: MetalCode, style: LinkStyle, pts: Pt[], L: number): 
     out.push(`<use href="#${pair}" transform="translate(${F(q.x)} ${F(q.y)}) rotate(${Math.round(q.a)})"/>`);
   });
   return out.join('');
+}
+
+/** A chain in the piece's own link style (read from its name) laid along `pts`; `sizes` is the link length for each style. */
+function namedChain(ctx: Ctx, m: MetalCode, p: Piece, pts: Pt[], sizes: Record<LinkStyle, number>): string {
+  const style = linkStyle(p.name);
+  return links(ctx, m, style, pts, sizes[style]);
 }
 
 function lobsterClasp(ctx: Ctx, m: MetalCode, x: number, y: number, k: number, rot = 0): string {
@@ -1233,18 +1210,15 @@ function pendantBody(ctx: Ctx, m: MetalCode, p: Piece, x: number, y: number): st
     );
   out.push(ctx.gem(stone, shape, x, cy, r));
   if (shape !== 'emerald') out.push(clawTips(ctx, m, x, cy, r, shape, 7.5));
-  out.push(ctx.sparkle(x - r * 0.35, cy - r * 0.3, r * 0.42));
-  out.push(ctx.sparkle(x + r * 0.3, cy + r * 0.35, r * 0.2, 0.8));
+  out.push(glints(ctx, [x - r * 0.35, cy - r * 0.3, r * 0.42], [x + r * 0.3, cy + r * 0.35, r * 0.2]));
   return out.join('');
 }
 
 function necklaceMain(ctx: Ctx, m: MetalCode, p: Piece): string {
   if (p.drawing === 'chain') {
     if (/bracelet/i.test(p.name)) return braceletMain(ctx, m, { ...p, drawing: 'charm' }, true);
-    const style = linkStyle(p.name);
-    const L = style === 'curb' ? 30 : style === 'belcher' ? 24 : 18;
     const pts = bezier([150, -20], [170, 800], [630, 800], [650, -20], 120);
-    return ctx.shadow(420, 650, 200, 30, 0.5) + links(ctx, m, style, pts, L);
+    return ctx.shadow(420, 650, 200, 30, 0.5) + namedChain(ctx, m, p, pts, { curb: 30, belcher: 24, trace: 18 });
   }
   const out: string[] = [];
   const bx = 400;
@@ -1259,10 +1233,9 @@ function necklaceMain(ctx: Ctx, m: MetalCode, p: Piece): string {
 function necklaceFlat(ctx: Ctx, m: MetalCode, p: Piece): string {
   if (p.drawing === 'chain') {
     if (/bracelet/i.test(p.name)) return braceletMain(ctx, m, { ...p, drawing: 'charm' }, true);
-    const style = linkStyle(p.name);
-    const L = style === 'curb' ? 28 : style === 'belcher' ? 24 : 18;
     const pts = ellipsePts(400, 400, 250, 270, -80, 260, 200);
-    return ctx.shadow(400, 440, 300, 320, 0.35) + links(ctx, m, style, pts, L) + lobsterClasp(ctx, m, 448, 134, 1.4, 10);
+    const chain = namedChain(ctx, m, p, pts, { curb: 28, belcher: 24, trace: 18 });
+    return ctx.shadow(400, 440, 300, 320, 0.35) + chain + lobsterClasp(ctx, m, 448, 134, 1.4, 10);
   }
   const out: string[] = [];
   const top = p.drawing === 'locket' ? 90 : 120;
@@ -1280,20 +1253,11 @@ function necklacesTogether(ctx: Ctx, metals: MetalCode[], p: Piece): string {
   const n = metals.length;
   const out: string[] = [];
   if (p.drawing === 'chain') {
-    const style = linkStyle(p.name);
-    const L = style === 'curb' ? 28 : style === 'belcher' ? 25 : 22;
     metals.forEach((m, i) => {
       const depth = 300 + i * (420 / n);
       const half = 150 + i * 60;
-      out.push(
-        links(
-          ctx,
-          m,
-          style,
-          bezier([400 - half, -20], [400 - half * 1.05, depth * 1.3], [400 + half * 1.05, depth * 1.3], [400 + half, -20], 90),
-          L,
-        ),
-      );
+      const pts = bezier([400 - half, -20], [400 - half * 1.05, depth * 1.3], [400 + half * 1.05, depth * 1.3], [400 + half, -20], 90);
+      out.push(namedChain(ctx, m, p, pts, { curb: 28, belcher: 25, trace: 22 }));
     });
     return out.join('');
   }
@@ -1355,26 +1319,21 @@ function openLocket(ctx: Ctx, m: MetalCode, p: Piece): string {
 }
 
 function bust(ctx: Ctx): string {
-  const g = ctx.def(
-    'bu',
-    (id) =>
-      `<linearGradient id="${id}" x1="0" y1="0" x2="1" y2="0">${stopsXml([
-        [0, '#4f443d'],
-        [0.3, '#74665c'],
-        [0.48, '#86776b'],
-        [0.7, '#6c5f56'],
-        [1, '#463c36'],
-      ])}</linearGradient>`,
-  );
+  const g = ctx.linear('bu', 1, 0, [
+    [0, '#4f443d'],
+    [0.3, '#74665c'],
+    [0.48, '#86776b'],
+    [0.7, '#6c5f56'],
+    [1, '#463c36'],
+  ]);
   return `${ctx.shadow(400, 760, 300, 30)}<path d="M346 80C344 150 346 210 338 252C330 296 256 316 200 336C146 356 118 400 118 460C118 560 146 660 190 730C300 776 500 776 610 730C654 660 682 560 682 460C682 400 654 356 600 336C544 316 470 296 462 252C454 210 456 150 454 80Z" fill="url(#${g})"/><ellipse cx="400" cy="80" rx="54" ry="12" fill="#a39385"/><path d="M190 730C300 776 500 776 610 730" fill="none" stroke="#2f2824" stroke-width="6" opacity=".35"/><path d="M240 390C300 410 350 414 384 406M560 390C500 410 450 414 416 406" fill="none" stroke="#000" stroke-width="4" opacity=".07"/><path d="M352 90C350 160 354 210 348 250" fill="none" stroke="#fff" stroke-width="10" opacity=".06"/>`;
 }
 
 function necklaceOnBust(ctx: Ctx, m: MetalCode, p: Piece): string {
   const out: string[] = [bust(ctx)];
   if (p.drawing === 'chain') {
-    const style = linkStyle(p.name);
-    const L = style === 'curb' ? 22 : style === 'belcher' ? 18 : 14;
-    out.push(links(ctx, m, style, bezier([338, 214], [334, 500], [466, 500], [462, 214], 80), L));
+    const pts = bezier([338, 214], [334, 500], [466, 500], [462, 214], 80);
+    out.push(namedChain(ctx, m, p, pts, { curb: 22, belcher: 18, trace: 14 }));
     return out.join('');
   }
   out.push(fineChain(m, curveD([338, 216], [340, 330], [376, 410], [397, 436]), 2.6));
@@ -1398,8 +1357,7 @@ function studAt(ctx: Ctx, m: MetalCode, p: Piece, x: number, y: number, r: numbe
       `<rect x="${F(x - r * 0.8)}" y="${F(y - r * 1.08)}" width="${F(r * 1.6)}" height="${F(r * 2.16)}" rx="10" fill="${ctx.metal(m, 'd')}"/>`,
     );
   else out.push(`<circle cx="${F(x)}" cy="${F(y)}" r="${F(r * 1.04)}" fill="${ctx.metal(m, 'r')}"/>`);
-  out.push(ctx.gem(stone, shape, x, y, r));
-  out.push(clawTips(ctx, m, x, y, r, shape, r * 0.12));
+  out.push(clawSet(ctx, m, stone, shape, x, y, r, r * 0.12));
   out.push(ctx.sparkle(x - r * 0.34, y - r * 0.32, r * 0.42));
   return out.join('');
 }
@@ -1441,8 +1399,7 @@ function dropAt(ctx: Ctx, m: MetalCode, p: Piece, x: number, y: number, k: numbe
     out.push(`<circle cx="${F(x)}" cy="${F(top)}" r="${F(20 * k)}" fill="${ctx.metal(m, 'r')}"/>`);
   } else {
     out.push(`<circle cx="${F(x)}" cy="${F(top)}" r="${F(26 * k)}" fill="${ctx.metal(m, 'r')}"/>`);
-    out.push(ctx.gem(stone, 'round', x, top, 21 * k));
-    out.push(clawTips(ctx, m, x, top, 21 * k, 'round', 3.5 * k));
+    out.push(clawSet(ctx, m, stone, 'round', x, top, 21 * k, 3.5 * k));
   }
   out.push(
     `<ellipse cx="${F(x)}" cy="${F(top + 40 * k)}" rx="${F(7 * k)}" ry="${F(13 * k)}" fill="none" stroke="${ctx.metal(m, 'h')}" stroke-width="${F(4.5 * k)}"/>`,
@@ -1462,8 +1419,7 @@ function dropAt(ctx: Ctx, m: MetalCode, p: Piece, x: number, y: number, k: numbe
     out.push(ctx.sparkle(x - 18 * k, cy - 22 * k, 22 * k));
   } else {
     const cy = top + 160 * k;
-    out.push(ctx.gem(stone, 'pear', x, cy, 62 * k));
-    out.push(clawTips(ctx, m, x, cy, 62 * k, 'pear', 7 * k));
+    out.push(clawSet(ctx, m, stone, 'pear', x, cy, 62 * k, 7 * k));
     out.push(ctx.sparkle(x - 18 * k, cy + 4 * k, 24 * k));
   }
   return out.join('');
@@ -1512,34 +1468,14 @@ function earringDetail(ctx: Ctx, m: MetalCode, p: Piece): string {
 }
 
 function earringBox(ctx: Ctx, m: MetalCode, p: Piece, colour: [string, string]): string {
-  const box = ctx.def(
-    'bx',
-    (id) =>
-      `<linearGradient id="${id}" x1="0" y1="0" x2="0" y2="1">${stopsXml([
-        [0, colour[0]],
-        [1, colour[1]],
-      ])}</linearGradient>`,
-  );
-  const satin = ctx.def(
-    'st',
-    (id) =>
-      `<linearGradient id="${id}" x1="0" y1="0" x2="1" y2="1">${stopsXml([
-        [0, '#fbf7ef'],
-        [0.5, '#eee4d2'],
-        [1, '#f8f1e4'],
-      ])}</linearGradient>`,
-  );
-  const pad = ctx.def(
-    'pd',
-    (id) =>
-      `<radialGradient id="${id}" cx=".5" cy=".35" r=".8">${stopsXml([
-        [0, mix(colour[0], '#ffffff', 0.16)],
-        [1, mix(colour[0], '#000000', 0.15)],
-      ])}</radialGradient>`,
-  );
+  const box = boxGradient(ctx, colour);
+  const satin = satinGradient(ctx);
+  const pad = ctx.radial('pd', 'cx=".5" cy=".35" r=".8"', [
+    [0, mix(colour[0], '#ffffff', 0.16)],
+    [1, mix(colour[0], '#000000', 0.15)],
+  ]);
   const out: string[] = [ctx.shadow(400, 704, 330, 40)];
-  out.push(`<rect x="170" y="70" width="460" height="290" rx="30" fill="url(#${box})"/>`);
-  out.push(`<rect x="194" y="92" width="412" height="250" rx="20" fill="url(#${satin})"/>`);
+  out.push(boxLid(box, satin, 170, 70, 460, 290, 30));
   out.push(`<path d="M150 360L650 360L700 600L100 600Z" fill="${colour[1]}"/>`);
   out.push(`<path d="M172 372L628 372L672 590L128 590Z" fill="url(#${pad})"/>`);
   out.push(`<path d="M100 600L700 600L700 672Q700 692 680 692L120 692Q100 692 100 672Z" fill="url(#${box})"/>`);
@@ -1685,8 +1621,7 @@ function tennisLoop(ctx: Ctx, m: MetalCode, p: Piece): string {
   const [bx, by] = ellipsePt(cx, cy, rx, ry, 270);
   out.push(`<rect x="${F(bx - 26)}" y="${F(by - 12)}" width="52" height="24" rx="5" fill="${ctx.metal(m, 'd')}"/>`);
   if (stone !== 'pearl') {
-    out.push(ctx.sparkle(cx - 60, cy + ry + 2, 20));
-    out.push(ctx.sparkle(cx + rx * 0.72, cy + ry * 0.7, 14, 0.8));
+    out.push(glints(ctx, [cx - 60, cy + ry + 2, 20], [cx + rx * 0.72, cy + ry * 0.7, 14]));
   }
   return out.join('');
 }
@@ -1752,23 +1687,12 @@ function braceletDetail(ctx: Ctx, m: MetalCode, p: Piece): string {
 }
 
 function braceletTray(ctx: Ctx, m: MetalCode, p: Piece, colour: [string, string]): string {
-  const rim = ctx.def(
-    'bx',
-    (id) =>
-      `<linearGradient id="${id}" x1="0" y1="0" x2="0" y2="1">${stopsXml([
-        [0, colour[0]],
-        [1, colour[1]],
-      ])}</linearGradient>`,
-  );
-  const bed = ctx.def(
-    'pd',
-    (id) =>
-      `<radialGradient id="${id}" cx=".5" cy=".45" r=".7">${stopsXml([
-        [0, mix(colour[0], '#ffffff', 0.18)],
-        [0.7, colour[0]],
-        [1, mix(colour[0], '#000000', 0.2)],
-      ])}</radialGradient>`,
-  );
+  const rim = boxGradient(ctx, colour);
+  const bed = ctx.radial('pd', 'cx=".5" cy=".45" r=".7"', [
+    [0, mix(colour[0], '#ffffff', 0.18)],
+    [0.7, colour[0]],
+    [1, mix(colour[0], '#000000', 0.2)],
+  ]);
   const out: string[] = [ctx.shadow(400, 700, 380, 44)];
   out.push(
     `<path d="M170 160Q170 140 192 140L608 140Q630 140 632 160L712 640Q716 676 680 676L120 676Q84 676 88 640Z" fill="url(#${rim})"/>`,
@@ -1799,24 +1723,14 @@ function svgDoc(ctx: Ctx, alt: string, bg: [string, string], body: string): stri
 function sideBySide(ctx: Ctx, metals: MetalCode[], scene: Scene): string {
   ctx.lite = true;
   const n = metals.length;
-  const cells: Array<[number, number, number]> =
+  // a row of cells centred at each x, all at height y and scale s
+  const row = (y: number, s: number, ...xs: number[]): Array<[number, number, number]> => xs.map((x) => [x, y, s]);
+  const cells =
     n === 2
-      ? [
-          [210, 400, 0.54],
-          [590, 400, 0.54],
-        ]
+      ? row(400, 0.54, 210, 590)
       : n === 3
-        ? [
-            [140, 400, 0.4],
-            [400, 400, 0.4],
-            [660, 400, 0.4],
-          ]
-        : [
-            [215, 215, 0.46],
-            [585, 215, 0.46],
-            [215, 585, 0.46],
-            [585, 585, 0.46],
-          ];
+        ? row(400, 0.4, 140, 400, 660)
+        : [...row(215, 0.46, 215, 585), ...row(585, 0.46, 215, 585)];
   return metals
     .slice(0, 4)
     .map((m, i) => {

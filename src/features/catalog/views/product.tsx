@@ -39,7 +39,7 @@ export function ProductPage({ product: p, choice, chosen, csrfToken, errors = {}
       <Breadcrumbs trail={[{ href: '/', label: 'Home' }, { href: `/${p.category.slug}`, label: p.category.name }, { label: p.name }]} />
       <div class="product-layout">
         <section class="gallery" aria-label="Images">
-          {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable so keyboard users can scroll it (WCAG 2.1.1) */}
+          {/* A scrollable region must be focusable so that keyboard users can scroll it (WCAG 2.1.1). */}
           <ul class="gallery-track" tabIndex={0} aria-label={`${p.images.length} images of ${p.name}; scroll sideways for more`}>
             {p.images.map((img, i) => (
               <li key={img.id} id={`image-${i + 1}`}>
