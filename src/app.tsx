@@ -12,7 +12,13 @@ import type { Config } from './config.js';
 import { type DatabaseHandle, type Db, type Dialect, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { catalogRoutes } from './features/catalog/catalog.routes.js';
+import { auditRoutes } from './features/audit/audit.admin.js';
+import { backofficePlugin } from './features/backoffice/backoffice.plugin.js';
+import { dashboardRoutes } from './features/backoffice/dashboard.admin.js';
+import { catalogAdminRoutes } from './features/catalog/catalog.admin.js';
 import { CatalogService } from './features/catalog/catalog.service.js';
+import { contactAdminRoutes } from './features/contact/contact.admin.js';
+import { staffRoutes } from './features/staff/staff.routes.js';
 import { seedDemoCatalogue } from './features/catalog/demo/seed.js';
 import { contactRoutes } from './features/contact/contact.routes.js';
 import { createMailer, type Mailer } from './features/mail/mailer.js';
@@ -35,7 +41,7 @@ declare module 'fastify' {
     mailer: Mailer;
     chrome(): Chrome;
     /** Every route, as registered: for tests that walk them all. */
-    routeTable: { method: string; url: string; csrf: boolean }[];
+    routeTable: { method: string; url: string; csrf: boolean; access?: string; stages?: string[] }[];
   }
   interface FastifyReply {
     page(meta: PageMeta, body: VNode, status?: number): FastifyReply;
@@ -45,6 +51,8 @@ declare module 'fastify' {
      * filled in per request (render with CSRF_PLACEHOLDER).
      */
     cachedPage(key: string, meta: () => PageMeta, body: () => VNode): Promise<FastifyReply>;
+    /** This response's CSRF token: made once, however many forms the page has. */
+    csrfToken(): string;
   }
   interface FastifyContextConfig {
     /** State-changing routes are CSRF-checked unless they opt out here with a reason. */
@@ -116,7 +124,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         .split(CSRF_PLACEHOLDER)
         .map((part) => Buffer.from(part, 'utf8')),
     );
-    const token = parts.length > 1 ? Buffer.from(this.generateCsrf(), 'utf8') : null;
+    const token = parts.length > 1 ? Buffer.from(this.csrfToken(), 'utf8') : null;
     const bytes = token ? Buffer.concat(parts.flatMap((part, i) => (i === 0 ? [part] : [token, part]))) : (parts[0] as Buffer);
     return this.code(200).type('text/html; charset=utf-8').send(bytes);
   });
@@ -152,6 +160,15 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, secure: config.secureCookies },
     getToken: (req) => (req.body as Record<string, string> | undefined)?._csrf,
   });
+  const tokens = new WeakMap<FastifyReply, string>();
+  app.decorateReply('csrfToken', function (this: FastifyReply) {
+    let token = tokens.get(this);
+    if (!token) {
+      token = this.generateCsrf();
+      tokens.set(this, token);
+    }
+    return token;
+  });
   await app.register(formbody, { parser: (body) => parseQueryString(body) });
   await app.register(rateLimit, {
     global: false,
@@ -168,7 +185,15 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const changes = methods.some((m) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(m));
-    for (const method of methods) routeTable.push({ method, url: route.url, csrf: changes && route.config?.csrf !== false });
+    for (const method of methods) {
+      routeTable.push({
+        method,
+        url: route.url,
+        csrf: changes && route.config?.csrf !== false,
+        access: route.config?.access,
+        stages: route.config?.stages,
+      });
+    }
     if (!changes || route.config?.csrf === false) return;
     const existing = route.preHandler ? (Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler]) : [];
     route.preHandler = [app.csrfProtection, ...existing];
@@ -196,6 +221,15 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     return { status: 'ok' };
   });
 
+  // The back office: its own scope, so its session and permission checks apply to /admin only.
+  await app.register(async (admin) => {
+    await backofficePlugin(admin);
+    await admin.register(staffRoutes);
+    await admin.register(dashboardRoutes);
+    await admin.register(auditRoutes);
+    await admin.register(contactAdminRoutes);
+    await admin.register(catalogAdminRoutes);
+  });
   await app.register(catalogRoutes);
   await app.register(pagesRoutes);
   await app.register(contactRoutes);

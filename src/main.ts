@@ -1,6 +1,8 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { scheduleContactRetention } from './features/contact/contact.job.js';
+import { scheduleStaffHousekeeping } from './features/staff/staff.job.js';
+import { createDemoOwner } from './features/staff/staff.service.js';
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -17,7 +19,15 @@ const app = await buildApp(config).catch((err: Error) => {
   console.error(`The shop could not start: ${err.message}`);
   process.exit(1);
 });
-const jobs = [scheduleContactRetention(app)];
+const jobs = [scheduleContactRetention(app), scheduleStaffHousekeeping(app)];
+if (config.env === 'development') {
+  const demo = await createDemoOwner(app.db, app.clock());
+  if (demo) {
+    app.log.info(
+      `Back office: ${config.publicUrl}/admin — sign in as ${demo.email} with password ${demo.password} (development only; shown once).`,
+    );
+  }
+}
 
 let closing = false;
 async function shutdown(signal: string) {

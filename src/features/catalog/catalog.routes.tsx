@@ -264,7 +264,7 @@ export async function catalogRoutes(app: FastifyInstance): Promise<void> {
             product={product}
             choice={choice}
             chosen={resolved.ok ? resolved.variant : null}
-            csrfToken={reply.generateCsrf()}
+            csrfToken={reply.csrfToken()}
             errors={errors}
           />,
           400,

@@ -24,3 +24,18 @@ export async function countContactMessages(db: Db): Promise<number> {
     .executeTakeFirst();
   return Number(r?.n ?? 0);
 }
+
+/** The enquiry list shows no personal data: only what each is about and when it came. */
+export function listContactMessageHeaders(db: Db, limit: number, offset: number) {
+  return db
+    .selectFrom('contact_messages')
+    .select(['id', 'subject', 'created_at'])
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+}
+
+export function findContactMessage(db: Db, id: number) {
+  return db.selectFrom('contact_messages').selectAll().where('id', '=', id).executeTakeFirst();
+}

@@ -1,0 +1,181 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { parseInput } from '../catalog/catalog.routes.js';
+import { Pagination } from '../../http/views/components.js';
+import { buildQueryString } from '../../http/query.js';
+import { ROLE_LABELS, type Role } from '../staff/staff.domain.js';
+import { listStaff } from '../staff/staff.repository.js';
+import { browseAudit, verifyAuditChain } from './audit.service.js';
+
+const ACTIONS = ['view', 'export', 'change', 'delete', 'create'] as const;
+const dateText = z
+  .string()
+  .optional()
+  .refine((v) => !v || /^\d{4}-\d{2}-\d{2}$/.test(v), 'Dates should look like 2026-11-23.');
+
+const filterSchema = z.object({
+  staff: z
+    .string()
+    .optional()
+    .refine((v) => !v || /^\d{1,9}$/.test(v), 'Please choose a staff member from the list.'),
+  action: z.enum(['', ...ACTIONS], { message: 'Please choose an action from the list.' }).optional(),
+  subject: z
+    .string()
+    .max(40)
+    .optional()
+    .refine((v) => !v || /^[a-z_]+$/.test(v), 'Please choose a record type from the list.'),
+  from: dateText,
+  to: dateText,
+  page: z
+    .string()
+    .optional()
+    .refine((v) => !v || (/^\d{1,6}$/.test(v) && Number(v) >= 1), 'Page numbers start at 1.'),
+});
+
+export async function auditRoutes(app: FastifyInstance): Promise<void> {
+  app.get('/admin/audit', { config: { access: 'audit.view' } }, async (req, reply) => {
+    const q = parseInput(filterSchema, req.query);
+    const page = Number(q.page ?? 1);
+    const nextDay = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString();
+    const filter = {
+      actorStaffId: q.staff ? Number(q.staff) : undefined,
+      action: q.action || undefined,
+      subjectType: q.subject || undefined,
+      from: q.from ? `${q.from}T00:00:00.000Z` : undefined,
+      to: q.to ? nextDay(q.to) : undefined,
+    };
+    const [{ rows, total }, staff] = await Promise.all([browseAudit(app.db, filter, page), listStaff(app.db)]);
+    const names = new Map(staff.map((s) => [s.id, s.name]));
+    const pages = Math.max(1, Math.ceil(total / 50));
+    const csrf = reply.csrfToken();
+    return reply.adminPage(
+      { title: 'Audit trail', section: 'audit', csrfToken: csrf },
+      <section>
+        <div class="admin-head">
+          <h1>Audit trail</h1>
+          <form method="post" action="/admin/audit/verify" class="inline-form">
+            <input type="hidden" name="_csrf" value={csrf} />
+            <button type="submit" class="button">
+              Verify the chain
+            </button>
+          </form>
+        </div>
+        <p>
+          Every look at, export of, change to or deletion of personal data by staff, and every change to staff and their rights. Entries are
+          chained by hash and cannot be edited.
+        </p>
+        <form method="get" action="/admin/audit" class="filter-bar">
+          <label>
+            Staff member
+            <select name="staff">
+              <option value="">Anyone</option>
+              {staff.map((s) => (
+                <option key={s.id} value={String(s.id)} selected={q.staff === String(s.id)}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Action
+            <select name="action">
+              <option value="">Any</option>
+              {ACTIONS.map((a) => (
+                <option key={a} value={a} selected={q.action === a}>
+                  {a}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Record type
+            <select name="subject">
+              <option value="">Any</option>
+              {['staff', 'contact_message'].map((s) => (
+                <option key={s} value={s} selected={q.subject === s}>
+                  {s.replace('_', ' ')}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            From
+            <input type="date" name="from" value={q.from ?? ''} />
+          </label>
+          <label>
+            To
+            <input type="date" name="to" value={q.to ?? ''} />
+          </label>
+          <button type="submit" class="button">
+            Filter
+          </button>
+        </form>
+        <table class="admin-table">
+          <caption class="visually-hidden">Audit entries, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">#</th>
+              <th scope="col">When (UTC)</th>
+              <th scope="col">Who</th>
+              <th scope="col">Action</th>
+              <th scope="col">Record</th>
+              <th scope="col">Fields</th>
+              <th scope="col">Reason / detail</th>
+              <th scope="col">Network</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.id}>
+                <td class="num">{r.id}</td>
+                <td>{r.at.slice(0, 19).replace('T', ' ')}</td>
+                <td>
+                  {r.actor_staff_id ? (names.get(r.actor_staff_id) ?? `#${r.actor_staff_id}`) : 'System'}
+                  <br />
+                  <small>{ROLE_LABELS[r.actor_role as Role] ?? r.actor_role}</small>
+                </td>
+                <td>{r.action}</td>
+                <td>
+                  {r.subject_type.replace('_', ' ')} #{r.subject_id}
+                </td>
+                <td>{r.fields.replace(/,/g, ', ')}</td>
+                <td>{r.reason ?? ''}</td>
+                <td>{r.network ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {rows.length === 0 && <p>No entries match.</p>}
+        <Pagination
+          page={page}
+          pages={pages}
+          hrefFor={(n) =>
+            `/admin/audit${buildQueryString({ staff: q.staff, action: q.action, subject: q.subject, from: q.from, to: q.to, page: n })}`
+          }
+        />
+      </section>,
+    );
+  });
+
+  app.post('/admin/audit/verify', { config: { access: 'audit.view' } }, async (_req, reply) => {
+    const verdict = await verifyAuditChain(app.db);
+    return reply.adminPage(
+      { title: 'Audit chain', section: 'audit' },
+      <section class={`admin-card narrow ${verdict.ok ? 'verdict-ok' : 'verdict-broken'}`}>
+        <h1>{verdict.ok ? 'The audit trail is intact' : 'The audit trail has been tampered with'}</h1>
+        {verdict.ok ? (
+          <p>All {verdict.entries} entries check out: none has been altered or removed since it was written.</p>
+        ) : (
+          <p role="alert">
+            The first broken link is at entry <strong>#{verdict.brokenAt}</strong>: {verdict.problem}. Entries before it check out.
+          </p>
+        )}
+        <p>
+          <a class="button" href="/admin/audit">
+            Back to the audit trail
+          </a>
+        </p>
+      </section>,
+    );
+  });
+}

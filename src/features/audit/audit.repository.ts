@@ -1,0 +1,91 @@
+import { sql } from 'kysely';
+import { type Db, dialectOf } from '../../db/database.js';
+
+export interface AuditRow {
+  id: number;
+  at: string;
+  actor_staff_id: number | null;
+  actor_role: string;
+  action: string;
+  subject_type: string;
+  subject_id: string;
+  fields: string;
+  reason: string | null;
+  network: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+/** Serialises writers so that every entry links to the one before it. Call inside a transaction. */
+export async function lockAuditChain(db: Db): Promise<void> {
+  // SQLite runs one write transaction at a time already; PostgreSQL needs an explicit lock.
+  if (dialectOf(db) === 'postgres') await sql`select pg_advisory_xact_lock(728301)`.execute(db);
+}
+
+export async function lastAuditHash(db: Db): Promise<string | null> {
+  const row = await db.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return row?.hash ?? null;
+}
+
+export async function insertAuditRow(db: Db, row: Omit<AuditRow, 'id'>): Promise<number> {
+  const r = await db.insertInto('audit_log').values(row).returning('id').executeTakeFirstOrThrow();
+  return r.id;
+}
+
+export interface AuditFilter {
+  actorStaffId?: number;
+  action?: string;
+  subjectType?: string;
+  subjectId?: string;
+  from?: string;
+  to?: string;
+}
+
+export async function findAuditRows(db: Db, f: AuditFilter, limit: number, offset: number): Promise<{ rows: AuditRow[]; total: number }> {
+  let q = db.selectFrom('audit_log');
+  if (f.actorStaffId !== undefined) q = q.where('actor_staff_id', '=', f.actorStaffId);
+  if (f.action) q = q.where('action', '=', f.action);
+  if (f.subjectType) q = q.where('subject_type', '=', f.subjectType);
+  if (f.subjectId) q = q.where('subject_id', '=', f.subjectId);
+  if (f.from) q = q.where('at', '>=', f.from);
+  if (f.to) q = q.where('at', '<', f.to);
+  const [rows, count] = await Promise.all([
+    q.selectAll().orderBy('id', 'desc').limit(limit).offset(offset).execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
+  ]);
+  return { rows, total: Number(count?.n ?? 0) };
+}
+
+/** Every entry in chain order, in pages, for verification. */
+export async function* allAuditRows(db: Db, pageSize = 1000): AsyncGenerator<AuditRow> {
+  let after = 0;
+  for (;;) {
+    const rows = await db.selectFrom('audit_log').selectAll().where('id', '>', after).orderBy('id').limit(pageSize).execute();
+    if (rows.length === 0) return;
+    yield* rows;
+    after = rows[rows.length - 1]?.id ?? after;
+  }
+}
+
+/** Who has looked at a subject's data: for showing a person who accessed their own records. */
+export async function findAccessesTo(
+  db: Db,
+  subjectType: string,
+  subjectId: string,
+): Promise<Pick<AuditRow, 'at' | 'actor_role' | 'action' | 'fields'>[]> {
+  return db
+    .selectFrom('audit_log')
+    .select(['at', 'actor_role', 'action', 'fields'])
+    .where('subject_type', '=', subjectType)
+    .where('subject_id', '=', subjectId)
+    .orderBy('id', 'desc')
+    .execute();
+}
+
+export async function countAuditRows(db: Db): Promise<number> {
+  const r = await db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
+}

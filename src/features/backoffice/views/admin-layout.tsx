@@ -1,0 +1,96 @@
+import type { ComponentChildren } from 'preact';
+import { type Permission, ROLE_LABELS, can } from '../../staff/staff.domain.js';
+import type { StaffSession } from '../../staff/staff.service.js';
+
+export interface AdminMeta {
+  title: string;
+  /** Which navigation entry is current. */
+  section?: string;
+  csrfToken?: string;
+}
+
+const NAV: { href: string; label: string; section: string; permission: Permission }[] = [
+  { href: '/admin', label: 'Dashboard', section: 'dashboard', permission: 'dashboard.view' },
+  { href: '/admin/products', label: 'Products', section: 'products', permission: 'catalogue.view' },
+  { href: '/admin/categories', label: 'Categories & collections', section: 'categories', permission: 'catalogue.edit' },
+  { href: '/admin/enquiries', label: 'Enquiries', section: 'enquiries', permission: 'enquiries.view' },
+  { href: '/admin/staff', label: 'Staff', section: 'staff', permission: 'staff.manage' },
+  { href: '/admin/audit', label: 'Audit trail', section: 'audit', permission: 'audit.view' },
+];
+
+export function AdminLayout({
+  shopName,
+  session,
+  meta,
+  children,
+}: {
+  shopName: string;
+  session: StaffSession | null;
+  meta: AdminMeta;
+  children: ComponentChildren;
+}) {
+  const full = session?.stage === 'full';
+  return (
+    <html lang="en-GB">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="robots" content="noindex, nofollow" />
+        <title>{`${meta.title} | Back office | ${shopName}`}</title>
+        <link rel="stylesheet" href="/assets/site.css" />
+        <link rel="stylesheet" href="/assets/admin.css" />
+        <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
+        <script src="/assets/admin.js" defer />
+      </head>
+      <body class="admin">
+        <a class="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header class="admin-header">
+          <a class="admin-brand" href="/admin">
+            {shopName} <span>back office</span>
+          </a>
+          {session && (
+            <div class="admin-who">
+              <span>
+                {session.staff.name} · {ROLE_LABELS[session.staff.role]}
+              </span>
+              <a href="/admin/account">Your account</a>
+              {meta.csrfToken && (
+                <form method="post" action="/admin/sign-out" class="inline-form">
+                  <input type="hidden" name="_csrf" value={meta.csrfToken} />
+                  <button type="submit" class="link-button">
+                    Sign out
+                  </button>
+                </form>
+              )}
+            </div>
+          )}
+        </header>
+        <div class="admin-body">
+          {session && full && (
+            <nav aria-label="Back office" class="admin-nav">
+              <ul>
+                {NAV.filter((n) => can(session.staff.role, n.permission)).map((n) => (
+                  <li key={n.href}>
+                    <a href={n.href} aria-current={meta.section === n.section ? 'page' : undefined}>
+                      {n.label}
+                    </a>
+                  </li>
+                ))}
+                <li>
+                  <a href="/" class="to-shop">
+                    View the shop →
+                  </a>
+                </li>
+              </ul>
+            </nav>
+          )}
+          <main id="main" tabIndex={-1} class="admin-main">
+            {children}
+          </main>
+        </div>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,4 @@
+import type { FastifyInstance } from 'fastify';
+
+/** Back-office catalogue management. */
+export async function catalogAdminRoutes(_app: FastifyInstance): Promise<void> {}

@@ -1,0 +1,62 @@
+/**
+ * Who may do what in the back office: one permission matrix, in code. Every back-office route
+ * names the permission it needs; a test walks every route for every role.
+ */
+
+export const ROLES = ['owner', 'manager', 'customer_service', 'fulfilment', 'marketing'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  owner: 'Owner',
+  manager: 'Manager',
+  customer_service: 'Customer service',
+  fulfilment: 'Fulfilment',
+  marketing: 'Marketing',
+};
+
+export const PERMISSIONS = {
+  'dashboard.view': 'See the dashboard',
+  'catalogue.view': 'See products, prices and stock',
+  'catalogue.edit': 'Create and change products, prices, images, categories and collections',
+  'stock.adjust': 'Adjust stock, with a reason',
+  'enquiries.view': "Read customers' contact-form enquiries (personal data; every look is recorded)",
+  'staff.manage': 'Invite staff, change roles, disable accounts',
+  'audit.view': 'Browse and verify the audit trail',
+} as const;
+export type Permission = keyof typeof PERMISSIONS;
+
+export const MATRIX: Record<Role, readonly Permission[]> = {
+  owner: Object.keys(PERMISSIONS) as Permission[],
+  manager: ['dashboard.view', 'catalogue.view', 'catalogue.edit', 'stock.adjust', 'enquiries.view'],
+  customer_service: ['dashboard.view', 'catalogue.view', 'enquiries.view'],
+  fulfilment: ['dashboard.view', 'catalogue.view', 'stock.adjust'],
+  marketing: ['dashboard.view', 'catalogue.view'],
+};
+
+export function can(role: string, permission: Permission): boolean {
+  return isRole(role) && MATRIX[role].includes(permission);
+}
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+/**
+ * What a back-office route requires: a permission from the matrix, 'signed-in' for a staff
+ * member's own account pages, or 'public' for the sign-in and set-up pages.
+ */
+export type RouteAccess = Permission | 'signed-in' | 'public';
+
+/** Staff session rules. */
+export const IDLE_TIMEOUT_MINUTES = 30;
+export const SESSION_MAX_HOURS = 12;
+export const SETUP_LINK_HOURS = 72;
+export const LOCK_AFTER_FAILURES = 5;
+export const PASSWORD_MIN_LENGTH = 12;
+export const RECOVERY_CODES = 10;
+
+/** Minutes an account stays locked after the nth failure in a row: doubling from 1, at most 60. */
+export function lockMinutes(failures: number): number {
+  if (failures < LOCK_AFTER_FAILURES) return 0;
+  return Math.min(60, 2 ** (failures - LOCK_AFTER_FAILURES));
+}

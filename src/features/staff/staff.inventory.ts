@@ -1,0 +1,63 @@
+import type { FeatureInventory, Retention } from '../privacy/inventory.js';
+
+/** Staff accounts are kept while the person works for the shop, and deleted 6 months after they leave. */
+export const STAFF_RETENTION: Retention = { text: 'While you work for the shop, and 6 months after your account is disabled', days: 183 };
+
+const staffAccount = {
+  table: 'staff',
+  purpose: 'To give staff their own back-office account with only the rights their job needs',
+  lawfulBasis: 'contract',
+  retention: STAFF_RETENTION,
+  recipients: ['The shop owner'],
+} as const;
+
+export const staffInventory: FeatureInventory = {
+  feature: 'staff',
+  personal: [
+    {
+      ...staffAccount,
+      recipients: [...staffAccount.recipients],
+      column: 'email',
+      category: 'contact',
+      label: "A staff member's work e-mail address",
+    },
+    { ...staffAccount, recipients: [...staffAccount.recipients], column: 'name', category: 'identity', label: "A staff member's name" },
+    {
+      ...staffAccount,
+      recipients: ['Nobody: stored only as a one-way hash'],
+      column: 'password_hash',
+      category: 'account',
+      label: "A staff member's password, as an Argon2id hash",
+    },
+    {
+      ...staffAccount,
+      recipients: ['Nobody: stored encrypted'],
+      column: 'totp_secret',
+      category: 'account',
+      label: "A staff member's two-factor secret, encrypted",
+    },
+    {
+      table: 'staff_sessions',
+      column: 'last_seen_at',
+      category: 'technical',
+      label: 'When a staff member was last active in a back-office session',
+      purpose: 'To sign staff out after 30 minutes idle',
+      lawfulBasis: 'legitimate-interests',
+      retention: { text: 'Until the session ends: 30 minutes idle or 12 hours at most', days: 1 },
+      recipients: ['Nobody: used automatically'],
+    },
+  ],
+  notPersonal: [
+    { table: 'staff_tokens', column: 'token_hash', reason: 'A one-way hash of a one-time set-up link; it identifies nobody.' },
+    { table: 'staff_sessions', column: 'token_hash', reason: 'A one-way hash of a session cookie; it identifies nobody.' },
+  ],
+  cookies: [
+    {
+      name: 'assay_staff',
+      kind: 'strictly-necessary',
+      purpose: 'Keeps a staff member signed in to the back office (sent only to /admin pages).',
+      duration: 'Until the browser closes; the session itself ends after 30 minutes idle',
+    },
+  ],
+  transient: [],
+};

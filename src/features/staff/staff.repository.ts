@@ -1,0 +1,174 @@
+import type { Db } from '../../db/database.js';
+
+export interface StaffRow {
+  id: number;
+  email: string;
+  name: string;
+  role: string;
+  password_hash: string | null;
+  totp_secret: string | null;
+  totp_enabled_at: string | null;
+  totp_last_step: number;
+  failed_attempts: number;
+  locked_until: string | null;
+  disabled_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export async function countStaff(db: Db): Promise<number> {
+  const r = await db
+    .selectFrom('staff')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+export async function insertStaff(db: Db, s: { email: string; name: string; role: string; now: string }): Promise<number> {
+  const r = await db
+    .insertInto('staff')
+    .values({ email: s.email, name: s.name, role: s.role, created_at: s.now, updated_at: s.now })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return r.id;
+}
+
+export function findStaffById(db: Db, id: number): Promise<StaffRow | undefined> {
+  return db.selectFrom('staff').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findStaffByEmail(db: Db, email: string): Promise<StaffRow | undefined> {
+  return db.selectFrom('staff').selectAll().where('email', '=', email).executeTakeFirst();
+}
+
+export function listStaff(db: Db): Promise<StaffRow[]> {
+  return db.selectFrom('staff').selectAll().orderBy('disabled_at', 'desc').orderBy('name').execute();
+}
+
+export async function updateStaff(
+  db: Db,
+  id: number,
+  values: Partial<Omit<StaffRow, 'id' | 'created_at' | 'email'>> & { updated_at: string },
+): Promise<void> {
+  await db.updateTable('staff').set(values).where('id', '=', id).execute();
+}
+
+export async function insertStaffToken(db: Db, t: { staffId: number; tokenHash: string; purpose: string; expiresAt: string }) {
+  await db
+    .insertInto('staff_tokens')
+    .values({ staff_id: t.staffId, token_hash: t.tokenHash, purpose: t.purpose, expires_at: t.expiresAt })
+    .execute();
+}
+
+export function findStaffToken(db: Db, tokenHash: string, purpose: string) {
+  return db.selectFrom('staff_tokens').selectAll().where('token_hash', '=', tokenHash).where('purpose', '=', purpose).executeTakeFirst();
+}
+
+/** Marks a token used; true only for the first caller, so a link works once even under a race. */
+export async function useStaffToken(db: Db, id: number, now: string): Promise<boolean> {
+  const r = await db.updateTable('staff_tokens').set({ used_at: now }).where('id', '=', id).where('used_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function revokeStaffTokens(db: Db, staffId: number, purpose: string, now: string): Promise<void> {
+  await db
+    .updateTable('staff_tokens')
+    .set({ used_at: now })
+    .where('staff_id', '=', staffId)
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .execute();
+}
+
+export async function replaceRecoveryCodes(db: Db, staffId: number, codeHashes: string[]): Promise<void> {
+  await db.deleteFrom('staff_recovery_codes').where('staff_id', '=', staffId).execute();
+  await db
+    .insertInto('staff_recovery_codes')
+    .values(codeHashes.map((code_hash) => ({ staff_id: staffId, code_hash })))
+    .execute();
+}
+
+/** Uses a recovery code once: true only for the first use. */
+export async function useRecoveryCode(db: Db, staffId: number, codeHash: string, now: string): Promise<boolean> {
+  const r = await db
+    .updateTable('staff_recovery_codes')
+    .set({ used_at: now })
+    .where('staff_id', '=', staffId)
+    .where('code_hash', '=', codeHash)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function countUnusedRecoveryCodes(db: Db, staffId: number): Promise<number> {
+  const r = await db
+    .selectFrom('staff_recovery_codes')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('staff_id', '=', staffId)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+/** Records a TOTP time step as used; false if that step (or a later one) was already used. */
+export async function claimTotpStep(db: Db, staffId: number, step: number): Promise<boolean> {
+  const r = await db
+    .updateTable('staff')
+    .set({ totp_last_step: step })
+    .where('id', '=', staffId)
+    .where('totp_last_step', '<', step)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function insertSession(db: Db, s: { tokenHash: string; staffId: number; stage: string; now: string }) {
+  await db
+    .insertInto('staff_sessions')
+    .values({ token_hash: s.tokenHash, staff_id: s.staffId, stage: s.stage, created_at: s.now, last_seen_at: s.now })
+    .execute();
+}
+
+export function findSession(db: Db, tokenHash: string) {
+  return db
+    .selectFrom('staff_sessions as s')
+    .innerJoin('staff as m', 'm.id', 's.staff_id')
+    .select([
+      's.token_hash',
+      's.stage',
+      's.created_at',
+      's.last_seen_at',
+      'm.id as staff_id',
+      'm.name',
+      'm.email',
+      'm.role',
+      'm.disabled_at',
+      'm.totp_enabled_at',
+    ])
+    .where('s.token_hash', '=', tokenHash)
+    .executeTakeFirst();
+}
+
+export async function touchSession(db: Db, tokenHash: string, now: string): Promise<void> {
+  await db.updateTable('staff_sessions').set({ last_seen_at: now }).where('token_hash', '=', tokenHash).execute();
+}
+
+export async function setSessionStage(db: Db, tokenHash: string, stage: string, now: string): Promise<void> {
+  await db.updateTable('staff_sessions').set({ stage, last_seen_at: now }).where('token_hash', '=', tokenHash).execute();
+}
+
+export async function deleteSession(db: Db, tokenHash: string): Promise<void> {
+  await db.deleteFrom('staff_sessions').where('token_hash', '=', tokenHash).execute();
+}
+
+export async function deleteSessionsOf(db: Db, staffId: number): Promise<number> {
+  const r = await db.deleteFrom('staff_sessions').where('staff_id', '=', staffId).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+export async function deleteSessionsIdleSince(db: Db, idleCutoff: string, createdCutoff: string): Promise<number> {
+  const r = await db
+    .deleteFrom('staff_sessions')
+    .where((eb) => eb.or([eb('last_seen_at', '<', idleCutoff), eb('created_at', '<', createdCutoff)]))
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

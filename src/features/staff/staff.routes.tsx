@@ -1,0 +1,577 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { PublicError, notFound } from '../../http/errors.js';
+import { recordAudit } from '../audit/audit.service.js';
+import { actorOf, clearStaffCookie, setStaffCookie } from '../backoffice/backoffice.plugin.js';
+import { Csrf, ErrorSummary, Field, type FieldErrors, fieldErrors } from '../backoffice/views/form.js';
+import { ROLE_LABELS, ROLES, type Role, isRole } from './staff.domain.js';
+import { listStaff } from './staff.repository.js';
+import {
+  beginEnrolment,
+  changeRole,
+  completeSetup,
+  confirmEnrolment,
+  createStaff,
+  emailSchema,
+  findSetup,
+  issueSetupLink,
+  passwordSchema,
+  promoteSession,
+  recoveryCodesLeft,
+  setDisabled,
+  signInWithPassword,
+  signOut,
+  signOutEverywhere,
+  verifySecondFactor,
+} from './staff.service.js';
+
+const SIGN_IN_FAILED =
+  "That e-mail address and password don't match an active account, or the account is locked for a few minutes after repeated attempts. Please try again.";
+const text = (v: unknown) => (typeof v === 'string' ? v : '');
+
+export async function staffRoutes(app: FastifyInstance): Promise<void> {
+  const signInLimit = { rateLimit: { max: app.config.rateLimits.formsPer10Minutes * 2, timeWindow: '10 minutes' } };
+
+  // ---- Sign-in ---------------------------------------------------------------------------
+  app.get('/admin/sign-in', { config: { access: 'public' } }, async (req, reply) => {
+    if (req.staffSession?.stage === 'full') return reply.redirect('/admin', 303);
+    const next = safeNext(text((req.query as Record<string, unknown>).next));
+    return reply.adminPage({ title: 'Sign in' }, <SignInPage csrf={reply.csrfToken()} next={next} />);
+  });
+
+  app.post('/admin/sign-in', { config: { access: 'public', ...signInLimit } }, async (req, reply) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const next = safeNext(text(body.next));
+    const email = emailSchema.safeParse(body.email);
+    const result = email.success
+      ? await signInWithPassword(app.db, email.data, text(body.password), app.requireTwoFactor, app.clock())
+      : { ok: false as const };
+    if (!result.ok) {
+      return reply.adminPage(
+        { title: 'Sign in' },
+        <SignInPage csrf={reply.csrfToken()} next={next} email={text(body.email)} error={SIGN_IN_FAILED} />,
+        401,
+      );
+    }
+    setStaffCookie(app, reply, result.sessionToken);
+    if (result.stage === 'second-factor')
+      return reply.redirect(`/admin/sign-in/code${next !== '/admin' ? `?next=${encodeURIComponent(next)}` : ''}`, 303);
+    if (result.stage === 'enrol') return reply.redirect('/admin/account/two-factor', 303);
+    return reply.redirect(next, 303);
+  });
+
+  app.get('/admin/sign-in/code', { config: { access: 'signed-in', stages: ['second-factor'] } }, async (req, reply) => {
+    const next = safeNext(text((req.query as Record<string, unknown>).next));
+    return reply.adminPage({ title: 'Enter your code' }, <CodePage csrf={reply.csrfToken()} next={next} />);
+  });
+
+  app.post('/admin/sign-in/code', { config: { access: 'signed-in', stages: ['second-factor'], ...signInLimit } }, async (req, reply) => {
+    const session = req.staffSession!;
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const next = safeNext(text(body.next));
+    const result = await verifySecondFactor(app.db, app.staffKeys, session.staff.id, text(body.code), app.clock());
+    if (!result.ok) {
+      return reply.adminPage(
+        { title: 'Enter your code' },
+        <CodePage
+          csrf={reply.csrfToken()}
+          next={next}
+          error="That code isn't right, or it has already been used. Wait for a new code and try again."
+        />,
+        401,
+      );
+    }
+    await promoteSession(app.db, session, 'full', app.clock());
+    return reply.redirect(next, 303);
+  });
+
+  // ---- Set-up link -------------------------------------------------------------------------
+  app.get<{ Params: { token: string } }>('/admin/setup/:token', { config: { access: 'public' } }, async (req, reply) => {
+    const staff = await findSetup(app.db, req.params.token, app.clock());
+    if (!staff)
+      throw new PublicError(
+        404,
+        'This set-up link has expired or has already been used. Ask the shop owner for a new one.',
+        'Link expired',
+      );
+    return reply.adminPage(
+      { title: 'Set your password' },
+      <SetupPage csrf={reply.csrfToken()} name={staff.name} email={staff.email} errors={{}} />,
+    );
+  });
+
+  app.post<{ Params: { token: string } }>('/admin/setup/:token', { config: { access: 'public', ...signInLimit } }, async (req, reply) => {
+    const staff = await findSetup(app.db, req.params.token, app.clock());
+    if (!staff)
+      throw new PublicError(
+        404,
+        'This set-up link has expired or has already been used. Ask the shop owner for a new one.',
+        'Link expired',
+      );
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const parsed = z
+      .object({ password: passwordSchema, confirm: z.string() })
+      .refine((v) => v.password === v.confirm, { path: ['confirm'], message: "The two passwords don't match." })
+      .safeParse(body);
+    if (!parsed.success) {
+      return reply.adminPage(
+        { title: 'Set your password' },
+        <SetupPage csrf={reply.csrfToken()} name={staff.name} email={staff.email} errors={fieldErrors(parsed.error.issues)} />,
+        400,
+      );
+    }
+    const done = await completeSetup(app.db, req.params.token, parsed.data.password, app.requireTwoFactor, app.clock());
+    if (!done.ok)
+      throw new PublicError(
+        404,
+        'This set-up link has expired or has already been used. Ask the shop owner for a new one.',
+        'Link expired',
+      );
+    setStaffCookie(app, reply, done.sessionToken);
+    return reply.redirect('/admin/account/two-factor', 303);
+  });
+
+  // ---- Own account -------------------------------------------------------------------------
+  app.get('/admin/account/two-factor', { config: { access: 'signed-in', stages: ['enrol', 'full'] } }, async (req, reply) => {
+    const session = req.staffSession!;
+    const enrol = await beginEnrolment(app.db, app.staffKeys, session.staff.id, app.clock());
+    return reply.adminPage(
+      { title: 'Two-factor sign-in', csrfToken: reply.csrfToken() },
+      <EnrolPage
+        csrf={reply.csrfToken()}
+        qrSvg={enrol.qrSvg}
+        secret={enrol.secret}
+        required={session.stage === 'enrol'}
+        already={session.staff.twoFactor}
+      />,
+    );
+  });
+
+  app.post(
+    '/admin/account/two-factor',
+    { config: { access: 'signed-in', stages: ['enrol', 'full'], ...signInLimit } },
+    async (req, reply) => {
+      const session = req.staffSession!;
+      const code = text((req.body as Record<string, unknown>)?.code);
+      const done = await confirmEnrolment(app.db, app.staffKeys, session.staff.id, code, actorOf(req), app.clock());
+      if (!done.ok) {
+        const enrol = await beginEnrolment(app.db, app.staffKeys, session.staff.id, app.clock());
+        return reply.adminPage(
+          { title: 'Two-factor sign-in' },
+          <EnrolPage
+            csrf={reply.csrfToken()}
+            qrSvg={enrol.qrSvg}
+            secret={enrol.secret}
+            required={session.stage === 'enrol'}
+            already={false}
+            error="That code didn't match. Check the time on your phone is right, and enter the newest code."
+          />,
+          400,
+        );
+      }
+      await promoteSession(app.db, session, 'full', app.clock());
+      return reply.adminPage(
+        { title: 'Recovery codes', csrfToken: reply.csrfToken() },
+        <section class="admin-card narrow">
+          <h1>Two-factor sign-in is on</h1>
+          <p>
+            Keep these ten recovery codes somewhere safe, away from your phone. Each works once, instead of a code from your app, if you
+            lose your phone. They will not be shown again.
+          </p>
+          <ol class="recovery-codes">
+            {done.recoveryCodes.map((c) => (
+              <li key={c}>
+                <code>{c}</code>
+              </li>
+            ))}
+          </ol>
+          <p>
+            <a class="button button-primary" href="/admin">
+              I've saved them — continue
+            </a>
+          </p>
+        </section>,
+      );
+    },
+  );
+
+  app.get('/admin/account', { config: { access: 'signed-in' } }, async (req, reply) => {
+    const session = req.staffSession!;
+    const left = await recoveryCodesLeft(app.db, session.staff.id);
+    const csrf = reply.csrfToken();
+    return reply.adminPage(
+      { title: 'Your account', csrfToken: csrf },
+      <section class="admin-card narrow">
+        <h1>Your account</h1>
+        <dl class="facts">
+          <dt>Name</dt>
+          <dd>{session.staff.name}</dd>
+          <dt>E-mail</dt>
+          <dd>{session.staff.email}</dd>
+          <dt>Role</dt>
+          <dd>{ROLE_LABELS[session.staff.role]}</dd>
+          <dt>Two-factor sign-in</dt>
+          <dd>{session.staff.twoFactor ? `On · ${left} recovery codes left` : 'Off'}</dd>
+        </dl>
+        <p>
+          <a class="button" href="/admin/account/two-factor">
+            {session.staff.twoFactor ? 'Move two-factor to a new phone' : 'Turn on two-factor sign-in'}
+          </a>
+        </p>
+        <h2>Sessions</h2>
+        <p>Signed in somewhere you shouldn't be? This signs you out on every device, including this one.</p>
+        <form method="post" action="/admin/sign-out-everywhere">
+          <Csrf token={csrf} />
+          <button type="submit" class="button">
+            Sign out everywhere
+          </button>
+        </form>
+      </section>,
+    );
+  });
+
+  app.post('/admin/sign-out', { config: { access: 'signed-in', stages: ['second-factor', 'enrol', 'full'] } }, async (req, reply) => {
+    await signOut(app.db, req.staffSession!);
+    clearStaffCookie(app, reply);
+    return reply.redirect('/admin/sign-in?signed-out=1', 303);
+  });
+
+  app.post('/admin/sign-out-everywhere', { config: { access: 'signed-in', stages: ['enrol', 'full'] } }, async (req, reply) => {
+    await signOutEverywhere(app.db, req.staffSession!.staff.id);
+    clearStaffCookie(app, reply);
+    return reply.redirect('/admin/sign-in?signed-out=1', 303);
+  });
+
+  // ---- Staff management (owner) ------------------------------------------------------------
+  app.get('/admin/staff', { config: { access: 'staff.manage' } }, async (req, reply) => {
+    const staff = await listStaff(app.db);
+    const csrf = reply.csrfToken();
+    const me = req.staffSession!.staff.id;
+    return reply.adminPage(
+      { title: 'Staff', section: 'staff', csrfToken: csrf },
+      <section>
+        <div class="admin-head">
+          <h1>Staff</h1>
+          <a class="button button-primary" href="/admin/staff/new">
+            Add a staff member
+          </a>
+        </div>
+        <table class="admin-table">
+          <caption class="visually-hidden">Staff accounts</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">E-mail</th>
+              <th scope="col">Role</th>
+              <th scope="col">Status</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {staff.map((s) => (
+              <tr key={s.id}>
+                <th scope="row">{s.name}</th>
+                <td>{s.email}</td>
+                <td>
+                  {s.id === me ? (
+                    (ROLE_LABELS[s.role as Role] ?? s.role)
+                  ) : (
+                    <form method="post" action={`/admin/staff/${s.id}/role`} class="inline-form">
+                      <Csrf token={csrf} />
+                      <label class="visually-hidden" for={`role-${s.id}`}>
+                        Role of {s.name}
+                      </label>
+                      <select id={`role-${s.id}`} name="role">
+                        {ROLES.map((r) => (
+                          <option key={r} value={r} selected={r === s.role}>
+                            {ROLE_LABELS[r]}
+                          </option>
+                        ))}
+                      </select>
+                      <button type="submit" class="button button-small">
+                        Change
+                      </button>
+                    </form>
+                  )}
+                </td>
+                <td>
+                  {s.disabled_at ? 'Disabled' : s.password_hash ? (s.totp_enabled_at ? 'Active · two-factor on' : 'Active') : 'Invited'}
+                </td>
+                <td>
+                  {s.id !== me && (
+                    <div class="row-actions">
+                      <form method="post" action={`/admin/staff/${s.id}/${s.disabled_at ? 'enable' : 'disable'}`} class="inline-form">
+                        <Csrf token={csrf} />
+                        <button type="submit" class="button button-small">
+                          {s.disabled_at ? 'Enable' : 'Disable'}
+                        </button>
+                      </form>
+                      {!s.disabled_at && (
+                        <form method="post" action={`/admin/staff/${s.id}/setup-link`} class="inline-form">
+                          <Csrf token={csrf} />
+                          <button type="submit" class="button button-small">
+                            New set-up link
+                          </button>
+                        </form>
+                      )}
+                    </div>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>,
+    );
+  });
+
+  app.get('/admin/staff/new', { config: { access: 'staff.manage' } }, async (_req, reply) =>
+    reply.adminPage({ title: 'Add a staff member', section: 'staff' }, <NewStaffPage csrf={reply.csrfToken()} values={{}} errors={{}} />),
+  );
+
+  const newStaffSchema = z.object({
+    name: z.string().trim().min(1, 'Please enter their name.').max(100, 'Please keep the name under 100 characters.'),
+    email: emailSchema,
+    role: z.string().refine(isRole, 'Please choose a role.'),
+  });
+
+  app.post('/admin/staff/new', { config: { access: 'staff.manage' } }, async (req, reply) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const values = { name: text(body.name), email: text(body.email), role: text(body.role) };
+    const parsed = newStaffSchema.safeParse(body);
+    if (!parsed.success) {
+      return reply.adminPage(
+        { title: 'Add a staff member', section: 'staff' },
+        <NewStaffPage csrf={reply.csrfToken()} values={values} errors={fieldErrors(parsed.error.issues)} />,
+        400,
+      );
+    }
+    const created = await createStaff(app.db, { ...parsed.data, role: parsed.data.role as Role }, actorOf(req), app.clock());
+    if (!created.ok) {
+      return reply.adminPage(
+        { title: 'Add a staff member', section: 'staff' },
+        <NewStaffPage
+          csrf={reply.csrfToken()}
+          values={values}
+          errors={{ email: 'Someone already has an account with that e-mail address.' }}
+        />,
+        400,
+      );
+    }
+    return showSetupLink(reply, parsed.data.name, created.setupToken);
+  });
+
+  app.post<{ Params: { id: string } }>('/admin/staff/:id/role', { config: { access: 'staff.manage' } }, async (req, reply) => {
+    const role = text((req.body as Record<string, unknown>)?.role);
+    if (!isRole(role)) throw new PublicError(400, 'Please choose one of the roles listed.');
+    const result = await changeRole(app.db, actorOf(req), staffId(req.params.id), role, app.clock());
+    if (!result.ok) {
+      if (result.reason === 'own_role') throw new PublicError(403, 'Nobody can change their own role. Ask another owner.', 'Not allowed');
+      throw notFound("We couldn't find that staff member.");
+    }
+    return reply.redirect('/admin/staff', 303);
+  });
+
+  for (const [action, disabled] of [
+    ['disable', true],
+    ['enable', false],
+  ] as const) {
+    app.post<{ Params: { id: string } }>(`/admin/staff/:id/${action}`, { config: { access: 'staff.manage' } }, async (req, reply) => {
+      const result = await setDisabled(app.db, actorOf(req), staffId(req.params.id), disabled, app.clock());
+      if (!result.ok) {
+        if (result.reason === 'own_account') throw new PublicError(403, "You can't disable your own account.", 'Not allowed');
+        throw notFound("We couldn't find that staff member.");
+      }
+      return reply.redirect('/admin/staff', 303);
+    });
+  }
+
+  app.post<{ Params: { id: string } }>('/admin/staff/:id/setup-link', { config: { access: 'staff.manage' } }, async (req, reply) => {
+    const id = staffId(req.params.id);
+    const staff = (await listStaff(app.db)).find((s) => s.id === id && !s.disabled_at);
+    if (!staff) throw notFound("We couldn't find that staff member.");
+    const token = await app.db.transaction().execute(async (trx) => {
+      const t = await issueSetupLink(trx, id, app.clock());
+      const actor = actorOf(req);
+      await recordAudit(
+        trx,
+        {
+          actor,
+          network: actor.network,
+          action: 'change',
+          subject: { type: 'staff', id },
+          fields: ['password', 'two_factor'],
+          reason: 'new set-up link',
+        },
+        app.clock(),
+      );
+      return t;
+    });
+    return showSetupLink(reply, staff.name, token);
+  });
+
+  function showSetupLink(reply: FastifyReply, name: string, token: string) {
+    const link = `${app.config.publicUrl}/admin/setup/${token}`;
+    return reply.adminPage(
+      { title: 'Set-up link', section: 'staff' },
+      <section class="admin-card narrow">
+        <h1>Send this link to {name}</h1>
+        <p>It works once, for 3 days, and lets them choose a password and turn on two-factor sign-in. Send it privately.</p>
+        <p>
+          <code class="setup-link">{link}</code>
+        </p>
+        <p>
+          <a class="button" href="/admin/staff">
+            Back to staff
+          </a>
+        </p>
+      </section>,
+    );
+  }
+}
+
+function staffId(raw: string): number {
+  if (!/^\d{1,9}$/.test(raw)) throw notFound("We couldn't find that staff member.");
+  return Number(raw);
+}
+
+/** Only back-office paths on this site, so a sign-in link cannot send someone elsewhere. */
+function safeNext(next: string): string {
+  return /^\/admin(\/[\w\-/?=&%.]*)?$/.test(next) && !next.startsWith('/admin/sign-in') ? next : '/admin';
+}
+
+function SignInPage({ csrf, next, email = '', error }: { csrf: string; next: string; email?: string; error?: string }) {
+  return (
+    <section class="admin-card narrow sign-in">
+      <h1>Sign in to the back office</h1>
+      {error && (
+        <div class="notice notice-error" role="alert">
+          {error}
+        </div>
+      )}
+      <form method="post" action="/admin/sign-in" class="stacked-form">
+        <Csrf token={csrf} />
+        <input type="hidden" name="next" value={next} />
+        <Field name="email" label="E-mail address" type="email" autocomplete="username" value={email} required />
+        <Field name="password" label="Password" type="password" autocomplete="current-password" required />
+        <button type="submit" class="button button-primary">
+          Sign in
+        </button>
+      </form>
+      <p class="form-note">Forgotten your password? Ask the shop owner for a new set-up link.</p>
+    </section>
+  );
+}
+
+function CodePage({ csrf, next, error }: { csrf: string; next: string; error?: string }) {
+  return (
+    <section class="admin-card narrow">
+      <h1>Enter your code</h1>
+      <p>Open your authenticator app and enter the 6-digit code for this shop, or one of your recovery codes.</p>
+      {error && (
+        <div class="notice notice-error" role="alert">
+          {error}
+        </div>
+      )}
+      <form method="post" action="/admin/sign-in/code" class="stacked-form">
+        <Csrf token={csrf} />
+        <input type="hidden" name="next" value={next} />
+        <Field name="code" label="Code" autocomplete="one-time-code" inputMode="text" maxLength={20} required />
+        <button type="submit" class="button button-primary">
+          Continue
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function SetupPage({ csrf, name, email, errors }: { csrf: string; name: string; email: string; errors: FieldErrors }) {
+  return (
+    <section class="admin-card narrow">
+      <h1>Welcome, {name}</h1>
+      <p>
+        Choose a password for <strong>{email}</strong>. Use at least 12 characters; a few unrelated words make a strong one that is easy to
+        remember. Next you will turn on two-factor sign-in.
+      </p>
+      <ErrorSummary errors={errors} />
+      <form method="post" class="stacked-form">
+        <Csrf token={csrf} />
+        <input
+          type="text"
+          name="username"
+          value={email}
+          autocomplete="username"
+          class="visually-hidden"
+          tabIndex={-1}
+          aria-hidden="true"
+          readOnly
+        />
+        <Field name="password" label="New password" type="password" autocomplete="new-password" errors={errors} required />
+        <Field name="confirm" label="The same password again" type="password" autocomplete="new-password" errors={errors} required />
+        <button type="submit" class="button button-primary">
+          Set password
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function EnrolPage(props: { csrf: string; qrSvg: string; secret: string; required: boolean; already: boolean; error?: string }) {
+  return (
+    <section class="admin-card narrow">
+      <h1>Two-factor sign-in</h1>
+      {props.required && <p class="notice notice-info">Two-factor sign-in is required for every member of staff. Set it up to continue.</p>}
+      {props.already && <p class="notice notice-info">Two-factor sign-in is on. Scanning a new code below moves it to a new phone.</p>}
+      <ol class="steps">
+        <li>Open an authenticator app on your phone (for example Google Authenticator, Microsoft Authenticator or 1Password).</li>
+        <li>
+          Scan this code with it:
+          {/* The QR code is an SVG drawn by the server from the secret below; it loads nothing. */}
+          <div class="qr" role="img" aria-label="QR code for your authenticator app" dangerouslySetInnerHTML={{ __html: props.qrSvg }} />
+          or type this key instead: <code class="totp-secret">{props.secret.replace(/(.{4})/g, '$1 ').trim()}</code>
+        </li>
+        <li>Enter the 6-digit code the app shows.</li>
+      </ol>
+      {props.error && (
+        <div class="notice notice-error" role="alert">
+          {props.error}
+        </div>
+      )}
+      <form method="post" action="/admin/account/two-factor" class="stacked-form">
+        <Csrf token={props.csrf} />
+        <Field name="code" label="6-digit code" autocomplete="one-time-code" inputMode="numeric" maxLength={7} required />
+        <button type="submit" class="button button-primary">
+          Turn on two-factor sign-in
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function NewStaffPage({ csrf, values, errors }: { csrf: string; values: Record<string, string>; errors: FieldErrors }) {
+  return (
+    <section class="admin-card narrow">
+      <h1>Add a staff member</h1>
+      <p>They will get a one-time link to choose a password and set up two-factor sign-in.</p>
+      <ErrorSummary errors={errors} />
+      <form method="post" action="/admin/staff/new" class="stacked-form" novalidate>
+        <Csrf token={csrf} />
+        <Field name="name" label="Name" value={values.name} errors={errors} autocomplete="off" />
+        <Field name="email" label="Work e-mail address" type="email" value={values.email} errors={errors} autocomplete="off" />
+        <Field name="role" label="Role" errors={errors} hint="Give the smallest role that lets them do their job.">
+          <select id="role" name="role" aria-invalid={errors.role ? 'true' : undefined}>
+            <option value="">Choose a role</option>
+            {ROLES.map((r) => (
+              <option key={r} value={r} selected={values.role === r}>
+                {ROLE_LABELS[r]}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <button type="submit" class="button button-primary">
+          Add and get set-up link
+        </button>
+      </form>
+    </section>
+  );
+}

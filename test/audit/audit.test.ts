@@ -1,0 +1,117 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordAudit, verifyAuditChain } from '../../src/features/audit/audit.service.js';
+import { sendContactMessage } from '../../src/features/contact/contact.service.js';
+import { type TestShop, buildTestShop, testDialect } from '../support/build-app.js';
+import { adminPost, signInAs } from '../support/staff.js';
+
+let shop: TestShop;
+let owner: Awaited<ReturnType<typeof signInAs>>;
+let service: Awaited<ReturnType<typeof signInAs>>;
+beforeAll(async () => {
+  shop = await buildTestShop({ env: { SEED_DEMO: 'false', FORM_RATE_LIMIT: '100000' } });
+  owner = await signInAs(shop.app, 'owner');
+  service = await signInAs(shop.app, 'customer_service');
+});
+afterAll(async () => shop?.close());
+
+const entries = () => shop.app.db.selectFrom('audit_log').selectAll().orderBy('id').execute();
+
+describe('audit trail', () => {
+  it('records a look at personal data: who, which record, which fields, when, from which network', async () => {
+    const { id } = await sendContactMessage(
+      shop.app.db,
+      shop.app.mailer,
+      'shop@example.com',
+      { name: 'Iris Client', email: 'iris@example.com', subject: 'order', message: 'Where is my ring?' },
+      new Date(),
+    );
+    const list = await shop.app.inject({ method: 'GET', url: '/admin/enquiries', headers: { cookie: service.cookie } });
+    expect(list.body).not.toContain('Iris Client');
+    const before = (await entries()).length;
+    const res = await shop.app.inject({
+      method: 'GET',
+      url: `/admin/enquiries/${id}`,
+      headers: { cookie: service.cookie },
+      remoteAddress: '203.0.113.77',
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('Iris Client');
+    const all = await entries();
+    expect(all.length).toBe(before + 1);
+    const last = all.at(-1)!;
+    expect(last).toMatchObject({
+      actor_staff_id: service.staffId,
+      actor_role: 'customer_service',
+      action: 'view',
+      subject_type: 'contact_message',
+      subject_id: String(id),
+      fields: 'name,email,message',
+      network: '203.0.113.0/24',
+    });
+  });
+
+  it('records staff and permission changes', async () => {
+    const res = await adminPost(shop.app, owner.cookie, '/admin/staff', `/admin/staff/${service.staffId}/role`, { role: 'fulfilment' });
+    expect(res.statusCode).toBe(303);
+    const last = (await entries()).at(-1)!;
+    expect(last).toMatchObject({
+      actor_staff_id: owner.staffId,
+      action: 'change',
+      subject_type: 'staff',
+      subject_id: String(service.staffId),
+      fields: 'role',
+    });
+    expect(last.reason).toBe('customer_service → fulfilment');
+  });
+
+  it('the database refuses to edit or delete an entry', async () => {
+    await expect(shop.app.db.updateTable('audit_log').set({ reason: 'edited' }).where('id', '=', 1).execute()).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(shop.app.db.deleteFrom('audit_log').where('id', '=', 1).execute()).rejects.toThrow(/append-only/);
+  });
+
+  it('the owner can browse, filter and verify it', async () => {
+    const page = await shop.app.inject({ method: 'GET', url: '/admin/audit?action=view', headers: { cookie: owner.cookie } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('contact message #');
+    expect(page.body).toContain('<td>view</td>');
+    expect(page.body).not.toContain('<td>change</td>');
+    const verify = await adminPost(shop.app, owner.cookie, '/admin/audit', '/admin/audit/verify', {});
+    expect(verify.body).toContain('The audit trail is intact');
+    const bad = await shop.app.inject({ method: 'GET', url: '/admin/audit?from=yesterday', headers: { cookie: owner.cookie } });
+    expect(bad.statusCode).toBe(400);
+  });
+
+  it('detects an altered entry and a removed entry, naming the first broken link', async () => {
+    for (let i = 0; i < 4; i++) {
+      await recordAudit(
+        shop.app.db,
+        { actor: { staffId: owner.staffId, role: 'owner' }, action: 'view', subject: { type: 'staff', id: i }, fields: ['email'] },
+        new Date(),
+      );
+    }
+    expect(await verifyAuditChain(shop.app.db)).toMatchObject({ ok: true });
+    const ids = (await entries()).map((e) => e.id);
+    const victim = ids[ids.length - 3] as number;
+    // Someone with direct database access removes the protection and edits an entry.
+    if (testDialect === 'postgres') await sql`drop trigger audit_log_no_update on audit_log`.execute(shop.app.db);
+    else {
+      await sql`drop trigger audit_log_no_update`.execute(shop.app.db);
+      await sql`drop trigger audit_log_no_delete`.execute(shop.app.db);
+    }
+    await shop.app.db.updateTable('audit_log').set({ fields: 'nothing' }).where('id', '=', victim).execute();
+    expect(await verifyAuditChain(shop.app.db)).toMatchObject({ ok: false, brokenAt: victim });
+    const verify = await adminPost(shop.app, owner.cookie, '/admin/audit', '/admin/audit/verify', {});
+    expect(verify.body).toContain('tampered with');
+    expect(verify.body).toContain(`#${victim}`);
+
+    // Put it back, then remove a later entry instead.
+    await shop.app.db.updateTable('audit_log').set({ fields: 'email' }).where('id', '=', victim).execute();
+    expect(await verifyAuditChain(shop.app.db)).toMatchObject({ ok: true });
+    const removed = ids[ids.length - 2] as number;
+    await shop.app.db.deleteFrom('audit_log').where('id', '=', removed).execute();
+    expect(await verifyAuditChain(shop.app.db)).toMatchObject({ ok: false, brokenAt: ids[ids.length - 1] });
+  });
+});

@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Role } from '../../src/features/staff/staff.domain.js';
+import { completeSetup, createStaff } from '../../src/features/staff/staff.service.js';
+import { cookieHeader, formBody } from './forms.js';
+
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+/** A staff member with a password set, signed in (no two-factor, as outside production). */
+export async function signInAs(app: FastifyInstance, role: Role): Promise<{ cookie: string; staffId: number; email: string }> {
+  const email = `${role}-${randomBytes(4).toString('hex')}@staff.example`;
+  const created = await createStaff(
+    app.db,
+    { email, name: `Test ${role.replace('_', ' ')}`, role },
+    { staffId: null, role: 'system' },
+    app.clock(),
+  );
+  if (!created.ok) throw new Error('could not create staff');
+  const done = await completeSetup(app.db, created.setupToken, TEST_PASSWORD, false, app.clock());
+  if (!done.ok) throw new Error('could not complete set-up');
+  return { cookie: `assay_staff=${done.sessionToken}`, staffId: created.staffId, email };
+}
+
+/** Opens a back-office page as a signed-in staff member; returns its CSRF token and the cookies to send back. */
+export async function openAdminForm(app: FastifyInstance, staffCookie: string, url: string) {
+  const res = await app.inject({ method: 'GET', url, headers: { cookie: staffCookie } });
+  const csrf = res.body.match(/name="_csrf" value="([^"]+)"/)?.[1];
+  if (!csrf) throw new Error(`no CSRF field on ${url} (status ${res.statusCode})`);
+  const set = cookieHeader(res.headers['set-cookie']);
+  return { csrf, cookie: [staffCookie, set].filter(Boolean).join('; '), html: res.body };
+}
+
+/** Submits a back-office form after opening the page it is on. */
+export async function adminPost(
+  app: FastifyInstance,
+  staffCookie: string,
+  pageUrl: string,
+  action: string,
+  fields: Record<string, string | string[]>,
+) {
+  const { csrf, cookie } = await openAdminForm(app, staffCookie, pageUrl);
+  return app.inject({
+    method: 'POST',
+    url: action,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+    payload: formBody({ _csrf: csrf, ...fields }),
+  });
+}
