@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
@@ -11,6 +12,9 @@ import type { VNode } from 'preact';
 import type { Config } from './config.js';
 import { type DatabaseHandle, type Db, type Dialect, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import { announce, listen } from './db/notify.js';
+
+const CATALOGUE_CHANNEL = 'assay_catalogue';
 import { catalogRoutes } from './features/catalog/catalog.routes.js';
 import { auditRoutes } from './features/audit/audit.admin.js';
 import { backofficePlugin } from './features/backoffice/backoffice.plugin.js';
@@ -113,6 +117,18 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const catalog = new CatalogService(handle.db);
   await catalog.warm();
   app.decorate('catalog', catalog);
+  if (config.database.dialect === 'postgres') {
+    const instanceId = randomUUID();
+    catalog.announceChange = () => announce(handle.db, CATALOGUE_CHANNEL, instanceId);
+    const listener = await listen(
+      config.database.url,
+      CATALOGUE_CHANNEL,
+      instanceId,
+      () => void catalog.invalidate({ announce: false }).catch((err) => app.log.error({ err }, 'cache refresh failed')),
+      (err) => app.log.warn({ err }, 'catalogue change listener lost its connection; reconnecting'),
+    );
+    app.addHook('onClose', () => listener.close());
+  }
   app.decorate('chrome', () => ({ shopName: config.shop.name, publicUrl: config.publicUrl, categories: catalog.navCategories() }));
   app.decorateReply('page', function (this: FastifyReply, meta: PageMeta, body: VNode, status = 200) {
     return sendHtml(this, renderDocument(app.chrome(), meta, body), status);

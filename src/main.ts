@@ -1,5 +1,6 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { scheduleAuditRetention } from './features/audit/audit.job.js';
 import { scheduleContactRetention } from './features/contact/contact.job.js';
 import { scheduleStaffHousekeeping } from './features/staff/staff.job.js';
 import { createDemoOwner } from './features/staff/staff.service.js';
@@ -19,7 +20,7 @@ const app = await buildApp(config).catch((err: Error) => {
   console.error(`The shop could not start: ${err.message}`);
   process.exit(1);
 });
-const jobs = [scheduleContactRetention(app), scheduleStaffHousekeeping(app)];
+const jobs = [scheduleContactRetention(app), scheduleStaffHousekeeping(app), scheduleAuditRetention(app)];
 if (config.env === 'development') {
   const demo = await createDemoOwner(app.db, app.clock());
   if (demo) {

@@ -115,3 +115,29 @@ describe('audit trail', () => {
     expect(await verifyAuditChain(shop.app.db)).toMatchObject({ ok: false, brokenAt: ids[ids.length - 1] });
   });
 });
+
+describe('audit retention', () => {
+  it('deletes only entries past 6 years, and the rest still verify', async () => {
+    const fresh = await buildTestShop({ env: { SEED_DEMO: 'false' } });
+    try {
+      const { eraseExpiredAuditEntries } = await import('../../src/features/audit/audit.service.js');
+      const actor = { staffId: null, role: 'system' };
+      const longAgo = new Date(Date.now() - 2200 * 86_400_000);
+      await recordAudit(fresh.app.db, { actor, action: 'view', subject: { type: 'staff', id: 1 }, fields: ['email'] }, longAgo);
+      await recordAudit(
+        fresh.app.db,
+        { actor, action: 'view', subject: { type: 'staff', id: 2 }, fields: ['email'] },
+        new Date(longAgo.getTime() + 1000),
+      );
+      await recordAudit(fresh.app.db, { actor, action: 'view', subject: { type: 'staff', id: 3 }, fields: ['email'] }, new Date());
+      // A recent entry cannot be deleted, even by hand.
+      await expect(fresh.app.db.deleteFrom('audit_log').where('subject_id', '=', '3').execute()).rejects.toThrow(/append-only/);
+      expect(await eraseExpiredAuditEntries(fresh.app.db, new Date())).toBe(2);
+      const left = await fresh.app.db.selectFrom('audit_log').select('subject_id').execute();
+      expect(left.map((r) => r.subject_id)).toEqual(['3']);
+      expect(await verifyAuditChain(fresh.app.db)).toMatchObject({ ok: true, entries: 1 });
+    } finally {
+      await fresh.close();
+    }
+  });
+});

@@ -69,16 +69,23 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('audit_log_subject_idx').on('audit_log').columns(['subject_type', 'subject_id']).execute();
   await db.schema.createIndex('audit_log_actor_idx').on('audit_log').column('actor_staff_id').execute();
-  // Append-only: the database itself refuses to change or remove an entry.
+  // Append-only: the database itself refuses to change an entry, or to remove one before the
+  // 6-year retention period (2192 days) has passed; only the retention job removes entries.
   if (postgres) {
     await sql`create function audit_log_append_only() returns trigger language plpgsql as $$
-      begin raise exception 'audit_log is append-only'; end $$`.execute(db);
+      begin
+        if tg_op = 'DELETE' and old.at < to_char((now() at time zone 'utc') - interval '2192 days', 'YYYY-MM-DD"T"HH24:MI:SS') then
+          return old;
+        end if;
+        raise exception 'audit_log is append-only';
+      end $$`.execute(db);
     await sql`create trigger audit_log_no_update before update or delete on audit_log
       for each row execute function audit_log_append_only()`.execute(db);
   } else {
     await sql`create trigger audit_log_no_update before update on audit_log
       begin select raise(abort, 'audit_log is append-only'); end`.execute(db);
     await sql`create trigger audit_log_no_delete before delete on audit_log
+      when old.at >= strftime('%Y-%m-%dT%H:%M:%S', 'now', '-2192 days')
       begin select raise(abort, 'audit_log is append-only'); end`.execute(db);
   }
 

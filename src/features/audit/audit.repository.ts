@@ -89,3 +89,9 @@ export async function countAuditRows(db: Db): Promise<number> {
     .executeTakeFirst();
   return Number(r?.n ?? 0);
 }
+
+/** Removes entries older than the cutoff (the database allows this only past the retention period). */
+export async function deleteAuditRowsBefore(db: Db, cutoff: string): Promise<number> {
+  const r = await db.deleteFrom('audit_log').where('at', '<', cutoff).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../../db/database.js';
+import { AUDIT_RETENTION } from './audit.inventory.js';
 import {
   type AuditFilter,
   type AuditRow,
   allAuditRows,
+  deleteAuditRowsBefore,
   findAuditRows,
   insertAuditRow,
   lastAuditHash,
@@ -98,4 +100,9 @@ export async function verifyAuditChain(db: Db): Promise<ChainVerdict> {
 
 export function browseAudit(db: Db, filter: AuditFilter, page: number, pageSize = 50) {
   return findAuditRows(db, filter, pageSize, (page - 1) * pageSize);
+}
+
+/** Retention: entries older than AUDIT_RETENTION are deleted, oldest first; the chain stays verifiable from the oldest kept. */
+export function eraseExpiredAuditEntries(db: Db, now: Date): Promise<number> {
+  return deleteAuditRowsBefore(db, new Date(now.getTime() - AUDIT_RETENTION.days * 86_400_000).toISOString());
 }

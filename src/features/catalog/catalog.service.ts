@@ -40,6 +40,9 @@ export class CatalogService {
   private cache = new Map<string, { version: number; value: unknown }>();
   private readonly maxEntries = 2000;
 
+  /** Set when several processes share the database: tells the others to drop their caches too. */
+  announceChange: (() => Promise<void>) | null = null;
+
   constructor(private readonly db: Db) {}
 
   async warm(): Promise<void> {
@@ -50,11 +53,12 @@ export class CatalogService {
     this.collections = collections;
   }
 
-  /** Called after any catalogue write; pages rendered from old data are never served again. */
-  async invalidate(): Promise<void> {
+  /** Called after any catalogue write; pages rendered from old data are never served again, by any process. */
+  async invalidate(options: { announce?: boolean } = {}): Promise<void> {
     this.version++;
     this.cache.clear();
     await this.warm();
+    if (options.announce !== false && this.announceChange) await this.announceChange();
   }
 
   get currentVersion(): number {
