@@ -10,6 +10,7 @@ export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
     const counts = await dashboardCounts(app.db, { weekAgo: new Date(now.getTime() - 7 * 86_400_000).toISOString() }, LOW_STOCK_AT);
     const session = req.staffSession!;
     const role = session.staff.role;
+    const hour = Number(new Intl.DateTimeFormat('en-GB', { hour: 'numeric', hourCycle: 'h23', timeZone: 'Europe/London' }).format(now));
     return reply.adminPage(
       { title: 'Dashboard', section: 'dashboard', csrfToken: reply.csrfToken() },
       <section>

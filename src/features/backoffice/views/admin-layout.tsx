@@ -67,7 +67,7 @@ export function AdminLayout({
             </div>
           )}
         </header>
-        <div class="admin-body">
+        <div class={`admin-body${session && full ? ' with-nav' : ''}`}>
           {session && full && (
             <nav aria-label="Back office" class="admin-nav">
               <ul>
