@@ -21,7 +21,18 @@ beforeAll(async () => {
   // The first owner comes from the command line, as on a real shop.
   const out = execFileSync(
     process.execPath,
-    ['--import', 'tsx', 'src/features/staff/staff.cli.ts', 'create', '--email', 'owner@e2e.example', '--role', 'owner', '--name', 'Eve Owner'],
+    [
+      '--import',
+      'tsx',
+      'src/features/staff/staff.cli.ts',
+      'create',
+      '--email',
+      'owner@e2e.example',
+      '--role',
+      'owner',
+      '--name',
+      'Eve Owner',
+    ],
     { cwd: root, env: { ...process.env, DATA_DIR: dataDir, SECRET_KEY: 'e2e-secret-e2e-secret-e2e-secret-e2e-0000' }, encoding: 'utf8' },
   );
   const path = out.match(/(\/admin\/setup\/[\w-]+)/)?.[1];
@@ -79,6 +90,48 @@ describe('the owner sets up the back office in Chromium', () => {
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.waitForURL(/\/admin$/);
   });
-});
 
-export { outputDir, sharp };
+  it('adds a product with an uploaded photo, and sees it on the storefront at once', async () => {
+    const photo = join(outputDir, 'upload-test.jpg');
+    await sharp({ create: { width: 1400, height: 1400, channels: 3, background: '#d9c08a' } })
+      .composite([
+        {
+          input: Buffer.from(
+            '<svg width="1400" height="1400"><circle cx="700" cy="700" r="380" fill="none" stroke="#8a6516" stroke-width="90"/></svg>',
+          ),
+        },
+      ])
+      .jpeg()
+      .toFile(photo);
+    await page.getByRole('navigation', { name: 'Back office' }).getByRole('link', { name: 'Products' }).click();
+    await page.getByRole('link', { name: 'Add a product' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Eve Test Signet Ring');
+    await page.getByLabel('Category').selectOption({ label: 'Rings' });
+    await page.getByLabel('Description').fill('A heavy signet ring with a polished oval face, made for the browser journey.');
+    await page.getByLabel('Hallmark').fill('Hallmarked 375 at the Birmingham Assay Office.');
+    await page.getByLabel('Metal').selectOption({ label: '9ct yellow gold' });
+    await page.getByLabel('Ring size (UK)').selectOption('N');
+    await page.getByLabel('SKU').fill('E2E-SIGNET-N');
+    await page.getByLabel('Price in pounds, including VAT').fill('425');
+    await page.getByLabel('Number in stock').fill('3');
+    await page.getByRole('button', { name: 'Save product' }).click();
+    await page.waitForURL(/\/admin\/products\/\d+/);
+    await page.getByLabel('Photo', { exact: true }).setInputFiles(photo);
+    await page.getByLabel('Description for people who cannot see the photo').fill('Eve Test Signet Ring seen from above');
+    await page.getByRole('button', { name: 'Upload photo' }).click();
+    await expect.poll(() => page.getByText('Photo added.').count()).toBe(1);
+    expect(await page.getByText('Eve Test Signet Ring seen from above').count()).toBeGreaterThan(0);
+    await expectAccessible('12-admin-product');
+
+    await page.goto(`${shop.url}/search?q=eve+signet`);
+    await page
+      .getByRole('link', { name: /Eve Test Signet Ring/ })
+      .first()
+      .click();
+    await page.waitForURL(/\/products\/eve-test-signet-ring/);
+    const img = page.locator('img[alt="Eve Test Signet Ring seen from above"]').first();
+    await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    expect(await page.locator('.price').textContent()).toContain('£425.00');
+    await screenshot(page, '13-storefront-new-product');
+  });
+});

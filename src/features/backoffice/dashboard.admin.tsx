@@ -15,7 +15,7 @@ export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
       { title: 'Dashboard', section: 'dashboard', csrfToken: reply.csrfToken() },
       <section>
         <h1>
-          Good {now.getUTCHours() < 12 ? 'morning' : now.getUTCHours() < 18 ? 'afternoon' : 'evening'}, {session.staff.name.split(' ')[0]}
+          Good {hour < 12 ? 'morning' : hour < 18 ? 'afternoon' : 'evening'}, {session.staff.name.split(' ')[0]}
         </h1>
         {!session.staff.twoFactor && (
           <p class="notice notice-info">

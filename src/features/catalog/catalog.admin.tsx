@@ -1,4 +1,518 @@
-import type { FastifyInstance } from 'fastify';
+import multipart from '@fastify/multipart';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { badRequest, notFound, PublicError } from '../../http/errors.js';
+import { Notice } from '../../http/views/components.js';
+import { STAFF_COOKIE } from '../backoffice/backoffice.plugin.js';
+import { fieldErrors } from '../backoffice/views/form.js';
+import { can } from '../staff/staff.domain.js';
+import {
+  findAdminProduct,
+  findVariant,
+  type GroupTable,
+  listAdminProducts,
+  listGroups,
+  recentPriceChanges,
+  recentStockMovements,
+} from './catalog.admin.repository.js';
+import {
+  CatalogAdmin,
+  groupFormSchema,
+  HISTORY_LENGTH,
+  IMAGE_TOO_LARGE,
+  priceFormSchema,
+  productFormSchema,
+  stockFormSchema,
+  stockReasonText,
+  toProductDetail,
+  variantFormSchema,
+} from './catalog.admin.service.js';
+import { MAX_UPLOAD_BYTES } from './catalog.images.js';
+import { parseInput } from './catalog.routes.js';
+import { resolveVariant } from './catalog.variants.js';
+import { GroupsPage, type GroupFormState, type GroupFormValues } from './views/admin-categories.js';
+import {
+  emptyVariantValues,
+  NewProductPage,
+  ProductEditPage,
+  type ProductFormValues,
+  type ProductPageState,
+  type VariantFormValues,
+} from './views/admin-product.js';
+import { ProductListPage, type ProductListQuery } from './views/admin-products.js';
+import { ProductPage } from './views/product.js';
+
+const PAGE_SIZE = 50;
+const MAX_PAGE = 10_000;
+
+type Body = Record<string, unknown>;
+const text = (v: unknown): string => (typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : '');
+const texts = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : [];
+const bodyOf = (req: FastifyRequest): Body => (req.body && typeof req.body === 'object' ? (req.body as Body) : {});
+
+const single = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => (Array.isArray(v) ? (v[0] ?? '') : (v ?? '')));
+
+const listQuerySchema = z.object({
+  q: single.pipe(z.string().trim().max(100, 'Please search with fewer than 100 characters.')),
+  category: single.pipe(z.string().max(80, "We don't know that category. Please use the choices on the page.")),
+  status: single.pipe(
+    z.enum(['', 'active', 'archived'], { message: 'Status is either active or archived. Please use the choices on the page.' }),
+  ),
+  sort: single.pipe(
+    z
+      .enum(['', 'name', 'updated'], { message: 'Products can be sorted by name or by when they were last updated.' })
+      .transform((s) => s || 'name'),
+  ),
+  page: single.pipe(
+    z
+      .string()
+      .refine((s) => s === '' || /^\d{1,6}$/.test(s), 'The page number should be a whole number, such as 2.')
+      .transform((s) => (s === '' ? 1 : Number(s)))
+      .refine((n) => n >= 1, 'Page numbers start at 1.')
+      .refine((n) => n <= MAX_PAGE, `There aren't that many pages. Please choose a page up to ${MAX_PAGE}.`),
+  ),
+});
+
+const directionSchema = z.object({
+  direction: single.pipe(z.enum(['up', 'down'], { message: 'Please use the arrow buttons to change the order.' })),
+});
+
+const DONE: Record<string, string> = {
+  created: 'Product saved. It is on sale in the shop now.',
+  saved: 'Details saved. The shop shows them now.',
+  archived: 'Archived. Shoppers can no longer find this piece.',
+  restored: 'Restored. The piece is back on sale.',
+  'variant-added': 'Variant added.',
+  'variant-removed': 'Variant removed.',
+  price: 'Price changed. The shop shows the new price now.',
+  'price-unchanged': 'That is already the price, so nothing changed.',
+  stock: 'Stock adjusted.',
+  'image-added': 'Photo added.',
+  'image-removed': 'Photo removed.',
+  'image-moved': 'Photo order changed.',
+};
+
+const GROUP_DONE: Record<string, string> = {
+  created: 'Added. It is in the shop now.',
+  saved: 'Saved.',
+  moved: 'Order changed.',
+  deleted: 'Deleted.',
+};
+
+function idParam(raw: string, what: string): number {
+  if (!/^\d{1,9}$/.test(raw)) throw notFound(`We couldn't find that ${what}.`);
+  return Number(raw);
+}
+
+function noticeFrom(req: FastifyRequest, messages: Record<string, string>): string | undefined {
+  const done = (req.query as Record<string, unknown>).done;
+  return typeof done === 'string' ? messages[done] : undefined;
+}
+
+function productValues(body: Body): ProductFormValues {
+  return {
+    name: text(body.name),
+    slug: text(body.slug),
+    category: text(body.category),
+    description: text(body.description),
+    hallmark: text(body.hallmark),
+    care: text(body.care),
+    stone: text(body.stone),
+    featured: text(body.featured) !== '',
+    collections: texts(body.collections),
+  };
+}
+
+function variantValues(body: Body): VariantFormValues {
+  return {
+    metal: text(body.metal),
+    ringSize: text(body.ringSize),
+    chainLength: text(body.chainLength),
+    sku: text(body.sku),
+    price: text(body.price),
+    stock: text(body.stock),
+  };
+}
+
+function groupValues(body: Body): GroupFormValues {
+  return { name: text(body.name), slug: text(body.slug), description: text(body.description), featured: text(body.featured) !== '' };
+}
 
 /** Back-office catalogue management. */
-export async function catalogAdminRoutes(_app: FastifyInstance): Promise<void> {}
+export async function catalogAdminRoutes(app: FastifyInstance): Promise<void> {
+  const admin = new CatalogAdmin(app.db, app.catalog, app.config.dataDir);
+  const view = { config: { access: 'catalogue.view' as const } };
+  const edit = { config: { access: 'catalogue.edit' as const } };
+  const adjust = { config: { access: 'stock.adjust' as const } };
+  const roleCan = (req: FastifyRequest, permission: 'catalogue.edit' | 'stock.adjust') =>
+    req.staffSession !== null && can(req.staffSession.staff.role, permission);
+
+  // ---- Product list ------------------------------------------------------------------------
+
+  app.get('/admin/products', view, async (req, reply) => {
+    const q = parseInput(listQuerySchema, req.query);
+    const categories = app.catalog.navCategories();
+    const category = q.category ? categories.find((c) => c.slug === q.category) : undefined;
+    if (q.category && !category) throw badRequest("We don't know that category. Please use the choices on the page.");
+    const query: ProductListQuery = { q: q.q, category: q.category, status: q.status, sort: q.sort, page: q.page };
+    const filter = {
+      text: q.q || undefined,
+      categoryId: category?.id,
+      status: q.status || undefined,
+      sort: q.sort,
+      limit: PAGE_SIZE,
+      offset: (q.page - 1) * PAGE_SIZE,
+    };
+    // Held for the current catalogue version only: every catalogue write drops it, as for the storefront.
+    const { rows, total } = await app.catalog.memo(`admin-products:${JSON.stringify(filter)}`, () => listAdminProducts(app.db, filter));
+    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    if (q.page > pages) throw notFound(`There is no page ${q.page}: there ${pages === 1 ? 'is only 1 page' : `are ${pages} pages`}.`);
+    return reply.adminPage(
+      { title: 'Products', section: 'products', csrfToken: reply.csrfToken() },
+      <ProductListPage
+        query={query}
+        categories={categories}
+        rows={rows}
+        total={total}
+        pages={pages}
+        canEdit={roleCan(req, 'catalogue.edit')}
+      />,
+    );
+  });
+
+  // ---- Create ------------------------------------------------------------------------------
+
+  const newProductPage = (
+    reply: FastifyReply,
+    values: ProductFormValues,
+    variant: VariantFormValues,
+    errors: Record<string, string | undefined>,
+    status = 200,
+  ) =>
+    reply.adminPage(
+      { title: 'Add a product', section: 'products', csrfToken: reply.csrfToken() },
+      <NewProductPage
+        csrf={reply.csrfToken()}
+        values={values}
+        variant={variant}
+        errors={errors}
+        categories={app.catalog.navCategories()}
+        collections={app.catalog.allCollections()}
+      />,
+      status,
+    );
+
+  app.get('/admin/products/new', edit, async (_req, reply) =>
+    newProductPage(
+      reply,
+      { name: '', slug: '', category: '', description: '', hallmark: '', care: '', stone: '', featured: false, collections: [] },
+      emptyVariantValues,
+      {},
+    ),
+  );
+
+  app.post('/admin/products/new', edit, async (req, reply) => {
+    const body = bodyOf(req);
+    const product = productFormSchema.safeParse(body);
+    const variant = variantFormSchema.safeParse(body);
+    if (!product.success || !variant.success) {
+      const errors = { ...fieldErrors(variant.error?.issues ?? []), ...fieldErrors(product.error?.issues ?? []) };
+      return newProductPage(reply, productValues(body), variantValues(body), errors, 400);
+    }
+    const created = await admin.createProduct(product.data, variant.data, req.staffSession?.staff.id ?? null, app.clock());
+    if (!created.ok) return newProductPage(reply, productValues(body), variantValues(body), created.errors, 400);
+    return reply.redirect(`/admin/products/${created.id}?done=created`, 303);
+  });
+
+  // ---- One product -------------------------------------------------------------------------
+
+  async function productPage(req: FastifyRequest, reply: FastifyReply, id: number, state: ProductPageState, status = 200) {
+    const product = await findAdminProduct(app.db, id);
+    if (!product) throw notFound("We couldn't find that product.");
+    const [movements, priceChanges] = await Promise.all([
+      recentStockMovements(app.db, id, HISTORY_LENGTH),
+      recentPriceChanges(app.db, id, HISTORY_LENGTH),
+    ]);
+    const csrf = reply.csrfToken();
+    return reply.adminPage(
+      { title: product.name, section: 'products', csrfToken: csrf },
+      <ProductEditPage
+        product={product}
+        movements={movements}
+        priceChanges={priceChanges}
+        categories={app.catalog.navCategories()}
+        collections={app.catalog.allCollections()}
+        csrf={csrf}
+        canEdit={roleCan(req, 'catalogue.edit')}
+        canAdjust={roleCan(req, 'stock.adjust')}
+        state={state}
+      />,
+      status,
+    );
+  }
+
+  app.get<{ Params: { id: string } }>('/admin/products/:id', view, async (req, reply) =>
+    productPage(req, reply, idParam(req.params.id, 'product'), { notice: noticeFrom(req, DONE) }),
+  );
+
+  app.post<{ Params: { id: string } }>('/admin/products/:id', edit, async (req, reply) => {
+    const id = idParam(req.params.id, 'product');
+    const body = bodyOf(req);
+    const parsed = productFormSchema.safeParse(body);
+    const result = parsed.success
+      ? await admin.updateProduct(id, parsed.data, app.clock())
+      : ({ ok: false, reason: 'invalid', errors: fieldErrors(parsed.error.issues) } as const);
+    if (!result.ok) {
+      if (result.reason === 'not_found') throw notFound("We couldn't find that product.");
+      return productPage(req, reply, id, { details: { values: productValues(body), errors: result.errors } }, 400);
+    }
+    return reply.redirect(`/admin/products/${id}?done=saved`, 303);
+  });
+
+  for (const [action, archived] of [
+    ['archive', true],
+    ['restore', false],
+  ] as const) {
+    app.post<{ Params: { id: string } }>(`/admin/products/:id/${action}`, edit, async (req, reply) => {
+      const id = idParam(req.params.id, 'product');
+      const result = await admin.setArchived(id, archived, app.clock());
+      if (!result.ok) throw notFound("We couldn't find that product.");
+      return reply.redirect(`/admin/products/${id}?done=${archived ? 'archived' : 'restored'}`, 303);
+    });
+  }
+
+  app.get<{ Params: { id: string } }>('/admin/products/:id/preview', view, async (req, reply) => {
+    const product = await findAdminProduct(app.db, idParam(req.params.id, 'product'));
+    if (!product) throw notFound("We couldn't find that product.");
+    const detail = toProductDetail(product);
+    const first = detail.variants[0];
+    const banner = (
+      <Notice kind="info">
+        <strong>Preview.</strong>{' '}
+        {product.archived ? 'This piece is archived: shoppers cannot see this page.' : 'This is the page shoppers see.'}{' '}
+        <a href={`/admin/products/${product.id}`}>Back to the back office</a>
+      </Notice>
+    );
+    if (!first) {
+      return reply.page(
+        { title: `Preview: ${product.name}`, noindex: true },
+        <section class="narrow">
+          {banner}
+          <p>This piece has no variants yet, so the shop cannot show it. Add a variant first.</p>
+        </section>,
+      );
+    }
+    const choice = { metal: first.metal };
+    const resolved = resolveVariant(detail.variants, choice);
+    return reply.page(
+      { title: `Preview: ${product.name}`, noindex: true },
+      <>
+        {banner}
+        <ProductPage product={detail} choice={choice} chosen={resolved.ok ? resolved.variant : null} csrfToken={reply.csrfToken()} />
+      </>,
+    );
+  });
+
+  // ---- Variants ----------------------------------------------------------------------------
+
+  app.post<{ Params: { id: string } }>('/admin/products/:id/variants', edit, async (req, reply) => {
+    const id = idParam(req.params.id, 'product');
+    const body = bodyOf(req);
+    const parsed = variantFormSchema.safeParse(body);
+    const result = parsed.success
+      ? await admin.addVariant(id, parsed.data, req.staffSession?.staff.id ?? null, app.clock())
+      : ({ ok: false, reason: 'invalid', errors: fieldErrors(parsed.error.issues) } as const);
+    if (!result.ok) {
+      if (result.reason === 'not_found') throw notFound("We couldn't find that product.");
+      return productPage(req, reply, id, { newVariant: { values: variantValues(body), errors: result.errors } }, 400);
+    }
+    return reply.redirect(`/admin/products/${id}?done=variant-added`, 303);
+  });
+
+  /** The product a variant belongs to, for showing its page again. */
+  async function variantProduct(raw: string): Promise<{ variantId: number; productId: number }> {
+    const variantId = idParam(raw, 'variant');
+    const v = await findVariant(app.db, variantId);
+    if (!v) throw notFound("We couldn't find that variant. It may have been removed.");
+    return { variantId, productId: v.productId };
+  }
+
+  app.post<{ Params: { id: string } }>('/admin/variants/:id/price', edit, async (req, reply) => {
+    const { variantId, productId } = await variantProduct(req.params.id);
+    const body = bodyOf(req);
+    const parsed = priceFormSchema.safeParse(body);
+    if (!parsed.success) {
+      const error = parsed.error.issues[0]?.message ?? 'Please enter the price in pounds.';
+      return productPage(req, reply, productId, { price: { variantId, value: text(body.price), error } }, 400);
+    }
+    const result = await admin.changePrice(variantId, parsed.data.price, req.staffSession?.staff.id ?? null, app.clock());
+    if (!result.ok && result.reason === 'not_found') throw notFound("We couldn't find that variant. It may have been removed.");
+    return reply.redirect(`/admin/products/${productId}?done=${result.ok ? 'price' : 'price-unchanged'}#variant-${variantId}`, 303);
+  });
+
+  app.post<{ Params: { id: string } }>('/admin/variants/:id/stock', adjust, async (req, reply) => {
+    const { variantId, productId } = await variantProduct(req.params.id);
+    const body = bodyOf(req);
+    const values = { delta: text(body.delta), reason: text(body.reason), note: text(body.note) };
+    const parsed = stockFormSchema.safeParse(body);
+    if (!parsed.success)
+      return productPage(req, reply, productId, { stock: { variantId, values, errors: fieldErrors(parsed.error.issues) } }, 400);
+    const { delta, reason, note } = parsed.data;
+    const result = await admin.adjustStock(
+      variantId,
+      delta,
+      stockReasonText(reason, note),
+      req.staffSession?.staff.id ?? null,
+      app.clock(),
+    );
+    if (!result.ok) {
+      if (result.reason === 'not_found') throw notFound("We couldn't find that variant. It may have been removed.");
+      const message =
+        result.stock === 0
+          ? 'There are none in stock, so none can be taken away.'
+          : `There ${result.stock === 1 ? 'is only 1' : `are only ${result.stock}`} in stock, so you can take away at most ${result.stock}.`;
+      return productPage(req, reply, productId, { stock: { variantId, values, errors: { delta: message } } }, 400);
+    }
+    return reply.redirect(`/admin/products/${productId}?done=stock#variant-${variantId}`, 303);
+  });
+
+  app.post<{ Params: { id: string } }>('/admin/variants/:id/remove', edit, async (req, reply) => {
+    const { variantId, productId } = await variantProduct(req.params.id);
+    const result = await admin.removeVariant(variantId, app.clock());
+    if (!result.ok) {
+      if (result.reason === 'not_found') throw notFound("We couldn't find that variant. It may have been removed.");
+      const message =
+        result.reason === 'has_movements'
+          ? "This variant has stock history, so it can't be removed: the history must stay complete. To stop selling it, adjust its stock to 0."
+          : 'A product needs at least one variant. To take the piece off sale, archive it instead.';
+      return productPage(req, reply, productId, { variantProblem: { variantId, message } }, 409);
+    }
+    return reply.redirect(`/admin/products/${productId}?done=variant-removed`, 303);
+  });
+
+  // ---- Images ------------------------------------------------------------------------------
+
+  // Uploads get their own scope, so that only this route accepts multipart bodies.
+  await app.register(async (uploads) => {
+    // An upload is read in full before the CSRF and permission checks run, so one that no signed-in
+    // staff member could be sending is refused before a byte of it is read.
+    uploads.addHook('onRequest', async (req) => {
+      const multipartBody = /^multipart\//i.test(req.headers['content-type'] ?? '');
+      if (multipartBody && !req.cookies[STAFF_COOKIE])
+        throw new PublicError(401, 'Please sign in to the back office first.', 'Please sign in');
+    });
+    // keyValues: fields arrive as plain strings (so the CSRF check finds _csrf) and the file as a Buffer.
+    await uploads.register(multipart, {
+      attachFieldsToBody: 'keyValues',
+      limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10, fieldSize: 4096, parts: 12 },
+    });
+    uploads.setErrorHandler((err: FastifyError) => {
+      switch (err.code) {
+        case 'FST_REQ_FILE_TOO_LARGE':
+          throw new PublicError(413, IMAGE_TOO_LARGE, 'Photo too large');
+        case 'FST_FILES_LIMIT':
+          throw new PublicError(413, 'Please upload one photo at a time.', 'One photo at a time');
+        case 'FST_PARTS_LIMIT':
+        case 'FST_FIELDS_LIMIT':
+        case 'FST_PROTO_VIOLATION':
+        case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+          throw badRequest('We could not read that upload. Please use the form on the product page.');
+      }
+      // The multipart reader throws plain errors for a malformed or cut-off body; anything after it is ours.
+      if (err.statusCode === undefined && /multipart|boundary|part header|end of form|terminated early/i.test(err.message)) {
+        throw badRequest('We could not read that upload: it may have been cut off. Please choose the photo again and resend the form.');
+      }
+      throw err;
+    });
+
+    uploads.post<{ Params: { id: string } }>('/admin/products/:id/images', edit, async (req, reply) => {
+      const id = idParam(req.params.id, 'product');
+      const body = bodyOf(req);
+      const file = Buffer.isBuffer(body.image) ? body.image : null;
+      const alt = typeof body.alt === 'string' ? body.alt : '';
+      const result = await admin.addImage(id, file, alt, app.clock());
+      if (!result.ok) {
+        if (result.reason === 'not_found') throw notFound("We couldn't find that product.");
+        return productPage(req, reply, id, { image: { alt, errors: result.errors } }, 400);
+      }
+      return reply.redirect(`/admin/products/${id}?done=image-added#images`, 303);
+    });
+  });
+
+  app.post<{ Params: { id: string } }>('/admin/images/:id/delete', edit, async (req, reply) => {
+    const result = await admin.deleteImage(idParam(req.params.id, 'photo'), app.clock());
+    if (!result.ok) throw notFound("We couldn't find that photo. It may have been removed already.");
+    if (!result.filesRemoved) req.log.warn({ imageId: req.params.id }, 'photo removed, but its files could not be deleted');
+    return reply.redirect(`/admin/products/${result.productId}?done=image-removed#images`, 303);
+  });
+
+  app.post<{ Params: { id: string } }>('/admin/images/:id/move', edit, async (req, reply) => {
+    const id = idParam(req.params.id, 'photo');
+    const { direction } = parseInput(directionSchema, req.body);
+    const result = await admin.moveImage(id, direction, app.clock());
+    if (!result.ok) throw notFound("We couldn't find that photo. It may have been removed.");
+    return reply.redirect(`/admin/products/${result.productId}?done=image-moved#images`, 303);
+  });
+
+  // ---- Categories and collections ----------------------------------------------------------
+
+  async function groupsPage(reply: FastifyReply, extra: { notice?: string; problem?: string; form?: GroupFormState }, status = 200) {
+    const [categories, collections] = await Promise.all([listGroups(app.db, 'categories'), listGroups(app.db, 'collections')]);
+    const csrf = reply.csrfToken();
+    return reply.adminPage(
+      { title: 'Categories & collections', section: 'categories', csrfToken: csrf },
+      <GroupsPage csrf={csrf} categories={categories} collections={collections} {...extra} />,
+      status,
+    );
+  }
+
+  /** First parts of the shop's own addresses (/search, /about…): a category at /<slug> must not hide one. */
+  const reservedSlugs = () =>
+    new Set(app.routeTable.map((r) => r.url.split('/')[1] ?? '').filter((s) => s !== '' && !s.startsWith(':') && !s.includes('*')));
+
+  app.get('/admin/categories', edit, async (req, reply) => groupsPage(reply, { notice: noticeFrom(req, GROUP_DONE) }));
+  app.get('/admin/collections', edit, async (_req, reply) => reply.redirect('/admin/categories#collections', 303));
+
+  for (const table of ['categories', 'collections'] as const satisfies readonly GroupTable[]) {
+    const base = `/admin/${table}`;
+    const what = table === 'categories' ? 'category' : 'collection';
+
+    const save = async (req: FastifyRequest, reply: FastifyReply, id: number | null) => {
+      const body = bodyOf(req);
+      const parsed = groupFormSchema.safeParse(body);
+      const result = parsed.success
+        ? await admin.saveGroup(table, id, parsed.data, reservedSlugs())
+        : ({ ok: false, reason: 'invalid', errors: fieldErrors(parsed.error.issues) } as const);
+      if (!result.ok) {
+        if (result.reason === 'not_found') throw notFound(`We couldn't find that ${what}.`);
+        return groupsPage(reply, { form: { table, id, values: groupValues(body), errors: result.errors as Record<string, string> } }, 400);
+      }
+      return reply.redirect(`/admin/categories?done=${id === null ? 'created' : 'saved'}#${table}`, 303);
+    };
+
+    app.post(`${base}/new`, edit, async (req, reply) => save(req, reply, null));
+    app.post<{ Params: { id: string } }>(`${base}/:id`, edit, async (req, reply) => save(req, reply, idParam(req.params.id, what)));
+
+    app.post<{ Params: { id: string } }>(`${base}/:id/move`, edit, async (req, reply) => {
+      const id = idParam(req.params.id, what);
+      const { direction } = parseInput(directionSchema, req.body);
+      const result = await admin.moveGroup(table, id, direction);
+      if (!result.ok) throw notFound(`We couldn't find that ${what}.`);
+      return reply.redirect(`/admin/categories?done=moved#${table}`, 303);
+    });
+
+    app.post<{ Params: { id: string } }>(`${base}/:id/delete`, edit, async (req, reply) => {
+      const result = await admin.deleteGroup(table, idParam(req.params.id, what));
+      if (!result.ok) {
+        if (result.reason === 'not_found') throw notFound(`We couldn't find that ${what}.`);
+        const problem = `This category still has ${result.count === 1 ? '1 product' : `${result.count} products`} (archived ones count too). Move them to another category first.`;
+        return groupsPage(reply, { problem }, 409);
+      }
+      return reply.redirect(`/admin/categories?done=deleted#${table}`, 303);
+    });
+  }
+}

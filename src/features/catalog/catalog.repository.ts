@@ -295,9 +295,22 @@ export async function findProductBySlug(db: Db, slug: string): Promise<ProductDe
   };
 }
 
-export async function findImage(db: Db, id: number): Promise<{ contentType: string; body: string } | null> {
-  const row = await db.selectFrom('product_images').select(['content_type', 'body']).where('id', '=', id).executeTakeFirst();
-  return row ? { contentType: row.content_type, body: row.body } : null;
+/** An image as the storefront serves it: inline (drawn SVG) in body, or uploaded files named by file_key in the widths listed. */
+export async function findImageSource(
+  db: Db,
+  id: number,
+): Promise<{ contentType: string; body: string; fileKey: string | null; widths: number[] } | null> {
+  const row = await db
+    .selectFrom('product_images')
+    .select(['content_type', 'body', 'file_key', 'widths'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) return null;
+  const widths = (row.widths ?? '')
+    .split(',')
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0);
+  return { contentType: row.content_type, body: row.body, fileKey: row.file_key, widths };
 }
 
 export async function listSitemapEntries(db: Db): Promise<{ slug: string; updatedAt: string }[]> {

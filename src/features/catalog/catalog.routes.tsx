@@ -4,7 +4,8 @@ import { badRequest, notFound, PublicError } from '../../http/errors.js';
 import { CSRF_PLACEHOLDER } from '../../http/render.js';
 import { Breadcrumbs, Notice } from '../../http/views/components.js';
 import { CHAIN_LENGTHS_IN, isMetal, isStone, metalLabel, RING_SIZES } from './catalog.domain.js';
-import { findImage, listSitemapEntries } from './catalog.repository.js';
+import { pickWidth, readImageFile } from './catalog.images.js';
+import { findImageSource, listSitemapEntries } from './catalog.repository.js';
 import { type ListingQuery, SEARCH_MAX_LENGTH } from './catalog.service.js';
 import { resolveVariant } from './catalog.variants.js';
 import { ProductGrid } from './views/cards.js';
@@ -100,6 +101,15 @@ function parseListing(query: unknown): ListingQuery {
   if (min !== undefined && max !== undefined && min > max) [min, max] = [max, min];
   return { metals: q.metal, stones: q.stone, minPence: min, maxPence: max, sort: q.sort, page: q.page };
 }
+
+const imageQuerySchema = z.object({
+  w: singleText.pipe(
+    z
+      .enum(['400', '800', '1600'], { message: 'Images come 400, 800 or 1600 pixels wide.' })
+      .optional()
+      .transform((v) => (v === undefined ? undefined : Number(v))),
+  ),
+});
 
 const productQuerySchema = z.object({
   metal: singleText,
@@ -296,12 +306,23 @@ export async function catalogRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: { id: string } }>('/images/products/:id', async (req, reply) => {
     if (!/^\d{1,12}$/.test(req.params.id)) throw notFound("We couldn't find that image.");
-    const image = await catalog.memo(`image:${req.params.id}`, () => findImage(app.db, Number(req.params.id)));
+    const { w } = parseInput(imageQuerySchema, req.query);
+    const image = await catalog.memo(`image:${req.params.id}`, () => findImageSource(app.db, Number(req.params.id)));
     if (!image) throw notFound("We couldn't find that image.");
+    // Uploaded photos are files on disk, in a few widths; drawn images are served from the row itself.
+    let bytes: Buffer | string = image.body;
+    let contentType = image.contentType;
+    if (image.fileKey) {
+      const width = pickWidth(image.widths, w);
+      const file = width === undefined ? null : await readImageFile(app.config.dataDir, image.fileKey, width);
+      if (!file) throw notFound("We couldn't find that image.");
+      bytes = file;
+      contentType = 'image/webp';
+    }
     // Image rows are never edited in place (a new image gets a new id), so they can be cached for good.
     reply.header('cache-control', 'public, max-age=31536000, immutable');
     reply.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'");
-    return reply.type(image.contentType).send(image.body);
+    return reply.type(contentType).send(bytes);
   });
 
   app.get('/sitemap.xml', async (_req, reply) => {

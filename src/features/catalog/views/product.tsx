@@ -200,12 +200,22 @@ export function ProductPage({ product: p, choice, chosen, csrfToken, errors = {}
           <h2>About this piece</h2>
           <p>{p.description}</p>
         </div>
-        <div>
-          <h2>Hallmark</h2>
-          <p>{p.hallmark}</p>
-          <h2>Caring for it</h2>
-          <p>{p.care}</p>
-        </div>
+        {(p.hallmark || p.care) && (
+          <div>
+            {p.hallmark && (
+              <>
+                <h2>Hallmark</h2>
+                <p>{p.hallmark}</p>
+              </>
+            )}
+            {p.care && (
+              <>
+                <h2>Caring for it</h2>
+                <p>{p.care}</p>
+              </>
+            )}
+          </div>
+        )}
         {p.collections.length > 0 && (
           <div>
             <h2>Part of</h2>
