@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningShop, startShop } from '../bench/shop.js';
-import { launchBrowser, outputDir, screenshot, seriousViolations } from './browser.js';
+import { launchBrowser, outputDir, screenshot, expectAccessible } from './browser.js';
 
 let shop: RunningShop;
 let browser: Browser;
@@ -48,12 +48,6 @@ afterAll(async () => {
   await shop?.stop();
 });
 
-async function expectAccessible(name: string) {
-  await screenshot(page, name);
-  const violations = await seriousViolations(page);
-  expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
-}
-
 describe('the owner sets up the back office in Chromium', () => {
   it('chooses a password from the one-time link', async () => {
     await page.goto(shop.url + setupPath);
@@ -64,7 +58,7 @@ describe('the owner sets up the back office in Chromium', () => {
   });
 
   it('enrols two-factor sign-in (mandatory in production) and gets recovery codes', async () => {
-    await expectAccessible('10-admin-enrol');
+    await expectAccessible(page, '10-admin-enrol');
     const secret = (await page.locator('.totp-secret').textContent())?.replace(/\s/g, '') ?? '';
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
     totp = new TOTP({ secret, digits: 6, period: 30, algorithm: 'SHA1' });
@@ -73,7 +67,7 @@ describe('the owner sets up the back office in Chromium', () => {
     await expect.poll(() => page.locator('.recovery-codes li').count()).toBe(10);
     await page.getByRole('link', { name: /saved them/ }).click();
     await page.waitForURL(/\/admin$/);
-    await expectAccessible('11-admin-dashboard');
+    await expectAccessible(page, '11-admin-dashboard');
   });
 
   it('signs out, and back in with password and code', async () => {
@@ -121,7 +115,7 @@ describe('the owner sets up the back office in Chromium', () => {
     await page.getByRole('button', { name: 'Upload photo' }).click();
     await expect.poll(() => page.getByText('Photo added.').count()).toBe(1);
     expect(await page.getByText('Eve Test Signet Ring seen from above').count()).toBeGreaterThan(0);
-    await expectAccessible('12-admin-product');
+    await expectAccessible(page, '12-admin-product');
 
     await page.goto(`${shop.url}/search?q=eve+signet`);
     await page

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningShop, startShop } from '../bench/shop.js';
-import { launchBrowser, screenshot, seriousViolations } from './browser.js';
+import { expectAccessible, launchBrowser } from './browser.js';
 
 let shop: RunningShop;
 let browser: Browser;
@@ -26,26 +26,20 @@ afterAll(async () => {
   await shop?.stop();
 });
 
-async function expectAccessible(name: string) {
-  await screenshot(page, name);
-  const violations = await seriousViolations(page);
-  expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
-}
-
 describe('a shopper browses the storefront in Chromium', () => {
   it('home', async () => {
     await page.goto(`${shop.url}/`);
     await expect(page.locator('h1')).toBeDefined();
     expect(await page.locator('h1').first().textContent()).toContain('Fine jewellery');
     expect(await page.locator('.product-card').count()).toBeGreaterThanOrEqual(4);
-    await expectAccessible('01-home');
+    await expectAccessible(page, '01-home');
   });
 
   it('home → category', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Rings', exact: true }).click();
     await page.waitForURL(/\/rings$/);
     expect(await page.locator('h1').textContent()).toBe('Rings');
-    await expectAccessible('02-category');
+    await expectAccessible(page, '02-category');
   });
 
   it('category → filter by metal and price', async () => {
@@ -59,7 +53,7 @@ describe('a shopper browses the storefront in Chromium', () => {
     const prices = await page.locator('.card-price').allTextContents();
     expect(prices.length).toBeGreaterThan(0);
     for (const p of prices) expect(Number(p.replace(/[^\d.]/g, ''))).toBeLessThanOrEqual(2500);
-    await expectAccessible('03-filtered');
+    await expectAccessible(page, '03-filtered');
   });
 
   it('filter → product, choosing a size updates price and stock (with the enhancement script)', async () => {
@@ -69,7 +63,7 @@ describe('a shopper browses the storefront in Chromium', () => {
     await page.selectOption('#size', 'N');
     await expect.poll(() => page.locator('[data-stock]').textContent()).toMatch(/In stock|Only \d left|Sold out/);
     expect(await page.locator('script[type="application/ld+json"]').count()).toBe(1);
-    await expectAccessible('04-product');
+    await expectAccessible(page, '04-product');
   });
 
   it('product → search', async () => {
@@ -77,14 +71,14 @@ describe('a shopper browses the storefront in Chromium', () => {
     await page.getByLabel('Search the shop').press('Enter');
     await page.waitForURL(/\/search\?q=sapphire/);
     expect(await page.locator('.product-card').count()).toBeGreaterThan(0);
-    await expectAccessible('05-search');
+    await expectAccessible(page, '05-search');
   });
 
   it('the privacy policy and cookies pages are accessible', async () => {
     await page.goto(`${shop.url}/privacy`);
-    await expectAccessible('06-privacy');
+    await expectAccessible(page, '06-privacy');
     await page.goto(`${shop.url}/cookies`);
-    await expectAccessible('07-cookies');
+    await expectAccessible(page, '07-cookies');
   });
 
   it('loaded nothing from another host and broke no CSP rule', () => {

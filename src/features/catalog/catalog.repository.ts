@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { type Db, dialectOf } from '../../db/database.js';
+import { insertProductRow, setProductCollections, upsertSearchEntry } from './catalog.admin.repository.js';
 
 export interface CategoryRow {
   id: number;
@@ -359,30 +360,10 @@ export async function insertCollection(
   return r.id;
 }
 
+/** Inserts a whole product at once (demo data, imports): the row, its collections, variants, drawn images and search entry. */
 export async function insertProduct(db: Db, p: NewProduct): Promise<number> {
-  const { id } = await db
-    .insertInto('products')
-    .values({
-      slug: p.slug,
-      name: p.name,
-      category_id: p.categoryId,
-      description: p.description,
-      hallmark: p.hallmark,
-      care: p.care,
-      stone: p.stone,
-      featured: p.featured ? 1 : 0,
-      archived: 0,
-      created_at: p.createdAt,
-      updated_at: p.createdAt,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  if (p.collectionIds.length) {
-    await db
-      .insertInto('product_collections')
-      .values(p.collectionIds.map((collection_id) => ({ product_id: id, collection_id })))
-      .execute();
-  }
+  const id = await insertProductRow(db, p, p.createdAt);
+  if (p.collectionIds.length) await setProductCollections(db, id, p.collectionIds);
   // Chunked so that large variant sets stay under SQLite's bound-parameter limit.
   for (let i = 0; i < p.variants.length; i += 100) {
     await db
@@ -407,6 +388,6 @@ export async function insertProduct(db: Db, p: NewProduct): Promise<number> {
       .values(p.images.map((img, position) => ({ product_id: id, position, alt: img.alt, content_type: img.contentType, body: img.body })))
       .execute();
   }
-  await db.insertInto('product_search').values({ product_id: id, name: p.search.name, document: p.search.document }).execute();
+  await upsertSearchEntry(db, id, p.search);
   return id;
 }
