@@ -141,3 +141,23 @@ describe('audit retention', () => {
     }
   });
 });
+
+describe('exports', () => {
+  it('cannot be recorded without a reason', async () => {
+    const fresh = await buildTestShop({ env: { SEED_DEMO: 'false' } });
+    try {
+      const entry = {
+        actor: { staffId: null, role: 'owner' },
+        action: 'export' as const,
+        subject: { type: 'contact_message', id: 1 },
+        fields: ['name', 'email'],
+      };
+      await expect(recordAudit(fresh.app.db, entry, new Date())).rejects.toThrow(/reason/);
+      await recordAudit(fresh.app.db, { ...entry, reason: 'Subject access request from the customer' }, new Date());
+      const rows = await fresh.app.db.selectFrom('audit_log').select(['action', 'reason']).execute();
+      expect(rows).toEqual([{ action: 'export', reason: 'Subject access request from the customer' }]);
+    } finally {
+      await fresh.close();
+    }
+  });
+});

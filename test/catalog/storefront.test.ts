@@ -249,3 +249,40 @@ describe('the page cache is honest', () => {
     expect(tokens[0]).not.toBe(tokens[1]);
   });
 });
+
+describe('uploaded photos', () => {
+  it('are offered in their stored widths, with the smallest as the thumbnail', async () => {
+    const p = await shop.app.db.selectFrom('products').select(['id', 'slug']).orderBy('id').executeTakeFirstOrThrow();
+    const { id } = await shop.app.db
+      .insertInto('product_images')
+      .values({
+        product_id: p.id,
+        position: -1,
+        alt: 'A photographed ring',
+        content_type: 'image/webp',
+        body: '',
+        file_key: 'test',
+        widths: '400,800,1600',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await shop.app.catalog.invalidate();
+    const page = await get(`/products/${p.slug}`);
+    expect(page.body).toContain(
+      `srcset="/images/products/${id}?w=400 400w, /images/products/${id}?w=800 800w, /images/products/${id}?w=1600 1600w"`,
+    );
+    expect(page.body).toContain(`<img src="/images/products/${id}?w=400" alt width="96"`);
+    const listing = await get('/rings?sort=name');
+    if (listing.body.includes(`/products/${p.slug}"`)) expect(listing.body).toContain(`src="/images/products/${id}?w=400"`);
+    // Drawn images have no widths and no srcset.
+    const drawn = await shop.app.db
+      .selectFrom('product_images')
+      .select('id')
+      .where('product_id', '=', p.id)
+      .where('file_key', 'is', null)
+      .executeTakeFirstOrThrow();
+    expect(page.body).toMatch(new RegExp(`<img src="/images/products/${drawn.id}" alt=`));
+    await shop.app.db.deleteFrom('product_images').where('id', '=', id).execute();
+    await shop.app.catalog.invalidate();
+  });
+});

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as catalogue from './2026-11-23-catalogue.js';
 import * as policyVersions from './2026-11-23-policy-versions.js';
 import * as backoffice from './2026-11-24-backoffice.js';
+import * as productListIndex from './2026-11-24-product-list-index.js';
 
 /** Every migration, by dated name. Add new ones at the end; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
   '2026-11-23-catalogue': catalogue,
   '2026-11-23-policy-versions': policyVersions,
   '2026-11-24-backoffice': backoffice,
+  '2026-11-24-product-list-index': productListIndex,
 };

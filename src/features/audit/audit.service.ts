@@ -49,6 +49,8 @@ function entryHash(prev: string, row: Omit<AuditRow, 'id' | 'hash' | 'prev_hash'
 
 /** Appends an entry. Pass the transaction that makes the change, so the record and the change land together. */
 export async function recordAudit(db: Db, entry: AuditEntry, now: Date): Promise<void> {
+  // An export takes personal data out of the shop: it is never recorded without the reason for it.
+  if (entry.action === 'export' && !entry.reason?.trim()) throw new Error('an export must be recorded with its reason');
   const write = async (trx: Db) => {
     await lockAuditChain(trx);
     const prev = (await lastAuditHash(trx)) ?? GENESIS_HASH;

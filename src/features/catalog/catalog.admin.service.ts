@@ -652,6 +652,6 @@ export function toProductDetail(p: AdminProduct): ProductDetail {
     category: p.category,
     collections: p.collections,
     variants: p.variants.map(({ hasMovements: _, ...v }) => v),
-    images: p.images.map((i) => ({ id: i.id, alt: i.alt, contentType: i.contentType })),
+    images: p.images.map((i) => ({ id: i.id, alt: i.alt, contentType: i.contentType, widths: i.widths })),
   };
 }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { type Db, dialectOf } from '../../db/database.js';
-import { insertProductRow, setProductCollections, upsertSearchEntry } from './catalog.admin.repository.js';
+import { insertProductRow, parseWidthList, setProductCollections, upsertSearchEntry } from './catalog.admin.repository.js';
 
 export interface CategoryRow {
   id: number;
@@ -22,6 +22,8 @@ export interface ProductCard {
   metals: string[];
   imageId: number | null;
   imageAlt: string;
+  /** Widths an uploaded photo is stored in (empty for drawn images, which scale by themselves). */
+  imageWidths: number[];
 }
 
 export interface ProductFilter {
@@ -50,7 +52,7 @@ export interface ProductDetail {
   category: { slug: string; name: string };
   collections: { slug: string; name: string }[];
   variants: VariantRow[];
-  images: { id: number; alt: string; contentType: string }[];
+  images: { id: number; alt: string; contentType: string; widths: number[] }[];
 }
 export interface VariantRow {
   id: number;
@@ -183,14 +185,14 @@ async function decorateCards(
     db.selectFrom('variants').select(['product_id', 'metal']).distinct().where('product_id', 'in', ids).execute(),
     db
       .selectFrom('product_images')
-      .select(['id', 'product_id', 'alt', 'position'])
+      .select(['id', 'product_id', 'alt', 'position', 'widths'])
       .where('product_id', 'in', ids)
       .orderBy('product_id')
       .orderBy('position')
       .orderBy('id')
       .execute(),
   ]);
-  const firstImage = new Map<number, { id: number; alt: string }>();
+  const firstImage = new Map<number, { id: number; alt: string; widths: string | null }>();
   for (const img of images) if (!firstImage.has(img.product_id)) firstImage.set(img.product_id, img);
   return rows.map((r) => ({
     id: r.id,
@@ -202,6 +204,7 @@ async function decorateCards(
     metals: metals.filter((m) => m.product_id === r.id).map((m) => m.metal),
     imageId: firstImage.get(r.id)?.id ?? null,
     imageAlt: firstImage.get(r.id)?.alt ?? r.name,
+    imageWidths: parseWidthList(firstImage.get(r.id)?.widths ?? null),
   }));
 }
 
@@ -259,7 +262,7 @@ export async function findProductBySlug(db: Db, slug: string): Promise<ProductDe
       .execute(),
     db
       .selectFrom('product_images')
-      .select(['id', 'alt', 'content_type'])
+      .select(['id', 'alt', 'content_type', 'widths'])
       .where('product_id', '=', p.id)
       .orderBy('position')
       .orderBy('id')
@@ -292,7 +295,7 @@ export async function findProductBySlug(db: Db, slug: string): Promise<ProductDe
       pricePence: v.price_pence,
       stock: v.stock,
     })),
-    images: images.map((i) => ({ id: i.id, alt: i.alt, contentType: i.content_type })),
+    images: images.map((i) => ({ id: i.id, alt: i.alt, contentType: i.content_type, widths: parseWidthList(i.widths) })),
   };
 }
 

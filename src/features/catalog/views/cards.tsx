@@ -1,6 +1,7 @@
 import { Money } from '../../../http/views/components.js';
 import { metalLabel, stoneLabel } from '../catalog.domain.js';
 import type { ProductCard } from '../catalog.repository.js';
+import { srcSet, thumbnail } from './product.js';
 
 export function ProductGrid({ cards, headingLevel = 2 }: { cards: ProductCard[]; headingLevel?: 2 | 3 }) {
   const H = headingLevel === 2 ? 'h2' : 'h3';
@@ -10,7 +11,16 @@ export function ProductGrid({ cards, headingLevel = 2 }: { cards: ProductCard[];
         <li key={c.id} class="product-card">
           <a href={`/products/${c.slug}`}>
             {c.imageId !== null && (
-              <img src={`/images/products/${c.imageId}`} alt={c.imageAlt} width={400} height={400} loading="lazy" decoding="async" />
+              <img
+                src={thumbnail(c.imageId, c.imageWidths)}
+                srcset={srcSet(c.imageId, c.imageWidths)}
+                sizes={c.imageWidths.length ? '(max-width: 820px) 50vw, 280px' : undefined}
+                alt={c.imageAlt}
+                width={400}
+                height={400}
+                loading="lazy"
+                decoding="async"
+              />
             )}
             <H class="card-title">{c.name}</H>
           </a>

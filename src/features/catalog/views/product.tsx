@@ -45,6 +45,8 @@ export function ProductPage({ product: p, choice, chosen, csrfToken, errors = {}
               <li key={img.id} id={`image-${i + 1}`}>
                 <img
                   src={`/images/products/${img.id}`}
+                  srcset={srcSet(img.id, img.widths)}
+                  sizes={img.widths.length ? '(max-width: 820px) 100vw, 55vw' : undefined}
                   alt={img.alt}
                   width={800}
                   height={800}
@@ -59,7 +61,7 @@ export function ProductPage({ product: p, choice, chosen, csrfToken, errors = {}
               {p.images.map((img, i) => (
                 <li key={img.id}>
                   <a href={`#image-${i + 1}`} aria-label={`Show image ${i + 1} of ${p.images.length}`}>
-                    <img src={`/images/products/${img.id}`} alt="" width={96} height={96} loading="lazy" />
+                    <img src={thumbnail(img.id, img.widths)} alt="" width={96} height={96} loading="lazy" />
                   </a>
                 </li>
               ))}
@@ -255,4 +257,14 @@ export function productJsonLd(p: ProductDetail, publicUrl: string) {
       availability: inStock ? 'https://schema.org/InStock' : 'https://schema.org/OutOfStock',
     },
   };
+}
+
+/** Responsive sources for uploaded photos (stored in several widths); drawn SVGs need none. */
+export function srcSet(id: number, widths: number[]): string | undefined {
+  return widths.length ? widths.map((w) => `/images/products/${id}?w=${w} ${w}w`).join(', ') : undefined;
+}
+
+/** The smallest stored width, for thumbnails. */
+export function thumbnail(id: number, widths: number[]): string {
+  return widths.length ? `/images/products/${id}?w=${Math.min(...widths)}` : `/images/products/${id}`;
 }
