@@ -1,20 +1,8 @@
-import { sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import { type Db, dialectOf } from '../../db/database.js';
+import type { Database } from '../../db/schema.js';
 
-export interface AuditRow {
-  id: number;
-  at: string;
-  actor_staff_id: number | null;
-  actor_role: string;
-  action: string;
-  subject_type: string;
-  subject_id: string;
-  fields: string;
-  reason: string | null;
-  network: string | null;
-  prev_hash: string;
-  hash: string;
-}
+export type AuditRow = Selectable<Database['audit_log']>;
 
 /** Serialises writers so that every entry links to the one before it. Call inside a transaction. */
 export async function lockAuditChain(db: Db): Promise<void> {

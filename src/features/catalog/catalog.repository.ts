@@ -310,11 +310,7 @@ export async function findImageSource(
     .where('id', '=', id)
     .executeTakeFirst();
   if (!row) return null;
-  const widths = (row.widths ?? '')
-    .split(',')
-    .map(Number)
-    .filter((n) => Number.isInteger(n) && n > 0);
-  return { contentType: row.content_type, body: row.body, fileKey: row.file_key, widths };
+  return { contentType: row.content_type, body: row.body, fileKey: row.file_key, widths: parseWidthList(row.widths) };
 }
 
 export async function listSitemapEntries(db: Db): Promise<{ slug: string; updatedAt: string }[]> {
