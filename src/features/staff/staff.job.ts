@@ -1,17 +1,22 @@
 import { Cron } from 'croner';
 import type { FastifyInstance } from 'fastify';
-import { removeExpiredSessions } from './staff.service.js';
+import { eraseLongDisabledStaff, removeExpiredSessions } from './staff.service.js';
 
 /**
- * Policy: a staff session ends after 30 minutes idle or 12 hours; ended sessions are deleted
- * every 10 minutes (they are refused on use before that anyway).
+ * Policy: a staff session ends after 30 minutes idle or 12 hours, and ended sessions are deleted
+ * every 10 minutes (they are refused on use before that anyway). A disabled staff account is
+ * deleted 6 months after it was disabled (STAFF_RETENTION); that is checked on the same run.
  */
 export function scheduleStaffHousekeeping(app: FastifyInstance): Cron {
-  const run = () =>
-    removeExpiredSessions(app.db, app.clock()).catch((err) => {
-      app.log.error({ err }, 'staff session clean-up failed');
-      return 0;
-    });
+  const run = async () => {
+    try {
+      await removeExpiredSessions(app.db, app.clock());
+      const erased = await eraseLongDisabledStaff(app.db, app.clock());
+      if (erased > 0) app.log.info({ erased }, 'staff accounts past their retention period deleted');
+    } catch (err) {
+      app.log.error({ err }, 'staff housekeeping failed');
+    }
+  };
   void run();
   return new Cron('*/10 * * * *', { protect: true }, () => void run());
 }

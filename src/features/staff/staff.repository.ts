@@ -172,3 +172,11 @@ export async function deleteSessionsIdleSince(db: Db, idleCutoff: string, create
     .executeTakeFirst();
   return Number(r.numDeletedRows);
 }
+
+export async function findStaffDisabledBefore(db: Db, cutoff: string): Promise<{ id: number; role: string }[]> {
+  return db.selectFrom('staff').select(['id', 'role']).where('disabled_at', 'is not', null).where('disabled_at', '<', cutoff).execute();
+}
+
+export async function deleteStaff(db: Db, id: number): Promise<void> {
+  await db.deleteFrom('staff').where('id', '=', id).execute();
+}

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/database.js';
 import { deriveKey, hmacHex, randomToken, seal, tokenHash, unseal } from '../../shared/crypto.js';
 import { type AuditEntry, recordAudit } from '../audit/audit.service.js';
+import { STAFF_RETENTION } from './staff.inventory.js';
 import {
   IDLE_TIMEOUT_MINUTES,
   PASSWORD_MIN_LENGTH,
@@ -21,10 +22,12 @@ import {
   countStaff,
   countUnusedRecoveryCodes,
   deleteSession,
+  deleteStaff,
   deleteSessionsIdleSince,
   deleteSessionsOf,
   findSession,
   findStaffByEmail,
+  findStaffDisabledBefore,
   findStaffById,
   findStaffToken,
   insertSession,
@@ -406,4 +409,30 @@ export async function createDemoOwner(db: Db, now: Date): Promise<{ email: strin
   if (!done.ok) return null;
   await signOutEverywhere(db, created.staffId);
   return { email, password };
+}
+
+/**
+ * Retention: a staff account is deleted STAFF_RETENTION (6 months) after it was disabled, with its
+ * tokens, codes and sessions. The audit trail keeps the entries that name the account by number.
+ */
+export async function eraseLongDisabledStaff(db: Db, now: Date): Promise<number> {
+  const cutoff = new Date(now.getTime() - STAFF_RETENTION.days * 86_400_000).toISOString();
+  return db.transaction().execute(async (trx) => {
+    const expired = await findStaffDisabledBefore(trx, cutoff);
+    for (const s of expired) {
+      await deleteStaff(trx, s.id);
+      await audit(
+        trx,
+        { staffId: null, role: 'system' },
+        {
+          action: 'delete',
+          subject: { type: 'staff', id: s.id },
+          fields: ['email', 'name', 'password', 'two_factor'],
+          reason: 'retention period ended',
+        },
+        now,
+      );
+    }
+    return expired.length;
+  });
 }
