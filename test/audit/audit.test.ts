@@ -65,6 +65,25 @@ describe('audit trail', () => {
     expect(last.reason).toBe('customer_service → fulfilment');
   });
 
+  it('records a new set-up link, which replaces the old one', async () => {
+    const res = await adminPost(shop.app, owner.cookie, '/admin/staff', `/admin/staff/${service.staffId}/setup-link`, {});
+    expect(res.statusCode).toBe(200);
+    const link = res.body.match(/\/admin\/setup\/([\w-]+)/)?.[1];
+    expect(link).toBeTruthy();
+    expect((await shop.app.inject({ method: 'GET', url: `/admin/setup/${link}` })).statusCode).toBe(200);
+    const last = (await entries()).at(-1)!;
+    expect(last).toMatchObject({
+      actor_staff_id: owner.staffId,
+      action: 'change',
+      subject_id: String(service.staffId),
+      fields: 'password,two_factor',
+      reason: 'new set-up link',
+    });
+    const again = await adminPost(shop.app, owner.cookie, '/admin/staff', `/admin/staff/${service.staffId}/setup-link`, {});
+    expect(again.statusCode).toBe(200);
+    expect((await shop.app.inject({ method: 'GET', url: `/admin/setup/${link}` })).statusCode).toBe(404);
+  });
+
   it('the database refuses to edit or delete an entry', async () => {
     await expect(shop.app.db.updateTable('audit_log').set({ reason: 'edited' }).where('id', '=', 1).execute()).rejects.toThrow(
       /append-only/,

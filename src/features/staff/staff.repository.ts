@@ -1,20 +1,8 @@
+import type { Selectable } from 'kysely';
 import type { Db } from '../../db/database.js';
+import type { Database } from '../../db/schema.js';
 
-export interface StaffRow {
-  id: number;
-  email: string;
-  name: string;
-  role: string;
-  password_hash: string | null;
-  totp_secret: string | null;
-  totp_enabled_at: string | null;
-  totp_last_step: number;
-  failed_attempts: number;
-  locked_until: string | null;
-  disabled_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
+export type StaffRow = Selectable<Database['staff']>;
 
 export async function countStaff(db: Db): Promise<number> {
   const r = await db

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { PublicError, notFound } from '../../http/errors.js';
-import { recordAudit } from '../audit/audit.service.js';
 import { actorOf, clearStaffCookie, setStaffCookie } from '../backoffice/backoffice.plugin.js';
 import { Csrf, ErrorSummary, Field, type FieldErrors, fieldErrors } from '../backoffice/views/form.js';
 import { ROLE_LABELS, ROLES, type Role, isRole } from './staff.domain.js';
@@ -14,7 +13,7 @@ import {
   createStaff,
   emailSchema,
   findSetup,
-  issueSetupLink,
+  reissueSetupLink,
   passwordSchema,
   promoteSession,
   recoveryCodesLeft,
@@ -388,26 +387,9 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
 
   app.post<{ Params: { id: string } }>('/admin/staff/:id/setup-link', { config: { access: 'staff.manage' } }, async (req, reply) => {
     const id = staffId(req.params.id);
-    const staff = (await listStaff(app.db)).find((s) => s.id === id && !s.disabled_at);
-    if (!staff) throw notFound("We couldn't find that staff member.");
-    const token = await app.db.transaction().execute(async (trx) => {
-      const t = await issueSetupLink(trx, id, app.clock());
-      const actor = actorOf(req);
-      await recordAudit(
-        trx,
-        {
-          actor,
-          network: actor.network,
-          action: 'change',
-          subject: { type: 'staff', id },
-          fields: ['password', 'two_factor'],
-          reason: 'new set-up link',
-        },
-        app.clock(),
-      );
-      return t;
-    });
-    return showSetupLink(reply, staff.name, token);
+    const reissued = await reissueSetupLink(app.db, actorOf(req), id, app.clock());
+    if (!reissued.ok) throw notFound("We couldn't find that staff member.");
+    return showSetupLink(reply, reissued.name, reissued.setupToken);
   });
 
   function showSetupLink(reply: FastifyReply, name: string, token: string) {

@@ -95,6 +95,30 @@ export async function createStaff(
   });
 }
 
+/**
+ * A staff member's new set-up link, made by someone who manages staff (a forgotten password or a
+ * lost phone): it replaces the password and two-factor once used, so it is recorded.
+ */
+export async function reissueSetupLink(
+  db: Db,
+  actor: Actor,
+  staffId: number,
+  now: Date,
+): Promise<{ ok: true; name: string; setupToken: string } | { ok: false; reason: 'not_found' }> {
+  return db.transaction().execute(async (trx) => {
+    const staff = await findStaffById(trx, staffId);
+    if (!staff || staff.disabled_at) return { ok: false, reason: 'not_found' } as const;
+    const setupToken = await issueSetupLink(trx, staffId, now);
+    await audit(
+      trx,
+      actor,
+      { action: 'change', subject: { type: 'staff', id: staffId }, fields: ['password', 'two_factor'], reason: 'new set-up link' },
+      now,
+    );
+    return { ok: true, name: staff.name, setupToken } as const;
+  });
+}
+
 /** A new one-time set-up link; earlier unused links for the same person stop working. */
 export async function issueSetupLink(db: Db, staffId: number, now: Date): Promise<string> {
   await revokeStaffTokens(db, staffId, 'setup', now.toISOString());
