@@ -542,12 +542,24 @@ export async function findVariant(db: Db, id: number): Promise<(VariantRow & { p
   };
 }
 
+/** Where a new row goes: after the last one in its table, or among one product's rows. */
+async function nextPosition(db: Db, table: 'variants' | 'product_images' | GroupTable, productId?: number): Promise<number> {
+  const r =
+    productId === undefined || table === 'categories' || table === 'collections'
+      ? await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.max<number>('position').as('p'))
+          .executeTakeFirst()
+      : await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.max<number>('position').as('p'))
+          .where('product_id', '=', productId)
+          .executeTakeFirst();
+  return r?.p === null || r?.p === undefined ? 0 : Number(r.p) + 1;
+}
+
 export async function insertVariant(db: Db, v: NewVariant): Promise<number> {
-  const last = await db
-    .selectFrom('variants')
-    .select((eb) => eb.fn.max<number>('position').as('p'))
-    .where('product_id', '=', v.productId)
-    .executeTakeFirst();
+  const position = await nextPosition(db, 'variants', v.productId);
   const { id } = await db
     .insertInto('variants')
     .values({
@@ -558,7 +570,7 @@ export async function insertVariant(db: Db, v: NewVariant): Promise<number> {
       chain_length_in: v.chainLengthIn,
       price_pence: v.pricePence,
       stock: v.stock,
-      position: last?.p === null || last?.p === undefined ? 0 : Number(last.p) + 1,
+      position,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -632,16 +644,12 @@ export async function hasStockMovements(db: Db, variantId: number): Promise<bool
 // ---- Images ------------------------------------------------------------------------------------
 
 export async function insertImageRow(db: Db, img: { productId: number; alt: string; fileKey: string; widths: number[] }): Promise<number> {
-  const last = await db
-    .selectFrom('product_images')
-    .select((eb) => eb.fn.max<number>('position').as('p'))
-    .where('product_id', '=', img.productId)
-    .executeTakeFirst();
+  const position = await nextPosition(db, 'product_images', img.productId);
   const { id } = await db
     .insertInto('product_images')
     .values({
       product_id: img.productId,
-      position: last?.p === null || last?.p === undefined ? 0 : Number(last.p) + 1,
+      position,
       alt: img.alt,
       content_type: 'image/webp',
       body: '',
@@ -755,18 +763,8 @@ export async function groupSlugTaken(db: Db, table: GroupTable, slug: string, ex
   return row !== undefined;
 }
 
-export async function nextGroupPosition(db: Db, table: GroupTable): Promise<number> {
-  const r =
-    table === 'categories'
-      ? await db
-          .selectFrom('categories')
-          .select((eb) => eb.fn.max<number>('position').as('p'))
-          .executeTakeFirst()
-      : await db
-          .selectFrom('collections')
-          .select((eb) => eb.fn.max<number>('position').as('p'))
-          .executeTakeFirst();
-  return r?.p === null || r?.p === undefined ? 0 : Number(r.p) + 1;
+export function nextGroupPosition(db: Db, table: GroupTable): Promise<number> {
+  return nextPosition(db, table);
 }
 
 export async function updateGroup(
