@@ -13,6 +13,9 @@ const shop = await startShop({
   SEARCH_RATE_LIMIT: '100000000',
   NODE_ENV: 'production',
   SECRET_KEY: 'bench-secret-bench-secret-bench-secret-0000',
+  OPAYO_VENDOR: 'assaybench',
+  OPAYO_ENCRYPTION_PASSWORD: 'Bench16BytesPass',
+  SANDBOX_ENABLED: 'true',
 });
 try {
   const html = await (await fetch(`${shop.url}/rings`)).text();

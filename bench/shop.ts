@@ -17,6 +17,8 @@ export async function freePort(): Promise<number> {
 
 export interface RunningShop {
   url: string;
+  /** The built-in payment sandbox's origin (its own port). */
+  sandboxUrl: string;
   dataDir: string;
   process: ChildProcess;
   stop(): Promise<void>;
@@ -28,10 +30,20 @@ export interface RunningShop {
  */
 export async function startShop(env: Record<string, string> = {}): Promise<RunningShop> {
   const port = await freePort();
+  const sandboxPort = await freePort();
   const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'assay-run-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: join(import.meta.dirname, '..'),
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env, DATA_DIR: dataDir },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      SANDBOX_PORT: String(sandboxPort),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      ...env,
+      DATA_DIR: dataDir,
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -47,6 +59,7 @@ export async function startShop(env: Record<string, string> = {}): Promise<Runni
   }
   return {
     url,
+    sandboxUrl: `http://127.0.0.1:${sandboxPort}`,
     dataDir,
     process: child,
     async stop() {

@@ -38,7 +38,14 @@ beforeAll(async () => {
   const path = out.match(/(\/admin\/setup\/[\w-]+)/)?.[1];
   if (!path) throw new Error(`no set-up link in: ${out}`);
   setupPath = path;
-  shop = await startShop({ DATA_DIR: dataDir, SECRET_KEY: 'e2e-secret-e2e-secret-e2e-secret-e2e-0000', NODE_ENV: 'production' });
+  shop = await startShop({
+    DATA_DIR: dataDir,
+    SECRET_KEY: 'e2e-secret-e2e-secret-e2e-secret-e2e-0000',
+    NODE_ENV: 'production',
+    OPAYO_VENDOR: 'assaye2e',
+    OPAYO_ENCRYPTION_PASSWORD: 'E2e16BytesPasswd',
+    SANDBOX_ENABLED: 'true',
+  });
   browser = await launchBrowser();
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
   page = await context.newPage();

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -50,6 +50,28 @@ const schema = z.object({
     .int('expected a whole number')
     .min(1, 'expected at least 1')
     .default(10),
+  OPAYO_VENDOR: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,15}$/, 'expected the Opayo vendor name: letters and digits, at most 15')
+    .optional(),
+  OPAYO_ENCRYPTION_PASSWORD: z.string().optional(),
+  OPAYO_GATEWAY_URL: z
+    .url({ message: 'expected the absolute URL of the Opayo Form gateway' })
+    .refine((u) => /^https?:\/\//.test(u), 'expected an http:// or https:// URL')
+    .optional(),
+  SANDBOX_PORT: z.coerce
+    .number({ message: 'expected a port number' })
+    .int('expected a whole number')
+    .min(0, 'expected a port from 0 to 65535')
+    .max(65535, 'expected a port from 0 to 65535')
+    .default(3001),
+  SANDBOX_ENABLED: booleanText.optional(),
+  ORDER_RESERVATION_MINUTES: z.coerce
+    .number({ message: 'expected a number of minutes' })
+    .int('expected a whole number')
+    .min(5, 'expected at least 5 minutes')
+    .max(1440, 'expected at most 1440 minutes (a day)')
+    .default(30),
   SHOP_NAME: z.string().min(1).max(80).default('Assay Demo Jewellers'),
   SHOP_ADDRESS: z.string().min(1).max(300).default('124 Vyse Street, Jewellery Quarter, Birmingham B18 6NF'),
   SHOP_EMAIL: z.email({ message: 'expected an e-mail address' }).default('privacy@assay.example'),
@@ -77,7 +99,20 @@ export interface Config {
   trustProxy: boolean;
   rateLimits: { searchPerMinute: number; formsPer10Minutes: number };
   shop: { name: string; address: string; email: string; icoNumber: string };
+  payments: {
+    vendor: string;
+    /** The vendor's 16-byte Opayo encryption password: AES-128 key and IV of the crypt. */
+    encryptionPassword: string;
+    /** Where the checkout page posts the crypt from the customer's browser. */
+    gatewayUrl: string;
+    /** Minutes stock stays reserved for an order whose payment has not come back. */
+    reservationMinutes: number;
+  };
+  /** The built-in imitation of Opayo's hosted page, on a listener of its own. */
+  sandbox: { enabled: boolean; port: number; url: string };
 }
+
+export const SANDBOX_GATEWAY_PATH = '/gateway/service/vspform-register.vsp';
 
 export class ConfigError extends Error {}
 
@@ -99,6 +134,28 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
     secretKey = developmentSecret(dataDir);
   }
+  const production = e.NODE_ENV === 'production';
+  const sandboxEnabled = e.SANDBOX_ENABLED ?? !production;
+  const sandboxUrl = new URL(publicUrl);
+  sandboxUrl.port = String(e.SANDBOX_PORT);
+  sandboxUrl.protocol = 'http:';
+  sandboxUrl.pathname = '';
+  const sandboxOrigin = sandboxUrl.origin;
+  if (production && !e.OPAYO_VENDOR) throw new ConfigError('Missing OPAYO_VENDOR: required when NODE_ENV=production (your Opayo vendor name)');
+  if (production && e.OPAYO_ENCRYPTION_PASSWORD === undefined) {
+    throw new ConfigError('Missing OPAYO_ENCRYPTION_PASSWORD: required when NODE_ENV=production (from MyOpayo, exactly 16 characters)');
+  }
+  const encryptionPassword = e.OPAYO_ENCRYPTION_PASSWORD ?? developmentOpayoPassword(secretKey);
+  const passwordBytes = Buffer.byteLength(encryptionPassword, 'latin1');
+  if (passwordBytes !== 16 || /[^\x20-\x7e]/.test(encryptionPassword)) {
+    // The value is a secret, so the message never repeats it.
+    throw new ConfigError(
+      `Invalid OPAYO_ENCRYPTION_PASSWORD: expected exactly 16 bytes of plain ASCII (the value given has ${Buffer.byteLength(encryptionPassword, 'utf8')})`,
+    );
+  }
+  if (production && !e.OPAYO_GATEWAY_URL && !sandboxEnabled) {
+    throw new ConfigError('Missing OPAYO_GATEWAY_URL: required when NODE_ENV=production (the Opayo live or test gateway URL)');
+  }
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -115,7 +172,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TRUST_PROXY,
     rateLimits: { searchPerMinute: e.SEARCH_RATE_LIMIT, formsPer10Minutes: e.FORM_RATE_LIMIT },
     shop: { name: e.SHOP_NAME, address: e.SHOP_ADDRESS, email: e.SHOP_EMAIL, icoNumber: e.SHOP_ICO_NUMBER },
+    payments: {
+      vendor: e.OPAYO_VENDOR ?? 'assaydemo',
+      encryptionPassword,
+      gatewayUrl: e.OPAYO_GATEWAY_URL ?? `${sandboxOrigin}${SANDBOX_GATEWAY_PATH}`,
+      reservationMinutes: e.ORDER_RESERVATION_MINUTES,
+    },
+    sandbox: { enabled: sandboxEnabled, port: e.SANDBOX_PORT, url: sandboxOrigin },
   };
+}
+
+/** Outside production, with no password configured, shop and sandbox share one made from SECRET_KEY. */
+function developmentOpayoPassword(secretKey: string): string {
+  return createHash('sha256').update(`opayo:${secretKey}`).digest('hex').slice(0, 16);
 }
 
 /** In development the key is made once and kept in DATA_DIR, so sessions survive restarts. */

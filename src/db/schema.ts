@@ -141,4 +141,98 @@ export interface Database {
     staff_id: number | null;
     created_at: string;
   };
+  bags: {
+    id: Generated<number>;
+    token_hash: string;
+    created_at: string;
+    updated_at: string;
+  };
+  bag_items: {
+    bag_id: number;
+    variant_id: number;
+    quantity: number;
+    added_at: string;
+  };
+  orders: {
+    id: Generated<number>;
+    number: string;
+    status: string;
+    bag_id: number | null;
+    first_name: string;
+    surname: string;
+    email: string;
+    phone: string;
+    billing_line1: string;
+    billing_line2: string | null;
+    billing_city: string;
+    billing_postcode: string;
+    delivery_first_name: string;
+    delivery_surname: string;
+    delivery_line1: string;
+    delivery_line2: string | null;
+    delivery_city: string;
+    delivery_postcode: string;
+    gift_message: string | null;
+    delivery_method: string;
+    delivery_pence: number;
+    subtotal_pence: number;
+    total_pence: number;
+    stock_reserved: Generated<number>;
+    stock_short: Generated<number>;
+    tracking_number: string | null;
+    refunded_pence: Generated<number>;
+    created_at: string;
+    updated_at: string;
+    paid_at: string | null;
+    dispatched_at: string | null;
+    delivered_at: string | null;
+    cancelled_at: string | null;
+  };
+  order_lines: {
+    id: Generated<number>;
+    order_id: number;
+    variant_id: number | null;
+    sku: string;
+    product_name: string;
+    variant_label: string;
+    unit_pence: number;
+    quantity: number;
+  };
+  order_events: {
+    id: Generated<number>;
+    order_id: number;
+    at: string;
+    kind: string;
+    detail: string;
+    staff_id: number | null;
+  };
+  payment_attempts: {
+    id: Generated<number>;
+    order_id: number;
+    vendor_tx_code: string;
+    amount_pence: number;
+    status: string;
+    created_at: string;
+    result_at: string | null;
+    vps_tx_id: string | null;
+    status_detail: string | null;
+    tx_auth_no: string | null;
+  };
+  mail_outbox: {
+    id: Generated<number>;
+    kind: string;
+    reference: string;
+    to_address: string;
+    subject: string;
+    text_body: string;
+    html_body: string;
+    message_id: string;
+    created_at: string;
+    attempts: Generated<number>;
+    next_attempt_at: string;
+    claimed_until: string | null;
+    sent_at: string | null;
+    failed_at: string | null;
+    last_error: string | null;
+  };
 }

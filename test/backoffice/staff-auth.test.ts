@@ -1,7 +1,7 @@
 import { TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStaff } from '../../src/features/staff/staff.service.js';
-import { type TestShop, buildTestShop } from '../support/build-app.js';
+import { PRODUCTION_PAYMENTS, type TestShop, buildTestShop } from '../support/build-app.js';
 import { cookieHeader, formBody, openForm } from '../support/forms.js';
 import { TEST_PASSWORD, openAdminForm } from '../support/staff.js';
 
@@ -194,7 +194,7 @@ describe('staff sign-in', () => {
 
 describe('in production', () => {
   it('two-factor is mandatory: a new staff member must enrol before anything else', async () => {
-    const prod = await buildTestShop({ env: { SEED_DEMO: 'false', NODE_ENV: 'production' } });
+    const prod = await buildTestShop({ env: { SEED_DEMO: 'false', NODE_ENV: 'production', ...PRODUCTION_PAYMENTS } });
     try {
       const created = await createStaff(
         prod.app.db,

@@ -10,6 +10,13 @@ import { type Config, loadConfig } from '../../src/config.js';
 /** The dialect under test: PostgreSQL when DATABASE_URL is set, otherwise SQLite. */
 export const testDialect: 'sqlite' | 'postgres' = process.env.DATABASE_URL ? 'postgres' : 'sqlite';
 
+/** What production requires of the Opayo settings, for tests that run the shop as in production. */
+export const PRODUCTION_PAYMENTS = {
+  OPAYO_VENDOR: 'assaytest',
+  OPAYO_ENCRYPTION_PASSWORD: 'Test16BytesPassw',
+  OPAYO_GATEWAY_URL: 'http://127.0.0.1:3001/gateway/service/vspform-register.vsp',
+} as const;
+
 export interface TestShop {
   app: FastifyInstance;
   config: Config;
