@@ -16,6 +16,9 @@ import { announce, listen } from './db/notify.js';
 
 const CATALOGUE_CHANNEL = 'assay_catalogue';
 import { catalogRoutes } from './features/catalog/catalog.routes.js';
+import { bagRoutes } from './features/bag/bag.routes.js';
+import { checkoutRoutes } from './features/checkout/checkout.routes.js';
+import { ordersRoutes } from './features/orders/orders.routes.js';
 import { auditRoutes } from './features/audit/audit.admin.js';
 import { backofficePlugin } from './features/backoffice/backoffice.plugin.js';
 import { dashboardRoutes } from './features/backoffice/dashboard.admin.js';
@@ -28,10 +31,12 @@ import { contactRoutes } from './features/contact/contact.routes.js';
 import { createMailer, type Mailer } from './features/mail/mailer.js';
 import { pagesRoutes } from './features/pages/pages.routes.js';
 import { privacyRoutes } from './features/privacy/privacy.routes.js';
+import { installCardGuard } from './http/card-guard.js';
 import { installErrorHandling } from './http/errors.js';
 import { loggerOptions } from './http/logging.js';
 import { parseQueryString } from './http/query.js';
-import { CSRF_PLACEHOLDER, renderDocument, sendHtml } from './http/render.js';
+import { sameOriginOnly } from './http/same-origin.js';
+import { renderDocument, sendHtml } from './http/render.js';
 import { ErrorPage } from './http/views/error-page.js';
 import type { Chrome, PageMeta } from './http/views/layout.js';
 
@@ -45,22 +50,25 @@ declare module 'fastify' {
     mailer: Mailer;
     chrome(): Chrome;
     /** Every route, as registered: for tests that walk them all. */
-    routeTable: { method: string; url: string; csrf: boolean; access?: string; stages?: string[] }[];
+    routeTable: { method: string; url: string; csrf: 'token' | 'origin' | false; access?: string; stages?: string[] }[];
   }
   interface FastifyReply {
     page(meta: PageMeta, body: VNode, status?: number): FastifyReply;
     /**
      * A catalogue page rendered once per catalogue version and key, then served from memory.
-     * The key must be built from validated input only. A CSRF token, if the page has a form, is
-     * filled in per request (render with CSRF_PLACEHOLDER).
+     * The key must be built from validated input only, and the page must hold nothing per visitor.
      */
     cachedPage(key: string, meta: () => PageMeta, body: () => VNode): Promise<FastifyReply>;
     /** This response's CSRF token: made once, however many forms the page has. */
     csrfToken(): string;
   }
   interface FastifyContextConfig {
-    /** State-changing routes are CSRF-checked unless they opt out here with a reason. */
-    csrf?: false;
+    /**
+     * State-changing routes are CSRF-checked with a token tied to a cookie. 'origin' is for forms
+     * that must work with cookies refused (the bag and checkout): the post must come from our own
+     * pages, by the browser's Origin and Sec-Fetch-Site headers. false opts out, with a reason.
+     */
+    csrf?: false | 'origin';
   }
 }
 
@@ -134,14 +142,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     return sendHtml(this, renderDocument(app.chrome(), meta, body), status);
   });
   app.decorateReply('cachedPage', async function (this: FastifyReply, key: string, meta: () => PageMeta, body: () => VNode) {
-    // Kept as encoded bytes, split where the CSRF token goes, so a hit costs no rendering and no re-encoding.
-    const parts = await catalog.memo(`page:${key}`, async () =>
-      renderDocument(app.chrome(), meta(), body())
-        .split(CSRF_PLACEHOLDER)
-        .map((part) => Buffer.from(part, 'utf8')),
-    );
-    const token = parts.length > 1 ? Buffer.from(this.csrfToken(), 'utf8') : null;
-    const bytes = token ? Buffer.concat(parts.flatMap((part, i) => (i === 0 ? [part] : [token, part]))) : (parts[0] as Buffer);
+    // Kept as encoded bytes, so a hit costs no rendering and no re-encoding. Nothing in a cached
+    // page is per visitor (its forms need no token), so browsing sets no cookie.
+    const bytes = await catalog.memo(`page:${key}`, async () => Buffer.from(renderDocument(app.chrome(), meta(), body()), 'utf8'));
     return this.code(200).type('text/html; charset=utf-8').send(bytes);
   });
 
@@ -155,7 +158,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         imgSrc: ["'self'", 'data:'],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
-        formAction: ["'self'"],
+        // The checkout page posts the crypt to Opayo's hosted page (or the built-in sandbox).
+        formAction: ["'self'", new URL(config.payments.gatewayUrl).origin],
         frameAncestors: ["'none'"],
         baseUri: ["'self'"],
         objectSrc: ["'none'"],
@@ -195,24 +199,21 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       return err;
     },
   });
+  installCardGuard(app);
   // Every state-changing route is CSRF-checked unless its config says csrf: false.
   const routeTable: FastifyInstance['routeTable'] = [];
   app.decorate('routeTable', routeTable);
+  const checkSameOrigin = sameOriginOnly(config.publicUrl);
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const changes = methods.some((m) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(m));
+    const mode = !changes ? false : route.config?.csrf === 'origin' ? 'origin' : route.config?.csrf === false ? false : 'token';
     for (const method of methods) {
-      routeTable.push({
-        method,
-        url: route.url,
-        csrf: changes && route.config?.csrf !== false,
-        access: route.config?.access,
-        stages: route.config?.stages,
-      });
+      routeTable.push({ method, url: route.url, csrf: mode, access: route.config?.access, stages: route.config?.stages });
     }
-    if (!changes || route.config?.csrf === false) return;
+    if (!mode) return;
     const existing = route.preHandler ? (Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler]) : [];
-    route.preHandler = [app.csrfProtection, ...existing];
+    route.preHandler = [mode === 'origin' ? checkSameOrigin : app.csrfProtection, ...existing];
   });
 
   await app.register(fastifyStatic, {
@@ -247,6 +248,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     await admin.register(catalogAdminRoutes);
   });
   await app.register(catalogRoutes);
+  await app.register(bagRoutes);
+  await app.register(checkoutRoutes);
+  await app.register(ordersRoutes);
   await app.register(pagesRoutes);
   await app.register(contactRoutes);
   await app.register(privacyRoutes);

@@ -141,7 +141,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   sandboxUrl.protocol = 'http:';
   sandboxUrl.pathname = '';
   const sandboxOrigin = sandboxUrl.origin;
-  if (production && !e.OPAYO_VENDOR) throw new ConfigError('Missing OPAYO_VENDOR: required when NODE_ENV=production (your Opayo vendor name)');
+  if (production && !e.OPAYO_VENDOR)
+    throw new ConfigError('Missing OPAYO_VENDOR: required when NODE_ENV=production (your Opayo vendor name)');
   if (production && e.OPAYO_ENCRYPTION_PASSWORD === undefined) {
     throw new ConfigError('Missing OPAYO_ENCRYPTION_PASSWORD: required when NODE_ENV=production (from MyOpayo, exactly 16 characters)');
   }

@@ -3,6 +3,10 @@ import { ConfigError, loadConfig } from './config.js';
 import { scheduleAuditRetention } from './features/audit/audit.job.js';
 import { scheduleContactRetention } from './features/contact/contact.job.js';
 import { scheduleStaffHousekeeping } from './features/staff/staff.job.js';
+import { scheduleBagRetention } from './features/bag/bag.job.js';
+import { scheduleMailOutbox } from './features/mail/outbox.job.js';
+import { scheduleOrderJobs } from './features/orders/orders.job.js';
+import { buildSandboxApp } from './features/payments/sandbox/sandbox.app.js';
 import { createDemoOwner } from './features/staff/staff.service.js';
 
 let config: ReturnType<typeof loadConfig>;
@@ -20,7 +24,16 @@ const app = await buildApp(config).catch((err: Error) => {
   console.error(`The shop could not start: ${err.message}`);
   process.exit(1);
 });
-const jobs = [scheduleContactRetention(app), scheduleStaffHousekeeping(app), scheduleAuditRetention(app)];
+const jobs = [
+  scheduleContactRetention(app),
+  scheduleStaffHousekeeping(app),
+  scheduleAuditRetention(app),
+  scheduleBagRetention(app),
+  scheduleMailOutbox(app),
+  ...scheduleOrderJobs(app),
+];
+// The imitation of Opayo's hosted page listens on a port of its own, so card fields are only ever posted to it.
+const sandbox = config.sandbox.enabled ? await buildSandboxApp(config) : null;
 if (config.env === 'development') {
   const demo = await createDemoOwner(app.db, app.clock());
   if (demo) {
@@ -36,6 +49,7 @@ async function shutdown(signal: string) {
   closing = true;
   app.log.info({ signal }, 'shutting down');
   for (const job of jobs) job.stop();
+  await sandbox?.close();
   await app.close();
   process.exit(0);
 }
@@ -46,6 +60,10 @@ try {
   await app.listen({ port: config.port, host: config.host });
   const where = config.database.dialect === 'sqlite' ? `SQLite at ${config.database.file}` : 'PostgreSQL';
   app.log.info(`${config.shop.name} is open at ${config.publicUrl} (${where})`);
+  if (sandbox) {
+    await sandbox.listen({ port: config.sandbox.port, host: config.host });
+    app.log.info(`Test payment page (Opayo sandbox) at ${config.sandbox.url} — payments go to ${config.payments.gatewayUrl}`);
+  }
 } catch (err) {
   console.error(`The shop could not listen on ${config.host}:${config.port}: ${(err as Error).message}`);
   process.exit(1);

@@ -3,9 +3,6 @@ import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import { type Chrome, Layout, type PageMeta } from './views/layout.js';
 
-/** Stands in for the per-request CSRF token in cached pages. */
-export const CSRF_PLACEHOLDER = '__ASSAY_CSRF_TOKEN__';
-
 export function renderDocument(chrome: Chrome, meta: PageMeta, body: VNode): string {
   return `<!doctype html>${renderToString(
     <Layout chrome={chrome} meta={meta}>

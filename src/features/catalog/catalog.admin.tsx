@@ -312,7 +312,7 @@ export async function catalogAdminRoutes(app: FastifyInstance): Promise<void> {
       { title: `Preview: ${product.name}`, noindex: true },
       <>
         {banner}
-        <ProductPage product={detail} choice={choice} chosen={resolved.ok ? resolved.variant : null} csrfToken={reply.csrfToken()} />
+        <ProductPage product={detail} choice={choice} chosen={resolved.ok ? resolved.variant : null} />
       </>,
     );
   });

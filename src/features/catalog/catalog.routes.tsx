@@ -1,17 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { badRequest, notFound, PublicError } from '../../http/errors.js';
-import { CSRF_PLACEHOLDER } from '../../http/render.js';
 import { Breadcrumbs, Notice } from '../../http/views/components.js';
-import { CHAIN_LENGTHS_IN, isMetal, isStone, metalLabel, RING_SIZES } from './catalog.domain.js';
+import { isMetal, isStone } from './catalog.domain.js';
 import { pickWidth, readImageFile } from './catalog.images.js';
 import { findImageSource, listSitemapEntries } from './catalog.repository.js';
 import { type ListingQuery, SEARCH_MAX_LENGTH } from './catalog.service.js';
-import { resolveVariant } from './catalog.variants.js';
+import { parseChoice, resolveVariant } from './catalog.variants.js';
+import { isBagToken } from '../bag/bag.service.js';
 import { ProductGrid } from './views/cards.js';
 import { HomePage } from './views/home.js';
 import { ListingPage } from './views/listing.js';
-import { ProductPage, productJsonLd, type VariantChoice } from './views/product.js';
+import { ProductPage, productJsonLd } from './views/product.js';
 
 const MAX_PAGE = 1000;
 const MAX_POUNDS = 1_000_000;
@@ -62,7 +62,7 @@ const pageNumber = z
     return n;
   });
 
-const singleText = z
+export const singleText = z
   .union([z.string(), z.array(z.string())])
   .optional()
   .transform((v) => (Array.isArray(v) ? v[0] : v));
@@ -115,6 +115,7 @@ const productQuerySchema = z.object({
   metal: singleText,
   size: singleText,
   length: singleText,
+  bag: singleText,
 });
 
 export async function catalogRoutes(app: FastifyInstance): Promise<void> {
@@ -232,6 +233,20 @@ export async function catalogRoutes(app: FastifyInstance): Promise<void> {
       q,
     );
     const resolved = resolveVariant(product.variants, choice);
+    if (q.bag !== undefined) {
+      // A shopper without cookies, whose bag token travels in the link: this page is theirs alone.
+      reply.header('cache-control', 'no-store');
+      reply.header('referrer-policy', 'no-referrer');
+      return reply.page(
+        { title: product.name, noindex: true, canonicalPath: `/products/${product.slug}` },
+        <ProductPage
+          product={product}
+          choice={choice}
+          chosen={resolved.ok ? resolved.variant : null}
+          bagToken={isBagToken(q.bag) ? q.bag : undefined}
+        />,
+      );
+    }
     return reply.cachedPage(
       `product:${product.slug}:${choice.metal}:${choice.size ?? ''}:${choice.length ?? ''}`,
       () => ({
@@ -241,68 +256,9 @@ export async function catalogRoutes(app: FastifyInstance): Promise<void> {
         jsonLd: productJsonLd(product, app.config.publicUrl),
         section: product.category.slug,
       }),
-      () => <ProductPage product={product} choice={choice} chosen={resolved.ok ? resolved.variant : null} csrfToken={CSRF_PLACEHOLDER} />,
+      () => <ProductPage product={product} choice={choice} chosen={resolved.ok ? resolved.variant : null} />,
     );
   });
-
-  // The bag arrives with checkout; until then the choice is validated and the shopper told plainly how to order.
-  app.post(
-    '/bag/items',
-    { config: { rateLimit: { max: app.config.rateLimits.formsPer10Minutes * 6, timeWindow: '10 minutes' } } },
-    async (req, reply) => {
-      const body = parseInput(
-        z.object({ product: z.string().max(200), metal: singleText, size: singleText, length: singleText, quantity: singleText }),
-        req.body,
-      );
-      const product = await catalog.product(body.product);
-      if (!product) throw notFound("We couldn't find that piece. It may no longer be available.");
-      const choice = parseChoice(
-        product.variants.map((v) => v.metal),
-        body,
-      );
-      const quantity = Number(body.quantity ?? '1');
-      const errors: Record<string, string> = {};
-      if (!Number.isInteger(quantity) || quantity < 1 || quantity > 10) errors.quantity = 'Please choose a quantity from 1 to 10.';
-      const resolved = resolveVariant(product.variants, choice);
-      if (!resolved.ok) errors[resolved.field] = resolved.message;
-      else if (resolved.variant.stock < quantity)
-        errors.form = resolved.variant.stock === 0 ? 'Sorry, that one is sold out.' : `Sorry, only ${resolved.variant.stock} left.`;
-      if (Object.keys(errors).length > 0) {
-        return reply.page(
-          { title: product.name, noindex: true },
-          <ProductPage
-            product={product}
-            choice={choice}
-            chosen={resolved.ok ? resolved.variant : null}
-            csrfToken={reply.csrfToken()}
-            errors={errors}
-          />,
-          400,
-        );
-      }
-      const variant = resolved.ok ? resolved.variant : null;
-      return reply.page(
-        { title: 'Ordering', noindex: true },
-        <section class="narrow">
-          <h1>Good choice</h1>
-          <p class="lead">
-            {product.name} in {metalLabel(choice.metal)}
-            {choice.size ? `, size ${choice.size}` : ''}
-            {choice.length ? `, ${choice.length}″ chain` : ''} (SKU {variant?.sku}) is available.
-          </p>
-          <p>
-            Our online bag and checkout are being set up. To order this piece today, please <a href="/contact">contact us</a> quoting the
-            SKU and we'll arrange it with you.
-          </p>
-          <p>
-            <a class="button" href={`/products/${product.slug}`}>
-              Back to {product.name}
-            </a>
-          </p>
-        </section>,
-      );
-    },
-  );
 
   app.get<{ Params: { id: string } }>('/images/products/:id', async (req, reply) => {
     if (!/^\d{1,12}$/.test(req.params.id)) throw notFound("We couldn't find that image.");
@@ -419,19 +375,4 @@ export async function catalogRoutes(app: FastifyInstance): Promise<void> {
       ),
     );
   }
-}
-
-function parseChoice(metals: string[], q: { metal?: string; size?: string; length?: string }): VariantChoice {
-  const metal = q.metal && q.metal !== '' ? q.metal : metals[0];
-  if (!metal || !isMetal(metal)) throw badRequest("We don't recognise that metal. Please choose one from the list.");
-  if (!metals.includes(metal)) throw badRequest(`This piece isn't made in ${metalLabel(metal)}. Please choose one of the metals listed.`);
-  const size = q.size && q.size !== '' ? q.size : undefined;
-  if (size !== undefined && !RING_SIZES.includes(size))
-    throw badRequest('Ring sizes run from H to Z, with half sizes. Please choose one from the list.');
-  let length: number | undefined;
-  if (q.length && q.length !== '') {
-    length = Number(q.length);
-    if (!(CHAIN_LENGTHS_IN as readonly number[]).includes(length)) throw badRequest('Please choose a chain length from the list.');
-  }
-  return { metal, size, length };
 }

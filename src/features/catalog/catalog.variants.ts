@@ -1,3 +1,5 @@
+import { badRequest } from '../../http/errors.js';
+import { CHAIN_LENGTHS_IN, RING_SIZES, isMetal, metalLabel } from './catalog.domain.js';
 import type { VariantRow } from './catalog.repository.js';
 import type { VariantChoice } from './views/product.js';
 
@@ -19,4 +21,20 @@ export function resolveVariant(variants: VariantRow[], choice: VariantChoice): V
       : { ok: false, field: 'length', message: 'That chain length isn’t made in this metal. Please choose another.' };
   }
   return { ok: true, variant: match };
+}
+
+/** Reads a shopper's choice from a query or form, refusing values the shop doesn't make. */
+export function parseChoice(metals: string[], q: { metal?: string; size?: string; length?: string }): VariantChoice {
+  const metal = q.metal && q.metal !== '' ? q.metal : metals[0];
+  if (!metal || !isMetal(metal)) throw badRequest("We don't recognise that metal. Please choose one from the list.");
+  if (!metals.includes(metal)) throw badRequest(`This piece isn't made in ${metalLabel(metal)}. Please choose one of the metals listed.`);
+  const size = q.size && q.size !== '' ? q.size : undefined;
+  if (size !== undefined && !RING_SIZES.includes(size))
+    throw badRequest('Ring sizes run from H to Z, with half sizes. Please choose one from the list.');
+  let length: number | undefined;
+  if (q.length && q.length !== '') {
+    length = Number(q.length);
+    if (!(CHAIN_LENGTHS_IN as readonly number[]).includes(length)) throw badRequest('Please choose a chain length from the list.');
+  }
+  return { metal, size, length };
 }

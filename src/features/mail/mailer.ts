@@ -11,6 +11,8 @@ export interface OutgoingMail {
   html?: string;
   replyTo?: string;
   headers?: Record<string, string>;
+  /** The Message-ID header, in angle brackets; the outbox sets its own so that a retry carries the same one. */
+  messageId?: string;
 }
 
 export interface Mailer {

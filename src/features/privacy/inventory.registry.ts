@@ -1,9 +1,21 @@
 import { auditInventory } from '../audit/audit.inventory.js';
+import { bagInventory } from '../bag/bag.inventory.js';
 import { catalogInventory } from '../catalog/catalog.inventory.js';
 import { contactInventory } from '../contact/contact.inventory.js';
+import { mailInventory } from '../mail/mail.inventory.js';
+import { ordersInventory } from '../orders/orders.inventory.js';
 import { securityInventory } from '../security/security.inventory.js';
 import { staffInventory } from '../staff/staff.inventory.js';
 import type { FeatureInventory } from './inventory.js';
 
 /** Every feature's inventory. A test fails when a `<feature>.inventory.ts` file is missing here. */
-export const inventories: FeatureInventory[] = [catalogInventory, contactInventory, securityInventory, staffInventory, auditInventory];
+export const inventories: FeatureInventory[] = [
+  catalogInventory,
+  contactInventory,
+  securityInventory,
+  staffInventory,
+  auditInventory,
+  mailInventory,
+  bagInventory,
+  ordersInventory,
+];

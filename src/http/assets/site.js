@@ -47,3 +47,16 @@ document.documentElement.classList.add('js');
   }
   form.addEventListener('change', update);
 })();
+
+// Checkout: hide the delivery address while "deliver to my billing address" is ticked.
+(() => {
+  const box = document.querySelector('input[data-toggles]');
+  if (!box) return;
+  const target = document.getElementById(box.getAttribute('data-toggles'));
+  if (!target) return;
+  const sync = () => {
+    target.hidden = box.checked;
+  };
+  box.addEventListener('change', sync);
+  sync();
+})();

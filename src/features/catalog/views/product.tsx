@@ -1,4 +1,4 @@
-import { Breadcrumbs, CsrfField, FieldError, Money } from '../../../http/views/components.js';
+import { Breadcrumbs, FieldError, Money } from '../../../http/views/components.js';
 import { vatIncluded } from '../../../shared/money.js';
 import { METALS, metalLabel, RING_SIZES, stoneLabel } from '../catalog.domain.js';
 import type { ProductDetail, VariantRow } from '../catalog.repository.js';
@@ -13,7 +13,8 @@ export interface ProductPageProps {
   product: ProductDetail;
   choice: VariantChoice;
   chosen: VariantRow | null;
-  csrfToken: string;
+  /** For a shopper without cookies: the bag the piece goes into. */
+  bagToken?: string;
   errors?: { size?: string; length?: string; metal?: string; quantity?: string; form?: string };
 }
 
@@ -23,7 +24,7 @@ export function stockText(stock: number): string {
   return 'In stock';
 }
 
-export function ProductPage({ product: p, choice, chosen, csrfToken, errors = {} }: ProductPageProps) {
+export function ProductPage({ product: p, choice, chosen, bagToken, errors = {} }: ProductPageProps) {
   const metals = METALS.filter((m) => p.variants.some((v) => v.metal === m.code));
   const forMetal = p.variants.filter((v) => v.metal === choice.metal);
   const sizes = RING_SIZES.filter((s) => forMetal.some((v) => v.ringSize === s));
@@ -90,7 +91,7 @@ export function ProductPage({ product: p, choice, chosen, csrfToken, errors = {}
             </p>
           )}
           <form method="post" action="/bag/items" class="buy-form" data-variants={variantsData} novalidate>
-            <CsrfField token={csrfToken} />
+            {bagToken && <input type="hidden" name="bag" value={bagToken} />}
             <input type="hidden" name="product" value={p.slug} />
             <label for="metal">Metal</label>
             <select id="metal" name="metal" aria-describedby={errors.metal ? 'metal-error' : undefined}>

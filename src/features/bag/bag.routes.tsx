@@ -1,0 +1,323 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { PublicError, notFound } from '../../http/errors.js';
+import { Breadcrumbs, Money, Notice } from '../../http/views/components.js';
+import { metalLabel } from '../catalog/catalog.domain.js';
+import { ProductPage } from '../catalog/views/product.js';
+import { parseChoice, resolveVariant } from '../catalog/catalog.variants.js';
+import { parseInput, singleText } from '../catalog/catalog.routes.js';
+import { orderTotals, variantLabel } from '../orders/orders.domain.js';
+import { BAG_COOKIE } from './bag.inventory.js';
+import {
+  BAG_LIFETIME_DAYS,
+  type Bag,
+  type BagLine,
+  MAX_PER_LINE,
+  addToBag,
+  bagLines,
+  bagProblems,
+  changeQuantity,
+  isBagToken,
+  openBag,
+  subtotalOf,
+} from './bag.service.js';
+
+/**
+ * The bag works with or without cookies. With cookies, a strictly necessary cookie names it.
+ * Without, its token travels in links (?bag=) and hidden form fields; the first redirect after
+ * adding to the bag tells the two apart. Pages that carry a token are never cached and send no
+ * Referer, so the token stays on this site.
+ */
+
+/** The bag token a request carries: the form's or the link's (the page it came from), else the cookie. */
+export function bagTokenOf(req: FastifyRequest): string | undefined {
+  const body = req.body as Record<string, unknown> | undefined;
+  const query = req.query as Record<string, unknown> | undefined;
+  for (const candidate of [body?.bag, query?.bag, req.cookies[BAG_COOKIE]]) if (isBagToken(candidate)) return candidate;
+  return undefined;
+}
+
+/** True when the browser sent our bag cookie for this bag: links then need no token. */
+export function cookieCarries(req: FastifyRequest, bag: Bag | null): boolean {
+  return bag !== null && req.cookies[BAG_COOKIE] === bag.token;
+}
+
+/** A link that keeps the bag when cookies are refused. */
+export function bagLink(path: string, token: string | null): string {
+  if (!token) return path;
+  return `${path}${path.includes('?') ? '&' : '?'}bag=${encodeURIComponent(token)}`;
+}
+
+export function privatePage(reply: FastifyReply): void {
+  reply.header('cache-control', 'no-store');
+  reply.header('referrer-policy', 'no-referrer');
+}
+
+export function summaryLines(lines: BagLine[]) {
+  return lines.map((l) => ({
+    name: l.productName,
+    detail: variantLabel(l, metalLabel(l.metal)),
+    quantity: l.quantity,
+    unitPence: l.pricePence,
+  }));
+}
+
+const quantityText = singleText.pipe(
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? 1 : Number(v))),
+);
+
+export async function bagRoutes(app: FastifyInstance): Promise<void> {
+  const formLimit = { max: app.config.rateLimits.formsPer10Minutes * 6, timeWindow: '10 minutes' };
+
+  function setBagCookie(reply: FastifyReply, bag: Bag) {
+    reply.setCookie(BAG_COOKIE, bag.token, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: app.config.secureCookies,
+      maxAge: BAG_LIFETIME_DAYS * 86_400,
+    });
+  }
+
+  app.post('/bag/items', { config: { csrf: 'origin', rateLimit: formLimit } }, async (req, reply) => {
+    const body = parseInput(
+      z.object({ product: z.string().max(200), metal: singleText, size: singleText, length: singleText, quantity: quantityText }),
+      req.body,
+    );
+    const product = await app.catalog.product(body.product);
+    if (!product) throw notFound("We couldn't find that piece. It may no longer be available.");
+    const choice = parseChoice(
+      product.variants.map((v) => v.metal),
+      body,
+    );
+    const quantity = body.quantity;
+    const errors: Record<string, string> = {};
+    if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_PER_LINE)
+      errors.quantity = `Please choose a quantity from 1 to ${MAX_PER_LINE}.`;
+    const resolved = resolveVariant(product.variants, choice);
+    if (!resolved.ok) errors[resolved.field] = resolved.message;
+    let bag: Bag | null = null;
+    if (resolved.ok && !errors.quantity) {
+      const added = await addToBag(app.db, bagTokenOf(req), resolved.variant.id, quantity, app.clock());
+      if (added.ok) bag = added.bag;
+      else if (added.reason === 'sold_out' || added.available <= 0)
+        errors.form = 'Sorry, that one is sold out — or you already have every one we have in your bag.';
+      else if (added.reason === 'not_enough') errors.form = `Sorry, we can only add ${added.available} more of these.`;
+      else errors.form = 'Sorry, that piece is no longer available.';
+    }
+    if (!bag) {
+      const token = bagTokenOf(req);
+      reply.header('cache-control', 'no-store');
+      return reply.page(
+        { title: product.name, noindex: true },
+        <ProductPage
+          product={product}
+          choice={choice}
+          chosen={resolved.ok ? resolved.variant : null}
+          bagToken={token && !req.cookies[BAG_COOKIE] ? token : undefined}
+          errors={errors}
+        />,
+        400,
+      );
+    }
+    setBagCookie(reply, bag);
+    // The token rides on the redirect once: if the cookie comes back with the next request, cookies work.
+    return reply.redirect(`/bag?added=1&bag=${encodeURIComponent(bag.token)}`, 303);
+  });
+
+  app.get('/bag', async (req, reply) => {
+    const q = parseInput(z.object({ added: singleText, updated: singleText, bag: singleText }), req.query);
+    const bag = await openBag(app.db, bagTokenOf(req), app.clock());
+    if (q.bag && bag && cookieCarries(req, bag)) {
+      // Cookies work, so the token need not stay in the address bar (or in the browser's history).
+      const flag = q.added ? '?added=1' : q.updated ? '?updated=1' : '';
+      return reply.redirect(`/bag${flag}`, 303);
+    }
+    privatePage(reply);
+    const lines = await bagLines(app.db, bag);
+    const token = bag && !cookieCarries(req, bag) ? bag.token : null;
+    return reply.page(
+      { title: 'Your bag', noindex: true },
+      <BagPage
+        lines={lines}
+        bagToken={bag?.token ?? null}
+        linkToken={token}
+        notice={q.added ? 'Added to your bag.' : q.updated ? 'Your bag has been updated.' : null}
+        expired={q.bag !== undefined && !bag}
+      />,
+    );
+  });
+
+  app.post('/bag/lines', { config: { csrf: 'origin', rateLimit: formLimit } }, async (req, reply) => {
+    const body = parseInput(
+      z.object({
+        bag: singleText,
+        variant: singleText.pipe(
+          z.string({ message: 'Please choose a line in your bag.' }).regex(/^\d{1,12}$/, 'Please choose a line in your bag.'),
+        ),
+        quantity: singleText,
+        remove: singleText,
+      }),
+      req.body,
+    );
+    const bag = await openBag(app.db, bagTokenOf(req), app.clock());
+    if (!bag) throw new PublicError(410, 'Your bag has expired. Please add your pieces again.', 'Bag expired');
+    const quantity = body.remove !== undefined ? 0 : Number(body.quantity ?? 'x');
+    const linkToken = cookieCarries(req, bag) ? null : bag.token;
+    if (!Number.isInteger(quantity) || quantity < 0 || quantity > MAX_PER_LINE) {
+      return renderBagWithError(reply, bag, linkToken, Number(body.variant), `Please choose a quantity from 0 to ${MAX_PER_LINE}.`);
+    }
+    const changed = await changeQuantity(app.db, bag, Number(body.variant), quantity, app.clock());
+    if (!changed.ok) {
+      const message =
+        changed.reason === 'unknown'
+          ? "That line isn't in your bag any more."
+          : changed.reason === 'sold_out'
+            ? 'Sorry, this has sold out.'
+            : `Sorry, only ${changed.available} left.`;
+      return renderBagWithError(reply, bag, linkToken, Number(body.variant), message);
+    }
+    return reply.redirect(bagLink('/bag?updated=1', linkToken), 303);
+  });
+
+  async function renderBagWithError(reply: FastifyReply, bag: Bag, linkToken: string | null, variantId: number, message: string) {
+    privatePage(reply);
+    const lines = await bagLines(app.db, bag);
+    return reply.page(
+      { title: 'Your bag', noindex: true },
+      <BagPage
+        lines={lines}
+        bagToken={bag.token}
+        linkToken={linkToken}
+        lineErrors={new Map([[variantId, message]])}
+        notice={null}
+        expired={false}
+      />,
+      400,
+    );
+  }
+}
+
+function BagPage({
+  lines,
+  bagToken,
+  linkToken,
+  notice,
+  expired,
+  lineErrors = new Map(),
+}: {
+  lines: BagLine[];
+  bagToken: string | null;
+  linkToken: string | null;
+  notice: string | null;
+  expired: boolean;
+  lineErrors?: Map<number, string>;
+}) {
+  const problems = new Map([...bagProblems(lines), ...lineErrors]);
+  const subtotal = subtotalOf(lines);
+  const totals = orderTotals(subtotal, 'tracked48');
+  return (
+    <div class="bag-page">
+      <Breadcrumbs trail={[{ href: '/', label: 'Home' }, { label: 'Your bag' }]} />
+      <h1>Your bag</h1>
+      {notice && <Notice kind="success">{notice}</Notice>}
+      {expired && <Notice kind="info">That bag has expired, or the link is incomplete. Your bag is empty.</Notice>}
+      {lines.length === 0 ? (
+        <div class="empty">
+          <p class="lead">Your bag is empty.</p>
+          <p>
+            <a class="button button-primary" href="/">
+              Start shopping
+            </a>
+          </p>
+        </div>
+      ) : (
+        <div class="bag-layout">
+          <ul class="bag-lines">
+            {lines.map((l) => {
+              const problem = problems.get(l.variantId);
+              const id = `line-${l.variantId}`;
+              return (
+                <li key={l.variantId} class="bag-line">
+                  {l.imageId !== null && <img src={`/images/products/${l.imageId}?w=400`} alt="" width={96} height={96} loading="lazy" />}
+                  <div class="bag-line-text">
+                    <a href={bagLink(`/products/${l.productSlug}`, linkToken)} class="bag-line-name">
+                      {l.productName}
+                    </a>
+                    <span class="bag-line-detail">
+                      {variantLabel(l, metalLabel(l.metal))} · SKU {l.sku}
+                    </span>
+                    <span class="bag-line-price">
+                      <Money pence={l.pricePence} /> each
+                    </span>
+                    {problem && (
+                      <p class="field-error" id={`${id}-error`} role="alert">
+                        {problem}
+                      </p>
+                    )}
+                  </div>
+                  <form method="post" action="/bag/lines" class="bag-line-form">
+                    <input type="hidden" name="bag" value={bagToken ?? ''} />
+                    <input type="hidden" name="variant" value={String(l.variantId)} />
+                    <label for={`${id}-qty`}>Quantity</label>
+                    <input
+                      id={`${id}-qty`}
+                      name="quantity"
+                      type="number"
+                      min={0}
+                      max={MAX_PER_LINE}
+                      value={String(l.quantity)}
+                      inputMode="numeric"
+                      aria-describedby={problem ? `${id}-error` : undefined}
+                      aria-invalid={problem ? 'true' : undefined}
+                    />
+                    <button type="submit" class="button">
+                      Update
+                    </button>
+                    <button type="submit" name="remove" value="1" class="button button-quiet">
+                      Remove
+                    </button>
+                  </form>
+                  <span class="bag-line-total">
+                    <Money pence={l.pricePence * l.quantity} />
+                  </span>
+                </li>
+              );
+            })}
+          </ul>
+          <aside class="bag-totals" aria-labelledby="bag-totals-heading">
+            <h2 id="bag-totals-heading">Total</h2>
+            <dl class="totals">
+              <dt>Subtotal</dt>
+              <dd>
+                <Money pence={subtotal} />
+              </dd>
+              <dt>Tracked delivery</dt>
+              <dd>{totals.deliveryPence === 0 ? 'Free' : <Money pence={totals.deliveryPence} />}</dd>
+              <dt class="total">Total</dt>
+              <dd class="total">
+                <Money pence={totals.totalPence} />
+              </dd>
+              <dt class="vat">Includes VAT at 20 %</dt>
+              <dd class="vat">
+                <Money pence={totals.vatPence} />
+              </dd>
+            </dl>
+            <p class="form-note">Free tracked delivery on orders of £100 or more. Next-day Special Delivery is available at checkout.</p>
+            {problems.size > 0 ? (
+              <p class="field-error">Please sort out the highlighted lines before checking out.</p>
+            ) : (
+              <a class="button button-primary button-wide" href={bagLink('/checkout', linkToken)}>
+                Checkout securely
+              </a>
+            )}
+            <p class="form-note">Card payments are taken on Opayo's secure page. We never see or store your card details.</p>
+          </aside>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,168 @@
+import { z } from 'zod';
+import { DELIVERY_METHODS } from '../orders/orders.domain.js';
+import type { CheckoutDetails } from '../orders/orders.service.js';
+
+/**
+ * What checkout collects: exactly what our privacy policy lists — name, e-mail, phone, billing
+ * address and delivery address — plus an optional gift message. Nothing else.
+ */
+
+// The UK postcode format (outward code, space optional, inward code), and GIR 0AA.
+const POSTCODE = /^(GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})$/i;
+
+/** "sw1a1aa" → "SW1A 1AA"; null when it is not a UK postcode. */
+export function normalisePostcode(input: string): string | null {
+  const compact = input.replace(/\s+/g, '').toUpperCase();
+  if (!POSTCODE.test(compact)) return null;
+  return `${compact.slice(0, -3)} ${compact.slice(-3)}`;
+}
+
+/** A UK number, written as people do ("07700 900123", "+44 7700 900123", "(0121) 496 0000"), kept in a tidy form. */
+export function normalisePhone(input: string): string | null {
+  const trimmed = input.trim();
+  if (!/^[+\d][\d\s().-]*$/.test(trimmed)) return null;
+  let digits = trimmed.replace(/[\s().-]/g, '');
+  if (digits.startsWith('+44')) digits = `0${digits.slice(3).replace(/^0/, '')}`;
+  else if (digits.startsWith('0044')) digits = `0${digits.slice(4).replace(/^0/, '')}`;
+  if (!/^0\d{9,10}$/.test(digits)) return null;
+  return digits.length === 11 ? `${digits.slice(0, 5)} ${digits.slice(5)}` : `${digits.slice(0, 4)} ${digits.slice(4)}`;
+}
+
+const text = (field: string, max: number, required = true) => {
+  const base = z
+    .string({ message: `Please enter ${field}.` })
+    .transform((v) => v.trim().replace(/\s+/g, ' '))
+    .pipe(z.string().max(max, `Please keep ${field} under ${max} characters.`));
+  return required ? base.pipe(z.string().min(1, `Please enter ${field}.`)) : base;
+};
+
+const postcode = z.string({ message: 'Please enter a postcode.' }).transform((v, ctx) => {
+  if (v.trim() === '') {
+    ctx.addIssue({ code: 'custom', message: 'Please enter a postcode.' });
+    return z.NEVER;
+  }
+  const p = normalisePostcode(v);
+  if (!p) {
+    ctx.addIssue({ code: 'custom', message: "That doesn't look like a UK postcode. It should look like SW1A 1AA." });
+    return z.NEVER;
+  }
+  return p;
+});
+
+const checkoutSchema = z.object({
+  first_name: text('your first name', 60),
+  surname: text('your surname', 60),
+  email: z
+    .string({ message: 'Please enter your e-mail address.' })
+    .trim()
+    .min(1, 'Please enter your e-mail address, so that we can send your order confirmation.')
+    .max(80, 'That e-mail address is too long for our payment provider (80 characters at most).')
+    .pipe(z.email({ message: 'Please check your e-mail address — it should look like name@example.co.uk.' })),
+  phone: z.string({ message: 'Please enter a phone number.' }).transform((v, ctx) => {
+    if (v.trim() === '') {
+      ctx.addIssue({ code: 'custom', message: 'Please enter a phone number, in case the courier needs to reach you.' });
+      return z.NEVER;
+    }
+    const p = normalisePhone(v);
+    if (!p) {
+      ctx.addIssue({ code: 'custom', message: 'Please enter a UK phone number, such as 07700 900123 or 0121 496 0000.' });
+      return z.NEVER;
+    }
+    return p;
+  }),
+  billing_line1: text('the first line of your address', 50),
+  billing_line2: text('the second line of your address', 50, false),
+  billing_city: text('your town or city', 40),
+  billing_postcode: postcode,
+  same_address: z.string().optional(),
+  delivery_first_name: text('the first name for delivery', 60, false).optional(),
+  delivery_surname: text('the surname for delivery', 60, false).optional(),
+  delivery_line1: text('the first line of the delivery address', 50, false).optional(),
+  delivery_line2: text('the second line of the delivery address', 50, false).optional(),
+  delivery_city: text('the delivery town or city', 40, false).optional(),
+  delivery_postcode: z.string().optional(),
+  gift_message: text('your gift message', 200, false).optional(),
+  delivery_method: z.enum(DELIVERY_METHODS, { message: 'Please choose a delivery option.' }),
+});
+
+/** The delivery address is required only when it differs from the billing one; checked even when other fields fail, so every error shows at once. */
+function deliveryErrors(v: Record<string, unknown>): CheckoutErrors {
+  if (v.same_address === 'yes') return {};
+  const errors: CheckoutErrors = {};
+  const blank = (k: string) => typeof v[k] !== 'string' || (v[k] as string).trim() === '';
+  if (blank('delivery_first_name')) errors.delivery_first_name = 'Please enter the first name for delivery.';
+  if (blank('delivery_surname')) errors.delivery_surname = 'Please enter the surname for delivery.';
+  if (blank('delivery_line1')) errors.delivery_line1 = 'Please enter the first line of the delivery address.';
+  if (blank('delivery_city')) errors.delivery_city = 'Please enter the delivery town or city.';
+  if (blank('delivery_postcode')) errors.delivery_postcode = 'Please enter the delivery postcode.';
+  else if (!normalisePostcode(v.delivery_postcode as string)) {
+    errors.delivery_postcode = "That doesn't look like a UK postcode. We deliver within the UK only.";
+  }
+  return errors;
+}
+
+export const CHECKOUT_FIELDS = [
+  'first_name',
+  'surname',
+  'email',
+  'phone',
+  'billing_line1',
+  'billing_line2',
+  'billing_city',
+  'billing_postcode',
+  'same_address',
+  'delivery_first_name',
+  'delivery_surname',
+  'delivery_line1',
+  'delivery_line2',
+  'delivery_city',
+  'delivery_postcode',
+  'gift_message',
+  'delivery_method',
+] as const;
+export type CheckoutField = (typeof CHECKOUT_FIELDS)[number];
+export type CheckoutErrors = Partial<Record<CheckoutField, string>>;
+
+export function validateCheckout(input: unknown): { ok: true; value: CheckoutDetails } | { ok: false; errors: CheckoutErrors } {
+  const raw = (input ?? {}) as Record<string, unknown>;
+  const r = checkoutSchema.safeParse(raw);
+  const errors: CheckoutErrors = deliveryErrors(raw);
+  if (!r.success) {
+    for (const issue of r.error.issues) {
+      const key = issue.path[0] as CheckoutField;
+      errors[key] ??= issue.message;
+    }
+  }
+  if (!r.success || Object.keys(errors).length > 0) return { ok: false, errors };
+  const v = r.data;
+  const same = v.same_address === 'yes';
+  return {
+    ok: true,
+    value: {
+      firstName: v.first_name,
+      surname: v.surname,
+      email: v.email,
+      phone: v.phone,
+      billing: { line1: v.billing_line1, line2: v.billing_line2 || null, city: v.billing_city, postcode: v.billing_postcode },
+      delivery: same
+        ? {
+            firstName: v.first_name,
+            surname: v.surname,
+            line1: v.billing_line1,
+            line2: v.billing_line2 || null,
+            city: v.billing_city,
+            postcode: v.billing_postcode,
+          }
+        : {
+            firstName: v.delivery_first_name ?? '',
+            surname: v.delivery_surname ?? '',
+            line1: v.delivery_line1 ?? '',
+            line2: v.delivery_line2 || null,
+            city: v.delivery_city ?? '',
+            postcode: normalisePostcode(v.delivery_postcode ?? '') ?? '',
+          },
+      giftMessage: v.gift_message || null,
+      deliveryMethod: v.delivery_method,
+    },
+  };
+}

@@ -1,0 +1,259 @@
+import type { FastifyInstance } from 'fastify';
+import { Breadcrumbs, FieldError, Money, Notice } from '../../http/views/components.js';
+import { bagLink, bagTokenOf, cookieCarries, privatePage, summaryLines } from '../bag/bag.routes.js';
+import { type BagLine, bagLines, bagProblems, openBag, subtotalOf } from '../bag/bag.service.js';
+import {
+  DELIVERY_OPTIONS,
+  DELIVERY_METHODS,
+  type DeliveryMethod,
+  deliveryCharge,
+  isDeliveryMethod,
+  orderTotals,
+} from '../orders/orders.domain.js';
+import { orderLinks } from '../orders/orders.links.js';
+import { placeOrder } from '../orders/orders.service.js';
+import { OrderSummary } from '../orders/views/summary.js';
+import { CHECKOUT_FIELDS, type CheckoutErrors, type CheckoutField, validateCheckout } from './checkout.domain.js';
+
+/**
+ * Guest checkout: one page of details, then the Opayo payment page. Placing the order reserves
+ * the stock and starts the first payment attempt; prices always come from the catalogue.
+ */
+export async function checkoutRoutes(app: FastifyInstance): Promise<void> {
+  const links = orderLinks(app.config);
+
+  app.get('/checkout', async (req, reply) => {
+    const bag = await openBag(app.db, bagTokenOf(req), app.clock());
+    const lines = await bagLines(app.db, bag);
+    if (!bag || lines.length === 0) return reply.redirect('/bag', 303);
+    if (bagProblems(lines).size > 0) return reply.redirect(bagLink('/bag', cookieCarries(req, bag) ? null : bag.token), 303);
+    privatePage(reply);
+    return reply.page(
+      { title: 'Checkout', noindex: true },
+      <CheckoutPage
+        lines={lines}
+        bagToken={bag.token}
+        linkToken={cookieCarries(req, bag) ? null : bag.token}
+        values={{ same_address: 'yes', delivery_method: 'tracked48' }}
+        errors={{}}
+      />,
+    );
+  });
+
+  app.post(
+    '/checkout',
+    { config: { csrf: 'origin', rateLimit: { max: app.config.rateLimits.formsPer10Minutes * 3, timeWindow: '10 minutes' } } },
+    async (req, reply) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const bag = await openBag(app.db, bagTokenOf(req), app.clock());
+      const lines = await bagLines(app.db, bag);
+      if (!bag || lines.length === 0) {
+        privatePage(reply);
+        return reply.page(
+          { title: 'Checkout', noindex: true },
+          <section class="narrow">
+            <h1>Your bag is empty</h1>
+            <p class="lead">Your bag has expired or is empty, so there is nothing to pay for. Nothing has been charged.</p>
+            <p>
+              <a class="button button-primary" href="/">
+                Continue shopping
+              </a>
+            </p>
+          </section>,
+          400,
+        );
+      }
+      const linkToken = cookieCarries(req, bag) ? null : bag.token;
+      const checked = validateCheckout(body);
+      const values = Object.fromEntries(CHECKOUT_FIELDS.map((k) => [k, typeof body[k] === 'string' ? (body[k] as string) : ''])) as Record<
+        CheckoutField,
+        string
+      >;
+      const renderForm = (errors: CheckoutErrors, notice?: string) => {
+        privatePage(reply);
+        return reply.page(
+          { title: 'Checkout', noindex: true },
+          <CheckoutPage lines={lines} bagToken={bag.token} linkToken={linkToken} values={values} errors={errors} notice={notice} />,
+          400,
+        );
+      };
+      if (!checked.ok) return renderForm(checked.errors);
+      const placed = await placeOrder(app.db, bag.id, checked.value, app.clock());
+      if (!placed.ok) {
+        if (placed.reason === 'stock') return reply.redirect(bagLink('/bag', linkToken), 303);
+        if (placed.reason === 'too_large')
+          return renderForm({}, 'This order is larger than we can take online (£100,000). Please contact us to arrange it.');
+        return reply.redirect(bagLink('/bag', linkToken), 303);
+      }
+      if (placed.lowStock) await app.catalog.invalidate();
+      return reply.redirect(links.path(placed.order.number), 303);
+    },
+  );
+}
+
+function CheckoutPage({
+  lines,
+  bagToken,
+  linkToken,
+  values,
+  errors,
+  notice,
+}: {
+  lines: BagLine[];
+  bagToken: string;
+  linkToken: string | null;
+  values: Partial<Record<CheckoutField, string>>;
+  errors: CheckoutErrors;
+  notice?: string;
+}) {
+  const subtotal = subtotalOf(lines);
+  const method: DeliveryMethod = values.delivery_method && isDeliveryMethod(values.delivery_method) ? values.delivery_method : 'tracked48';
+  const count = Object.keys(errors).length;
+  const field = (
+    name: CheckoutField,
+    label: string,
+    opts: { autocomplete?: string; type?: 'text' | 'email' | 'tel'; maxLength?: number; optional?: boolean; hint?: string } = {},
+  ) => (
+    <div class="field">
+      <label for={name}>
+        {label}
+        {opts.optional && <span class="optional"> (optional)</span>}
+      </label>
+      {opts.hint && (
+        <p class="hint" id={`${name}-hint`}>
+          {opts.hint}
+        </p>
+      )}
+      <input
+        id={name}
+        name={name}
+        type={(opts.type ?? 'text') as 'text'}
+        value={values[name] ?? ''}
+        autocomplete={opts.autocomplete}
+        maxLength={opts.maxLength}
+        aria-invalid={errors[name] ? 'true' : undefined}
+        aria-describedby={[errors[name] ? `${name}-error` : '', opts.hint ? `${name}-hint` : ''].filter(Boolean).join(' ') || undefined}
+        required={!opts.optional}
+      />
+      <FieldError id={`${name}-error`} message={errors[name]} />
+    </div>
+  );
+  return (
+    <div class="checkout-page">
+      <Breadcrumbs trail={[{ href: '/', label: 'Home' }, { href: bagLink('/bag', linkToken), label: 'Your bag' }, { label: 'Checkout' }]} />
+      <h1>Checkout</h1>
+      {notice && <Notice kind="error">{notice}</Notice>}
+      {count > 0 && (
+        <Notice kind="error">
+          {count === 1 ? 'Please correct the highlighted field.' : `Please correct the ${count} highlighted fields.`}
+        </Notice>
+      )}
+      <div class="checkout-layout">
+        <form method="post" action="/checkout" class="checkout-form" novalidate>
+          <input type="hidden" name="bag" value={bagToken} />
+          <fieldset>
+            <legend>Your details</legend>
+            <div class="field-pair">
+              {field('first_name', 'First name', { autocomplete: 'given-name', maxLength: 60 })}
+              {field('surname', 'Surname', { autocomplete: 'family-name', maxLength: 60 })}
+            </div>
+            {field('email', 'E-mail address', {
+              autocomplete: 'email',
+              type: 'email',
+              maxLength: 80,
+              hint: 'For your order confirmation and delivery updates only.',
+            })}
+            {field('phone', 'Phone number', {
+              autocomplete: 'tel',
+              type: 'tel',
+              maxLength: 20,
+              hint: 'In case the courier needs to reach you.',
+            })}
+          </fieldset>
+          <fieldset>
+            <legend>Billing address</legend>
+            <p class="hint">The address your card is registered to.</p>
+            {field('billing_line1', 'Address line 1', { autocomplete: 'billing address-line1', maxLength: 50 })}
+            {field('billing_line2', 'Address line 2', { autocomplete: 'billing address-line2', maxLength: 50, optional: true })}
+            <div class="field-pair">
+              {field('billing_city', 'Town or city', { autocomplete: 'billing address-level2', maxLength: 40 })}
+              {field('billing_postcode', 'Postcode', { autocomplete: 'billing postal-code', maxLength: 10 })}
+            </div>
+          </fieldset>
+          <fieldset>
+            <legend>Delivery address</legend>
+            <div class="check">
+              <input
+                type="checkbox"
+                id="same_address"
+                name="same_address"
+                value="yes"
+                checked={values.same_address === 'yes'}
+                data-toggles="delivery-fields"
+              />
+              <label for="same_address">Deliver to my billing address</label>
+            </div>
+            <div id="delivery-fields" class="delivery-fields">
+              <p class="hint">Leave these empty if you deliver to your billing address.</p>
+              <div class="field-pair">
+                {field('delivery_first_name', 'First name', { autocomplete: 'shipping given-name', maxLength: 60, optional: true })}
+                {field('delivery_surname', 'Surname', { autocomplete: 'shipping family-name', maxLength: 60, optional: true })}
+              </div>
+              {field('delivery_line1', 'Address line 1', { autocomplete: 'shipping address-line1', maxLength: 50, optional: true })}
+              {field('delivery_line2', 'Address line 2', { autocomplete: 'shipping address-line2', maxLength: 50, optional: true })}
+              <div class="field-pair">
+                {field('delivery_city', 'Town or city', { autocomplete: 'shipping address-level2', maxLength: 40, optional: true })}
+                {field('delivery_postcode', 'Postcode', { autocomplete: 'shipping postal-code', maxLength: 10, optional: true })}
+              </div>
+            </div>
+          </fieldset>
+          <fieldset aria-describedby={errors.delivery_method ? 'delivery_method-error' : undefined}>
+            <legend>Delivery</legend>
+            {DELIVERY_METHODS.map((m) => {
+              const charge = deliveryCharge(m, subtotal);
+              return (
+                <div class="check delivery-option" key={m}>
+                  <input type="radio" id={`delivery-${m}`} name="delivery_method" value={m} checked={method === m} />
+                  <label for={`delivery-${m}`}>
+                    <span class="option-name">{DELIVERY_OPTIONS[m].label}</span>
+                    <span class="option-detail">
+                      {DELIVERY_OPTIONS[m].detail} — {charge === 0 ? 'Free' : <Money pence={charge} />}
+                    </span>
+                  </label>
+                </div>
+              );
+            })}
+            <FieldError id="delivery_method-error" message={errors.delivery_method} />
+          </fieldset>
+          <fieldset>
+            <legend>Gift message</legend>
+            <div class="field">
+              <label for="gift_message">
+                A message to print on the gift card<span class="optional"> (optional)</span>
+              </label>
+              <textarea
+                id="gift_message"
+                name="gift_message"
+                rows={3}
+                maxLength={200}
+                aria-invalid={errors.gift_message ? 'true' : undefined}
+                aria-describedby={errors.gift_message ? 'gift_message-error' : undefined}
+              >
+                {values.gift_message ?? ''}
+              </textarea>
+              <FieldError id="gift_message-error" message={errors.gift_message} />
+            </div>
+          </fieldset>
+          <p class="form-note">
+            We use these details only to take payment for and deliver your order, and keep them as our <a href="/privacy">privacy policy</a>{' '}
+            explains. Your card details go straight to Opayo, our payment provider — never to us.
+          </p>
+          <button type="submit" class="button button-primary button-wide">
+            Continue to payment
+          </button>
+        </form>
+        <OrderSummary lines={summaryLines(lines)} totals={orderTotals(subtotal, method)} deliveryMethod={method} />
+      </div>
+    </div>
+  );
+}

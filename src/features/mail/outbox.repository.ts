@@ -1,0 +1,121 @@
+import type { ExpressionBuilder, Selectable } from 'kysely';
+import type { Db } from '../../db/database.js';
+import type { Database } from '../../db/schema.js';
+
+export type OutboxRow = Selectable<Database['mail_outbox']>;
+
+export async function insertOutboxMail(
+  db: Db,
+  m: { kind: string; reference: string; to: string; subject: string; text: string; html: string; messageId: string; at: string },
+): Promise<number> {
+  const r = await db
+    .insertInto('mail_outbox')
+    .values({
+      kind: m.kind,
+      reference: m.reference,
+      to_address: m.to,
+      subject: m.subject,
+      text_body: m.text,
+      html_body: m.html,
+      message_id: m.messageId,
+      created_at: m.at,
+      next_attempt_at: m.at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return r.id;
+}
+
+/** Not sent, not given up on, due, and not held by a worker whose claim is still running. */
+function dueAndFree(eb: ExpressionBuilder<Database, 'mail_outbox'>, now: string) {
+  return eb.and([
+    eb('sent_at', 'is', null),
+    eb('failed_at', 'is', null),
+    eb('next_attempt_at', '<=', now),
+    eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]),
+  ]);
+}
+
+export async function nextDueMailId(db: Db, now: string): Promise<number | undefined> {
+  const r = await db
+    .selectFrom('mail_outbox')
+    .select('id')
+    .where((eb) => dueAndFree(eb, now))
+    .orderBy('next_attempt_at')
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+  return r?.id;
+}
+
+/**
+ * Claims one row for one worker. The update repeats the "due and free" condition, so when two
+ * workers race for the same row the database lets exactly one of them change it; the other gets
+ * nothing back.
+ */
+export function claimMail(db: Db, id: number, now: string, until: string): Promise<OutboxRow | undefined> {
+  return db
+    .updateTable('mail_outbox')
+    .set({ claimed_until: until })
+    .where('id', '=', id)
+    .where((eb) => dueAndFree(eb, now))
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function markMailSent(db: Db, id: number, at: string): Promise<void> {
+  await db.updateTable('mail_outbox').set({ sent_at: at, claimed_until: null, last_error: null }).where('id', '=', id).execute();
+}
+
+export async function recordMailFailure(
+  db: Db,
+  id: number,
+  f: { attempts: number; nextAttemptAt: string; failedAt: string | null; lastError: string },
+): Promise<void> {
+  await db
+    .updateTable('mail_outbox')
+    .set({ attempts: f.attempts, next_attempt_at: f.nextAttemptAt, failed_at: f.failedAt, last_error: f.lastError, claimed_until: null })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function deleteMailSentBefore(db: Db, cutoff: string): Promise<number> {
+  const r = await db.deleteFrom('mail_outbox').where('sent_at', '<', cutoff).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+export async function deleteMailFailedBefore(db: Db, cutoff: string): Promise<number> {
+  const r = await db.deleteFrom('mail_outbox').where('failed_at', '<', cutoff).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+/** Counts only: the back office sees how the outbox is doing, never whom the mail is for. */
+export async function countOutbox(db: Db, overdueBefore: string): Promise<{ waiting: number; overdue: number; failed: number }> {
+  const r = await db
+    .selectFrom('mail_outbox')
+    .select((eb) => [
+      eb.fn
+        .sum<number>(
+          eb
+            .case()
+            .when(eb.and([eb('sent_at', 'is', null), eb('failed_at', 'is', null)]))
+            .then(1)
+            .else(0)
+            .end(),
+        )
+        .as('waiting'),
+      eb.fn
+        .sum<number>(
+          eb
+            .case()
+            .when(eb.and([eb('sent_at', 'is', null), eb('failed_at', 'is', null), eb('next_attempt_at', '<', overdueBefore)]))
+            .then(1)
+            .else(0)
+            .end(),
+        )
+        .as('overdue'),
+      eb.fn.sum<number>(eb.case().when('failed_at', 'is not', null).then(1).else(0).end()).as('failed'),
+    ])
+    .executeTakeFirst();
+  return { waiting: Number(r?.waiting ?? 0), overdue: Number(r?.overdue ?? 0), failed: Number(r?.failed ?? 0) };
+}

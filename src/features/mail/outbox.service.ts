@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../../db/database.js';
+import { FAILED_MAIL_RETENTION_DAYS, SENT_MAIL_RETENTION_DAYS } from './mail.inventory.js';
+import type { Mailer } from './mailer.js';
+import {
+  claimMail,
+  countOutbox,
+  deleteMailFailedBefore,
+  deleteMailSentBefore,
+  insertOutboxMail,
+  markMailSent,
+  nextDueMailId,
+  recordMailFailure,
+} from './outbox.repository.js';
+
+/**
+ * The transactional outbox: an order e-mail is written in the same transaction as the order change
+ * it reports, so an order is never confirmed without its e-mail (nor an e-mail sent for a change
+ * that was rolled back). A worker sends what is due, retrying with backoff.
+ */
+
+export interface OutboxMail {
+  /** What the e-mail is, for people reading the outbox: 'order-confirmation', 'order-dispatched'… */
+  kind: string;
+  /** What it is about, e.g. the order number. */
+  reference: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Attempts before an e-mail is given up on (failed_at set); the last retry waits 256 minutes. */
+export const MAX_MAIL_ATTEMPTS = 10;
+const FIRST_RETRY_MS = 60_000;
+const MAX_RETRY_MS = 6 * 3_600_000;
+/** A claim must outlast the slowest send: nodemailer gives up on a silent socket after 10 minutes. */
+const DEFAULT_CLAIM_SECONDS = 15 * 60;
+const DEFAULT_BATCH = 50;
+/** Waiting this long past its due time means no worker is sending. */
+const OVERDUE_MS = 10 * 60_000;
+
+/** The domain part of our Message-IDs: the shop's own host name, from PUBLIC_URL. */
+export function messageIdDomain(publicUrl: string): string {
+  return new URL(publicUrl).hostname;
+}
+
+/**
+ * Queues an e-mail in the caller's transaction. The Message-ID is fixed now, so every retry of this
+ * e-mail carries the same one and a receiving server can drop a duplicate. `domain` is the shop's
+ * host name (messageIdDomain(config.publicUrl)); it is an argument because services do not read
+ * the configuration.
+ */
+export async function enqueueMail(trx: Db, mail: OutboxMail, now: Date, domain: string): Promise<number> {
+  return insertOutboxMail(trx, { ...mail, messageId: `<${randomUUID()}@${domain}>`, at: now.toISOString() });
+}
+
+/** Wait before the next try after `attempts` failed ones: 1 minute, doubling, at most 6 hours. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1), MAX_RETRY_MS);
+}
+
+/**
+ * What went wrong, short and without personal data: servers often quote the recipient in their
+ * reply ("550 <ann@example.com>: no such user"), so anything address-like is removed.
+ */
+export function describeSendError(err: unknown): string {
+  const e = (err ?? {}) as { code?: unknown; response?: unknown; message?: unknown };
+  const code = typeof e.code === 'string' ? e.code : '';
+  const detail = typeof e.response === 'string' ? e.response : typeof e.message === 'string' ? e.message : 'unknown error';
+  const clean = detail
+    .replace(/<[^>]*>/g, '<…>')
+    .replace(/\S+@\S+/g, '…')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return `${code} ${clean}`.trim().slice(0, 200);
+}
+
+/**
+ * Sends the e-mails that are due, one at a time. Each is claimed first with a conditional update,
+ * so that workers in several processes sharing one database never send the same e-mail twice
+ * while a claim lasts. A worker that dies mid-send leaves its claim to run out, and the e-mail is
+ * sent again later with the same Message-ID.
+ */
+export async function deliverDueMail(
+  db: Db,
+  mailer: Mailer,
+  now: Date,
+  options: { batch?: number; claimSeconds?: number } = {},
+): Promise<{ sent: number; retried: number; failed: number }> {
+  const batch = options.batch ?? DEFAULT_BATCH;
+  const at = now.toISOString();
+  const until = new Date(now.getTime() + (options.claimSeconds ?? DEFAULT_CLAIM_SECONDS) * 1000).toISOString();
+  const tally = { sent: 0, retried: 0, failed: 0 };
+  // A lost race means another worker has just taken that row, so looking again finds a different
+  // one; the bound on tries only guards against a database that keeps disagreeing with itself.
+  for (let handled = 0, tries = 0; handled < batch && tries < batch * 4; tries++) {
+    const id = await nextDueMailId(db, at);
+    if (id === undefined) break;
+    const mail = await claimMail(db, id, at, until);
+    if (!mail) continue;
+    handled++;
+    try {
+      await mailer.send({
+        to: mail.to_address,
+        subject: mail.subject,
+        text: mail.text_body,
+        html: mail.html_body,
+        messageId: mail.message_id,
+      });
+    } catch (err) {
+      const attempts = mail.attempts + 1;
+      const giveUp = attempts >= MAX_MAIL_ATTEMPTS;
+      await recordMailFailure(db, mail.id, {
+        attempts,
+        nextAttemptAt: new Date(now.getTime() + retryDelayMs(attempts)).toISOString(),
+        failedAt: giveUp ? at : null,
+        lastError: describeSendError(err),
+      });
+      if (giveUp) tally.failed++;
+      else tally.retried++;
+      continue;
+    }
+    await markMailSent(db, mail.id, at);
+    tally.sent++;
+  }
+  return tally;
+}
+
+/** Retention: sent e-mails go after SENT_MAIL_RETENTION_DAYS, undeliverable ones after FAILED_MAIL_RETENTION_DAYS. */
+export async function eraseExpiredMail(db: Db, now: Date): Promise<{ sent: number; failed: number }> {
+  const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000).toISOString();
+  const sent = await deleteMailSentBefore(db, daysAgo(SENT_MAIL_RETENTION_DAYS));
+  const failed = await deleteMailFailedBefore(db, daysAgo(FAILED_MAIL_RETENTION_DAYS));
+  return { sent, failed };
+}
+
+/**
+ * For the dashboard: e-mails waiting to go (retries included), how many of those were due over 10
+ * minutes ago (so no worker is sending), and how many were given up on and need a person.
+ */
+export async function outboxHealth(db: Db, now: Date): Promise<{ waiting: number; overdue: number; failed: number }> {
+  return countOutbox(db, new Date(now.getTime() - OVERDUE_MS).toISOString());
+}

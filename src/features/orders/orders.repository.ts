@@ -1,0 +1,177 @@
+import type { Selectable, Updateable } from 'kysely';
+import type { Db } from '../../db/database.js';
+import type { Database } from '../../db/schema.js';
+
+export type OrderRow = Selectable<Database['orders']>;
+export type OrderLineRow = Selectable<Database['order_lines']>;
+export type AttemptRow = Selectable<Database['payment_attempts']>;
+export type OrderEventRow = Selectable<Database['order_events']>;
+export type NewOrder = Omit<Database['orders'], 'id' | 'stock_reserved' | 'stock_short' | 'refunded_pence'> & { stock_reserved: number };
+
+/** Takes stock if there is enough: the WHERE is re-checked under the row lock, so two buyers can't both get the last one. */
+export async function takeStock(db: Db, variantId: number, quantity: number): Promise<number | null> {
+  const row = await db
+    .updateTable('variants')
+    .set((eb) => ({ stock: eb('stock', '-', quantity) }))
+    .where('id', '=', variantId)
+    .where('stock', '>=', quantity)
+    .returning('stock')
+    .executeTakeFirst();
+  return row ? row.stock : null;
+}
+
+export async function returnStock(db: Db, variantId: number, quantity: number): Promise<number | null> {
+  const row = await db
+    .updateTable('variants')
+    .set((eb) => ({ stock: eb('stock', '+', quantity) }))
+    .where('id', '=', variantId)
+    .returning('stock')
+    .executeTakeFirst();
+  return row ? row.stock : null;
+}
+
+export async function insertStockMovement(db: Db, m: { variantId: number; delta: number; stockAfter: number; reason: string; at: string }) {
+  await db
+    .insertInto('stock_movements')
+    .values({ variant_id: m.variantId, delta: m.delta, stock_after: m.stockAfter, reason: m.reason, staff_id: null, created_at: m.at })
+    .execute();
+}
+
+export async function findVariantsForOrder(db: Db, ids: number[]) {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('variants as v')
+    .innerJoin('products as p', 'p.id', 'v.product_id')
+    .select(['v.id', 'v.sku', 'v.metal', 'v.ring_size', 'v.chain_length_in', 'v.price_pence', 'v.stock', 'p.name', 'p.archived'])
+    .where('v.id', 'in', ids)
+    .execute();
+}
+
+export async function orderNumberTaken(db: Db, number: string): Promise<boolean> {
+  return (await db.selectFrom('orders').select('id').where('number', '=', number).executeTakeFirst()) !== undefined;
+}
+
+export async function insertOrder(db: Db, order: NewOrder): Promise<number> {
+  const row = await db.insertInto('orders').values(order).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function insertOrderLines(db: Db, lines: Omit<Database['order_lines'], 'id'>[]): Promise<void> {
+  if (lines.length > 0) await db.insertInto('order_lines').values(lines).execute();
+}
+
+export async function insertOrderEvent(db: Db, e: { orderId: number; at: string; kind: string; detail: string; staffId?: number | null }) {
+  await db
+    .insertInto('order_events')
+    .values({ order_id: e.orderId, at: e.at, kind: e.kind, detail: e.detail, staff_id: e.staffId ?? null })
+    .execute();
+}
+
+export async function insertAttempt(db: Db, a: { orderId: number; vendorTxCode: string; amountPence: number; at: string }): Promise<void> {
+  await db
+    .insertInto('payment_attempts')
+    .values({ order_id: a.orderId, vendor_tx_code: a.vendorTxCode, amount_pence: a.amountPence, status: 'pending', created_at: a.at })
+    .execute();
+}
+
+export async function findOrderByNumber(db: Db, number: string): Promise<OrderRow | null> {
+  return (await db.selectFrom('orders').selectAll().where('number', '=', number).executeTakeFirst()) ?? null;
+}
+
+export async function findOrderById(db: Db, id: number): Promise<OrderRow | null> {
+  return (await db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
+}
+
+export async function findOrderLines(db: Db, orderId: number): Promise<OrderLineRow[]> {
+  return db.selectFrom('order_lines').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
+}
+
+export async function findOrderEvents(db: Db, orderId: number): Promise<OrderEventRow[]> {
+  return db.selectFrom('order_events').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
+}
+
+export async function findAttempts(db: Db, orderId: number): Promise<AttemptRow[]> {
+  return db.selectFrom('payment_attempts').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
+}
+
+export async function findLatestAttempt(db: Db, orderId: number): Promise<AttemptRow | null> {
+  return (
+    (await db
+      .selectFrom('payment_attempts')
+      .selectAll()
+      .where('order_id', '=', orderId)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst()) ?? null
+  );
+}
+
+export async function findAttemptByVendorTxCode(db: Db, code: string): Promise<AttemptRow | null> {
+  return (await db.selectFrom('payment_attempts').selectAll().where('vendor_tx_code', '=', code).executeTakeFirst()) ?? null;
+}
+
+/** Records a result on an attempt still pending; 0 rows means another request got there first. */
+export async function settleAttempt(
+  db: Db,
+  id: number,
+  r: { status: string; at: string; vpsTxId: string | null; statusDetail: string | null; txAuthNo: string | null },
+): Promise<boolean> {
+  const res = await db
+    .updateTable('payment_attempts')
+    .set({ status: r.status, result_at: r.at, vps_tx_id: r.vpsTxId, status_detail: r.statusDetail, tx_auth_no: r.txAuthNo })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+export async function supersedePendingAttempts(db: Db, orderId: number, at: string): Promise<void> {
+  await db
+    .updateTable('payment_attempts')
+    .set({ status: 'superseded', result_at: at })
+    .where('order_id', '=', orderId)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+/** Changes an order only if it is still in the status the caller saw; false when it had moved on. */
+export async function updateOrderFrom(db: Db, id: number, fromStatuses: string[], patch: Updateable<Database['orders']>): Promise<boolean> {
+  const res = await db.updateTable('orders').set(patch).where('id', '=', id).where('status', 'in', fromStatuses).executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+export async function findAwaitingOrdersForBag(db: Db, bagId: number): Promise<OrderRow[]> {
+  return db.selectFrom('orders').selectAll().where('bag_id', '=', bagId).where('status', '=', 'awaiting_payment').execute();
+}
+
+/** Unpaid orders still holding stock whose newest attempt began before the cutoff. */
+export async function findExpiredReservations(db: Db, cutoff: string): Promise<OrderRow[]> {
+  return db
+    .selectFrom('orders as o')
+    .selectAll('o')
+    .where('o.status', '=', 'awaiting_payment')
+    .where('o.stock_reserved', '=', 1)
+    .where((eb) =>
+      eb(
+        eb
+          .selectFrom('payment_attempts as a')
+          .select((x) => x.fn.max('a.created_at').as('latest'))
+          .whereRef('a.order_id', '=', 'o.id'),
+        '<',
+        cutoff,
+      ),
+    )
+    .execute();
+}
+
+export async function findUnpaidOrdersCreatedBefore(db: Db, cutoff: string): Promise<OrderRow[]> {
+  return db.selectFrom('orders').selectAll().where('status', '=', 'awaiting_payment').where('created_at', '<', cutoff).execute();
+}
+
+/** Retention: orders are deleted with their lines, events and attempts (cascade). */
+export async function deleteOrdersWhere(db: Db, rule: { statuses: string[]; createdBefore: string; neverPaid?: boolean }): Promise<number> {
+  let q = db.deleteFrom('orders').where('status', 'in', rule.statuses).where('created_at', '<', rule.createdBefore);
+  if (rule.neverPaid) q = q.where('paid_at', 'is', null);
+  const res = await q.executeTakeFirst();
+  return Number(res.numDeletedRows);
+}

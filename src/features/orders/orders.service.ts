@@ -1,0 +1,503 @@
+import type { Db } from '../../db/database.js';
+import { emptyBag, listBagLines } from '../bag/bag.repository.js';
+import { metalLabel } from '../catalog/catalog.domain.js';
+import { enqueueMail } from '../mail/outbox.service.js';
+import { type OpayoResult, newVendorTxCode } from '../payments/opayo.js';
+import {
+  type DeliveryMethod,
+  ORDER_RETENTION_DAYS,
+  UNPAID_CANCEL_DAYS,
+  UNPAID_ORDER_RETENTION_DAYS,
+  newOrderNumber,
+  orderTotals,
+  variantLabel,
+} from './orders.domain.js';
+import { type OrderMailContext, type OrderMailKind, renderOrderMail } from './orders.mail.js';
+import {
+  type AttemptRow,
+  type OrderRow,
+  deleteOrdersWhere,
+  findAttemptByVendorTxCode,
+  findAwaitingOrdersForBag,
+  findExpiredReservations,
+  findLatestAttempt,
+  findOrderById,
+  findOrderLines,
+  findUnpaidOrdersCreatedBefore,
+  insertAttempt,
+  insertOrder,
+  insertOrderEvent,
+  insertOrderLines,
+  insertStockMovement,
+  orderNumberTaken,
+  returnStock,
+  settleAttempt,
+  supersedePendingAttempts,
+  takeStock,
+  updateOrderFrom,
+} from './orders.repository.js';
+
+/**
+ * Orders: placing one reserves its stock and starts an Opayo payment attempt; the result that
+ * comes back through the customer's browser is checked against that attempt before anything
+ * changes. Stock is handed back when a payment fails, is abandoned or the order is cancelled.
+ */
+
+/** Below this many left, the storefront's stock wording changes, so its cached pages are refreshed. */
+export const LOW_STOCK = 2;
+/** Opayo takes 0.01 to 100,000.00 in one payment. */
+export const MAX_ORDER_PENCE = 10_000_000;
+
+export interface Address {
+  line1: string;
+  line2: string | null;
+  city: string;
+  postcode: string;
+}
+export interface CheckoutDetails {
+  firstName: string;
+  surname: string;
+  email: string;
+  phone: string;
+  billing: Address;
+  delivery: Address & { firstName: string; surname: string };
+  giftMessage: string | null;
+  deliveryMethod: DeliveryMethod;
+}
+
+export type PlaceOrderResult =
+  | { ok: true; order: OrderRow; vendorTxCode: string; lowStock: boolean }
+  | { ok: false; reason: 'empty' | 'too_large' }
+  | { ok: false; reason: 'stock'; variantIds: number[] };
+
+class StockShort extends Error {
+  constructor(readonly variantIds: number[]) {
+    super('stock short');
+  }
+}
+
+const DAY_MS = 86_400_000;
+
+export async function placeOrder(db: Db, bagId: number, details: CheckoutDetails, now: Date): Promise<PlaceOrderResult> {
+  const at = now.toISOString();
+  try {
+    return await db.transaction().execute(async (trx) => {
+      let lowStock = false;
+      // A new checkout from the same bag replaces an earlier unpaid one and frees what it held.
+      for (const earlier of await findAwaitingOrdersForBag(trx, bagId)) {
+        lowStock = (await releaseStock(trx, earlier, at, 'replaced by a new checkout')) || lowStock;
+        await supersedePendingAttempts(trx, earlier.id, at);
+        await updateOrderFrom(trx, earlier.id, ['awaiting_payment'], { status: 'cancelled', cancelled_at: at, updated_at: at });
+        await insertOrderEvent(trx, { orderId: earlier.id, at, kind: 'cancelled', detail: 'Replaced by a new checkout from the same bag' });
+      }
+      const lines = await listBagLines(trx, bagId);
+      if (lines.length === 0) return { ok: false as const, reason: 'empty' as const };
+      const short = lines.filter((l) => !l.available || l.quantity > l.stock).map((l) => l.variantId);
+      if (short.length > 0) throw new StockShort(short);
+      // Prices come from the catalogue now, never from the form.
+      const subtotal = lines.reduce((sum, l) => sum + l.pricePence * l.quantity, 0);
+      const totals = orderTotals(subtotal, details.deliveryMethod);
+      if (totals.totalPence > MAX_ORDER_PENCE) return { ok: false as const, reason: 'too_large' as const };
+      // Always in variant order, so that two checkouts lock rows in the same order and cannot deadlock.
+      for (const l of [...lines].sort((a, b) => a.variantId - b.variantId)) {
+        const left = await takeStock(trx, l.variantId, l.quantity);
+        if (left === null) throw new StockShort([l.variantId]);
+        if (left <= LOW_STOCK) lowStock = true;
+        await insertStockMovement(trx, {
+          variantId: l.variantId,
+          delta: -l.quantity,
+          stockAfter: left,
+          reason: 'Reserved for an order',
+          at,
+        });
+      }
+      let number = newOrderNumber();
+      while (await orderNumberTaken(trx, number)) number = newOrderNumber();
+      const orderId = await insertOrder(trx, {
+        number,
+        status: 'awaiting_payment',
+        bag_id: bagId,
+        first_name: details.firstName,
+        surname: details.surname,
+        email: details.email,
+        phone: details.phone,
+        billing_line1: details.billing.line1,
+        billing_line2: details.billing.line2,
+        billing_city: details.billing.city,
+        billing_postcode: details.billing.postcode,
+        delivery_first_name: details.delivery.firstName,
+        delivery_surname: details.delivery.surname,
+        delivery_line1: details.delivery.line1,
+        delivery_line2: details.delivery.line2,
+        delivery_city: details.delivery.city,
+        delivery_postcode: details.delivery.postcode,
+        gift_message: details.giftMessage,
+        delivery_method: details.deliveryMethod,
+        delivery_pence: totals.deliveryPence,
+        subtotal_pence: totals.subtotalPence,
+        total_pence: totals.totalPence,
+        stock_reserved: 1,
+        tracking_number: null,
+        created_at: at,
+        updated_at: at,
+        paid_at: null,
+        dispatched_at: null,
+        delivered_at: null,
+        cancelled_at: null,
+      });
+      await insertOrderLines(
+        trx,
+        lines.map((l) => ({
+          order_id: orderId,
+          variant_id: l.variantId,
+          sku: l.sku,
+          product_name: l.productName,
+          variant_label: variantLabel(l, metalLabel(l.metal)),
+          unit_pence: l.pricePence,
+          quantity: l.quantity,
+        })),
+      );
+      await insertOrderEvent(trx, { orderId, at, kind: 'placed', detail: 'Order placed; stock reserved while payment is made' });
+      const vendorTxCode = newVendorTxCode(number);
+      await insertAttempt(trx, { orderId, vendorTxCode, amountPence: totals.totalPence, at });
+      const order = await findOrderById(trx, orderId);
+      if (!order) throw new Error('order vanished inside its own transaction');
+      return { ok: true as const, order, vendorTxCode, lowStock };
+    });
+  } catch (err) {
+    if (err instanceof StockShort) return { ok: false, reason: 'stock', variantIds: err.variantIds };
+    throw err;
+  }
+}
+
+/** Hands back the stock an order holds; true when a variant went from LOW_STOCK or fewer. */
+async function releaseStock(db: Db, order: OrderRow, at: string, why: string): Promise<boolean> {
+  if (order.stock_reserved !== 1) return false;
+  let lowStock = false;
+  for (const line of (await findOrderLines(db, order.id)).sort((a, b) => (a.variant_id ?? 0) - (b.variant_id ?? 0))) {
+    if (line.variant_id === null) continue;
+    const after = await returnStock(db, line.variant_id, line.quantity);
+    if (after === null) continue;
+    if (after - line.quantity <= LOW_STOCK) lowStock = true;
+    await insertStockMovement(db, { variantId: line.variant_id, delta: line.quantity, stockAfter: after, reason: `Released: ${why}`, at });
+  }
+  await db.updateTable('orders').set({ stock_reserved: 0, updated_at: at }).where('id', '=', order.id).execute();
+  return lowStock;
+}
+
+/** Takes the order's stock again (after a failed payment, before the next attempt). */
+async function retakeStock(db: Db, order: OrderRow, at: string): Promise<{ ok: boolean; lowStock: boolean }> {
+  let lowStock = false;
+  for (const line of (await findOrderLines(db, order.id)).sort((a, b) => (a.variant_id ?? 0) - (b.variant_id ?? 0))) {
+    if (line.variant_id === null) throw new StockShort([]);
+    const left = await takeStock(db, line.variant_id, line.quantity);
+    if (left === null) throw new StockShort([line.variant_id]);
+    if (left <= LOW_STOCK) lowStock = true;
+    await insertStockMovement(db, {
+      variantId: line.variant_id,
+      delta: -line.quantity,
+      stockAfter: left,
+      reason: 'Reserved for an order',
+      at,
+    });
+  }
+  await db.updateTable('orders').set({ stock_reserved: 1, updated_at: at }).where('id', '=', order.id).execute();
+  return { ok: true, lowStock };
+}
+
+export type RetryResult = { ok: true; vendorTxCode: string; lowStock: boolean } | { ok: false; reason: 'not_awaiting' | 'stock' };
+
+/** A new payment attempt (new VendorTxCode) for an unpaid order, re-reserving its stock if it was released. */
+export async function startNewAttempt(db: Db, orderId: number, now: Date): Promise<RetryResult> {
+  const at = now.toISOString();
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const order = await findOrderById(trx, orderId);
+      if (!order || order.status !== 'awaiting_payment') return { ok: false as const, reason: 'not_awaiting' as const };
+      const taken = order.stock_reserved === 1 ? { ok: true, lowStock: false } : await retakeStock(trx, order, at);
+      await supersedePendingAttempts(trx, order.id, at);
+      const vendorTxCode = newVendorTxCode(order.number);
+      await insertAttempt(trx, { orderId: order.id, vendorTxCode, amountPence: order.total_pence, at });
+      await insertOrderEvent(trx, { orderId: order.id, at, kind: 'payment_retry', detail: 'A new payment attempt was started' });
+      return { ok: true as const, vendorTxCode, lowStock: taken.lowStock };
+    });
+  } catch (err) {
+    if (err instanceof StockShort) return { ok: false, reason: 'stock' };
+    throw err;
+  }
+}
+
+export type PaymentOutcome =
+  | { kind: 'paid'; order: OrderRow; lowStock: boolean }
+  | { kind: 'failed'; order: OrderRow; status: string; lowStock: boolean }
+  /** The same result again (a refreshed return page): nothing changes. */
+  | { kind: 'repeat'; order: OrderRow; status: string }
+  /** Refused: a result already used, for an attempt that is not the order's current one, for another amount, or unknown. */
+  | { kind: 'refused'; reason: 'replay' | 'stale' | 'amount' | 'unknown'; order: OrderRow | null };
+
+/**
+ * Applies a decrypted Opayo result. Protection rests on the encryption password alone, so the
+ * result must name this order's current attempt, for exactly the amount asked, and is used once.
+ */
+export async function applyPaymentResult(db: Db, result: OpayoResult, now: Date, mail: OrderMailContext): Promise<PaymentOutcome> {
+  const at = now.toISOString();
+  return db.transaction().execute(async (trx): Promise<PaymentOutcome> => {
+    const attempt = await findAttemptByVendorTxCode(trx, result.vendorTxCode);
+    if (!attempt) return { kind: 'refused', reason: 'unknown', order: null };
+    const order = await findOrderById(trx, attempt.order_id);
+    if (!order) return { kind: 'refused', reason: 'unknown', order: null };
+    if (attempt.status !== 'pending') {
+      return sameResult(attempt, result) ? { kind: 'repeat', order, status: attempt.status } : { kind: 'refused', reason: 'replay', order };
+    }
+    const latest = await findLatestAttempt(trx, order.id);
+    if (latest?.id !== attempt.id) return { kind: 'refused', reason: 'stale', order };
+    if (result.amountPence !== attempt.amount_pence) return { kind: 'refused', reason: 'amount', order };
+    const settled = await settleAttempt(trx, attempt.id, {
+      status: result.status,
+      at,
+      vpsTxId: result.vpsTxId,
+      statusDetail: result.statusDetail.slice(0, 255),
+      txAuthNo: result.txAuthNo,
+    });
+    if (!settled) return { kind: 'refused', reason: 'replay', order };
+
+    if (result.status === 'OK') {
+      let lowStock = false;
+      if (order.stock_reserved !== 1) {
+        // The reservation lapsed before the payment came back; the customer has paid, so take the stock now if it is there.
+        try {
+          lowStock = (await retakeStock(trx, order, at)).lowStock;
+        } catch (err) {
+          if (!(err instanceof StockShort)) throw err;
+          await trx.updateTable('orders').set({ stock_short: 1 }).where('id', '=', order.id).execute();
+        }
+      }
+      await updateOrderFrom(trx, order.id, ['awaiting_payment', 'cancelled'], {
+        status: 'paid',
+        paid_at: at,
+        cancelled_at: null,
+        stock_reserved: 1,
+        updated_at: at,
+      });
+      await insertOrderEvent(trx, {
+        orderId: order.id,
+        at,
+        kind: 'paid',
+        detail: `Paid through Opayo (${result.vpsTxId}${result.txAuthNo ? `, authorisation ${result.txAuthNo}` : ''})`,
+      });
+      if (order.bag_id !== null) await emptyBag(trx, order.bag_id);
+      const paid = (await findOrderById(trx, order.id)) as OrderRow;
+      await queueOrderMail(trx, 'confirmation', paid, mail, now);
+      return { kind: 'paid', order: paid, lowStock };
+    }
+    const lowStock = await releaseStock(trx, order, at, `payment ${result.status.toLowerCase()}`);
+    await insertOrderEvent(trx, {
+      orderId: order.id,
+      at,
+      kind: 'payment_failed',
+      detail: `Opayo: ${result.status} — ${result.statusDetail}`.slice(0, 300),
+    });
+    return { kind: 'failed', order: (await findOrderById(trx, order.id)) as OrderRow, status: result.status, lowStock };
+  });
+}
+
+function sameResult(attempt: AttemptRow, result: OpayoResult): boolean {
+  return attempt.vps_tx_id === result.vpsTxId && attempt.status === result.status;
+}
+
+async function queueOrderMail(db: Db, kind: OrderMailKind, order: OrderRow, ctx: OrderMailContext, now: Date): Promise<void> {
+  const mail = renderOrderMail(kind, order, await findOrderLines(db, order.id), ctx);
+  await enqueueMail(db, { kind: `order-${kind}`, reference: order.number, to: order.email, ...mail }, now, ctx.messageDomain);
+}
+
+/** Stock held by unpaid orders whose payment has not come back in time goes back on sale. */
+export async function releaseExpiredReservations(db: Db, now: Date, minutes: number): Promise<{ released: number; lowStock: boolean }> {
+  const at = now.toISOString();
+  const cutoff = new Date(now.getTime() - minutes * 60_000).toISOString();
+  let released = 0;
+  let lowStock = false;
+  for (const order of await findExpiredReservations(db, cutoff)) {
+    await db.transaction().execute(async (trx) => {
+      const fresh = await findOrderById(trx, order.id);
+      if (!fresh || fresh.status !== 'awaiting_payment' || fresh.stock_reserved !== 1) return;
+      lowStock = (await releaseStock(trx, fresh, at, `no payment result after ${minutes} minutes`)) || lowStock;
+      await insertOrderEvent(trx, {
+        orderId: order.id,
+        at,
+        kind: 'reservation_released',
+        detail: `No payment result after ${minutes} minutes`,
+      });
+      released++;
+    });
+  }
+  return { released, lowStock };
+}
+
+/** Unpaid orders are cancelled after UNPAID_CANCEL_DAYS. */
+export async function cancelLongUnpaidOrders(db: Db, now: Date): Promise<number> {
+  const at = now.toISOString();
+  let n = 0;
+  for (const order of await findUnpaidOrdersCreatedBefore(db, new Date(now.getTime() - UNPAID_CANCEL_DAYS * DAY_MS).toISOString())) {
+    await db.transaction().execute(async (trx) => {
+      const fresh = await findOrderById(trx, order.id);
+      if (!fresh || fresh.status !== 'awaiting_payment') return;
+      await releaseStock(trx, fresh, at, 'never paid');
+      await supersedePendingAttempts(trx, fresh.id, at);
+      await updateOrderFrom(trx, fresh.id, ['awaiting_payment'], { status: 'cancelled', cancelled_at: at, updated_at: at });
+      await insertOrderEvent(trx, { orderId: fresh.id, at, kind: 'cancelled', detail: `Not paid within ${UNPAID_CANCEL_DAYS} days` });
+      n++;
+    });
+  }
+  return n;
+}
+
+/** Retention: orders after ORDER_RETENTION_DAYS; orders never paid after UNPAID_ORDER_RETENTION_DAYS. */
+export async function eraseExpiredOrders(db: Db, now: Date): Promise<number> {
+  const before = (days: number) => new Date(now.getTime() - days * DAY_MS).toISOString();
+  const old = await deleteOrdersWhere(db, {
+    statuses: ['paid', 'dispatched', 'delivered', 'cancelled', 'refunded'],
+    createdBefore: before(ORDER_RETENTION_DAYS),
+  });
+  const unpaid = await deleteOrdersWhere(db, {
+    statuses: ['cancelled'],
+    createdBefore: before(UNPAID_ORDER_RETENTION_DAYS),
+    neverPaid: true,
+  });
+  return old + unpaid;
+}
+
+// ——— Staff actions (the back office calls these; each is one transaction, e-mail included) ———
+
+export type StaffActionResult = { ok: true; order: OrderRow; lowStock: boolean } | { ok: false; message: string };
+
+export async function dispatchOrder(
+  db: Db,
+  orderId: number,
+  trackingNumber: string,
+  staffId: number,
+  now: Date,
+  mail: OrderMailContext,
+): Promise<StaffActionResult> {
+  const at = now.toISOString();
+  return db.transaction().execute(async (trx): Promise<StaffActionResult> => {
+    const moved = await updateOrderFrom(trx, orderId, ['paid'], {
+      status: 'dispatched',
+      tracking_number: trackingNumber,
+      dispatched_at: at,
+      updated_at: at,
+    });
+    if (!moved) return { ok: false, message: 'Only a paid order that has not been dispatched can be marked dispatched.' };
+    await insertOrderEvent(trx, { orderId, at, kind: 'dispatched', detail: `Dispatched, tracking ${trackingNumber}`, staffId });
+    const order = (await findOrderById(trx, orderId)) as OrderRow;
+    await queueOrderMail(trx, 'dispatch', order, mail, now);
+    return { ok: true, order, lowStock: false };
+  });
+}
+
+export async function markDelivered(db: Db, orderId: number, staffId: number, now: Date): Promise<StaffActionResult> {
+  const at = now.toISOString();
+  return db.transaction().execute(async (trx): Promise<StaffActionResult> => {
+    const moved = await updateOrderFrom(trx, orderId, ['dispatched'], { status: 'delivered', delivered_at: at, updated_at: at });
+    if (!moved) return { ok: false, message: 'Only a dispatched order can be marked delivered.' };
+    await insertOrderEvent(trx, { orderId, at, kind: 'delivered', detail: 'Marked delivered', staffId });
+    return { ok: true, order: (await findOrderById(trx, orderId)) as OrderRow, lowStock: false };
+  });
+}
+
+/** Cancels an order not yet dispatched, hands its stock back and tells the customer. */
+export async function cancelOrder(
+  db: Db,
+  orderId: number,
+  reason: string,
+  staffId: number,
+  now: Date,
+  mail: OrderMailContext,
+): Promise<StaffActionResult> {
+  const at = now.toISOString();
+  return db.transaction().execute(async (trx): Promise<StaffActionResult> => {
+    const order = await findOrderById(trx, orderId);
+    if (!order || !['awaiting_payment', 'paid'].includes(order.status)) {
+      return { ok: false, message: 'Only an order awaiting payment or paid, and not yet dispatched, can be cancelled.' };
+    }
+    const lowStock = await releaseStock(trx, order, at, 'order cancelled');
+    await supersedePendingAttempts(trx, orderId, at);
+    if (!(await updateOrderFrom(trx, orderId, [order.status], { status: 'cancelled', cancelled_at: at, updated_at: at }))) {
+      return { ok: false, message: 'The order changed while you were looking at it. Please check it and try again.' };
+    }
+    await insertOrderEvent(trx, { orderId, at, kind: 'cancelled', detail: `Cancelled: ${reason}`, staffId });
+    const cancelled = (await findOrderById(trx, orderId)) as OrderRow;
+    await queueOrderMail(trx, 'cancellation', cancelled, mail, now);
+    return { ok: true, order: cancelled, lowStock };
+  });
+}
+
+/** Records a refund already made in MyOpayo; a refund of the whole amount makes the order Refunded. */
+export async function recordRefund(
+  db: Db,
+  orderId: number,
+  pence: number,
+  note: string,
+  staffId: number,
+  now: Date,
+): Promise<StaffActionResult> {
+  const at = now.toISOString();
+  return db.transaction().execute(async (trx): Promise<StaffActionResult> => {
+    const order = await findOrderById(trx, orderId);
+    if (!order || order.paid_at === null) return { ok: false, message: 'Only an order that was paid can have a refund recorded.' };
+    const left = order.total_pence - order.refunded_pence;
+    if (pence < 1 || pence > left) return { ok: false, message: `The refund must be between £0.01 and ${(left / 100).toFixed(2)}.` };
+    const refunded = order.refunded_pence + pence;
+    await trx
+      .updateTable('orders')
+      .set({ refunded_pence: refunded, ...(refunded === order.total_pence ? { status: 'refunded' } : {}), updated_at: at })
+      .where('id', '=', orderId)
+      .where('refunded_pence', '=', order.refunded_pence)
+      .execute();
+    await insertOrderEvent(trx, {
+      orderId,
+      at,
+      kind: 'refund',
+      detail: `Refund of £${(pence / 100).toFixed(2)} recorded (made in MyOpayo)${note ? `: ${note}` : ''}`,
+      staffId,
+    });
+    return { ok: true, order: (await findOrderById(trx, orderId)) as OrderRow, lowStock: false };
+  });
+}
+
+/**
+ * Reconciliation: the customer paid but the result never came back (a closed tab). Staff find
+ * the transaction in MyOpayo and record it here; the order is then paid as if it had returned.
+ */
+export async function recordPaymentFoundInMyOpayo(
+  db: Db,
+  orderId: number,
+  vpsTxId: string,
+  staffId: number,
+  now: Date,
+  mail: OrderMailContext,
+): Promise<StaffActionResult> {
+  const at = now.toISOString();
+  return db.transaction().execute(async (trx): Promise<StaffActionResult> => {
+    const order = await findOrderById(trx, orderId);
+    if (!order || order.status !== 'awaiting_payment') return { ok: false, message: 'Only an order awaiting payment can be marked paid.' };
+    let lowStock = false;
+    if (order.stock_reserved !== 1) {
+      try {
+        lowStock = (await retakeStock(trx, order, at)).lowStock;
+      } catch (err) {
+        if (!(err instanceof StockShort)) throw err;
+        await trx.updateTable('orders').set({ stock_short: 1 }).where('id', '=', orderId).execute();
+      }
+    }
+    const latest = await findLatestAttempt(trx, orderId);
+    if (latest?.status === 'pending') {
+      await settleAttempt(trx, latest.id, { status: 'OK', at, vpsTxId, statusDetail: 'Recorded by staff from MyOpayo', txAuthNo: null });
+    }
+    await updateOrderFrom(trx, orderId, ['awaiting_payment'], { status: 'paid', paid_at: at, stock_reserved: 1, updated_at: at });
+    await insertOrderEvent(trx, { orderId, at, kind: 'paid', detail: `Payment ${vpsTxId} found in MyOpayo and recorded`, staffId });
+    if (order.bag_id !== null) await emptyBag(trx, order.bag_id);
+    const paid = (await findOrderById(trx, orderId)) as OrderRow;
+    await queueOrderMail(trx, 'confirmation', paid, mail, now);
+    return { ok: true, order: paid, lowStock };
+  });
+}

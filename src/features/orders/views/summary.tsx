@@ -1,0 +1,59 @@
+import { Money } from '../../../http/views/components.js';
+import { DELIVERY_OPTIONS, type DeliveryMethod, type Totals } from '../../orders/orders.domain.js';
+
+export interface SummaryLine {
+  name: string;
+  detail: string;
+  quantity: number;
+  unitPence: number;
+}
+
+/** The lines and totals of a bag or an order, VAT included and shown. */
+export function OrderSummary({
+  lines,
+  totals,
+  deliveryMethod,
+  heading = 'Order summary',
+}: {
+  lines: SummaryLine[];
+  totals: Totals;
+  deliveryMethod: DeliveryMethod | null;
+  heading?: string;
+}) {
+  return (
+    <section class="order-summary" aria-labelledby="summary-heading">
+      <h2 id="summary-heading">{heading}</h2>
+      <ul class="summary-lines">
+        {lines.map((l) => (
+          <li key={`${l.name}-${l.detail}`}>
+            <span class="summary-item">
+              <span class="summary-name">
+                {l.quantity} × {l.name}
+              </span>
+              <span class="summary-detail">{l.detail}</span>
+            </span>
+            <span class="summary-price">
+              <Money pence={l.unitPence * l.quantity} />
+            </span>
+          </li>
+        ))}
+      </ul>
+      <dl class="totals">
+        <dt>Subtotal</dt>
+        <dd>
+          <Money pence={totals.subtotalPence} />
+        </dd>
+        <dt>{deliveryMethod ? DELIVERY_OPTIONS[deliveryMethod].label : 'Delivery'}</dt>
+        <dd>{totals.deliveryPence === 0 ? 'Free' : <Money pence={totals.deliveryPence} />}</dd>
+        <dt class="total">Total</dt>
+        <dd class="total">
+          <Money pence={totals.totalPence} />
+        </dd>
+        <dt class="vat">Includes VAT at 20 %</dt>
+        <dd class="vat">
+          <Money pence={totals.vatPence} />
+        </dd>
+      </dl>
+    </section>
+  );
+}
