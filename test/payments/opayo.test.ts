@@ -249,6 +249,10 @@ describe('building the request', () => {
     expect(fields.get('BillingPhone')).toBe('+44 (0)121 555-0100');
   });
 
+  it('sends the Description as text: Opayo would show markup as HTML on its page', () => {
+    expect(built({ description: '<img src=x>Ring' }).get('Description')).toBe('img src=x Ring');
+  });
+
   it('limits Description to 100 bytes and CustomerName to 100', () => {
     const fields = built({ description: 'é'.repeat(150), customerName: 'a'.repeat(150) });
     expect(fields.get('Description')).toHaveLength(100);

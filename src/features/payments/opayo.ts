@@ -109,6 +109,8 @@ const CHARS = {
   phone: 'A-Za-z0-9 +()\\-',
   // Printable Latin-1 except '&', which would end the value.
   text: '\\x20-\\x25\\x27-\\x7E\\xA0-\\xFF',
+  // The same without '<' and '>': Opayo shows the Description as HTML on its page, and ours is text.
+  plain: '\\x20-\\x25\\x27-\\x3B\\x3D\\x3F-\\x7E\\xA0-\\xFF',
 };
 
 interface FieldRule {
@@ -138,12 +140,12 @@ const REQUEST_RULES: Record<string, FieldRule> = {
   VendorTxCode: { required: true, format: VENDOR_TX_CODE },
   Amount: { required: true },
   Currency: { required: true, format: /^[A-Z]{3}$/ },
-  Description: { required: true, max: 100, chars: 'text' },
+  Description: { required: true, max: 100, chars: 'plain' },
   SuccessURL: { required: true, max: 255 },
   FailureURL: { required: true, max: 255 },
-  CustomerName: { max: 100, chars: 'text' },
-  CustomerEMail: { max: 80, chars: 'text' },
-  VendorEMail: { max: 80, chars: 'text' },
+  CustomerName: { max: 100, chars: 'plain' },
+  CustomerEMail: { max: 80, chars: 'plain' },
+  VendorEMail: { max: 80, chars: 'plain' },
   SendEMail: { format: /^[012]$/ },
   ...partyRules('Billing'),
   ...partyRules('Delivery'),

@@ -19,15 +19,18 @@ export function renderSandboxPage(title: string, body: ComponentChildren): strin
         <a class="skip-link" href="#main">
           Skip to content
         </a>
-        <p class="test-banner">
-          <strong>Test payment page — no real card is charged.</strong> This imitates Opayo's hosted payment page for development and demos.
-        </p>
         <header class="gateway-header">
-          <div class="gateway-inner">
-            <span class="gateway-brand">
-              Payment <span>sandbox</span>
-            </span>
-            <span class="gateway-secure">Secure payment page</span>
+          <p class="test-banner">
+            <strong>Test payment page — no real card is charged.</strong> This imitates Opayo's hosted payment page for development and
+            demos.
+          </p>
+          <div class="gateway-bar">
+            <div class="gateway-inner">
+              <span class="gateway-brand">
+                Payment <span>sandbox</span>
+              </span>
+              <span class="gateway-secure">Secure payment page</span>
+            </div>
           </div>
         </header>
         <main id="main" class="gateway-main">
