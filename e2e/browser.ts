@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 export const outputDir = join(import.meta.dirname, 'output');
@@ -9,22 +10,59 @@ export const outputDir = join(import.meta.dirname, 'output');
 /** Debian's Chromium; never a downloaded browser. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export async function launchBrowser(): Promise<Browser> {
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+function checkChromium(): void {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install it with "apt-get install chromium"`);
   mkdirSync(outputDir, { recursive: true });
-  return chromium.launch({
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  checkChromium();
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+export type CookielessOptions = Omit<
+  NonNullable<Parameters<typeof chromium.launchPersistentContext>[1]>,
+  'executablePath' | 'headless' | 'args'
+>;
+
+/**
+ * A Chromium that refuses every cookie, as when a shopper sets "Block all cookies" in the
+ * browser's settings: a fresh profile whose cookies content setting is "block" (2). Chromium then
+ * neither stores a Set-Cookie nor sends a Cookie header, and document.cookie stays empty.
+ * (Stripping cookie headers in a Playwright route does not do this: route.fetch() goes through the
+ * context's own cookie jar, which stores the Set-Cookie and sends it on the next request.)
+ * close() shuts the browser and deletes the profile.
+ */
+export async function launchCookielessContext(
+  options: CookielessOptions = {},
+): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  checkChromium();
+  const profile = mkdtempSync(join(tmpdir(), 'assay-e2e-nocookies-'));
+  mkdirSync(join(profile, 'Default'));
+  writeFileSync(join(profile, 'Default', 'Preferences'), JSON.stringify({ profile: { default_content_setting_values: { cookies: 2 } } }));
+  const context = await chromium.launchPersistentContext(profile, {
+    ...options,
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
   });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');

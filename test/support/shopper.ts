@@ -86,16 +86,15 @@ function decode(html: string): string {
     .replace(/&#39;/g, "'");
 }
 
+/** A guest's checkout details; the optional fields are left out altogether, as a script might. */
 export const GUEST = {
   first_name: 'Ada',
   surname: 'Lovelace',
   email: 'ada@example.co.uk',
   phone: '07700 900123',
   billing_line1: '88 Vyse Street',
-  billing_line2: '',
   billing_city: 'Birmingham',
   billing_postcode: 'b18 6nf',
   same_address: 'yes',
   delivery_method: 'tracked48',
-  gift_message: '',
 };

@@ -71,7 +71,7 @@ const checkoutSchema = z.object({
     return p;
   }),
   billing_line1: text('the first line of your address', 50),
-  billing_line2: text('the second line of your address', 50, false),
+  billing_line2: text('the second line of your address', 50, false).optional(),
   billing_city: text('your town or city', 40),
   billing_postcode: postcode,
   same_address: z.string().optional(),
