@@ -72,3 +72,45 @@ describe('configuration contract', () => {
     expect(loadConfig({ DATA_DIR: d }).secretKey).toBe(first);
   });
 });
+
+describe('payment settings', () => {
+  const secret = 's'.repeat(40);
+  const production = { NODE_ENV: 'production', SECRET_KEY: secret };
+
+  it('uses the built-in sandbox outside production, with a 16-byte password made from the secret key', () => {
+    const c = loadConfig({ DATA_DIR: dir(), SECRET_KEY: secret, PORT: '8080' });
+    expect(c.sandbox).toEqual({ enabled: true, port: 3001, url: 'http://localhost:3001' });
+    expect(c.payments.gatewayUrl).toBe('http://localhost:3001/gateway/service/vspform-register.vsp');
+    expect(Buffer.byteLength(c.payments.encryptionPassword, 'latin1')).toBe(16);
+    expect(loadConfig({ DATA_DIR: dir(), SECRET_KEY: secret }).payments.encryptionPassword).toBe(c.payments.encryptionPassword);
+    expect(c.payments.reservationMinutes).toBe(30);
+  });
+
+  it('stops with a clear message, never repeating the secret, when the password is not exactly 16 bytes', () => {
+    for (const password of ['fifteen-bytes!!', 'seventeen-bytes!!', 'sixteen-bytes-£1']) {
+      const attempt = () => loadConfig({ DATA_DIR: dir(), SECRET_KEY: secret, OPAYO_ENCRYPTION_PASSWORD: password });
+      expect(attempt).toThrow(ConfigError);
+      expect(attempt).toThrow(/^Invalid OPAYO_ENCRYPTION_PASSWORD: expected exactly 16 bytes/);
+      expect(attempt).not.toThrow(password);
+    }
+    expect(
+      loadConfig({ DATA_DIR: dir(), SECRET_KEY: secret, OPAYO_ENCRYPTION_PASSWORD: '55a51621a6648525' }).payments.encryptionPassword,
+    ).toBe('55a51621a6648525');
+  });
+
+  it('requires the Opayo vendor, password and gateway in production, and turns the sandbox off there', () => {
+    expect(() => loadConfig({ DATA_DIR: dir(), ...production })).toThrow(/^Missing OPAYO_VENDOR/);
+    expect(() => loadConfig({ DATA_DIR: dir(), ...production, OPAYO_VENDOR: 'jeweller' })).toThrow(/^Missing OPAYO_ENCRYPTION_PASSWORD/);
+    const real = { ...production, OPAYO_VENDOR: 'jeweller', OPAYO_ENCRYPTION_PASSWORD: 'abcdefghijklmnop' };
+    expect(() => loadConfig({ DATA_DIR: dir(), ...real })).toThrow(/^Missing OPAYO_GATEWAY_URL/);
+    const live = loadConfig({
+      DATA_DIR: dir(),
+      ...real,
+      OPAYO_GATEWAY_URL: 'https://live.opayo.eu.elavon.com/gateway/service/vspform-register.vsp',
+    });
+    expect(live.sandbox.enabled).toBe(false);
+    expect(live.payments.gatewayUrl).toBe('https://live.opayo.eu.elavon.com/gateway/service/vspform-register.vsp');
+    expect(loadConfig({ DATA_DIR: dir(), ...real, SANDBOX_ENABLED: 'true' }).sandbox.enabled).toBe(true);
+    expect(() => loadConfig({ DATA_DIR: dir(), ...real, OPAYO_VENDOR: 'not a vendor!' })).toThrow(/^Invalid OPAYO_VENDOR/);
+  });
+});

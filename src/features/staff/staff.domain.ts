@@ -20,6 +20,9 @@ export const PERMISSIONS = {
   'catalogue.edit': 'Create and change products, prices, images, categories and collections',
   'stock.adjust': 'Adjust stock, with a reason',
   'enquiries.view': "Read customers' contact-form enquiries (personal data; every look is recorded)",
+  'orders.view': "See orders: customers' names, contact details and addresses (every look is recorded)",
+  'orders.fulfil': 'Pack and dispatch orders: delivery name and address only',
+  'orders.manage': 'Cancel orders and record refunds and reconciled payments',
   'staff.manage': 'Invite staff, change roles, disable accounts',
   'audit.view': 'Browse and verify the audit trail',
 } as const;
@@ -27,9 +30,18 @@ export type Permission = keyof typeof PERMISSIONS;
 
 export const MATRIX: Record<Role, readonly Permission[]> = {
   owner: Object.keys(PERMISSIONS) as Permission[],
-  manager: ['dashboard.view', 'catalogue.view', 'catalogue.edit', 'stock.adjust', 'enquiries.view'],
-  customer_service: ['dashboard.view', 'catalogue.view', 'enquiries.view'],
-  fulfilment: ['dashboard.view', 'catalogue.view', 'stock.adjust'],
+  manager: [
+    'dashboard.view',
+    'catalogue.view',
+    'catalogue.edit',
+    'stock.adjust',
+    'enquiries.view',
+    'orders.view',
+    'orders.fulfil',
+    'orders.manage',
+  ],
+  customer_service: ['dashboard.view', 'catalogue.view', 'enquiries.view', 'orders.view', 'orders.manage'],
+  fulfilment: ['dashboard.view', 'catalogue.view', 'stock.adjust', 'orders.fulfil'],
   marketing: ['dashboard.view', 'catalogue.view'],
 };
 
