@@ -9,6 +9,7 @@ import autocannon from 'autocannon';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/database.js';
 import { freshDatabase } from '../test/support/build-app.js';
+import { GUEST } from '../test/support/shopper.js';
 import { startShop } from './shop.js';
 
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) || fallback;
@@ -53,17 +54,6 @@ await handle.db
 
 const form = { 'content-type': 'application/x-www-form-urlencoded', origin: shop.url, 'sec-fetch-site': 'same-origin' };
 const hidden = (html: string, name: string) => html.match(new RegExp(`name="${name}" value="([^"]*)"`))?.[1]?.replace(/&amp;/g, '&') ?? '';
-const guest = {
-  first_name: 'Ada',
-  surname: 'Lovelace',
-  email: 'ada@example.co.uk',
-  phone: '07700 900123',
-  billing_line1: '88 Vyse Street',
-  billing_city: 'Birmingham',
-  billing_postcode: 'B18 6NF',
-  same_address: 'yes',
-  delivery_method: 'tracked48',
-};
 
 /** One customer's whole purchase; returns its duration in ms. */
 async function checkout(n: number): Promise<number> {
@@ -88,7 +78,7 @@ async function checkout(n: number): Promise<number> {
     method: 'POST',
     headers: { ...form, cookie },
     redirect: 'manual',
-    body: new URLSearchParams({ bag: hidden(checkoutPage, 'bag'), ...guest }),
+    body: new URLSearchParams({ bag: hidden(checkoutPage, 'bag'), ...GUEST }),
   });
   if (placed.status !== 303) throw new Error(`checkout: ${placed.status}`);
   const orderUrl = `${shop.url}${placed.headers.get('location')}`;

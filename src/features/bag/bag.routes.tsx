@@ -7,6 +7,7 @@ import { ProductPage } from '../catalog/views/product.js';
 import { parseChoice, resolveVariant } from '../catalog/catalog.variants.js';
 import { parseInput, singleText } from '../catalog/catalog.routes.js';
 import { orderTotals, variantLabel } from '../orders/orders.domain.js';
+import { TotalsList } from '../orders/views/summary.js';
 import { BAG_COOKIE } from './bag.inventory.js';
 import {
   BAG_LIFETIME_DAYS,
@@ -290,22 +291,7 @@ function BagPage({
           </ul>
           <aside class="bag-totals" aria-labelledby="bag-totals-heading">
             <h2 id="bag-totals-heading">Total</h2>
-            <dl class="totals">
-              <dt>Subtotal</dt>
-              <dd>
-                <Money pence={subtotal} />
-              </dd>
-              <dt>Tracked delivery</dt>
-              <dd>{totals.deliveryPence === 0 ? 'Free' : <Money pence={totals.deliveryPence} />}</dd>
-              <dt class="total">Total</dt>
-              <dd class="total">
-                <Money pence={totals.totalPence} />
-              </dd>
-              <dt class="vat">Includes VAT at 20 %</dt>
-              <dd class="vat">
-                <Money pence={totals.vatPence} />
-              </dd>
-            </dl>
+            <TotalsList totals={totals} deliveryLabel="Tracked delivery" />
             <p class="form-note">Free tracked delivery on orders of £100 or more. Next-day Special Delivery is available at checkout.</p>
             {problems.size > 0 ? (
               <p class="field-error">Please sort out the highlighted lines before checking out.</p>

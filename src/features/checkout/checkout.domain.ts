@@ -36,18 +36,16 @@ const text = (field: string, max: number, required = true) => {
   return required ? base.pipe(z.string().min(1, `Please enter ${field}.`)) : base;
 };
 
-const postcode = z.string({ message: 'Please enter a postcode.' }).transform((v, ctx) => {
-  if (v.trim() === '') {
-    ctx.addIssue({ code: 'custom', message: 'Please enter a postcode.' });
-    return z.NEVER;
-  }
-  const p = normalisePostcode(v);
-  if (!p) {
-    ctx.addIssue({ code: 'custom', message: "That doesn't look like a UK postcode. It should look like SW1A 1AA." });
-    return z.NEVER;
-  }
-  return p;
-});
+/** A required field tidied by `normalise`: one message when it is empty, another when it makes no sense. */
+const normalised = (normalise: (v: string) => string | null, empty: string, invalid: string) =>
+  z.string({ message: empty }).transform((v, ctx) => {
+    const tidy = v.trim() === '' ? null : normalise(v);
+    if (tidy === null) {
+      ctx.addIssue({ code: 'custom', message: v.trim() === '' ? empty : invalid });
+      return z.NEVER;
+    }
+    return tidy;
+  });
 
 const checkoutSchema = z.object({
   first_name: text('your first name', 60),
@@ -58,22 +56,19 @@ const checkoutSchema = z.object({
     .min(1, 'Please enter your e-mail address, so that we can send your order confirmation.')
     .max(80, 'That e-mail address is too long for our payment provider (80 characters at most).')
     .pipe(z.email({ message: 'Please check your e-mail address — it should look like name@example.co.uk.' })),
-  phone: z.string({ message: 'Please enter a phone number.' }).transform((v, ctx) => {
-    if (v.trim() === '') {
-      ctx.addIssue({ code: 'custom', message: 'Please enter a phone number, in case the courier needs to reach you.' });
-      return z.NEVER;
-    }
-    const p = normalisePhone(v);
-    if (!p) {
-      ctx.addIssue({ code: 'custom', message: 'Please enter a UK phone number, such as 07700 900123 or 0121 496 0000.' });
-      return z.NEVER;
-    }
-    return p;
-  }),
+  phone: normalised(
+    normalisePhone,
+    'Please enter a phone number, in case the courier needs to reach you.',
+    'Please enter a UK phone number, such as 07700 900123 or 0121 496 0000.',
+  ),
   billing_line1: text('the first line of your address', 50),
   billing_line2: text('the second line of your address', 50, false).optional(),
   billing_city: text('your town or city', 40),
-  billing_postcode: postcode,
+  billing_postcode: normalised(
+    normalisePostcode,
+    'Please enter a postcode.',
+    "That doesn't look like a UK postcode. It should look like SW1A 1AA.",
+  ),
   same_address: z.string().optional(),
   delivery_first_name: text('the first name for delivery', 60, false).optional(),
   delivery_surname: text('the surname for delivery', 60, false).optional(),

@@ -140,6 +140,25 @@ export async function updateOrderFrom(db: Db, id: number, fromStatuses: string[]
   return Number(res.numUpdatedRows) === 1;
 }
 
+export async function setOrderFlags(
+  db: Db,
+  id: number,
+  patch: Pick<Updateable<Database['orders']>, 'stock_reserved' | 'stock_short' | 'updated_at'>,
+): Promise<void> {
+  await db.updateTable('orders').set(patch).where('id', '=', id).execute();
+}
+
+/** Adds a refund only if nobody else recorded one in between (the amount so far is unchanged). */
+export async function addRefund(db: Db, id: number, r: { before: number; after: number; status: string; at: string }): Promise<boolean> {
+  const res = await db
+    .updateTable('orders')
+    .set({ refunded_pence: r.after, status: r.status, updated_at: r.at })
+    .where('id', '=', id)
+    .where('refunded_pence', '=', r.before)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
 export async function findAwaitingOrdersForBag(db: Db, bagId: number): Promise<OrderRow[]> {
   return db.selectFrom('orders').selectAll().where('bag_id', '=', bagId).where('status', '=', 'awaiting_payment').execute();
 }

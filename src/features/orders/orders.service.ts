@@ -30,7 +30,9 @@ import {
   insertOrderLines,
   insertStockMovement,
   orderNumberTaken,
+  addRefund,
   returnStock,
+  setOrderFlags,
   settleAttempt,
   supersedePendingAttempts,
   takeStock,
@@ -98,19 +100,7 @@ export async function placeOrder(db: Db, bagId: number, details: CheckoutDetails
       const subtotal = lines.reduce((sum, l) => sum + l.pricePence * l.quantity, 0);
       const totals = orderTotals(subtotal, details.deliveryMethod);
       if (totals.totalPence > MAX_ORDER_PENCE) return { ok: false as const, reason: 'too_large' as const };
-      // Always in variant order, so that two checkouts lock rows in the same order and cannot deadlock.
-      for (const l of [...lines].sort((a, b) => a.variantId - b.variantId)) {
-        const left = await takeStock(trx, l.variantId, l.quantity);
-        if (left === null) throw new StockShort([l.variantId]);
-        if (left <= LOW_STOCK) lowStock = true;
-        await insertStockMovement(trx, {
-          variantId: l.variantId,
-          delta: -l.quantity,
-          stockAfter: left,
-          reason: 'Reserved for an order',
-          at,
-        });
-      }
+      lowStock = (await reserveLines(trx, lines, at)) || lowStock;
       let number = newOrderNumber();
       while (await orderNumberTaken(trx, number)) number = newOrderNumber();
       const orderId = await insertOrder(trx, {
@@ -181,27 +171,35 @@ async function releaseStock(db: Db, order: OrderRow, at: string, why: string): P
     if (after - line.quantity <= LOW_STOCK) lowStock = true;
     await insertStockMovement(db, { variantId: line.variant_id, delta: line.quantity, stockAfter: after, reason: `Released: ${why}`, at });
   }
-  await db.updateTable('orders').set({ stock_reserved: 0, updated_at: at }).where('id', '=', order.id).execute();
+  await setOrderFlags(db, order.id, { stock_reserved: 0, updated_at: at });
+  return lowStock;
+}
+
+/**
+ * Takes the stock for these lines, or throws StockShort. Always in variant order, so that two
+ * checkouts lock rows in the same order and cannot deadlock. True when a variant is left low.
+ */
+async function reserveLines(db: Db, lines: { variantId: number | null; quantity: number }[], at: string): Promise<boolean> {
+  let lowStock = false;
+  for (const l of [...lines].sort((a, b) => (a.variantId ?? 0) - (b.variantId ?? 0))) {
+    if (l.variantId === null) throw new StockShort([]);
+    const left = await takeStock(db, l.variantId, l.quantity);
+    if (left === null) throw new StockShort([l.variantId]);
+    if (left <= LOW_STOCK) lowStock = true;
+    await insertStockMovement(db, { variantId: l.variantId, delta: -l.quantity, stockAfter: left, reason: 'Reserved for an order', at });
+  }
   return lowStock;
 }
 
 /** Takes the order's stock again (after a failed payment, before the next attempt). */
 async function retakeStock(db: Db, order: OrderRow, at: string): Promise<{ ok: boolean; lowStock: boolean }> {
-  let lowStock = false;
-  for (const line of (await findOrderLines(db, order.id)).sort((a, b) => (a.variant_id ?? 0) - (b.variant_id ?? 0))) {
-    if (line.variant_id === null) throw new StockShort([]);
-    const left = await takeStock(db, line.variant_id, line.quantity);
-    if (left === null) throw new StockShort([line.variant_id]);
-    if (left <= LOW_STOCK) lowStock = true;
-    await insertStockMovement(db, {
-      variantId: line.variant_id,
-      delta: -line.quantity,
-      stockAfter: left,
-      reason: 'Reserved for an order',
-      at,
-    });
-  }
-  await db.updateTable('orders').set({ stock_reserved: 1, updated_at: at }).where('id', '=', order.id).execute();
+  const lines = await findOrderLines(db, order.id);
+  const lowStock = await reserveLines(
+    db,
+    lines.map((l) => ({ variantId: l.variant_id, quantity: l.quantity })),
+    at,
+  );
+  await setOrderFlags(db, order.id, { stock_reserved: 1, updated_at: at });
   return { ok: true, lowStock };
 }
 
@@ -269,7 +267,7 @@ export async function applyPaymentResult(db: Db, result: OpayoResult, now: Date,
           lowStock = (await retakeStock(trx, order, at)).lowStock;
         } catch (err) {
           if (!(err instanceof StockShort)) throw err;
-          await trx.updateTable('orders').set({ stock_short: 1 }).where('id', '=', order.id).execute();
+          await setOrderFlags(trx, order.id, { stock_short: 1 });
         }
       }
       await updateOrderFrom(trx, order.id, ['awaiting_payment', 'cancelled'], {
@@ -447,12 +445,13 @@ export async function recordRefund(
     const left = order.total_pence - order.refunded_pence;
     if (pence < 1 || pence > left) return { ok: false, message: `The refund must be between £0.01 and ${(left / 100).toFixed(2)}.` };
     const refunded = order.refunded_pence + pence;
-    await trx
-      .updateTable('orders')
-      .set({ refunded_pence: refunded, ...(refunded === order.total_pence ? { status: 'refunded' } : {}), updated_at: at })
-      .where('id', '=', orderId)
-      .where('refunded_pence', '=', order.refunded_pence)
-      .execute();
+    const recorded = await addRefund(trx, orderId, {
+      before: order.refunded_pence,
+      after: refunded,
+      status: refunded === order.total_pence ? 'refunded' : order.status,
+      at,
+    });
+    if (!recorded) return { ok: false, message: 'Another refund was recorded at the same moment. Please check the order and try again.' };
     await insertOrderEvent(trx, {
       orderId,
       at,
@@ -486,7 +485,7 @@ export async function recordPaymentFoundInMyOpayo(
         lowStock = (await retakeStock(trx, order, at)).lowStock;
       } catch (err) {
         if (!(err instanceof StockShort)) throw err;
-        await trx.updateTable('orders').set({ stock_short: 1 }).where('id', '=', orderId).execute();
+        await setOrderFlags(trx, orderId, { stock_short: 1 });
       }
     }
     const latest = await findLatestAttempt(trx, orderId);

@@ -38,22 +38,29 @@ export function OrderSummary({
           </li>
         ))}
       </ul>
-      <dl class="totals">
-        <dt>Subtotal</dt>
-        <dd>
-          <Money pence={totals.subtotalPence} />
-        </dd>
-        <dt>{deliveryMethod ? DELIVERY_OPTIONS[deliveryMethod].label : 'Delivery'}</dt>
-        <dd>{totals.deliveryPence === 0 ? 'Free' : <Money pence={totals.deliveryPence} />}</dd>
-        <dt class="total">Total</dt>
-        <dd class="total">
-          <Money pence={totals.totalPence} />
-        </dd>
-        <dt class="vat">Includes VAT at 20 %</dt>
-        <dd class="vat">
-          <Money pence={totals.vatPence} />
-        </dd>
-      </dl>
+      <TotalsList totals={totals} deliveryLabel={deliveryMethod ? DELIVERY_OPTIONS[deliveryMethod].label : 'Delivery'} />
     </section>
+  );
+}
+
+/** Subtotal, delivery, total and the VAT it includes. */
+export function TotalsList({ totals, deliveryLabel }: { totals: Totals; deliveryLabel: string }) {
+  return (
+    <dl class="totals">
+      <dt>Subtotal</dt>
+      <dd>
+        <Money pence={totals.subtotalPence} />
+      </dd>
+      <dt>{deliveryLabel}</dt>
+      <dd>{totals.deliveryPence === 0 ? 'Free' : <Money pence={totals.deliveryPence} />}</dd>
+      <dt class="total">Total</dt>
+      <dd class="total">
+        <Money pence={totals.totalPence} />
+      </dd>
+      <dt class="vat">Includes VAT at 20 %</dt>
+      <dd class="vat">
+        <Money pence={totals.vatPence} />
+      </dd>
+    </dl>
   );
 }
