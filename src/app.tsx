@@ -25,6 +25,7 @@ import { dashboardRoutes } from './features/backoffice/dashboard.admin.js';
 import { catalogAdminRoutes } from './features/catalog/catalog.admin.js';
 import { CatalogService } from './features/catalog/catalog.service.js';
 import { contactAdminRoutes } from './features/contact/contact.admin.js';
+import { ordersAdminRoutes } from './features/orders/orders.admin.js';
 import { staffRoutes } from './features/staff/staff.routes.js';
 import { seedDemoCatalogue } from './features/catalog/demo/seed.js';
 import { contactRoutes } from './features/contact/contact.routes.js';
@@ -245,6 +246,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     await admin.register(dashboardRoutes);
     await admin.register(auditRoutes);
     await admin.register(contactAdminRoutes);
+    await admin.register(ordersAdminRoutes);
     await admin.register(catalogAdminRoutes);
   });
   await app.register(catalogRoutes);

@@ -1,15 +1,43 @@
 import type { FastifyInstance } from 'fastify';
+import { outboxHealth } from '../mail/outbox.service.js';
+import { RECONCILE_AFTER_MINUTES } from '../orders/orders.domain.js';
 import { can } from '../staff/staff.domain.js';
 import { dashboardCounts } from './dashboard.repository.js';
 
 export const LOW_STOCK_AT = 2;
 
+/** The instant the shop's day began: midnight in London, as an ISO instant. */
+function londonMidnight(now: Date): string {
+  const [y, m, d] = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' })
+    .format(now)
+    .split('-')
+    .map(Number) as [number, number, number];
+  const utcMidnight = Date.UTC(y, m - 1, d);
+  // London is UTC or UTC+1, so its clock at that UTC midnight reads 00:00 or 01:00: the offset in hours.
+  // (The clocks change at 01:00 UTC, so the offset at UTC midnight is the one London's midnight had.)
+  const offsetHours = Number(
+    new Intl.DateTimeFormat('en-GB', { hour: 'numeric', hourCycle: 'h23', timeZone: 'Europe/London' }).format(new Date(utcMidnight)),
+  );
+  return new Date(utcMidnight - offsetHours * 3_600_000).toISOString();
+}
+
 export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
   app.get('/admin', { config: { access: 'dashboard.view' } }, async (req, reply) => {
     const now = app.clock();
-    const counts = await dashboardCounts(app.db, { weekAgo: new Date(now.getTime() - 7 * 86_400_000).toISOString() }, LOW_STOCK_AT);
     const session = req.staffSession!;
     const role = session.staff.role;
+    const [counts, mail] = await Promise.all([
+      dashboardCounts(
+        app.db,
+        {
+          weekAgo: new Date(now.getTime() - 7 * 86_400_000).toISOString(),
+          today: londonMidnight(now),
+          reconcileBefore: new Date(now.getTime() - RECONCILE_AFTER_MINUTES * 60_000).toISOString(),
+        },
+        LOW_STOCK_AT,
+      ),
+      outboxHealth(app.db, now),
+    ]);
     const hour = Number(new Intl.DateTimeFormat('en-GB', { hour: 'numeric', hourCycle: 'h23', timeZone: 'Europe/London' }).format(now));
     return reply.adminPage(
       { title: 'Dashboard', section: 'dashboard', csrfToken: reply.csrfToken() },
@@ -25,10 +53,36 @@ export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
         )}
         <ul class="stats">
           <li>
-            <span class="figure">0</span> orders today
+            <span class="figure">{counts.ordersPaidToday}</span> orders today
             <br />
-            <small>Online checkout is not open yet, so no orders can arrive.</small>
+            <small>Paid since midnight (UK time).</small>
+            {can(role, 'orders.view') && (
+              <>
+                <br />
+                <a href="/admin/orders">See orders</a>
+              </>
+            )}
           </li>
+          <li>
+            <span class="figure">{counts.ordersToDispatch}</span> orders to dispatch
+            <br />
+            <small>Paid and waiting to be posted.</small>
+            {can(role, 'orders.fulfil') && (
+              <>
+                <br />
+                <a href="/admin/dispatch">Dispatch list</a>
+              </>
+            )}
+          </li>
+          {can(role, 'orders.manage') && (
+            <li class={counts.ordersToReconcile > 0 ? 'stat-attention' : undefined}>
+              <span class="figure">{counts.ordersToReconcile}</span> orders to reconcile
+              <br />
+              <small>No payment result after {RECONCILE_AFTER_MINUTES} minutes: check them in MyOpayo.</small>
+              <br />
+              <a href="/admin/orders/reconcile">Reconcile payments</a>
+            </li>
+          )}
           <li>
             <span class="figure">{counts.lowStock}</span> variants low on stock ({LOW_STOCK_AT} or fewer)
             {can(role, 'catalogue.view') && (
@@ -49,6 +103,18 @@ export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
             <br />
             <small>Requests by e-mail are answered within one month.</small>
           </li>
+          {can(role, 'orders.view') && (
+            <li class={mail.overdue > 0 || mail.failed > 0 ? 'stat-attention' : undefined}>
+              <span class="figure">{mail.waiting}</span> e-mails waiting to send
+              <br />
+              <small>
+                {mail.overdue > 0
+                  ? `${mail.overdue} overdue by more than 10 minutes: the mail worker may have stopped.`
+                  : 'Order e-mails go out within a minute or two.'}
+                {mail.failed > 0 && ` ${mail.failed} could not be sent after every retry: contact those customers another way.`}
+              </small>
+            </li>
+          )}
           {can(role, 'enquiries.view') && (
             <li>
               <span class="figure">{counts.enquiriesThisWeek}</span> enquiries in the last 7 days

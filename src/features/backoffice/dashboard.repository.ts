@@ -1,11 +1,7 @@
 import type { Db } from '../../db/database.js';
 
 /** The dashboard's figures, each one counted from the database: no estimates, no placeholders. */
-export async function dashboardCounts(
-  db: Db,
-  since: { weekAgo: string; today: string; reconcileBefore: string },
-  lowStockAt: number,
-) {
+export async function dashboardCounts(db: Db, since: { weekAgo: string; today: string; reconcileBefore: string }, lowStockAt: number) {
   const [products, lowStock, soldOut, enquiries, paidToday, toDispatch, toReconcile] = await Promise.all([
     db
       .selectFrom('products')

@@ -62,12 +62,12 @@ export async function listAdminOrders(db: Db, f: AdminOrderFilter): Promise<{ ro
     .limit(f.limit)
     .offset(f.offset);
   // Packing goes first in, first out; everywhere else the newest order is what staff look for.
-  list = f.sort === 'oldest-paid' ? list.orderBy('o.paid_at', 'asc').orderBy('o.id', 'asc') : list.orderBy('o.created_at', 'desc').orderBy('o.id', 'desc');
+  list =
+    f.sort === 'oldest-paid'
+      ? list.orderBy('o.paid_at', 'asc').orderBy('o.id', 'asc')
+      : list.orderBy('o.created_at', 'desc').orderBy('o.id', 'desc');
 
-  const [rows, count] = await Promise.all([
-    list.execute(),
-    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
-  ]);
+  const [rows, count] = await Promise.all([list.execute(), base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst()]);
   return {
     rows: rows.map((r) => ({
       id: r.id,

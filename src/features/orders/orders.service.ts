@@ -367,6 +367,9 @@ export async function eraseExpiredOrders(db: Db, now: Date): Promise<number> {
 // ——— Staff actions (the back office calls these; each is one transaction, e-mail included) ———
 
 export type StaffActionResult = { ok: true; order: OrderRow; lowStock: boolean } | { ok: false; message: string };
+/** Runs inside the action's transaction once it has succeeded, so its record (the audit entry) stands or falls with the change. */
+export type RecordChange = (trx: Db, after: OrderRow) => Promise<void>;
+const noRecord: RecordChange = async () => {};
 
 export async function dispatchOrder(
   db: Db,
@@ -375,6 +378,7 @@ export async function dispatchOrder(
   staffId: number,
   now: Date,
   mail: OrderMailContext,
+  record: RecordChange = noRecord,
 ): Promise<StaffActionResult> {
   const at = now.toISOString();
   return db.transaction().execute(async (trx): Promise<StaffActionResult> => {
@@ -388,17 +392,26 @@ export async function dispatchOrder(
     await insertOrderEvent(trx, { orderId, at, kind: 'dispatched', detail: `Dispatched, tracking ${trackingNumber}`, staffId });
     const order = (await findOrderById(trx, orderId)) as OrderRow;
     await queueOrderMail(trx, 'dispatch', order, mail, now);
+    await record(trx, order);
     return { ok: true, order, lowStock: false };
   });
 }
 
-export async function markDelivered(db: Db, orderId: number, staffId: number, now: Date): Promise<StaffActionResult> {
+export async function markDelivered(
+  db: Db,
+  orderId: number,
+  staffId: number,
+  now: Date,
+  record: RecordChange = noRecord,
+): Promise<StaffActionResult> {
   const at = now.toISOString();
   return db.transaction().execute(async (trx): Promise<StaffActionResult> => {
     const moved = await updateOrderFrom(trx, orderId, ['dispatched'], { status: 'delivered', delivered_at: at, updated_at: at });
     if (!moved) return { ok: false, message: 'Only a dispatched order can be marked delivered.' };
     await insertOrderEvent(trx, { orderId, at, kind: 'delivered', detail: 'Marked delivered', staffId });
-    return { ok: true, order: (await findOrderById(trx, orderId)) as OrderRow, lowStock: false };
+    const order = (await findOrderById(trx, orderId)) as OrderRow;
+    await record(trx, order);
+    return { ok: true, order, lowStock: false };
   });
 }
 
@@ -410,6 +423,7 @@ export async function cancelOrder(
   staffId: number,
   now: Date,
   mail: OrderMailContext,
+  record: RecordChange = noRecord,
 ): Promise<StaffActionResult> {
   const at = now.toISOString();
   return db.transaction().execute(async (trx): Promise<StaffActionResult> => {
@@ -425,6 +439,7 @@ export async function cancelOrder(
     await insertOrderEvent(trx, { orderId, at, kind: 'cancelled', detail: `Cancelled: ${reason}`, staffId });
     const cancelled = (await findOrderById(trx, orderId)) as OrderRow;
     await queueOrderMail(trx, 'cancellation', cancelled, mail, now);
+    await record(trx, cancelled);
     return { ok: true, order: cancelled, lowStock };
   });
 }
@@ -437,6 +452,7 @@ export async function recordRefund(
   note: string,
   staffId: number,
   now: Date,
+  record: RecordChange = noRecord,
 ): Promise<StaffActionResult> {
   const at = now.toISOString();
   return db.transaction().execute(async (trx): Promise<StaffActionResult> => {
@@ -459,7 +475,9 @@ export async function recordRefund(
       detail: `Refund of £${(pence / 100).toFixed(2)} recorded (made in MyOpayo)${note ? `: ${note}` : ''}`,
       staffId,
     });
-    return { ok: true, order: (await findOrderById(trx, orderId)) as OrderRow, lowStock: false };
+    const after = (await findOrderById(trx, orderId)) as OrderRow;
+    await record(trx, after);
+    return { ok: true, order: after, lowStock: false };
   });
 }
 
@@ -474,6 +492,7 @@ export async function recordPaymentFoundInMyOpayo(
   staffId: number,
   now: Date,
   mail: OrderMailContext,
+  record: RecordChange = noRecord,
 ): Promise<StaffActionResult> {
   const at = now.toISOString();
   return db.transaction().execute(async (trx): Promise<StaffActionResult> => {
@@ -497,6 +516,7 @@ export async function recordPaymentFoundInMyOpayo(
     if (order.bag_id !== null) await emptyBag(trx, order.bag_id);
     const paid = (await findOrderById(trx, orderId)) as OrderRow;
     await queueOrderMail(trx, 'confirmation', paid, mail, now);
+    await record(trx, paid);
     return { ok: true, order: paid, lowStock };
   });
 }
