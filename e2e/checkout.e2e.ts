@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningShop, startShop } from '../bench/shop.js';
 import { expectAccessible, launchBrowser, launchCookielessContext, screenshot } from './browser.js';
@@ -13,7 +13,6 @@ import { expectAccessible, launchBrowser, launchCookielessContext, screenshot } 
 
 let shop: RunningShop;
 let browser: Browser;
-const contexts: BrowserContext[] = [];
 /** Orders that reached "paid", whose confirmation e-mails are looked for at the end. */
 const confirmed: string[] = [];
 
@@ -44,44 +43,56 @@ afterAll(async () => {
   await shop?.stop();
 });
 
-/** A context whose pages report every CSP refusal; bypassCSP only where axe-core must be injected. */
-async function newContext(options: Parameters<Browser['newContext']>[0] = {}): Promise<{ page: Page; cspErrors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
-  contexts.push(context);
-  return { page: await watchedPage(context), cspErrors: cspErrorsOf(context) };
-}
-
-const cspLog = new WeakMap<BrowserContext, string[]>();
-async function watchedPage(context: BrowserContext): Promise<Page> {
-  const errors: string[] = [];
-  cspLog.set(context, errors);
+/** The first page of a context, with the CSP refusals it reports. */
+async function watchedPage(context: BrowserContext): Promise<{ page: Page; cspErrors: string[] }> {
+  const cspErrors: string[] = [];
   const page = context.pages()[0] ?? (await context.newPage());
   page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy|Refused/.test(m.text())) errors.push(m.text());
+    if (m.type() === 'error' && /Content Security Policy|Refused/.test(m.text())) cspErrors.push(m.text());
   });
-  return page;
-}
-function cspErrorsOf(context: BrowserContext): string[] {
-  return cspLog.get(context) ?? [];
+  return { page, cspErrors };
 }
 
-/** Opens the nth ring from /rings, chooses a size that is in stock, and adds it to the bag. */
+/** A new context under the shop's real CSP unless told otherwise (bypassCSP only where axe-core is injected). */
+async function newContext(options: Parameters<Browser['newContext']>[0] = {}): Promise<{ page: Page; cspErrors: string[] }> {
+  return watchedPage(await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options }));
+}
+
+/** Clicks a button that posts a form to the shop and expects the 303 of a form accepted. */
+async function submit(page: Page, button: Locator, path: string): Promise<void> {
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === path),
+    button.click(),
+  ]);
+  if (response.status() !== 303) {
+    const html = await response.text();
+    const main = (html.match(/<main[^>]*>([\s\S]*?)<\/main>/)?.[1] ?? html).replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ');
+    expect.fail(`POST ${path} answered ${response.status()}: ${main.trim().slice(0, 400)}`);
+  }
+}
+
+/** Opens the nth ring from /rings and adds it to the bag. */
 async function addRingToBag(page: Page, nth: number): Promise<string> {
   await page.goto(`${shop.url}/rings`);
   const links = await page.locator('.product-card a').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
   const products = [...new Set(links.filter((h) => h.startsWith('/products/')))];
   expect(products.length).toBeGreaterThan(nth);
   await page.goto(`${shop.url}${products[nth]}`);
+  return addToBag(page);
+}
+
+/** On a product page: chooses a size that is in stock (skipping the first `skip` of them) and adds it to the bag. */
+async function addToBag(page: Page, skip = 0): Promise<string> {
   const name = (await page.locator('#product-title').textContent()) ?? '';
   if ((await page.locator('#size').count()) > 0) {
-    const sizes = await page.locator('#size option').evaluateAll((os) =>
-      os.map((o) => ({ value: (o as HTMLOptionElement).value, text: o.textContent ?? '' })),
-    );
-    const inStock = sizes.find((s) => s.value !== '' && !/sold out/i.test(s.text));
-    expect(inStock, `a size in stock for ${products[nth]}`).toBeDefined();
-    await page.selectOption('#size', inStock!.value);
+    const sizes = await page
+      .locator('#size option')
+      .evaluateAll((os) => os.map((o) => ({ value: (o as HTMLOptionElement).value, text: o.textContent ?? '' })));
+    const inStock = sizes.filter((s) => s.value !== '' && !/sold out/i.test(s.text));
+    expect(inStock.length, `sizes in stock for ${name}`).toBeGreaterThan(skip);
+    await page.selectOption('#size', inStock[skip]!.value);
   }
-  await page.getByRole('button', { name: 'Add to bag', exact: true }).click();
+  await submit(page, page.getByRole('button', { name: 'Add to bag', exact: true }), '/bag/items');
   await page.waitForURL(/\/bag\?/);
   expect(await page.locator('.bag-line-name').allTextContents()).toContain(name);
   return name;
@@ -102,7 +113,7 @@ async function checkOut(page: Page, onForm?: () => Promise<void>): Promise<strin
   expect(await page.getByLabel('Deliver to my billing address').isChecked()).toBe(true);
   await page.getByLabel(/Royal Mail Tracked 48/).check();
   await onForm?.();
-  await page.getByRole('button', { name: 'Continue to payment' }).click();
+  await submit(page, page.getByRole('button', { name: 'Continue to payment' }), '/checkout');
   await page.waitForURL(/\/orders\/AS-[0-9A-Z]+\?key=/);
   const number = new URL(page.url()).pathname.split('/').pop() ?? '';
   expect(await page.locator('h1').textContent()).toBe('Almost there — payment');
@@ -180,7 +191,7 @@ describe('a declined card, then another', () => {
     expect(await payButton(page).count()).toBe(0);
     await screenshot(page, '25-declined');
 
-    await page.getByRole('button', { name: 'Try again' }).click();
+    await submit(page, page.getByRole('button', { name: 'Try again' }), `/orders/${number}/retry`);
     await page.waitForURL((u) => u.pathname === `/orders/${number}` && !u.searchParams.has('result'));
     await payButton(page).waitFor();
 
@@ -196,11 +207,19 @@ describe('a shopper whose browser blocks cookies', () => {
   it('buys through links and forms that carry the bag, and is never given a cookie', async () => {
     const { context, close } = await launchCookielessContext({ viewport: { width: 1280, height: 900 } });
     try {
-      const page = await watchedPage(context);
+      const { page, cspErrors } = await watchedPage(context);
       await addRingToBag(page, 2);
       // No cookie came back, so the token stays in the address and the links.
-      expect(new URL(page.url()).searchParams.get('bag')).toMatch(/^[\w-]{20,}$/);
-      expect(await page.getByRole('link', { name: 'Checkout securely' }).getAttribute('href')).toMatch(/^\/checkout\?bag=/);
+      const token = new URL(page.url()).searchParams.get('bag');
+      expect(token).toMatch(/^[\w-]{20,}$/);
+      expect(await page.getByRole('link', { name: 'Checkout securely' }).getAttribute('href')).toBe(`/checkout?bag=${token}`);
+
+      // A second size from the product page the bag links to: the link and its form keep the same bag.
+      await page.locator('a.bag-line-name').click();
+      await page.waitForURL((u) => u.pathname.startsWith('/products/') && u.searchParams.get('bag') === token);
+      await addToBag(page, 1);
+      expect(new URL(page.url()).searchParams.get('bag')).toBe(token);
+      expect(await page.locator('.bag-line').count()).toBe(2);
       await screenshot(page, '26-no-cookies-bag');
 
       const number = await checkOut(page);
@@ -209,7 +228,7 @@ describe('a shopper whose browser blocks cookies', () => {
       await screenshot(page, '27-no-cookies-confirmed');
 
       expect(await context.cookies()).toEqual([]);
-      expect(cspErrorsOf(context)).toEqual([]);
+      expect(cspErrors).toEqual([]);
     } finally {
       await close();
     }
@@ -236,17 +255,17 @@ describe('order e-mails', () => {
   it('writes a confirmation for every paid order to the outbox', async () => {
     expect(confirmed.length).toBeGreaterThan(0);
     const outbox = join(shop.dataDir, 'outbox');
-    const mails = () => {
+    const missing = () => {
+      let mails: string[] = [];
       try {
-        return readdirSync(outbox)
+        mails = readdirSync(outbox)
           .filter((f) => f.endsWith('.eml'))
           .map((f) => readFileSync(join(outbox, f), 'utf8'));
-      } catch {
-        return [];
-      }
+      } catch {} // no outbox folder yet
+      return confirmed.filter(
+        (n) => !mails.some((m) => m.includes(`Subject: Thank you for your order ${n}`) && m.includes(`To: ${GUEST.email}`)),
+      );
     };
-    const missing = () =>
-      confirmed.filter((n) => !mails().some((m) => m.includes(`Subject: Thank you for your order ${n}`) && m.includes(`To: ${GUEST.email}`)));
     // The outbox worker runs every 10 seconds.
     await expect.poll(missing, { timeout: 25_000, interval: 500 }).toEqual([]);
   });

@@ -51,7 +51,7 @@ export function bagLink(path: string, token: string | null): string {
 
 export function privatePage(reply: FastifyReply): void {
   reply.header('cache-control', 'no-store');
-  reply.header('referrer-policy', 'no-referrer');
+  reply.header('referrer-policy', 'same-origin');
 }
 
 export function summaryLines(lines: BagLine[]) {

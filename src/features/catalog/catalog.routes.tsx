@@ -236,7 +236,7 @@ export async function catalogRoutes(app: FastifyInstance): Promise<void> {
     if (q.bag !== undefined) {
       // A shopper without cookies, whose bag token travels in the link: this page is theirs alone.
       reply.header('cache-control', 'no-store');
-      reply.header('referrer-policy', 'no-referrer');
+      reply.header('referrer-policy', 'same-origin');
       return reply.page(
         { title: product.name, noindex: true, canonicalPath: `/products/${product.slug}` },
         <ProductPage
