@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.js';
+import { latestAttemptStart } from '../orders/orders.repository.js';
 
 /** The dashboard's figures, each one counted from the database: no estimates, no placeholders. */
 export async function dashboardCounts(db: Db, since: { weekAgo: string; today: string; reconcileBefore: string }, lowStockAt: number) {
@@ -43,16 +44,7 @@ export async function dashboardCounts(db: Db, since: { weekAgo: string; today: s
       .selectFrom('orders as o')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('o.status', '=', 'awaiting_payment')
-      .where((eb) =>
-        eb(
-          eb
-            .selectFrom('payment_attempts as a')
-            .select((x) => x.fn.max('a.created_at').as('latest'))
-            .whereRef('a.order_id', '=', 'o.id'),
-          '<',
-          since.reconcileBefore,
-        ),
-      )
+      .where((eb) => eb(latestAttemptStart(eb), '<', since.reconcileBefore))
       .executeTakeFirst(),
   ]);
   return {

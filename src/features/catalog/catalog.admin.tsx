@@ -1,5 +1,6 @@
 import multipart from '@fastify/multipart';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type FormBody, fieldText, fieldTexts, formBodyOf } from '../../http/form-fields.js';
 import { z } from 'zod';
 import { badRequest, notFound, PublicError } from '../../http/errors.js';
 import { Notice } from '../../http/views/components.js';
@@ -45,11 +46,10 @@ import { ProductPage } from './views/product.js';
 const PAGE_SIZE = 50;
 const MAX_PAGE = 10_000;
 
-type Body = Record<string, unknown>;
-const text = (v: unknown): string => (typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : '');
-const texts = (v: unknown): string[] =>
-  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : [];
-const bodyOf = (req: FastifyRequest): Body => (req.body && typeof req.body === 'object' ? (req.body as Body) : {});
+type Body = FormBody;
+const text = fieldText;
+const texts = fieldTexts;
+const bodyOf = formBodyOf;
 
 const single = z
   .union([z.string(), z.array(z.string())])

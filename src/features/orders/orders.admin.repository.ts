@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database.js';
-import type { AttemptRow, OrderLineRow, OrderRow } from './orders.repository.js';
+import { type AttemptRow, type OrderLineRow, type OrderRow, latestAttemptStart } from './orders.repository.js';
 
 /** All SQL of the back-office side of orders. */
 
@@ -128,28 +128,9 @@ export interface ReconcileRow {
 export async function listOrdersToReconcile(db: Db, cutoff: string): Promise<ReconcileRow[]> {
   const orders = await db
     .selectFrom('orders as o')
-    .select((eb) => [
-      'o.id',
-      'o.number',
-      'o.created_at',
-      'o.total_pence',
-      eb
-        .selectFrom('payment_attempts as a')
-        .select((x) => x.fn.max('a.created_at').as('latest'))
-        .whereRef('a.order_id', '=', 'o.id')
-        .as('latest'),
-    ])
+    .select((eb) => ['o.id', 'o.number', 'o.created_at', 'o.total_pence', latestAttemptStart(eb).as('latest')])
     .where('o.status', '=', 'awaiting_payment')
-    .where((eb) =>
-      eb(
-        eb
-          .selectFrom('payment_attempts as a')
-          .select((x) => x.fn.max('a.created_at').as('latest'))
-          .whereRef('a.order_id', '=', 'o.id'),
-        '<',
-        cutoff,
-      ),
-    )
+    .where((eb) => eb(latestAttemptStart(eb), '<', cutoff))
     .orderBy('latest', 'asc')
     .orderBy('o.id', 'asc')
     .execute();

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { type FormBody, fieldText, formBodyOf } from '../../http/form-fields.js';
 import { notFound } from '../../http/errors.js';
 import { deriveKey, hmacHex } from '../../shared/crypto.js';
 import { formatPence } from '../../shared/money.js';
@@ -49,16 +50,15 @@ import {
  * query itself is kept only as a keyed hash, so the audit trail does not become a list of e-mail
  * addresses, while the shop can still answer "who looked this person up?". Opening an order is
  * recorded with the fields shown, in the transaction that reads it. Each staff action is recorded
- * as a 'change' once the service has made it (the service writes the order's history, with the
- * staff member, in the same transaction as the change).
+ * as a 'change' inside the service's own transaction, with the order's history and e-mail.
  */
 
 const PAGE_SIZE = 50;
 const MAX_PAGE = 10_000;
 
-type Body = Record<string, unknown>;
-const text = (v: unknown): string => (typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : '');
-const bodyOf = (req: FastifyRequest): Body => (req.body && typeof req.body === 'object' ? (req.body as Body) : {});
+type Body = FormBody;
+const text = fieldText;
+const bodyOf = formBodyOf;
 
 const single = z
   .union([z.string(), z.array(z.string())])

@@ -1,4 +1,4 @@
-import type { Selectable, Updateable } from 'kysely';
+import type { ExpressionBuilder, Selectable, Updateable } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 
@@ -163,6 +163,14 @@ export async function findAwaitingOrdersForBag(db: Db, bagId: number): Promise<O
   return db.selectFrom('orders').selectAll().where('bag_id', '=', bagId).where('status', '=', 'awaiting_payment').execute();
 }
 
+/** When an order's newest payment attempt began: for queries over `orders as o`. */
+export function latestAttemptStart(eb: ExpressionBuilder<Database & { o: Database['orders'] }, 'o'>) {
+  return eb
+    .selectFrom('payment_attempts as a')
+    .select((x) => x.fn.max('a.created_at').as('latest'))
+    .whereRef('a.order_id', '=', 'o.id');
+}
+
 /** Unpaid orders still holding stock whose newest attempt began before the cutoff. */
 export async function findExpiredReservations(db: Db, cutoff: string): Promise<OrderRow[]> {
   return db
@@ -170,16 +178,7 @@ export async function findExpiredReservations(db: Db, cutoff: string): Promise<O
     .selectAll('o')
     .where('o.status', '=', 'awaiting_payment')
     .where('o.stock_reserved', '=', 1)
-    .where((eb) =>
-      eb(
-        eb
-          .selectFrom('payment_attempts as a')
-          .select((x) => x.fn.max('a.created_at').as('latest'))
-          .whereRef('a.order_id', '=', 'o.id'),
-        '<',
-        cutoff,
-      ),
-    )
+    .where((eb) => eb(latestAttemptStart(eb), '<', cutoff))
     .execute();
 }
 
