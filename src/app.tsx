@@ -16,6 +16,8 @@ import { announce, listen } from './db/notify.js';
 
 const CATALOGUE_CHANNEL = 'assay_catalogue';
 import { catalogRoutes } from './features/catalog/catalog.routes.js';
+import { customerAuthRoutes } from './features/customers/customers.routes.js';
+import { installCustomerSessions } from './features/customers/customers.session.js';
 import { bagRoutes } from './features/bag/bag.routes.js';
 import { checkoutRoutes } from './features/checkout/checkout.routes.js';
 import { ordersRoutes } from './features/orders/orders.routes.js';
@@ -249,6 +251,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     await admin.register(ordersAdminRoutes);
     await admin.register(catalogAdminRoutes);
   });
+  installCustomerSessions(app);
+  await app.register(customerAuthRoutes);
   await app.register(catalogRoutes);
   await app.register(bagRoutes);
   await app.register(checkoutRoutes);

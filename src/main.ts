@@ -6,6 +6,7 @@ import { scheduleStaffHousekeeping } from './features/staff/staff.job.js';
 import { scheduleBagRetention } from './features/bag/bag.job.js';
 import { scheduleMailOutbox } from './features/mail/outbox.job.js';
 import { scheduleOrderJobs } from './features/orders/orders.job.js';
+import { scheduleAccountHousekeeping } from './features/customers/customers.job.js';
 import { buildSandboxApp } from './features/payments/sandbox/sandbox.app.js';
 import { createDemoOwner } from './features/staff/staff.service.js';
 
@@ -31,6 +32,7 @@ const jobs = [
   scheduleBagRetention(app),
   scheduleMailOutbox(app),
   ...scheduleOrderJobs(app),
+  scheduleAccountHousekeeping(app),
 ];
 // The imitation of Opayo's hosted page listens on a port of its own, so card fields are only ever posted to it.
 const sandbox = config.sandbox.enabled ? await buildSandboxApp(config) : null;

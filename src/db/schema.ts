@@ -187,6 +187,7 @@ export interface Database {
     dispatched_at: string | null;
     delivered_at: string | null;
     cancelled_at: string | null;
+    customer_id: number | null;
   };
   order_lines: {
     id: Generated<number>;
@@ -234,5 +235,53 @@ export interface Database {
     sent_at: string | null;
     failed_at: string | null;
     last_error: string | null;
+  };
+  customers: {
+    id: Generated<number>;
+    email: string;
+    first_name: string;
+    surname: string;
+    phone: string;
+    password_hash: string;
+    email_verified_at: string | null;
+    general_subscription: Generated<number>;
+    general_subscription_changed_at: string | null;
+    failed_sign_ins: Generated<number>;
+    locked_until: string | null;
+    created_at: string;
+    updated_at: string;
+  };
+  customer_addresses: {
+    id: Generated<number>;
+    customer_id: number;
+    first_name: string;
+    surname: string;
+    line1: string;
+    line2: string | null;
+    city: string;
+    postcode: string;
+    is_default: Generated<number>;
+    created_at: string;
+    updated_at: string;
+  };
+  customer_sessions: {
+    id: Generated<number>;
+    token_hash: string;
+    customer_id: number;
+    device: string;
+    remember: number;
+    created_at: string;
+    last_seen_at: string;
+    expires_at: string;
+  };
+  customer_tokens: {
+    id: Generated<number>;
+    customer_id: number;
+    purpose: string;
+    token_hash: string;
+    email: string;
+    created_at: string;
+    expires_at: string;
+    used_at: string | null;
   };
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { badRequest, notFound, PublicError } from '../../http/errors.js';
 import { Notice } from '../../http/views/components.js';
 import { STAFF_COOKIE } from '../backoffice/backoffice.plugin.js';
-import { fieldErrors } from '../backoffice/views/form.js';
+import { fieldErrors } from '../../http/views/form.js';
 import { can } from '../staff/staff.domain.js';
 import {
   findAdminProduct,

@@ -37,7 +37,7 @@ const text = (field: string, max: number, required = true) => {
 };
 
 /** A required field tidied by `normalise`: one message when it is empty, another when it makes no sense. */
-const normalised = (normalise: (v: string) => string | null, empty: string, invalid: string) =>
+export const normalised = (normalise: (v: string) => string | null, empty: string, invalid: string) =>
   z.string({ message: empty }).transform((v, ctx) => {
     const tidy = v.trim() === '' ? null : normalise(v);
     if (tidy === null) {

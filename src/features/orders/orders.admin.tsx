@@ -6,7 +6,7 @@ import { deriveKey, hmacHex } from '../../shared/crypto.js';
 import { formatPence } from '../../shared/money.js';
 import { type AuditEntry, recordAudit } from '../audit/audit.service.js';
 import { actorOf } from '../backoffice/backoffice.plugin.js';
-import { type FieldErrors, fieldErrors } from '../backoffice/views/form.js';
+import { type FieldErrors, fieldErrors } from '../../http/views/form.js';
 import { type Permission, can } from '../staff/staff.domain.js';
 import {
   type AdminOrderDetail,

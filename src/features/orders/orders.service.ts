@@ -80,7 +80,14 @@ class StockShort extends Error {
 
 const DAY_MS = 86_400_000;
 
-export async function placeOrder(db: Db, bagId: number, details: CheckoutDetails, now: Date): Promise<PlaceOrderResult> {
+/** Places an order from a bag: a guest's (customerId null) or a signed-in customer's. */
+export async function placeOrder(
+  db: Db,
+  bagId: number,
+  details: CheckoutDetails,
+  now: Date,
+  customerId: number | null = null,
+): Promise<PlaceOrderResult> {
   const at = now.toISOString();
   try {
     return await db.transaction().execute(async (trx) => {
@@ -134,6 +141,7 @@ export async function placeOrder(db: Db, bagId: number, details: CheckoutDetails
         dispatched_at: null,
         delivered_at: null,
         cancelled_at: null,
+        customer_id: customerId,
       });
       await insertOrderLines(
         trx,

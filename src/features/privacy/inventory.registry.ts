@@ -1,6 +1,7 @@
 import { auditInventory } from '../audit/audit.inventory.js';
 import { bagInventory } from '../bag/bag.inventory.js';
 import { catalogInventory } from '../catalog/catalog.inventory.js';
+import { customersInventory } from '../customers/customers.inventory.js';
 import { contactInventory } from '../contact/contact.inventory.js';
 import { mailInventory } from '../mail/mail.inventory.js';
 import { ordersInventory } from '../orders/orders.inventory.js';
@@ -18,4 +19,5 @@ export const inventories: FeatureInventory[] = [
   mailInventory,
   bagInventory,
   ordersInventory,
+  customersInventory,
 ];

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { PublicError, notFound } from '../../http/errors.js';
 import { actorOf, clearStaffCookie, setStaffCookie } from '../backoffice/backoffice.plugin.js';
-import { Csrf, ErrorSummary, Field, type FieldErrors, fieldErrors } from '../backoffice/views/form.js';
+import { Csrf, ErrorSummary, Field, type FieldErrors, fieldErrors } from '../../http/views/form.js';
 import { ROLE_LABELS, ROLES, type Role, isRole } from './staff.domain.js';
 import { listStaff } from './staff.repository.js';
 import {

@@ -1,5 +1,5 @@
 import { Notice } from '../../../http/views/components.js';
-import { Csrf, ErrorSummary, type FieldErrors } from '../../backoffice/views/form.js';
+import { Csrf, ErrorSummary, type FieldErrors } from '../../../http/views/form.js';
 import type { GroupRow, GroupTable } from '../catalog.admin.repository.js';
 import { ActionButton, Checkbox, TextInput } from './admin-fields.js';
 

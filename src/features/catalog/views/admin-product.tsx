@@ -1,5 +1,5 @@
 import { Money, Notice } from '../../../http/views/components.js';
-import { Csrf, ErrorSummary, type FieldErrors } from '../../backoffice/views/form.js';
+import { Csrf, ErrorSummary, type FieldErrors } from '../../../http/views/form.js';
 import type { AdminImage, AdminProduct, AdminVariant, PriceChange, StockMovement } from '../catalog.admin.repository.js';
 import { STOCK_REASONS } from '../catalog.admin.service.js';
 import { CHAIN_LENGTHS_IN, METALS, metalLabel, RING_SIZES, STONES } from '../catalog.domain.js';

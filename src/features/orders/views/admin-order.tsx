@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { Money, Notice } from '../../../http/views/components.js';
 import { formatPence, vatIncluded } from '../../../shared/money.js';
-import { Csrf, ErrorSummary, Field, type FieldErrors } from '../../backoffice/views/form.js';
+import { Csrf, ErrorSummary, Field, type FieldErrors } from '../../../http/views/form.js';
 import type { AdminOrderDetail } from '../orders.admin.repository.js';
 import type { OrderRow } from '../orders.repository.js';
 import { StatusTag, attemptLabel, deliveryLabel, formatTime } from './admin-orders.js';

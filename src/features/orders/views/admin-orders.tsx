@@ -1,6 +1,6 @@
 import { buildQueryString } from '../../../http/query.js';
 import { Money, Notice, Pagination } from '../../../http/views/components.js';
-import { Csrf } from '../../backoffice/views/form.js';
+import { Csrf } from '../../../http/views/form.js';
 import type { AdminOrderListRow, ReconcileRow } from '../orders.admin.repository.js';
 import { DELIVERY_OPTIONS, ORDER_STATUSES, type OrderStatus, STATUS_LABELS, isDeliveryMethod, isOrderStatus } from '../orders.domain.js';
 

@@ -1,0 +1,56 @@
+import Bowser from 'bowser';
+import { dictionary } from '@zxcvbn-ts/language-common';
+
+/**
+ * Customer accounts: the rules in one place. Passwords follow current UK (NCSC) advice: long
+ * rather than complicated, no composition rules, and never one of the most common passwords.
+ */
+export const PASSWORD_MIN_LENGTH = 10;
+export const PASSWORD_MAX_LENGTH = 200;
+/** A session without "remember me" ends after this long idle, or this long after sign-in. */
+export const SESSION_IDLE_HOURS = 2;
+export const SESSION_MAX_HOURS = 12;
+/** "Remember me" keeps a session for this long. */
+export const REMEMBER_DAYS = 30;
+export const VERIFY_LINK_HOURS = 48;
+export const RESET_LINK_MINUTES = 60;
+/** An account whose address was never confirmed is deleted after this many days. */
+export const UNVERIFIED_ACCOUNT_DAYS = 7;
+/** After this many wrong passwords in a row, the account waits before the next try. */
+export const LOCK_AFTER_FAILURES = 5;
+
+export const SESSION_COOKIE = 'assay_session';
+
+export type TokenPurpose = 'verify-email' | 'reset-password' | 'change-email';
+
+/** Minutes an account waits after the nth wrong password in a row: 1, 2, 4 … at most 60. */
+export function lockMinutes(failures: number): number {
+  if (failures < LOCK_AFTER_FAILURES) return 0;
+  return Math.min(60, 2 ** (failures - LOCK_AFTER_FAILURES));
+}
+
+// The 49,000 most common passwords from the zxcvbn-ts project's list, checked case-insensitively.
+const COMMON = new Set(dictionary['passwords-common'].map((p) => p.toLowerCase()));
+
+export function passwordProblem(password: string, context: string[] = []): string | null {
+  if (password.length < PASSWORD_MIN_LENGTH)
+    return `Please use at least ${PASSWORD_MIN_LENGTH} characters — a few words together work well.`;
+  if (password.length > PASSWORD_MAX_LENGTH) return `Please use at most ${PASSWORD_MAX_LENGTH} characters.`;
+  const lower = password.toLowerCase();
+  if (COMMON.has(lower)) return 'That password is one of the most common, so it is easy to guess. Please choose another.';
+  if (/^(.)\1+$/.test(password)) return 'Please choose a password that is not one character repeated.';
+  if (context.some((c) => c.length >= 4 && lower.includes(c.toLowerCase()))) {
+    return 'Please choose a password that does not contain your name or e-mail address.';
+  }
+  return null;
+}
+
+/** "Chrome on macOS": enough to recognise a session, without keeping the full user agent. */
+export function deviceLabel(userAgent: string | undefined): string {
+  if (!userAgent) return 'Unknown browser';
+  const parsed = Bowser.parse(userAgent);
+  const browser = parsed.browser.name ?? 'Unknown browser';
+  const os = parsed.os.name;
+  const kind = parsed.platform.type === 'mobile' ? 'phone' : parsed.platform.type === 'tablet' ? 'tablet' : null;
+  return [browser, os ? `on ${os}` : null, kind ? `(${kind})` : null].filter(Boolean).join(' ').slice(0, 80);
+}

@@ -1,0 +1,129 @@
+import type { DataCategory, FeatureInventory, LawfulBasis, PersonalColumn, Retention } from '../privacy/inventory.js';
+import {
+  REMEMBER_DAYS,
+  RESET_LINK_MINUTES,
+  SESSION_COOKIE,
+  SESSION_IDLE_HOURS,
+  SESSION_MAX_HOURS,
+  UNVERIFIED_ACCOUNT_DAYS,
+  VERIFY_LINK_HOURS,
+} from './customers.domain.js';
+
+/** An account is kept while the customer keeps it; one never confirmed goes after a week. */
+export const ACCOUNT_RETENTION: Retention = {
+  text: `Until you close your account (or ${UNVERIFIED_ACCOUNT_DAYS} days after you opened it, if you never confirm your e-mail address)`,
+  days: UNVERIFIED_ACCOUNT_DAYS,
+};
+const SESSION_RETENTION: Retention = {
+  text: `Until you sign out, or ${SESSION_IDLE_HOURS} hours without use (${SESSION_MAX_HOURS} hours at most; ${REMEMBER_DAYS} days if you choose to stay signed in)`,
+  days: REMEMBER_DAYS,
+};
+const TOKEN_RETENTION: Retention = {
+  text: `A day after the link expires (confirmation links last ${VERIFY_LINK_HOURS} hours, password links ${RESET_LINK_MINUTES} minutes)`,
+  days: 3,
+};
+
+const staff = ['Our customer service staff', 'Our owner and managers'];
+const machineOnly = ["No one: only the shop's sign-in checks read it"];
+
+function col(
+  table: string,
+  column: string,
+  category: DataCategory,
+  label: string,
+  purpose: string,
+  retention: Retention,
+  recipients: string[] = staff,
+  lawfulBasis: LawfulBasis = 'contract',
+): PersonalColumn {
+  return { table, column, category, label, purpose, lawfulBasis, retention, recipients };
+}
+
+const account = 'To run the account you opened: sign-in, your details, addresses and orders';
+const security = 'To keep your account secure: sign-in sessions and one-time links';
+
+export const customersInventory: FeatureInventory = {
+  feature: 'customers',
+  personal: [
+    col('customers', 'email', 'contact', 'Your e-mail address, which you sign in with', account, ACCOUNT_RETENTION),
+    col('customers', 'first_name', 'identity', 'Your first name', account, ACCOUNT_RETENTION),
+    col('customers', 'surname', 'identity', 'Your surname', account, ACCOUNT_RETENTION),
+    col('customers', 'phone', 'contact', 'Your phone number', account, ACCOUNT_RETENTION),
+    col(
+      'customers',
+      'password_hash',
+      'account',
+      'A one-way (Argon2id) fingerprint of your password — never the password itself',
+      security,
+      ACCOUNT_RETENTION,
+      machineOnly,
+    ),
+    col('customers', 'email_verified_at', 'account', 'When you confirmed your e-mail address', account, ACCOUNT_RETENTION),
+    col(
+      'customers',
+      'general_subscription',
+      'marketing',
+      'Whether you chose the General Subscription (news by e-mail)',
+      'To send marketing e-mail only if you asked for it',
+      ACCOUNT_RETENTION,
+      staff,
+      'consent',
+    ),
+    col(
+      'customers',
+      'general_subscription_changed_at',
+      'marketing',
+      'When you last changed that choice',
+      'To show when you gave or withdrew consent',
+      ACCOUNT_RETENTION,
+      staff,
+      'consent',
+    ),
+    col('customers', 'created_at', 'account', 'When you opened your account', account, ACCOUNT_RETENTION),
+    col('customer_addresses', 'first_name', 'identity', 'The first name on each address in your address book', account, ACCOUNT_RETENTION),
+    col('customer_addresses', 'surname', 'identity', 'The surname on each address in your address book', account, ACCOUNT_RETENTION),
+    col('customer_addresses', 'line1', 'address', 'The addresses in your address book', account, ACCOUNT_RETENTION),
+    col('customer_addresses', 'line2', 'address', 'The addresses in your address book (second line)', account, ACCOUNT_RETENTION),
+    col('customer_addresses', 'city', 'address', 'The towns in your address book', account, ACCOUNT_RETENTION),
+    col('customer_addresses', 'postcode', 'address', 'The postcodes in your address book', account, ACCOUNT_RETENTION),
+    col(
+      'customer_sessions',
+      'token_hash',
+      'technical',
+      'A one-way fingerprint of each sign-in session',
+      security,
+      SESSION_RETENTION,
+      machineOnly,
+    ),
+    col(
+      'customer_sessions',
+      'device',
+      'technical',
+      'The browser and system of each session ("Firefox on Windows"), so you can recognise it',
+      security,
+      SESSION_RETENTION,
+      machineOnly,
+    ),
+    col('customer_sessions', 'last_seen_at', 'technical', 'When each session was last used', security, SESSION_RETENTION, machineOnly),
+    col(
+      'customer_tokens',
+      'token_hash',
+      'technical',
+      'A one-way fingerprint of each confirmation or password link we send',
+      security,
+      TOKEN_RETENTION,
+      machineOnly,
+    ),
+    col('customer_tokens', 'email', 'contact', 'The address a confirmation link was sent to', security, TOKEN_RETENTION, machineOnly),
+  ],
+  notPersonal: [],
+  cookies: [
+    {
+      name: SESSION_COOKIE,
+      kind: 'strictly-necessary',
+      purpose: 'Keeps you signed in to your account. Set only when you sign in.',
+      duration: `Until you close your browser, or ${REMEMBER_DAYS} days if you choose to stay signed in`,
+    },
+  ],
+  transient: [],
+};

@@ -1,0 +1,184 @@
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Db } from '../../db/database.js';
+import type { Database } from '../../db/schema.js';
+
+export type CustomerRow = Selectable<Database['customers']>;
+export type AddressRow = Selectable<Database['customer_addresses']>;
+export type SessionRow = Selectable<Database['customer_sessions']>;
+export type TokenRow = Selectable<Database['customer_tokens']>;
+
+export async function findCustomerByEmail(db: Db, email: string): Promise<CustomerRow | null> {
+  return (await db.selectFrom('customers').selectAll().where('email', '=', email).executeTakeFirst()) ?? null;
+}
+
+export async function findCustomerById(db: Db, id: number): Promise<CustomerRow | null> {
+  return (await db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
+}
+
+export async function insertCustomer(db: Db, c: Insertable<Database['customers']>): Promise<number> {
+  return (await db.insertInto('customers').values(c).returning('id').executeTakeFirstOrThrow()).id;
+}
+
+export async function updateCustomer(db: Db, id: number, patch: Updateable<Database['customers']>): Promise<void> {
+  await db.updateTable('customers').set(patch).where('id', '=', id).execute();
+}
+
+export async function deleteUnverifiedCustomersBefore(db: Db, cutoff: string): Promise<number> {
+  const r = await db.deleteFrom('customers').where('email_verified_at', 'is', null).where('created_at', '<', cutoff).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+// ——— Address book ———
+
+export async function listAddresses(db: Db, customerId: number): Promise<AddressRow[]> {
+  return db
+    .selectFrom('customer_addresses')
+    .selectAll()
+    .where('customer_id', '=', customerId)
+    .orderBy('is_default', 'desc')
+    .orderBy('id')
+    .execute();
+}
+
+/** An address, only if it is this customer's: every lookup is scoped to its owner. */
+export async function findAddress(db: Db, customerId: number, id: number): Promise<AddressRow | null> {
+  return (
+    (await db.selectFrom('customer_addresses').selectAll().where('customer_id', '=', customerId).where('id', '=', id).executeTakeFirst()) ??
+    null
+  );
+}
+
+export async function insertAddress(db: Db, a: Insertable<Database['customer_addresses']>): Promise<number> {
+  return (await db.insertInto('customer_addresses').values(a).returning('id').executeTakeFirstOrThrow()).id;
+}
+
+export async function updateAddress(
+  db: Db,
+  customerId: number,
+  id: number,
+  patch: Updateable<Database['customer_addresses']>,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('customer_addresses')
+    .set(patch)
+    .where('customer_id', '=', customerId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function deleteAddress(db: Db, customerId: number, id: number): Promise<boolean> {
+  const r = await db.deleteFrom('customer_addresses').where('customer_id', '=', customerId).where('id', '=', id).executeTakeFirst();
+  return Number(r.numDeletedRows) === 1;
+}
+
+export async function clearDefaultAddress(db: Db, customerId: number): Promise<void> {
+  await db.updateTable('customer_addresses').set({ is_default: 0 }).where('customer_id', '=', customerId).execute();
+}
+
+// ——— Sessions ———
+
+export async function insertSession(db: Db, s: Insertable<Database['customer_sessions']>): Promise<void> {
+  await db.insertInto('customer_sessions').values(s).execute();
+}
+
+export async function findSessionByTokenHash(
+  db: Db,
+  tokenHash: string,
+): Promise<(SessionRow & { email: string; first_name: string }) | null> {
+  return (
+    (await db
+      .selectFrom('customer_sessions as s')
+      .innerJoin('customers as c', 'c.id', 's.customer_id')
+      .selectAll('s')
+      .select(['c.email', 'c.first_name'])
+      .where('s.token_hash', '=', tokenHash)
+      .executeTakeFirst()) ?? null
+  );
+}
+
+export async function touchSession(db: Db, id: number, at: string): Promise<void> {
+  await db.updateTable('customer_sessions').set({ last_seen_at: at }).where('id', '=', id).execute();
+}
+
+export async function listSessions(db: Db, customerId: number): Promise<SessionRow[]> {
+  return db.selectFrom('customer_sessions').selectAll().where('customer_id', '=', customerId).orderBy('last_seen_at', 'desc').execute();
+}
+
+export async function deleteSession(db: Db, customerId: number, id: number): Promise<boolean> {
+  const r = await db.deleteFrom('customer_sessions').where('customer_id', '=', customerId).where('id', '=', id).executeTakeFirst();
+  return Number(r.numDeletedRows) === 1;
+}
+
+export async function deleteSessionByTokenHash(db: Db, tokenHash: string): Promise<void> {
+  await db.deleteFrom('customer_sessions').where('token_hash', '=', tokenHash).execute();
+}
+
+export async function deleteSessionsOf(db: Db, customerId: number, exceptId?: number): Promise<number> {
+  let q = db.deleteFrom('customer_sessions').where('customer_id', '=', customerId);
+  if (exceptId !== undefined) q = q.where('id', '!=', exceptId);
+  return Number((await q.executeTakeFirst()).numDeletedRows);
+}
+
+export async function deleteSessionsEndedBefore(db: Db, now: string, idleCutoff: string): Promise<number> {
+  const r = await db
+    .deleteFrom('customer_sessions')
+    .where((eb) => eb.or([eb('expires_at', '<', now), eb.and([eb('remember', '=', 0), eb('last_seen_at', '<', idleCutoff)])]))
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+// ——— One-time tokens ———
+
+export async function insertToken(db: Db, t: Insertable<Database['customer_tokens']>): Promise<void> {
+  await db.insertInto('customer_tokens').values(t).execute();
+}
+
+export async function findToken(db: Db, tokenHash: string, purpose: string): Promise<TokenRow | null> {
+  return (
+    (await db
+      .selectFrom('customer_tokens')
+      .selectAll()
+      .where('token_hash', '=', tokenHash)
+      .where('purpose', '=', purpose)
+      .executeTakeFirst()) ?? null
+  );
+}
+
+/** Marks a token used if it still is unused: false when another request used it first. */
+export async function useToken(db: Db, id: number, at: string): Promise<boolean> {
+  const r = await db
+    .updateTable('customer_tokens')
+    .set({ used_at: at })
+    .where('id', '=', id)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function revokeTokens(db: Db, customerId: number, purpose: string, at: string): Promise<void> {
+  await db
+    .updateTable('customer_tokens')
+    .set({ used_at: at })
+    .where('customer_id', '=', customerId)
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .execute();
+}
+
+export async function deleteTokensExpiredBefore(db: Db, cutoff: string): Promise<number> {
+  return Number((await db.deleteFrom('customer_tokens').where('expires_at', '<', cutoff).executeTakeFirst()).numDeletedRows);
+}
+
+// ——— Orders ———
+
+/** A guest's orders placed with an address the customer has now proved is theirs. */
+export async function linkGuestOrders(db: Db, customerId: number, email: string): Promise<number> {
+  const r = await db
+    .updateTable('orders')
+    .set({ customer_id: customerId })
+    .where('customer_id', 'is', null)
+    .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}

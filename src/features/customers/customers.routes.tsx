@@ -1,0 +1,412 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ComponentChildren } from 'preact';
+import { fieldText, formBodyOf } from '../../http/form-fields.js';
+import { Notice } from '../../http/views/components.js';
+import { Csrf, ErrorSummary, Field, type FieldErrors } from '../../http/views/form.js';
+import { PASSWORD_MIN_LENGTH, REMEMBER_DAYS, deviceLabel, SESSION_COOKIE } from './customers.domain.js';
+import { parseEmail, parseNewPassword, parseRegistration, parseSignIn } from './customers.forms.js';
+import {
+  confirmEmailChange,
+  register,
+  requestPasswordReset,
+  resetLinkIsLive,
+  resetPassword,
+  signIn,
+  signOut,
+  verifyEmail,
+} from './customers.service.js';
+import { accountMailContext, clearSessionCookie, safeNext, setSessionCookie } from './customers.session.js';
+
+/**
+ * Registration, e-mail confirmation, sign-in and out, and password reset. Every answer is the
+ * same whether or not an address has an account, so the forms cannot be used to find customers.
+ */
+export async function customerAuthRoutes(app: FastifyInstance): Promise<void> {
+  const mail = accountMailContext(app.config);
+  // Per network, on top of the per-account wait that grows after wrong passwords.
+  const limit = { rateLimit: { max: app.config.rateLimits.formsPer10Minutes * 2, timeWindow: '10 minutes' } };
+
+  const page = (reply: FastifyReply, title: string, body: ComponentChildren, status = 200) => {
+    reply.header('cache-control', 'no-store');
+    return reply.page({ title, noindex: true }, <section class="auth-page">{body}</section>, status);
+  };
+
+  // ——— Registration ———
+
+  const registerForm = (reply: FastifyReply, values: Record<string, string>, errors: FieldErrors, status = 200) =>
+    page(
+      reply,
+      'Open an account',
+      <>
+        <h1>Open an account</h1>
+        <p class="lead">
+          An account keeps your details, addresses and orders in one place. You never need one to buy: you can always check out as a guest.
+        </p>
+        <ErrorSummary errors={errors} />
+        <form method="post" action="/account/register" novalidate>
+          <Csrf token={reply.csrfToken()} />
+          <div class="field-pair">
+            <Field
+              name="first_name"
+              label="First name"
+              value={values.first_name}
+              errors={errors}
+              autocomplete="given-name"
+              maxLength={60}
+              required
+            />
+            <Field
+              name="surname"
+              label="Surname"
+              value={values.surname}
+              errors={errors}
+              autocomplete="family-name"
+              maxLength={60}
+              required
+            />
+          </div>
+          <Field
+            name="email"
+            label="E-mail address"
+            type="email"
+            value={values.email}
+            errors={errors}
+            autocomplete="email"
+            maxLength={80}
+            required
+            hint="We'll send a link to confirm it."
+          />
+          <Field
+            name="phone"
+            label="Phone number"
+            type="tel"
+            value={values.phone}
+            errors={errors}
+            autocomplete="tel"
+            maxLength={20}
+            required
+          />
+          <Field
+            name="line1"
+            label="Address line 1"
+            value={values.line1}
+            errors={errors}
+            autocomplete="address-line1"
+            maxLength={50}
+            required
+          />
+          <Field
+            name="line2"
+            label="Address line 2 (optional)"
+            value={values.line2}
+            errors={errors}
+            autocomplete="address-line2"
+            maxLength={50}
+          />
+          <div class="field-pair">
+            <Field
+              name="city"
+              label="Town or city"
+              value={values.city}
+              errors={errors}
+              autocomplete="address-level2"
+              maxLength={40}
+              required
+            />
+            <Field
+              name="postcode"
+              label="Postcode"
+              value={values.postcode}
+              errors={errors}
+              autocomplete="postal-code"
+              maxLength={10}
+              required
+            />
+          </div>
+          <Field
+            name="password"
+            label="Password"
+            type="password"
+            errors={errors}
+            autocomplete="new-password"
+            maxLength={200}
+            required
+            hint={`At least ${PASSWORD_MIN_LENGTH} characters. A few unrelated words together make a strong, memorable password.`}
+          />
+          <div class="check">
+            <input
+              type="checkbox"
+              id="general_subscription"
+              name="general_subscription"
+              value="yes"
+              checked={values.general_subscription === 'yes'}
+            />
+            <label for="general_subscription">
+              General Subscription: e-mail me about new pieces and events (optional; you can stop at any time on the Newsletter Subscription
+              page)
+            </label>
+          </div>
+          <p class="form-note">
+            We keep these details to run your account, as our <a href="/privacy">privacy policy</a> explains. You can correct them, download
+            them or delete your account at any time.
+          </p>
+          <button type="submit" class="button button-primary">
+            Open my account
+          </button>
+        </form>
+        <p>
+          Already have an account? <a href="/account/sign-in">Sign in</a>
+        </p>
+      </>,
+      status,
+    );
+
+  app.get('/account/register', async (_req, reply) => registerForm(reply, {}, {}));
+
+  app.post('/account/register', { config: limit }, async (req, reply) => {
+    const body = formBodyOf(req);
+    const parsed = parseRegistration(body);
+    if (!parsed.ok) {
+      const values = Object.fromEntries(
+        ['first_name', 'surname', 'email', 'phone', 'line1', 'line2', 'city', 'postcode', 'general_subscription'].map((k) => [
+          k,
+          fieldText(body[k]),
+        ]),
+      );
+      return registerForm(reply, values, parsed.errors, 400);
+    }
+    await register(app.db, parsed.value, app.clock(), mail);
+    return reply.redirect('/account/register/sent', 303);
+  });
+
+  app.get('/account/register/sent', async (_req, reply) =>
+    page(
+      reply,
+      'Check your inbox',
+      <>
+        <h1>Check your inbox</h1>
+        <p class="lead">We've sent a link to the address you gave. Open it to confirm your address, then sign in.</p>
+        <p>Nothing arrived within a few minutes? Check your spam folder, or try signing in: we'll send a new link.</p>
+      </>,
+    ),
+  );
+
+  // ——— Confirming an address (the link asks for a click, so a mail scanner opening it changes nothing) ———
+
+  const confirmPage = (reply: FastifyReply, action: string, token: string, heading: string) =>
+    page(
+      reply,
+      heading,
+      <>
+        <h1>{heading}</h1>
+        <form method="post" action={action}>
+          <Csrf token={reply.csrfToken()} />
+          <input type="hidden" name="token" value={token} />
+          <button type="submit" class="button button-primary">
+            Confirm
+          </button>
+        </form>
+      </>,
+    );
+  const linkFailed = (reply: FastifyReply) =>
+    page(
+      reply,
+      'That link has expired',
+      <>
+        <h1>That link has expired or was already used</h1>
+        <p class="lead">Links work once, for a limited time. Sign in and we'll send you a fresh one if you still need it.</p>
+        <p>
+          <a class="button" href="/account/sign-in">
+            Sign in
+          </a>
+        </p>
+      </>,
+      400,
+    );
+
+  app.get('/account/verify', async (req, reply) =>
+    confirmPage(reply, '/account/verify', fieldText((req.query as Record<string, unknown>).token), 'Confirm your e-mail address'),
+  );
+  app.post('/account/verify', { config: limit }, async (req, reply) => {
+    const result = await verifyEmail(app.db, fieldText(formBodyOf(req).token), app.clock());
+    return result.ok ? reply.redirect('/account/sign-in?confirmed=1', 303) : linkFailed(reply);
+  });
+
+  app.get('/account/email/confirm', async (req, reply) =>
+    confirmPage(
+      reply,
+      '/account/email/confirm',
+      fieldText((req.query as Record<string, unknown>).token),
+      'Confirm your new e-mail address',
+    ),
+  );
+  app.post('/account/email/confirm', { config: limit }, async (req, reply) => {
+    const result = await confirmEmailChange(app.db, fieldText(formBodyOf(req).token), app.clock(), mail);
+    if (result.ok) return reply.redirect('/account/details?email=changed', 303);
+    if (result.reason === 'taken') {
+      return page(
+        reply,
+        'Address in use',
+        <Notice kind="error">That address now belongs to another account, so it can't be used for yours.</Notice>,
+        409,
+      );
+    }
+    return linkFailed(reply);
+  });
+
+  // ——— Signing in and out ———
+
+  const signInForm = (reply: FastifyReply, q: { next?: string; email?: string; notice?: string; error?: string }, status = 200) =>
+    page(
+      reply,
+      'Sign in',
+      <>
+        <h1>Sign in</h1>
+        {q.notice && <Notice kind="success">{q.notice}</Notice>}
+        {q.error && <Notice kind="error">{q.error}</Notice>}
+        <form method="post" action="/account/sign-in" novalidate>
+          <Csrf token={reply.csrfToken()} />
+          <input type="hidden" name="next" value={safeNext(q.next)} />
+          <Field name="email" label="E-mail address" type="email" value={q.email} autocomplete="username" maxLength={80} required />
+          <Field name="password" label="Password" type="password" autocomplete="current-password" maxLength={200} required />
+          <div class="check">
+            <input type="checkbox" id="remember" name="remember" value="yes" />
+            <label for="remember">Keep me signed in on this device for {REMEMBER_DAYS} days</label>
+          </div>
+          <button type="submit" class="button button-primary">
+            Sign in
+          </button>
+        </form>
+        <p>
+          <a href="/account/reset">Forgotten your password?</a> · <a href="/account/register">Open an account</a>
+        </p>
+      </>,
+      status,
+    );
+
+  app.get('/account/sign-in', async (req, reply) => {
+    const q = req.query as Record<string, unknown>;
+    if (await req.customerSession()) return reply.redirect(safeNext(fieldText(q.next)), 303);
+    const notice = q.confirmed
+      ? 'Thank you — your e-mail address is confirmed. Please sign in.'
+      : q.reset
+        ? 'Your new password is set. Please sign in.'
+        : undefined;
+    return signInForm(reply, { next: fieldText(q.next), notice });
+  });
+
+  app.post('/account/sign-in', { config: limit }, async (req, reply) => {
+    const body = formBodyOf(req);
+    const next = safeNext(fieldText(body.next));
+    const parsed = parseSignIn(body);
+    const generic =
+      "That e-mail address and password don't match an account. Please check them and try again — after several tries, please wait a few minutes.";
+    if (!parsed.ok)
+      return signInForm(reply, { next, email: fieldText(body.email), error: Object.values(parsed.errors)[0] ?? generic }, 400);
+    const result = await signIn(app.db, { ...parsed.value, userAgentLabel: deviceLabel(req.headers['user-agent']) }, app.clock(), mail);
+    if (!result.ok) {
+      const error = result.reason === 'unverified' ? "Please confirm your e-mail address first: we've just sent you a new link." : generic;
+      return signInForm(reply, { next, email: parsed.value.email, error }, result.reason === 'unverified' ? 403 : 401);
+    }
+    // A new session, and so a new id, at every sign-in: an id known before cannot be carried over.
+    const old = req.cookies[SESSION_COOKIE];
+    if (old) await signOut(app.db, old);
+    setSessionCookie(reply, app.config, result.token, parsed.value.remember);
+    return reply.redirect(next, 303);
+  });
+
+  app.post('/account/sign-out', async (req, reply) => {
+    const token = req.cookies[SESSION_COOKIE];
+    if (token) await signOut(app.db, token);
+    clearSessionCookie(reply, app.config);
+    return reply.redirect('/?signed-out=1', 303);
+  });
+
+  // ——— Password reset ———
+
+  const resetForm = (reply: FastifyReply, email: string, errors: FieldErrors, status = 200) =>
+    page(
+      reply,
+      'Reset your password',
+      <>
+        <h1>Reset your password</h1>
+        <p class="lead">Enter the e-mail address of your account and we'll send a link to choose a new password. It works for one hour.</p>
+        <form method="post" action="/account/reset" novalidate>
+          <Csrf token={reply.csrfToken()} />
+          <Field
+            name="email"
+            label="E-mail address"
+            type="email"
+            value={email}
+            errors={errors}
+            autocomplete="email"
+            maxLength={80}
+            required
+          />
+          <button type="submit" class="button button-primary">
+            Send the link
+          </button>
+        </form>
+      </>,
+      status,
+    );
+
+  app.get('/account/reset', async (_req, reply) => resetForm(reply, '', {}));
+  app.post('/account/reset', { config: limit }, async (req, reply) => {
+    const body = formBodyOf(req);
+    const parsed = parseEmail(body);
+    if (!parsed.ok) return resetForm(reply, fieldText(body.email), parsed.errors, 400);
+    await requestPasswordReset(app.db, parsed.value, app.clock(), mail);
+    return page(
+      reply,
+      'Check your inbox',
+      <>
+        <h1>Check your inbox</h1>
+        <p class="lead">If an account uses that address, we've sent it a link to choose a new password. The link works for one hour.</p>
+      </>,
+    );
+  });
+
+  const chooseForm = (reply: FastifyReply, token: string, errors: FieldErrors, status = 200) =>
+    page(
+      reply,
+      'Choose a new password',
+      <>
+        <h1>Choose a new password</h1>
+        <ErrorSummary errors={errors} />
+        <form method="post" action="/account/reset/choose" novalidate>
+          <Csrf token={reply.csrfToken()} />
+          <input type="hidden" name="token" value={token} />
+          <Field
+            name="password"
+            label="New password"
+            type="password"
+            errors={errors}
+            autocomplete="new-password"
+            maxLength={200}
+            required
+            hint={`At least ${PASSWORD_MIN_LENGTH} characters. Choosing a new password signs you out on every device.`}
+          />
+          <button type="submit" class="button button-primary">
+            Save my new password
+          </button>
+        </form>
+      </>,
+      status,
+    );
+
+  app.get('/account/reset/choose', async (req, reply) => {
+    const token = fieldText((req.query as Record<string, unknown>).token);
+    return (await resetLinkIsLive(app.db, token, app.clock())) ? chooseForm(reply, token, {}) : linkFailed(reply);
+  });
+  app.post('/account/reset/choose', { config: limit }, async (req, reply) => {
+    const body = formBodyOf(req);
+    const token = fieldText(body.token);
+    const parsed = parseNewPassword(body);
+    if (!parsed.ok) return chooseForm(reply, token, parsed.errors, 400);
+    const result = await resetPassword(app.db, token, parsed.value, app.clock(), mail);
+    if (!result.ok) return linkFailed(reply);
+    clearSessionCookie(reply, app.config);
+    return reply.redirect('/account/sign-in?reset=1', 303);
+  });
+}

@@ -1,0 +1,498 @@
+import { hash, verify } from '@node-rs/argon2';
+import type { Db } from '../../db/database.js';
+import { randomToken, tokenHash } from '../../shared/crypto.js';
+import { enqueueMail } from '../mail/outbox.service.js';
+import {
+  REMEMBER_DAYS,
+  RESET_LINK_MINUTES,
+  SESSION_IDLE_HOURS,
+  SESSION_MAX_HOURS,
+  type TokenPurpose,
+  UNVERIFIED_ACCOUNT_DAYS,
+  VERIFY_LINK_HOURS,
+  lockMinutes,
+} from './customers.domain.js';
+import { type AccountMail, type AccountMailContext, accountMails } from './customers.mail.js';
+import {
+  type AddressRow,
+  type CustomerRow,
+  type SessionRow,
+  clearDefaultAddress,
+  deleteAddress,
+  deleteSession,
+  deleteSessionByTokenHash,
+  deleteSessionsEndedBefore,
+  deleteSessionsOf,
+  deleteTokensExpiredBefore,
+  deleteUnverifiedCustomersBefore,
+  findAddress,
+  findCustomerByEmail,
+  findCustomerById,
+  findSessionByTokenHash,
+  findToken,
+  insertAddress,
+  insertCustomer,
+  insertSession,
+  insertToken,
+  linkGuestOrders,
+  listAddresses,
+  listSessions,
+  revokeTokens,
+  touchSession,
+  updateAddress,
+  updateCustomer,
+  useToken,
+} from './customers.repository.js';
+
+/**
+ * Customer accounts. Answers never tell whether an e-mail address has an account (registration,
+ * sign-in and password reset all say the same either way); tokens in links are stored only as
+ * their SHA-256 and work once; sessions live on the server and get a new id at every sign-in.
+ */
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const iso = (d: Date) => d.toISOString();
+const later = (now: Date, ms: number) => new Date(now.getTime() + ms).toISOString();
+
+export interface PersonDetails {
+  firstName: string;
+  surname: string;
+  phone: string;
+}
+export interface AddressInput {
+  firstName: string;
+  surname: string;
+  line1: string;
+  line2: string | null;
+  city: string;
+  postcode: string;
+}
+export interface Registration extends PersonDetails {
+  email: string;
+  password: string;
+  address: AddressInput;
+  generalSubscription: boolean;
+}
+
+let dummyHash: Promise<string> | null = null;
+/** Spends an Argon2 verification's time when there is no account, so timing tells nothing either. */
+async function spendVerifyTime(password: string): Promise<void> {
+  dummyHash ??= hash('not a real password, only for spending the same time');
+  await verify(await dummyHash, password).catch(() => false);
+}
+
+async function queue(db: Db, ctx: AccountMailContext, to: string, kind: string, reference: string, m: AccountMail, now: Date) {
+  await enqueueMail(db, { kind, reference, to, ...m }, now, ctx.messageDomain);
+}
+
+async function issueToken(db: Db, customerId: number, purpose: TokenPurpose, email: string, now: Date, ms: number): Promise<string> {
+  const token = randomToken();
+  await revokeTokens(db, customerId, purpose, iso(now));
+  await insertToken(db, {
+    customer_id: customerId,
+    purpose,
+    token_hash: tokenHash(token),
+    email,
+    created_at: iso(now),
+    expires_at: later(now, ms),
+  });
+  return token;
+}
+
+/**
+ * Opens an account and sends the confirmation link. If the address already has an account,
+ * nothing changes and its owner is told instead; the caller shows the same page either way.
+ */
+export async function register(db: Db, r: Registration, now: Date, ctx: AccountMailContext): Promise<void> {
+  const passwordHash = await hash(r.password);
+  await db.transaction().execute(async (trx) => {
+    const existing = await findCustomerByEmail(trx, r.email);
+    if (existing) {
+      await queue(
+        trx,
+        ctx,
+        existing.email,
+        'account-exists',
+        `customer-${existing.id}`,
+        accountMails.alreadyRegistered(ctx, existing.first_name),
+        now,
+      );
+      return;
+    }
+    const id = await insertCustomer(trx, {
+      email: r.email,
+      first_name: r.firstName,
+      surname: r.surname,
+      phone: r.phone,
+      password_hash: passwordHash,
+      email_verified_at: null,
+      general_subscription: r.generalSubscription ? 1 : 0,
+      general_subscription_changed_at: iso(now),
+      locked_until: null,
+      created_at: iso(now),
+      updated_at: iso(now),
+    });
+    await insertAddress(trx, { customer_id: id, ...addressColumns(r.address), is_default: 1, created_at: iso(now), updated_at: iso(now) });
+    const token = await issueToken(trx, id, 'verify-email', r.email, now, VERIFY_LINK_HOURS * HOUR);
+    await queue(
+      trx,
+      ctx,
+      r.email,
+      'account-verify',
+      `customer-${id}`,
+      accountMails.verify(ctx, r.firstName, `${ctx.publicUrl}/account/verify?token=${token}`),
+      now,
+    );
+  });
+}
+
+function addressColumns(a: AddressInput) {
+  return { first_name: a.firstName, surname: a.surname, line1: a.line1, line2: a.line2, city: a.city, postcode: a.postcode };
+}
+
+export type TokenResult = { ok: true; customerId: number } | { ok: false };
+
+async function takeToken(db: Db, token: string, purpose: TokenPurpose, now: Date) {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
+  const row = await findToken(db, tokenHash(token), purpose);
+  if (!row || row.used_at !== null || row.expires_at < iso(now)) return null;
+  if (!(await useToken(db, row.id, iso(now)))) return null;
+  return row;
+}
+
+/** Confirms the address an account was opened with; the guest orders placed with it join the account. */
+export async function verifyEmail(db: Db, token: string, now: Date): Promise<TokenResult> {
+  return db.transaction().execute(async (trx): Promise<TokenResult> => {
+    const row = await takeToken(trx, token, 'verify-email', now);
+    if (!row) return { ok: false };
+    await updateCustomer(trx, row.customer_id, { email_verified_at: iso(now), updated_at: iso(now) });
+    await linkGuestOrders(trx, row.customer_id, row.email);
+    return { ok: true, customerId: row.customer_id };
+  });
+}
+
+export type SignInResult =
+  | { ok: true; token: string; customer: CustomerRow; expiresAt: string }
+  | { ok: false; reason: 'no-match' }
+  /** Only said to someone who gave the right password: a new link has been sent. */
+  | { ok: false; reason: 'unverified' };
+
+/** Checks the password (with a growing wait after repeated failures) and starts a new session. */
+export async function signIn(
+  db: Db,
+  input: { email: string; password: string; remember: boolean; userAgentLabel: string },
+  now: Date,
+  ctx: AccountMailContext,
+): Promise<SignInResult> {
+  const customer = await findCustomerByEmail(db, input.email);
+  if (!customer) {
+    await spendVerifyTime(input.password);
+    return { ok: false, reason: 'no-match' };
+  }
+  if (customer.locked_until && customer.locked_until > iso(now)) {
+    await spendVerifyTime(input.password);
+    return { ok: false, reason: 'no-match' };
+  }
+  if (!(await verify(customer.password_hash, input.password).catch(() => false))) {
+    const failures = customer.failed_sign_ins + 1;
+    const wait = lockMinutes(failures);
+    await updateCustomer(db, customer.id, { failed_sign_ins: failures, locked_until: wait > 0 ? later(now, wait * 60_000) : null });
+    return { ok: false, reason: 'no-match' };
+  }
+  await updateCustomer(db, customer.id, { failed_sign_ins: 0, locked_until: null });
+  if (customer.email_verified_at === null) {
+    await db.transaction().execute(async (trx) => {
+      const token = await issueToken(trx, customer.id, 'verify-email', customer.email, now, VERIFY_LINK_HOURS * HOUR);
+      await queue(
+        trx,
+        ctx,
+        customer.email,
+        'account-verify',
+        `customer-${customer.id}`,
+        accountMails.verify(ctx, customer.first_name, `${ctx.publicUrl}/account/verify?token=${token}`),
+        now,
+      );
+    });
+    return { ok: false, reason: 'unverified' };
+  }
+  const token = randomToken();
+  const expiresAt = input.remember ? later(now, REMEMBER_DAYS * DAY) : later(now, SESSION_MAX_HOURS * HOUR);
+  await insertSession(db, {
+    token_hash: tokenHash(token),
+    customer_id: customer.id,
+    device: input.userAgentLabel,
+    remember: input.remember ? 1 : 0,
+    created_at: iso(now),
+    last_seen_at: iso(now),
+    expires_at: expiresAt,
+  });
+  return { ok: true, token, customer, expiresAt };
+}
+
+export interface CustomerSession {
+  sessionId: number;
+  customerId: number;
+  email: string;
+  firstName: string;
+}
+
+/** The session a cookie names, if it is still live; seen-at is written at most once a minute. */
+export async function resolveSession(db: Db, token: string | undefined, now: Date): Promise<CustomerSession | null> {
+  if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
+  const s = await findSessionByTokenHash(db, tokenHash(token));
+  if (!s) return null;
+  const idleSince = new Date(now.getTime() - SESSION_IDLE_HOURS * HOUR).toISOString();
+  if (s.expires_at < iso(now) || (s.remember === 0 && s.last_seen_at < idleSince)) {
+    await deleteSession(db, s.customer_id, s.id);
+    return null;
+  }
+  if (now.getTime() - Date.parse(s.last_seen_at) > 60_000) await touchSession(db, s.id, iso(now));
+  return { sessionId: s.id, customerId: s.customer_id, email: s.email, firstName: s.first_name };
+}
+
+export async function signOut(db: Db, token: string): Promise<void> {
+  await deleteSessionByTokenHash(db, tokenHash(token));
+}
+
+/** Ends every session of the account but (optionally) the one in use. */
+export async function signOutEverywhere(db: Db, customerId: number, keepSessionId?: number): Promise<number> {
+  return deleteSessionsOf(db, customerId, keepSessionId);
+}
+
+export async function sessionsOf(db: Db, customerId: number): Promise<SessionRow[]> {
+  return listSessions(db, customerId);
+}
+
+export async function revokeSession(db: Db, customerId: number, sessionId: number): Promise<boolean> {
+  return deleteSession(db, customerId, sessionId);
+}
+
+/** Sends a reset link if the address has an account; the caller says the same either way. */
+export async function requestPasswordReset(db: Db, email: string, now: Date, ctx: AccountMailContext): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const customer = await findCustomerByEmail(trx, email);
+    if (!customer) return;
+    const token = await issueToken(trx, customer.id, 'reset-password', customer.email, now, RESET_LINK_MINUTES * 60_000);
+    await queue(
+      trx,
+      ctx,
+      customer.email,
+      'account-reset',
+      `customer-${customer.id}`,
+      accountMails.reset(ctx, customer.first_name, `${ctx.publicUrl}/account/reset/choose?token=${token}`),
+      now,
+    );
+  });
+}
+
+/** Whether a reset link is still good (to show the form), without using it. */
+export async function resetLinkIsLive(db: Db, token: string, now: Date): Promise<boolean> {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return false;
+  const row = await findToken(db, tokenHash(token), 'reset-password');
+  return row !== null && row.used_at === null && row.expires_at >= iso(now);
+}
+
+/** Sets a new password from a reset link: every session ends, and the owner is told. */
+export async function resetPassword(db: Db, token: string, password: string, now: Date, ctx: AccountMailContext): Promise<TokenResult> {
+  const passwordHash = await hash(password);
+  return db.transaction().execute(async (trx): Promise<TokenResult> => {
+    const row = await takeToken(trx, token, 'reset-password', now);
+    if (!row) return { ok: false };
+    const customer = await findCustomerById(trx, row.customer_id);
+    if (!customer) return { ok: false };
+    // The link reached the inbox, which proves the address as well as the verification link would.
+    await updateCustomer(trx, customer.id, {
+      password_hash: passwordHash,
+      failed_sign_ins: 0,
+      locked_until: null,
+      email_verified_at: customer.email_verified_at ?? iso(now),
+      updated_at: iso(now),
+    });
+    if (customer.email_verified_at === null) await linkGuestOrders(trx, customer.id, customer.email);
+    await deleteSessionsOf(trx, customer.id);
+    await queue(
+      trx,
+      ctx,
+      customer.email,
+      'account-password-changed',
+      `customer-${customer.id}`,
+      accountMails.passwordChanged(ctx, customer.first_name),
+      now,
+    );
+    return { ok: true, customerId: customer.id };
+  });
+}
+
+export type ChangePasswordResult = { ok: true } | { ok: false; reason: 'wrong-password' };
+
+/** Changes the password of a signed-in customer who knows the current one; other devices are signed out. */
+export async function changePassword(
+  db: Db,
+  session: CustomerSession,
+  current: string,
+  next: string,
+  now: Date,
+  ctx: AccountMailContext,
+): Promise<ChangePasswordResult> {
+  const customer = await findCustomerById(db, session.customerId);
+  if (!customer || !(await verify(customer.password_hash, current).catch(() => false))) return { ok: false, reason: 'wrong-password' };
+  const passwordHash = await hash(next);
+  await db.transaction().execute(async (trx) => {
+    await updateCustomer(trx, customer.id, { password_hash: passwordHash, updated_at: iso(now) });
+    await deleteSessionsOf(trx, customer.id, session.sessionId);
+    await queue(
+      trx,
+      ctx,
+      customer.email,
+      'account-password-changed',
+      `customer-${customer.id}`,
+      accountMails.passwordChanged(ctx, customer.first_name),
+      now,
+    );
+  });
+  return { ok: true };
+}
+
+export async function customerById(db: Db, id: number): Promise<CustomerRow | null> {
+  return findCustomerById(db, id);
+}
+
+/** Name and phone take effect at once. */
+export async function updateDetails(db: Db, customerId: number, d: PersonDetails, now: Date): Promise<void> {
+  await updateCustomer(db, customerId, { first_name: d.firstName, surname: d.surname, phone: d.phone, updated_at: iso(now) });
+}
+
+export type EmailChangeResult = { ok: true } | { ok: false; reason: 'same' };
+
+/**
+ * A new e-mail address takes effect once confirmed from that inbox; the current address is told
+ * at once. If the new address already has an account, the link is still "sent" (to nobody), so
+ * the form cannot be used to discover accounts.
+ */
+export async function requestEmailChange(
+  db: Db,
+  customerId: number,
+  newEmail: string,
+  now: Date,
+  ctx: AccountMailContext,
+): Promise<EmailChangeResult> {
+  return db.transaction().execute(async (trx): Promise<EmailChangeResult> => {
+    const customer = await findCustomerById(trx, customerId);
+    if (!customer) return { ok: true };
+    if (customer.email === newEmail) return { ok: false, reason: 'same' };
+    await queue(
+      trx,
+      ctx,
+      customer.email,
+      'account-email-change',
+      `customer-${customer.id}`,
+      accountMails.emailChangeRequested(ctx, customer.first_name, newEmail),
+      now,
+    );
+    if (await findCustomerByEmail(trx, newEmail)) return { ok: true };
+    const token = await issueToken(trx, customer.id, 'change-email', newEmail, now, VERIFY_LINK_HOURS * HOUR);
+    await queue(
+      trx,
+      ctx,
+      newEmail,
+      'account-email-confirm',
+      `customer-${customer.id}`,
+      accountMails.confirmNewEmail(ctx, customer.first_name, `${ctx.publicUrl}/account/email/confirm?token=${token}`),
+      now,
+    );
+    return { ok: true };
+  });
+}
+
+export type ConfirmEmailResult = { ok: true; customerId: number } | { ok: false; reason: 'invalid' | 'taken' };
+
+export async function confirmEmailChange(db: Db, token: string, now: Date, ctx: AccountMailContext): Promise<ConfirmEmailResult> {
+  return db.transaction().execute(async (trx): Promise<ConfirmEmailResult> => {
+    const row = await takeToken(trx, token, 'change-email', now);
+    if (!row) return { ok: false, reason: 'invalid' };
+    const customer = await findCustomerById(trx, row.customer_id);
+    if (!customer) return { ok: false, reason: 'invalid' };
+    if (await findCustomerByEmail(trx, row.email)) return { ok: false, reason: 'taken' };
+    await updateCustomer(trx, customer.id, { email: row.email, email_verified_at: iso(now), updated_at: iso(now) });
+    await linkGuestOrders(trx, customer.id, row.email);
+    await queue(
+      trx,
+      ctx,
+      customer.email,
+      'account-email-changed',
+      `customer-${customer.id}`,
+      accountMails.emailChanged(ctx, customer.first_name, row.email),
+      now,
+    );
+    return { ok: true, customerId: customer.id };
+  });
+}
+
+export async function setGeneralSubscription(db: Db, customerId: number, on: boolean, now: Date): Promise<void> {
+  await updateCustomer(db, customerId, {
+    general_subscription: on ? 1 : 0,
+    general_subscription_changed_at: iso(now),
+    updated_at: iso(now),
+  });
+}
+
+// ——— Address book ———
+
+export async function addressesOf(db: Db, customerId: number): Promise<AddressRow[]> {
+  return listAddresses(db, customerId);
+}
+
+export async function addressOf(db: Db, customerId: number, id: number): Promise<AddressRow | null> {
+  return findAddress(db, customerId, id);
+}
+
+/** Adds an address; the first one, or one marked so, becomes the default for delivery. */
+export async function addAddress(db: Db, customerId: number, a: AddressInput, makeDefault: boolean, now: Date): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const first = (await listAddresses(trx, customerId)).length === 0;
+    if (makeDefault && !first) await clearDefaultAddress(trx, customerId);
+    return insertAddress(trx, {
+      customer_id: customerId,
+      ...addressColumns(a),
+      is_default: makeDefault || first ? 1 : 0,
+      created_at: iso(now),
+      updated_at: iso(now),
+    });
+  });
+}
+
+export async function editAddress(db: Db, customerId: number, id: number, a: AddressInput, now: Date): Promise<boolean> {
+  return updateAddress(db, customerId, id, { ...addressColumns(a), updated_at: iso(now) });
+}
+
+export async function makeDefaultAddress(db: Db, customerId: number, id: number, now: Date): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    if (!(await findAddress(trx, customerId, id))) return false;
+    await clearDefaultAddress(trx, customerId);
+    return updateAddress(trx, customerId, id, { is_default: 1, updated_at: iso(now) });
+  });
+}
+
+/** Removes an address; if it was the default, the oldest remaining one takes its place. */
+export async function removeAddress(db: Db, customerId: number, id: number, now: Date): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const address = await findAddress(trx, customerId, id);
+    if (!address || !(await deleteAddress(trx, customerId, id))) return false;
+    if (address.is_default === 1) {
+      const next = (await listAddresses(trx, customerId))[0];
+      if (next) await updateAddress(trx, customerId, next.id, { is_default: 1, updated_at: iso(now) });
+    }
+    return true;
+  });
+}
+
+// ——— Retention ———
+
+/** Ended sessions, expired links, and accounts never confirmed within UNVERIFIED_ACCOUNT_DAYS. */
+export async function eraseExpiredAccountData(db: Db, now: Date): Promise<{ sessions: number; tokens: number; accounts: number }> {
+  const sessions = await deleteSessionsEndedBefore(db, iso(now), new Date(now.getTime() - SESSION_IDLE_HOURS * HOUR).toISOString());
+  const tokens = await deleteTokensExpiredBefore(db, new Date(now.getTime() - DAY).toISOString());
+  const accounts = await deleteUnverifiedCustomersBefore(db, new Date(now.getTime() - UNVERIFIED_ACCOUNT_DAYS * DAY).toISOString());
+  return { sessions, tokens, accounts };
+}
