@@ -9,7 +9,7 @@ import autocannon from 'autocannon';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/database.js';
 import { freshDatabase } from '../test/support/build-app.js';
-import { GUEST } from '../test/support/shopper.js';
+import { type Piece, buy } from './journeys.js';
 import { startShop } from './shop.js';
 
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) || fallback;
@@ -52,59 +52,10 @@ await handle.db
   )
   .execute();
 
-const form = { 'content-type': 'application/x-www-form-urlencoded', origin: shop.url, 'sec-fetch-site': 'same-origin' };
-const hidden = (html: string, name: string) => html.match(new RegExp(`name="${name}" value="([^"]*)"`))?.[1]?.replace(/&amp;/g, '&') ?? '';
-
 /** One customer's whole purchase; returns its duration in ms. */
 async function checkout(n: number): Promise<number> {
   const started = performance.now();
-  const piece = pieces[n % pieces.length] as (typeof pieces)[number];
-  const add = await fetch(`${shop.url}/bag/items`, {
-    method: 'POST',
-    headers: form,
-    redirect: 'manual',
-    body: new URLSearchParams({
-      product: piece.slug,
-      metal: piece.metal,
-      ...(piece.ring_size ? { size: piece.ring_size } : {}),
-      ...(piece.chain_length_in ? { length: String(piece.chain_length_in) } : {}),
-      quantity: '1',
-    }),
-  });
-  if (add.status !== 303) throw new Error(`add to bag: ${add.status}`);
-  const cookie = (add.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const checkoutPage = await (await fetch(`${shop.url}/checkout`, { headers: { cookie } })).text();
-  const placed = await fetch(`${shop.url}/checkout`, {
-    method: 'POST',
-    headers: { ...form, cookie },
-    redirect: 'manual',
-    body: new URLSearchParams({ bag: hidden(checkoutPage, 'bag'), ...GUEST }),
-  });
-  if (placed.status !== 303) throw new Error(`checkout: ${placed.status}`);
-  const orderUrl = `${shop.url}${placed.headers.get('location')}`;
-  const orderPage = await (await fetch(orderUrl, { headers: { cookie } })).text();
-  const gateway = await fetch(`${shop.sandboxUrl}/gateway/service/vspform-register.vsp`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      VPSProtocol: '4.00',
-      TxType: 'PAYMENT',
-      Vendor: hidden(orderPage, 'Vendor'),
-      Crypt: hidden(orderPage, 'Crypt'),
-    }),
-  });
-  const cardPage = await gateway.text();
-  const paid = await fetch(`${shop.sandboxUrl}/gateway/service/card`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    redirect: 'manual',
-    body: new URLSearchParams({ session: hidden(cardPage, 'session'), cardNumber: '4929000000006', expiry: '12/30', cv2: '123' }),
-  });
-  if (paid.status !== 302) throw new Error(`sandbox payment: ${paid.status}`);
-  const back = await fetch(String(paid.headers.get('location')), { headers: { cookie }, redirect: 'manual' });
-  if (back.status !== 303) throw new Error(`return from the gateway: ${back.status}`);
-  const confirmed = await (await fetch(`${shop.url}${back.headers.get('location')}`, { headers: { cookie } })).text();
-  if (!confirmed.includes('your order is confirmed')) throw new Error('the order page does not say the order is confirmed');
+  await buy(shop, pieces[n % pieces.length] as Piece);
   return performance.now() - started;
 }
 
