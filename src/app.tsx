@@ -17,6 +17,7 @@ import { announce, listen } from './db/notify.js';
 const CATALOGUE_CHANNEL = 'assay_catalogue';
 import { catalogRoutes } from './features/catalog/catalog.routes.js';
 import { customerAuthRoutes } from './features/customers/customers.routes.js';
+import { accountRoutes } from './features/customers/account.routes.js';
 import { installCustomerSessions } from './features/customers/customers.session.js';
 import { bagRoutes } from './features/bag/bag.routes.js';
 import { checkoutRoutes } from './features/checkout/checkout.routes.js';
@@ -253,6 +254,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   });
   installCustomerSessions(app);
   await app.register(customerAuthRoutes);
+  await app.register(accountRoutes);
   await app.register(catalogRoutes);
   await app.register(bagRoutes);
   await app.register(checkoutRoutes);

@@ -1,7 +1,9 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Breadcrumbs, FieldError, Money, Notice } from '../../http/views/components.js';
 import { bagLink, bagTokenOf, cookieCarries, privatePage, summaryLines } from '../bag/bag.routes.js';
 import { type BagLine, bagLines, bagProblems, openBag, subtotalOf } from '../bag/bag.service.js';
+import type { AddressRow } from '../customers/customers.repository.js';
+import { addressesOf, customerById } from '../customers/customers.service.js';
 import {
   DELIVERY_OPTIONS,
   DELIVERY_METHODS,
@@ -22,20 +24,44 @@ import { CHECKOUT_FIELDS, type CheckoutErrors, type CheckoutField, validateCheck
 export async function checkoutRoutes(app: FastifyInstance): Promise<void> {
   const links = orderLinks(app.config);
 
+  /** A signed-in customer's id and address book; guests get nothing and nothing changes for them. */
+  async function signedInCustomer(req: FastifyRequest) {
+    const session = await req.customerSession();
+    if (!session) return null;
+    const [customer, addresses] = await Promise.all([customerById(app.db, session.customerId), addressesOf(app.db, session.customerId)]);
+    return customer ? { customer, addresses } : null;
+  }
+
   app.get('/checkout', async (req, reply) => {
     const bag = await openBag(app.db, bagTokenOf(req), app.clock());
     const lines = await bagLines(app.db, bag);
     if (!bag || lines.length === 0) return reply.redirect('/bag', 303);
     if (bagProblems(lines).size > 0) return reply.redirect(bagLink('/bag', cookieCarries(req, bag) ? null : bag.token), 303);
     privatePage(reply);
+    // Signed in: the account's details and its default address (as the billing address) are filled in.
+    const me = await signedInCustomer(req);
+    const home = me ? (me.addresses.find((a) => a.is_default === 1) ?? me.addresses[0]) : undefined;
+    const prefill: Partial<Record<CheckoutField, string>> = me
+      ? {
+          first_name: me.customer.first_name,
+          surname: me.customer.surname,
+          email: me.customer.email,
+          phone: me.customer.phone,
+          ...(home
+            ? { billing_line1: home.line1, billing_line2: home.line2 ?? '', billing_city: home.city, billing_postcode: home.postcode }
+            : {}),
+        }
+      : {};
     return reply.page(
       { title: 'Checkout', noindex: true },
       <CheckoutPage
         lines={lines}
         bagToken={bag.token}
         linkToken={cookieCarries(req, bag) ? null : bag.token}
-        values={{ same_address: 'yes', delivery_method: 'tracked48' }}
+        values={{ same_address: 'yes', delivery_method: 'tracked48', ...prefill }}
         errors={{}}
+        savedAddresses={me?.addresses ?? []}
+        savedDelivery=""
       />,
     );
   });
@@ -64,6 +90,21 @@ export async function checkoutRoutes(app: FastifyInstance): Promise<void> {
         );
       }
       const linkToken = cookieCarries(req, bag) ? null : bag.token;
+      const me = await signedInCustomer(req);
+      // A saved address chosen for delivery fills the delivery fields here, on the server: no script needed.
+      const savedDelivery = me ? (typeof body.saved_delivery === 'string' ? body.saved_delivery : '') : '';
+      const chosen = me?.addresses.find((a) => String(a.id) === savedDelivery);
+      if (chosen) {
+        Object.assign(body, {
+          same_address: '',
+          delivery_first_name: chosen.first_name,
+          delivery_surname: chosen.surname,
+          delivery_line1: chosen.line1,
+          delivery_line2: chosen.line2 ?? '',
+          delivery_city: chosen.city,
+          delivery_postcode: chosen.postcode,
+        });
+      }
       const checked = validateCheckout(body);
       const values = Object.fromEntries(CHECKOUT_FIELDS.map((k) => [k, typeof body[k] === 'string' ? (body[k] as string) : ''])) as Record<
         CheckoutField,
@@ -73,12 +114,22 @@ export async function checkoutRoutes(app: FastifyInstance): Promise<void> {
         privatePage(reply);
         return reply.page(
           { title: 'Checkout', noindex: true },
-          <CheckoutPage lines={lines} bagToken={bag.token} linkToken={linkToken} values={values} errors={errors} notice={notice} />,
+          <CheckoutPage
+            lines={lines}
+            bagToken={bag.token}
+            linkToken={linkToken}
+            values={values}
+            errors={errors}
+            notice={notice}
+            savedAddresses={me?.addresses ?? []}
+            savedDelivery={chosen ? savedDelivery : ''}
+          />,
           400,
         );
       };
       if (!checked.ok) return renderForm(checked.errors);
-      const placed = await placeOrder(app.db, bag.id, checked.value, app.clock());
+      // Signed in, the order joins the account, to be followed from Account Home.
+      const placed = await placeOrder(app.db, bag.id, checked.value, app.clock(), me?.customer.id ?? null);
       if (!placed.ok) {
         if (placed.reason === 'stock') return reply.redirect(bagLink('/bag', linkToken), 303);
         if (placed.reason === 'too_large')
@@ -98,6 +149,8 @@ function CheckoutPage({
   values,
   errors,
   notice,
+  savedAddresses,
+  savedDelivery,
 }: {
   lines: BagLine[];
   bagToken: string;
@@ -105,6 +158,9 @@ function CheckoutPage({
   values: Partial<Record<CheckoutField, string>>;
   errors: CheckoutErrors;
   notice?: string;
+  /** A signed-in customer's address book: with more than one address, delivery can go to any of them. */
+  savedAddresses: AddressRow[];
+  savedDelivery: string;
 }) {
   const subtotal = subtotalOf(lines);
   const method: DeliveryMethod = values.delivery_method && isDeliveryMethod(values.delivery_method) ? values.delivery_method : 'tracked48';
@@ -182,6 +238,25 @@ function CheckoutPage({
           </fieldset>
           <fieldset>
             <legend>Delivery address</legend>
+            {savedAddresses.length > 1 && (
+              <div class="field">
+                <label for="saved_delivery">Deliver to a saved address</label>
+                <p class="hint" id="saved_delivery-hint">
+                  Choose one from your address book, or leave this as it is to use the choice below.
+                </p>
+                <select id="saved_delivery" name="saved_delivery" aria-describedby="saved_delivery-hint">
+                  <option value="" selected={savedDelivery === ''}>
+                    No — use the choice below
+                  </option>
+                  {savedAddresses.map((a) => (
+                    <option key={a.id} value={String(a.id)} selected={savedDelivery === String(a.id)}>
+                      {[`${a.first_name} ${a.surname}`, a.line1, a.line2, a.city, a.postcode].filter(Boolean).join(', ')}
+                      {a.is_default === 1 ? ' (default)' : ''}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            )}
             <div class="check">
               <input
                 type="checkbox"

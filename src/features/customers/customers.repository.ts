@@ -182,3 +182,54 @@ export async function linkGuestOrders(db: Db, customerId: number, email: string)
     .executeTakeFirst();
   return Number(r.numUpdatedRows);
 }
+
+export type CustomerOrderListRow = Pick<
+  Selectable<Database['orders']>,
+  'number' | 'status' | 'created_at' | 'total_pence' | 'tracking_number' | 'delivery_method'
+>;
+
+/** The orders of this customer's account, newest first. */
+export async function listCustomerOrders(db: Db, customerId: number, limit = 500): Promise<CustomerOrderListRow[]> {
+  return db
+    .selectFrom('orders')
+    .select(['number', 'status', 'created_at', 'total_pence', 'tracking_number', 'delivery_method'])
+    .where('customer_id', '=', customerId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/** An order, only if it belongs to this customer's account. */
+export async function findCustomerOrder(db: Db, customerId: number, number: string): Promise<Selectable<Database['orders']> | null> {
+  return (
+    (await db.selectFrom('orders').selectAll().where('customer_id', '=', customerId).where('number', '=', number).executeTakeFirst()) ??
+    null
+  );
+}
+
+// ——— Who has looked at my data ———
+
+export type AccessRow = Pick<Selectable<Database['audit_log']>, 'at' | 'actor_role' | 'action' | 'subject_type' | 'subject_id'>;
+
+/**
+ * The audit entries about this customer's records: their account, and every order now on it
+ * (including those placed as a guest and linked later). Staff ids and networks are not selected.
+ */
+export async function listAccessesToCustomer(db: Db, customerId: number, limit: number): Promise<AccessRow[]> {
+  return db
+    .selectFrom('audit_log')
+    .select(['at', 'actor_role', 'action', 'subject_type', 'subject_id'])
+    .where((eb) =>
+      eb.or([
+        eb.and([
+          eb('subject_type', '=', 'order'),
+          eb('subject_id', 'in', eb.selectFrom('orders').select('number').where('customer_id', '=', customerId)),
+        ]),
+        eb.and([eb('subject_type', '=', 'customer'), eb('subject_id', '=', String(customerId))]),
+      ]),
+    )
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}

@@ -12,9 +12,12 @@ import {
   VERIFY_LINK_HOURS,
   lockMinutes,
 } from './customers.domain.js';
+import { type OrderLineRow, type OrderRow, findOrderLines } from '../orders/orders.repository.js';
 import { type AccountMail, type AccountMailContext, accountMails } from './customers.mail.js';
 import {
+  type AccessRow,
   type AddressRow,
+  type CustomerOrderListRow,
   type CustomerRow,
   type SessionRow,
   clearDefaultAddress,
@@ -27,6 +30,7 @@ import {
   deleteUnverifiedCustomersBefore,
   findAddress,
   findCustomerByEmail,
+  findCustomerOrder,
   findCustomerById,
   findSessionByTokenHash,
   findToken,
@@ -35,7 +39,9 @@ import {
   insertSession,
   insertToken,
   linkGuestOrders,
+  listAccessesToCustomer,
   listAddresses,
+  listCustomerOrders,
   listSessions,
   revokeTokens,
   touchSession,
@@ -264,6 +270,12 @@ export async function sessionsOf(db: Db, customerId: number): Promise<SessionRow
   return listSessions(db, customerId);
 }
 
+/** The sessions that still work (ended ones stay until the hourly clean-up), for the customer to review. */
+export async function activeSessionsOf(db: Db, customerId: number, now: Date): Promise<SessionRow[]> {
+  const idleSince = new Date(now.getTime() - SESSION_IDLE_HOURS * HOUR).toISOString();
+  return (await listSessions(db, customerId)).filter((s) => s.expires_at >= iso(now) && (s.remember === 1 || s.last_seen_at >= idleSince));
+}
+
 export async function revokeSession(db: Db, customerId: number, sessionId: number): Promise<boolean> {
   return deleteSession(db, customerId, sessionId);
 }
@@ -485,6 +497,26 @@ export async function removeAddress(db: Db, customerId: number, id: number, now:
     }
     return true;
   });
+}
+
+// ——— Orders and who has looked at them ———
+
+export async function ordersOf(db: Db, customerId: number): Promise<CustomerOrderListRow[]> {
+  return listCustomerOrders(db, customerId);
+}
+
+/** One of the customer's own orders with its lines; null for anyone else's, so the two cannot be told apart. */
+export async function orderOf(db: Db, customerId: number, number: string): Promise<{ order: OrderRow; lines: OrderLineRow[] } | null> {
+  const order = await findCustomerOrder(db, customerId, number);
+  return order ? { order, lines: await findOrderLines(db, order.id) } : null;
+}
+
+/** How many staff accesses the Privacy page lists, newest first. */
+export const ACCESSES_SHOWN = 200;
+
+/** Staff accesses to the customer's account and orders, from the audit trail: role and time, never who. */
+export async function accessesToCustomer(db: Db, customerId: number): Promise<AccessRow[]> {
+  return listAccessesToCustomer(db, customerId, ACCESSES_SHOWN);
 }
 
 // ——— Retention ———

@@ -1,0 +1,174 @@
+import { Notice } from '../../../http/views/components.js';
+import { Csrf, ErrorSummary, Field, type FieldErrors } from '../../../http/views/form.js';
+import type { AddressRow } from '../customers.repository.js';
+
+export type AddressValues = Partial<Record<'first_name' | 'surname' | 'line1' | 'line2' | 'city' | 'postcode' | 'make_default', string>>;
+
+export const addressValues = (a: AddressRow): AddressValues => ({
+  first_name: a.first_name,
+  surname: a.surname,
+  line1: a.line1,
+  line2: a.line2 ?? '',
+  city: a.city,
+  postcode: a.postcode,
+});
+
+/** A postal address as it is written on an envelope. */
+export function AddressLines({
+  address,
+}: {
+  address: Pick<AddressRow, 'first_name' | 'surname' | 'line1' | 'line2' | 'city' | 'postcode'>;
+}) {
+  return (
+    <address>
+      {address.first_name} {address.surname}
+      <br />
+      {address.line1}
+      <br />
+      {address.line2 && (
+        <>
+          {address.line2}
+          <br />
+        </>
+      )}
+      {address.city}
+      <br />
+      {address.postcode}
+    </address>
+  );
+}
+
+/** The fields of an address, for adding one and for changing one. */
+export function AddressFields({ values, errors }: { values: AddressValues; errors: FieldErrors }) {
+  return (
+    <>
+      <div class="field-pair">
+        <Field
+          name="first_name"
+          label="First name"
+          value={values.first_name}
+          errors={errors}
+          autocomplete="given-name"
+          maxLength={60}
+          required
+        />
+        <Field name="surname" label="Surname" value={values.surname} errors={errors} autocomplete="family-name" maxLength={60} required />
+      </div>
+      <Field
+        name="line1"
+        label="Address line 1"
+        value={values.line1}
+        errors={errors}
+        autocomplete="address-line1"
+        maxLength={50}
+        required
+      />
+      <Field
+        name="line2"
+        label="Address line 2 (optional)"
+        value={values.line2}
+        errors={errors}
+        autocomplete="address-line2"
+        maxLength={50}
+      />
+      <div class="field-pair">
+        <Field name="city" label="Town or city" value={values.city} errors={errors} autocomplete="address-level2" maxLength={40} required />
+        <Field
+          name="postcode"
+          label="Postcode"
+          value={values.postcode}
+          errors={errors}
+          autocomplete="postal-code"
+          maxLength={10}
+          required
+        />
+      </div>
+    </>
+  );
+}
+
+export function AddressBook({
+  csrf,
+  addresses,
+  values,
+  errors,
+  notice,
+}: {
+  csrf: string;
+  addresses: AddressRow[];
+  values: AddressValues;
+  errors: FieldErrors;
+  notice?: string;
+}) {
+  return (
+    <>
+      <p class="lead">The addresses you deliver to. The default one is filled in for you at checkout; you can choose another there.</p>
+      {notice && <Notice kind="success">{notice}</Notice>}
+      {addresses.length === 0 ? (
+        <p>Your address book is empty. Add an address below and it becomes your default for delivery.</p>
+      ) : (
+        <ul class="card-list address-list">
+          {addresses.map((a) => (
+            <li key={a.id} class={a.is_default === 1 ? 'is-default' : undefined}>
+              {a.is_default === 1 && <p class="tag">Default for delivery</p>}
+              <AddressLines address={a} />
+              <div class="card-actions">
+                <a class="button button-quiet" href={`/account/addresses/${a.id}`}>
+                  Change<span class="visually-hidden"> the address at {a.line1}</span>
+                </a>
+                {a.is_default !== 1 && (
+                  <form method="post" action={`/account/addresses/${a.id}/default`}>
+                    <Csrf token={csrf} />
+                    <button type="submit" class="button button-quiet">
+                      Make default<span class="visually-hidden"> the address at {a.line1}</span>
+                    </button>
+                  </form>
+                )}
+                <form method="post" action={`/account/addresses/${a.id}/delete`}>
+                  <Csrf token={csrf} />
+                  <button type="submit" class="button button-quiet">
+                    Delete<span class="visually-hidden"> the address at {a.line1}</span>
+                  </button>
+                </form>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+      <section class="account-section" aria-labelledby="add-address">
+        <h2 id="add-address">Add an address</h2>
+        <ErrorSummary errors={errors} />
+        <form method="post" action="/account/addresses" class="account-form" novalidate>
+          <Csrf token={csrf} />
+          <AddressFields values={values} errors={errors} />
+          <div class="check">
+            <input type="checkbox" id="make_default" name="make_default" value="yes" checked={values.make_default === 'yes'} />
+            <label for="make_default">Make this my default delivery address</label>
+          </div>
+          <button type="submit" class="button button-primary">
+            Add the address
+          </button>
+        </form>
+      </section>
+    </>
+  );
+}
+
+export function EditAddress({ csrf, id, values, errors }: { csrf: string; id: number; values: AddressValues; errors: FieldErrors }) {
+  return (
+    <>
+      <ErrorSummary errors={errors} />
+      <form method="post" action={`/account/addresses/${id}`} class="account-form" novalidate>
+        <Csrf token={csrf} />
+        <AddressFields values={values} errors={errors} />
+        <div class="form-actions">
+          <button type="submit" class="button button-primary">
+            Save the address
+          </button>
+          <a href="/account/addresses">Back to the address book</a>
+        </div>
+      </form>
+      <p class="form-note">Changing an address here does not change orders already placed: they keep the address they were sent to.</p>
+    </>
+  );
+}

@@ -1,0 +1,94 @@
+import { Notice } from '../../../http/views/components.js';
+import { Csrf, ErrorSummary, Field, type FieldErrors } from '../../../http/views/form.js';
+
+export type DetailsValues = Partial<Record<'first_name' | 'surname' | 'phone', string>>;
+
+export function DetailsPage({
+  csrf,
+  email,
+  values,
+  errors,
+  emailValue,
+  emailErrors,
+  notice,
+}: {
+  csrf: string;
+  email: string;
+  values: DetailsValues;
+  errors: FieldErrors;
+  emailValue: string;
+  emailErrors: FieldErrors;
+  notice?: { kind: 'success' | 'info'; text: string };
+}) {
+  return (
+    <>
+      <p class="lead">Correct anything here and it takes effect at once, on your account and at your next checkout.</p>
+      {notice && <Notice kind={notice.kind}>{notice.text}</Notice>}
+      <section class="account-section" aria-labelledby="name-phone">
+        <h2 id="name-phone">Name and phone</h2>
+        <ErrorSummary errors={errors} />
+        <form method="post" action="/account/details" class="account-form" novalidate>
+          <Csrf token={csrf} />
+          <div class="field-pair">
+            <Field
+              name="first_name"
+              label="First name"
+              value={values.first_name}
+              errors={errors}
+              autocomplete="given-name"
+              maxLength={60}
+              required
+            />
+            <Field
+              name="surname"
+              label="Surname"
+              value={values.surname}
+              errors={errors}
+              autocomplete="family-name"
+              maxLength={60}
+              required
+            />
+          </div>
+          <Field
+            name="phone"
+            label="Phone number"
+            type="tel"
+            value={values.phone}
+            errors={errors}
+            autocomplete="tel"
+            maxLength={20}
+            required
+            hint="Only so that the courier can reach you about a delivery."
+          />
+          <button type="submit" class="button button-primary">
+            Save my details
+          </button>
+        </form>
+      </section>
+      <section class="account-section" aria-labelledby="email-heading">
+        <h2 id="email-heading">E-mail address</h2>
+        <p>
+          Your account's address is <strong>{email}</strong>.
+        </p>
+        <ErrorSummary errors={emailErrors} />
+        <form method="post" action="/account/details/email" class="account-form" novalidate>
+          <Csrf token={csrf} />
+          <Field
+            name="email"
+            label="New e-mail address"
+            type="email"
+            value={emailValue}
+            errors={emailErrors}
+            autocomplete="email"
+            maxLength={80}
+            required
+            hint="We'll send a link to the new address. Your address changes once you open it, and we'll tell your current address too."
+          />
+          <button type="submit" class="button">
+            Change my e-mail address
+          </button>
+        </form>
+      </section>
+    </>
+  );
+}
