@@ -15,6 +15,7 @@ import {
   signOut,
   verifyEmail,
 } from './customers.service.js';
+import { NameFields, PhoneField, PostalFields } from './views/fields.js';
 import { accountMailContext, clearSessionCookie, safeNext, setSessionCookie } from './customers.session.js';
 
 /**
@@ -45,26 +46,7 @@ export async function customerAuthRoutes(app: FastifyInstance): Promise<void> {
         <ErrorSummary errors={errors} />
         <form method="post" action="/account/register" novalidate>
           <Csrf token={reply.csrfToken()} />
-          <div class="field-pair">
-            <Field
-              name="first_name"
-              label="First name"
-              value={values.first_name}
-              errors={errors}
-              autocomplete="given-name"
-              maxLength={60}
-              required
-            />
-            <Field
-              name="surname"
-              label="Surname"
-              value={values.surname}
-              errors={errors}
-              autocomplete="family-name"
-              maxLength={60}
-              required
-            />
-          </div>
+          <NameFields values={values} errors={errors} />
           <Field
             name="email"
             label="E-mail address"
@@ -76,53 +58,8 @@ export async function customerAuthRoutes(app: FastifyInstance): Promise<void> {
             required
             hint="We'll send a link to confirm it."
           />
-          <Field
-            name="phone"
-            label="Phone number"
-            type="tel"
-            value={values.phone}
-            errors={errors}
-            autocomplete="tel"
-            maxLength={20}
-            required
-          />
-          <Field
-            name="line1"
-            label="Address line 1"
-            value={values.line1}
-            errors={errors}
-            autocomplete="address-line1"
-            maxLength={50}
-            required
-          />
-          <Field
-            name="line2"
-            label="Address line 2 (optional)"
-            value={values.line2}
-            errors={errors}
-            autocomplete="address-line2"
-            maxLength={50}
-          />
-          <div class="field-pair">
-            <Field
-              name="city"
-              label="Town or city"
-              value={values.city}
-              errors={errors}
-              autocomplete="address-level2"
-              maxLength={40}
-              required
-            />
-            <Field
-              name="postcode"
-              label="Postcode"
-              value={values.postcode}
-              errors={errors}
-              autocomplete="postal-code"
-              maxLength={10}
-              required
-            />
-          </div>
+          <PhoneField values={values} errors={errors} />
+          <PostalFields values={values} errors={errors} />
           <Field
             name="password"
             label="Password"

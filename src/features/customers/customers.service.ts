@@ -140,17 +140,15 @@ export async function register(db: Db, r: Registration, now: Date, ctx: AccountM
       updated_at: iso(now),
     });
     await insertAddress(trx, { customer_id: id, ...addressColumns(r.address), is_default: 1, created_at: iso(now), updated_at: iso(now) });
-    const token = await issueToken(trx, id, 'verify-email', r.email, now, VERIFY_LINK_HOURS * HOUR);
-    await queue(
-      trx,
-      ctx,
-      r.email,
-      'account-verify',
-      `customer-${id}`,
-      accountMails.verify(ctx, r.firstName, `${ctx.publicUrl}/account/verify?token=${token}`),
-      now,
-    );
+    await sendConfirmationLink(trx, { id, email: r.email, firstName: r.firstName }, now, ctx);
   });
+}
+
+/** A fresh link to confirm the account's address (any earlier one stops working). */
+async function sendConfirmationLink(db: Db, c: { id: number; email: string; firstName: string }, now: Date, ctx: AccountMailContext) {
+  const token = await issueToken(db, c.id, 'verify-email', c.email, now, VERIFY_LINK_HOURS * HOUR);
+  const link = `${ctx.publicUrl}/account/verify?token=${token}`;
+  await queue(db, ctx, c.email, 'account-verify', `customer-${c.id}`, accountMails.verify(ctx, c.firstName, link), now);
 }
 
 function addressColumns(a: AddressInput) {
@@ -208,18 +206,9 @@ export async function signIn(
   }
   await updateCustomer(db, customer.id, { failed_sign_ins: 0, locked_until: null });
   if (customer.email_verified_at === null) {
-    await db.transaction().execute(async (trx) => {
-      const token = await issueToken(trx, customer.id, 'verify-email', customer.email, now, VERIFY_LINK_HOURS * HOUR);
-      await queue(
-        trx,
-        ctx,
-        customer.email,
-        'account-verify',
-        `customer-${customer.id}`,
-        accountMails.verify(ctx, customer.first_name, `${ctx.publicUrl}/account/verify?token=${token}`),
-        now,
-      );
-    });
+    await db
+      .transaction()
+      .execute((trx) => sendConfirmationLink(trx, { id: customer.id, email: customer.email, firstName: customer.first_name }, now, ctx));
     return { ok: false, reason: 'unverified' };
   }
   const token = randomToken();

@@ -1,6 +1,7 @@
 import { Notice } from '../../../http/views/components.js';
-import { Csrf, ErrorSummary, Field, type FieldErrors } from '../../../http/views/form.js';
+import { Csrf, ErrorSummary, type FieldErrors } from '../../../http/views/form.js';
 import type { AddressRow } from '../customers.repository.js';
+import { NameFields, PostalFields } from './fields.js';
 
 export type AddressValues = Partial<Record<'first_name' | 'surname' | 'line1' | 'line2' | 'city' | 'postcode' | 'make_default', string>>;
 
@@ -42,47 +43,8 @@ export function AddressLines({
 export function AddressFields({ values, errors }: { values: AddressValues; errors: FieldErrors }) {
   return (
     <>
-      <div class="field-pair">
-        <Field
-          name="first_name"
-          label="First name"
-          value={values.first_name}
-          errors={errors}
-          autocomplete="given-name"
-          maxLength={60}
-          required
-        />
-        <Field name="surname" label="Surname" value={values.surname} errors={errors} autocomplete="family-name" maxLength={60} required />
-      </div>
-      <Field
-        name="line1"
-        label="Address line 1"
-        value={values.line1}
-        errors={errors}
-        autocomplete="address-line1"
-        maxLength={50}
-        required
-      />
-      <Field
-        name="line2"
-        label="Address line 2 (optional)"
-        value={values.line2}
-        errors={errors}
-        autocomplete="address-line2"
-        maxLength={50}
-      />
-      <div class="field-pair">
-        <Field name="city" label="Town or city" value={values.city} errors={errors} autocomplete="address-level2" maxLength={40} required />
-        <Field
-          name="postcode"
-          label="Postcode"
-          value={values.postcode}
-          errors={errors}
-          autocomplete="postal-code"
-          maxLength={10}
-          required
-        />
-      </div>
+      <NameFields values={values} errors={errors} />
+      <PostalFields values={values} errors={errors} />
     </>
   );
 }

@@ -1,5 +1,6 @@
 import { Notice } from '../../../http/views/components.js';
 import { Csrf, ErrorSummary, Field, type FieldErrors } from '../../../http/views/form.js';
+import { NameFields, PhoneField } from './fields.js';
 
 export type DetailsValues = Partial<Record<'first_name' | 'surname' | 'phone', string>>;
 
@@ -29,37 +30,8 @@ export function DetailsPage({
         <ErrorSummary errors={errors} />
         <form method="post" action="/account/details" class="account-form" novalidate>
           <Csrf token={csrf} />
-          <div class="field-pair">
-            <Field
-              name="first_name"
-              label="First name"
-              value={values.first_name}
-              errors={errors}
-              autocomplete="given-name"
-              maxLength={60}
-              required
-            />
-            <Field
-              name="surname"
-              label="Surname"
-              value={values.surname}
-              errors={errors}
-              autocomplete="family-name"
-              maxLength={60}
-              required
-            />
-          </div>
-          <Field
-            name="phone"
-            label="Phone number"
-            type="tel"
-            value={values.phone}
-            errors={errors}
-            autocomplete="tel"
-            maxLength={20}
-            required
-            hint="Only so that the courier can reach you about a delivery."
-          />
+          <NameFields values={values} errors={errors} />
+          <PhoneField values={values} errors={errors} hint="Only so that the courier can reach you about a delivery." />
           <button type="submit" class="button button-primary">
             Save my details
           </button>
