@@ -408,7 +408,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     if (!(await revokeSession(app.db, me.customer.id, id))) throw notFound(NO_SESSION);
     if (id === me.session.sessionId) {
       clearSessionCookie(reply, app.config);
-      return reply.redirect('/?signed-out=1', 303);
+      return reply.redirect('/account/sign-in?signed-out=1', 303);
     }
     return reply.redirect('/account/security?done=revoked', 303);
   });

@@ -228,7 +228,9 @@ export async function customerAuthRoutes(app: FastifyInstance): Promise<void> {
       ? 'Thank you — your e-mail address is confirmed. Please sign in.'
       : q.reset
         ? 'Your new password is set. Please sign in.'
-        : undefined;
+        : q['signed-out']
+          ? 'You are signed out.'
+          : undefined;
     return signInForm(reply, { next: fieldText(q.next), notice });
   });
 
@@ -256,7 +258,7 @@ export async function customerAuthRoutes(app: FastifyInstance): Promise<void> {
     const token = req.cookies[SESSION_COOKIE];
     if (token) await signOut(app.db, token);
     clearSessionCookie(reply, app.config);
-    return reply.redirect('/?signed-out=1', 303);
+    return reply.redirect('/account/sign-in?signed-out=1', 303);
   });
 
   // ——— Password reset ———
