@@ -189,6 +189,18 @@ describe(`signing in (${testDialect})`, () => {
     expect(sessions.some((x) => x.token_hash === cookie1)).toBe(false);
   });
 
+  it('keeps at most 20 devices signed in, ending the oldest', async () => {
+    const { p } = await registerAndVerify();
+    const first = new Shopper(shop.app);
+    await signIn(first, p.email);
+    for (let i = 0; i < 20; i++) await signIn(new Shopper(shop.app), p.email);
+    const customer = await shop.app.db.selectFrom('customers').select('id').where('email', '=', p.email).executeTakeFirstOrThrow();
+    expect(await shop.app.db.selectFrom('customer_sessions').select('id').where('customer_id', '=', customer.id).execute()).toHaveLength(
+      20,
+    );
+    expect((await first.get('/account/sign-in')).statusCode).toBe(200);
+  });
+
   it('ends an unremembered session after 2 idle hours, keeps a remembered one, and signs out', async () => {
     const { p } = await registerAndVerify();
     const plain = new Shopper(shop.app);

@@ -20,6 +20,8 @@ export const UNVERIFIED_ACCOUNT_DAYS = 7;
 export const LOCK_AFTER_FAILURES = 5;
 
 export const SESSION_COOKIE = 'assay_session';
+/** At most this many devices stay signed in to one account; a new sign-in ends the oldest. */
+export const MAX_SESSIONS = 20;
 
 export type TokenPurpose = 'verify-email' | 'reset-password' | 'change-email';
 

@@ -120,6 +120,13 @@ export async function deleteSessionsOf(db: Db, customerId: number, exceptId?: nu
   return Number((await q.executeTakeFirst()).numDeletedRows);
 }
 
+/** Keeps the newest `keep` sessions of an account and ends the rest. */
+export async function deleteSessionsBeyond(db: Db, customerId: number, keep: number): Promise<number> {
+  const newest = db.selectFrom('customer_sessions').select('id').where('customer_id', '=', customerId).orderBy('id', 'desc').limit(keep);
+  const r = await db.deleteFrom('customer_sessions').where('customer_id', '=', customerId).where('id', 'not in', newest).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
 export async function deleteSessionsEndedBefore(db: Db, now: string, idleCutoff: string): Promise<number> {
   const r = await db
     .deleteFrom('customer_sessions')

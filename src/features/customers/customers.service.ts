@@ -3,6 +3,7 @@ import type { Db } from '../../db/database.js';
 import { randomToken, tokenHash } from '../../shared/crypto.js';
 import { enqueueMail } from '../mail/outbox.service.js';
 import {
+  MAX_SESSIONS,
   REMEMBER_DAYS,
   RESET_LINK_MINUTES,
   SESSION_IDLE_HOURS,
@@ -24,6 +25,7 @@ import {
   deleteAddress,
   deleteSession,
   deleteSessionByTokenHash,
+  deleteSessionsBeyond,
   deleteSessionsEndedBefore,
   deleteSessionsOf,
   deleteTokensExpiredBefore,
@@ -222,6 +224,7 @@ export async function signIn(
     last_seen_at: iso(now),
     expires_at: expiresAt,
   });
+  await deleteSessionsBeyond(db, customer.id, MAX_SESSIONS);
   return { ok: true, token, customer, expiresAt };
 }
 
