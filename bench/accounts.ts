@@ -68,7 +68,7 @@ try {
   const signInPage = await formPage('/account/sign-in');
   const signedIn = await post('/account/sign-in', { _csrf: signInPage.csrf, email, password }, signInPage.cookie);
   if (signedIn.status !== 303) throw new Error(`sign-in: ${signedIn.status}`);
-  const session = cookieOf(signedIn);
+  let session = cookieOf(signedIn);
 
   const pieces = (await handle.db
     .selectFrom('variants as v')
@@ -89,6 +89,11 @@ try {
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: signInPage.cookie },
     body: new URLSearchParams({ _csrf: signInPage.csrf, email, password }).toString(),
   });
+
+  // That made hundreds of sessions, and only the newest 20 stay: sign in afresh for the pages.
+  const again = await post('/account/sign-in', { _csrf: signInPage.csrf, email, password }, signInPage.cookie);
+  if (again.status !== 303) throw new Error(`sign-in: ${again.status}`);
+  session = cookieOf(again);
 
   const pages = [
     '/account',
