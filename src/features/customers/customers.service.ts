@@ -94,6 +94,11 @@ async function queue(db: Db, ctx: AccountMailContext, to: string, kind: string, 
   await enqueueMail(db, { kind, reference, to, ...m }, now, ctx.messageDomain);
 }
 
+/** An account e-mail to the account's own address. */
+async function tell(db: Db, ctx: AccountMailContext, c: { id: number; email: string }, kind: string, m: AccountMail, now: Date) {
+  await queue(db, ctx, c.email, kind, `customer-${c.id}`, m, now);
+}
+
 async function issueToken(db: Db, customerId: number, purpose: TokenPurpose, email: string, now: Date, ms: number): Promise<string> {
   const token = randomToken();
   await revokeTokens(db, customerId, purpose, iso(now));
@@ -117,15 +122,7 @@ export async function register(db: Db, r: Registration, now: Date, ctx: AccountM
   await db.transaction().execute(async (trx) => {
     const existing = await findCustomerByEmail(trx, r.email);
     if (existing) {
-      await queue(
-        trx,
-        ctx,
-        existing.email,
-        'account-exists',
-        `customer-${existing.id}`,
-        accountMails.alreadyRegistered(ctx, existing.first_name),
-        now,
-      );
+      await tell(trx, ctx, existing, 'account-exists', accountMails.alreadyRegistered(ctx, existing.first_name), now);
       return;
     }
     const id = await insertCustomer(trx, {
@@ -150,7 +147,7 @@ export async function register(db: Db, r: Registration, now: Date, ctx: AccountM
 async function sendConfirmationLink(db: Db, c: { id: number; email: string; firstName: string }, now: Date, ctx: AccountMailContext) {
   const token = await issueToken(db, c.id, 'verify-email', c.email, now, VERIFY_LINK_HOURS * HOUR);
   const link = `${ctx.publicUrl}/account/verify?token=${token}`;
-  await queue(db, ctx, c.email, 'account-verify', `customer-${c.id}`, accountMails.verify(ctx, c.firstName, link), now);
+  await tell(db, ctx, c, 'account-verify', accountMails.verify(ctx, c.firstName, link), now);
 }
 
 function addressColumns(a: AddressInput) {
@@ -278,12 +275,11 @@ export async function requestPasswordReset(db: Db, email: string, now: Date, ctx
     const customer = await findCustomerByEmail(trx, email);
     if (!customer) return;
     const token = await issueToken(trx, customer.id, 'reset-password', customer.email, now, RESET_LINK_MINUTES * 60_000);
-    await queue(
+    await tell(
       trx,
       ctx,
-      customer.email,
+      customer,
       'account-reset',
-      `customer-${customer.id}`,
       accountMails.reset(ctx, customer.first_name, `${ctx.publicUrl}/account/reset/choose?token=${token}`),
       now,
     );
@@ -315,15 +311,7 @@ export async function resetPassword(db: Db, token: string, password: string, now
     });
     if (customer.email_verified_at === null) await linkGuestOrders(trx, customer.id, customer.email);
     await deleteSessionsOf(trx, customer.id);
-    await queue(
-      trx,
-      ctx,
-      customer.email,
-      'account-password-changed',
-      `customer-${customer.id}`,
-      accountMails.passwordChanged(ctx, customer.first_name),
-      now,
-    );
+    await tell(trx, ctx, customer, 'account-password-changed', accountMails.passwordChanged(ctx, customer.first_name), now);
     return { ok: true, customerId: customer.id };
   });
 }
@@ -345,15 +333,7 @@ export async function changePassword(
   await db.transaction().execute(async (trx) => {
     await updateCustomer(trx, customer.id, { password_hash: passwordHash, updated_at: iso(now) });
     await deleteSessionsOf(trx, customer.id, session.sessionId);
-    await queue(
-      trx,
-      ctx,
-      customer.email,
-      'account-password-changed',
-      `customer-${customer.id}`,
-      accountMails.passwordChanged(ctx, customer.first_name),
-      now,
-    );
+    await tell(trx, ctx, customer, 'account-password-changed', accountMails.passwordChanged(ctx, customer.first_name), now);
   });
   return { ok: true };
 }
@@ -385,15 +365,7 @@ export async function requestEmailChange(
     const customer = await findCustomerById(trx, customerId);
     if (!customer) return { ok: true };
     if (customer.email === newEmail) return { ok: false, reason: 'same' };
-    await queue(
-      trx,
-      ctx,
-      customer.email,
-      'account-email-change',
-      `customer-${customer.id}`,
-      accountMails.emailChangeRequested(ctx, customer.first_name, newEmail),
-      now,
-    );
+    await tell(trx, ctx, customer, 'account-email-change', accountMails.emailChangeRequested(ctx, customer.first_name, newEmail), now);
     if (await findCustomerByEmail(trx, newEmail)) return { ok: true };
     const token = await issueToken(trx, customer.id, 'change-email', newEmail, now, VERIFY_LINK_HOURS * HOUR);
     await queue(
@@ -420,15 +392,7 @@ export async function confirmEmailChange(db: Db, token: string, now: Date, ctx: 
     if (await findCustomerByEmail(trx, row.email)) return { ok: false, reason: 'taken' };
     await updateCustomer(trx, customer.id, { email: row.email, email_verified_at: iso(now), updated_at: iso(now) });
     await linkGuestOrders(trx, customer.id, row.email);
-    await queue(
-      trx,
-      ctx,
-      customer.email,
-      'account-email-changed',
-      `customer-${customer.id}`,
-      accountMails.emailChanged(ctx, customer.first_name, row.email),
-      now,
-    );
+    await tell(trx, ctx, customer, 'account-email-changed', accountMails.emailChanged(ctx, customer.first_name, row.email), now);
     return { ok: true, customerId: customer.id };
   });
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { notFound } from '../../http/errors.js';
-import { formatPence, vatIncluded } from '../../shared/money.js';
+import { formatPence } from '../../shared/money.js';
 import { Breadcrumbs, Notice } from '../../http/views/components.js';
 import { privatePage } from '../bag/bag.routes.js';
 import { parseInput, singleText } from '../catalog/catalog.routes.js';
@@ -17,7 +17,7 @@ import {
   findOrderLines,
 } from './orders.repository.js';
 import { applyPaymentResult, startNewAttempt } from './orders.service.js';
-import { OrderSummary } from './views/summary.js';
+import { PlacedOrderSummary } from './views/summary.js';
 
 /** What the customer is told after each Opayo status: plain words, and what to do next. */
 const RESULT_MESSAGES: Record<string, { kind: 'error' | 'info'; text: string }> = {
@@ -279,17 +279,7 @@ function OrderPage({
             {order.number}.
           </p>
         </div>
-        <OrderSummary
-          heading="Your order"
-          lines={lines.map((l) => ({ name: l.product_name, detail: l.variant_label, quantity: l.quantity, unitPence: l.unit_pence }))}
-          totals={{
-            subtotalPence: order.subtotal_pence,
-            deliveryPence: order.delivery_pence,
-            totalPence: order.total_pence,
-            vatPence: vatIncluded(order.total_pence),
-          }}
-          deliveryMethod={method}
-        />
+        <PlacedOrderSummary order={order} lines={lines} />
       </div>
     </div>
   );

@@ -1,8 +1,7 @@
 import { Money } from '../../../http/views/components.js';
-import { vatIncluded } from '../../../shared/money.js';
 import { DELIVERY_OPTIONS, STATUS_LABELS, isDeliveryMethod, isOrderStatus } from '../../orders/orders.domain.js';
 import type { OrderLineRow, OrderRow } from '../../orders/orders.repository.js';
-import { OrderSummary } from '../../orders/views/summary.js';
+import { PlacedOrderSummary } from '../../orders/views/summary.js';
 import type { CustomerOrderListRow } from '../customers.repository.js';
 import { AddressLines } from './addresses.js';
 import { When } from './when.js';
@@ -181,17 +180,7 @@ export function OrderDetail({ order, lines, payHref }: { order: OrderRow; lines:
             <a href="/account/orders">← All your orders</a>
           </p>
         </div>
-        <OrderSummary
-          heading="Your order"
-          lines={lines.map((l) => ({ name: l.product_name, detail: l.variant_label, quantity: l.quantity, unitPence: l.unit_pence }))}
-          totals={{
-            subtotalPence: order.subtotal_pence,
-            deliveryPence: order.delivery_pence,
-            totalPence: order.total_pence,
-            vatPence: vatIncluded(order.total_pence),
-          }}
-          deliveryMethod={method}
-        />
+        <PlacedOrderSummary order={order} lines={lines} />
       </div>
     </>
   );

@@ -1,5 +1,7 @@
 import { Money } from '../../../http/views/components.js';
-import { DELIVERY_OPTIONS, type DeliveryMethod, type Totals } from '../../orders/orders.domain.js';
+import { vatIncluded } from '../../../shared/money.js';
+import type { OrderLineRow, OrderRow } from '../orders.repository.js';
+import { DELIVERY_OPTIONS, type DeliveryMethod, type Totals, isDeliveryMethod } from '../../orders/orders.domain.js';
 
 export interface SummaryLine {
   name: string;
@@ -62,5 +64,22 @@ export function TotalsList({ totals, deliveryLabel }: { totals: Totals; delivery
         <Money pence={totals.vatPence} />
       </dd>
     </dl>
+  );
+}
+
+/** A placed order's summary, from its stored lines and totals (never today's prices). */
+export function PlacedOrderSummary({ order, lines }: { order: OrderRow; lines: OrderLineRow[] }) {
+  return (
+    <OrderSummary
+      heading="Your order"
+      lines={lines.map((l) => ({ name: l.product_name, detail: l.variant_label, quantity: l.quantity, unitPence: l.unit_pence }))}
+      totals={{
+        subtotalPence: order.subtotal_pence,
+        deliveryPence: order.delivery_pence,
+        totalPence: order.total_pence,
+        vatPence: vatIncluded(order.total_pence),
+      }}
+      deliveryMethod={isDeliveryMethod(order.delivery_method) ? order.delivery_method : null}
+    />
   );
 }
