@@ -3,6 +3,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildResultCrypt, decryptCrypt, parsePairs } from '../../src/features/payments/opayo.js';
 import { releaseExpiredReservations } from '../../src/features/orders/orders.service.js';
+import { inventories } from '../../src/features/privacy/inventory.registry.js';
 import { type TestShop, buildTestShop, testDialect } from '../support/build-app.js';
 import { GUEST, Shopper } from '../support/shopper.js';
 
@@ -233,6 +234,33 @@ describe(`checkout (${testDialect})`, () => {
     expect(asked.get('SuccessURL')).toBe(`${shop.config.publicUrl}/checkout/opayo/success`);
     expect(asked.get('FailureURL')).toBe(`${shop.config.publicUrl}/checkout/opayo/failure`);
     expect(asked.get('VendorTxCode')).toMatch(/^AS-[0-9A-Z]{6}-[0-9a-z]+$/);
+  });
+});
+
+describe(`what Opayo receives (${testDialect})`, () => {
+  it('is declared in the privacy inventory: every order column sent in the crypt names Opayo as a recipient', async () => {
+    const { number, asked } = await placeOrder(new Shopper(shop.app), await piece(3), 1, {
+      same_address: '',
+      delivery_first_name: 'Charles',
+      delivery_surname: 'Babbage',
+      delivery_line1: '1 Hockley Street',
+      delivery_city: 'Coventry',
+      delivery_postcode: 'CV1 1AA',
+    });
+    const order = await orderRow(number);
+    const sent = new Set(asked.values());
+    const columns = Object.entries(order)
+      .filter(([, v]) => typeof v === 'string' && v.length > 1 && sent.has(v))
+      .map(([k]) => k);
+    expect(columns).toEqual(expect.arrayContaining(['first_name', 'email', 'billing_postcode', 'delivery_surname', 'delivery_line1']));
+    const declared = inventories.flatMap((i) => i.personal).filter((c) => c.table === 'orders');
+    for (const column of columns.filter((c) => c !== 'number')) {
+      const entry = declared.find((c) => c.column === column);
+      expect(
+        entry?.recipients.some((r) => r.includes('Opayo')),
+        column,
+      ).toBe(true);
+    }
   });
 });
 

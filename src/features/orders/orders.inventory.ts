@@ -8,8 +8,10 @@ export const ORDER_RETENTION: Retention = {
 };
 
 const staff = ['Our customer service staff', 'Our owner and managers'];
-const fulfilment = [...staff, 'Our fulfilment staff (delivery name and address only)', 'Royal Mail, to deliver your parcel'];
 const opayo = 'Opayo (Elavon), our payment provider, which checks it against your card';
+const packers = [...staff, 'Our fulfilment staff (delivery name and address only)', 'Royal Mail, to deliver your parcel'];
+// The crypt sent to Opayo carries the delivery name and address too (the protocol requires them).
+const fulfilment = [...packers, 'Opayo (Elavon), our payment provider, which receives the delivery address with the payment'];
 
 function col(column: string, category: DataCategory, label: string, purpose: string, recipients: string[]): PersonalColumn {
   return { table: 'orders', column, category, label, purpose, lawfulBasis: 'contract', retention: ORDER_RETENTION, recipients };
@@ -43,7 +45,7 @@ export const ordersInventory: FeatureInventory = {
       ...staff,
       'Our fulfilment staff',
     ]),
-    col('tracking_number', 'order', 'The tracking number of your parcel', toDeliver, fulfilment),
+    col('tracking_number', 'order', 'The tracking number of your parcel', toDeliver, packers),
     col('created_at', 'order', 'When you ordered, and what you bought and paid', toTakePayment, staff),
   ],
   notPersonal: [
