@@ -12,7 +12,7 @@ export const MAIL_RETENTION: Retention = {
 
 const outbox = {
   table: 'mail_outbox',
-  purpose: 'To send you e-mails about your order',
+  purpose: 'To send you service e-mails about your orders and your account (confirmation links, password resets, notices of changes)',
   lawfulBasis: 'contract',
   retention: MAIL_RETENTION,
   recipients: ["Our e-mail delivery provider, the SMTP service that carries the shop's e-mail to your inbox"],
@@ -26,28 +26,28 @@ export const mailInventory: FeatureInventory = {
       recipients: [...outbox.recipients],
       column: 'to_address',
       category: 'contact',
-      label: 'The e-mail address we send order e-mails to',
+      label: 'The e-mail address we send order and account e-mails to',
     },
     {
       ...outbox,
       recipients: [...outbox.recipients],
       column: 'reference',
       category: 'order',
-      label: 'Which order each e-mail is about',
+      label: 'Which order or account each e-mail is about',
     },
     {
       ...outbox,
       recipients: [...outbox.recipients],
       column: 'subject',
       category: 'communication',
-      label: 'The subject line of each order e-mail',
+      label: 'The subject line of each order or account e-mail',
     },
     {
       ...outbox,
       recipients: [...outbox.recipients],
       column: 'text_body',
       category: 'communication',
-      label: 'The text of each order e-mail (your name, address and what you ordered)',
+      label: 'The text of each order or account e-mail (your name, and for orders your address and what you ordered)',
     },
     {
       ...outbox,
