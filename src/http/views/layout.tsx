@@ -68,12 +68,14 @@ export function Layout({ chrome, meta, children }: { chrome: Chrome; meta: PageM
               <input id="q" name="q" type="search" placeholder="Search rings, sapphire, 18ct…" value={meta.query ?? ''} maxLength={200} />
               <button type="submit">Search</button>
             </form>
-            <a class="bag-link" href="/account">
-              Account
-            </a>
-            <a class="bag-link" href="/bag">
-              Bag
-            </a>
+            <nav class="header-links" aria-label="Your shopping">
+              <a class="bag-link" href="/account">
+                Account
+              </a>
+              <a class="bag-link" href="/bag">
+                Bag
+              </a>
+            </nav>
           </div>
           <nav aria-label="Main" class="main-nav">
             <ul>
