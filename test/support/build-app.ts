@@ -44,8 +44,23 @@ export async function freshDatabase(dataDir: string): Promise<{ env: Record<stri
     async drop() {
       const c = new pg.Client({ connectionString: serverUrl });
       await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
+      try {
+        // A pool that has just been ended may still be closing its sockets: wait for them rather
+        // than have the server kill them (which a closing client reports as an uncaught error).
+        for (let tries = 0; ; tries++) {
+          try {
+            await c.query(`drop database if exists ${name}`);
+            break;
+          } catch (err) {
+            if ((err as { code?: string }).code !== '55006' || tries >= 40) throw err;
+            await new Promise((r) => setTimeout(r, 50));
+          }
+        }
+      } catch {
+        await c.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await c.end();
+      }
     },
   };
 }
