@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type TestShop, buildTestShop, testDialect } from '../support/build-app.js';
+import {
+  CUSTOMER_PASSWORD,
+  lastMail as mailTo,
+  linkToken,
+  newPerson,
+  registerAndVerify as confirmedAccount,
+  send,
+} from '../support/customer.js';
 import { Shopper } from '../support/shopper.js';
 
 let shop: TestShop;
@@ -13,52 +21,13 @@ beforeEach(() => {
   now = new Date('2026-11-23T10:00:00Z');
 });
 
-const PASSWORD = 'copper kettle harbour lantern';
-let counter = 0;
-const person = () => {
-  counter++;
-  return {
-    first_name: 'Grace',
-    surname: `Hopper${counter}`,
-    email: `grace${counter}@example.co.uk`,
-    phone: '07700 900456',
-    line1: '12 Frederick Street',
-    line2: '',
-    city: 'Birmingham',
-    postcode: 'b1 3hn',
-    password: PASSWORD,
-  };
-};
+const PASSWORD = CUSTOMER_PASSWORD;
+const person = () => newPerson();
 
-/** Posts a CSRF-protected form the way a browser does: open the page, then send its token. */
-async function send(s: Shopper, pageUrl: string, action: string, fields: Record<string, string>) {
-  const page = await s.get(pageUrl);
-  const csrf = page.body.match(/name="_csrf" value="([^"]+)"/)?.[1];
-  if (!csrf) throw new Error(`no form token on ${pageUrl} (${page.statusCode})`);
-  return s.post(action, { _csrf: csrf, ...fields });
-}
-
-async function lastMail(to: string, kind: string) {
-  return shop.app.db
-    .selectFrom('mail_outbox')
-    .selectAll()
-    .where('to_address', '=', to)
-    .where('kind', '=', kind)
-    .orderBy('id', 'desc')
-    .executeTakeFirst();
-}
-
-const linkToken = (text: string | undefined, path: string) => text?.match(new RegExp(`${path}\\?token=([A-Za-z0-9_-]{43})`))?.[1];
-
-async function registerAndVerify(p = person()) {
-  const s = new Shopper(shop.app);
-  const res = await send(s, '/account/register', '/account/register', p);
-  expect(res.statusCode, res.body.slice(0, 400)).toBe(303);
-  const token = linkToken((await lastMail(p.email, 'account-verify'))?.text_body, '/account/verify');
-  expect(token).toBeTruthy();
-  const verified = await send(s, `/account/verify?token=${token}`, '/account/verify', { token: token as string });
-  expect(verified.headers.location).toBe('/account/sign-in?confirmed=1');
-  return { p, s };
+/** A confirmed account (not signed in) and a fresh browser. */
+async function registerAndVerify() {
+  const { person: p } = await confirmedAccount(shop.app);
+  return { p, s: new Shopper(shop.app) };
 }
 
 async function signIn(s: Shopper, email: string, password = PASSWORD, extra: Record<string, string> = {}) {
@@ -89,7 +58,7 @@ describe(`registration (${testDialect})`, () => {
       'postcode',
       'surname',
     ]);
-    expect((await send(s, '/account/register', '/account/register', p)).headers.location).toBe('/account/register/sent');
+    expect((await send(s, '/account/register', '/account/register', { ...p })).headers.location).toBe('/account/register/sent');
     const row = await shop.app.db.selectFrom('customers').selectAll().where('email', '=', p.email).executeTakeFirstOrThrow();
     expect(row.email_verified_at).toBeNull();
     expect(row.password_hash).toMatch(/^\$argon2id\$/);
@@ -107,7 +76,7 @@ describe(`registration (${testDialect})`, () => {
     expect(early.body).toContain('Please confirm your e-mail address first');
     expect(s.cookieNames).not.toContain('assay_session');
 
-    const token = linkToken((await lastMail(p.email, 'account-verify'))?.text_body, '/account/verify') as string;
+    const token = linkToken((await mailTo(shop.app, p.email, 'account-verify'))?.text_body, '/account/verify') as string;
     // Opening the link changes nothing (mail scanners open links); the click confirms.
     const opened = await s.get(`/account/verify?token=${token}`);
     expect(opened.statusCode).toBe(200);
@@ -129,7 +98,7 @@ describe(`registration (${testDialect})`, () => {
       .select(['id', 'first_name'])
       .where('email', '=', p.email)
       .executeTakeFirstOrThrow();
-    const fresh = await send(new Shopper(shop.app), '/account/register', '/account/register', person());
+    const fresh = await send(new Shopper(shop.app), '/account/register', '/account/register', { ...person() });
     const taken = await send(new Shopper(shop.app), '/account/register', '/account/register', {
       ...person(),
       email: p.email,
@@ -138,7 +107,7 @@ describe(`registration (${testDialect})`, () => {
     expect([taken.statusCode, taken.headers.location]).toEqual([fresh.statusCode, fresh.headers.location]);
     const rows = await shop.app.db.selectFrom('customers').select(['id', 'first_name']).where('email', '=', p.email).execute();
     expect(rows).toEqual([first]);
-    expect(await lastMail(p.email, 'account-exists')).toBeTruthy();
+    expect(await mailTo(shop.app, p.email, 'account-exists')).toBeTruthy();
   });
 
   it('refuses short and common passwords, and ones made of the name, with the reason next to the field', async () => {
@@ -242,8 +211,8 @@ describe(`password reset (${testDialect})`, () => {
     const lead = (html: string) => html.match(/<p class="lead">([^<]+)/)?.[1];
     expect(known.statusCode).toBe(200);
     expect(lead(known.body)).toBe(lead(unknown.body));
-    expect(await lastMail('nobody@example.co.uk', 'account-reset')).toBeUndefined();
-    const token = linkToken((await lastMail(p.email, 'account-reset'))?.text_body, '/account/reset/choose') as string;
+    expect(await mailTo(shop.app, 'nobody@example.co.uk', 'account-reset')).toBeUndefined();
+    const token = linkToken((await mailTo(shop.app, p.email, 'account-reset'))?.text_body, '/account/reset/choose') as string;
     expect(token).toBeTruthy();
     const row = await shop.app.db.selectFrom('customer_tokens').select('token_hash').where('purpose', '=', 'reset-password').execute();
     expect(row.some((r) => r.token_hash === token)).toBe(false);
@@ -258,11 +227,11 @@ describe(`password reset (${testDialect})`, () => {
     expect((await device.get('/account/sign-in')).statusCode).toBe(200);
     expect((await signIn(new Shopper(shop.app), p.email)).statusCode).toBe(401);
     expect((await signIn(new Shopper(shop.app), p.email, 'a brand new long passphrase')).statusCode).toBe(303);
-    expect(await lastMail(p.email, 'account-password-changed')).toBeTruthy();
+    expect(await mailTo(shop.app, p.email, 'account-password-changed')).toBeTruthy();
     expect((await s.get(`/account/reset/choose?token=${token}`)).statusCode).toBe(400);
 
     await send(s, '/account/reset', '/account/reset', { email: p.email });
-    const late = linkToken((await lastMail(p.email, 'account-reset'))?.text_body, '/account/reset/choose') as string;
+    const late = linkToken((await mailTo(shop.app, p.email, 'account-reset'))?.text_body, '/account/reset/choose') as string;
     now = new Date(now.getTime() + 61 * 60_000);
     expect((await s.get(`/account/reset/choose?token=${late}`)).statusCode).toBe(400);
   });
