@@ -14,26 +14,35 @@ export const CARD_NUMBER_MESSAGE = "Please don't enter card numbers here — pay
 /** Fields that only ever carry machine-made values: the CSRF token, a bag token and Opayo's result crypt. */
 const MACHINE_FIELDS = new Set(['_csrf', 'bag', 'crypt']);
 
-/** True when any text in the fields (at any depth, field names included) holds a card number. */
-export function holdsCardNumber(fields: unknown): boolean {
+/** True when any text in the fields (at any depth, field names included) passes the test. */
+function anyText(fields: unknown, test: (text: string) => boolean): boolean {
   // A loop with its own stack rather than recursion: a deeply nested JSON body cannot overflow it.
   const stack: unknown[] = [fields];
   while (stack.length > 0) {
     const value = stack.pop();
     if (typeof value === 'string') {
-      if (containsCardNumber(value)) return true;
+      if (test(value)) return true;
     } else if (Array.isArray(value)) {
       stack.push(...value);
     } else if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {
       for (const [key, item] of Object.entries(value)) {
         if (MACHINE_FIELDS.has(key)) continue;
-        if (containsCardNumber(key)) return true;
+        if (test(key)) return true;
         stack.push(item);
       }
     }
   }
   return false;
 }
+
+/** True when any text in the fields (at any depth, field names included) holds a card number. */
+export function holdsCardNumber(fields: unknown): boolean {
+  return anyText(fields, containsCardNumber);
+}
+
+// No form needs a NUL character, and PostgreSQL text cannot hold one: refused on both databases alike.
+const hasNul = (text: string) => text.includes('\u0000');
+const NUL_MESSAGE = "Part of what was sent contains a character we can't accept. Please check it and try again.";
 
 /**
  * Throws the shop's "no card numbers" error when the fields hold one. For handlers that read a
@@ -47,6 +56,9 @@ export function refuseCardNumbers(fields: unknown): void {
 const cardGuard: preValidationAsyncHookHandler = async (request: FastifyRequest) => {
   refuseCardNumbers(request.query);
   refuseCardNumbers(request.body);
+  if (anyText(request.params, hasNul) || anyText(request.query, hasNul) || anyText(request.body, hasNul)) {
+    throw new PublicError(400, NUL_MESSAGE, 'Please check what you sent');
+  }
 };
 
 /**
