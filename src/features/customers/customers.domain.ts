@@ -16,20 +16,12 @@ export const VERIFY_LINK_HOURS = 48;
 export const RESET_LINK_MINUTES = 60;
 /** An account whose address was never confirmed is deleted after this many days. */
 export const UNVERIFIED_ACCOUNT_DAYS = 7;
-/** After this many wrong passwords in a row, the account waits before the next try. */
-export const LOCK_AFTER_FAILURES = 5;
 
 export const SESSION_COOKIE = 'assay_session';
 /** At most this many devices stay signed in to one account; a new sign-in ends the oldest. */
 export const MAX_SESSIONS = 20;
 
 export type TokenPurpose = 'verify-email' | 'reset-password' | 'change-email';
-
-/** Minutes an account waits after the nth wrong password in a row: 1, 2, 4 … at most 60. */
-export function lockMinutes(failures: number): number {
-  if (failures < LOCK_AFTER_FAILURES) return 0;
-  return Math.min(60, 2 ** (failures - LOCK_AFTER_FAILURES));
-}
 
 // The 49,000 most common passwords from the zxcvbn-ts project's list, checked case-insensitively.
 const COMMON = new Set(dictionary['passwords-common'].map((p) => p.toLowerCase()));

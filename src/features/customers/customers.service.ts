@@ -1,6 +1,7 @@
-import { hash, verify } from '@node-rs/argon2';
+import { hash } from '@node-rs/argon2';
 import type { Db } from '../../db/database.js';
 import { randomToken, tokenHash } from '../../shared/crypto.js';
+import { lockMinutes, passwordMatches } from '../../shared/passwords.js';
 import { enqueueMail } from '../mail/outbox.service.js';
 import {
   MAX_SESSIONS,
@@ -11,7 +12,6 @@ import {
   type TokenPurpose,
   UNVERIFIED_ACCOUNT_DAYS,
   VERIFY_LINK_HOURS,
-  lockMinutes,
 } from './customers.domain.js';
 import { type OrderLineRow, type OrderRow, findOrderLines } from '../orders/orders.repository.js';
 import { type AccountMail, type AccountMailContext, accountMails } from './customers.mail.js';
@@ -81,13 +81,6 @@ export interface Registration extends PersonDetails {
   password: string;
   address: AddressInput;
   generalSubscription: boolean;
-}
-
-let dummyHash: Promise<string> | null = null;
-/** Spends an Argon2 verification's time when there is no account, so timing tells nothing either. */
-async function spendVerifyTime(password: string): Promise<void> {
-  dummyHash ??= hash('not a real password, only for spending the same time');
-  await verify(await dummyHash, password).catch(() => false);
 }
 
 async function queue(db: Db, ctx: AccountMailContext, to: string, kind: string, reference: string, m: AccountMail, now: Date) {
@@ -189,15 +182,13 @@ export async function signIn(
   ctx: AccountMailContext,
 ): Promise<SignInResult> {
   const customer = await findCustomerByEmail(db, input.email);
-  if (!customer) {
-    await spendVerifyTime(input.password);
+  // Unknown and waiting accounts take as long to refuse as a wrong password.
+  const waiting = customer?.locked_until != null && customer.locked_until > iso(now);
+  if (!customer || waiting) {
+    await passwordMatches(null, input.password);
     return { ok: false, reason: 'no-match' };
   }
-  if (customer.locked_until && customer.locked_until > iso(now)) {
-    await spendVerifyTime(input.password);
-    return { ok: false, reason: 'no-match' };
-  }
-  if (!(await verify(customer.password_hash, input.password).catch(() => false))) {
+  if (!(await passwordMatches(customer.password_hash, input.password))) {
     const failures = customer.failed_sign_ins + 1;
     const wait = lockMinutes(failures);
     await updateCustomer(db, customer.id, { failed_sign_ins: failures, locked_until: wait > 0 ? later(now, wait * 60_000) : null });
@@ -328,7 +319,7 @@ export async function changePassword(
   ctx: AccountMailContext,
 ): Promise<ChangePasswordResult> {
   const customer = await findCustomerById(db, session.customerId);
-  if (!customer || !(await verify(customer.password_hash, current).catch(() => false))) return { ok: false, reason: 'wrong-password' };
+  if (!customer || !(await passwordMatches(customer.password_hash, current))) return { ok: false, reason: 'wrong-password' };
   const passwordHash = await hash(next);
   await db.transaction().execute(async (trx) => {
     await updateCustomer(trx, customer.id, { password_hash: passwordHash, updated_at: iso(now) });

@@ -63,12 +63,5 @@ export type RouteAccess = Permission | 'signed-in' | 'public';
 export const IDLE_TIMEOUT_MINUTES = 30;
 export const SESSION_MAX_HOURS = 12;
 export const SETUP_LINK_HOURS = 72;
-export const LOCK_AFTER_FAILURES = 5;
 export const PASSWORD_MIN_LENGTH = 12;
 export const RECOVERY_CODES = 10;
-
-/** Minutes an account stays locked after the nth failure in a row: doubling from 1, at most 60. */
-export function lockMinutes(failures: number): number {
-  if (failures < LOCK_AFTER_FAILURES) return 0;
-  return Math.min(60, 2 ** (failures - LOCK_AFTER_FAILURES));
-}

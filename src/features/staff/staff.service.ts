@@ -1,9 +1,10 @@
-import { hash, verify } from '@node-rs/argon2';
+import { hash } from '@node-rs/argon2';
 import { Secret, TOTP } from 'otpauth';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import type { Db } from '../../db/database.js';
 import { deriveKey, hmacHex, randomToken, seal, tokenHash, unseal } from '../../shared/crypto.js';
+import { lockMinutes, passwordMatches } from '../../shared/passwords.js';
 import { type AuditEntry, recordAudit } from '../audit/audit.service.js';
 import { STAFF_RETENTION } from './staff.inventory.js';
 import {
@@ -14,7 +15,6 @@ import {
   SESSION_MAX_HOURS,
   SETUP_LINK_HOURS,
   isRole,
-  lockMinutes,
 } from './staff.domain.js';
 import {
   type StaffRow,
@@ -170,8 +170,6 @@ export async function completeSetup(
   });
 }
 
-let dummyHash: Promise<string> | null = null;
-
 /**
  * Password check. The answer is the same whether the e-mail is unknown, the password wrong or
  * the account locked, and takes as long, so that accounts cannot be discovered.
@@ -185,12 +183,11 @@ export async function signInWithPassword(
 ): Promise<{ ok: true; sessionToken: string; stage: SessionStage; staffId: number } | { ok: false }> {
   const staff = await findStaffByEmail(db, email.trim().toLowerCase());
   if (!staff || !staff.password_hash || staff.disabled_at) {
-    dummyHash ??= hash('not a real password, used to spend the same time');
-    await verify(await dummyHash, password).catch(() => false);
+    await passwordMatches(null, password);
     return { ok: false };
   }
   const locked = staff.locked_until !== null && staff.locked_until > now.toISOString();
-  const valid = await verify(staff.password_hash, password).catch(() => false);
+  const valid = await passwordMatches(staff.password_hash, password);
   if (locked || !valid) {
     if (!locked) {
       const failures = staff.failed_attempts + 1;
