@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { PublicError, notFound } from '../../http/errors.js';
+import { privatePage } from '../../http/render.js';
 import { Breadcrumbs, Money, Notice } from '../../http/views/components.js';
 import { metalLabel } from '../catalog/catalog.domain.js';
 import { ProductPage } from '../catalog/views/product.js';
@@ -47,11 +48,6 @@ export function cookieCarries(req: FastifyRequest, bag: Bag | null): boolean {
 export function bagLink(path: string, token: string | null): string {
   if (!token) return path;
   return `${path}${path.includes('?') ? '&' : '?'}bag=${encodeURIComponent(token)}`;
-}
-
-export function privatePage(reply: FastifyReply): void {
-  reply.header('cache-control', 'no-store');
-  reply.header('referrer-policy', 'same-origin');
 }
 
 export function summaryLines(lines: BagLine[]) {

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { badRequest, notFound, PublicError } from '../../http/errors.js';
+import { privatePage } from '../../http/render.js';
 import { Breadcrumbs, Notice } from '../../http/views/components.js';
 import { isMetal, isStone } from './catalog.domain.js';
 import { pickWidth, readImageFile } from './catalog.images.js';
@@ -235,8 +236,7 @@ export async function catalogRoutes(app: FastifyInstance): Promise<void> {
     const resolved = resolveVariant(product.variants, choice);
     if (q.bag !== undefined) {
       // A shopper without cookies, whose bag token travels in the link: this page is theirs alone.
-      reply.header('cache-control', 'no-store');
-      reply.header('referrer-policy', 'same-origin');
+      privatePage(reply);
       return reply.page(
         { title: product.name, noindex: true, canonicalPath: `/products/${product.slug}` },
         <ProductPage

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { privatePage } from '../../http/render.js';
 import { Breadcrumbs, FieldError, Money, Notice } from '../../http/views/components.js';
-import { bagLink, bagTokenOf, cookieCarries, privatePage, summaryLines } from '../bag/bag.routes.js';
+import { bagLink, bagTokenOf, cookieCarries, summaryLines } from '../bag/bag.routes.js';
 import { type BagLine, bagLines, bagProblems, openBag, subtotalOf } from '../bag/bag.service.js';
 import type { AddressRow } from '../customers/customers.repository.js';
 import { addressesOf, customerById } from '../customers/customers.service.js';
