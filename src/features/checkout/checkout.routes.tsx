@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { privatePage } from '../../http/render.js';
 import { Breadcrumbs, FieldError, Money, Notice } from '../../http/views/components.js';
 import { bagLink, bagTokenOf, cookieCarries, summaryLines } from '../bag/bag.routes.js';
@@ -73,23 +73,7 @@ export async function checkoutRoutes(app: FastifyInstance): Promise<void> {
     async (req, reply) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
       const bag = await openBag(app.db, bagTokenOf(req), app.clock());
-      const lines = await bagLines(app.db, bag);
-      if (!bag || lines.length === 0) {
-        privatePage(reply);
-        return reply.page(
-          { title: 'Checkout', noindex: true },
-          <section class="narrow">
-            <h1>Your bag is empty</h1>
-            <p class="lead">Your bag has expired or is empty, so there is nothing to pay for. Nothing has been charged.</p>
-            <p>
-              <a class="button button-primary" href="/">
-                Continue shopping
-              </a>
-            </p>
-          </section>,
-          400,
-        );
-      }
+      if (!bag) return emptyBag(reply);
       const linkToken = cookieCarries(req, bag) ? null : bag.token;
       const me = await signedInCustomer(req);
       // A saved address chosen for delivery fills the delivery fields here, on the server: no script needed.
@@ -111,7 +95,10 @@ export async function checkoutRoutes(app: FastifyInstance): Promise<void> {
         CheckoutField,
         string
       >;
-      const renderForm = (errors: CheckoutErrors, notice?: string) => {
+      // The bag's lines are read here only to show the form again; placing the order reads them itself.
+      const renderForm = async (errors: CheckoutErrors, notice?: string) => {
+        const lines = await bagLines(app.db, bag);
+        if (lines.length === 0) return emptyBag(reply);
         privatePage(reply);
         return reply.page(
           { title: 'Checkout', noindex: true },
@@ -132,14 +119,32 @@ export async function checkoutRoutes(app: FastifyInstance): Promise<void> {
       // Signed in, the order joins the account, to be followed from Account Home.
       const placed = await placeOrder(app.db, bag.id, checked.value, app.clock(), me?.customer.id ?? null);
       if (!placed.ok) {
-        if (placed.reason === 'stock') return reply.redirect(bagLink('/bag', linkToken), 303);
+        if (placed.reason === 'empty') return emptyBag(reply);
         if (placed.reason === 'too_large')
           return renderForm({}, 'This order is larger than we can take online (£100,000). Please contact us to arrange it.');
+        // Something sold out or was withdrawn meanwhile: the bag says which, and what to do.
         return reply.redirect(bagLink('/bag', linkToken), 303);
       }
       if (placed.lowStock) await app.catalog.invalidate();
       return reply.redirect(links.path(placed.order.number), 303);
     },
+  );
+}
+
+function emptyBag(reply: FastifyReply) {
+  privatePage(reply);
+  return reply.page(
+    { title: 'Checkout', noindex: true },
+    <section class="narrow">
+      <h1>Your bag is empty</h1>
+      <p class="lead">Your bag has expired or is empty, so there is nothing to pay for. Nothing has been charged.</p>
+      <p>
+        <a class="button button-primary" href="/">
+          Continue shopping
+        </a>
+      </p>
+    </section>,
+    400,
   );
 }
 
