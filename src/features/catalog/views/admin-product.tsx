@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { Money, Notice } from '../../../http/views/components.js';
 import { Csrf, ErrorSummary, type FieldErrors } from '../../../http/views/form.js';
 import type { AdminImage, AdminProduct, AdminVariant, PriceChange, StockMovement } from '../catalog.admin.repository.js';
@@ -346,79 +347,85 @@ export function ProductEditPage(
         )}
       </section>
 
-      <section aria-labelledby="stock-heading">
-        <h2 id="stock-heading">Stock history</h2>
-        {props.movements.length === 0 ? (
-          <p>No stock changes yet.</p>
-        ) : (
-          <table class="admin-table">
-            <caption class="visually-hidden">The latest {props.movements.length} stock changes, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">SKU</th>
-                <th scope="col" class="num">
-                  Change
-                </th>
-                <th scope="col" class="num">
-                  Stock after
-                </th>
-                <th scope="col">Reason</th>
-                <th scope="col">By</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.movements.map((m) => (
-                <tr key={m.id}>
-                  <td>{formatTime(m.createdAt)}</td>
-                  <td>{m.sku}</td>
-                  <td class="num">{m.delta > 0 ? `+${m.delta}` : String(m.delta)}</td>
-                  <td class="num">{m.stockAfter}</td>
-                  <td>{m.reason}</td>
-                  <td>{m.staffName ?? 'Former staff member'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
+      <HistorySection
+        id="stock"
+        title="Stock history"
+        what="stock changes"
+        items={props.movements}
+        columns={[
+          { label: 'When', cell: (m) => formatTime(m.createdAt) },
+          { label: 'SKU', cell: (m) => m.sku },
+          { label: 'Change', num: true, cell: (m) => (m.delta > 0 ? `+${m.delta}` : String(m.delta)) },
+          { label: 'Stock after', num: true, cell: (m) => m.stockAfter },
+          { label: 'Reason', cell: (m) => m.reason },
+          { label: 'By', cell: (m) => m.staffName ?? 'Former staff member' },
+        ]}
+      />
 
-      <section aria-labelledby="prices-heading">
-        <h2 id="prices-heading">Price changes</h2>
-        {props.priceChanges.length === 0 ? (
-          <p>No price changes yet.</p>
-        ) : (
-          <table class="admin-table">
-            <caption class="visually-hidden">The latest {props.priceChanges.length} price changes, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">SKU</th>
-                <th scope="col" class="num">
-                  Was
-                </th>
-                <th scope="col" class="num">
-                  Now
-                </th>
-                <th scope="col">By</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.priceChanges.map((c) => (
-                <tr key={c.id}>
-                  <td>{formatTime(c.createdAt)}</td>
-                  <td>{c.sku}</td>
-                  <td class="num">{pounds(c.oldPence)}</td>
-                  <td class="num">{pounds(c.newPence)}</td>
-                  <td>{c.staffName ?? 'Former staff member'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
+      <HistorySection
+        id="prices"
+        title="Price changes"
+        what="price changes"
+        items={props.priceChanges}
+        columns={[
+          { label: 'When', cell: (c) => formatTime(c.createdAt) },
+          { label: 'SKU', cell: (c) => c.sku },
+          { label: 'Was', num: true, cell: (c) => pounds(c.oldPence) },
+          { label: 'Now', num: true, cell: (c) => pounds(c.newPence) },
+          { label: 'By', cell: (c) => c.staffName ?? 'Former staff member' },
+        ]}
+      />
 
       <ImagesSection product={p} csrf={csrf} canEdit={canEdit} state={state} />
+    </section>
+  );
+}
+
+/**
+ * A product's recent stock or price changes: a table, one column per entry in `columns`, or a
+ * sentence when there are none yet. `what` names the changes in the caption and the empty text.
+ */
+function HistorySection<T extends { id: number }>(props: {
+  id: string;
+  title: string;
+  what: string;
+  items: T[];
+  columns: { label: string; num?: boolean; cell: (item: T) => ComponentChildren }[];
+}) {
+  // Amounts are right-aligned, heading and cells alike.
+  const numClass = (num?: boolean) => (num ? 'num' : undefined);
+  return (
+    <section aria-labelledby={`${props.id}-heading`}>
+      <h2 id={`${props.id}-heading`}>{props.title}</h2>
+      {props.items.length === 0 ? (
+        <p>No {props.what} yet.</p>
+      ) : (
+        <table class="admin-table">
+          <caption class="visually-hidden">
+            The latest {props.items.length} {props.what}, newest first
+          </caption>
+          <thead>
+            <tr>
+              {props.columns.map((col) => (
+                <th key={col.label} scope="col" class={numClass(col.num)}>
+                  {col.label}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {props.items.map((item) => (
+              <tr key={item.id}>
+                {props.columns.map((col) => (
+                  <td key={col.label} class={numClass(col.num)}>
+                    {col.cell(item)}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </section>
   );
 }

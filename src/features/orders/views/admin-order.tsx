@@ -424,21 +424,14 @@ function ActionForms(props: {
   const cancel = manage && (o.status === 'awaiting_payment' || o.status === 'paid');
   const refund = manage && o.paid_at !== null && props.left > 0 && o.status !== 'awaiting_payment';
   if (!dispatch && !delivered && !payment && !cancel && !refund) return null;
-  const hidden = (
-    <>
-      <Csrf token={props.csrf} />
-      <input type="hidden" name="from" value={props.from} />
-    </>
-  );
   const f = (a: OrderAction) => props.formFor(a);
+  const post = { csrf: props.csrf, from: props.from };
   return (
     <section aria-labelledby="actions-heading">
       <h2 id="actions-heading">What to do next</h2>
       <div class="order-grid">
         {dispatch && (
-          <form method="post" action={`/admin/dispatch/${o.number}/dispatch`} class="admin-card stacked-form" novalidate>
-            <h3>Mark dispatched</h3>
-            {hidden}
+          <ActionForm {...post} action={`/admin/dispatch/${o.number}/dispatch`} title="Mark dispatched" button="Mark dispatched" primary>
             <Field
               name="tracking"
               label="Tracking number"
@@ -448,25 +441,21 @@ function ActionForms(props: {
               maxLength={40}
               autocomplete="off"
             />
-            <button type="submit" class="button button-primary">
-              Mark dispatched
-            </button>
-          </form>
+          </ActionForm>
         )}
         {delivered && (
-          <form method="post" action={`/admin/dispatch/${o.number}/delivered`} class="admin-card stacked-form" novalidate>
-            <h3>Mark delivered</h3>
-            {hidden}
+          <ActionForm {...post} action={`/admin/dispatch/${o.number}/delivered`} title="Mark delivered" button="Mark delivered" primary>
             <p class="hint">When Royal Mail tracking shows the parcel delivered. The customer is not e-mailed.</p>
-            <button type="submit" class="button button-primary">
-              Mark delivered
-            </button>
-          </form>
+          </ActionForm>
         )}
         {payment && (
-          <form method="post" action={`/admin/orders/${o.number}/payment`} class="admin-card stacked-form" novalidate>
-            <h3>Record payment found in MyOpayo</h3>
-            {hidden}
+          <ActionForm
+            {...post}
+            action={`/admin/orders/${o.number}/payment`}
+            title="Record payment found in MyOpayo"
+            button="Record payment"
+            primary
+          >
             <Field
               name="vps_tx_id"
               label="VPSTxId"
@@ -476,15 +465,10 @@ function ActionForms(props: {
               maxLength={40}
               autocomplete="off"
             />
-            <button type="submit" class="button button-primary">
-              Record payment
-            </button>
-          </form>
+          </ActionForm>
         )}
         {refund && (
-          <form method="post" action={`/admin/orders/${o.number}/refund`} class="admin-card stacked-form" novalidate>
-            <h3>Record a refund made in MyOpayo</h3>
-            {hidden}
+          <ActionForm {...post} action={`/admin/orders/${o.number}/refund`} title="Record a refund made in MyOpayo" button="Record refund">
             <Field
               name="amount"
               label="Amount refunded, in pounds"
@@ -503,15 +487,10 @@ function ActionForms(props: {
               errors={f('refund')?.errors}
               maxLength={200}
             />
-            <button type="submit" class="button">
-              Record refund
-            </button>
-          </form>
+          </ActionForm>
         )}
         {cancel && (
-          <form method="post" action={`/admin/orders/${o.number}/cancel`} class="admin-card stacked-form" novalidate>
-            <h3>Cancel the order</h3>
-            {hidden}
+          <ActionForm {...post} action={`/admin/orders/${o.number}/cancel`} title="Cancel the order" button="Cancel the order">
             <Field
               name="reason"
               label="Reason"
@@ -520,12 +499,36 @@ function ActionForms(props: {
               errors={f('cancel')?.errors}
               maxLength={200}
             />
-            <button type="submit" class="button">
-              Cancel the order
-            </button>
-          </form>
+          </ActionForm>
         )}
       </div>
     </section>
+  );
+}
+
+/**
+ * One card under "What to do next". Every action posts the CSRF token and which view the form
+ * was on ('orders' or 'dispatch'), so a refused action is shown again on that same view.
+ */
+function ActionForm(props: {
+  action: string;
+  title: string;
+  button: string;
+  csrf: string;
+  from: string;
+  /** The usual next step; money-moving and destructive actions (refund, cancel) stay plain. */
+  primary?: boolean;
+  children: ComponentChildren;
+}) {
+  return (
+    <form method="post" action={props.action} class="admin-card stacked-form" novalidate>
+      <h3>{props.title}</h3>
+      <Csrf token={props.csrf} />
+      <input type="hidden" name="from" value={props.from} />
+      {props.children}
+      <button type="submit" class={props.primary ? 'button button-primary' : 'button'}>
+        {props.button}
+      </button>
+    </form>
   );
 }
