@@ -1,4 +1,4 @@
-import { renderToString } from 'preact-render-to-string';
+import { MAIL_TEXT, MailParagraphs, renderMailHtml } from '../mail/mail.layout.js';
 import { formatPence, vatIncluded } from '../../shared/money.js';
 import { DELIVERY_OPTIONS, type DeliveryMethod, isDeliveryMethod } from './orders.domain.js';
 import type { OrderLineRow, OrderRow } from './orders.repository.js';
@@ -95,64 +95,48 @@ export function renderOrderMail(kind: OrderMailKind, order: OrderRow, lines: Ord
     '',
     'This is a service message about your order. It is sent whatever your marketing choices.',
   ].join('\n');
-  const html =
-    '<!doctype html>' +
-    renderToString(
-      <html lang="en-GB">
-        <head>
-          <meta charset="utf-8" />
-          <title>{subject}</title>
-        </head>
-        <body style="margin:0;padding:24px;background:#f7f4ef;font-family:Georgia,serif;color:#2b2622">
-          <table role="presentation" width="100%" style="max-width:600px;margin:0 auto;background:#fff;border:1px solid #e6dfd4">
+  const html = renderMailHtml({
+    shopName: ctx.shopName,
+    subject,
+    footer: `Questions? Reply to this e-mail or write to ${ctx.shopEmail}. This is a service message about your order; it is sent whatever your marketing choices.`,
+    children: (
+      <>
+        <MailParagraphs paragraphs={intro} />
+        <h2 style="font-family:Georgia,serif;font-size:18px;margin:24px 0 8px">Order {order.number}</h2>
+        <table role="presentation" width="100%" style="font-family:Arial,sans-serif;font-size:14px;border-collapse:collapse">
+          {lines.map((l) => (
             <tr>
-              <td style="padding:24px 28px">
-                <p style="font-size:22px;margin:0 0 16px">{ctx.shopName}</p>
-                {intro.map((p) => (
-                  <p style="font-family:Arial,sans-serif;font-size:15px;line-height:1.5">{p}</p>
-                ))}
-                <h2 style="font-size:18px;margin:24px 0 8px">Order {order.number}</h2>
-                <table role="presentation" width="100%" style="font-family:Arial,sans-serif;font-size:14px;border-collapse:collapse">
-                  {lines.map((l) => (
-                    <tr>
-                      <td style="padding:6px 0;border-bottom:1px solid #eee">
-                        {l.quantity} × {l.product_name}
-                        <br />
-                        <span style="color:#6b625a">{l.variant_label}</span>
-                      </td>
-                      <td style="padding:6px 0;border-bottom:1px solid #eee;text-align:right">{formatPence(l.unit_pence * l.quantity)}</td>
-                    </tr>
-                  ))}
-                  {totals.map(([k, v]) => (
-                    <tr>
-                      <td style="padding:4px 0">{k}</td>
-                      <td style="padding:4px 0;text-align:right">{v}</td>
-                    </tr>
-                  ))}
-                </table>
-                <h2 style="font-size:16px;margin:24px 0 8px">Delivering to</h2>
-                <p style="font-family:Arial,sans-serif;font-size:14px;line-height:1.5">
-                  {addressLines(order).map((l) => (
-                    <>
-                      {l}
-                      <br />
-                    </>
-                  ))}
-                </p>
-                <p style="font-family:Arial,sans-serif;font-size:14px">
-                  <a href={url} style="color:#7a5c2e">
-                    See your order
-                  </a>
-                </p>
-                <p style="font-family:Arial,sans-serif;font-size:13px;color:#6b625a">
-                  Questions? Reply to this e-mail or write to {ctx.shopEmail}. This is a service message about your order; it is sent
-                  whatever your marketing choices.
-                </p>
+              <td style="padding:6px 0;border-bottom:1px solid #eee">
+                {l.quantity} × {l.product_name}
+                <br />
+                <span style="color:#6b625a">{l.variant_label}</span>
               </td>
+              <td style="padding:6px 0;border-bottom:1px solid #eee;text-align:right">{formatPence(l.unit_pence * l.quantity)}</td>
             </tr>
-          </table>
-        </body>
-      </html>,
-    );
+          ))}
+          {totals.map(([k, v]) => (
+            <tr>
+              <td style="padding:4px 0">{k}</td>
+              <td style="padding:4px 0;text-align:right">{v}</td>
+            </tr>
+          ))}
+        </table>
+        <h2 style="font-family:Georgia,serif;font-size:16px;margin:24px 0 8px">Delivering to</h2>
+        <p style={MAIL_TEXT}>
+          {addressLines(order).map((l) => (
+            <>
+              {l}
+              <br />
+            </>
+          ))}
+        </p>
+        <p style={MAIL_TEXT}>
+          <a href={url} style="color:#7a5c2e">
+            See your order
+          </a>
+        </p>
+      </>
+    ),
+  });
   return { subject, text, html };
 }

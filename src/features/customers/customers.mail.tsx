@@ -1,5 +1,4 @@
-import { renderToString } from 'preact-render-to-string';
-import { h } from 'preact';
+import { MailParagraphs, renderMailHtml } from '../mail/mail.layout.js';
 
 /**
  * Account e-mails: service messages about the account itself, sent whatever the marketing choice.
@@ -21,37 +20,23 @@ export interface AccountMail {
 function mail(ctx: AccountMailContext, subject: string, paragraphs: string[], link?: { href: string; label: string }): AccountMail {
   const closing = `${ctx.shopName} · ${ctx.shopEmail}`;
   const text = [...paragraphs, ...(link ? ['', `${link.label}: ${link.href}`] : []), '', closing, ''].join('\n');
-  const html =
-    '<!doctype html>' +
-    renderToString(
-      h(
-        'html',
-        { lang: 'en-GB' },
-        h('head', null, h('meta', { charset: 'utf-8' }), h('title', null, subject)),
-        h(
-          'body',
-          { style: 'margin:0;padding:24px;background:#f7f4ef;font-family:Arial,sans-serif;color:#2b2622' },
-          h(
-            'div',
-            { style: 'max-width:560px;margin:0 auto;background:#fff;border:1px solid #e6dfd4;padding:24px 28px' },
-            h('p', { style: 'font-family:Georgia,serif;font-size:22px;margin:0 0 16px' }, ctx.shopName),
-            ...paragraphs.map((p) => h('p', { style: 'font-size:15px;line-height:1.5' }, p)),
-            link
-              ? h(
-                  'p',
-                  null,
-                  h(
-                    'a',
-                    { href: link.href, style: 'display:inline-block;background:#1d1a16;color:#fff;padding:10px 18px;text-decoration:none' },
-                    link.label,
-                  ),
-                )
-              : null,
-            h('p', { style: 'font-size:13px;color:#6b625a' }, closing),
-          ),
-        ),
-      ),
-    );
+  const html = renderMailHtml({
+    shopName: ctx.shopName,
+    subject,
+    footer: closing,
+    children: (
+      <>
+        <MailParagraphs paragraphs={paragraphs} />
+        {link && (
+          <p>
+            <a href={link.href} style="display:inline-block;background:#1d1a16;color:#fff;padding:10px 18px;text-decoration:none">
+              {link.label}
+            </a>
+          </p>
+        )}
+      </>
+    ),
+  });
   return { subject, text, html };
 }
 
