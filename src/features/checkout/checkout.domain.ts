@@ -28,7 +28,8 @@ export function normalisePhone(input: string): string | null {
   return digits.length === 11 ? `${digits.slice(0, 5)} ${digits.slice(5)}` : `${digits.slice(0, 4)} ${digits.slice(4)}`;
 }
 
-const text = (field: string, max: number, required = true) => {
+/** A text field, spaces tidied, with plain messages when it is missing or too long. */
+export const textField = (field: string, max: number, required = true) => {
   const base = z
     .string({ message: `Please enter ${field}.` })
     .transform((v) => v.trim().replace(/\s+/g, ' '))
@@ -48,8 +49,8 @@ export const normalised = (normalise: (v: string) => string | null, empty: strin
   });
 
 const checkoutSchema = z.object({
-  first_name: text('your first name', 60),
-  surname: text('your surname', 60),
+  first_name: textField('your first name', 60),
+  surname: textField('your surname', 60),
   email: z
     .string({ message: 'Please enter your e-mail address.' })
     .trim()
@@ -61,22 +62,22 @@ const checkoutSchema = z.object({
     'Please enter a phone number, in case the courier needs to reach you.',
     'Please enter a UK phone number, such as 07700 900123 or 0121 496 0000.',
   ),
-  billing_line1: text('the first line of your address', 50),
-  billing_line2: text('the second line of your address', 50, false).optional(),
-  billing_city: text('your town or city', 40),
+  billing_line1: textField('the first line of your address', 50),
+  billing_line2: textField('the second line of your address', 50, false).optional(),
+  billing_city: textField('your town or city', 40),
   billing_postcode: normalised(
     normalisePostcode,
     'Please enter a postcode.',
     "That doesn't look like a UK postcode. It should look like SW1A 1AA.",
   ),
   same_address: z.string().optional(),
-  delivery_first_name: text('the first name for delivery', 60, false).optional(),
-  delivery_surname: text('the surname for delivery', 60, false).optional(),
-  delivery_line1: text('the first line of the delivery address', 50, false).optional(),
-  delivery_line2: text('the second line of the delivery address', 50, false).optional(),
-  delivery_city: text('the delivery town or city', 40, false).optional(),
+  delivery_first_name: textField('the first name for delivery', 60, false).optional(),
+  delivery_surname: textField('the surname for delivery', 60, false).optional(),
+  delivery_line1: textField('the first line of the delivery address', 50, false).optional(),
+  delivery_line2: textField('the second line of the delivery address', 50, false).optional(),
+  delivery_city: textField('the delivery town or city', 40, false).optional(),
   delivery_postcode: z.string().optional(),
-  gift_message: text('your gift message', 200, false).optional(),
+  gift_message: textField('your gift message', 200, false).optional(),
   delivery_method: z.enum(DELIVERY_METHODS, { message: 'Please choose a delivery option.' }),
 });
 

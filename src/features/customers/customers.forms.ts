@@ -1,22 +1,13 @@
 import { z } from 'zod';
-import { normalisePhone, normalisePostcode, normalised } from '../checkout/checkout.domain.js';
+import { normalisePhone, normalisePostcode, normalised, textField } from '../checkout/checkout.domain.js';
 import type { FieldErrors } from '../../http/views/form.js';
 import { passwordProblem } from './customers.domain.js';
 import type { AddressInput, PersonDetails, Registration } from './customers.service.js';
 
 /** The account forms' fields, checked with messages a customer understands. */
 
-const text = (what: string, max: number) =>
-  z
-    .string({ message: `Please enter ${what}.` })
-    .transform((v) => v.trim().replace(/\s+/g, ' '))
-    .pipe(z.string().min(1, `Please enter ${what}.`).max(max, `Please keep ${what} under ${max} characters.`));
-const optionalText = (what: string, max: number) =>
-  z
-    .string()
-    .optional()
-    .transform((v) => (v ?? '').trim().replace(/\s+/g, ' '))
-    .pipe(z.string().max(max, `Please keep ${what} under ${max} characters.`));
+const text = (what: string, max: number) => textField(what, max);
+const optionalText = (what: string, max: number) => textField(what, max, false).optional();
 
 export const emailField = z
   .string({ message: 'Please enter your e-mail address.' })
