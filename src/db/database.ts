@@ -38,8 +38,3 @@ export function openDatabase(database: Config['database'], options: { poolSize?:
 export function dialectOf(db: Kysely<any>): Dialect {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }
-
-/** ISO-8601 UTC text: how both dialects store instants, so they sort and compare as text. */
-export function isoTime(d: Date): string {
-  return d.toISOString();
-}

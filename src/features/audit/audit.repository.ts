@@ -56,26 +56,28 @@ export async function* allAuditRows(db: Db, pageSize = 1000): AsyncGenerator<Aud
 }
 
 /** Who has looked at a subject's data: for showing a person who accessed their own records. */
-export async function findAccessesTo(
-  db: Db,
-  subjectType: string,
-  subjectId: string,
-): Promise<Pick<AuditRow, 'at' | 'actor_role' | 'action' | 'fields'>[]> {
+export type AccessRow = Pick<AuditRow, 'at' | 'actor_role' | 'action' | 'subject_type' | 'subject_id'>;
+
+/**
+ * The audit entries about this customer's records: their account, and every order now on it
+ * (including those placed as a guest and linked later). Staff ids and networks are not selected.
+ */
+export async function findAccessesToCustomer(db: Db, customerId: number, limit: number): Promise<AccessRow[]> {
   return db
     .selectFrom('audit_log')
-    .select(['at', 'actor_role', 'action', 'fields'])
-    .where('subject_type', '=', subjectType)
-    .where('subject_id', '=', subjectId)
+    .select(['at', 'actor_role', 'action', 'subject_type', 'subject_id'])
+    .where((eb) =>
+      eb.or([
+        eb.and([
+          eb('subject_type', '=', 'order'),
+          eb('subject_id', 'in', eb.selectFrom('orders').select('number').where('customer_id', '=', customerId)),
+        ]),
+        eb.and([eb('subject_type', '=', 'customer'), eb('subject_id', '=', String(customerId))]),
+      ]),
+    )
     .orderBy('id', 'desc')
+    .limit(limit)
     .execute();
-}
-
-export async function countAuditRows(db: Db): Promise<number> {
-  const r = await db
-    .selectFrom('audit_log')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirst();
-  return Number(r?.n ?? 0);
 }
 
 /** Removes entries older than the cutoff (the database allows this only past the retention period). */

@@ -214,29 +214,3 @@ export async function findCustomerOrder(db: Db, customerId: number, number: stri
     null
   );
 }
-
-// ——— Who has looked at my data ———
-
-export type AccessRow = Pick<Selectable<Database['audit_log']>, 'at' | 'actor_role' | 'action' | 'subject_type' | 'subject_id'>;
-
-/**
- * The audit entries about this customer's records: their account, and every order now on it
- * (including those placed as a guest and linked later). Staff ids and networks are not selected.
- */
-export async function listAccessesToCustomer(db: Db, customerId: number, limit: number): Promise<AccessRow[]> {
-  return db
-    .selectFrom('audit_log')
-    .select(['at', 'actor_role', 'action', 'subject_type', 'subject_id'])
-    .where((eb) =>
-      eb.or([
-        eb.and([
-          eb('subject_type', '=', 'order'),
-          eb('subject_id', 'in', eb.selectFrom('orders').select('number').where('customer_id', '=', customerId)),
-        ]),
-        eb.and([eb('subject_type', '=', 'customer'), eb('subject_id', '=', String(customerId))]),
-      ]),
-    )
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
-}

@@ -2,6 +2,7 @@ import { hash } from '@node-rs/argon2';
 import type { Db } from '../../db/database.js';
 import { randomToken, tokenHash } from '../../shared/crypto.js';
 import { lockMinutes, passwordMatches } from '../../shared/passwords.js';
+import { type AccessRow, findAccessesToCustomer } from '../audit/audit.repository.js';
 import { enqueueMail } from '../mail/outbox.service.js';
 import {
   MAX_SESSIONS,
@@ -16,7 +17,6 @@ import {
 import { type OrderLineRow, type OrderRow, findOrderLines } from '../orders/orders.repository.js';
 import { type AccountMail, type AccountMailContext, accountMails } from './customers.mail.js';
 import {
-  type AccessRow,
   type AddressRow,
   type CustomerOrderListRow,
   type CustomerRow,
@@ -41,7 +41,6 @@ import {
   insertSession,
   insertToken,
   linkGuestOrders,
-  listAccessesToCustomer,
   listAddresses,
   listCustomerOrders,
   listSessions,
@@ -244,10 +243,6 @@ export async function signOut(db: Db, token: string): Promise<void> {
 /** Ends every session of the account but (optionally) the one in use. */
 export async function signOutEverywhere(db: Db, customerId: number, keepSessionId?: number): Promise<number> {
   return deleteSessionsOf(db, customerId, keepSessionId);
-}
-
-export async function sessionsOf(db: Db, customerId: number): Promise<SessionRow[]> {
-  return listSessions(db, customerId);
 }
 
 /** The sessions that still work (ended ones stay until the hourly clean-up), for the customer to review. */
@@ -463,7 +458,7 @@ export const ACCESSES_SHOWN = 200;
 
 /** Staff accesses to the customer's account and orders, from the audit trail: role and time, never who. */
 export async function accessesToCustomer(db: Db, customerId: number): Promise<AccessRow[]> {
-  return listAccessesToCustomer(db, customerId, ACCESSES_SHOWN);
+  return findAccessesToCustomer(db, customerId, ACCESSES_SHOWN);
 }
 
 // ——— Retention ———

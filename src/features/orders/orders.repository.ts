@@ -5,7 +5,6 @@ import type { Database } from '../../db/schema.js';
 export type OrderRow = Selectable<Database['orders']>;
 export type OrderLineRow = Selectable<Database['order_lines']>;
 export type AttemptRow = Selectable<Database['payment_attempts']>;
-export type OrderEventRow = Selectable<Database['order_events']>;
 export type NewOrder = Omit<Database['orders'], 'id' | 'stock_reserved' | 'stock_short' | 'refunded_pence'> & { stock_reserved: number };
 
 /** Takes stock if there is enough: the WHERE is re-checked under the row lock, so two buyers can't both get the last one. */
@@ -34,16 +33,6 @@ export async function insertStockMovement(db: Db, m: { variantId: number; delta:
   await db
     .insertInto('stock_movements')
     .values({ variant_id: m.variantId, delta: m.delta, stock_after: m.stockAfter, reason: m.reason, staff_id: null, created_at: m.at })
-    .execute();
-}
-
-export async function findVariantsForOrder(db: Db, ids: number[]) {
-  if (ids.length === 0) return [];
-  return db
-    .selectFrom('variants as v')
-    .innerJoin('products as p', 'p.id', 'v.product_id')
-    .select(['v.id', 'v.sku', 'v.metal', 'v.ring_size', 'v.chain_length_in', 'v.price_pence', 'v.stock', 'p.name', 'p.archived'])
-    .where('v.id', 'in', ids)
     .execute();
 }
 
@@ -84,14 +73,6 @@ export async function findOrderById(db: Db, id: number): Promise<OrderRow | null
 
 export async function findOrderLines(db: Db, orderId: number): Promise<OrderLineRow[]> {
   return db.selectFrom('order_lines').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
-}
-
-export async function findOrderEvents(db: Db, orderId: number): Promise<OrderEventRow[]> {
-  return db.selectFrom('order_events').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
-}
-
-export async function findAttempts(db: Db, orderId: number): Promise<AttemptRow[]> {
-  return db.selectFrom('payment_attempts').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
 }
 
 export async function findLatestAttempt(db: Db, orderId: number): Promise<AttemptRow | null> {
