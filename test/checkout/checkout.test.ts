@@ -299,6 +299,23 @@ describe(`payment results (${testDialect})`, () => {
     expect(logs.join('')).toMatch(/"reason":"replay".*payment result refused/);
   });
 
+  it('keeps nothing of the card that Opayo reports back: no card type, last digits or expiry', async () => {
+    const p = await piece(3);
+    const shopper = new Shopper(shop.app);
+    const { number, asked } = await placeOrder(shopper, p);
+    const card = { CardType: 'MAESTRO', Last4Digits: '7294', ExpiryDate: '0931', CAVV: 'AAABBBCCCDDDEEEFFF', AVSCV2: 'ALL MATCH' };
+    expect((await shopper.get(result(asked, 'OK', card))).statusCode).toBe(303);
+    const order = await orderRow(number);
+    expect(order.status).toBe('paid');
+    const stored = JSON.stringify([
+      order,
+      await shop.app.db.selectFrom('payment_attempts').selectAll().where('order_id', '=', order.id).execute(),
+      await shop.app.db.selectFrom('order_events').selectAll().where('order_id', '=', order.id).execute(),
+      await shop.app.db.selectFrom('mail_outbox').selectAll().where('reference', '=', number).execute(),
+    ]);
+    for (const value of Object.values(card)) expect(stored, value).not.toContain(value);
+  });
+
   it('after a decline, offers a new attempt with a new VendorTxCode, and refuses the old one', async () => {
     const p = await piece(3);
     const shopper = new Shopper(shop.app);
