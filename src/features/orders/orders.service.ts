@@ -268,30 +268,13 @@ export async function applyPaymentResult(db: Db, result: OpayoResult, now: Date,
     if (!settled) return { kind: 'refused', reason: 'replay', order };
 
     if (result.status === 'OK') {
-      let lowStock = false;
-      if (order.stock_reserved !== 1) {
-        // The reservation lapsed before the payment came back; the customer has paid, so take the stock now if it is there.
-        try {
-          lowStock = (await retakeStock(trx, order, at)).lowStock;
-        } catch (err) {
-          if (!(err instanceof StockShort)) throw err;
-          await setOrderFlags(trx, order.id, { stock_short: 1 });
-        }
-      }
-      await updateOrderFrom(trx, order.id, ['awaiting_payment', 'cancelled'], {
-        status: 'paid',
-        paid_at: at,
-        cancelled_at: null,
-        stock_reserved: 1,
-        updated_at: at,
-      });
+      const lowStock = await markPaid(trx, order, at);
       await insertOrderEvent(trx, {
         orderId: order.id,
         at,
         kind: 'paid',
         detail: `Paid through Opayo (${result.vpsTxId}${result.txAuthNo ? `, authorisation ${result.txAuthNo}` : ''})`,
       });
-      if (order.bag_id !== null) await emptyBag(trx, order.bag_id);
       const paid = (await findOrderById(trx, order.id)) as OrderRow;
       await queueOrderMail(trx, 'confirmation', paid, mail, now);
       return { kind: 'paid', order: paid, lowStock };
@@ -305,6 +288,32 @@ export async function applyPaymentResult(db: Db, result: OpayoResult, now: Date,
     });
     return { kind: 'failed', order: (await findOrderById(trx, order.id)) as OrderRow, status: result.status, lowStock };
   });
+}
+
+/**
+ * Makes an order paid, however the payment became known, and empties the bag it came from. If its
+ * reservation had lapsed, the stock is taken again; if it has gone meanwhile, the order is flagged
+ * for staff. True when a variant is left low.
+ */
+async function markPaid(trx: Db, order: OrderRow, at: string): Promise<boolean> {
+  let lowStock = false;
+  if (order.stock_reserved !== 1) {
+    try {
+      lowStock = (await retakeStock(trx, order, at)).lowStock;
+    } catch (err) {
+      if (!(err instanceof StockShort)) throw err;
+      await setOrderFlags(trx, order.id, { stock_short: 1 });
+    }
+  }
+  await updateOrderFrom(trx, order.id, ['awaiting_payment', 'cancelled'], {
+    status: 'paid',
+    paid_at: at,
+    cancelled_at: null,
+    stock_reserved: 1,
+    updated_at: at,
+  });
+  if (order.bag_id !== null) await emptyBag(trx, order.bag_id);
+  return lowStock;
 }
 
 function sameResult(attempt: AttemptRow, result: OpayoResult): boolean {
@@ -372,6 +381,25 @@ export async function eraseExpiredOrders(db: Db, now: Date): Promise<number> {
   return old + unpaid;
 }
 
+/**
+ * The end of every staff action, inside its transaction: the order's history (with who did it),
+ * the e-mail to the customer if the action sends one, and the caller's audit record.
+ */
+async function completeStaffAction(
+  trx: Db,
+  orderId: number,
+  event: { at: string; kind: string; detail: string; staffId: number },
+  record: RecordChange,
+  lowStock: boolean,
+  mail?: { kind: OrderMailKind; ctx: OrderMailContext; now: Date },
+): Promise<StaffActionResult> {
+  await insertOrderEvent(trx, { orderId, ...event });
+  const order = (await findOrderById(trx, orderId)) as OrderRow;
+  if (mail) await queueOrderMail(trx, mail.kind, order, mail.ctx, mail.now);
+  await record(trx, order);
+  return { ok: true, order, lowStock };
+}
+
 // ——— Staff actions (the back office calls these; each is one transaction, e-mail included) ———
 
 export type StaffActionResult = { ok: true; order: OrderRow; lowStock: boolean } | { ok: false; message: string };
@@ -397,11 +425,8 @@ export async function dispatchOrder(
       updated_at: at,
     });
     if (!moved) return { ok: false, message: 'Only a paid order that has not been dispatched can be marked dispatched.' };
-    await insertOrderEvent(trx, { orderId, at, kind: 'dispatched', detail: `Dispatched, tracking ${trackingNumber}`, staffId });
-    const order = (await findOrderById(trx, orderId)) as OrderRow;
-    await queueOrderMail(trx, 'dispatch', order, mail, now);
-    await record(trx, order);
-    return { ok: true, order, lowStock: false };
+    const event = { at, kind: 'dispatched', detail: `Dispatched, tracking ${trackingNumber}`, staffId };
+    return completeStaffAction(trx, orderId, event, record, false, { kind: 'dispatch', ctx: mail, now });
   });
 }
 
@@ -416,10 +441,7 @@ export async function markDelivered(
   return db.transaction().execute(async (trx): Promise<StaffActionResult> => {
     const moved = await updateOrderFrom(trx, orderId, ['dispatched'], { status: 'delivered', delivered_at: at, updated_at: at });
     if (!moved) return { ok: false, message: 'Only a dispatched order can be marked delivered.' };
-    await insertOrderEvent(trx, { orderId, at, kind: 'delivered', detail: 'Marked delivered', staffId });
-    const order = (await findOrderById(trx, orderId)) as OrderRow;
-    await record(trx, order);
-    return { ok: true, order, lowStock: false };
+    return completeStaffAction(trx, orderId, { at, kind: 'delivered', detail: 'Marked delivered', staffId }, record, false);
   });
 }
 
@@ -444,11 +466,8 @@ export async function cancelOrder(
     if (!(await updateOrderFrom(trx, orderId, [order.status], { status: 'cancelled', cancelled_at: at, updated_at: at }))) {
       return { ok: false, message: 'The order changed while you were looking at it. Please check it and try again.' };
     }
-    await insertOrderEvent(trx, { orderId, at, kind: 'cancelled', detail: `Cancelled: ${reason}`, staffId });
-    const cancelled = (await findOrderById(trx, orderId)) as OrderRow;
-    await queueOrderMail(trx, 'cancellation', cancelled, mail, now);
-    await record(trx, cancelled);
-    return { ok: true, order: cancelled, lowStock };
+    const event = { at, kind: 'cancelled', detail: `Cancelled: ${reason}`, staffId };
+    return completeStaffAction(trx, orderId, event, record, lowStock, { kind: 'cancellation', ctx: mail, now });
   });
 }
 
@@ -476,16 +495,18 @@ export async function recordRefund(
       at,
     });
     if (!recorded) return { ok: false, message: 'Another refund was recorded at the same moment. Please check the order and try again.' };
-    await insertOrderEvent(trx, {
+    return completeStaffAction(
+      trx,
       orderId,
-      at,
-      kind: 'refund',
-      detail: `Refund of £${(pence / 100).toFixed(2)} recorded (made in MyOpayo)${note ? `: ${note}` : ''}`,
-      staffId,
-    });
-    const after = (await findOrderById(trx, orderId)) as OrderRow;
-    await record(trx, after);
-    return { ok: true, order: after, lowStock: false };
+      {
+        at,
+        kind: 'refund',
+        detail: `Refund of £${(pence / 100).toFixed(2)} recorded (made in MyOpayo)${note ? `: ${note}` : ''}`,
+        staffId,
+      },
+      record,
+      false,
+    );
   });
 }
 
@@ -506,25 +527,12 @@ export async function recordPaymentFoundInMyOpayo(
   return db.transaction().execute(async (trx): Promise<StaffActionResult> => {
     const order = await findOrderById(trx, orderId);
     if (!order || order.status !== 'awaiting_payment') return { ok: false, message: 'Only an order awaiting payment can be marked paid.' };
-    let lowStock = false;
-    if (order.stock_reserved !== 1) {
-      try {
-        lowStock = (await retakeStock(trx, order, at)).lowStock;
-      } catch (err) {
-        if (!(err instanceof StockShort)) throw err;
-        await setOrderFlags(trx, orderId, { stock_short: 1 });
-      }
-    }
+    const lowStock = await markPaid(trx, order, at);
     const latest = await findLatestAttempt(trx, orderId);
     if (latest?.status === 'pending') {
       await settleAttempt(trx, latest.id, { status: 'OK', at, vpsTxId, statusDetail: 'Recorded by staff from MyOpayo', txAuthNo: null });
     }
-    await updateOrderFrom(trx, orderId, ['awaiting_payment'], { status: 'paid', paid_at: at, stock_reserved: 1, updated_at: at });
-    await insertOrderEvent(trx, { orderId, at, kind: 'paid', detail: `Payment ${vpsTxId} found in MyOpayo and recorded`, staffId });
-    if (order.bag_id !== null) await emptyBag(trx, order.bag_id);
-    const paid = (await findOrderById(trx, orderId)) as OrderRow;
-    await queueOrderMail(trx, 'confirmation', paid, mail, now);
-    await record(trx, paid);
-    return { ok: true, order: paid, lowStock };
+    const event = { at, kind: 'paid', detail: `Payment ${vpsTxId} found in MyOpayo and recorded`, staffId };
+    return completeStaffAction(trx, orderId, event, record, lowStock, { kind: 'confirmation', ctx: mail, now });
   });
 }
