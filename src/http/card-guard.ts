@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import { containsCardNumber } from '../shared/card.js';
+import { HIDDEN_CHARACTER_MESSAGE, HIDDEN_CHARACTER_TITLE, MULTILINE_FIELDS, hasHiddenCharacter } from '../shared/text.js';
 import { PublicError } from './errors.js';
 
 /**
@@ -14,21 +15,24 @@ export const CARD_NUMBER_MESSAGE = "Please don't enter card numbers here — pay
 /** Fields that only ever carry machine-made values: the CSRF token, a bag token and Opayo's result crypt. */
 const MACHINE_FIELDS = new Set(['_csrf', 'bag', 'crypt']);
 
-/** True when any text in the fields (at any depth, field names included) passes the test. */
-function anyText(fields: unknown, test: (text: string) => boolean): boolean {
+/**
+ * True when any text in the fields (at any depth, field names included) passes the test, which is
+ * told the name of the top-level field the text belongs to ('' for the names themselves).
+ */
+function anyText(fields: unknown, test: (text: string, field: string) => boolean): boolean {
   // A loop with its own stack rather than recursion: a deeply nested JSON body cannot overflow it.
-  const stack: unknown[] = [fields];
+  const stack: [unknown, string][] = [[fields, '']];
   while (stack.length > 0) {
-    const value = stack.pop();
+    const [value, field] = stack.pop()!;
     if (typeof value === 'string') {
-      if (test(value)) return true;
+      if (test(value, field)) return true;
     } else if (Array.isArray(value)) {
-      stack.push(...value);
+      for (const item of value) stack.push([item, field]);
     } else if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {
       for (const [key, item] of Object.entries(value)) {
         if (MACHINE_FIELDS.has(key)) continue;
-        if (test(key)) return true;
-        stack.push(item);
+        if (test(key, '')) return true;
+        stack.push([item, field || key]);
       }
     }
   }
@@ -40,9 +44,9 @@ export function holdsCardNumber(fields: unknown): boolean {
   return anyText(fields, containsCardNumber);
 }
 
-// No form needs a NUL character, and PostgreSQL text cannot hold one: refused on both databases alike.
-const hasNul = (text: string) => text.includes('\u0000');
-const NUL_MESSAGE = "Part of what was sent contains a character we can't accept. Please check it and try again.";
+// No field takes control or text-direction characters (PostgreSQL text cannot even hold a NUL);
+// tab and line breaks only in multi-line fields. Refused alike on both databases, before anything is stored.
+const hidden = (text: string, field: string) => hasHiddenCharacter(text, MULTILINE_FIELDS.has(field));
 
 /**
  * Throws the shop's "no card numbers" error when the fields hold one. For handlers that read a
@@ -53,12 +57,17 @@ export function refuseCardNumbers(fields: unknown): void {
   if (holdsCardNumber(fields)) throw new PublicError(400, CARD_NUMBER_MESSAGE, CARD_NUMBER_TITLE);
 }
 
+/** Throws a plain 400 when any field holds a control or text-direction character it may not carry. */
+export function refuseHiddenCharacters(fields: unknown): void {
+  if (anyText(fields, hidden)) throw new PublicError(400, HIDDEN_CHARACTER_MESSAGE, HIDDEN_CHARACTER_TITLE);
+}
+
 const cardGuard: preValidationAsyncHookHandler = async (request: FastifyRequest) => {
   refuseCardNumbers(request.query);
   refuseCardNumbers(request.body);
-  if (anyText(request.params, hasNul) || anyText(request.query, hasNul) || anyText(request.body, hasNul)) {
-    throw new PublicError(400, NUL_MESSAGE, 'Please check what you sent');
-  }
+  refuseHiddenCharacters(request.params);
+  refuseHiddenCharacters(request.query);
+  refuseHiddenCharacters(request.body);
 };
 
 /**
