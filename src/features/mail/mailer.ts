@@ -20,17 +20,51 @@ export interface Mailer {
   close(): Promise<void>;
 }
 
+export interface SmtpLimits {
+  connectionTimeoutMs: number;
+  greetingTimeoutMs: number;
+  socketTimeoutMs: number;
+  /** The most one message may take in all, from connecting to the server's last reply. */
+  sendDeadlineMs: number;
+}
+
+/**
+ * How long the mailer waits on an SMTP server. nodemailer's own defaults (2 minutes to connect,
+ * 10 minutes of silence) would let a stuck provider hold an outbox worker for a quarter of an hour.
+ * A working provider connects and greets within a second or two even when busy, so 10 seconds for
+ * each is generous; 30 seconds of silence allows for a server that scans a message before it
+ * answers the end of DATA (RFC 5321 asks clients to wait longer, but a retry a minute later costs
+ * nothing: every retry carries the same Message-ID). The socket timeout only measures silence, so a
+ * server trickling a byte at a time could still go on for ever: the deadline bounds each send in
+ * all, and the outbox's claim (MAIL_CLAIM_SECONDS) is made to outlast it.
+ */
+export const SMTP_LIMITS: SmtpLimits = {
+  connectionTimeoutMs: 10_000,
+  greetingTimeoutMs: 10_000,
+  socketTimeoutMs: 30_000,
+  sendDeadlineMs: 60_000,
+};
+
 /**
  * The one mailer: SMTP when SMTP_URL is set, otherwise every message is written as an RFC 5322
- * .eml file under DATA_DIR/outbox/, where a developer (or a test) can open it.
+ * .eml file under DATA_DIR/outbox/, where a developer (or a test) can open it. `limits` replaces
+ * SMTP_LIMITS, for tests that cannot wait whole seconds.
  */
-export function createMailer(config: Config): Mailer {
+export function createMailer(config: Config, limits: Partial<SmtpLimits> = {}): Mailer {
   const from = { name: config.shop.name, address: config.shop.email };
   if (config.smtpUrl) {
-    const transport: Transporter = nodemailer.createTransport(config.smtpUrl);
+    const l = { ...SMTP_LIMITS, ...limits };
+    const transport: Transporter = nodemailer.createTransport({
+      url: config.smtpUrl,
+      connectionTimeout: l.connectionTimeoutMs,
+      greetingTimeout: l.greetingTimeoutMs,
+      socketTimeout: l.socketTimeoutMs,
+      dnsTimeout: l.connectionTimeoutMs,
+    });
     return {
       async send(mail) {
-        const info = await transport.sendMail({ from, ...mail });
+        // On abort nodemailer closes this message's connection, so nothing goes on in the background.
+        const info = await transport.sendMail({ from, ...mail, signal: AbortSignal.timeout(l.sendDeadlineMs) });
         return { messageId: String(info.messageId) };
       },
       async close() {

@@ -67,16 +67,19 @@ export async function markMailSent(db: Db, id: number, at: string): Promise<void
   await db.updateTable('mail_outbox').set({ sent_at: at, claimed_until: null, last_error: null }).where('id', '=', id).execute();
 }
 
+/** Records a failed try, unless the e-mail has been sent since (by a worker whose claim came later); true when recorded. */
 export async function recordMailFailure(
   db: Db,
   id: number,
   f: { attempts: number; nextAttemptAt: string; failedAt: string | null; lastError: string },
-): Promise<void> {
-  await db
+): Promise<boolean> {
+  const r = await db
     .updateTable('mail_outbox')
     .set({ attempts: f.attempts, next_attempt_at: f.nextAttemptAt, failed_at: f.failedAt, last_error: f.lastError, claimed_until: null })
     .where('id', '=', id)
-    .execute();
+    .where('sent_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
 }
 
 export async function deleteMailSentBefore(db: Db, cutoff: string): Promise<number> {

@@ -14,9 +14,10 @@ import {
 } from './outbox.repository.js';
 
 /**
- * The transactional outbox: an order e-mail is written in the same transaction as the order change
- * it reports, so an order is never confirmed without its e-mail (nor an e-mail sent for a change
- * that was rolled back). A worker sends what is due, retrying with backoff.
+ * The transactional outbox: every e-mail the shop sends (order, account, contact-form enquiry) is
+ * written in the same transaction as the change it reports, so an order is never confirmed without
+ * its e-mail (nor an e-mail sent for a change that was rolled back). A worker sends what is due,
+ * outside any transaction, retrying with backoff: no request ever waits on a mail server.
  */
 
 export interface OutboxMail {
@@ -34,8 +35,14 @@ export interface OutboxMail {
 export const MAX_MAIL_ATTEMPTS = 10;
 const FIRST_RETRY_MS = 60_000;
 const MAX_RETRY_MS = 6 * 3_600_000;
-/** A claim must outlast the slowest send: nodemailer gives up on a silent socket after 10 minutes. */
-const DEFAULT_CLAIM_SECONDS = 15 * 60;
+/**
+ * How long a worker holds an e-mail it is sending. It must outlast the slowest send the mailer
+ * allows (SMTP_LIMITS.sendDeadlineMs, one minute), or a second worker could start on an e-mail
+ * still being sent; twice that is enough, and a worker that died mid-send delays its e-mail by
+ * only two minutes. Delivery is at least once: an e-mail whose worker died after the server took
+ * it, but before that was recorded, is sent again, with the same Message-ID.
+ */
+export const MAIL_CLAIM_SECONDS = 2 * 60;
 const DEFAULT_BATCH = 50;
 /** Waiting this long past its due time means no worker is sending. */
 const OVERDUE_MS = 10 * 60_000;
@@ -81,23 +88,29 @@ export function describeSendError(err: unknown): string {
  * so that workers in several processes sharing one database never send the same e-mail twice
  * while a claim lasts. A worker that dies mid-send leaves its claim to run out, and the e-mail is
  * sent again later with the same Message-ID.
+ *
+ * `time` is the clock (the scheduled job passes the app's), read afresh for each e-mail because
+ * a batch of slow sends can take minutes, and a claim must run from when it is made; a fixed
+ * Date (in tests) stands for a clock that does not move.
  */
 export async function deliverDueMail(
   db: Db,
   mailer: Mailer,
-  now: Date,
+  time: Date | (() => Date),
   options: { batch?: number; claimSeconds?: number } = {},
 ): Promise<{ sent: number; retried: number; failed: number }> {
+  const clock = typeof time === 'function' ? time : () => time;
   const batch = options.batch ?? DEFAULT_BATCH;
-  const at = now.toISOString();
-  const until = new Date(now.getTime() + (options.claimSeconds ?? DEFAULT_CLAIM_SECONDS) * 1000).toISOString();
+  const claimMs = (options.claimSeconds ?? MAIL_CLAIM_SECONDS) * 1000;
   const tally = { sent: 0, retried: 0, failed: 0 };
   // A lost race means another worker has just taken that row, so looking again finds a different
   // one; the bound on tries only guards against a database that keeps disagreeing with itself.
   for (let handled = 0, tries = 0; handled < batch && tries < batch * 4; tries++) {
+    const now = clock();
+    const at = now.toISOString();
     const id = await nextDueMailId(db, at);
     if (id === undefined) break;
-    const mail = await claimMail(db, id, at, until);
+    const mail = await claimMail(db, id, at, new Date(now.getTime() + claimMs).toISOString());
     if (!mail) continue;
     handled++;
     try {
@@ -109,19 +122,22 @@ export async function deliverDueMail(
         messageId: mail.message_id,
       });
     } catch (err) {
+      const failedAt = clock();
       const attempts = mail.attempts + 1;
       const giveUp = attempts >= MAX_MAIL_ATTEMPTS;
-      await recordMailFailure(db, mail.id, {
+      // False when this send outlasted its claim and another worker has delivered the e-mail since.
+      const recorded = await recordMailFailure(db, mail.id, {
         attempts,
-        nextAttemptAt: new Date(now.getTime() + retryDelayMs(attempts)).toISOString(),
-        failedAt: giveUp ? at : null,
+        nextAttemptAt: new Date(failedAt.getTime() + retryDelayMs(attempts)).toISOString(),
+        failedAt: giveUp ? failedAt.toISOString() : null,
         lastError: describeSendError(err),
       });
+      if (!recorded) continue;
       if (giveUp) tally.failed++;
       else tally.retried++;
       continue;
     }
-    await markMailSent(db, mail.id, at);
+    await markMailSent(db, mail.id, clock().toISOString());
     tally.sent++;
   }
   return tally;
