@@ -8,7 +8,11 @@ const common = {
   purpose: 'To answer your enquiry',
   lawfulBasis: 'legitimate-interests',
   retention: CONTACT_RETENTION,
-  recipients: ['Our customer service staff', "The shop's own e-mail inbox"],
+  recipients: [
+    'Our customer service staff',
+    "The shop's own e-mail inbox",
+    "Our e-mail delivery provider, the SMTP service that carries the shop's e-mail",
+  ],
 } as const;
 
 export const contactInventory: FeatureInventory = {

@@ -1,12 +1,24 @@
 import type { FastifyInstance } from 'fastify';
 import { Breadcrumbs, CsrfField, FieldError, Notice } from '../../http/views/components.js';
 import { CONTACT_RETENTION } from './contact.inventory.js';
-import { type ContactInput, SUBJECTS, sendContactMessage, validateContact } from './contact.service.js';
+import { privatePage } from '../../http/render.js';
+import { messageIdDomain } from '../mail/outbox.service.js';
+import type { ContactInbox } from './contact.mail.js';
+import { type ContactInput, receiveContactMessage, SUBJECTS, validateContact } from './contact.service.js';
 
 type Errors = Partial<Record<keyof ContactInput, string>>;
 
 export async function contactRoutes(app: FastifyInstance): Promise<void> {
+  const inbox: ContactInbox = {
+    shopName: app.config.shop.name,
+    email: app.config.shop.email,
+    publicUrl: app.config.publicUrl,
+    messageDomain: messageIdDomain(app.config.publicUrl),
+  };
+
+  // The form sets the CSRF cookie, so no cache may keep the page (and hand one visitor's token to another).
   app.get('/contact', async (_req, reply) => {
+    privatePage(reply);
     return reply.page(
       { title: 'Contact us', canonicalPath: '/contact', description: `Get in touch with ${app.config.shop.name}.` },
       <ContactPage csrfToken={reply.csrfToken()} values={{}} errors={{}} address={app.config.shop.address} email={app.config.shop.email} />,
@@ -23,6 +35,7 @@ export async function contactRoutes(app: FastifyInstance): Promise<void> {
         const values = Object.fromEntries(
           ['name', 'email', 'subject', 'message'].map((k) => [k, typeof body[k] === 'string' ? (body[k] as string) : '']),
         );
+        privatePage(reply);
         return reply.page(
           { title: 'Contact us', noindex: true },
           <ContactPage
@@ -35,7 +48,7 @@ export async function contactRoutes(app: FastifyInstance): Promise<void> {
           400,
         );
       }
-      await sendContactMessage(app.db, app.mailer, app.config.shop.email, checked.value, app.clock());
+      await receiveContactMessage(app.db, inbox, checked.value, app.clock());
       return reply.redirect('/contact/thanks', 303);
     },
   );

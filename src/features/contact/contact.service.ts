@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Db } from '../../db/database.js';
-import type { Mailer } from '../mail/mailer.js';
+import { enqueueMail } from '../mail/outbox.service.js';
 import { CONTACT_RETENTION } from './contact.inventory.js';
+import { type ContactInbox, enquiryForwardingMail } from './contact.mail.js';
 import { deleteContactMessagesBefore, insertContactMessage } from './contact.repository.js';
 
 export const contactSchema = z.object({
@@ -48,24 +49,38 @@ export function validateContact(
   return { ok: false, errors };
 }
 
-/** Stores the enquiry and forwards it to the shop's inbox; if forwarding fails, nothing is kept and the sender can try again. */
+/**
+ * Stores the enquiry and, in the same transaction, queues its forwarding e-mail to the shop's
+ * inbox in the outbox. Nothing waits on a mail server here: the outbox worker sends the e-mail and
+ * retries it while the server refuses, so the sender is thanked whatever the server does.
+ */
+export async function receiveContactMessage(db: Db, inbox: ContactInbox, input: ContactInput, now: Date): Promise<{ id: number }> {
+  return db.transaction().execute(async (trx) => {
+    const id = await insertContactMessage(trx, { ...input, createdAt: now.toISOString() });
+    const mail = enquiryForwardingMail(inbox, { id, ...input, about: SUBJECTS[input.subject] });
+    await enqueueMail(trx, { kind: 'contact-enquiry', reference: `enquiry-${id}`, to: inbox.email, ...mail }, now, inbox.messageDomain);
+    return { id };
+  });
+}
+
+/**
+ * @deprecated Use receiveContactMessage. Kept only for a caller outside this feature
+ * (test/audit/audit.test.ts) until it moves: the mailer is no longer used, and the e-mail is queued
+ * with the shop's address standing in for its name and a localhost link.
+ */
 export async function sendContactMessage(
   db: Db,
-  mailer: Mailer,
+  _mailer: unknown,
   shopEmail: string,
   input: ContactInput,
   now: Date,
 ): Promise<{ id: number }> {
-  return db.transaction().execute(async (trx) => {
-    const id = await insertContactMessage(trx, { ...input, createdAt: now.toISOString() });
-    await mailer.send({
-      to: shopEmail,
-      replyTo: input.email,
-      subject: `Enquiry #${id}: ${SUBJECTS[input.subject]}`,
-      text: `From: ${input.name} <${input.email}>\nAbout: ${SUBJECTS[input.subject]}\n\n${input.message}\n`,
-    });
-    return { id };
-  });
+  return receiveContactMessage(
+    db,
+    { shopName: shopEmail, email: shopEmail, publicUrl: 'http://localhost', messageDomain: 'localhost' },
+    input,
+    now,
+  );
 }
 
 /** Retention: enquiries older than the published period are deleted. */

@@ -18,6 +18,23 @@ const outbox = {
   recipients: ["Our e-mail delivery provider, the SMTP service that carries the shop's e-mail to your inbox"],
 } as const;
 
+/**
+ * An enquiry from the contact form is forwarded to the shop's own inbox through the same outbox:
+ * the copy waiting there (and kept after sending) is declared apart, with the enquiry's purpose
+ * and lawful basis.
+ */
+const forwardedEnquiry = {
+  table: 'mail_outbox',
+  purpose: 'To forward your contact-form enquiry to our own e-mail inbox, so that we can answer it',
+  lawfulBasis: 'legitimate-interests',
+  retention: MAIL_RETENTION,
+  recipients: [
+    "Our e-mail delivery provider, the SMTP service that carries the shop's e-mail",
+    "The shop's own e-mail inbox",
+    'Our customer service staff',
+  ],
+} as const;
+
 export const mailInventory: FeatureInventory = {
   feature: 'mail',
   personal: [
@@ -33,7 +50,7 @@ export const mailInventory: FeatureInventory = {
       recipients: [...outbox.recipients],
       column: 'reference',
       category: 'order',
-      label: 'Which order or account each e-mail is about',
+      label: 'Which order, account or enquiry each e-mail is about',
     },
     {
       ...outbox,
@@ -55,6 +72,20 @@ export const mailInventory: FeatureInventory = {
       column: 'html_body',
       category: 'communication',
       label: 'The same e-mail as a formatted (HTML) version',
+    },
+    {
+      ...forwardedEnquiry,
+      recipients: [...forwardedEnquiry.recipients],
+      column: 'text_body',
+      category: 'communication',
+      label: 'A copy of your contact-form enquiry (your name, e-mail address, what it is about and your message), sent on to our inbox',
+    },
+    {
+      ...forwardedEnquiry,
+      recipients: [...forwardedEnquiry.recipients],
+      column: 'html_body',
+      category: 'communication',
+      label: 'The same copy of your enquiry as a formatted (HTML) version',
     },
   ],
   notPersonal: [
