@@ -160,3 +160,27 @@ describe('contact form when the mail server refuses (451 to MAIL FROM)', () => {
     expect(log).not.toContain('ada@example.com');
   });
 });
+
+describe('contact form when the mail server cannot be reached', () => {
+  it('keeps the enquiry and queues its e-mail for a retry, instead of losing it', async () => {
+    const unreachable = await buildTestShop({ env: { SEED_DEMO: 'false', SMTP_URL: 'smtp://127.0.0.1:1' } });
+    try {
+      const res = await submitForm(unreachable.app, '/contact', '/contact', {
+        name: 'Ada',
+        email: 'ada@example.com',
+        subject: 'other',
+        message: 'Hello',
+      });
+      expect(res.statusCode).toBe(303);
+      expect(await countContactMessages(unreachable.app.db)).toBe(1);
+      const at = new Date();
+      expect(await deliverDueMail(unreachable.app.db, unreachable.app.mailer, at)).toEqual({ sent: 0, retried: 1, failed: 0 });
+      const [row] = await unreachable.app.db.selectFrom('mail_outbox').selectAll().execute();
+      expect(row).toMatchObject({ kind: 'contact-enquiry', attempts: 1, sent_at: null, failed_at: null });
+      expect(row?.last_error).toContain('ECONNREFUSED');
+      expect(row?.next_attempt_at).toBe(new Date(at.getTime() + 60_000).toISOString());
+    } finally {
+      await unreachable.close();
+    }
+  });
+});
