@@ -1,4 +1,4 @@
-import { MailParagraphs, renderMailHtml } from '../mail/mail.layout.js';
+import { MAIL_TEXT, MailParagraphs, renderMailHtml } from '../mail/mail.layout.js';
 
 /** Where enquiries are forwarded: the shop's own inbox. */
 export interface ContactInbox {
@@ -35,7 +35,13 @@ export function enquiryForwardingMail(inbox: ContactInbox, e: Enquiry): { subjec
       shopName: inbox.shopName,
       subject,
       footer,
-      children: <MailParagraphs paragraphs={[...heading, ...e.message.split(/\n\s*\n/)]} />,
+      children: (
+        <>
+          <MailParagraphs paragraphs={heading} />
+          {/* The visitor's own line breaks are kept, as in the text part. */}
+          <p style={`${MAIL_TEXT};white-space:pre-wrap`}>{e.message}</p>
+        </>
+      ),
     }),
   };
 }
