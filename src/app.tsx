@@ -19,7 +19,7 @@ import { catalogRoutes } from './features/catalog/catalog.routes.js';
 import { customerAuthRoutes } from './features/customers/customers.routes.js';
 import { accountRoutes } from './features/customers/account.routes.js';
 import { installCustomerSessions } from './features/customers/customers.session.js';
-import { bagRoutes } from './features/bag/bag.routes.js';
+import { bagRoutes, installBagCount } from './features/bag/bag.routes.js';
 import { checkoutRoutes } from './features/checkout/checkout.routes.js';
 import { ordersRoutes } from './features/orders/orders.routes.js';
 import { auditRoutes } from './features/audit/audit.admin.js';
@@ -253,6 +253,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     await admin.register(catalogAdminRoutes);
   });
   installCustomerSessions(app);
+  installBagCount(app);
   await app.register(customerAuthRoutes);
   await app.register(accountRoutes);
   await app.register(catalogRoutes);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { PublicError, notFound } from '../../http/errors.js';
 import { privatePage } from '../../http/render.js';
 import { Breadcrumbs, Money, Notice } from '../../http/views/components.js';
+import { hasPlainBagLink, withBagLink } from '../../http/views/layout.js';
 import { metalLabel } from '../catalog/catalog.domain.js';
 import { ProductPage } from '../catalog/views/product.js';
 import { parseChoice, resolveVariant } from '../catalog/catalog.variants.js';
@@ -14,13 +15,16 @@ import {
   BAG_LIFETIME_DAYS,
   type Bag,
   type BagLine,
+  type BagContents,
   MAX_PER_LINE,
   addToBag,
-  bagLines,
+  bagContents,
+  bagCount,
   bagProblems,
   changeQuantity,
   isBagToken,
   openBag,
+  setAsideReason,
   subtotalOf,
 } from './bag.service.js';
 
@@ -37,6 +41,32 @@ export function bagTokenOf(req: FastifyRequest): string | undefined {
   const query = req.query as Record<string, unknown> | undefined;
   for (const candidate of [body?.bag, query?.bag, req.cookies[BAG_COOKIE]]) if (isBagToken(candidate)) return candidate;
   return undefined;
+}
+
+/**
+ * The header's bag count. Pages are rendered with a plain "Bag" link (cached catalogue pages are
+ * the same bytes for every visitor); the count goes in as a page is sent, and only for a request
+ * that names a bag — by its cookie, a link or a form — so a request without one costs nothing more.
+ * A page with a count is this visitor's alone: no shared cache may keep it, and one that carries
+ * the token (cookies refused) is not kept at all.
+ */
+export function installBagCount(app: FastifyInstance): void {
+  app.addHook('onSend', (req, reply, payload, done) => {
+    const cookie = (req.cookies as Record<string, string | undefined> | undefined)?.[BAG_COOKIE];
+    const body = req.body as Record<string, unknown> | undefined;
+    const query = req.query as Record<string, unknown> | undefined;
+    const token = [body?.bag, query?.bag, cookie].find(isBagToken);
+    if (token === undefined || !(typeof payload === 'string' || Buffer.isBuffer(payload))) return done(null, payload);
+    const type = reply.getHeader('content-type');
+    if (typeof type !== 'string' || !type.startsWith('text/html') || !hasPlainBagLink(payload)) return done(null, payload);
+    bagCount(app.db, token, app.clock()).then((count) => {
+      if (count === 0) return done(null, payload);
+      const viaLink = cookie !== token;
+      if (viaLink) reply.header('cache-control', 'no-store');
+      else if (reply.getHeader('cache-control') !== 'no-store') reply.header('cache-control', 'private, no-cache');
+      done(null, withBagLink(payload, count, viaLink ? bagLink('/bag', token) : '/bag'));
+    }, done);
+  });
 }
 
 /** True when the browser sent our bag cookie for this bag: links then need no token. */
@@ -134,12 +164,12 @@ export async function bagRoutes(app: FastifyInstance): Promise<void> {
       return reply.redirect(`/bag${flag}`, 303);
     }
     privatePage(reply);
-    const lines = await bagLines(app.db, bag);
+    const contents = await bagContents(app.db, bag);
     const token = bag && !cookieCarries(req, bag) ? bag.token : null;
     return reply.page(
       { title: 'Your bag', noindex: true },
       <BagPage
-        lines={lines}
+        contents={contents}
         bagToken={bag?.token ?? null}
         linkToken={token}
         notice={q.added ? 'Added to your bag.' : q.updated ? 'Your bag has been updated.' : null}
@@ -182,11 +212,11 @@ export async function bagRoutes(app: FastifyInstance): Promise<void> {
 
   async function renderBagWithError(reply: FastifyReply, bag: Bag, linkToken: string | null, variantId: number, message: string) {
     privatePage(reply);
-    const lines = await bagLines(app.db, bag);
+    const contents = await bagContents(app.db, bag);
     return reply.page(
       { title: 'Your bag', noindex: true },
       <BagPage
-        lines={lines}
+        contents={contents}
         bagToken={bag.token}
         linkToken={linkToken}
         lineErrors={new Map([[variantId, message]])}
@@ -199,30 +229,32 @@ export async function bagRoutes(app: FastifyInstance): Promise<void> {
 }
 
 function BagPage({
-  lines,
+  contents,
   bagToken,
   linkToken,
   notice,
   expired,
   lineErrors = new Map(),
 }: {
-  lines: BagLine[];
+  contents: BagContents;
   bagToken: string | null;
   linkToken: string | null;
   notice: string | null;
   expired: boolean;
   lineErrors?: Map<number, string>;
 }) {
+  const { lines, setAside } = contents;
   const problems = new Map([...bagProblems(lines), ...lineErrors]);
   const subtotal = subtotalOf(lines);
   const totals = orderTotals(subtotal, 'tracked48');
+  const lineProblem = (l: BagLine) => problems.get(l.variantId);
   return (
     <div class="bag-page">
       <Breadcrumbs trail={[{ href: '/', label: 'Home' }, { label: 'Your bag' }]} />
       <h1>Your bag</h1>
       {notice && <Notice kind="success">{notice}</Notice>}
       {expired && <Notice kind="info">That bag has expired, or the link is incomplete. Your bag is empty.</Notice>}
-      {lines.length === 0 ? (
+      {lines.length === 0 && setAside.length === 0 ? (
         <div class="empty">
           <p class="lead">Your bag is empty.</p>
           <p>
@@ -233,73 +265,129 @@ function BagPage({
         </div>
       ) : (
         <div class="bag-layout">
-          <ul class="bag-lines">
-            {lines.map((l) => {
-              const problem = problems.get(l.variantId);
-              const id = `line-${l.variantId}`;
-              return (
-                <li key={l.variantId} class="bag-line">
-                  {l.imageId !== null && <img src={`/images/products/${l.imageId}?w=400`} alt="" width={96} height={96} loading="lazy" />}
-                  <div class="bag-line-text">
-                    <a href={bagLink(`/products/${l.productSlug}`, linkToken)} class="bag-line-name">
-                      {l.productName}
-                    </a>
-                    <span class="bag-line-detail">
-                      {variantLabel(l, metalLabel(l.metal))} · SKU {l.sku}
-                    </span>
-                    <span class="bag-line-price">
-                      <Money pence={l.pricePence} /> each
-                    </span>
-                    {problem && (
-                      <p class="field-error" id={`${id}-error`} role="alert">
-                        {problem}
-                      </p>
-                    )}
-                  </div>
-                  <form method="post" action="/bag/lines" class="bag-line-form">
-                    <input type="hidden" name="bag" value={bagToken ?? ''} />
-                    <input type="hidden" name="variant" value={String(l.variantId)} />
-                    <label for={`${id}-qty`}>Quantity</label>
-                    <input
-                      id={`${id}-qty`}
-                      name="quantity"
-                      type="number"
-                      min={0}
-                      max={MAX_PER_LINE}
-                      value={String(l.quantity)}
-                      inputMode="numeric"
-                      aria-describedby={problem ? `${id}-error` : undefined}
-                      aria-invalid={problem ? 'true' : undefined}
-                    />
-                    <button type="submit" class="button">
-                      Update
-                    </button>
-                    <button type="submit" name="remove" value="1" class="button button-quiet">
-                      Remove
-                    </button>
-                  </form>
-                  <span class="bag-line-total">
-                    <Money pence={l.pricePence * l.quantity} />
-                  </span>
-                </li>
-              );
-            })}
-          </ul>
-          <aside class="bag-totals" aria-labelledby="bag-totals-heading">
-            <h2 id="bag-totals-heading">Total</h2>
-            <TotalsList totals={totals} deliveryLabel="Tracked delivery" />
-            <p class="form-note">Free tracked delivery on orders of £100 or more. Next-day Special Delivery is available at checkout.</p>
-            {problems.size > 0 ? (
-              <p class="field-error">Please sort out the highlighted lines before checking out.</p>
+          <div class="bag-main">
+            {lines.length > 0 ? (
+              <ul class="bag-lines">
+                {lines.map((l) => (
+                  <BagLineItem key={l.variantId} line={l} bagToken={bagToken} linkToken={linkToken} problem={lineProblem(l)} />
+                ))}
+              </ul>
             ) : (
-              <a class="button button-primary button-wide" href={bagLink('/checkout', linkToken)}>
-                Checkout securely
-              </a>
+              <div class="empty">
+                <p class="lead">Nothing in your bag can be ordered at the moment.</p>
+                <p>
+                  <a class="button button-primary" href="/">
+                    Continue shopping
+                  </a>
+                </p>
+              </div>
             )}
-            <p class="form-note">Card payments are taken on Opayo's secure page. We never see or store your card details.</p>
-          </aside>
+            {setAside.length > 0 && (
+              <section class="bag-set-aside" aria-labelledby="set-aside-heading">
+                <h2 id="set-aside-heading">Not in your order</h2>
+                <p class="form-note">
+                  {setAside.length === 1 ? 'This piece is' : 'These pieces are'} not in your total and will not be ordered. Placing your
+                  order takes {setAside.length === 1 ? 'it' : 'them'} out of your bag.
+                </p>
+                <ul class="set-aside-lines">
+                  {setAside.map((l) => (
+                    <BagLineItem key={l.variantId} line={l} bagToken={bagToken} linkToken={linkToken} problem={lineProblem(l)} setAside />
+                  ))}
+                </ul>
+              </section>
+            )}
+          </div>
+          {lines.length > 0 && (
+            <aside class="bag-totals" aria-labelledby="bag-totals-heading">
+              <h2 id="bag-totals-heading">Total</h2>
+              <TotalsList totals={totals} deliveryLabel="Tracked delivery" />
+              <p class="form-note">Free tracked delivery on orders of £100 or more. Next-day Special Delivery is available at checkout.</p>
+              {problems.size > 0 ? (
+                <p class="field-error">Please sort out the highlighted lines before checking out.</p>
+              ) : (
+                <a class="button button-primary button-wide" href={bagLink('/checkout', linkToken)}>
+                  Checkout securely
+                </a>
+              )}
+              <p class="form-note">Card payments are taken on Opayo's secure page. We never see or store your card details.</p>
+            </aside>
+          )}
         </div>
       )}
     </div>
+  );
+}
+
+/** One line of the bag: with its quantity form, or — set aside — with why it cannot be ordered and a Remove button. */
+function BagLineItem({
+  line: l,
+  bagToken,
+  linkToken,
+  problem,
+  setAside = false,
+}: {
+  line: BagLine;
+  bagToken: string | null;
+  linkToken: string | null;
+  problem: string | undefined;
+  setAside?: boolean;
+}) {
+  const id = `line-${l.variantId}`;
+  const message = setAside ? (problem ?? setAsideReason(l)) : problem;
+  return (
+    <li class={setAside ? 'bag-line bag-line-set-aside' : 'bag-line'}>
+      {l.imageId !== null && <img src={`/images/products/${l.imageId}?w=400`} alt="" width={96} height={96} loading="lazy" />}
+      <div class="bag-line-text">
+        {l.available ? (
+          <a href={bagLink(`/products/${l.productSlug}`, linkToken)} class="bag-line-name">
+            {l.productName}
+          </a>
+        ) : (
+          <span class="bag-line-name">{l.productName}</span>
+        )}
+        <span class="bag-line-detail">
+          {variantLabel(l, metalLabel(l.metal))} · SKU {l.sku}
+        </span>
+        <span class="bag-line-price">
+          <Money pence={l.pricePence} /> each{setAside && ` · ${l.quantity} in your bag`}
+        </span>
+        {message && (
+          <p class={setAside ? 'set-aside-reason' : 'field-error'} id={`${id}-error`} role={setAside ? undefined : 'alert'}>
+            {message}
+          </p>
+        )}
+      </div>
+      <form method="post" action="/bag/lines" class="bag-line-form">
+        <input type="hidden" name="bag" value={bagToken ?? ''} />
+        <input type="hidden" name="variant" value={String(l.variantId)} />
+        {!setAside && (
+          <>
+            <label for={`${id}-qty`}>Quantity</label>
+            <input
+              id={`${id}-qty`}
+              name="quantity"
+              type="number"
+              min={0}
+              max={MAX_PER_LINE}
+              value={String(l.quantity)}
+              inputMode="numeric"
+              aria-describedby={problem ? `${id}-error` : undefined}
+              aria-invalid={problem ? 'true' : undefined}
+            />
+            <button type="submit" class="button">
+              Update
+            </button>
+          </>
+        )}
+        <button type="submit" name="remove" value="1" class="button button-quiet" aria-describedby={setAside ? `${id}-error` : undefined}>
+          Remove
+        </button>
+      </form>
+      {!setAside && (
+        <span class="bag-line-total">
+          <Money pence={l.pricePence * l.quantity} />
+        </span>
+      )}
+    </li>
   );
 }

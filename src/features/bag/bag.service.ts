@@ -89,19 +89,72 @@ export async function changeQuantity(db: Db, bag: Bag, variantId: number, quanti
   return { ok: true, bag, created: false };
 }
 
-export async function bagLines(db: Db, bag: Bag | null): Promise<BagLine[]> {
-  return bag ? listBagLines(db, bag.id) : [];
+/**
+ * What a bag holds: the lines checkout will order, and apart from them the lines that cannot be
+ * ordered at all (sold out, or withdrawn from sale). Those stay in the bag, shown apart with why,
+ * until the shopper removes them or places an order; they are never in a total.
+ */
+export interface BagContents {
+  lines: BagLine[];
+  setAside: BagLine[];
 }
 
-/** What stands between these lines and checking out: pieces withdrawn, sold out, or fewer left than wanted. */
+function canBeOrdered(line: BagLine): boolean {
+  return line.available && line.stock > 0;
+}
+
+export async function bagContents(db: Db, bag: Bag | null): Promise<BagContents> {
+  const all = bag ? await listBagLines(db, bag.id) : [];
+  return { lines: all.filter(canBeOrdered), setAside: all.filter((l) => !canBeOrdered(l)) };
+}
+
+/** The lines checkout will order: the bag's lines less those sold out or withdrawn. */
+export async function bagLines(db: Db, bag: Bag | null): Promise<BagLine[]> {
+  return (await bagContents(db, bag)).lines;
+}
+
+/** How many pieces the bag holds, set-aside lines included: the header's count. */
+export async function bagCount(db: Db, token: string | undefined, now: Date): Promise<number> {
+  const bag = await openBag(db, token, now);
+  if (!bag) return 0;
+  return (await listBagLines(db, bag.id)).reduce((sum, l) => sum + l.quantity, 0);
+}
+
+/** Why a set-aside line cannot be ordered. */
+export function setAsideReason(line: BagLine): string {
+  return line.available ? 'Sorry, this has sold out. Please remove it.' : 'This piece is no longer available. Please remove it.';
+}
+
+/** What stands between the lines checkout will order and checking out: fewer left than wanted. */
 export function bagProblems(lines: BagLine[]): Map<number, string> {
   const problems = new Map<number, string>();
   for (const l of lines) {
-    if (!l.available) problems.set(l.variantId, 'This piece is no longer available. Please remove it.');
-    else if (l.stock === 0) problems.set(l.variantId, 'Sorry, this has sold out. Please remove it.');
-    else if (l.quantity > l.stock) problems.set(l.variantId, `Only ${l.stock} left. Please lower the quantity.`);
+    if (canBeOrdered(l) && l.quantity > l.stock) problems.set(l.variantId, `Only ${l.stock} left. Please lower the quantity.`);
   }
   return problems;
+}
+
+/**
+ * Just before an order is placed from the bag: takes out the lines the shopper was shown set aside
+ * (the checkout page lists them as not included), so that the order holds only the rest. When a
+ * line has been set aside since that page was shown, or nothing would be left to order, nothing
+ * changes and the answer is false: the shopper should see the bag again first.
+ */
+export async function dropSetAsideLines(db: Db, bag: Bag, shownSetAside: readonly number[], now: Date): Promise<boolean> {
+  const { lines, setAside } = await bagContents(db, bag);
+  if (lines.length === 0 || setAside.some((l) => !shownSetAside.includes(l.variantId))) return false;
+  if (setAside.length === 0) return true;
+  await db.transaction().execute(async (trx) => {
+    for (const l of setAside) await deleteBagItem(trx, bag.id, l.variantId);
+    await touchBag(trx, bag.id, now.toISOString());
+  });
+  return true;
+}
+
+/** The set-aside line ids a checkout form says it showed ("12,34"); anything else counts as none. */
+export function parseSetAside(value: unknown): number[] {
+  if (typeof value !== 'string' || !/^\d{1,12}(,\d{1,12}){0,99}$/.test(value)) return [];
+  return value.split(',').map(Number);
 }
 
 export function subtotalOf(lines: { pricePence: number; quantity: number }[]): number {

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { privatePage } from '../../http/render.js';
 import { Breadcrumbs, FieldError, Money, Notice } from '../../http/views/components.js';
 import { bagLink, bagTokenOf, cookieCarries, summaryLines } from '../bag/bag.routes.js';
-import { type BagLine, bagLines, bagProblems, openBag, subtotalOf } from '../bag/bag.service.js';
+import { type BagLine, bagContents, bagProblems, dropSetAsideLines, openBag, parseSetAside, subtotalOf } from '../bag/bag.service.js';
 import type { AddressRow } from '../customers/customers.repository.js';
 import { addressesOf, customerById } from '../customers/customers.service.js';
 import {
@@ -35,8 +35,8 @@ export async function checkoutRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/checkout', async (req, reply) => {
     const bag = await openBag(app.db, bagTokenOf(req), app.clock());
-    const lines = await bagLines(app.db, bag);
-    if (!bag || lines.length === 0) return reply.redirect('/bag', 303);
+    const { lines, setAside } = await bagContents(app.db, bag);
+    if (!bag || lines.length === 0) return reply.redirect(bagLink('/bag', bag && !cookieCarries(req, bag) ? bag.token : null), 303);
     if (bagProblems(lines).size > 0) return reply.redirect(bagLink('/bag', cookieCarries(req, bag) ? null : bag.token), 303);
     privatePage(reply);
     // Signed in: the account's details and its default address (as the billing address) are filled in.
@@ -57,6 +57,7 @@ export async function checkoutRoutes(app: FastifyInstance): Promise<void> {
       { title: 'Checkout', noindex: true },
       <CheckoutPage
         lines={lines}
+        setAside={setAside}
         bagToken={bag.token}
         linkToken={cookieCarries(req, bag) ? null : bag.token}
         values={{ same_address: 'yes', delivery_method: 'tracked48', ...prefill }}
@@ -97,13 +98,14 @@ export async function checkoutRoutes(app: FastifyInstance): Promise<void> {
       >;
       // The bag's lines are read here only to show the form again; placing the order reads them itself.
       const renderForm = async (errors: CheckoutErrors, notice?: string) => {
-        const lines = await bagLines(app.db, bag);
-        if (lines.length === 0) return emptyBag(reply);
+        const { lines, setAside } = await bagContents(app.db, bag);
+        if (lines.length === 0) return setAside.length > 0 ? reply.redirect(bagLink('/bag', linkToken), 303) : emptyBag(reply);
         privatePage(reply);
         return reply.page(
           { title: 'Checkout', noindex: true },
           <CheckoutPage
             lines={lines}
+            setAside={setAside}
             bagToken={bag.token}
             linkToken={linkToken}
             values={values}
@@ -116,6 +118,10 @@ export async function checkoutRoutes(app: FastifyInstance): Promise<void> {
         );
       };
       if (!checked.ok) return renderForm(checked.errors);
+      // Sold-out or withdrawn lines the page showed as not included leave the bag; one that has
+      // gone since the page was shown sends the shopper back to the bag to see it first.
+      if (!(await dropSetAsideLines(app.db, bag, parseSetAside(body.set_aside), app.clock())))
+        return reply.redirect(bagLink('/bag', linkToken), 303);
       // Signed in, the order joins the account, to be followed from Account Home.
       const placed = await placeOrder(app.db, bag.id, checked.value, app.clock(), me?.customer.id ?? null);
       if (!placed.ok) {
@@ -150,6 +156,7 @@ function emptyBag(reply: FastifyReply) {
 
 function CheckoutPage({
   lines,
+  setAside,
   bagToken,
   linkToken,
   values,
@@ -159,6 +166,8 @@ function CheckoutPage({
   savedDelivery,
 }: {
   lines: BagLine[];
+  /** Sold-out or withdrawn lines of the bag, not in this order. */
+  setAside: BagLine[];
   bagToken: string;
   linkToken: string | null;
   values: Partial<Record<CheckoutField, string>>;
@@ -205,6 +214,12 @@ function CheckoutPage({
       <Breadcrumbs trail={[{ href: '/', label: 'Home' }, { href: bagLink('/bag', linkToken), label: 'Your bag' }, { label: 'Checkout' }]} />
       <h1>Checkout</h1>
       {notice && <Notice kind="error">{notice}</Notice>}
+      {setAside.length > 0 && (
+        <Notice kind="info">
+          Not included in this order, as {setAside.length === 1 ? 'it is' : 'they are'} sold out or no longer available:{' '}
+          {setAside.map((l) => l.productName).join(', ')}. <a href={bagLink('/bag', linkToken)}>See your bag</a>
+        </Notice>
+      )}
       {count > 0 && (
         <Notice kind="error">
           {count === 1 ? 'Please correct the highlighted field.' : `Please correct the ${count} highlighted fields.`}
@@ -213,6 +228,7 @@ function CheckoutPage({
       <div class="checkout-layout">
         <form method="post" action="/checkout" class="checkout-form" novalidate>
           <input type="hidden" name="bag" value={bagToken} />
+          <input type="hidden" name="set_aside" value={setAside.map((l) => l.variantId).join(',')} />
           <fieldset>
             <legend>Your details</legend>
             <div class="field-pair">

@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { renderToString } from 'preact-render-to-string';
 
 export interface Chrome {
   shopName: string;
@@ -18,6 +19,46 @@ export interface PageMeta {
   section?: string;
   /** Pre-filled search box. */
   query?: string;
+}
+
+/**
+ * The header's link to the bag. Every page is rendered with it plain — catalogue pages are cached
+ * as the same bytes for every visitor — and the count (and, for a shopper whose browser refuses
+ * cookies, the bag's token) is put in as the page is sent, by withBagLink.
+ */
+export function BagLink({ count = 0, href = '/bag' }: { count?: number; href?: string }) {
+  return (
+    <a class="bag-link" href={href}>
+      Bag
+      {count > 0 && (
+        <span class="bag-count">
+          <span class="visually-hidden">, </span>
+          {count}
+          <span class="visually-hidden">{count === 1 ? ' piece' : ' pieces'}</span>
+        </span>
+      )}
+    </a>
+  );
+}
+
+const plainBagLink = renderToString(<BagLink />);
+const plainBagLinkBytes = Buffer.from(plainBagLink, 'utf8');
+
+/** True when the page has the header's plain bag link, so that a count can go in. */
+export function hasPlainBagLink(page: string | Buffer): boolean {
+  return (typeof page === 'string' ? page.indexOf(plainBagLink) : page.indexOf(plainBagLinkBytes)) >= 0;
+}
+
+/** The page with its header's plain bag link replaced by one showing the count (a copy: cached bytes stay as they are). */
+export function withBagLink<T extends string | Buffer>(page: T, count: number, href: string): T {
+  const link = renderToString(<BagLink count={count} href={href} />);
+  if (typeof page === 'string') {
+    const at = page.indexOf(plainBagLink);
+    return (at < 0 ? page : page.slice(0, at) + link + page.slice(at + plainBagLink.length)) as T;
+  }
+  const at = page.indexOf(plainBagLinkBytes);
+  if (at < 0) return page;
+  return Buffer.concat([page.subarray(0, at), Buffer.from(link, 'utf8'), page.subarray(at + plainBagLinkBytes.length)]) as T;
 }
 
 const defaultDescription =
@@ -69,12 +110,10 @@ export function Layout({ chrome, meta, children }: { chrome: Chrome; meta: PageM
               <button type="submit">Search</button>
             </form>
             <nav class="header-links" aria-label="Your shopping">
-              <a class="bag-link" href="/account">
+              <a class="account-link" href="/account">
                 Account
               </a>
-              <a class="bag-link" href="/bag">
-                Bag
-              </a>
+              <BagLink />
             </nav>
           </div>
           <nav aria-label="Main" class="main-nav">
