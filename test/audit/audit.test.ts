@@ -151,10 +151,22 @@ describe('audit retention', () => {
       await recordAudit(fresh.app.db, { actor, action: 'view', subject: { type: 'staff', id: 3 }, fields: ['email'] }, new Date());
       // A recent entry cannot be deleted, even by hand.
       await expect(fresh.app.db.deleteFrom('audit_log').where('subject_id', '=', '3').execute()).rejects.toThrow(/append-only/);
+      const removed = await fresh.app.db.selectFrom('audit_log').select('hash').where('subject_id', '=', '2').executeTakeFirstOrThrow();
       expect(await eraseExpiredAuditEntries(fresh.app.db, new Date())).toBe(2);
-      const left = await fresh.app.db.selectFrom('audit_log').select('subject_id').execute();
-      expect(left.map((r) => r.subject_id)).toEqual(['3']);
-      expect(await verifyAuditChain(fresh.app.db)).toMatchObject({ ok: true, entries: 1 });
+      const left = await fresh.app.db.selectFrom('audit_log').selectAll().orderBy('id').execute();
+      // What is left: the recent entry, and the trail's own record of the deletion, naming the last entry removed.
+      expect(left.map((r) => [r.subject_type, r.subject_id])).toEqual([
+        ['staff', '3'],
+        ['audit_log', '2'],
+      ]);
+      expect(left[1]).toMatchObject({ actor_role: 'system', action: 'delete' });
+      expect(left[1]!.reason).toContain(`2 entries written before`);
+      expect(left[1]!.reason).toContain(removed.hash);
+      expect(await verifyAuditChain(fresh.app.db)).toMatchObject({ ok: true, entries: 2 });
+      // Nothing more is due, and the chain goes on from its newest entry.
+      expect(await eraseExpiredAuditEntries(fresh.app.db, new Date())).toBe(0);
+      await recordAudit(fresh.app.db, { actor, action: 'view', subject: { type: 'staff', id: 4 }, fields: ['email'] }, new Date());
+      expect(await verifyAuditChain(fresh.app.db)).toMatchObject({ ok: true, entries: 3 });
     } finally {
       await fresh.close();
     }

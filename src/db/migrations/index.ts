@@ -5,6 +5,7 @@ import * as backoffice from './2026-11-24-backoffice.js';
 import * as productListIndex from './2026-11-24-product-list-index.js';
 import * as orders from './2026-11-25-orders.js';
 import * as customers from './2026-11-26-customers.js';
+import * as tamperEvidentAudit from './2026-12-01-tamper-evident-audit.js';
 
 /** Every migration, by dated name. Add new ones at the end; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-24-product-list-index': productListIndex,
   '2026-11-25-orders': orders,
   '2026-11-26-customers': customers,
+  '2026-12-01-tamper-evident-audit': tamperEvidentAudit,
 };

@@ -5,7 +5,7 @@ import { Pagination } from '../../http/views/components.js';
 import { buildQueryString } from '../../http/query.js';
 import { ROLE_LABELS, type Role } from '../staff/staff.domain.js';
 import { listStaff } from '../staff/staff.repository.js';
-import { browseAudit, verifyAuditChain } from './audit.service.js';
+import { browseAudit, keyAuditTrail, parseAnchor, verifyAuditChain } from './audit.service.js';
 
 const ACTIONS = ['view', 'export', 'change', 'delete', 'create'] as const;
 const dateText = z
@@ -32,7 +32,20 @@ const filterSchema = z.object({
     .refine((v) => !v || (/^\d{1,6}$/.test(v) && Number(v) >= 1), 'Page numbers start at 1.'),
 });
 
+const ANCHOR_HELP =
+  'That is not an anchor from the daily e-mail: copy the whole line after "Anchor:", which looks like 1234-2026-12-01- followed by 64 letters and digits.';
+const verifySchema = z.object({
+  anchor: z
+    .string()
+    .max(200, ANCHOR_HELP)
+    .optional()
+    .refine((v) => !v?.trim() || parseAnchor(v) !== null, ANCHOR_HELP),
+});
+
 export async function auditRoutes(app: FastifyInstance): Promise<void> {
+  // The trail is sealed with a key from SECRET_KEY; this also carries an unkeyed trail over, once.
+  await keyAuditTrail(app.db, app.config.secretKey, app.clock());
+
   app.get('/admin/audit', { config: { access: 'audit.view' } }, async (req, reply) => {
     const q = parseInput(filterSchema, req.query);
     const page = Number(q.page ?? 1);
@@ -55,6 +68,10 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
           <h1>Audit trail</h1>
           <form method="post" action="/admin/audit/verify" class="inline-form">
             <input type="hidden" name="_csrf" value={csrf} />
+            <label>
+              Anchor from the daily e-mail (optional)
+              <input type="text" name="anchor" maxLength={200} autocomplete="off" spellcheck={false} />
+            </label>
             <button type="submit" class="button">
               Verify the chain
             </button>
@@ -62,7 +79,9 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
         </div>
         <p>
           Every look at, export of, change to or deletion of personal data by staff, and every change to staff and their rights. Entries are
-          chained by hash and cannot be edited.
+          chained and sealed with the shop's key, and cannot be edited. Each day the owners are e-mailed an anchor for the newest entry:
+          paste one into the box to check that the trail still passes through it, so that even a rewrite by someone holding the database and
+          the key shows.
         </p>
         <form method="get" action="/admin/audit" class="filter-bar">
           <label>
@@ -157,14 +176,29 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
     );
   });
 
-  app.post('/admin/audit/verify', { config: { access: 'audit.view' } }, async (_req, reply) => {
-    const verdict = await verifyAuditChain(app.db);
+  app.post('/admin/audit/verify', { config: { access: 'audit.view' } }, async (req, reply) => {
+    const { anchor: anchorText } = parseInput(verifySchema, req.body);
+    const anchor = anchorText?.trim() ? (parseAnchor(anchorText) ?? undefined) : undefined;
+    const verdict = await verifyAuditChain(app.db, { anchor, now: app.clock() });
     return reply.adminPage(
       { title: 'Audit chain', section: 'audit' },
       <section class={`admin-card narrow ${verdict.ok ? 'verdict-ok' : 'verdict-broken'}`}>
         <h1>{verdict.ok ? 'The audit trail is intact' : 'The audit trail has been tampered with'}</h1>
         {verdict.ok ? (
-          <p>All {verdict.entries} entries check out: none has been altered or removed since it was written.</p>
+          <>
+            <p>All {verdict.entries} entries check out: none has been altered or removed since it was written.</p>
+            {verdict.anchor === 'matched' && anchor && (
+              <p>
+                Entry <strong>#{anchor.id}</strong> matches the anchor you gave, so the trail up to it is the one the owners were sent.
+              </p>
+            )}
+            {verdict.anchor === 'expired' && anchor && (
+              <p>
+                Entry #{anchor.id}, which the anchor you gave names, has since been deleted after 6 years, as the retention policy requires,
+                so that anchor can no longer be checked. Use a more recent one.
+              </p>
+            )}
+          </>
         ) : (
           <p role="alert">
             The first broken link is at entry <strong>#{verdict.brokenAt}</strong>: {verdict.problem}. Entries before it check out.

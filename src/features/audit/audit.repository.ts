@@ -10,9 +10,22 @@ export async function lockAuditChain(db: Db): Promise<void> {
   if (dialectOf(db) === 'postgres') await sql`select pg_advisory_xact_lock(728301)`.execute(db);
 }
 
-export async function lastAuditHash(db: Db): Promise<string | null> {
-  const row = await db.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
-  return row?.hash ?? null;
+/** Something that is the same for a database handle and every transaction made from it. */
+export function databaseIdentity(db: Db): object {
+  return db.getExecutor().adapter;
+}
+
+/** The newest entry: the head of the chain. */
+export function newestAuditRow(db: Db): Promise<AuditRow | undefined> {
+  return db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirst();
+}
+
+export async function countAuditRows(db: Db): Promise<number> {
+  const r = await db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
 }
 
 export async function insertAuditRow(db: Db, row: Omit<AuditRow, 'id'>): Promise<number> {
@@ -80,8 +93,30 @@ export async function findAccessesToCustomer(db: Db, customerId: number, limit: 
     .execute();
 }
 
-/** Removes entries older than the cutoff (the database allows this only past the retention period). */
-export async function deleteAuditRowsBefore(db: Db, cutoff: string): Promise<number> {
-  const r = await db.deleteFrom('audit_log').where('at', '<', cutoff).executeTakeFirst();
+/**
+ * The oldest run of entries written before the cutoff: everything before the first entry written
+ * at or after it. Retention removes only such a run, so the trail always keeps an unbroken tail.
+ */
+export async function findExpiredAuditRun(db: Db, cutoff: string): Promise<{ last: AuditRow; count: number } | undefined> {
+  const firstKept = await db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.min<number>('id').as('id'))
+    .where('at', '>=', cutoff)
+    .executeTakeFirst();
+  let q = db.selectFrom('audit_log').where('at', '<', cutoff);
+  if (firstKept?.id != null) q = q.where('id', '<', firstKept.id);
+  const last = await q.selectAll().orderBy('id', 'desc').limit(1).executeTakeFirst();
+  if (!last) return undefined;
+  const n = await db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('id', '<=', last.id)
+    .executeTakeFirst();
+  return { last, count: Number(n?.n ?? 0) };
+}
+
+/** Removes the entries up to this one (the database allows this only past the retention period). */
+export async function deleteAuditRowsThrough(db: Db, lastId: number): Promise<number> {
+  const r = await db.deleteFrom('audit_log').where('id', '<=', lastId).executeTakeFirst();
   return Number(r.numDeletedRows);
 }

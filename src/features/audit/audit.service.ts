@@ -1,21 +1,41 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
+import { h } from 'preact';
 import type { Db } from '../../db/database.js';
+import { deriveKey, sameText } from '../../shared/crypto.js';
+import { MailParagraphs, renderMailHtml } from '../mail/mail.layout.js';
+import { enqueueMail } from '../mail/outbox.service.js';
+import { listStaff } from '../staff/staff.repository.js';
 import { AUDIT_RETENTION } from './audit.inventory.js';
 import {
   type AuditFilter,
   type AuditRow,
   allAuditRows,
-  deleteAuditRowsBefore,
+  countAuditRows,
+  databaseIdentity,
+  deleteAuditRowsThrough,
   findAuditRows,
+  findExpiredAuditRun,
   insertAuditRow,
-  lastAuditHash,
   lockAuditChain,
+  newestAuditRow,
 } from './audit.repository.js';
 
 /**
  * The audit trail: an append-only record of every staff action that views, exports, changes or
- * deletes personal data, and of every change to staff and permissions. Each entry carries the
- * hash of the one before, so editing or removing an entry breaks the chain at that point.
+ * deletes personal data, and of every change to staff and permissions.
+ *
+ * Each entry carries the seal of the one before and its own seal, an HMAC-SHA-256 (with a key
+ * derived from SECRET_KEY) over its content and that link; so editing, inserting or removing an
+ * entry breaks the chain at that point, and someone without the key cannot re-seal the rest.
+ * The database refuses updates, early deletes, TRUNCATE, and inserts that do not continue the
+ * chain. Someone holding both the database and the key could still rebuild the chain, so its head
+ * is e-mailed to the owners every day (the anchor): the chain must still pass through it.
+ *
+ * Entries written before the chain was keyed were sealed with plain SHA-256. They are never
+ * re-sealed (the database refuses updates); instead, the first start with a key appends a keyed
+ * cut-over entry that links to the last of them. Verification accepts unkeyed seals only before
+ * the first keyed entry, and requires the newest entry to be keyed, so re-hashing any part of the
+ * trail without the key is seen.
  */
 
 export type AuditAction = 'view' | 'export' | 'change' | 'delete' | 'create' | 'sign-in' | 'sign-out';
@@ -31,8 +51,11 @@ export interface AuditEntry {
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-function entryHash(prev: string, row: Omit<AuditRow, 'id' | 'hash' | 'prev_hash'>): string {
-  const canonical = JSON.stringify([
+type Sealed = Omit<AuditRow, 'id' | 'hash' | 'prev_hash'>;
+
+/** What a seal covers: the link to the entry before, and every column of the entry. */
+function entryText(prev: string, row: Sealed): string {
+  return JSON.stringify([
     prev,
     row.at,
     row.actor_staff_id,
@@ -44,67 +67,258 @@ function entryHash(prev: string, row: Omit<AuditRow, 'id' | 'hash' | 'prev_hash'
     row.reason,
     row.network,
   ]);
-  return createHash('sha256').update(canonical).digest('hex');
+}
+
+const keyedSeal = (key: Buffer, prev: string, row: Sealed) => createHmac('sha256', key).update(entryText(prev, row)).digest('hex');
+/** How entries were sealed before the chain was keyed. */
+const unkeyedSeal = (prev: string, row: Sealed) => createHash('sha256').update(entryText(prev, row)).digest('hex');
+
+// One key per open database, so that a process holding two shops' databases keeps them apart.
+const chainKeys = new WeakMap<object, Buffer>();
+
+function chainKey(db: Db): Buffer {
+  const key = chainKeys.get(databaseIdentity(db));
+  if (!key)
+    throw new Error('The audit trail has no key for this database: call keyAuditTrail(db, config.secretKey, now) when it is opened');
+  return key;
+}
+
+async function append(trx: Db, key: Buffer, entry: AuditEntry, now: Date): Promise<AuditRow> {
+  await lockAuditChain(trx);
+  const prev = (await newestAuditRow(trx))?.hash ?? GENESIS_HASH;
+  const row = {
+    at: now.toISOString(),
+    actor_staff_id: entry.actor.staffId,
+    actor_role: entry.actor.role,
+    action: entry.action,
+    subject_type: entry.subject.type,
+    subject_id: String(entry.subject.id),
+    fields: entry.fields.join(','),
+    reason: entry.reason ?? null,
+    network: entry.network ?? null,
+  };
+  const sealed = { ...row, prev_hash: prev, hash: keyedSeal(key, prev, row) };
+  return { id: await insertAuditRow(trx, sealed), ...sealed };
+}
+
+const inTransaction = <T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> =>
+  db.isTransaction ? work(db) : db.transaction().execute(work);
+
+const CUT_OVER_REASON = 'unkeyed SHA-256 up to here; from this entry on, each entry is sealed with the shop key (HMAC-SHA-256)';
+
+/**
+ * Gives the audit trail of this database its key (from SECRET_KEY); every process that writes to
+ * the trail calls this once, after migrating. If the newest entry was sealed before the chain was
+ * keyed, a keyed cut-over entry is appended to it, once.
+ */
+export async function keyAuditTrail(db: Db, secretKey: string, now: Date): Promise<void> {
+  const key = deriveKey(secretKey, 'audit-chain');
+  chainKeys.set(databaseIdentity(db), key);
+  await inTransaction(db, async (trx) => {
+    await lockAuditChain(trx);
+    const head = await newestAuditRow(trx);
+    if (!head || sameText(keyedSeal(key, head.prev_hash, head), head.hash)) return;
+    // A head that matches neither seal has been tampered with: verification says so; nothing is added.
+    if (unkeyedSeal(head.prev_hash, head) !== head.hash) return;
+    await append(
+      trx,
+      key,
+      {
+        actor: { staffId: null, role: 'system' },
+        action: 'change',
+        subject: { type: 'audit_log', id: head.id },
+        fields: ['hash'],
+        reason: CUT_OVER_REASON,
+      },
+      now,
+    );
+  });
 }
 
 /** Appends an entry. Pass the transaction that makes the change, so the record and the change land together. */
 export async function recordAudit(db: Db, entry: AuditEntry, now: Date): Promise<void> {
   // An export takes personal data out of the shop: it is never recorded without the reason for it.
   if (entry.action === 'export' && !entry.reason?.trim()) throw new Error('an export must be recorded with its reason');
-  const write = async (trx: Db) => {
-    await lockAuditChain(trx);
-    const prev = (await lastAuditHash(trx)) ?? GENESIS_HASH;
-    const row = {
-      at: now.toISOString(),
-      actor_staff_id: entry.actor.staffId,
-      actor_role: entry.actor.role,
-      action: entry.action,
-      subject_type: entry.subject.type,
-      subject_id: String(entry.subject.id),
-      fields: entry.fields.join(','),
-      reason: entry.reason ?? null,
-      network: entry.network ?? null,
-    };
-    await insertAuditRow(trx, { ...row, prev_hash: prev, hash: entryHash(prev, row) });
-  };
-  if (db.isTransaction) await write(db);
-  else await db.transaction().execute(write);
+  const key = chainKey(db);
+  await inTransaction(db, (trx) => append(trx, key, entry, now));
 }
 
-export type ChainVerdict = { ok: true; entries: number } | { ok: false; entries: number; brokenAt: number; problem: string };
+/** The head of the chain as the owners are sent it: the newest entry's id, the day it was written, and its seal. */
+export interface AuditAnchor {
+  id: number;
+  day: string;
+  hash: string;
+}
+
+export function formatAnchor(a: AuditAnchor): string {
+  return `${a.id}-${a.day}-${a.hash}`;
+}
+
+/** Reads an anchor pasted from the daily e-mail; null when it is not one. */
+export function parseAnchor(text: string): AuditAnchor | null {
+  const m = /^#?(\d{1,15})-(\d{4}-\d{2}-\d{2})-([0-9a-f]{64})$/i.exec(text.trim());
+  if (!m) return null;
+  const [, id, day, hash] = m as unknown as [string, string, string, string];
+  const time = Date.parse(`${day}T00:00:00Z`);
+  if (Number.isNaN(time) || new Date(time).toISOString().slice(0, 10) !== day) return null;
+  return { id: Number(id), day, hash: hash.toLowerCase() };
+}
+
+export type ChainVerdict =
+  { ok: true; entries: number; anchor?: 'matched' | 'expired' } | { ok: false; entries: number; brokenAt: number; problem: string };
+
+/** A retention record names the seal of the last entry it removed; the oldest entry kept must link to it. */
+const RETENTION_SEAL = /whose seal was ([0-9a-f]{64})/;
+const isRetentionRecord = (row: AuditRow) => row.actor_role === 'system' && row.action === 'delete' && row.subject_type === 'audit_log';
 
 /**
- * Walks the chain from the oldest entry kept. The oldest entry's own link is taken as the anchor,
- * so that entries removed by the retention schedule (oldest first) do not read as tampering.
+ * Walks the chain from the oldest entry kept. The oldest entry must start the chain, or link to
+ * the last entry a retention run recorded removing. With an anchor from the daily e-mail, the
+ * chain must also pass through the entry it names, with the same seal.
  */
-export async function verifyAuditChain(db: Db): Promise<ChainVerdict> {
+export async function verifyAuditChain(db: Db, options: { anchor?: AuditAnchor; now?: Date } = {}): Promise<ChainVerdict> {
+  const key = chainKey(db);
+  const { anchor } = options;
+  const now = options.now ?? new Date();
   let prev: string | null = null;
   let entries = 0;
-  let lastId = 0;
+  let last: AuditRow | null = null;
+  let oldest: AuditRow | null = null;
+  let keyed = false;
+  let removedUpTo: string | null = null;
+  let anchorSeen = false;
+  const broken = (row: AuditRow, problem: string): ChainVerdict => ({ ok: false, entries, brokenAt: row.id, problem });
   for await (const row of allAuditRows(db)) {
     entries++;
+    oldest ??= row;
     if (prev !== null && row.prev_hash !== prev) {
-      return {
-        ok: false,
-        entries,
-        brokenAt: row.id,
-        problem: `entry ${row.id} does not follow entry ${lastId}: an entry was removed or altered`,
-      };
+      return broken(row, `entry ${row.id} does not follow entry ${last?.id}: an entry was removed or altered`);
     }
-    if (entryHash(row.prev_hash, row) !== row.hash) {
-      return { ok: false, entries, brokenAt: row.id, problem: `entry ${row.id} was altered after it was written` };
+    if (sameText(keyedSeal(key, row.prev_hash, row), row.hash)) {
+      keyed = true;
+      if (isRetentionRecord(row)) removedUpTo = RETENTION_SEAL.exec(row.reason ?? '')?.[1] ?? removedUpTo;
+    } else if (unkeyedSeal(row.prev_hash, row) !== row.hash) {
+      return broken(row, `entry ${row.id} was altered after it was written`);
+    } else if (keyed) {
+      return broken(
+        row,
+        `entry ${row.id} is not sealed with the shop's key, though the entries before it are: it was altered or re-hashed`,
+      );
+    }
+    if (anchor && row.id === anchor.id) {
+      if (row.hash !== anchor.hash || row.at.slice(0, 10) !== anchor.day) {
+        return broken(row, `entry ${row.id} is not the one the anchor you gave names: the trail up to it has been rewritten`);
+      }
+      anchorSeen = true;
     }
     prev = row.hash;
-    lastId = row.id;
+    last = row;
   }
-  return { ok: true, entries };
+  if (last && !keyed) {
+    return broken(last, `entry ${last.id}, the newest, is not sealed with the shop's key: the trail was re-hashed without it`);
+  }
+  if (oldest && oldest.prev_hash !== GENESIS_HASH && oldest.prev_hash !== removedUpTo) {
+    return broken(oldest, `the entries before entry ${oldest.id} were removed, and not by the 6-year retention`);
+  }
+  if (!anchor) return { ok: true, entries };
+  if (anchorSeen) return { ok: true, entries, anchor: 'matched' };
+  // The anchored entry is gone. That is expected only once it is past the retention period.
+  const latestPossible = Date.parse(`${anchor.day}T00:00:00Z`) + 86_400_000;
+  if (latestPossible <= now.getTime() - AUDIT_RETENTION.days * 86_400_000 && (!oldest || anchor.id < oldest.id)) {
+    return { ok: true, entries, anchor: 'expired' };
+  }
+  return {
+    ok: false,
+    entries,
+    brokenAt: anchor.id,
+    problem:
+      last && anchor.id > last.id
+        ? `entry ${anchor.id}, which the anchor you gave names, is missing: entries were removed from the end of the trail`
+        : `entry ${anchor.id}, which the anchor you gave names, is missing: it was removed`,
+  };
 }
 
 export function browseAudit(db: Db, filter: AuditFilter, page: number, pageSize = 50) {
   return findAuditRows(db, filter, pageSize, (page - 1) * pageSize);
 }
 
-/** Retention: entries older than AUDIT_RETENTION are deleted, oldest first; the chain stays verifiable from the oldest kept. */
+/**
+ * Retention: entries older than AUDIT_RETENTION are deleted, oldest first. The deletion is itself
+ * recorded in the trail, with the seal of the last entry removed, so that the oldest entry kept
+ * still links to something the chain vouches for; removing old entries any other way shows.
+ */
 export function eraseExpiredAuditEntries(db: Db, now: Date): Promise<number> {
-  return deleteAuditRowsBefore(db, new Date(now.getTime() - AUDIT_RETENTION.days * 86_400_000).toISOString());
+  const cutoff = new Date(now.getTime() - AUDIT_RETENTION.days * 86_400_000).toISOString();
+  const key = chainKey(db);
+  return inTransaction(db, async (trx) => {
+    await lockAuditChain(trx);
+    const run = await findExpiredAuditRun(trx, cutoff);
+    if (!run) return 0;
+    // The record comes first, so that the trail is never empty and the next entry has a head to follow.
+    await append(
+      trx,
+      key,
+      {
+        actor: { staffId: null, role: 'system' },
+        action: 'delete',
+        subject: { type: 'audit_log', id: run.last.id },
+        fields: ['all'],
+        reason: `6-year retention: ${run.count} entries written before ${cutoff.slice(0, 10)} removed, up to entry ${run.last.id}, whose seal was ${run.last.hash}`,
+      },
+      now,
+    );
+    return deleteAuditRowsThrough(trx, run.last.id);
+  });
+}
+
+/** The chain's head now, for the daily anchor; null while the trail is empty. */
+export async function currentAnchor(db: Db): Promise<(AuditAnchor & { at: string; entries: number }) | null> {
+  const head = await newestAuditRow(db);
+  if (!head) return null;
+  return { id: head.id, day: head.at.slice(0, 10), hash: head.hash, at: head.at, entries: await countAuditRows(db) };
+}
+
+/**
+ * Queues the daily anchor e-mail to every active owner: the chain's head (entry id and seal), how
+ * many entries the trail holds, and whether it verified just now. Kept outside the shop, it lets an
+ * owner later see a rewrite even by someone holding the database and the key.
+ */
+export async function mailAuditAnchor(db: Db, now: Date, shop: { name: string; domain: string }): Promise<number> {
+  const verdict = await verifyAuditChain(db, { now });
+  return inTransaction(db, async (trx) => {
+    const head = await currentAnchor(trx);
+    if (!head) return 0;
+    const owners = (await listStaff(trx)).filter((s) => s.role === 'owner' && !s.disabled_at);
+    const anchor = formatAnchor(head);
+    const subject = `${shop.name}: audit trail anchor for ${now.toISOString().slice(0, 10)}`;
+    const paragraphs = [
+      `The audit trail's newest entry is #${head.id}, written ${head.at.slice(0, 19).replace('T', ' ')} UTC, with seal ${head.hash}. The trail holds ${head.entries} entries.`,
+      verdict.ok
+        ? 'Checked just now: intact.'
+        : `Checked just now: TAMPERED WITH. The first broken link is at entry #${verdict.brokenAt}: ${verdict.problem}.`,
+      `Anchor: ${anchor}`,
+      'Keep this e-mail. The entries are chained so that changing or removing one shows, but someone holding both the database and the shop\'s secret key could rebuild the chain; they cannot change this e-mail. To check the trail against it, open Audit trail in the back office, paste the anchor into the box by "Verify the chain" and press the button.',
+    ];
+    for (const owner of owners) {
+      await enqueueMail(
+        trx,
+        {
+          kind: 'audit-anchor',
+          reference: String(head.id),
+          to: owner.email,
+          subject,
+          text: paragraphs.join('\n\n'),
+          html: renderMailHtml({
+            shopName: shop.name,
+            subject,
+            footer: 'Sent every day to the shop owners.',
+            children: h(MailParagraphs, { paragraphs }),
+          }),
+        },
+        now,
+        shop.domain,
+      );
+    }
+    return owners.length;
+  });
 }
