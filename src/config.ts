@@ -135,6 +135,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretKey = developmentSecret(dataDir);
   }
   const production = e.NODE_ENV === 'production';
+  // Staff and customer sessions, set-up links and e-mailed links travel in the clear over http.
+  if (production && !e.PUBLIC_URL)
+    throw new ConfigError("Missing PUBLIC_URL: required when NODE_ENV=production (the shop's https:// address)");
+  if (production && publicUrl.startsWith('http://') && !isLoopbackUrl(publicUrl)) {
+    throw new ConfigError(`Invalid PUBLIC_URL=${JSON.stringify(e.PUBLIC_URL)}: expected an https:// address when NODE_ENV=production`);
+  }
   const sandboxEnabled = e.SANDBOX_ENABLED ?? !production;
   const sandboxUrl = new URL(publicUrl);
   sandboxUrl.port = String(e.SANDBOX_PORT);
@@ -181,6 +187,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     sandbox: { enabled: sandboxEnabled, port: e.SANDBOX_PORT, url: sandboxOrigin },
   };
+}
+
+/** An address only this machine can reach, where trying production mode over http exposes nothing. */
+function isLoopbackUrl(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 /** Outside production, with no password configured, shop and sandbox share one made from SECRET_KEY. */

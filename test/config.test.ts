@@ -63,6 +63,28 @@ describe('configuration contract', () => {
     expect(() => loadConfig({ DATA_DIR: dir(), NODE_ENV: 'production' })).toThrow(/^Missing SECRET_KEY: required when NODE_ENV=production/);
   });
 
+  it('requires an https:// PUBLIC_URL in production, except on this machine alone', () => {
+    const production = {
+      DATA_DIR: dir(),
+      NODE_ENV: 'production',
+      SECRET_KEY: 's'.repeat(40),
+      OPAYO_VENDOR: 'jeweller',
+      OPAYO_ENCRYPTION_PASSWORD: 'abcdefghijklmnop',
+      SANDBOX_ENABLED: 'true',
+    };
+    const attempt = (url?: string) => () => loadConfig({ ...production, PUBLIC_URL: url });
+    expect(attempt()).toThrow(/^Missing PUBLIC_URL: required when NODE_ENV=production \(the shop's https:\/\/ address\)$/);
+    expect(attempt('http://shop.example')).toThrow(ConfigError);
+    expect(attempt('http://shop.example')).toThrow(
+      /^Invalid PUBLIC_URL="http:\/\/shop.example": expected an https:\/\/ address when NODE_ENV=production$/,
+    );
+    expect(attempt('https://shop.example')().publicUrl).toBe('https://shop.example');
+    // A loopback address cannot be reached from another machine: trying production mode locally stays possible.
+    expect(attempt('http://127.0.0.1:8080')().publicUrl).toBe('http://127.0.0.1:8080');
+    expect(attempt('http://localhost:8080')().publicUrl).toBe('http://localhost:8080');
+    expect(loadConfig({ DATA_DIR: dir(), PUBLIC_URL: 'http://shop.example' }).publicUrl).toBe('http://shop.example');
+  });
+
   it('generates a development secret once and keeps it in DATA_DIR', () => {
     const d = dir();
     const first = loadConfig({ DATA_DIR: d }).secretKey;
@@ -75,7 +97,7 @@ describe('configuration contract', () => {
 
 describe('payment settings', () => {
   const secret = 's'.repeat(40);
-  const production = { NODE_ENV: 'production', SECRET_KEY: secret };
+  const production = { NODE_ENV: 'production', SECRET_KEY: secret, PUBLIC_URL: 'https://shop.example' };
 
   it('uses the built-in sandbox outside production, with a 16-byte password made from the secret key', () => {
     const c = loadConfig({ DATA_DIR: dir(), SECRET_KEY: secret, PORT: '8080' });

@@ -88,6 +88,18 @@ export interface Database {
     disabled_at: string | null;
     created_at: string;
     updated_at: string;
+    /** Until when the next password sign-in may enrol a new two-factor key, after an owner's reset. */
+    two_factor_reset_until: string | null;
+    lockout_mailed_at: string | null;
+  };
+  staff_networks: {
+    staff_id: number;
+    network: string;
+    failures: Generated<number>;
+    locked_until: string | null;
+    last_failure_at: string | null;
+    last_sign_in_at: string | null;
+    updated_at: string;
   };
   staff_tokens: {
     id: Generated<number>;
@@ -109,6 +121,8 @@ export interface Database {
     stage: string;
     created_at: string;
     last_seen_at: string;
+    /** A new two-factor key, sealed, waiting for its first code; the key in force stays until then. */
+    pending_totp_secret: string | null;
   };
   audit_log: {
     id: Generated<number>;

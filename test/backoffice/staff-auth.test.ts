@@ -124,7 +124,7 @@ describe('staff sign-in', () => {
     const ok = await enterCode(s.staff, s.csrfCookie, s.csrf, code);
     expect(ok.statusCode).toBe(303);
     expect(ok.headers.location).toBe('/admin');
-    expect((await shop.app.inject({ method: 'GET', url: '/admin', headers: { cookie: s.staff } })).statusCode).toBe(200);
+    expect((await shop.app.inject({ method: 'GET', url: '/admin', headers: { cookie: staffCookieFrom(ok) } })).statusCode).toBe(200);
 
     // The same code, seen over a shoulder, cannot be used again within its window.
     const replay = await signIn(email, TEST_PASSWORD);
@@ -134,10 +134,11 @@ describe('staff sign-in', () => {
   it('accepts each recovery code once', async () => {
     advance(60_000);
     const first = await signIn(email, TEST_PASSWORD);
-    expect((await enterCode(first.staff, first.csrfCookie, first.csrf, owner.codes[0] as string)).statusCode).toBe(303);
+    const used = await enterCode(first.staff, first.csrfCookie, first.csrf, owner.codes[0] as string);
+    expect(used.statusCode).toBe(303);
     const second = await signIn(email, TEST_PASSWORD);
     expect((await enterCode(second.staff, second.csrfCookie, second.csrf, owner.codes[0] as string)).statusCode).toBe(401);
-    const account = await shop.app.inject({ method: 'GET', url: '/admin/account', headers: { cookie: first.staff } });
+    const account = await shop.app.inject({ method: 'GET', url: '/admin/account', headers: { cookie: staffCookieFrom(used) } });
     expect(account.body).toContain('9 recovery codes left');
   });
 
@@ -155,11 +156,11 @@ describe('staff sign-in', () => {
   it('ends a session after 30 minutes idle', async () => {
     advance(60_000);
     const s = await signIn(email, TEST_PASSWORD);
-    await enterCode(s.staff, s.csrfCookie, s.csrf, owner.totp.generate({ timestamp: now.getTime() }));
+    const staff = staffCookieFrom(await enterCode(s.staff, s.csrfCookie, s.csrf, owner.totp.generate({ timestamp: now.getTime() })));
     advance(29 * 60_000);
-    expect((await shop.app.inject({ method: 'GET', url: '/admin', headers: { cookie: s.staff } })).statusCode).toBe(200);
+    expect((await shop.app.inject({ method: 'GET', url: '/admin', headers: { cookie: staff } })).statusCode).toBe(200);
     advance(31 * 60_000);
-    const idle = await shop.app.inject({ method: 'GET', url: '/admin', headers: { cookie: s.staff } });
+    const idle = await shop.app.inject({ method: 'GET', url: '/admin', headers: { cookie: staff } });
     expect(idle.statusCode).toBe(303);
     expect(idle.headers.location).toMatch(/^\/admin\/sign-in/);
   });
@@ -169,8 +170,7 @@ describe('staff sign-in', () => {
     for (let i = 0; i < 2; i++) {
       advance(31_000);
       const s = await signIn(email, TEST_PASSWORD);
-      await enterCode(s.staff, s.csrfCookie, s.csrf, owner.totp.generate({ timestamp: now.getTime() }));
-      sessions.push(s.staff);
+      sessions.push(staffCookieFrom(await enterCode(s.staff, s.csrfCookie, s.csrf, owner.totp.generate({ timestamp: now.getTime() }))));
     }
     const form = await openAdminForm(shop.app, sessions[0] as string, '/admin/account');
     const out = await post('/admin/sign-out-everywhere', form.cookie, { _csrf: form.csrf });
@@ -194,7 +194,9 @@ describe('staff sign-in', () => {
 
 describe('in production', () => {
   it('two-factor is mandatory: a new staff member must enrol before anything else', async () => {
-    const prod = await buildTestShop({ env: { SEED_DEMO: 'false', NODE_ENV: 'production', ...PRODUCTION_PAYMENTS } });
+    const prod = await buildTestShop({
+      env: { SEED_DEMO: 'false', NODE_ENV: 'production', PUBLIC_URL: 'https://shop.example', ...PRODUCTION_PAYMENTS },
+    });
     try {
       const created = await createStaff(
         prod.app.db,

@@ -359,6 +359,7 @@ describe('privacy', () => {
   it('refuses to run in production while the shop sends payments to Opayo', async () => {
     const production = loadConfig({
       NODE_ENV: 'production',
+      PUBLIC_URL: 'https://shop.example',
       DATA_DIR: dataDir,
       SECRET_KEY: 'x'.repeat(40),
       OPAYO_VENDOR: 'assaylive',

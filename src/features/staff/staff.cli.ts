@@ -1,16 +1,18 @@
 /**
  * Staff accounts from the command line, for the first owner and for emergencies:
  *   npm run staff -- create --email ann@shop.example --role owner [--name "Ann Smith"]
- *   npm run staff -- link --email ann@shop.example      (a new one-time set-up link)
+ *   npm run staff -- link --email ann@shop.example      (a new one-time set-up link; ends the old password and sessions)
  *   npm run staff -- list
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../../config.js';
 import { openDatabase } from '../../db/database.js';
 import { migrateToLatest } from '../../db/migrate.js';
+import { keyAuditTrail } from '../audit/audit.service.js';
 import { ROLES, ROLE_LABELS, isRole } from './staff.domain.js';
 import { findStaffByEmail, listStaff } from './staff.repository.js';
-import { createStaff, emailSchema, issueSetupLink } from './staff.service.js';
+import { staffMailContext } from './staff.mail.js';
+import { createStaff, emailSchema, reissueSetupLink } from './staff.service.js';
 
 const usage = `Usage:
   npm run staff -- create --email <address> --role <${ROLES.join('|')}> [--name <name>]
@@ -41,6 +43,7 @@ const now = new Date();
 
 try {
   await migrateToLatest(handle.db);
+  await keyAuditTrail(handle.db, config.secretKey, now);
   if (command === 'create') {
     const email = emailSchema.safeParse(values.email);
     if (!email.success) fail(`--email: ${email.error.issues[0]?.message}\n${usage}`);
@@ -56,9 +59,11 @@ try {
     if (!email.success) fail(`--email: ${email.error.issues[0]?.message}\n${usage}`);
     const staff = await findStaffByEmail(handle.db, email.data);
     if (!staff || staff.disabled_at) fail(`No active staff account for ${email.data}.`);
-    const token = await issueSetupLink(handle.db, staff.id, now);
+    // Recorded in the audit trail, and the member is told by e-mail (through the outbox, which the running shop sends).
+    const reissued = await reissueSetupLink(handle.db, staffMailContext(config), cli, staff.id, now);
+    if (!reissued.ok) fail(`No active staff account for ${email.data}.`);
     console.log(
-      `One-time set-up link for ${staff.name} (valid 3 days; it replaces the password and two-factor): ${config.publicUrl}/admin/setup/${token}`,
+      `One-time set-up link for ${staff.name} (valid 3 days; the old password and sessions have ended, and it replaces two-factor): ${config.publicUrl}/admin/setup/${reissued.setupToken}`,
     );
   } else if (command === 'list') {
     for (const s of await listStaff(handle.db)) {

@@ -65,3 +65,23 @@ export const SESSION_MAX_HOURS = 12;
 export const SETUP_LINK_HOURS = 72;
 export const PASSWORD_MIN_LENGTH = 12;
 export const RECOVERY_CODES = 10;
+
+/**
+ * Waits after failed sign-ins. Failures are counted per account and network (the shared rule in
+ * shared/passwords.ts: 5 in a row, then 1 minute doubling to an hour), so a stranger who knows only
+ * the address locks out only their own network. Across all networks a softer slow-down applies,
+ * and only to networks the account has not signed in from within KNOWN_NETWORK_DAYS.
+ */
+export const ACCOUNT_SLOW_DOWN_AFTER = 10;
+export const ACCOUNT_SLOW_DOWN_MAX_MINUTES = 15;
+export const KNOWN_NETWORK_DAYS = 90;
+/** At most one e-mail about repeated failed sign-ins per member in this many minutes. */
+export const LOCKOUT_MAIL_EVERY_MINUTES = 60;
+/** How long an owner's two-factor reset lets the member's next password sign-in enrol a new key. */
+export const TWO_FACTOR_RESET_HOURS = 72;
+
+/** Minutes an account waits, on networks it has not signed in from, after the nth failure across all networks. */
+export function accountSlowDownMinutes(failures: number): number {
+  if (failures < ACCOUNT_SLOW_DOWN_AFTER) return 0;
+  return Math.min(ACCOUNT_SLOW_DOWN_MAX_MINUTES, 2 ** (failures - ACCOUNT_SLOW_DOWN_AFTER));
+}

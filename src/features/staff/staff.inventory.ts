@@ -1,4 +1,5 @@
 import type { FeatureInventory, Retention } from '../privacy/inventory.js';
+import { KNOWN_NETWORK_DAYS } from './staff.domain.js';
 
 /** Staff accounts are kept while the person works for the shop, and deleted 6 months after they leave. */
 export const STAFF_RETENTION: Retention = { text: 'While you work for the shop, and 6 months after your account is disabled', days: 183 };
@@ -35,6 +36,28 @@ export const staffInventory: FeatureInventory = {
       column: 'totp_secret',
       category: 'account',
       label: "A staff member's two-factor secret, encrypted",
+    },
+    {
+      table: 'staff_sessions',
+      column: 'pending_totp_secret',
+      category: 'account',
+      label: 'A new two-factor secret waiting for its first code, encrypted',
+      purpose: 'To move two-factor sign-in to a new phone without turning it off in between',
+      lawfulBasis: 'contract',
+      retention: { text: 'Until the new key is confirmed or the session ends: 12 hours at most', days: 1 },
+      recipients: ['Nobody: stored encrypted'],
+    },
+    {
+      table: 'staff_networks',
+      column: 'network',
+      category: 'technical',
+      label:
+        'The network (an IPv4 /24 or IPv6 /48, never the full address) a staff member signed in from or failed to, with the count and time of failures and of the last sign-in',
+      purpose:
+        "To keep a stranger's wrong passwords from locking a member out of their own network, and to tell the member about a sign-in from a new network",
+      lawfulBasis: 'legitimate-interests',
+      retention: { text: `${KNOWN_NETWORK_DAYS} days after the network was last used`, days: KNOWN_NETWORK_DAYS },
+      recipients: ['Nobody: used automatically'],
     },
     {
       table: 'staff_sessions',

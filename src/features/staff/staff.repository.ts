@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 
@@ -109,11 +109,88 @@ export async function claimTotpStep(db: Db, staffId: number, step: number): Prom
   return Number(r.numUpdatedRows) === 1;
 }
 
-export async function insertSession(db: Db, s: { tokenHash: string; staffId: number; stage: string; now: string }) {
+export async function insertSession(
+  db: Db,
+  s: { tokenHash: string; staffId: number; stage: string; now: string; pendingTotpSecret?: string | null },
+) {
   await db
     .insertInto('staff_sessions')
-    .values({ token_hash: s.tokenHash, staff_id: s.staffId, stage: s.stage, created_at: s.now, last_seen_at: s.now })
+    .values({
+      token_hash: s.tokenHash,
+      staff_id: s.staffId,
+      stage: s.stage,
+      created_at: s.now,
+      last_seen_at: s.now,
+      pending_totp_secret: s.pendingTotpSecret ?? null,
+    })
     .execute();
+}
+
+export async function setSessionPendingTotp(db: Db, tokenHash: string, sealed: string | null): Promise<void> {
+  await db.updateTable('staff_sessions').set({ pending_totp_secret: sealed }).where('token_hash', '=', tokenHash).execute();
+}
+
+export async function deleteRecoveryCodes(db: Db, staffId: number): Promise<void> {
+  await db.deleteFrom('staff_recovery_codes').where('staff_id', '=', staffId).execute();
+}
+
+/** Adds one to the account's failures across every network; returns the new count. */
+export async function countAccountFailure(db: Db, staffId: number, now: string): Promise<number> {
+  const r = await db
+    .updateTable('staff')
+    .set({ failed_attempts: sql<number>`failed_attempts + 1`, updated_at: now })
+    .where('id', '=', staffId)
+    .returning('failed_attempts')
+    .executeTakeFirstOrThrow();
+  return Number(r.failed_attempts);
+}
+
+export type StaffNetworkRow = Selectable<Database['staff_networks']>;
+
+export function findStaffNetwork(db: Db, staffId: number, network: string): Promise<StaffNetworkRow | undefined> {
+  return db.selectFrom('staff_networks').selectAll().where('staff_id', '=', staffId).where('network', '=', network).executeTakeFirst();
+}
+
+/** Adds one to the failures from a network, in one statement so that parallel attempts all count; returns the new count. */
+export async function countNetworkFailure(db: Db, staffId: number, network: string, now: string): Promise<number> {
+  const r = await db
+    .insertInto('staff_networks')
+    .values({ staff_id: staffId, network, failures: 1, last_failure_at: now, updated_at: now })
+    .onConflict((oc) =>
+      oc.columns(['staff_id', 'network']).doUpdateSet({
+        failures: sql<number>`staff_networks.failures + 1`,
+        last_failure_at: now,
+        updated_at: now,
+      }),
+    )
+    .returning('failures')
+    .executeTakeFirstOrThrow();
+  return Number(r.failures);
+}
+
+export async function lockStaffNetwork(db: Db, staffId: number, network: string, until: string): Promise<void> {
+  await db
+    .updateTable('staff_networks')
+    .set({ locked_until: until })
+    .where('staff_id', '=', staffId)
+    .where('network', '=', network)
+    .execute();
+}
+
+/** A completed sign-in from a network: its failures are forgiven and it becomes one the account is known to use. */
+export async function recordNetworkSignIn(db: Db, staffId: number, network: string, now: string): Promise<void> {
+  await db
+    .insertInto('staff_networks')
+    .values({ staff_id: staffId, network, failures: 0, last_sign_in_at: now, updated_at: now })
+    .onConflict((oc) =>
+      oc.columns(['staff_id', 'network']).doUpdateSet({ failures: 0, locked_until: null, last_sign_in_at: now, updated_at: now }),
+    )
+    .execute();
+}
+
+export async function deleteStaffNetworksBefore(db: Db, cutoff: string): Promise<number> {
+  const r = await db.deleteFrom('staff_networks').where('updated_at', '<', cutoff).executeTakeFirst();
+  return Number(r.numDeletedRows);
 }
 
 export function findSession(db: Db, tokenHash: string) {
@@ -125,6 +202,7 @@ export function findSession(db: Db, tokenHash: string) {
       's.stage',
       's.created_at',
       's.last_seen_at',
+      's.pending_totp_secret',
       'm.id as staff_id',
       'm.name',
       'm.email',

@@ -1,35 +1,46 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { PublicError, notFound } from '../../http/errors.js';
-import { actorOf, clearStaffCookie, setStaffCookie } from '../backoffice/backoffice.plugin.js';
+import { truncateIp } from '../../shared/crypto.js';
+import { STAFF_COOKIE, actorOf, clearStaffCookie, setStaffCookie } from '../backoffice/backoffice.plugin.js';
 import { Csrf, ErrorSummary, Field, type FieldErrors, fieldErrors } from '../../http/views/form.js';
 import { ROLE_LABELS, ROLES, type Role, isRole } from './staff.domain.js';
+import { staffMailContext } from './staff.mail.js';
 import { listStaff } from './staff.repository.js';
 import {
-  beginEnrolment,
+  type StaffContext,
+  type StaffSession,
+  beginMove,
   changeRole,
   completeSetup,
   confirmEnrolment,
   createStaff,
   emailSchema,
+  endSessionOfToken,
   findSetup,
   reissueSetupLink,
   passwordSchema,
-  promoteSession,
   recoveryCodesLeft,
+  resetTwoFactor,
   setDisabled,
   signInWithPassword,
   signOut,
   signOutEverywhere,
+  twoFactorState,
   verifySecondFactor,
 } from './staff.service.js';
 
 const SIGN_IN_FAILED =
   "That e-mail address and password don't match an active account, or the account is locked for a few minutes after repeated attempts. Please try again.";
+const NO_TWO_FACTOR =
+  "Your password is right, but two-factor sign-in isn't set up for your account, and a password alone can't set it up. Ask the shop owner to reset your two-factor sign-in (or for a new set-up link), then sign in again.";
+const WRONG_CODE = "That code isn't right, or it has already been used. Wait for a new code and try again.";
 const text = (v: unknown) => (typeof v === 'string' ? v : '');
 
 export async function staffRoutes(app: FastifyInstance): Promise<void> {
   const signInLimit = { rateLimit: { max: app.config.rateLimits.formsPer10Minutes * 2, timeWindow: '10 minutes' } };
+  const mail = staffMailContext(app.config);
+  const ctxOf = (req: FastifyRequest): StaffContext => ({ keys: app.staffKeys, mail, network: truncateIp(req.ip) });
 
   // ---- Sign-in ---------------------------------------------------------------------------
   app.get('/admin/sign-in', { config: { access: 'public' } }, async (req, reply) => {
@@ -43,19 +54,23 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
     const next = safeNext(text(body.next));
     const email = emailSchema.safeParse(body.email);
     const result = email.success
-      ? await signInWithPassword(app.db, email.data, text(body.password), app.requireTwoFactor, app.clock())
-      : { ok: false as const };
+      ? await signInWithPassword(app.db, ctxOf(req), email.data, text(body.password), app.requireTwoFactor, app.clock())
+      : { ok: false as const, reason: 'failed' as const };
     if (!result.ok) {
+      const missing = result.reason === 'two_factor_missing';
       return reply.adminPage(
         { title: 'Sign in' },
-        <SignInPage csrf={reply.csrfToken()} next={next} email={text(body.email)} error={SIGN_IN_FAILED} />,
-        401,
+        <SignInPage csrf={reply.csrfToken()} next={next} email={text(body.email)} error={missing ? NO_TWO_FACTOR : SIGN_IN_FAILED} />,
+        missing ? 403 : 401,
       );
     }
+    // A sign-in replaces whatever staff session this browser had before.
+    const earlier = req.cookies[STAFF_COOKIE];
+    if (earlier) await endSessionOfToken(app.db, earlier);
     setStaffCookie(app, reply, result.sessionToken);
     if (result.stage === 'second-factor')
       return reply.redirect(`/admin/sign-in/code${next !== '/admin' ? `?next=${encodeURIComponent(next)}` : ''}`, 303);
-    if (result.stage === 'enrol') return reply.redirect('/admin/account/two-factor', 303);
+    if (result.stage === 'enrol' || result.enrol) return reply.redirect('/admin/account/two-factor', 303);
     return reply.redirect(next, 303);
   });
 
@@ -68,19 +83,23 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
     const session = req.staffSession!;
     const body = (req.body ?? {}) as Record<string, unknown>;
     const next = safeNext(text(body.next));
-    const result = await verifySecondFactor(app.db, app.staffKeys, session.staff.id, text(body.code), app.clock());
+    const result = await verifySecondFactor(app.db, ctxOf(req), session, text(body.code), app.clock());
     if (!result.ok) {
-      return reply.adminPage(
-        { title: 'Enter your code' },
-        <CodePage
-          csrf={reply.csrfToken()}
-          next={next}
-          error="That code isn't right, or it has already been used. Wait for a new code and try again."
-        />,
-        401,
-      );
+      if (result.ended) {
+        clearStaffCookie(app, reply);
+        return reply.adminPage(
+          { title: 'Sign in' },
+          <SignInPage
+            csrf={reply.csrfToken()}
+            next={next}
+            error="Too many wrong codes: sign-ins from this network wait a few minutes. Then sign in again."
+          />,
+          401,
+        );
+      }
+      return reply.adminPage({ title: 'Enter your code' }, <CodePage csrf={reply.csrfToken()} next={next} error={WRONG_CODE} />, 401);
     }
-    await promoteSession(app.db, session, 'full', app.clock());
+    setStaffCookie(app, reply, result.sessionToken);
     return reply.redirect(next, 303);
   });
 
@@ -119,7 +138,7 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
         400,
       );
     }
-    const done = await completeSetup(app.db, req.params.token, parsed.data.password, app.requireTwoFactor, app.clock());
+    const done = await completeSetup(app.db, req.params.token, parsed.data.password, app.requireTwoFactor, app.clock(), ctxOf(req));
     if (!done.ok)
       throw new PublicError(
         404,
@@ -131,19 +150,44 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
   });
 
   // ---- Own account -------------------------------------------------------------------------
-  app.get('/admin/account/two-factor', { config: { access: 'signed-in', stages: ['enrol', 'full'] } }, async (req, reply) => {
+  // Reading this page changes nothing: a key is made only by a step that proves the member first.
+  async function twoFactorPage(reply: FastifyReply, session: StaffSession, status = 200, error?: string) {
+    const state = await twoFactorState(app.staffKeys, session);
+    const csrf = reply.csrfToken();
+    const body =
+      state.kind === 'confirm' ? (
+        <EnrolPage
+          csrf={csrf}
+          qrSvg={state.qrSvg}
+          secret={state.secret}
+          required={session.stage === 'enrol'}
+          moving={state.moving}
+          error={error}
+        />
+      ) : state.kind === 'prove' ? (
+        <MovePage csrf={csrf} error={error} />
+      ) : (
+        <section class="admin-card narrow">
+          <h1>Two-factor sign-in</h1>
+          <p class="notice notice-info">
+            Two-factor sign-in is off for your account, and a password alone can't turn it on. Ask the shop owner to reset your two-factor
+            sign-in (or for a new set-up link): your next sign-in will then set it up.
+          </p>
+        </section>
+      );
+    return reply.adminPage({ title: 'Two-factor sign-in', csrfToken: csrf }, body, status);
+  }
+
+  app.get('/admin/account/two-factor', { config: { access: 'signed-in', stages: ['enrol', 'full'] } }, async (req, reply) =>
+    twoFactorPage(reply, req.staffSession!),
+  );
+
+  app.post('/admin/account/two-factor/move', { config: { access: 'signed-in', stages: ['full'], ...signInLimit } }, async (req, reply) => {
     const session = req.staffSession!;
-    const enrol = await beginEnrolment(app.db, app.staffKeys, session.staff.id, app.clock());
-    return reply.adminPage(
-      { title: 'Two-factor sign-in', csrfToken: reply.csrfToken() },
-      <EnrolPage
-        csrf={reply.csrfToken()}
-        qrSvg={enrol.qrSvg}
-        secret={enrol.secret}
-        required={session.stage === 'enrol'}
-        already={session.staff.twoFactor}
-      />,
-    );
+    const code = text((req.body as Record<string, unknown>)?.code);
+    const done = await beginMove(app.db, ctxOf(req), session, code, app.clock());
+    if (!done.ok) return twoFactorPage(reply, session, 401, WRONG_CODE);
+    return reply.redirect('/admin/account/two-factor', 303);
   });
 
   app.post(
@@ -152,23 +196,18 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
     async (req, reply) => {
       const session = req.staffSession!;
       const code = text((req.body as Record<string, unknown>)?.code);
-      const done = await confirmEnrolment(app.db, app.staffKeys, session.staff.id, code, actorOf(req), app.clock());
+      const done = await confirmEnrolment(app.db, ctxOf(req), session, code, app.clock());
       if (!done.ok) {
-        const enrol = await beginEnrolment(app.db, app.staffKeys, session.staff.id, app.clock());
-        return reply.adminPage(
-          { title: 'Two-factor sign-in' },
-          <EnrolPage
-            csrf={reply.csrfToken()}
-            qrSvg={enrol.qrSvg}
-            secret={enrol.secret}
-            required={session.stage === 'enrol'}
-            already={false}
-            error="That code didn't match. Check the time on your phone is right, and enter the newest code."
-          />,
+        return twoFactorPage(
+          reply,
+          session,
           400,
+          session.pendingTotpSecret
+            ? "That code didn't match. Check the time on your phone is right, and enter the newest code."
+            : undefined,
         );
       }
-      await promoteSession(app.db, session, 'full', app.clock());
+      if (done.sessionToken) setStaffCookie(app, reply, done.sessionToken);
       return reply.adminPage(
         { title: 'Recovery codes', csrfToken: reply.csrfToken() },
         <section class="admin-card narrow">
@@ -236,7 +275,7 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post('/admin/sign-out-everywhere', { config: { access: 'signed-in', stages: ['enrol', 'full'] } }, async (req, reply) => {
-    await signOutEverywhere(app.db, req.staffSession!.staff.id);
+    await signOutEverywhere(app.db, ctxOf(req), req.staffSession!, app.clock());
     clearStaffCookie(app, reply);
     return reply.redirect('/admin/sign-in?signed-out=1', 303);
   });
@@ -310,6 +349,14 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
                           <Csrf token={csrf} />
                           <button type="submit" class="button button-small">
                             New set-up link
+                          </button>
+                        </form>
+                      )}
+                      {!s.disabled_at && s.password_hash && (
+                        <form method="post" action={`/admin/staff/${s.id}/two-factor-reset`} class="inline-form">
+                          <Csrf token={csrf} />
+                          <button type="submit" class="button button-small">
+                            Reset two-factor
                           </button>
                         </form>
                       )}
@@ -387,9 +434,19 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
 
   app.post<{ Params: { id: string } }>('/admin/staff/:id/setup-link', { config: { access: 'staff.manage' } }, async (req, reply) => {
     const id = staffId(req.params.id);
-    const reissued = await reissueSetupLink(app.db, actorOf(req), id, app.clock());
+    const reissued = await reissueSetupLink(app.db, mail, actorOf(req), id, app.clock());
     if (!reissued.ok) throw notFound("We couldn't find that staff member.");
     return showSetupLink(reply, reissued.name, reissued.setupToken);
+  });
+
+  app.post<{ Params: { id: string } }>('/admin/staff/:id/two-factor-reset', { config: { access: 'staff.manage' } }, async (req, reply) => {
+    const result = await resetTwoFactor(app.db, mail, actorOf(req), staffId(req.params.id), app.clock());
+    if (!result.ok) {
+      if (result.reason === 'own_account')
+        throw new PublicError(403, 'Nobody can reset their own two-factor sign-in. Ask another owner.', 'Not allowed');
+      throw notFound("We couldn't find that staff member.");
+    }
+    return reply.redirect('/admin/staff', 303);
   });
 
   function showSetupLink(reply: FastifyReply, name: string, token: string) {
@@ -498,12 +555,16 @@ function SetupPage({ csrf, name, email, errors }: { csrf: string; name: string; 
   );
 }
 
-function EnrolPage(props: { csrf: string; qrSvg: string; secret: string; required: boolean; already: boolean; error?: string }) {
+function EnrolPage(props: { csrf: string; qrSvg: string; secret: string; required: boolean; moving: boolean; error?: string }) {
   return (
     <section class="admin-card narrow">
       <h1>Two-factor sign-in</h1>
       {props.required && <p class="notice notice-info">Two-factor sign-in is required for every member of staff. Set it up to continue.</p>}
-      {props.already && <p class="notice notice-info">Two-factor sign-in is on. Scanning a new code below moves it to a new phone.</p>}
+      {props.moving && (
+        <p class="notice notice-info">
+          Scan this new code with the app on your new phone. Your current app keeps working until you enter a code from the new one.
+        </p>
+      )}
       <ol class="steps">
         <li>Open an authenticator app on your phone (for example Google Authenticator, Microsoft Authenticator or 1Password).</li>
         <li>
@@ -523,7 +584,31 @@ function EnrolPage(props: { csrf: string; qrSvg: string; secret: string; require
         <Csrf token={props.csrf} />
         <Field name="code" label="6-digit code" autocomplete="one-time-code" inputMode="numeric" maxLength={7} required />
         <button type="submit" class="button button-primary">
-          Turn on two-factor sign-in
+          {props.moving ? 'Move two-factor to this phone' : 'Turn on two-factor sign-in'}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function MovePage({ csrf, error }: { csrf: string; error?: string }) {
+  return (
+    <section class="admin-card narrow">
+      <h1>Move two-factor to a new phone</h1>
+      <p>
+        Two-factor sign-in is on. To move it to a new phone, first enter a code from your current app, or one of your recovery codes if the
+        old phone is gone. Your current app keeps working until the new one is confirmed.
+      </p>
+      {error && (
+        <div class="notice notice-error" role="alert">
+          {error}
+        </div>
+      )}
+      <form method="post" action="/admin/account/two-factor/move" class="stacked-form">
+        <Csrf token={csrf} />
+        <Field name="code" label="Code from your current app, or a recovery code" autocomplete="one-time-code" maxLength={20} required />
+        <button type="submit" class="button button-primary">
+          Continue
         </button>
       </form>
     </section>

@@ -4,37 +4,52 @@ import QRCode from 'qrcode';
 import { z } from 'zod';
 import type { Db } from '../../db/database.js';
 import { deriveKey, hmacHex, randomToken, seal, tokenHash, unseal } from '../../shared/crypto.js';
-import { lockMinutes, passwordMatches } from '../../shared/passwords.js';
+import { LOCK_AFTER_FAILURES, lockMinutes, passwordMatches } from '../../shared/passwords.js';
 import { type AuditEntry, recordAudit } from '../audit/audit.service.js';
+import { enqueueMail } from '../mail/outbox.service.js';
 import { STAFF_RETENTION } from './staff.inventory.js';
 import {
+  ACCOUNT_SLOW_DOWN_AFTER,
   IDLE_TIMEOUT_MINUTES,
+  KNOWN_NETWORK_DAYS,
+  LOCKOUT_MAIL_EVERY_MINUTES,
   PASSWORD_MIN_LENGTH,
   RECOVERY_CODES,
   type Role,
   SESSION_MAX_HOURS,
   SETUP_LINK_HOURS,
+  TWO_FACTOR_RESET_HOURS,
+  accountSlowDownMinutes,
   isRole,
 } from './staff.domain.js';
+import { type StaffMail, type StaffMailContext, staffMails } from './staff.mail.js';
 import {
   type StaffRow,
   claimTotpStep,
+  countAccountFailure,
+  countNetworkFailure,
   countStaff,
   countUnusedRecoveryCodes,
+  deleteRecoveryCodes,
   deleteSession,
   deleteStaff,
   deleteSessionsIdleSince,
   deleteSessionsOf,
+  deleteStaffNetworksBefore,
   findSession,
   findStaffByEmail,
   findStaffDisabledBefore,
   findStaffById,
+  findStaffNetwork,
   findStaffToken,
   insertSession,
   insertStaff,
   insertStaffToken,
+  lockStaffNetwork,
+  recordNetworkSignIn,
   replaceRecoveryCodes,
   revokeStaffTokens,
+  setSessionPendingTotp,
   setSessionStage,
   touchSession,
   updateStaff,
@@ -59,8 +74,21 @@ export interface Actor {
   network?: string | null;
 }
 
+/**
+ * What the sign-in and account services need besides the database: the keys, where security
+ * notices are sent from, and the network the request came from (truncated, as in the audit trail).
+ */
+export interface StaffContext {
+  keys: StaffKeys;
+  mail: StaffMailContext;
+  network: string | null;
+}
+
 const ISSUER = 'Assay back office';
 const minutes = (n: number) => n * 60_000;
+const later = (now: Date, ms: number) => new Date(now.getTime() + ms).toISOString();
+/** Failures from a request with no address (never over a real socket) are counted together. */
+const networkKey = (network: string | null) => network ?? 'unknown';
 
 export const emailSchema = z
   .string({ message: 'Please enter an e-mail address.' })
@@ -79,6 +107,22 @@ function audit(db: Db, actor: Actor, entry: Omit<AuditEntry, 'actor' | 'network'
   return recordAudit(db, { ...entry, actor: { staffId: actor.staffId, role: actor.role }, network: actor.network ?? null }, now);
 }
 
+/** A security notice to the member, queued in the caller's transaction (the outbox sends it). */
+function tell(db: Db, mail: StaffMailContext, staff: { id: number; email: string }, m: StaffMail, now: Date) {
+  return enqueueMail(
+    db,
+    { kind: m.kind, reference: `staff-${staff.id}`, to: staff.email, subject: m.subject, text: m.text, html: m.html },
+    now,
+    mail.messageDomain,
+  );
+}
+
+const memberActor = (staff: { id: number; role: string }, network: string | null): Actor => ({
+  staffId: staff.id,
+  role: staff.role,
+  network,
+});
+
 /** Creates a staff account and a one-time link to set its password; recorded in the audit trail. */
 export async function createStaff(
   db: Db,
@@ -96,11 +140,13 @@ export async function createStaff(
 }
 
 /**
- * A staff member's new set-up link, made by someone who manages staff (a forgotten password or a
- * lost phone): it replaces the password and two-factor once used, so it is recorded.
+ * A staff member's new set-up link, made by an owner (a forgotten password or a lost phone) or
+ * from the command line: the old password and every session end at once, the link replaces
+ * two-factor once used, and it is recorded and the member told.
  */
 export async function reissueSetupLink(
   db: Db,
+  mail: StaffMailContext,
   actor: Actor,
   staffId: number,
   now: Date,
@@ -115,19 +161,26 @@ export async function reissueSetupLink(
       { action: 'change', subject: { type: 'staff', id: staffId }, fields: ['password', 'two_factor'], reason: 'new set-up link' },
       now,
     );
+    const by = actor.staffId === null ? "from the command line on the shop's server" : 'by an owner in the back office';
+    await tell(trx, mail, staff, staffMails.setupLink(mail, staff.name, by), now);
     return { ok: true, name: staff.name, setupToken } as const;
   });
 }
 
-/** A new one-time set-up link; earlier unused links for the same person stop working. */
-export async function issueSetupLink(db: Db, staffId: number, now: Date): Promise<string> {
+/**
+ * A new one-time set-up link. Earlier unused links stop working, and so do the old password and
+ * every session: whoever asked for the link thinks the account may be in the wrong hands.
+ */
+async function issueSetupLink(db: Db, staffId: number, now: Date): Promise<string> {
   await revokeStaffTokens(db, staffId, 'setup', now.toISOString());
+  await updateStaff(db, staffId, { password_hash: null, updated_at: now.toISOString() });
+  await deleteSessionsOf(db, staffId);
   const token = randomToken();
   await insertStaffToken(db, {
     staffId,
     tokenHash: tokenHash(token),
     purpose: 'setup',
-    expiresAt: new Date(now.getTime() + SETUP_LINK_HOURS * 3_600_000).toISOString(),
+    expiresAt: later(now, SETUP_LINK_HOURS * 3_600_000),
   });
   return token;
 }
@@ -139,13 +192,23 @@ export async function findSetup(db: Db, token: string, now: Date): Promise<Staff
   return staff && !staff.disabled_at ? staff : null;
 }
 
-/** Sets the password from a set-up link (once), and signs the person in. */
+/** A fresh two-factor key, sealed, for a session that may enrol one. */
+function newPendingKey(keys: StaffKeys): string {
+  return seal(keys.totp, new Secret({ size: 20 }).base32);
+}
+
+/**
+ * Sets the password from a set-up link (once), and signs the person in. With `ctx`, the session
+ * may enrol two-factor (it holds a new key waiting for its first code), the change is recorded
+ * and the member told; without it (tests and benchmarks that set up accounts directly) it may not.
+ */
 export async function completeSetup(
   db: Db,
   token: string,
   password: string,
   requireTwoFactor: boolean,
   now: Date,
+  ctx?: StaffContext,
 ): Promise<{ ok: true; sessionToken: string; stage: SessionStage } | { ok: false; reason: 'invalid_link' }> {
   const t = await findStaffToken(db, tokenHash(token), 'setup');
   if (!t || t.used_at || t.expires_at <= now.toISOString()) return { ok: false, reason: 'invalid_link' };
@@ -159,51 +222,139 @@ export async function completeSetup(
       password_hash: passwordHash,
       totp_secret: null,
       totp_enabled_at: null,
+      two_factor_reset_until: null,
       failed_attempts: 0,
       locked_until: null,
       updated_at: now.toISOString(),
     });
+    await deleteRecoveryCodes(trx, staff.id);
     await deleteSessionsOf(trx, staff.id);
     const stage: SessionStage = requireTwoFactor ? 'enrol' : 'full';
-    const sessionToken = await startSession(trx, staff.id, stage, now);
+    const sessionToken = await startSession(trx, staff.id, stage, now, ctx ? newPendingKey(ctx.keys) : null);
+    if (ctx) {
+      await recordNetworkSignIn(trx, staff.id, networkKey(ctx.network), now.toISOString());
+      await audit(
+        trx,
+        memberActor(staff, ctx.network),
+        {
+          action: 'change',
+          subject: { type: 'staff', id: staff.id },
+          fields: staff.totp_enabled_at ? ['password', 'two_factor'] : ['password'],
+          reason: 'password set through a set-up link',
+        },
+        now,
+      );
+      await tell(trx, ctx.mail, staff, staffMails.passwordSet(ctx.mail, staff.name, ctx.network), now);
+    }
     return { ok: true, sessionToken, stage } as const;
   });
 }
 
+export type PasswordSignIn =
+  | { ok: true; sessionToken: string; stage: SessionStage; staffId: number; enrol: boolean }
+  | { ok: false; reason: 'failed' | 'two_factor_missing' };
+
 /**
  * Password check. The answer is the same whether the e-mail is unknown, the password wrong or
- * the account locked, and takes as long, so that accounts cannot be discovered.
+ * the account waiting after repeated failures, and takes as long, so that accounts cannot be
+ * discovered. Waits are counted per account and network; see staff.domain.ts.
  */
 export async function signInWithPassword(
   db: Db,
+  ctx: StaffContext,
   email: string,
   password: string,
   requireTwoFactor: boolean,
   now: Date,
-): Promise<{ ok: true; sessionToken: string; stage: SessionStage; staffId: number } | { ok: false }> {
+): Promise<PasswordSignIn> {
   const staff = await findStaffByEmail(db, email.trim().toLowerCase());
   if (!staff || !staff.password_hash || staff.disabled_at) {
     await passwordMatches(null, password);
-    return { ok: false };
+    return { ok: false, reason: 'failed' };
   }
-  const locked = staff.locked_until !== null && staff.locked_until > now.toISOString();
+  const at = now.toISOString();
+  const network = networkKey(ctx.network);
+  const seen = await findStaffNetwork(db, staff.id, network);
+  const known = !!seen?.last_sign_in_at && seen.last_sign_in_at > later(now, -KNOWN_NETWORK_DAYS * 86_400_000);
+  const locked = (!!seen?.locked_until && seen.locked_until > at) || (!known && !!staff.locked_until && staff.locked_until > at);
   const valid = await passwordMatches(staff.password_hash, password);
-  if (locked || !valid) {
-    if (!locked) {
-      const failures = staff.failed_attempts + 1;
-      const lock = lockMinutes(failures);
-      await updateStaff(db, staff.id, {
-        failed_attempts: failures,
-        locked_until: lock > 0 ? new Date(now.getTime() + minutes(lock)).toISOString() : null,
-        updated_at: now.toISOString(),
-      });
-    }
-    return { ok: false };
+  if (locked) {
+    await audit(db, anonymous(ctx), failedEntry(staff.id, 'failed: waiting after repeated failures'), now);
+    return { ok: false, reason: 'failed' };
   }
-  await updateStaff(db, staff.id, { failed_attempts: 0, locked_until: null, updated_at: now.toISOString() });
-  const stage: SessionStage = staff.totp_enabled_at ? 'second-factor' : requireTwoFactor ? 'enrol' : 'full';
-  const sessionToken = await startSession(db, staff.id, stage, now);
-  return { ok: true, sessionToken, stage, staffId: staff.id };
+  if (!valid) {
+    await registerFailure(db, ctx, staff, 'failed: wrong password', now);
+    return { ok: false, reason: 'failed' };
+  }
+  if (staff.totp_enabled_at) {
+    const sessionToken = await startSession(db, staff.id, 'second-factor', now, null);
+    return { ok: true, sessionToken, stage: 'second-factor', staffId: staff.id, enrol: false };
+  }
+  // No key in force. Enrolling one needs an owner's reset (or the set-up link's own session):
+  // a password alone must never be enough to choose the second factor.
+  const mayEnrol = !!staff.two_factor_reset_until && staff.two_factor_reset_until > at;
+  if (!mayEnrol && requireTwoFactor) {
+    await audit(db, memberActor(staff, ctx.network), failedEntry(staff.id, 'refused: two-factor not set up'), now);
+    return { ok: false, reason: 'two_factor_missing' };
+  }
+  const stage: SessionStage = requireTwoFactor ? 'enrol' : 'full';
+  return db.transaction().execute(async (trx) => {
+    if (mayEnrol) await updateStaff(trx, staff.id, { two_factor_reset_until: null, updated_at: at });
+    const sessionToken = await startSession(trx, staff.id, stage, now, mayEnrol ? newPendingKey(ctx.keys) : null);
+    if (stage === 'full') await completeSignIn(trx, ctx, staff, 'signed in with a password only', now);
+    return { ok: true, sessionToken, stage, staffId: staff.id, enrol: mayEnrol } as const;
+  });
+}
+
+const anonymous = (ctx: StaffContext): Actor => ({ staffId: null, role: 'anonymous', network: ctx.network });
+const failedEntry = (staffId: number, reason: string): Omit<AuditEntry, 'actor' | 'network'> => ({
+  action: 'sign-in',
+  subject: { type: 'staff', id: staffId },
+  fields: [],
+  reason,
+});
+
+/**
+ * A wrong password or code: one more failure for this network and for the account. The network
+ * waits by the shared rule; the account, on networks it has not signed in from, by the softer one.
+ * When a wait begins, the member is told (at most once an hour).
+ */
+async function registerFailure(db: Db, ctx: StaffContext, staff: StaffRow, reason: string, now: Date): Promise<{ networkLocked: boolean }> {
+  const at = now.toISOString();
+  const network = networkKey(ctx.network);
+  return db.transaction().execute(async (trx) => {
+    const failures = await countNetworkFailure(trx, staff.id, network, at);
+    const lock = lockMinutes(failures);
+    if (lock > 0) await lockStaffNetwork(trx, staff.id, network, later(now, minutes(lock)));
+    const accountFailures = await countAccountFailure(trx, staff.id, at);
+    const slow = accountSlowDownMinutes(accountFailures);
+    if (slow > 0) await updateStaff(trx, staff.id, { locked_until: later(now, minutes(slow)), updated_at: at });
+    await audit(trx, anonymous(ctx), failedEntry(staff.id, reason), now);
+    const waitBegins = failures === LOCK_AFTER_FAILURES || accountFailures === ACCOUNT_SLOW_DOWN_AFTER;
+    const mailedRecently = !!staff.lockout_mailed_at && staff.lockout_mailed_at > later(now, -minutes(LOCKOUT_MAIL_EVERY_MINUTES));
+    if (waitBegins && !mailedRecently) {
+      await updateStaff(trx, staff.id, { lockout_mailed_at: at, updated_at: at });
+      await tell(trx, ctx.mail, staff, staffMails.locked(ctx.mail, staff.name, ctx.network), now);
+    }
+    return { networkLocked: lock > 0 };
+  });
+}
+
+/** A sign-in that is complete: failures forgiven, recorded, and a new network told to the member. */
+async function completeSignIn(trx: Db, ctx: StaffContext, staff: StaffRow, reason: string, now: Date): Promise<void> {
+  const at = now.toISOString();
+  const network = networkKey(ctx.network);
+  const seen = await findStaffNetwork(trx, staff.id, network);
+  const known = !!seen?.last_sign_in_at && seen.last_sign_in_at > later(now, -KNOWN_NETWORK_DAYS * 86_400_000);
+  await recordNetworkSignIn(trx, staff.id, network, at);
+  await updateStaff(trx, staff.id, { failed_attempts: 0, locked_until: null, updated_at: at });
+  await audit(
+    trx,
+    memberActor(staff, ctx.network),
+    { action: 'sign-in', subject: { type: 'staff', id: staff.id }, fields: [], reason },
+    now,
+  );
+  if (!known) await tell(trx, ctx.mail, staff, staffMails.newNetwork(ctx.mail, staff.name, ctx.network), now);
 }
 
 function totpFor(secretBase32: string, label: string): TOTP {
@@ -211,114 +362,231 @@ function totpFor(secretBase32: string, label: string): TOTP {
 }
 
 /**
- * Second step of sign-in: a current TOTP code (each time step accepted once, so a code seen over
- * a shoulder cannot be replayed) or one of the single-use recovery codes.
+ * The time step a six-digit code belongs to, if it is the current one or the one before (a code
+ * read just as it changed); never the next one, which nobody honest can have yet.
+ */
+function totpStep(totp: TOTP, code: string, now: Date): number | null {
+  if (!/^\d{6}$/.test(code)) return null;
+  const delta = totp.validate({ token: code, timestamp: now.getTime(), window: 1 });
+  if (delta === null || delta > 0) return null;
+  return Math.floor(now.getTime() / 30_000) + delta;
+}
+
+/**
+ * Proves the member with their key in force: a TOTP code (each time step accepted once, so a code
+ * seen over a shoulder cannot be replayed) or one of the single-use recovery codes.
+ */
+async function proveSecondFactor(db: Db, keys: StaffKeys, staff: StaffRow, code: string, now: Date): Promise<'totp' | 'recovery' | null> {
+  if (!staff.totp_secret || !staff.totp_enabled_at) return null;
+  const cleaned = code.replace(/[\s-]/g, '').toLowerCase();
+  if (/^\d{6}$/.test(cleaned)) {
+    const step = totpStep(totpFor(unseal(keys.totp, staff.totp_secret), staff.email), cleaned, now);
+    return step !== null && (await claimTotpStep(db, staff.id, step)) ? 'totp' : null;
+  }
+  if (/^[a-z0-9]{10}$/.test(cleaned) && (await useRecoveryCode(db, staff.id, hmacHex(keys.recovery, cleaned), now.toISOString()))) {
+    return 'recovery';
+  }
+  return null;
+}
+
+/**
+ * Second step of sign-in. On success the half-signed-in session is replaced by a new one, so the
+ * token that only passed the password never becomes a signed-in one. Wrong codes count like wrong
+ * passwords, for this network; when it must wait, only this attempt's session ends.
  */
 export async function verifySecondFactor(
   db: Db,
-  keys: StaffKeys,
-  staffId: number,
+  ctx: StaffContext,
+  session: StaffSession,
   code: string,
   now: Date,
-): Promise<{ ok: true; via: 'totp' | 'recovery' } | { ok: false }> {
-  const staff = await findStaffById(db, staffId);
-  if (!staff || !staff.totp_secret || !staff.totp_enabled_at) return { ok: false };
-  const cleaned = code.replace(/[\s-]/g, '').toLowerCase();
-  if (/^\d{6}$/.test(cleaned)) {
-    const totp = totpFor(unseal(keys.totp, staff.totp_secret), staff.email);
-    const delta = totp.validate({ token: cleaned, timestamp: now.getTime(), window: 1 });
-    if (delta === null) return registerSecondFactorFailure(db, staff, now);
-    const step = Math.floor(now.getTime() / 30_000) + delta;
-    if (!(await claimTotpStep(db, staff.id, step))) return registerSecondFactorFailure(db, staff, now);
-    return { ok: true, via: 'totp' };
+): Promise<{ ok: true; via: 'totp' | 'recovery'; sessionToken: string } | { ok: false; ended: boolean }> {
+  const staff = await findStaffById(db, session.staff.id);
+  if (!staff) return { ok: false, ended: false };
+  const via = await proveSecondFactor(db, ctx.keys, staff, code, now);
+  if (!via) {
+    const { networkLocked } = await registerFailure(db, ctx, staff, 'failed: wrong two-factor code', now);
+    if (networkLocked) await deleteSession(db, session.tokenHash);
+    return { ok: false, ended: networkLocked };
   }
-  if (/^[a-z0-9]{10}$/.test(cleaned) && (await useRecoveryCode(db, staff.id, hmacHex(keys.recovery, cleaned), now.toISOString()))) {
-    return { ok: true, via: 'recovery' };
-  }
-  return registerSecondFactorFailure(db, staff, now);
-}
-
-async function registerSecondFactorFailure(db: Db, staff: StaffRow, now: Date): Promise<{ ok: false }> {
-  const failures = staff.failed_attempts + 1;
-  const lock = lockMinutes(failures);
-  await updateStaff(db, staff.id, {
-    failed_attempts: failures,
-    locked_until: lock > 0 ? new Date(now.getTime() + minutes(lock)).toISOString() : staff.locked_until,
-    updated_at: now.toISOString(),
+  const left = via === 'recovery' ? await countUnusedRecoveryCodes(db, staff.id) : 0;
+  const sessionToken = await db.transaction().execute(async (trx) => {
+    await deleteSession(trx, session.tokenHash);
+    const token = await startSession(trx, staff.id, 'full', now, null);
+    await completeSignIn(trx, ctx, staff, via === 'totp' ? 'signed in with a code' : 'signed in with a recovery code', now);
+    if (via === 'recovery') await tell(trx, ctx.mail, staff, staffMails.recoveryCodeUsed(ctx.mail, staff.name, left), now);
+    return token;
   });
-  if (lock > 0) await deleteSessionsOf(db, staff.id);
-  return { ok: false };
+  return { ok: true, via, sessionToken };
 }
 
-/** Starts enrolment: a new secret, kept sealed until confirmed. Returns what the enrolment page shows. */
-export async function beginEnrolment(
-  db: Db,
-  keys: StaffKeys,
-  staffId: number,
-  now: Date,
-): Promise<{ secret: string; qrSvg: string; uri: string }> {
-  const staff = await findStaffById(db, staffId);
-  if (!staff) throw new Error('no such staff member');
-  let secret: string;
-  if (staff.totp_secret && !staff.totp_enabled_at) {
-    secret = unseal(keys.totp, staff.totp_secret);
-  } else {
-    secret = new Secret({ size: 20 }).base32;
-    await updateStaff(db, staffId, { totp_secret: seal(keys.totp, secret), totp_enabled_at: null, updated_at: now.toISOString() });
+/** What the two-factor page can offer this session; reading it changes nothing. */
+export type TwoFactorState =
+  { kind: 'confirm'; secret: string; qrSvg: string; moving: boolean } | { kind: 'prove' } | { kind: 'ask-owner' };
+
+export async function twoFactorState(keys: StaffKeys, session: StaffSession): Promise<TwoFactorState> {
+  if (session.pendingTotpSecret) {
+    const secret = unseal(keys.totp, session.pendingTotpSecret);
+    const uri = totpFor(secret, session.staff.email).toString();
+    const qrSvg = await QRCode.toString(uri, {
+      type: 'svg',
+      margin: 1,
+      errorCorrectionLevel: 'M',
+      color: { dark: '#1d1a16', light: '#ffffff' },
+    });
+    return { kind: 'confirm', secret, qrSvg, moving: session.staff.twoFactor };
   }
-  const uri = totpFor(secret, staff.email).toString();
-  const qrSvg = await QRCode.toString(uri, {
-    type: 'svg',
-    margin: 1,
-    errorCorrectionLevel: 'M',
-    color: { dark: '#1d1a16', light: '#ffffff' },
-  });
-  return { secret, qrSvg, uri };
+  return session.staff.twoFactor ? { kind: 'prove' } : { kind: 'ask-owner' };
 }
 
-/** Confirms enrolment with a first code; returns ten single-use recovery codes, shown once. */
+/**
+ * Moving two-factor to a new phone, first step: a current code or a recovery code proves the
+ * member, and this session alone gets a new key to confirm. The key in force stays until then.
+ */
+export async function beginMove(db: Db, ctx: StaffContext, session: StaffSession, code: string, now: Date): Promise<{ ok: boolean }> {
+  const staff = await findStaffById(db, session.staff.id);
+  if (!staff?.totp_enabled_at) return { ok: false };
+  const via = await proveSecondFactor(db, ctx.keys, staff, code, now);
+  if (!via) {
+    await registerFailure(db, ctx, staff, 'failed: wrong two-factor code', now);
+    return { ok: false };
+  }
+  const left = via === 'recovery' ? await countUnusedRecoveryCodes(db, staff.id) : 0;
+  await db.transaction().execute(async (trx) => {
+    await setSessionPendingTotp(trx, session.tokenHash, newPendingKey(ctx.keys));
+    if (via === 'recovery') {
+      await audit(
+        trx,
+        memberActor(staff, ctx.network),
+        {
+          action: 'change',
+          subject: { type: 'staff', id: staff.id },
+          fields: ['two_factor'],
+          reason: 'recovery code used to move two-factor',
+        },
+        now,
+      );
+      await tell(trx, ctx.mail, staff, staffMails.recoveryCodeUsed(ctx.mail, staff.name, left), now);
+    }
+  });
+  return { ok: true };
+}
+
+/**
+ * Confirms the key this session holds with its first code: it becomes the key in force, with ten
+ * new single-use recovery codes, shown once. Recorded, and the member told.
+ */
 export async function confirmEnrolment(
   db: Db,
-  keys: StaffKeys,
-  staffId: number,
+  ctx: StaffContext,
+  session: StaffSession,
   code: string,
-  actor: Actor,
   now: Date,
-): Promise<{ ok: true; recoveryCodes: string[] } | { ok: false }> {
-  const staff = await findStaffById(db, staffId);
-  if (!staff?.totp_secret) return { ok: false };
-  const totp = totpFor(unseal(keys.totp, staff.totp_secret), staff.email);
-  const cleaned = code.replace(/\s/g, '');
-  const delta = /^\d{6}$/.test(cleaned) ? totp.validate({ token: cleaned, timestamp: now.getTime(), window: 1 }) : null;
-  if (delta === null) return { ok: false };
+): Promise<{ ok: true; recoveryCodes: string[]; sessionToken: string | null } | { ok: false }> {
+  if (!session.pendingTotpSecret) return { ok: false };
+  const staff = await findStaffById(db, session.staff.id);
+  if (!staff) return { ok: false };
+  const pending = session.pendingTotpSecret;
+  const step = totpStep(totpFor(unseal(ctx.keys.totp, pending), staff.email), code.replace(/\s/g, ''), now);
+  if (step === null) return { ok: false };
   const recoveryCodes = Array.from({ length: RECOVERY_CODES }, () =>
     randomToken()
       .replace(/[^a-z0-9]/gi, '')
       .toLowerCase()
       .slice(0, 10),
   );
-  await db.transaction().execute(async (trx) => {
-    if (!(await claimTotpStep(trx, staffId, Math.floor(now.getTime() / 30_000) + delta))) throw new Error('code already used');
-    await updateStaff(trx, staffId, { totp_enabled_at: now.toISOString(), updated_at: now.toISOString() });
+  const moving = staff.totp_enabled_at !== null;
+  const done = await db.transaction().execute(async (trx) => {
+    if (!(await claimTotpStep(trx, staff.id, step))) return null;
+    await updateStaff(trx, staff.id, {
+      totp_secret: pending,
+      totp_enabled_at: now.toISOString(),
+      two_factor_reset_until: null,
+      updated_at: now.toISOString(),
+    });
     await replaceRecoveryCodes(
       trx,
-      staffId,
-      recoveryCodes.map((c) => hmacHex(keys.recovery, c)),
+      staff.id,
+      recoveryCodes.map((c) => hmacHex(ctx.keys.recovery, c)),
     );
-    await audit(trx, actor, { action: 'change', subject: { type: 'staff', id: staffId }, fields: ['two_factor'] }, now);
+    // An enrolment that completes a sign-in starts a new session, as the code step does.
+    let sessionToken: string | null = null;
+    if (session.stage === 'enrol') {
+      await deleteSession(trx, session.tokenHash);
+      sessionToken = await startSession(trx, staff.id, 'full', now, null);
+    } else {
+      await setSessionPendingTotp(trx, session.tokenHash, null);
+    }
+    await audit(
+      trx,
+      memberActor(staff, ctx.network),
+      {
+        action: 'change',
+        subject: { type: 'staff', id: staff.id },
+        fields: ['two_factor'],
+        reason: moving ? 'two-factor moved to a new phone' : 'two-factor enrolled',
+      },
+      now,
+    );
+    await tell(
+      trx,
+      ctx.mail,
+      staff,
+      moving ? staffMails.twoFactorMoved(ctx.mail, staff.name) : staffMails.twoFactorOn(ctx.mail, staff.name),
+      now,
+    );
+    return { sessionToken };
   });
-  return { ok: true, recoveryCodes: recoveryCodes.map((c) => `${c.slice(0, 5)}-${c.slice(5)}`) };
+  if (!done) return { ok: false };
+  return { ok: true, sessionToken: done.sessionToken, recoveryCodes: recoveryCodes.map((c) => `${c.slice(0, 5)}-${c.slice(5)}`) };
 }
 
-async function startSession(db: Db, staffId: number, stage: SessionStage, now: Date): Promise<string> {
+/**
+ * An owner's reset of someone else's two-factor (a lost phone and lost recovery codes): the key
+ * and codes go, every session ends, and the member's next password sign-in within
+ * TWO_FACTOR_RESET_HOURS may enrol a new key. Recorded, and the member told.
+ */
+export async function resetTwoFactor(
+  db: Db,
+  mail: StaffMailContext,
+  actor: Actor,
+  staffId: number,
+  now: Date,
+): Promise<{ ok: true } | { ok: false; reason: 'own_account' | 'not_found' }> {
+  if (actor.staffId === staffId) return { ok: false, reason: 'own_account' };
+  return db.transaction().execute(async (trx) => {
+    const staff = await findStaffById(trx, staffId);
+    if (!staff || staff.disabled_at) return { ok: false, reason: 'not_found' } as const;
+    await updateStaff(trx, staffId, {
+      totp_secret: null,
+      totp_enabled_at: null,
+      two_factor_reset_until: later(now, TWO_FACTOR_RESET_HOURS * 3_600_000),
+      updated_at: now.toISOString(),
+    });
+    await deleteRecoveryCodes(trx, staffId);
+    await deleteSessionsOf(trx, staffId);
+    await audit(
+      trx,
+      actor,
+      { action: 'change', subject: { type: 'staff', id: staffId }, fields: ['two_factor'], reason: 'two-factor reset by an owner' },
+      now,
+    );
+    await tell(trx, mail, staff, staffMails.twoFactorOff(mail, staff.name), now);
+    return { ok: true } as const;
+  });
+}
+
+async function startSession(db: Db, staffId: number, stage: SessionStage, now: Date, pendingTotpSecret: string | null): Promise<string> {
   const token = randomToken();
-  await insertSession(db, { tokenHash: tokenHash(token), staffId, stage, now: now.toISOString() });
+  await insertSession(db, { tokenHash: tokenHash(token), staffId, stage, now: now.toISOString(), pendingTotpSecret });
   return token;
 }
 
 export interface StaffSession {
   tokenHash: string;
   stage: SessionStage;
+  /** A new two-factor key this session may confirm (sealed), if any. */
+  pendingTotpSecret: string | null;
   staff: { id: number; name: string; email: string; role: Role; twoFactor: boolean };
 }
 
@@ -338,6 +606,7 @@ export async function resolveSession(db: Db, token: string, now: Date): Promise<
   return {
     tokenHash: hashed,
     stage: s.stage as SessionStage,
+    pendingTotpSecret: s.pending_totp_secret,
     staff: { id: s.staff_id, name: s.name, email: s.email, role: s.role, twoFactor: s.totp_enabled_at !== null },
   };
 }
@@ -350,8 +619,24 @@ export async function signOut(db: Db, session: StaffSession): Promise<void> {
   await deleteSession(db, session.tokenHash);
 }
 
-export async function signOutEverywhere(db: Db, staffId: number): Promise<number> {
-  return deleteSessionsOf(db, staffId);
+/** Ends the session a cookie names, whatever its state: a new sign-in replaces the browser's earlier one. */
+export async function endSessionOfToken(db: Db, token: string): Promise<void> {
+  await deleteSession(db, tokenHash(token));
+}
+
+/** Ends every session of the member, this one included; recorded, and the member told. */
+export async function signOutEverywhere(db: Db, ctx: StaffContext, session: StaffSession, now: Date): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const ended = await deleteSessionsOf(trx, session.staff.id);
+    await audit(
+      trx,
+      memberActor(session.staff, ctx.network),
+      { action: 'sign-out', subject: { type: 'staff', id: session.staff.id }, fields: [], reason: 'signed out everywhere' },
+      now,
+    );
+    await tell(trx, ctx.mail, session.staff, staffMails.signedOutEverywhere(ctx.mail, session.staff.name), now);
+    return ended;
+  });
 }
 
 export function recoveryCodesLeft(db: Db, staffId: number): Promise<number> {
@@ -407,6 +692,14 @@ export async function setDisabled(
   });
 }
 
+/**
+ * Retention: what the account knows of a network (its failures, its last sign-in) goes
+ * KNOWN_NETWORK_DAYS after it was last used; the network is then new again.
+ */
+export function forgetOldNetworks(db: Db, now: Date): Promise<number> {
+  return deleteStaffNetworksBefore(db, later(now, -KNOWN_NETWORK_DAYS * 86_400_000));
+}
+
 /** Retention: ended sessions are removed. */
 export function removeExpiredSessions(db: Db, now: Date): Promise<number> {
   return deleteSessionsIdleSince(
@@ -428,7 +721,7 @@ export async function createDemoOwner(db: Db, now: Date): Promise<{ email: strin
   if (!created.ok) return null;
   const done = await completeSetup(db, created.setupToken, password, false, now);
   if (!done.ok) return null;
-  await signOutEverywhere(db, created.staffId);
+  await deleteSessionsOf(db, created.staffId);
   return { email, password };
 }
 
