@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliverDueMail } from '../../src/features/mail/outbox.service.js';
 import { CARD_NUMBER_MESSAGE, CARD_NUMBER_TITLE, holdsCardNumber } from '../../src/http/card-guard.js';
 import { luhnValid } from '../../src/shared/card.js';
 import { buildTestShop, type TestShop, testDialect } from '../support/build-app.js';
@@ -299,7 +300,8 @@ describe(`refusing card numbers in every request, on ${testDialect}`, () => {
     expect(log).toContain('request refused');
     expect(findsCard(log), 'log').toBe(false);
 
-    // The outbox (the contact e-mail sent above is there), photos and, on SQLite, the database files themselves.
+    // The outbox (the contact e-mail queued above, once sent, is there), photos and, on SQLite, the database files themselves.
+    await deliverDueMail(shop.app.db, shop.app.mailer, shop.app.clock());
     const files: string[] = [];
     const walk = (dir: string) => {
       for (const f of readdirSync(dir)) {
