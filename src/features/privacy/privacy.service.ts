@@ -5,6 +5,8 @@ import type { CookieDeclaration, FeatureInventory, PersonalColumn, TransientProc
 import { recordPolicyVersion } from './privacy.repository.js';
 
 export interface PolicyItem {
+  /** The feature whose inventory declares it: the policy's topic. */
+  feature: string;
   label: string;
   category: PersonalColumn['category'];
   purpose: string;
@@ -29,6 +31,7 @@ export function policyContent(inventories: FeatureInventory[], shop: Config['sho
   for (const inv of inventories) {
     for (const c of inv.personal) {
       items.push({
+        feature: inv.feature,
         label: c.label,
         category: c.category,
         purpose: c.purpose,
@@ -40,6 +43,7 @@ export function policyContent(inventories: FeatureInventory[], shop: Config['sho
     }
     for (const t of inv.transient as TransientProcessing[]) {
       items.push({
+        feature: inv.feature,
         label: t.label,
         category: t.category,
         purpose: t.purpose,
@@ -51,7 +55,12 @@ export function policyContent(inventories: FeatureInventory[], shop: Config['sho
     }
   }
   const cookies = inventories.flatMap((inv) => inv.cookies.map((c) => ({ ...c, feature: inv.feature })));
-  const version = createHash('sha256').update(JSON.stringify({ items, cookies, shop })).digest('hex').slice(0, 12);
+  // The fingerprint is of what is said, not of how it is laid out: where an item is filed is left out.
+  const said = items.map(({ feature: _feature, ...rest }) => rest);
+  const version = createHash('sha256')
+    .update(JSON.stringify({ items: said, cookies, shop }))
+    .digest('hex')
+    .slice(0, 12);
   return { items, cookies, version };
 }
 

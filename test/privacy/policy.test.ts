@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inventories } from '../../src/features/privacy/inventory.registry.js';
+import { POLICY_TOPICS } from '../../src/features/privacy/policy.topics.js';
+import { buildTestShop, type TestShop, testDialect } from '../support/build-app.js';
+
+let shop: TestShop;
+let html: string;
+
+beforeAll(async () => {
+  shop = await buildTestShop({ env: { SEED_DEMO: 'false' } });
+  const res = await shop.app.inject({ method: 'GET', url: '/privacy' });
+  expect(res.statusCode).toBe(200);
+  html = res.body;
+});
+afterAll(async () => shop?.close());
+
+/** From an opening tag (found by a unique fragment of it) to its closing tag, counting nested tags of the same name. */
+function element(page: string, opening: string): string {
+  const start = page.indexOf(opening);
+  if (start < 0) throw new Error(`no ${opening} on the page`);
+  const tag = opening.match(/^<([a-z0-9]+)/)?.[1] as string;
+  const re = new RegExp(`<${tag}[\\s>]|</${tag}>`, 'g');
+  re.lastIndex = start;
+  let depth = 0;
+  for (let m = re.exec(page); m; m = re.exec(page)) {
+    depth += m[0].startsWith('</') ? -1 : 1;
+    if (depth === 0) return page.slice(start, m.index + m[0].length);
+  }
+  throw new Error(`${opening} is not closed`);
+}
+
+function textOf(fragment: string): string {
+  return fragment
+    .replace(/<\/(dt|dd|li|p|h\d|th|td|summary)>/g, '$& ')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+const whose = (feature: string) => POLICY_TOPICS[feature]?.subject;
+const labelsOf = (subject: 'customers' | 'staff') =>
+  inventories.filter((i) => whose(i.feature) === subject).flatMap((i) => [...i.personal, ...i.transient].map((c) => c.label));
+
+describe(`the privacy policy is a layered notice (${testDialect})`, () => {
+  it('files every feature’s data under a topic, as customers’ or staff data', () => {
+    for (const inv of inventories) expect(POLICY_TOPICS[inv.feature], inv.feature).toBeDefined();
+    // A label about a staff member is staff data, whichever feature declares it.
+    for (const inv of inventories)
+      for (const c of [...inv.personal, ...inv.transient])
+        if (/\bstaff member\b/i.test(c.label)) expect(whose(inv.feature), c.label).toBe('staff');
+    expect(labelsOf('staff').length).toBeGreaterThan(0);
+    expect(labelsOf('customers').length).toBeGreaterThan(0);
+  });
+
+  it('opens with a short plain-English summary: what we collect, why, how long, your rights, who to contact', () => {
+    const article = element(html, '<article class="policy');
+    const summary = element(article, '<section class="policy-summary"');
+    // Nothing but the title and version comes before it.
+    expect(article.indexOf('<section')).toBe(article.indexOf(summary));
+    const text = textOf(summary);
+    for (const heading of ['What we collect, and why', 'How long we keep it', 'Your rights', 'Who to contact'])
+      expect(text).toContain(heading);
+    expect(text).toContain(shop.config.shop.email);
+    expect(text).toContain(shop.config.shop.name);
+    expect(text.split(' ').length).toBeLessThan(500);
+    // Each topic of customers' data is summed up, with a link to its section.
+    const customerTopics = inventories.filter((i) => whose(i.feature) === 'customers' && i.personal.length > 0);
+    expect(customerTopics.length).toBeGreaterThan(2);
+    for (const inv of customerTopics) {
+      expect(summary).toContain(`href="#topic-${inv.feature}"`);
+      expect(text).toContain(POLICY_TOPICS[inv.feature]?.title);
+    }
+    // The staff's data is not summed up as if it were a customer's, but pointed to.
+    for (const label of labelsOf('staff')) expect(text).not.toContain(label);
+    expect(summary).toContain('href="#staff-data"');
+  });
+
+  it('gives each topic its own section, with customers’ data apart from staff data', () => {
+    const customers = element(html, '<section class="policy-part" id="customers-data"');
+    const staff = element(html, '<section class="policy-part" id="staff-data"');
+    for (const inv of inventories) {
+      const items = [...inv.personal, ...inv.transient];
+      if (items.length === 0) continue;
+      const part = whose(inv.feature) === 'staff' ? staff : customers;
+      const other = part === staff ? customers : staff;
+      const section = textOf(element(part, `<section class="policy-topic" id="topic-${inv.feature}"`));
+      expect(section).toContain(POLICY_TOPICS[inv.feature]?.title);
+      for (const c of items) {
+        expect(section, c.label).toContain(c.label);
+        expect(section).toContain(c.purpose);
+        expect(section).toContain(c.retention.text);
+        expect(textOf(other), c.label).not.toContain(c.label);
+      }
+      for (const c of inv.personal) for (const r of c.recipients) expect(section).toContain(r);
+    }
+  });
+
+  it('keeps the full table, with every kind of stored data, folded away for those who want it', () => {
+    const details = element(html, '<details class="policy-full-table"');
+    expect(details).not.toMatch(/^<details[^>]* open/);
+    const rows = element(details, '<table').match(/<th scope="row">/g) ?? [];
+    const stored = inventories.flatMap((i) => i.personal);
+    expect(rows).toHaveLength(stored.length);
+    const text = textOf(details);
+    for (const c of stored) {
+      expect(text).toContain(c.label);
+      expect(text).toContain(c.retention.text);
+    }
+  });
+});
