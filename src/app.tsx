@@ -40,6 +40,8 @@ import { installErrorHandling } from './http/errors.js';
 import { loggerOptions } from './http/logging.js';
 import { parseQueryString } from './http/query.js';
 import { sameOriginOnly } from './http/same-origin.js';
+import { serverTimeouts } from './http/timeouts.js';
+import { closeConnectionsWithUnreadBodies } from './http/unread-body.js';
 import { renderDocument, sendHtml } from './http/render.js';
 import { ErrorPage } from './http/views/error-page.js';
 import type { Chrome, PageMeta } from './http/views/layout.js';
@@ -54,7 +56,14 @@ declare module 'fastify' {
     mailer: Mailer;
     chrome(): Chrome;
     /** Every route, as registered: for tests that walk them all. */
-    routeTable: { method: string; url: string; csrf: 'token' | 'origin' | false; access?: string; stages?: string[] }[];
+    routeTable: {
+      method: string;
+      url: string;
+      csrf: 'token' | 'origin' | false;
+      access?: string;
+      stages?: string[];
+      customer?: 'signed-in';
+    }[];
   }
   interface FastifyReply {
     page(meta: PageMeta, body: VNode, status?: number): FastifyReply;
@@ -98,6 +107,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         ? false
         : loggerOptions(config.logLevel, options.logStream, config.env === 'development' && process.stdout.isTTY === true),
     trustProxy: config.trustProxy,
+    ...serverTimeouts(),
     bodyLimit: 64 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200, querystringParser: parseQueryString },
     return503OnClosing: true,
@@ -177,6 +187,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   app.addHook('onSend', async (_req, reply) => {
     reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=(), browsing-topics=(), interest-cohort=()');
   });
+  closeConnectionsWithUnreadBodies(app);
 
   await app.register(cookie);
   await app.register(csrf, {
@@ -213,7 +224,14 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     const changes = methods.some((m) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(m));
     const mode = !changes ? false : route.config?.csrf === 'origin' ? 'origin' : route.config?.csrf === false ? false : 'token';
     for (const method of methods) {
-      routeTable.push({ method, url: route.url, csrf: mode, access: route.config?.access, stages: route.config?.stages });
+      routeTable.push({
+        method,
+        url: route.url,
+        csrf: mode,
+        access: route.config?.access,
+        stages: route.config?.stages,
+        customer: route.config?.customer,
+      });
     }
     if (!mode) return;
     const existing = route.preHandler ? (Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler]) : [];

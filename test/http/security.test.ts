@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestShop, type TestShop } from '../support/build-app.js';
+import { registerAndVerify, signInHeaders } from '../support/customer.js';
 import { formBody, openForm, submitForm } from '../support/forms.js';
+import { signInAs } from '../support/staff.js';
 
 let shop: TestShop;
 let https: TestShop;
@@ -85,11 +87,18 @@ describe('security baseline', () => {
       byOrigin.every((u) => /^\/(bag|checkout|orders)\b/.test(u)),
       byOrigin.join(', '),
     ).toBe(true);
+    // Routes for signed-in staff or customers refuse anyone else from the headers alone, before the
+    // body (and so the token) is read; with a session, the missing token is what refuses them.
+    const owner = await signInAs(shop.app, 'owner');
+    const customer = await registerAndVerify(shop.app);
+    const customerCookie = (await signInHeaders(shop.app, customer.person.email)).cookie;
     for (const route of changing) {
       expect(route.csrf, `${route.method} ${route.url}`).not.toBe(false);
       const url = route.url.replace(/:(\w+)/g, 'x');
       const crossSite =
         route.csrf === 'origin' ? [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { origin: 'null' }] : [{}];
+      const staffOnly = route.access !== undefined && route.access !== 'public';
+      const session = staffOnly ? owner.cookie : route.customer === 'signed-in' ? customerCookie : null;
       for (const headers of crossSite) {
         const res = await shop.app.inject({
           method: route.method as 'POST',
@@ -97,8 +106,20 @@ describe('security baseline', () => {
           headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
           payload: 'a=b',
         });
-        expect(res.statusCode, `${route.method} ${route.url} ${JSON.stringify(headers)}`).toBe(403);
+        const where = `${route.method} ${route.url} ${JSON.stringify(headers)}`;
+        if (staffOnly) expect(res.statusCode, where).toBe(401);
+        else if (route.customer === 'signed-in') expect(res.headers.location, where).toMatch(/^\/account\/sign-in\?next=/);
+        else expect(res.statusCode, where).toBe(403);
       }
+      // Routes kept for a step of signing in (the two-factor code, enrolment) turn a full session away.
+      if (!session || (staffOnly && !(route.stages ?? ['full']).includes('full'))) continue;
+      const signedIn = await shop.app.inject({
+        method: route.method as 'POST',
+        url,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: session },
+        payload: 'a=b',
+      });
+      expect(signedIn.statusCode, `${route.method} ${route.url} signed in, without a token`).toBe(403);
     }
   });
 

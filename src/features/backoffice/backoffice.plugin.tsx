@@ -53,11 +53,14 @@ export async function backofficePlugin(app: FastifyInstance): Promise<void> {
   app.decorate('requireTwoFactor', app.config.env === 'production');
   app.decorateRequest('staffSession', null);
 
-  // The guard runs after the CSRF check that the app adds to every state-changing route.
+  // The guard needs only the cookie, so it runs as soon as the headers are in (onRequest), before
+  // any body is read: a photo upload from someone who may not make it is refused without reading
+  // its 10 MB. The CSRF check needs the body, so it stays a preHandler and runs after the guard,
+  // for every state-changing route, signed in or not (the sign-in forms included).
   app.addHook('onRoute', (route) => {
     if (!route.config?.access) throw new Error(`back-office route ${route.method} ${route.url} does not declare its access`);
-    const existing = route.preHandler ? (Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler]) : [];
-    route.preHandler = [...existing, guard];
+    const existing = route.onRequest ? (Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest]) : [];
+    route.onRequest = [...existing, guard];
   });
 
   app.addHook('onRequest', async (_req, reply) => {

@@ -4,7 +4,6 @@ import { type FormBody, fieldText, fieldTexts, formBodyOf } from '../../http/for
 import { z } from 'zod';
 import { badRequest, notFound, PublicError } from '../../http/errors.js';
 import { Notice } from '../../http/views/components.js';
-import { STAFF_COOKIE } from '../backoffice/backoffice.plugin.js';
 import { fieldErrors } from '../../http/views/form.js';
 import { can } from '../staff/staff.domain.js';
 import {
@@ -398,13 +397,8 @@ export async function catalogAdminRoutes(app: FastifyInstance): Promise<void> {
 
   // Uploads get their own scope, so that only this route accepts multipart bodies.
   await app.register(async (uploads) => {
-    // An upload is read in full before the CSRF and permission checks run, so one that no signed-in
-    // staff member could be sending is refused before a byte of it is read.
-    uploads.addHook('onRequest', async (req) => {
-      const multipartBody = /^multipart\//i.test(req.headers['content-type'] ?? '');
-      if (multipartBody && !req.cookies[STAFF_COOKIE])
-        throw new PublicError(401, 'Please sign in to the back office first.', 'Please sign in');
-    });
+    // The back office's guard checks the session and the permission before a byte of the upload is
+    // read; the CSRF check, which needs the form's fields, runs once the body is in.
     // keyValues: fields arrive as plain strings (so the CSRF check finds _csrf) and the file as a Buffer.
     await uploads.register(multipart, {
       attachFieldsToBody: 'keyValues',

@@ -67,6 +67,9 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
   const links = orderLinks(app.config);
   // Forms that check a password or send mail are limited per network as well.
   const limit = { rateLimit: { max: app.config.rateLimits.formsPer10Minutes * 2, timeWindow: '10 minutes' } };
+  // Every route here is for the signed-in customer only: anyone else is sent to sign in before any body is read.
+  const customerOnly = { customer: 'signed-in' } as const;
+  const signedInOnly = { config: customerOnly };
 
   const show = (reply: FastifyReply, current: AccountSection, title: string, body: ComponentChildren, status = 200) =>
     reply.page(
@@ -95,7 +98,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
 
   // ——— Account Home ———
 
-  app.get('/account', async (req, reply) => {
+  app.get('/account', signedInOnly, async (req, reply) => {
     const me = await signedIn(req, reply);
     if (!me) return reply;
     const id = me.customer.id;
@@ -152,7 +155,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
       status,
     );
 
-  app.get('/account/details', async (req, reply) => {
+  app.get('/account/details', signedInOnly, async (req, reply) => {
     const me = await signedIn(req, reply);
     if (!me) return reply;
     const q = query(req);
@@ -171,7 +174,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     return detailsPage(reply, me.customer, { notice });
   });
 
-  app.post('/account/details', async (req, reply) => {
+  app.post('/account/details', signedInOnly, async (req, reply) => {
     const me = await signedIn(req, reply);
     if (!me) return reply;
     const body = formBodyOf(req);
@@ -181,7 +184,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     return reply.redirect('/account/details?saved=1', 303);
   });
 
-  app.post('/account/details/email', { config: limit }, async (req, reply) => {
+  app.post('/account/details/email', { config: { ...limit, ...customerOnly } }, async (req, reply) => {
     const me = await signedIn(req, reply);
     if (!me) return reply;
     const body = formBodyOf(req);
@@ -224,13 +227,13 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     default: 'Your default delivery address is changed.',
   };
 
-  app.get('/account/addresses', async (req, reply) => {
+  app.get('/account/addresses', signedInOnly, async (req, reply) => {
     const me = await signedIn(req, reply);
     if (!me) return reply;
     return addressBook(reply, me.customer, { notice: ADDRESS_NOTICES[fieldText(query(req).done)] });
   });
 
-  app.post('/account/addresses', async (req, reply) => {
+  app.post('/account/addresses', signedInOnly, async (req, reply) => {
     const me = await signedIn(req, reply);
     if (!me) return reply;
     const body = formBodyOf(req);
@@ -249,7 +252,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
       status,
     );
 
-  app.get<{ Params: { id: string } }>('/account/addresses/:id', async (req, reply) => {
+  app.get<{ Params: { id: string } }>('/account/addresses/:id', signedInOnly, async (req, reply) => {
     const me = await signedIn(req, reply);
     if (!me) return reply;
     const address = await addressOf(app.db, me.customer.id, idParam(req.params.id, NO_ADDRESS));
@@ -257,7 +260,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     return editPage(reply, address.id, addressValues(address), {});
   });
 
-  app.post<{ Params: { id: string } }>('/account/addresses/:id', async (req, reply) => {
+  app.post<{ Params: { id: string } }>('/account/addresses/:id', signedInOnly, async (req, reply) => {
     const me = await signedIn(req, reply);
     if (!me) return reply;
     const id = idParam(req.params.id, NO_ADDRESS);
@@ -270,14 +273,14 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     return reply.redirect('/account/addresses?done=saved', 303);
   });
 
-  app.post<{ Params: { id: string } }>('/account/addresses/:id/delete', async (req, reply) => {
+  app.post<{ Params: { id: string } }>('/account/addresses/:id/delete', signedInOnly, async (req, reply) => {
     const me = await signedIn(req, reply);
     if (!me) return reply;
     if (!(await removeAddress(app.db, me.customer.id, idParam(req.params.id, NO_ADDRESS), app.clock()))) throw notFound(NO_ADDRESS);
     return reply.redirect('/account/addresses?done=deleted', 303);
   });
 
-  app.post<{ Params: { id: string } }>('/account/addresses/:id/default', async (req, reply) => {
+  app.post<{ Params: { id: string } }>('/account/addresses/:id/default', signedInOnly, async (req, reply) => {
     const me = await signedIn(req, reply);
     if (!me) return reply;
     if (!(await makeDefaultAddress(app.db, me.customer.id, idParam(req.params.id, NO_ADDRESS), app.clock()))) throw notFound(NO_ADDRESS);
@@ -286,7 +289,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
 
   // ——— Orders ———
 
-  app.get('/account/orders', async (req, reply) => {
+  app.get('/account/orders', signedInOnly, async (req, reply) => {
     const me = await signedIn(req, reply);
     if (!me) return reply;
     return show(
@@ -297,7 +300,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     );
   });
 
-  app.get<{ Params: { number: string } }>('/account/orders/:number', async (req, reply) => {
+  app.get<{ Params: { number: string } }>('/account/orders/:number', signedInOnly, async (req, reply) => {
     const me = await signedIn(req, reply);
     if (!me) return reply;
     const number = req.params.number;
@@ -314,7 +317,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
 
   // ——— Newsletter Subscription ———
 
-  app.get('/account/newsletter', async (req, reply) => {
+  app.get('/account/newsletter', signedInOnly, async (req, reply) => {
     const me = await signedIn(req, reply);
     if (!me) return reply;
     return show(
@@ -330,7 +333,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     );
   });
 
-  app.post('/account/newsletter', async (req, reply) => {
+  app.post('/account/newsletter', signedInOnly, async (req, reply) => {
     const me = await signedIn(req, reply);
     if (!me) return reply;
     await setGeneralSubscription(app.db, me.customer.id, fieldText(formBodyOf(req).general_subscription) === 'yes', app.clock());
@@ -339,7 +342,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
 
   // ——— Privacy ———
 
-  app.get('/account/privacy', async (req, reply) => {
+  app.get('/account/privacy', signedInOnly, async (req, reply) => {
     const me = await signedIn(req, reply);
     if (!me) return reply;
     return show(
@@ -378,13 +381,13 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
       status,
     );
 
-  app.get('/account/security', async (req, reply) => {
+  app.get('/account/security', signedInOnly, async (req, reply) => {
     const me = await signedIn(req, reply);
     if (!me) return reply;
     return securityPage(reply, me.session, {}, SECURITY_NOTICES[fieldText(query(req).done)]);
   });
 
-  app.post('/account/security/password', { config: limit }, async (req, reply) => {
+  app.post('/account/security/password', { config: { ...limit, ...customerOnly } }, async (req, reply) => {
     const me = await signedIn(req, reply);
     if (!me) return reply;
     const body = formBodyOf(req);
@@ -401,7 +404,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     return reply.redirect('/account/security?done=password', 303);
   });
 
-  app.post<{ Params: { id: string } }>('/account/sessions/:id/revoke', async (req, reply) => {
+  app.post<{ Params: { id: string } }>('/account/sessions/:id/revoke', signedInOnly, async (req, reply) => {
     const me = await signedIn(req, reply);
     if (!me) return reply;
     const id = idParam(req.params.id, NO_SESSION);
@@ -413,7 +416,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     return reply.redirect('/account/security?done=revoked', 303);
   });
 
-  app.post('/account/sessions/revoke-others', async (req, reply) => {
+  app.post('/account/sessions/revoke-others', signedInOnly, async (req, reply) => {
     const me = await signedIn(req, reply);
     if (!me) return reply;
     await signOutEverywhere(app.db, me.customer.id, me.session.sessionId);

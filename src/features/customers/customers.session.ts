@@ -10,6 +10,13 @@ declare module 'fastify' {
     /** The signed-in customer, looked up once per request and only by routes that ask. */
     customerSession(): Promise<CustomerSession | null>;
   }
+  interface FastifyContextConfig {
+    /**
+     * 'signed-in': only for a signed-in customer. Anyone else is sent to sign in as soon as the
+     * request's headers are in, before its body is read (the handler still asks requireCustomer).
+     */
+    customer?: 'signed-in';
+  }
 }
 
 /**
@@ -27,6 +34,16 @@ export function installCustomerSessions(app: FastifyInstance): void {
     }
     return session;
   });
+  app.addHook('onRoute', (route) => {
+    if (route.config?.customer !== 'signed-in') return;
+    const existing = route.onRequest ? (Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest]) : [];
+    route.onRequest = [...existing, signedInCustomerOnly];
+  });
+}
+
+async function signedInCustomerOnly(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  // The session is remembered for the request, so the handler's own requireCustomer reads no more.
+  await requireCustomer(req, reply);
 }
 
 export function setSessionCookie(reply: FastifyReply, config: Config, token: string, remember: boolean): void {

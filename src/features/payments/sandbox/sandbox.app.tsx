@@ -6,6 +6,8 @@ import { type Config, SANDBOX_GATEWAY_PATH } from '../../../config.js';
 import { installErrorHandling } from '../../../http/errors.js';
 import { loggerOptions } from '../../../http/logging.js';
 import { parseQueryString } from '../../../http/query.js';
+import { serverTimeouts } from '../../../http/timeouts.js';
+import { closeConnectionsWithUnreadBodies } from '../../../http/unread-body.js';
 import { buildResultCrypt, parseRequestCrypt, VPS_PROTOCOL } from '../opayo.js';
 import {
   type CardErrors,
@@ -52,6 +54,7 @@ export async function buildSandboxApp(config: Config, options: SandboxOptions = 
 
   const app = Fastify({
     logger: options.logger ? loggerOptions(config.logLevel, options.logStream) : false,
+    ...serverTimeouts(),
     bodyLimit: 16 * 1024,
     return503OnClosing: true,
     frameworkErrors(_err, _request, reply) {
@@ -83,6 +86,7 @@ export async function buildSandboxApp(config: Config, options: SandboxOptions = 
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=()');
   });
+  closeConnectionsWithUnreadBodies(app);
   await app.register(formbody, { parser: (body) => parseQueryString(body) });
 
   function renderMessage(status: number, title: string, message: string): string {
