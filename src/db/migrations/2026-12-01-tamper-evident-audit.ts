@@ -52,7 +52,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     end`.execute(db);
   // Once the id is known: it must be the newest (this also catches an id given as -1).
   await sql`create trigger audit_log_append_newest after insert on audit_log
-    when new.id <= (select max(id) from audit_log where id <> new.id)
+    when exists (select 1 from audit_log where id > new.id)
     begin
       select raise(abort, 'audit_log is append-only: that entry id is not newer than the newest');
     end`.execute(db);
