@@ -72,6 +72,18 @@ const schema = z.object({
     .min(5, 'expected at least 5 minutes')
     .max(1440, 'expected at most 1440 minutes (a day)')
     .default(30),
+  UNPAID_ORDERS_PER_BUYER: z.coerce
+    .number({ message: 'expected a number of unpaid orders' })
+    .int('expected a whole number')
+    .min(1, 'expected at least 1')
+    .max(1000, 'expected at most 1000')
+    .default(3),
+  MAX_LINE_QUANTITY: z.coerce
+    .number({ message: 'expected a number of pieces' })
+    .int('expected a whole number')
+    .min(1, 'expected at least 1')
+    .max(99, 'expected at most 99')
+    .default(5),
   SHOP_NAME: z.string().min(1).max(80).default('Assay Demo Jewellers'),
   SHOP_ADDRESS: z.string().min(1).max(300).default('124 Vyse Street, Jewellery Quarter, Birmingham B18 6NF'),
   SHOP_EMAIL: z.email({ message: 'expected an e-mail address' }).default('privacy@assay.example'),
@@ -107,6 +119,13 @@ export interface Config {
     gatewayUrl: string;
     /** Minutes stock stays reserved for an order whose payment has not come back. */
     reservationMinutes: number;
+  };
+  /** What unpaid orders may hold, so that nobody can take the stock off sale without paying. */
+  orders: {
+    /** Unpaid orders holding stock at once from one network, and from one e-mail address. */
+    unpaidPerBuyer: number;
+    /** The most of one piece in a bag line and in an order. */
+    maxLineQuantity: number;
   };
   /** The built-in imitation of Opayo's hosted page, on a listener of its own. */
   sandbox: { enabled: boolean; port: number; url: string };
@@ -185,6 +204,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       gatewayUrl: e.OPAYO_GATEWAY_URL ?? `${sandboxOrigin}${SANDBOX_GATEWAY_PATH}`,
       reservationMinutes: e.ORDER_RESERVATION_MINUTES,
     },
+    orders: { unpaidPerBuyer: e.UNPAID_ORDERS_PER_BUYER, maxLineQuantity: e.MAX_LINE_QUANTITY },
     sandbox: { enabled: sandboxEnabled, port: e.SANDBOX_PORT, url: sandboxOrigin },
   };
 }

@@ -202,6 +202,9 @@ export interface Database {
     delivered_at: string | null;
     cancelled_at: string | null;
     customer_id: number | null;
+    /** While unpaid: keyed hashes of the buyer's network and e-mail address, to limit what one buyer holds. */
+    unpaid_network_hash: Generated<string | null>;
+    unpaid_email_hash: Generated<string | null>;
   };
   order_lines: {
     id: Generated<number>;

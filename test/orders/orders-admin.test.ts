@@ -17,7 +17,9 @@ let shop: TestShop;
 let now = new Date('2026-11-23T10:00:00Z');
 
 beforeAll(async () => {
-  shop = await buildTestShop({ clock: () => now, env: { FORM_RATE_LIMIT: '100000' } });
+  // Many orders from one address, several left unpaid: neither the rate limits nor the limit on
+  // unpaid orders per buyer (tested in test/checkout/hoarding.test.ts) is what these tests are about.
+  shop = await buildTestShop({ clock: () => now, env: { FORM_RATE_LIMIT: '100000', UNPAID_ORDERS_PER_BUYER: '1000' } });
 });
 afterAll(async () => shop?.close());
 beforeEach(() => {

@@ -21,7 +21,11 @@ beforeAll(async () => {
 afterAll(async () => shop?.close());
 
 const orderByNumber = (number: string) =>
-  shop.app.db.selectFrom('orders').select(['status']).where('number', '=', number).executeTakeFirst();
+  shop.app.db
+    .selectFrom('orders')
+    .select(['status', 'unpaid_network_hash', 'unpaid_email_hash'])
+    .where('number', '=', number)
+    .executeTakeFirst();
 
 describe(`retention of bags, orders and accounts (${testDialect})`, () => {
   it('deletes a bag 30 days after it was last changed, and not before', async () => {
@@ -42,9 +46,12 @@ describe(`retention of bags, orders and accounts (${testDialect})`, () => {
     const paid = await checkout(shop.app, buyer, GUEST);
     await payFor(shop.app, buyer, paid.orderUrl);
 
+    // Who an unpaid order holds stock for (keyed hashes) is kept only while it waits for payment.
+    expect((await orderByNumber(unpaid.number))?.unpaid_email_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect((await orderByNumber(paid.number))?.unpaid_email_hash).toBeNull();
     expect(await cancelLongUnpaidOrders(shop.app.db, after(46))).toBe(0);
     expect(await cancelLongUnpaidOrders(shop.app.db, after(48))).toBe(1);
-    expect((await orderByNumber(unpaid.number))?.status).toBe('cancelled');
+    expect(await orderByNumber(unpaid.number)).toMatchObject({ status: 'cancelled', unpaid_network_hash: null, unpaid_email_hash: null });
 
     await eraseExpiredOrders(shop.app.db, after(40 + 89));
     expect(await orderByNumber(unpaid.number)).toBeDefined();

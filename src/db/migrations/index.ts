@@ -7,6 +7,7 @@ import * as orders from './2026-11-25-orders.js';
 import * as customers from './2026-11-26-customers.js';
 import * as tamperEvidentAudit from './2026-12-01-tamper-evident-audit.js';
 import * as twoFactorKeysAndStaffSignInWaits from './2026-12-01-two-factor-keys-and-staff-sign-in-waits.js';
+import * as unpaidOrderHolds from './2026-12-01-unpaid-order-holds.js';
 
 /** Every migration, by dated name. Add new ones at the end; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26-customers': customers,
   '2026-12-01-tamper-evident-audit': tamperEvidentAudit,
   '2026-12-01-two-factor-keys-and-staff-sign-in-waits': twoFactorKeysAndStaffSignInWaits,
+  '2026-12-01-unpaid-order-holds': unpaidOrderHolds,
 };

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/database.js';
 import { randomToken, tokenHash } from '../../shared/crypto.js';
+import { lineCapMessage } from '../orders/orders.domain.js';
 import {
   type BagLineRow,
   deleteBagItem,
@@ -19,7 +20,8 @@ import {
  * touched for BAG_LIFETIME_DAYS is deleted, and its token stops working.
  */
 export const BAG_LIFETIME_DAYS = 30;
-export const MAX_PER_LINE = 10;
+/** The most of one piece in a bag line by default (MAX_LINE_QUANTITY): more is a trade order, not a purchase online. */
+export const MAX_PER_LINE = 5;
 
 export interface Bag {
   id: number;
@@ -44,16 +46,28 @@ export async function openBag(db: Db, token: string | undefined, now: Date): Pro
 }
 
 export type BagChange =
-  { ok: true; bag: Bag; created: boolean } | { ok: false; reason: 'unknown' | 'sold_out' | 'not_enough'; available: number };
+  | { ok: true; bag: Bag; created: boolean }
+  /** `limit` is set when the line cap, not the stock, is what stops it. */
+  | { ok: false; reason: 'unknown' | 'sold_out' | 'not_enough'; available: number; limit?: number };
 
-/** Adds to the bag the token names, or to a new bag; the quantity in the bag never exceeds the stock. */
-export async function addToBag(db: Db, token: string | undefined, variantId: number, quantity: number, now: Date): Promise<BagChange> {
+/** Adds to the bag the token names, or to a new bag; the quantity in the bag never exceeds the stock, nor `maxPerLine`. */
+export async function addToBag(
+  db: Db,
+  token: string | undefined,
+  variantId: number,
+  quantity: number,
+  now: Date,
+  maxPerLine = MAX_PER_LINE,
+): Promise<BagChange> {
   const variant = await findVariantStock(db, variantId);
   if (!variant || !variant.available) return { ok: false, reason: 'unknown', available: 0 };
   const existing = await openBag(db, token, now);
   const already = existing ? await findBagQuantity(db, existing.id, variantId) : 0;
-  const wanted = Math.min(already + quantity, MAX_PER_LINE);
+  const wanted = already + quantity;
   if (variant.stock === 0) return { ok: false, reason: 'sold_out', available: 0 };
+  if (wanted > maxPerLine) {
+    return { ok: false, reason: 'not_enough', available: Math.max(0, Math.min(maxPerLine, variant.stock) - already), limit: maxPerLine };
+  }
   if (wanted > variant.stock) return { ok: false, reason: 'not_enough', available: variant.stock - already };
   const iso = now.toISOString();
   return db.transaction().execute(async (trx) => {
@@ -69,8 +83,15 @@ export async function addToBag(db: Db, token: string | undefined, variantId: num
   });
 }
 
-/** Sets a line's quantity; 0 removes it. */
-export async function changeQuantity(db: Db, bag: Bag, variantId: number, quantity: number, now: Date): Promise<BagChange> {
+/** Sets a line's quantity, at most `maxPerLine`; 0 removes it. */
+export async function changeQuantity(
+  db: Db,
+  bag: Bag,
+  variantId: number,
+  quantity: number,
+  now: Date,
+  maxPerLine = MAX_PER_LINE,
+): Promise<BagChange> {
   const iso = now.toISOString();
   if (quantity === 0) {
     await db.transaction().execute(async (trx) => {
@@ -81,6 +102,7 @@ export async function changeQuantity(db: Db, bag: Bag, variantId: number, quanti
   }
   const variant = await findVariantStock(db, variantId);
   if (!variant || (await findBagQuantity(db, bag.id, variantId)) === 0) return { ok: false, reason: 'unknown', available: 0 };
+  if (quantity > maxPerLine) return { ok: false, reason: 'not_enough', available: Math.min(maxPerLine, variant.stock), limit: maxPerLine };
   if (quantity > variant.stock) return { ok: false, reason: variant.stock === 0 ? 'sold_out' : 'not_enough', available: variant.stock };
   await db.transaction().execute(async (trx) => {
     await upsertBagItem(trx, bag.id, variantId, quantity, iso);
@@ -126,10 +148,11 @@ export function setAsideReason(line: BagLine): string {
 }
 
 /** What stands between the lines checkout will order and checking out: fewer left than wanted. */
-export function bagProblems(lines: BagLine[]): Map<number, string> {
+export function bagProblems(lines: BagLine[], maxPerLine = MAX_PER_LINE): Map<number, string> {
   const problems = new Map<number, string>();
   for (const l of lines) {
     if (canBeOrdered(l) && l.quantity > l.stock) problems.set(l.variantId, `Only ${l.stock} left. Please lower the quantity.`);
+    if (!problems.has(l.variantId) && l.quantity > maxPerLine) problems.set(l.variantId, lineCapMessage(maxPerLine));
   }
   return problems;
 }

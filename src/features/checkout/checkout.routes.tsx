@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { privatePage } from '../../http/render.js';
+import { deriveKey } from '../../shared/crypto.js';
 import { Breadcrumbs, FieldError, Money, Notice } from '../../http/views/components.js';
 import { bagLink, bagTokenOf, cookieCarries, summaryLines } from '../bag/bag.routes.js';
 import { type BagLine, bagContents, bagProblems, dropSetAsideLines, openBag, parseSetAside, subtotalOf } from '../bag/bag.service.js';
@@ -11,10 +12,11 @@ import {
   type DeliveryMethod,
   deliveryCharge,
   isDeliveryMethod,
+  lineCapMessage,
   orderTotals,
 } from '../orders/orders.domain.js';
 import { orderLinks } from '../orders/orders.links.js';
-import { placeOrder } from '../orders/orders.service.js';
+import { type UnpaidOrderLimits, placeOrder, useUnpaidOrderLimits } from '../orders/orders.service.js';
 import { OrderSummary } from '../orders/views/summary.js';
 import { CHECKOUT_FIELDS, type CheckoutErrors, type CheckoutField, validateCheckout } from './checkout.domain.js';
 
@@ -24,6 +26,12 @@ import { CHECKOUT_FIELDS, type CheckoutErrors, type CheckoutField, validateCheck
  */
 export async function checkoutRoutes(app: FastifyInstance): Promise<void> {
   const links = orderLinks(app.config);
+  const limits: UnpaidOrderLimits = {
+    perBuyer: app.config.orders.unpaidPerBuyer,
+    maxLineQuantity: app.config.orders.maxLineQuantity,
+    hashKey: deriveKey(app.config.secretKey, 'unpaid-order-buyers'),
+  };
+  useUnpaidOrderLimits(app.db, limits);
 
   /** A signed-in customer's id and address book; guests get nothing and nothing changes for them. */
   async function signedInCustomer(req: FastifyRequest) {
@@ -37,6 +45,9 @@ export async function checkoutRoutes(app: FastifyInstance): Promise<void> {
     const bag = await openBag(app.db, bagTokenOf(req), app.clock());
     const { lines, setAside } = await bagContents(app.db, bag);
     if (!bag || lines.length === 0) return reply.redirect(bagLink('/bag', bag && !cookieCarries(req, bag) ? bag.token : null), 303);
+    if (lines.some((l) => l.quantity > limits.maxLineQuantity)) {
+      return lineCapPage(reply, limits.maxLineQuantity, cookieCarries(req, bag) ? null : bag.token);
+    }
     if (bagProblems(lines).size > 0) return reply.redirect(bagLink('/bag', cookieCarries(req, bag) ? null : bag.token), 303);
     privatePage(reply);
     // Signed in: the account's details and its default address (as the billing address) are filled in.
@@ -123,17 +134,50 @@ export async function checkoutRoutes(app: FastifyInstance): Promise<void> {
       if (!(await dropSetAsideLines(app.db, bag, parseSetAside(body.set_aside), app.clock())))
         return reply.redirect(bagLink('/bag', linkToken), 303);
       // Signed in, the order joins the account, to be followed from Account Home.
-      const placed = await placeOrder(app.db, bag.id, checked.value, app.clock(), me?.customer.id ?? null);
+      const buyer = { customerId: me?.customer.id ?? null, ip: req.ip };
+      const placed = await placeOrder(app.db, bag.id, checked.value, app.clock(), buyer, limits);
       if (!placed.ok) {
         if (placed.reason === 'empty') return emptyBag(reply);
         if (placed.reason === 'too_large')
           return renderForm({}, 'This order is larger than we can take online (£100,000). Please contact us to arrange it.');
+        if (placed.reason === 'line_quantity') return renderForm({}, lineCapMessage(placed.max));
+        if (placed.reason === 'unpaid_limit') {
+          return renderForm({}, unpaidLimitMessage(placed.perBuyer, app.config.payments.reservationMinutes));
+        }
         // Something sold out or was withdrawn meanwhile: the bag says which, and what to do.
         return reply.redirect(bagLink('/bag', linkToken), 303);
       }
       if (placed.lowStock) await app.catalog.invalidate();
       return reply.redirect(links.path(placed.order.number), 303);
     },
+  );
+}
+
+/** A bag line holds more of one piece than an order may: the bag is where to change it. */
+function lineCapPage(reply: FastifyReply, max: number, linkToken: string | null) {
+  privatePage(reply);
+  return reply.page(
+    { title: 'Checkout', noindex: true },
+    <section class="narrow">
+      <h1>Please lower a quantity</h1>
+      <p class="lead">{lineCapMessage(max)}</p>
+      <p>
+        <a class="button button-primary" href={bagLink('/bag', linkToken)}>
+          Back to your bag
+        </a>
+      </p>
+    </section>,
+    400,
+  );
+}
+
+/** Why a buyer cannot place another order yet: what they can do, and when it changes by itself. */
+function unpaidLimitMessage(perBuyer: number, minutes: number): string {
+  const orders = perBuyer === 1 ? 'is already 1 unpaid order' : `are already ${perBuyer} unpaid orders`;
+  const them = perBuyer === 1 ? 'it is' : 'they are';
+  return (
+    `There ${orders} from your network or e-mail address, holding pieces until ${them} paid for. ` +
+    `Please pay for ${perBuyer === 1 ? 'that order' : 'one of those'} first, or try again in ${minutes} minutes, when pieces that have not been paid for go back on sale.`
   );
 }
 

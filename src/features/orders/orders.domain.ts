@@ -83,6 +83,25 @@ export const UNPAID_ORDER_RETENTION_DAYS = 90;
 /** An order never paid is cancelled after this many days (its stock was released long before). */
 export const UNPAID_CANCEL_DAYS = 7;
 
+/** Unpaid orders holding stock that one network, and one e-mail address, may have at once (UNPAID_ORDERS_PER_BUYER). */
+export const DEFAULT_UNPAID_ORDERS_PER_BUYER = 3;
+
+/** Why a line may hold no more of one piece (MAX_LINE_QUANTITY), in the words the bag and checkout use. */
+export function lineCapMessage(maxPerLine: number): string {
+  return `You can buy up to ${maxPerLine} of one piece online. Please lower the quantity, or contact us for more.`;
+}
+
+/**
+ * One spelling of an e-mail address, for counting a buyer's unpaid orders: letter case and a
+ * "+tag" make no difference, so "Ada+rings@Example.org" counts as ada@example.org.
+ */
+export function buyerEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at < 1) return email.trim().toLowerCase();
+  const local = email.slice(0, at).split('+')[0] || email.slice(0, at);
+  return `${local}@${email.slice(at + 1)}`.trim().toLowerCase();
+}
+
 export function variantLabel(v: { metal: string; ringSize: string | null; chainLengthIn: number | null }, metalName: string): string {
   return [metalName, v.ringSize ? `size ${v.ringSize}` : null, v.chainLengthIn ? `${v.chainLengthIn}″ chain` : null]
     .filter(Boolean)

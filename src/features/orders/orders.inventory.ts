@@ -1,5 +1,5 @@
 import type { DataCategory, FeatureInventory, PersonalColumn, Retention } from '../privacy/inventory.js';
-import { ORDER_RETENTION_DAYS, UNPAID_ORDER_RETENTION_DAYS } from './orders.domain.js';
+import { ORDER_RETENTION_DAYS, UNPAID_CANCEL_DAYS, UNPAID_ORDER_RETENTION_DAYS } from './orders.domain.js';
 
 /** Orders are accounting records (HMRC: 6 years); an order never paid for goes much sooner. */
 export const ORDER_RETENTION: Retention = {
@@ -18,6 +18,28 @@ function col(column: string, category: DataCategory, label: string, purpose: str
 }
 
 const toDeliver = 'To deliver your order and tell you about it';
+
+/** While an order waits for payment, who it holds stock for: keyed hashes only, gone once it is paid or cancelled. */
+const WHILE_UNPAID: Retention = {
+  text: `Only while your order waits for payment: removed as soon as it is paid or cancelled (an unpaid order is cancelled after ${UNPAID_CANCEL_DAYS} days)`,
+  days: UNPAID_CANCEL_DAYS,
+};
+const toLimitHolds =
+  'To stop anyone taking pieces off sale with orders they never pay for: one network, and one e-mail address, may have only a few unpaid orders holding stock at once';
+const nobody = ['Nobody: the shop only compares it with the same code on other unpaid orders'];
+
+function whileUnpaid(column: string, label: string): PersonalColumn {
+  return {
+    table: 'orders',
+    column,
+    category: 'technical',
+    label,
+    purpose: toLimitHolds,
+    lawfulBasis: 'legitimate-interests',
+    retention: WHILE_UNPAID,
+    recipients: nobody,
+  };
+}
 const toTakePayment = 'To take payment for your order and keep the sales record the law requires';
 
 export const ordersInventory: FeatureInventory = {
@@ -47,6 +69,11 @@ export const ordersInventory: FeatureInventory = {
     ]),
     col('tracking_number', 'order', 'The tracking number of your parcel', toDeliver, packers),
     col('created_at', 'order', 'When you ordered, and what you bought and paid', toTakePayment, staff),
+    whileUnpaid(
+      'unpaid_network_hash',
+      "A code made from your network's address (its first three parts), never the address itself, while your order is unpaid",
+    ),
+    whileUnpaid('unpaid_email_hash', 'A code made from your e-mail address, while your order is unpaid'),
   ],
   notPersonal: [
     { table: 'order_lines', column: 'product_name', reason: 'The name of the piece bought, copied from the catalogue' },

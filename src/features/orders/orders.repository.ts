@@ -1,11 +1,14 @@
-import type { ExpressionBuilder, Selectable, Updateable } from 'kysely';
-import type { Db } from '../../db/database.js';
+import { type ExpressionBuilder, type Selectable, type Updateable, sql } from 'kysely';
+import { type Db, dialectOf } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 
 export type OrderRow = Selectable<Database['orders']>;
 export type OrderLineRow = Selectable<Database['order_lines']>;
 export type AttemptRow = Selectable<Database['payment_attempts']>;
-export type NewOrder = Omit<Database['orders'], 'id' | 'stock_reserved' | 'stock_short' | 'refunded_pence'> & { stock_reserved: number };
+export type NewOrder = Omit<
+  Database['orders'],
+  'id' | 'stock_reserved' | 'stock_short' | 'refunded_pence' | 'unpaid_network_hash' | 'unpaid_email_hash'
+> & { stock_reserved: number; unpaid_network_hash: string | null; unpaid_email_hash: string | null };
 
 /** Takes stock if there is enough: the WHERE is re-checked under the row lock, so two buyers can't both get the last one. */
 export async function takeStock(db: Db, variantId: number, quantity: number): Promise<number | null> {
@@ -115,9 +118,19 @@ export async function supersedePendingAttempts(db: Db, orderId: number, at: stri
     .execute();
 }
 
-/** Changes an order only if it is still in the status the caller saw; false when it had moved on. */
+/**
+ * Changes an order only if it is still in the status the caller saw; false when it had moved on.
+ * An order that stops awaiting payment forgets who it held stock for.
+ */
 export async function updateOrderFrom(db: Db, id: number, fromStatuses: string[], patch: Updateable<Database['orders']>): Promise<boolean> {
-  const res = await db.updateTable('orders').set(patch).where('id', '=', id).where('status', 'in', fromStatuses).executeTakeFirst();
+  const forget =
+    patch.status !== undefined && patch.status !== 'awaiting_payment' ? { unpaid_network_hash: null, unpaid_email_hash: null } : {};
+  const res = await db
+    .updateTable('orders')
+    .set({ ...patch, ...forget })
+    .where('id', '=', id)
+    .where('status', 'in', fromStatuses)
+    .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }
 
@@ -138,6 +151,38 @@ export async function addRefund(db: Db, id: number, r: { before: number; after: 
     .where('refunded_pence', '=', r.before)
     .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
+}
+
+/**
+ * Serialises checkouts by the same buyer (network or e-mail hash), so that counting their unpaid
+ * orders and adding one is a single step. Call first in a transaction, before any stock is touched:
+ * the locks are always taken before row locks, in one order, so they cannot deadlock.
+ */
+export async function lockBuyers(db: Db, hashes: string[]): Promise<void> {
+  // SQLite runs one write transaction at a time already; PostgreSQL needs an explicit lock.
+  if (dialectOf(db) !== 'postgres') return;
+  const keys = [...new Set(hashes.map((h) => Number.parseInt(h.slice(0, 8), 16) | 0))].sort((a, b) => a - b);
+  for (const key of keys) await sql`select pg_advisory_xact_lock(${UNPAID_HOLDS_LOCK}, ${key})`.execute(db);
+}
+/** The advisory-lock space of unpaid-order holds (the two-number form, apart from single-number locks). */
+const UNPAID_HOLDS_LOCK = 7271;
+
+/** Unpaid orders that hold stock for this network or e-mail hash, leaving out one order (being retried). */
+export async function countHoldingOrders(
+  db: Db,
+  column: 'unpaid_network_hash' | 'unpaid_email_hash',
+  hash: string,
+  exceptOrderId: number | null = null,
+): Promise<number> {
+  let q = db
+    .selectFrom('orders')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where(column, '=', hash)
+    .where('status', '=', 'awaiting_payment')
+    .where('stock_reserved', '=', 1);
+  if (exceptOrderId !== null) q = q.where('id', '<>', exceptOrderId);
+  const row = await q.executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export async function findAwaitingOrdersForBag(db: Db, bagId: number): Promise<OrderRow[]> {

@@ -1,13 +1,16 @@
 import type { Db } from '../../db/database.js';
+import { hmacHex, truncateIp } from '../../shared/crypto.js';
 import { emptyBag, listBagLines } from '../bag/bag.repository.js';
 import { metalLabel } from '../catalog/catalog.domain.js';
 import { enqueueMail } from '../mail/outbox.service.js';
 import { type OpayoResult, newVendorTxCode } from '../payments/opayo.js';
 import {
+  DEFAULT_UNPAID_ORDERS_PER_BUYER,
   type DeliveryMethod,
   ORDER_RETENTION_DAYS,
   UNPAID_CANCEL_DAYS,
   UNPAID_ORDER_RETENTION_DAYS,
+  buyerEmail,
   newOrderNumber,
   orderTotals,
   variantLabel,
@@ -16,6 +19,7 @@ import { type OrderMailContext, type OrderMailKind, renderOrderMail } from './or
 import {
   type AttemptRow,
   type OrderRow,
+  countHoldingOrders,
   deleteOrdersWhere,
   findAttemptByVendorTxCode,
   findAwaitingOrdersForBag,
@@ -29,6 +33,7 @@ import {
   insertOrderEvent,
   insertOrderLines,
   insertStockMovement,
+  lockBuyers,
   orderNumberTaken,
   addRefund,
   returnStock,
@@ -67,10 +72,42 @@ export interface CheckoutDetails {
   deliveryMethod: DeliveryMethod;
 }
 
+/**
+ * What unpaid orders may hold, so that nobody can take the stock off sale without paying: a few
+ * orders at once per network and per e-mail address, and a few of each piece in an order.
+ */
+export interface UnpaidOrderLimits {
+  /** Unpaid orders holding stock at once for one network, and for one e-mail address. */
+  perBuyer: number;
+  /** The most of one piece in an order. */
+  maxLineQuantity: number;
+  /** Keys the hashes that stand for the buyer's network and e-mail address; the raw values are never stored for this. */
+  hashKey: Buffer;
+}
+
+/**
+ * The limits each shop runs with, by its database handle: checkout sets them as it starts, and
+ * "Try again" (startNewAttempt) reads them when its caller does not pass the limit itself.
+ */
+const limitsByDb = new WeakMap<Db, number>();
+export function useUnpaidOrderLimits(db: Db, limits: UnpaidOrderLimits): void {
+  limitsByDb.set(db, limits.perBuyer);
+}
+
+/** Who is checking out: the account (if signed in) and the network address the request came from. */
+export interface Buyer {
+  customerId: number | null;
+  ip: string | undefined;
+}
+
 export type PlaceOrderResult =
   | { ok: true; order: OrderRow; vendorTxCode: string; lowStock: boolean }
   | { ok: false; reason: 'empty' | 'too_large' }
-  | { ok: false; reason: 'stock'; variantIds: number[] };
+  | { ok: false; reason: 'stock'; variantIds: number[] }
+  /** The buyer's network or e-mail address already has `perBuyer` unpaid orders holding stock. */
+  | { ok: false; reason: 'unpaid_limit'; perBuyer: number }
+  /** A line asks for more than `max` of one piece. */
+  | { ok: false; reason: 'line_quantity'; variantIds: number[]; max: number };
 
 class StockShort extends Error {
   constructor(readonly variantIds: number[]) {
@@ -78,19 +115,56 @@ class StockShort extends Error {
   }
 }
 
+/** Thrown to undo the transaction (the replaced order included) when an order may not be placed. */
+class Refused extends Error {
+  constructor(readonly result: Extract<PlaceOrderResult, { ok: false }>) {
+    super(result.reason);
+  }
+}
+
+/** The keyed hashes an unpaid order keeps of its buyer: the network (IPv4 /24, IPv6 /48) and the e-mail address. */
+export function buyerHashes(key: Buffer, ip: string | undefined, email: string): { network: string | null; email: string } {
+  const network = truncateIp(ip);
+  return { network: network ? hmacHex(key, `network:${network}`) : null, email: hmacHex(key, `email:${buyerEmail(email)}`) };
+}
+
+/** True when this network or e-mail address may not hold another unpaid order. */
+async function atUnpaidLimit(
+  db: Db,
+  hashes: { network: string | null; email: string | null },
+  perBuyer: number,
+  exceptOrderId: number | null = null,
+): Promise<boolean> {
+  if (hashes.network !== null && (await countHoldingOrders(db, 'unpaid_network_hash', hashes.network, exceptOrderId)) >= perBuyer) {
+    return true;
+  }
+  return hashes.email !== null && (await countHoldingOrders(db, 'unpaid_email_hash', hashes.email, exceptOrderId)) >= perBuyer;
+}
+
 const DAY_MS = 86_400_000;
 
-/** Places an order from a bag: a guest's (customerId null) or a signed-in customer's. */
+/**
+ * Places an order from a bag: a guest's (customerId null) or a signed-in customer's. Refused when
+ * the buyer's network or e-mail address already has `limits.perBuyer` unpaid orders holding stock,
+ * or a line asks for more than `limits.maxLineQuantity` of one piece.
+ */
 export async function placeOrder(
   db: Db,
   bagId: number,
   details: CheckoutDetails,
   now: Date,
-  customerId: number | null = null,
+  buyer: Buyer,
+  limits: UnpaidOrderLimits,
 ): Promise<PlaceOrderResult> {
   const at = now.toISOString();
+  const customerId = buyer.customerId;
+  const hashes = buyerHashes(limits.hashKey, buyer.ip, details.email);
   try {
     return await db.transaction().execute(async (trx) => {
+      await lockBuyers(
+        trx,
+        [hashes.network, hashes.email].filter((h): h is string => h !== null),
+      );
       let lowStock = false;
       // A new checkout from the same bag replaces an earlier unpaid one and frees what it held.
       for (const earlier of await findAwaitingOrdersForBag(trx, bagId)) {
@@ -101,6 +175,11 @@ export async function placeOrder(
       }
       const lines = await listBagLines(trx, bagId);
       if (lines.length === 0) return { ok: false as const, reason: 'empty' as const };
+      const over = lines.filter((l) => l.quantity > limits.maxLineQuantity).map((l) => l.variantId);
+      if (over.length > 0) throw new Refused({ ok: false, reason: 'line_quantity', variantIds: over, max: limits.maxLineQuantity });
+      // Counted after the replaced order has let go, and under the buyer's lock, so two checkouts at once cannot both pass.
+      if (await atUnpaidLimit(trx, hashes, limits.perBuyer))
+        throw new Refused({ ok: false, reason: 'unpaid_limit', perBuyer: limits.perBuyer });
       const short = lines.filter((l) => !l.available || l.quantity > l.stock).map((l) => l.variantId);
       if (short.length > 0) throw new StockShort(short);
       // Prices come from the catalogue now, never from the form.
@@ -142,6 +221,8 @@ export async function placeOrder(
         delivered_at: null,
         cancelled_at: null,
         customer_id: customerId,
+        unpaid_network_hash: hashes.network,
+        unpaid_email_hash: hashes.email,
       });
       await insertOrderLines(
         trx,
@@ -164,6 +245,7 @@ export async function placeOrder(
     });
   } catch (err) {
     if (err instanceof StockShort) return { ok: false, reason: 'stock', variantIds: err.variantIds };
+    if (err instanceof Refused) return err.result;
     throw err;
   }
 }
@@ -211,15 +293,36 @@ async function retakeStock(db: Db, order: OrderRow, at: string): Promise<{ ok: b
   return { ok: true, lowStock };
 }
 
-export type RetryResult = { ok: true; vendorTxCode: string; lowStock: boolean } | { ok: false; reason: 'not_awaiting' | 'stock' };
+export type RetryResult =
+  | { ok: true; vendorTxCode: string; lowStock: boolean }
+  /** `unpaid_limit`: taking the stock again would give the buyer more unpaid orders holding stock than allowed. */
+  | { ok: false; reason: 'not_awaiting' | 'stock' | 'unpaid_limit' };
 
-/** A new payment attempt (new VendorTxCode) for an unpaid order, re-reserving its stock if it was released. */
-export async function startNewAttempt(db: Db, orderId: number, now: Date): Promise<RetryResult> {
+/**
+ * A new payment attempt (new VendorTxCode) for an unpaid order, re-reserving its stock if it was
+ * released — unless the buyer's other unpaid orders already hold as much as `perBuyer` allows.
+ */
+export async function startNewAttempt(
+  db: Db,
+  orderId: number,
+  now: Date,
+  perBuyer: number = limitsByDb.get(db) ?? DEFAULT_UNPAID_ORDERS_PER_BUYER,
+): Promise<RetryResult> {
   const at = now.toISOString();
   try {
     return await db.transaction().execute(async (trx) => {
+      const seen = await findOrderById(trx, orderId);
+      if (!seen || seen.status !== 'awaiting_payment') return { ok: false as const, reason: 'not_awaiting' as const };
+      const hashes = { network: seen.unpaid_network_hash, email: seen.unpaid_email_hash };
+      await lockBuyers(
+        trx,
+        [hashes.network, hashes.email].filter((h): h is string => h !== null),
+      );
       const order = await findOrderById(trx, orderId);
       if (!order || order.status !== 'awaiting_payment') return { ok: false as const, reason: 'not_awaiting' as const };
+      if (order.stock_reserved !== 1 && (await atUnpaidLimit(trx, hashes, perBuyer, order.id))) {
+        return { ok: false as const, reason: 'unpaid_limit' as const };
+      }
       const taken = order.stock_reserved === 1 ? { ok: true, lowStock: false } : await retakeStock(trx, order, at);
       await supersedePendingAttempts(trx, order.id, at);
       const vendorTxCode = newVendorTxCode(order.number);
