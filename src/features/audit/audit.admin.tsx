@@ -66,7 +66,7 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
       <section>
         <div class="admin-head">
           <h1>Audit trail</h1>
-          <form method="post" action="/admin/audit/verify" class="inline-form">
+          <form method="post" action="/admin/audit/verify" class="filter-bar">
             <input type="hidden" name="_csrf" value={csrf} />
             <label>
               Anchor from the daily e-mail (optional)
