@@ -581,15 +581,6 @@ export async function deleteVariant(db: Db, id: number): Promise<void> {
   await db.deleteFrom('variants').where('id', '=', id).execute();
 }
 
-export async function countVariants(db: Db, productId: number): Promise<number> {
-  const r = await db
-    .selectFrom('variants')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('product_id', '=', productId)
-    .executeTakeFirst();
-  return Number(r?.n ?? 0);
-}
-
 export async function setVariantPrice(db: Db, id: number, pence: number): Promise<void> {
   await db.updateTable('variants').set({ price_pence: pence }).where('id', '=', id).execute();
 }

@@ -3,7 +3,6 @@ import type { Db } from '../../db/database.js';
 import {
   type AdminProduct,
   applyStockDelta,
-  countVariants,
   deleteGroup as deleteGroupRow,
   deleteImageRow,
   deleteVariant,
@@ -46,6 +45,7 @@ import {
 import { CHAIN_LENGTHS_IN, isMetal, isStone, metalLabel, RING_SIZES } from './catalog.domain.js';
 import { prepareImage, type PreparedImage, MAX_UPLOAD_TEXT, MIN_IMAGE_WIDTH, removeImageFiles, storeImageFiles } from './catalog.images.js';
 import { insertCategory, insertCollection, type ProductDetail, type VariantRow } from './catalog.repository.js';
+import { formatPence } from '../../shared/money.js';
 import { searchEntry } from './demo/seed.js';
 
 /**
@@ -185,8 +185,6 @@ export const variantFormSchema = z.object({
 });
 export type VariantInput = z.output<typeof variantFormSchema>;
 
-export const priceFormSchema = z.object({ price: priceField });
-
 export const stockFormSchema = z.object({
   delta: one.pipe(
     z
@@ -202,6 +200,82 @@ export const stockFormSchema = z.object({
   ),
   note: one.pipe(limited(200, 'note')),
 });
+
+/** One variant's row of the variants form, as read from it: only what the member of staff changed. */
+export interface VariantRowChange {
+  variantId: number;
+  /** The price the form showed, in pence, so that a price someone else changed meanwhile is not overwritten. */
+  shownPence: number | null;
+  /** The new price in pence, or null to leave it. */
+  price: number | null;
+  stock: { delta: number; reason: string } | null;
+  remove: boolean;
+}
+
+/** What a variants form asks for, in its rows' order, with the problems in each row's fields. */
+export type VariantRowsForm =
+  | { ok: true; rows: VariantRowChange[]; errors: FieldErrors; changes: { prices: boolean; stock: boolean; removals: boolean } }
+  | { ok: false; message: string };
+
+/** More rows than any piece has; a form with more was not made by the product page. */
+export const MAX_VARIANT_ROWS = 1000;
+
+/**
+ * Reads the product page's variants form: one row per variant, its fields named after the
+ * variant (price-12, delta-12, reason-12, note-12, remove-12), the rows listed in "row". A row
+ * left as the page showed it asks for nothing. Errors are keyed by field name, such as price-12.
+ */
+export function readVariantRows(body: Record<string, unknown>): VariantRowsForm {
+  const ids = (typeof body.row === 'string' ? [body.row] : Array.isArray(body.row) ? body.row : []).filter((x) => typeof x === 'string');
+  if (ids.length > MAX_VARIANT_ROWS || !ids.every((id) => /^\d{1,9}$/.test(id)))
+    return { ok: false, message: 'We could not read that form. Please use the variants table on the product page.' };
+  const rows: VariantRowChange[] = [];
+  const errors: FieldErrors = {};
+  const changes = { prices: false, stock: false, removals: false };
+  for (const id of [...new Set(ids)]) {
+    const field = (name: string) => {
+      const v = body[`${name}-${id}`];
+      return typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined;
+    };
+    const shown = field('was');
+    const shownPence = shown !== undefined && /^\d{1,9}$/.test(shown) ? Number(shown) : null;
+    let price: number | null = null;
+    const priceText = field('price');
+    if (priceText !== undefined) {
+      const parsed = parsePounds(priceText);
+      if (!parsed.ok) {
+        errors[`price-${id}`] = parsed.message;
+        changes.prices = true;
+      } else if (parsed.pence !== shownPence) {
+        price = parsed.pence;
+        changes.prices = true;
+      }
+    }
+    let stock: VariantRowChange['stock'] = null;
+    const [delta = '', reason = '', note = ''] = ['delta', 'reason', 'note'].map((f) => field(f) ?? '');
+    if (delta.trim() !== '' || reason !== '' || note.trim() !== '') {
+      changes.stock = true;
+      const parsed = stockFormSchema.safeParse({ delta, reason, note });
+      if (parsed.success) stock = { delta: parsed.data.delta, reason: stockReasonText(parsed.data.reason, parsed.data.note) };
+      else for (const issue of parsed.error.issues) errors[`${String(issue.path[0])}-${id}`] ??= issue.message;
+    }
+    const remove = (field('remove') ?? '') !== '';
+    if (remove) {
+      changes.removals = true;
+      if (price !== null || stock !== null || errors[`price-${id}`])
+        errors[`remove-${id}`] ??= 'A variant you remove keeps its price and stock: untick Remove, or undo the other changes to this row.';
+    }
+    rows.push({ variantId: Number(id), shownPence, price, stock, remove });
+  }
+  return { ok: true, rows, errors, changes };
+}
+
+/** Why stock cannot go down by that much, in the words the form shows. */
+export function belowZeroMessage(stock: number): string {
+  return stock === 0
+    ? 'There are none in stock, so none can be taken away.'
+    : `There ${stock === 1 ? 'is only 1' : `are only ${stock}`} in stock, so you can take away at most ${stock}.`;
+}
 
 export const groupFormSchema = z.object({
   name: one.pipe(z.string().trim().min(1, 'Please enter a name.').max(80, 'Please keep the name under 80 characters.')),
@@ -288,6 +362,13 @@ const SLUG_TAKEN = 'Another product already uses this web address name. Please c
 // ---- The service -------------------------------------------------------------------------------
 
 type Failure<R extends string> = { ok: false; reason: R };
+
+/** Thrown inside a transaction to undo it, carrying the rows' problems out. */
+class RowsRefused extends Error {
+  constructor(readonly errors: FieldErrors) {
+    super('rows refused');
+  }
+}
 type Invalid = { ok: false; reason: 'invalid'; errors: FieldErrors };
 
 export class CatalogAdmin {
@@ -418,65 +499,88 @@ export class CatalogAdmin {
       await insertStockMovement(trx, { variantId, delta: v.stock, stockAfter: v.stock, reason: INITIAL_STOCK_REASON, staffId, at });
   }
 
-  async changePrice(
-    variantId: number,
-    pence: number,
+  /**
+   * Applies every row of the variants form in one transaction: new prices (each recorded with its
+   * old and new amount), stock adjustments (each recorded with its reason) and removals. If any
+   * row is refused, nothing at all is written and each refusal comes back under its field's name.
+   * `formErrors` are the problems already found in the form itself: the rows are still checked
+   * against the database, so that every problem shows at once, but nothing is kept.
+   */
+  async saveVariants(
+    productId: number,
+    rows: VariantRowChange[],
     staffId: number | null,
     now: Date,
-  ): Promise<{ ok: true; productId: number } | Failure<'not_found'> | { ok: false; reason: 'unchanged'; productId: number }> {
-    return this.write(async (trx) => {
-      const v = await findVariant(trx, variantId);
-      if (!v) return { ok: false, reason: 'not_found' } as const;
-      if (v.pricePence === pence) return { ok: false, reason: 'unchanged', productId: v.productId } as const;
-      const at = now.toISOString();
-      await setVariantPrice(trx, variantId, pence);
-      await insertPriceChange(trx, { variantId, oldPence: v.pricePence, newPence: pence, staffId, at });
-      await touchProduct(trx, v.productId, at);
-      return { ok: true, productId: v.productId } as const;
-    });
-  }
-
-  async adjustStock(
-    variantId: number,
-    delta: number,
-    reason: string,
-    staffId: number | null,
-    now: Date,
-  ): Promise<
-    | { ok: true; productId: number; stock: number }
-    | Failure<'not_found'>
-    | { ok: false; reason: 'below_zero'; productId: number; stock: number }
-  > {
-    return this.write(async (trx) => {
-      const v = await findVariant(trx, variantId);
-      if (!v) return { ok: false, reason: 'not_found' } as const;
-      const stock = await applyStockDelta(trx, variantId, delta);
-      if (stock === null) {
-        const current = (await findVariant(trx, variantId))?.stock ?? v.stock;
-        return { ok: false, reason: 'below_zero', productId: v.productId, stock: current } as const;
-      }
-      await insertStockMovement(trx, { variantId, delta, stockAfter: stock, reason, staffId, at: now.toISOString() });
-      return { ok: true, productId: v.productId, stock } as const;
-    });
-  }
-
-  /** Only a variant that never held stock can go: otherwise its history would lose its subject. */
-  async removeVariant(
-    variantId: number,
-    now: Date,
-  ): Promise<
-    { ok: true; productId: number } | Failure<'not_found'> | { ok: false; reason: 'has_movements' | 'last_variant'; productId: number }
-  > {
-    return this.write(async (trx) => {
-      const v = await findVariant(trx, variantId);
-      if (!v) return { ok: false, reason: 'not_found' } as const;
-      if (await hasStockMovements(trx, variantId)) return { ok: false, reason: 'has_movements', productId: v.productId } as const;
-      if ((await countVariants(trx, v.productId)) <= 1) return { ok: false, reason: 'last_variant', productId: v.productId } as const;
-      await deleteVariant(trx, variantId);
-      await touchProduct(trx, v.productId, now.toISOString());
-      await refreshSearch(trx, [v.productId]);
-      return { ok: true, productId: v.productId } as const;
-    });
+    formErrors: FieldErrors = {},
+  ): Promise<{ ok: true; changed: number } | Invalid | Failure<'not_found'>> {
+    try {
+      return await this.write(async (trx) => {
+        if (!(await productExists(trx, productId))) return { ok: false, reason: 'not_found' } as const;
+        const variants = await listProductVariants(trx, productId);
+        const current = new Map(variants.map((v) => [v.id, v]));
+        const errors: FieldErrors = { ...formErrors };
+        const at = now.toISOString();
+        let changed = 0;
+        let removed = 0;
+        for (const row of rows) {
+          const v = current.get(row.variantId);
+          const asks = row.price !== null || row.stock !== null || row.remove;
+          if (!v) {
+            if (asks)
+              errors[`row-${row.variantId}`] = 'One of the variants you changed has been removed meanwhile. Please check the table again.';
+            continue;
+          }
+          if (row.price !== null && row.price !== v.pricePence) {
+            if (row.shownPence !== null && row.shownPence !== v.pricePence) {
+              errors[`price-${v.id}`] =
+                `Someone else changed this price to ${formatPence(v.pricePence)} while you were editing. Check it, and save again to use yours.`;
+            } else {
+              await setVariantPrice(trx, v.id, row.price);
+              await insertPriceChange(trx, { variantId: v.id, oldPence: v.pricePence, newPence: row.price, staffId, at });
+              changed++;
+            }
+          }
+          if (row.stock) {
+            const after = await applyStockDelta(trx, v.id, row.stock.delta);
+            if (after === null) {
+              errors[`delta-${v.id}`] = belowZeroMessage((await findVariant(trx, v.id))?.stock ?? v.stock);
+            } else {
+              await insertStockMovement(trx, {
+                variantId: v.id,
+                delta: row.stock.delta,
+                stockAfter: after,
+                reason: row.stock.reason,
+                staffId,
+                at,
+              });
+              changed++;
+            }
+          }
+          if (row.remove) {
+            if (await hasStockMovements(trx, v.id)) {
+              errors[`remove-${v.id}`] =
+                "This variant has stock history, so it can't be removed: the history must stay complete. To stop selling it, adjust its stock to 0.";
+            } else {
+              await deleteVariant(trx, v.id);
+              removed++;
+              changed++;
+            }
+          }
+        }
+        if (removed > 0 && removed >= variants.length) {
+          for (const row of rows.filter((r) => r.remove))
+            errors[`remove-${row.variantId}`] ??= 'A product needs at least one variant. To take the piece off sale, archive it instead.';
+        }
+        // Throwing rolls back the rows already written, so a refused save changes nothing.
+        if (Object.keys(errors).length > 0) throw new RowsRefused(errors);
+        if (changed > 0) await touchProduct(trx, productId, at);
+        if (removed > 0) await refreshSearch(trx, [productId]);
+        return { ok: true, changed } as const;
+      });
+    } catch (err) {
+      if (err instanceof RowsRefused) return { ok: false, reason: 'invalid', errors: err.errors };
+      throw err;
+    }
   }
 
   // ---- Images

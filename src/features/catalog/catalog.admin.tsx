@@ -5,10 +5,9 @@ import { z } from 'zod';
 import { badRequest, notFound, PublicError } from '../../http/errors.js';
 import { Notice } from '../../http/views/components.js';
 import { fieldErrors } from '../../http/views/form.js';
-import { can } from '../staff/staff.domain.js';
+import { can, PERMISSIONS, ROLE_LABELS } from '../staff/staff.domain.js';
 import {
   findAdminProduct,
-  findVariant,
   type GroupTable,
   listAdminProducts,
   listGroups,
@@ -20,10 +19,8 @@ import {
   groupFormSchema,
   HISTORY_LENGTH,
   IMAGE_TOO_LARGE,
-  priceFormSchema,
   productFormSchema,
-  stockFormSchema,
-  stockReasonText,
+  readVariantRows,
   toProductDetail,
   variantFormSchema,
 } from './catalog.admin.service.js';
@@ -38,6 +35,7 @@ import {
   type ProductFormValues,
   type ProductPageState,
   type VariantFormValues,
+  type VariantRowValues,
 } from './views/admin-product.js';
 import { ProductListPage, type ProductListQuery } from './views/admin-products.js';
 import { ProductPage } from './views/product.js';
@@ -86,10 +84,8 @@ const DONE: Record<string, string> = {
   archived: 'Archived. Shoppers can no longer find this piece.',
   restored: 'Restored. The piece is back on sale.',
   'variant-added': 'Variant added.',
-  'variant-removed': 'Variant removed.',
-  price: 'Price changed. The shop shows the new price now.',
-  'price-unchanged': 'That is already the price, so nothing changed.',
-  stock: 'Stock adjusted.',
+  variants: 'Variants saved. The shop shows the new prices and stock now.',
+  'variants-unchanged': 'Nothing in the variants table was changed, so nothing was saved.',
   'image-added': 'Photo added.',
   'image-removed': 'Photo removed.',
   'image-moved': 'Photo order changed.',
@@ -137,6 +133,22 @@ function variantValues(body: Body): VariantFormValues {
   };
 }
 
+/** What was typed in each row of the variants table, to show it again beside the problems. */
+function variantRowValues(body: Body): Record<number, VariantRowValues> {
+  const out: Record<number, VariantRowValues> = {};
+  for (const id of texts(body.row)) {
+    if (!/^\d{1,9}$/.test(id)) continue;
+    out[Number(id)] = {
+      price: body[`price-${id}`] === undefined ? undefined : text(body[`price-${id}`]),
+      delta: text(body[`delta-${id}`]),
+      reason: text(body[`reason-${id}`]),
+      note: text(body[`note-${id}`]),
+      remove: text(body[`remove-${id}`]) !== '',
+    };
+  }
+  return out;
+}
+
 function groupValues(body: Body): GroupFormValues {
   return { name: text(body.name), slug: text(body.slug), description: text(body.description), featured: text(body.featured) !== '' };
 }
@@ -146,9 +158,19 @@ export async function catalogAdminRoutes(app: FastifyInstance): Promise<void> {
   const admin = new CatalogAdmin(app.db, app.catalog, app.config.dataDir);
   const view = { config: { access: 'catalogue.view' as const } };
   const edit = { config: { access: 'catalogue.edit' as const } };
-  const adjust = { config: { access: 'stock.adjust' as const } };
   const roleCan = (req: FastifyRequest, permission: 'catalogue.edit' | 'stock.adjust') =>
     req.staffSession !== null && can(req.staffSession.staff.role, permission);
+  /** Refuses a change the member's role does not include, in the words the back office's guard uses. */
+  const requireRole = (req: FastifyRequest, permission: 'catalogue.edit' | 'stock.adjust') => {
+    if (roleCan(req, permission)) return;
+    const role = req.staffSession?.staff.role;
+    const who = role && role in ROLE_LABELS ? ROLE_LABELS[role as keyof typeof ROLE_LABELS] : 'none';
+    throw new PublicError(
+      403,
+      `Your role (${who}) does not include this: ${PERMISSIONS[permission].toLowerCase()}. Ask the shop's owner if you need it.`,
+      'Not part of your role',
+    );
+  };
 
   // ---- Product list ------------------------------------------------------------------------
 
@@ -332,65 +354,21 @@ export async function catalogAdminRoutes(app: FastifyInstance): Promise<void> {
     return reply.redirect(`/admin/products/${id}?done=variant-added`, 303);
   });
 
-  /** The product a variant belongs to, for showing its page again. */
-  async function variantProduct(raw: string): Promise<{ variantId: number; productId: number }> {
-    const variantId = idParam(raw, 'variant');
-    const v = await findVariant(app.db, variantId);
-    if (!v) throw notFound("We couldn't find that variant. It may have been removed.");
-    return { variantId, productId: v.productId };
-  }
-
-  app.post<{ Params: { id: string } }>('/admin/variants/:id/price', edit, async (req, reply) => {
-    const { variantId, productId } = await variantProduct(req.params.id);
+  // One form for every variant of the piece: prices, stock adjustments and removals, saved together.
+  // Each part needs its permission; a role may send only the parts its page offers.
+  app.post<{ Params: { id: string } }>('/admin/products/:id/variants/save', view, async (req, reply) => {
+    const id = idParam(req.params.id, 'product');
     const body = bodyOf(req);
-    const parsed = priceFormSchema.safeParse(body);
-    if (!parsed.success) {
-      const error = parsed.error.issues[0]?.message ?? 'Please enter the price in pounds.';
-      return productPage(req, reply, productId, { price: { variantId, value: text(body.price), error } }, 400);
-    }
-    const result = await admin.changePrice(variantId, parsed.data.price, req.staffSession?.staff.id ?? null, app.clock());
-    if (!result.ok && result.reason === 'not_found') throw notFound("We couldn't find that variant. It may have been removed.");
-    return reply.redirect(`/admin/products/${productId}?done=${result.ok ? 'price' : 'price-unchanged'}#variant-${variantId}`, 303);
-  });
-
-  app.post<{ Params: { id: string } }>('/admin/variants/:id/stock', adjust, async (req, reply) => {
-    const { variantId, productId } = await variantProduct(req.params.id);
-    const body = bodyOf(req);
-    const values = { delta: text(body.delta), reason: text(body.reason), note: text(body.note) };
-    const parsed = stockFormSchema.safeParse(body);
-    if (!parsed.success)
-      return productPage(req, reply, productId, { stock: { variantId, values, errors: fieldErrors(parsed.error.issues) } }, 400);
-    const { delta, reason, note } = parsed.data;
-    const result = await admin.adjustStock(
-      variantId,
-      delta,
-      stockReasonText(reason, note),
-      req.staffSession?.staff.id ?? null,
-      app.clock(),
-    );
+    const form = readVariantRows(body);
+    if (!form.ok) throw badRequest(form.message);
+    if (form.changes.prices || form.changes.removals) requireRole(req, 'catalogue.edit');
+    if (form.changes.stock) requireRole(req, 'stock.adjust');
+    const result = await admin.saveVariants(id, form.rows, req.staffSession?.staff.id ?? null, app.clock(), form.errors);
     if (!result.ok) {
-      if (result.reason === 'not_found') throw notFound("We couldn't find that variant. It may have been removed.");
-      const message =
-        result.stock === 0
-          ? 'There are none in stock, so none can be taken away.'
-          : `There ${result.stock === 1 ? 'is only 1' : `are only ${result.stock}`} in stock, so you can take away at most ${result.stock}.`;
-      return productPage(req, reply, productId, { stock: { variantId, values, errors: { delta: message } } }, 400);
+      if (result.reason === 'not_found') throw notFound("We couldn't find that product.");
+      return productPage(req, reply, id, { variants: { values: variantRowValues(body), errors: result.errors } }, 400);
     }
-    return reply.redirect(`/admin/products/${productId}?done=stock#variant-${variantId}`, 303);
-  });
-
-  app.post<{ Params: { id: string } }>('/admin/variants/:id/remove', edit, async (req, reply) => {
-    const { variantId, productId } = await variantProduct(req.params.id);
-    const result = await admin.removeVariant(variantId, app.clock());
-    if (!result.ok) {
-      if (result.reason === 'not_found') throw notFound("We couldn't find that variant. It may have been removed.");
-      const message =
-        result.reason === 'has_movements'
-          ? "This variant has stock history, so it can't be removed: the history must stay complete. To stop selling it, adjust its stock to 0."
-          : 'A product needs at least one variant. To take the piece off sale, archive it instead.';
-      return productPage(req, reply, productId, { variantProblem: { variantId, message } }, 409);
-    }
-    return reply.redirect(`/admin/products/${productId}?done=variant-removed`, 303);
+    return reply.redirect(`/admin/products/${id}?done=${result.changed > 0 ? 'variants' : 'variants-unchanged'}`, 303);
   });
 
   // ---- Images ------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import type { ComponentChildren } from 'preact';
+import { type ComponentChildren, Fragment } from 'preact';
 import { Money, Notice } from '../../../http/views/components.js';
 import { Csrf, ErrorSummary, type FieldErrors } from '../../../http/views/form.js';
 import type { AdminImage, AdminProduct, AdminVariant, PriceChange, StockMovement } from '../catalog.admin.repository.js';
@@ -46,14 +46,22 @@ export function productFormValues(p: AdminProduct): ProductFormValues {
   };
 }
 
+/** One row of the variants table as it was sent; a price left out of the form (by a role that cannot change it) is undefined. */
+export interface VariantRowValues {
+  price?: string;
+  delta: string;
+  reason: string;
+  note: string;
+  remove: boolean;
+}
+
 /** What the page shows besides the product itself: a notice, or the form that was sent back with problems. */
 export interface ProductPageState {
   notice?: string;
   details?: { values: ProductFormValues; errors: FieldErrors };
   newVariant?: { values: VariantFormValues; errors: FieldErrors };
-  price?: { variantId: number; value: string; error: string };
-  stock?: { variantId: number; values: { delta: string; reason: string; note: string }; errors: FieldErrors };
-  variantProblem?: { variantId: number; message: string };
+  /** The variants table as sent, with each problem under its field's name (price-12, delta-12…). */
+  variants?: { values: Record<number, VariantRowValues>; errors: FieldErrors };
   image?: { alt: string; errors: FieldErrors };
 }
 
@@ -120,21 +128,31 @@ export function ProductFields({ values, errors, categories, collections }: { val
       />
       <Checkbox id="featured" name="featured" label="Feature on the home page" checked={values.featured} />
       <fieldset
-        class={`field${errors.collections ? ' has-error' : ''}`}
-        aria-describedby={errors.collections ? 'collections-error' : undefined}
+        class={`choice-group${errors.collections ? ' has-error' : ''}`}
+        aria-describedby={describedBy('collections', errors.collections, collections.length > 0 ? 'hint' : undefined)}
       >
         <legend>Collections</legend>
-        {collections.length === 0 && <p class="hint">There are no collections yet.</p>}
-        {collections.map((c) => (
-          <Checkbox
-            key={c.id}
-            id={`collection-${c.id}`}
-            name="collections"
-            value={String(c.id)}
-            label={c.name}
-            checked={values.collections.includes(String(c.id))}
-          />
-        ))}
+        {collections.length === 0 ? (
+          <p class="hint">There are no collections yet. Add them under Categories &amp; collections.</p>
+        ) : (
+          <>
+            <p class="hint" id="collections-hint">
+              Choose any number, or none.
+            </p>
+            <div class="choice-grid">
+              {collections.map((c) => (
+                <Checkbox
+                  key={c.id}
+                  id={`collection-${c.id}`}
+                  name="collections"
+                  value={String(c.id)}
+                  label={c.name}
+                  checked={values.collections.includes(String(c.id))}
+                />
+              ))}
+            </div>
+          </>
+        )}
         <ErrorText id="collections" error={errors.collections} />
       </fieldset>
     </>
@@ -205,6 +223,47 @@ export function VariantFields({ values, errors }: { values: VariantFormValues; e
   );
 }
 
+/**
+ * The product's details form, the same on the new and the edit page: `children` adds fields
+ * before the button (the first variant, on the new page). Read-only shows the same fields in a
+ * disabled fieldset, which cannot be changed or sent.
+ */
+function ProductForm(
+  props: {
+    action?: string;
+    csrf: string;
+    values: ProductFormValues;
+    errors: FieldErrors;
+    submitLabel: string;
+    readOnly?: boolean;
+    children?: ComponentChildren;
+  } & Choices,
+) {
+  const fields = (
+    <ProductFields values={props.values} errors={props.errors} categories={props.categories} collections={props.collections} />
+  );
+  if (props.readOnly) {
+    return (
+      <form class="stacked-form product-form">
+        <fieldset disabled class="plain-fieldset">
+          <legend class="visually-hidden">Product details (read only)</legend>
+          {fields}
+        </fieldset>
+      </form>
+    );
+  }
+  return (
+    <form method="post" action={props.action} class="stacked-form product-form" novalidate>
+      <Csrf token={props.csrf} />
+      {fields}
+      {props.children}
+      <button type="submit" class="button button-primary">
+        {props.submitLabel}
+      </button>
+    </form>
+  );
+}
+
 export function NewProductPage(
   props: {
     csrf: string;
@@ -221,23 +280,26 @@ export function NewProductPage(
       <h1>Add a product</h1>
       <p>The piece goes on sale as soon as it is saved, with its first variant. You can add more variants and photos next.</p>
       <ErrorSummary errors={props.errors} />
-      <form method="post" action="/admin/products/new" class="stacked-form" novalidate>
-        <Csrf token={props.csrf} />
-        <ProductFields values={props.values} errors={props.errors} categories={props.categories} collections={props.collections} />
-        <fieldset>
+      <ProductForm
+        action="/admin/products/new"
+        csrf={props.csrf}
+        values={props.values}
+        errors={props.errors}
+        categories={props.categories}
+        collections={props.collections}
+        submitLabel="Save product"
+      >
+        <fieldset class="choice-group">
           <legend>First variant</legend>
           <VariantFields values={props.variant} errors={props.errors} />
         </fieldset>
-        <button type="submit" class="button button-primary">
-          Save product
-        </button>
-      </form>
+      </ProductForm>
     </section>
   );
 }
 
 function variantChoiceText(v: AdminVariant): string {
-  if (v.ringSize) return `Size ${v.ringSize}`;
+  if (v.ringSize) return v.ringSize;
   if (v.chainLengthIn) return `${v.chainLengthIn}″ chain`;
   return '—';
 }
@@ -258,9 +320,8 @@ export function ProductEditPage(
   const formErrors = {
     ...detailErrors,
     ...(state.newVariant?.errors ?? {}),
-    ...(state.stock?.errors ?? {}),
+    ...(state.variants?.errors ?? {}),
     ...(state.image?.errors ?? {}),
-    ...(state.price ? { price: state.price.error } : {}),
   };
   return (
     <section>
@@ -294,7 +355,6 @@ export function ProductEditPage(
         </div>
       </div>
       {state.notice && <Notice kind="success">{state.notice}</Notice>}
-      {state.variantProblem && <Notice kind="error">{state.variantProblem.message}</Notice>}
       <ErrorSummary errors={formErrors} />
       {p.archived && (
         <Notice kind="info">This piece is archived: shoppers cannot find it or open its page. Restore it to put it back on sale.</Notice>
@@ -306,33 +366,21 @@ export function ProductEditPage(
       <section class="admin-card" aria-labelledby="details-heading">
         <h2 id="details-heading">Details</h2>
         {!canEdit && <p class="hint">Your role can see products but not change them.</p>}
-        {canEdit ? (
-          <form method="post" action={`/admin/products/${p.id}`} class="stacked-form" novalidate>
-            <Csrf token={csrf} />
-            <ProductFields
-              values={state.details?.values ?? productFormValues(p)}
-              errors={detailErrors}
-              categories={props.categories}
-              collections={props.collections}
-            />
-            <button type="submit" class="button button-primary">
-              Save details
-            </button>
-          </form>
-        ) : (
-          // The same fields, for reading: a disabled fieldset cannot be changed or sent.
-          <form class="stacked-form">
-            <fieldset disabled>
-              <legend class="visually-hidden">Product details (read only)</legend>
-              <ProductFields values={productFormValues(p)} errors={{}} categories={props.categories} collections={props.collections} />
-            </fieldset>
-          </form>
-        )}
+        <ProductForm
+          action={`/admin/products/${p.id}`}
+          csrf={csrf}
+          values={canEdit ? (state.details?.values ?? productFormValues(p)) : productFormValues(p)}
+          errors={canEdit ? detailErrors : {}}
+          categories={props.categories}
+          collections={props.collections}
+          submitLabel="Save details"
+          readOnly={!canEdit}
+        />
       </section>
 
       <section aria-labelledby="variants-heading">
         <h2 id="variants-heading">Variants</h2>
-        <VariantTable {...props} />
+        <VariantsForm {...props} />
         {canEdit && (
           <details class="admin-card" open={state.newVariant !== undefined}>
             <summary>Add a variant</summary>
@@ -430,133 +478,250 @@ function HistorySection<T extends { id: number }>(props: {
   );
 }
 
-function VariantTable(props: { product: AdminProduct; csrf: string; canEdit: boolean; canAdjust: boolean; state: ProductPageState }) {
+/** The variants grouped by metal, in the order the piece lists them. */
+function byMetal(variants: AdminVariant[]): [string, AdminVariant[]][] {
+  const groups = new Map<string, AdminVariant[]>();
+  for (const v of variants) groups.set(v.metal, [...(groups.get(v.metal) ?? []), v]);
+  return [...groups];
+}
+
+/** A variant's row as the form first shows it: its price, and no stock change. */
+function untouchedRow(v: AdminVariant): VariantRowValues {
+  return { price: penceToPounds(v.pricePence), delta: '', reason: '', note: '', remove: false };
+}
+
+/** A small input in a table cell, labelled for screen readers, with its error under it. */
+function CellInput(props: {
+  id: string;
+  label: string;
+  value: string;
+  error?: string;
+  inputMode?: 'decimal' | 'numeric' | 'text';
+  maxLength: number;
+  size: number;
+}) {
+  return (
+    <>
+      <label for={props.id} class="visually-hidden">
+        {props.label}
+      </label>
+      <input
+        id={props.id}
+        name={props.id}
+        value={props.value}
+        inputMode={props.inputMode}
+        size={props.size}
+        maxLength={props.maxLength}
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={describedBy(props.id, props.error)}
+      />
+      <ErrorText id={props.id} error={props.error} />
+    </>
+  );
+}
+
+/**
+ * Every variant of the piece in one table and one form: a price to change, stock to adjust with
+ * a reason, a variant to remove. It is saved as a whole: if one row is wrong, nothing is saved
+ * and the problem shows in that row. A role shows only the columns it may change.
+ */
+function VariantsForm(props: { product: AdminProduct; csrf: string; canEdit: boolean; canAdjust: boolean; state: ProductPageState }) {
   const { product: p, csrf, canEdit, canAdjust, state } = props;
   if (p.variants.length === 0) return <p>This piece has no variants, so it cannot be bought. Add one below.</p>;
-  return (
-    <div class="table-scroll">
-      <table class="admin-table">
-        <caption class="visually-hidden">Variants of {p.name}</caption>
+  const editable = canEdit || canAdjust;
+  const errors = state.variants?.errors ?? {};
+  // Problems that belong to no row on the page, such as a variant removed meanwhile.
+  const elsewhere = Object.entries(errors).filter(([k, m]) => m && k.startsWith('row-'));
+  const columns = 4 + (canAdjust ? 3 : 0) + (canEdit ? 1 : 0);
+  const table = (
+    <div class="table-scroll variants-scroll">
+      <table class="admin-table variants-table">
+        <caption class="visually-hidden">
+          Variants of {p.name}
+          {editable ? ': change any rows, then save them all at once' : ''}
+        </caption>
         <thead>
           <tr>
-            <th scope="col">SKU</th>
-            <th scope="col">Metal</th>
-            <th scope="col">Size or length</th>
-            <th scope="col" class="num">
-              Price
+            <th scope="col" rowSpan={canAdjust ? 2 : 1}>
+              SKU
             </th>
-            <th scope="col" class="num">
+            <th scope="col" rowSpan={canAdjust ? 2 : 1}>
+              {p.category.slug === 'rings' ? 'Size' : 'Size or length'}
+            </th>
+            <th scope="col" class="num" rowSpan={canAdjust ? 2 : 1}>
+              {canEdit ? 'Price (£)' : 'Price'}
+            </th>
+            <th scope="col" class="num" rowSpan={canAdjust ? 2 : 1}>
               In stock
             </th>
-            {canEdit && <th scope="col">Change price</th>}
-            {canAdjust && <th scope="col">Adjust stock</th>}
-            {canEdit && <th scope="col">Remove</th>}
+            {canAdjust && (
+              <th scope="colgroup" colSpan={3} class="group-head">
+                Adjust stock
+              </th>
+            )}
+            {canEdit && (
+              <th scope="col" rowSpan={canAdjust ? 2 : 1}>
+                Remove
+              </th>
+            )}
           </tr>
+          {canAdjust && (
+            <tr>
+              <th scope="col">Change</th>
+              <th scope="col">Reason</th>
+              <th scope="col">Note (optional)</th>
+            </tr>
+          )}
         </thead>
-        <tbody>
-          {p.variants.map((v) => {
-            const price = state.price?.variantId === v.id ? state.price : undefined;
-            const stock = state.stock?.variantId === v.id ? state.stock : undefined;
-            const problem = state.variantProblem?.variantId === v.id ? state.variantProblem.message : undefined;
-            return (
-              <tr key={v.id} id={`variant-${v.id}`}>
-                <th scope="row">{v.sku}</th>
-                <td>{metalLabel(v.metal)}</td>
-                <td>{variantChoiceText(v)}</td>
-                <td class="num">{pounds(v.pricePence)}</td>
-                <td class="num">{v.stock}</td>
-                {canEdit && (
-                  <td>
-                    <form method="post" action={`/admin/variants/${v.id}/price`} class="inline-form" novalidate>
-                      <Csrf token={csrf} />
-                      <label for={`price-${v.id}`} class="visually-hidden">
-                        New price of {v.sku} in pounds
-                      </label>
-                      <input
+        {byMetal(p.variants).map(([metal, variants]) => (
+          <tbody key={metal}>
+            <tr class="metal-row">
+              <th scope="rowgroup" colSpan={columns}>
+                {metalLabel(metal)}
+              </th>
+            </tr>
+            {variants.map((v) => {
+              const typed = state.variants?.values[v.id];
+              const values = { ...untouchedRow(v), ...typed, price: typed?.price ?? penceToPounds(v.pricePence) };
+              const err = (field: string) => errors[`${field}-${v.id}`];
+              const rowHasError = ['price', 'delta', 'reason', 'note', 'remove'].some((f) => err(f));
+              return (
+                <tr key={v.id} id={`variant-${v.id}`} class={rowHasError ? 'row-error' : undefined}>
+                  <th scope="row">
+                    {v.sku}
+                    {editable && <input type="hidden" name="row" value={String(v.id)} />}
+                    {canEdit && <input type="hidden" name={`was-${v.id}`} value={String(v.pricePence)} />}
+                  </th>
+                  <td>{variantChoiceText(v)}</td>
+                  {canEdit ? (
+                    <td class="num">
+                      <CellInput
                         id={`price-${v.id}`}
-                        name="price"
-                        value={price ? price.value : penceToPounds(v.pricePence)}
+                        label={`Price of ${v.sku} in pounds`}
+                        value={values.price}
+                        error={err('price')}
                         inputMode="decimal"
-                        size={9}
                         maxLength={20}
-                        aria-invalid={price ? 'true' : undefined}
-                        aria-describedby={describedBy(`price-${v.id}`, price?.error)}
+                        size={8}
                       />
-                      <button type="submit" class="button button-small">
-                        Change
-                      </button>
-                    </form>
-                    <ErrorText id={`price-${v.id}`} error={price?.error} />
-                  </td>
-                )}
-                {canAdjust && (
-                  <td>
-                    <details open={stock !== undefined}>
-                      <summary>Adjust</summary>
-                      <form method="post" action={`/admin/variants/${v.id}/stock`} novalidate>
-                        <Csrf token={csrf} />
-                        <TextInput
+                    </td>
+                  ) : (
+                    <td class="num">{pounds(v.pricePence)}</td>
+                  )}
+                  <td class="num">{v.stock}</td>
+                  {canAdjust && (
+                    <>
+                      <td>
+                        <CellInput
                           id={`delta-${v.id}`}
-                          name="delta"
-                          label="Change"
-                          hint="+5 adds five, -2 takes two away."
-                          value={stock?.values.delta ?? ''}
-                          error={stock?.errors.delta}
+                          label={`Change to the stock of ${v.sku}: +5 adds five, -2 takes two away`}
+                          value={values.delta}
+                          error={err('delta')}
                           maxLength={8}
-                          size={6}
+                          size={4}
                         />
-                        <SelectInput
+                      </td>
+                      <td>
+                        <label for={`reason-${v.id}`} class="visually-hidden">
+                          Reason for the change to the stock of {v.sku}
+                        </label>
+                        <select
                           id={`reason-${v.id}`}
-                          name="reason"
-                          label="Reason"
-                          value={stock?.values.reason ?? ''}
-                          error={stock?.errors.reason}
-                          options={[
-                            { value: '', label: 'Choose a reason' },
-                            ...STOCK_REASONS.map((r) => ({ value: r.code, label: r.label })),
-                          ]}
-                        />
-                        <TextInput
+                          name={`reason-${v.id}`}
+                          aria-invalid={err('reason') ? 'true' : undefined}
+                          aria-describedby={describedBy(`reason-${v.id}`, err('reason'))}
+                        >
+                          {[{ code: '', label: 'Choose a reason' }, ...STOCK_REASONS].map((r) => (
+                            <option key={r.code} value={r.code} selected={r.code === values.reason}>
+                              {r.label}
+                            </option>
+                          ))}
+                        </select>
+                        <ErrorText id={`reason-${v.id}`} error={err('reason')} />
+                      </td>
+                      <td>
+                        <CellInput
                           id={`note-${v.id}`}
-                          name="note"
-                          label="Note (optional)"
-                          value={stock?.values.note ?? ''}
-                          error={stock?.errors.note}
+                          label={`Note on the change to the stock of ${v.sku}`}
+                          value={values.note}
+                          error={err('note')}
                           maxLength={200}
+                          size={12}
                         />
-                        <button type="submit" class="button button-small">
-                          Adjust stock
-                        </button>
-                      </form>
-                    </details>
-                  </td>
-                )}
-                {canEdit && (
-                  <td>
-                    {v.hasMovements ? (
-                      <span class="hint">Has stock history</span>
-                    ) : (
-                      <ActionButton
-                        action={`/admin/variants/${v.id}/remove`}
-                        csrf={csrf}
-                        label="Remove"
-                        ariaLabel={`Remove ${v.sku}`}
-                        confirm={`Remove ${v.sku}?`}
-                      />
-                    )}
-                    {problem && (
-                      <p class="field-error" role="alert">
-                        {problem}
-                      </p>
-                    )}
-                  </td>
-                )}
-              </tr>
-            );
-          })}
-        </tbody>
+                      </td>
+                    </>
+                  )}
+                  {canEdit && (
+                    <td>
+                      {v.hasMovements ? (
+                        <span class="hint">Has stock history</span>
+                      ) : (
+                        <label class="check" for={`remove-${v.id}`}>
+                          <input
+                            type="checkbox"
+                            id={`remove-${v.id}`}
+                            name={`remove-${v.id}`}
+                            value="1"
+                            checked={values.remove}
+                            aria-invalid={err('remove') ? 'true' : undefined}
+                            aria-describedby={describedBy(`remove-${v.id}`, err('remove'))}
+                          />
+                          <span class="visually-hidden">Remove {v.sku}</span>
+                        </label>
+                      )}
+                      <ErrorText id={`remove-${v.id}`} error={err('remove')} />
+                    </td>
+                  )}
+                </tr>
+              );
+            })}
+          </tbody>
+        ))}
       </table>
     </div>
+  );
+  if (!editable) return table;
+  const wrongRows = p.variants.filter((v) => ['price', 'delta', 'reason', 'note', 'remove'].some((f) => errors[`${f}-${v.id}`]));
+  return (
+    <>
+      <p class="hint variants-hint">
+        Change any rows, then save them all at once.
+        {canEdit && ' Ticking Remove takes a variant that never held stock off the piece.'}
+        <span class="phone-only"> Swipe the table sideways for stock and removal.</span>
+      </p>
+      <form method="post" action={`/admin/products/${p.id}/variants/save`} class="variants-form" novalidate>
+        <Csrf token={csrf} />
+        {state.variants && (
+          <Notice kind="error">
+            Nothing was saved.{' '}
+            {wrongRows.length > 0 && (
+              <>
+                {wrongRows.length === 1 ? 'This row needs' : `These ${wrongRows.length} rows need`} correcting:{' '}
+                {wrongRows.map((v, i) => (
+                  <Fragment key={v.id}>
+                    {i > 0 && ', '}
+                    <a href={`#variant-${v.id}`}>{v.sku}</a>
+                  </Fragment>
+                ))}
+                .{' '}
+              </>
+            )}
+            Everything you typed is still here: correct it and save again.
+            {elsewhere.map(([k, m]) => (
+              <span key={k} class="notice-line">
+                {m}
+              </span>
+            ))}
+          </Notice>
+        )}
+        {table}
+        <div class="save-bar">
+          <button type="submit" class="button button-primary">
+            Save variants
+          </button>
+        </div>
+      </form>
+    </>
   );
 }
 
