@@ -313,6 +313,29 @@ describe(`the daily anchor e-mail (${testDialect})`, () => {
     }
   });
 
+  it('an anchor whose entry was since deleted after 6 years is reported as too old to check, not as tampering', async () => {
+    const fresh = await buildTestShop({ env: { SEED_DEMO: 'false', FORM_RATE_LIMIT: '100000' } });
+    try {
+      const longAgo = Date.now() - 2300 * DAY;
+      let i = 0;
+      await record(fresh, 3, () => new Date(longAgo + i++ * 1000));
+      const old = (await rows(fresh)).at(-1)!;
+      const oldAnchor = `${old.id}-${old.at.slice(0, 10)}-${old.hash}`;
+      const boss = await signInAs(fresh.app, 'owner');
+      expect(await eraseExpiredAuditEntries(fresh.app.db, new Date())).toBe(3);
+      const page = await adminPost(fresh.app, boss.cookie, '/admin/audit', '/admin/audit/verify', { anchor: oldAnchor });
+      expect(page.body).toContain('The audit trail is intact');
+      expect(page.body).toContain('can no longer be checked');
+      // The same anchor, dated as if its entry were recent, is a removal nobody may make.
+      const recent = `${old.id}-${new Date().toISOString().slice(0, 10)}-${old.hash}`;
+      const tampered = await adminPost(fresh.app, boss.cookie, '/admin/audit', '/admin/audit/verify', { anchor: recent });
+      expect(tampered.body).toContain('tampered with');
+      expect(tampered.body).toContain(`#${old.id}`);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('an anchor that is not one gets a plain message and a 400', async () => {
     for (const anchor of ['yesterday', `12-2026-13-45-${'a'.repeat(64)}`, `12-2026-12-01-${'g'.repeat(64)}`]) {
       const res = await adminPost(shop.app, owner.cookie, '/admin/audit', '/admin/audit/verify', { anchor });
