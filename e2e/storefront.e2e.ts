@@ -76,6 +76,10 @@ describe('a shopper browses the storefront in Chromium', () => {
 
   it('the privacy policy and cookies pages are accessible', async () => {
     await page.goto(`${shop.url}/privacy`);
+    // A layered notice: its summary is on the first screen, and the full table is folded away until asked for.
+    const summary = await page.locator('#summary').boundingBox();
+    expect(summary?.y).toBeLessThan(900);
+    expect(await page.locator('.policy-full-table').getAttribute('open')).toBeNull();
     await expectAccessible(page, '06-privacy');
     await page.goto(`${shop.url}/cookies`);
     await expectAccessible(page, '07-cookies');
@@ -85,6 +89,43 @@ describe('a shopper browses the storefront in Chromium', () => {
     expect([...requestedHosts]).toEqual([new URL(shop.url).host]);
     expect(consoleErrors.filter((e) => /Content Security Policy|Refused/.test(e))).toEqual([]);
   });
+});
+
+describe('pages look finished at phone and desktop widths', () => {
+  for (const viewport of [
+    { width: 390, height: 844 },
+    { width: 1280, height: 900 },
+  ]) {
+    it(`at ${viewport.width} px: the footer ends the page on a short one, the bag shows its count, the totals' divider is unbroken`, async () => {
+      const ctx = await browser.newContext({ viewport });
+      const p = await ctx.newPage();
+      await p.goto(`${shop.url}/no-such-page`);
+      const footer = await p.evaluate(() => {
+        const rect = document.querySelector('.site-footer')?.getBoundingClientRect();
+        return { bottom: (rect?.bottom ?? 0) + scrollY, page: document.documentElement.scrollHeight, window: innerHeight };
+      });
+      expect(Math.abs(footer.bottom - footer.page)).toBeLessThan(1);
+      expect(footer.bottom).toBeGreaterThanOrEqual(footer.window);
+      await p.screenshot({ path: `e2e/output/09-not-found-${viewport.width}.png`, fullPage: true });
+
+      await p.goto(`${shop.url}/earrings`);
+      await p.locator('.product-card a').first().click();
+      await p.waitForURL(/\/products\//);
+      await p.getByRole('button', { name: 'Add to bag' }).click();
+      await p.waitForURL(/\/bag/);
+      expect(await p.locator('.bag-link .bag-count').textContent()).toBe('1');
+      expect(await p.getByRole('link', { name: 'Bag, 1 piece', exact: true }).count()).toBe(1);
+      const [label, amount] = await Promise.all(
+        ['.totals dt.total', '.totals dd.total'].map((s) => p.locator(s).evaluate((e) => e.getBoundingClientRect().toJSON())),
+      );
+      expect(label?.right).toBe(amount?.left);
+      await p.screenshot({ path: `e2e/output/10-bag-${viewport.width}.png`, fullPage: true });
+      // A cached catalogue page shows the count too.
+      await p.goto(`${shop.url}/`);
+      expect(await p.getByRole('link', { name: 'Bag, 1 piece', exact: true }).count()).toBe(1);
+      await ctx.close();
+    });
+  }
 });
 
 describe('without JavaScript', () => {

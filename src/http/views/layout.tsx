@@ -27,16 +27,11 @@ export interface PageMeta {
  * cookies, the bag's token) is put in as the page is sent, by withBagLink.
  */
 export function BagLink({ count = 0, href = '/bag' }: { count?: number; href?: string }) {
+  // The name is spelt out: a screen reader would otherwise read the badge as "Bag , 3".
   return (
-    <a class="bag-link" href={href}>
+    <a class="bag-link" href={href} aria-label={count > 0 ? `Bag, ${count} ${count === 1 ? 'piece' : 'pieces'}` : undefined}>
       Bag
-      {count > 0 && (
-        <span class="bag-count">
-          <span class="visually-hidden">, </span>
-          {count}
-          <span class="visually-hidden">{count === 1 ? ' piece' : ' pieces'}</span>
-        </span>
-      )}
+      {count > 0 && <span class="bag-count">{count}</span>}
     </a>
   );
 }
