@@ -263,8 +263,6 @@ export interface Database {
     email_verified_at: string | null;
     general_subscription: Generated<number>;
     general_subscription_changed_at: string | null;
-    failed_sign_ins: Generated<number>;
-    locked_until: string | null;
     created_at: string;
     updated_at: string;
   };
@@ -290,6 +288,13 @@ export interface Database {
     created_at: string;
     last_seen_at: string;
     expires_at: string;
+  };
+  /** Wrong sign-in passwords per e-mail address (a keyed hash of it), whether or not it has an account. */
+  customer_sign_in_failures: {
+    address_hash: string;
+    failures: number;
+    last_failed_at: string;
+    locked_until: string | null;
   };
   customer_tokens: {
     id: Generated<number>;

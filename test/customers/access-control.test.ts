@@ -1,7 +1,17 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestShop, buildTestShop, testDialect } from '../support/build-app.js';
-import { type TestCustomer, checkout, csrfOf, payFor, send, signInHeaders, signInShopper, signedInCustomer } from '../support/customer.js';
+import {
+  CUSTOMER_PASSWORD,
+  type TestCustomer,
+  checkout,
+  csrfOf,
+  payFor,
+  send,
+  signInHeaders,
+  signInShopper,
+  signedInCustomer,
+} from '../support/customer.js';
 import { cookieHeader, formBody } from '../support/forms.js';
 
 /**
@@ -276,8 +286,14 @@ describe(`access control on Account Home (${testDialect})`, () => {
   it("answers a change to B's e-mail address exactly as to a free one, so accounts cannot be found that way", async () => {
     // A fresh device: the walk above signed out A's others.
     const shopper = await signInShopper(shop.app, a.person.email);
-    const taken = await send(shopper, '/account/details', '/account/details/email', { email: b.person.email });
-    const free = await send(shopper, '/account/details', '/account/details/email', { email: 'nobody-here@example.net' });
+    const taken = await send(shopper, '/account/details', '/account/details/email', {
+      email: b.person.email,
+      current_password: CUSTOMER_PASSWORD,
+    });
+    const free = await send(shopper, '/account/details', '/account/details/email', {
+      email: 'nobody-here@example.net',
+      current_password: CUSTOMER_PASSWORD,
+    });
     expect([taken.statusCode, taken.headers.location]).toEqual([free.statusCode, free.headers.location]);
     expect(
       await shop.app.db

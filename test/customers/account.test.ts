@@ -91,14 +91,23 @@ describe(`My details (${testDialect})`, () => {
     const { shopper, id, person } = await signedInCustomer(shop.app);
     const next = newPerson().email;
 
-    const same = await send(shopper, '/account/details', '/account/details/email', { email: person.email });
+    const same = await send(shopper, '/account/details', '/account/details/email', {
+      email: person.email,
+      current_password: CUSTOMER_PASSWORD,
+    });
     expect(same.statusCode).toBe(400);
     expect(fieldError(same.body, 'email')).toContain('already the address');
-    const bad = await send(shopper, '/account/details', '/account/details/email', { email: 'not-an-address' });
+    const bad = await send(shopper, '/account/details', '/account/details/email', {
+      email: 'not-an-address',
+      current_password: CUSTOMER_PASSWORD,
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('value="not-an-address"');
 
-    const asked = await send(shopper, '/account/details', '/account/details/email', { email: next.toUpperCase() });
+    const asked = await send(shopper, '/account/details', '/account/details/email', {
+      email: next.toUpperCase(),
+      current_password: CUSTOMER_PASSWORD,
+    });
     expect([asked.statusCode, asked.headers.location]).toEqual([303, '/account/details?email=sent']);
     const notice = await shopper.follow(asked);
     expect(notice.body).toContain("We've sent a link to the new address");
@@ -185,6 +194,39 @@ describe(`Address book (${testDialect})`, () => {
     expect((await shopper.get(`/account/addresses/${second.id}`)).statusCode).toBe(404);
     expect((await shopper.get('/account/addresses/abc')).statusCode).toBe(404);
     expect((await shopper.get('/account/addresses/99999999999')).statusCode).toBe(404);
+  });
+
+  it('holds at most 20 addresses, says so in plain words, and keeps to it under parallel posts', async () => {
+    const { shopper, id } = await signedInCustomer(shop.app);
+    const page = await shopper.get('/account/addresses');
+    const csrf = page.body.match(/name="_csrf" value="([^"]+)"/)?.[1] as string;
+    const address = (n: number) => ({
+      _csrf: csrf,
+      first_name: 'Ada',
+      surname: 'Byron',
+      line1: `${n} Vyse Street`,
+      city: 'Birmingham',
+      postcode: 'B18 6NF',
+    });
+    // Registration made the first; 19 more fill the book.
+    for (let n = 2; n <= 20; n++) expect((await shopper.post('/account/addresses', address(n))).statusCode, `address ${n}`).toBe(303);
+    expect(await addressRows(id)).toHaveLength(20);
+
+    const full = await shopper.post('/account/addresses', address(21));
+    expect(full.statusCode).toBe(400);
+    expect(full.body).toContain(
+      'Your address book is full: it holds up to 20 addresses. Please delete one you no longer need, then add the new one.',
+    );
+    expect(full.body).toContain('value="21 Vyse Street"');
+    expect(await addressRows(id)).toHaveLength(20);
+    expect((await shopper.get('/account/addresses')).body).toContain('holds up to 20 addresses');
+
+    const rows = await addressRows(id);
+    for (const r of rows.slice(-3))
+      expect((await send(shopper, '/account/addresses', `/account/addresses/${r.id}/delete`, {})).statusCode).toBe(303);
+    const raced = await Promise.all([22, 23, 24, 25, 26, 27].map((n) => shopper.post('/account/addresses', address(n))));
+    expect(raced.map((r) => r.statusCode).sort()).toEqual([303, 303, 303, 400, 400, 400]);
+    expect(await addressRows(id)).toHaveLength(20);
   });
 });
 

@@ -73,6 +73,18 @@ export async function lastMail(app: FastifyInstance, to: string, kind: string) {
     .executeTakeFirst();
 }
 
+/**
+ * The newest mail of a kind to an address once it has been queued (newer than `newerThan`, a
+ * mail id): the password-reset answer is sent before its mail is queued, so it can arrive a little later.
+ */
+export async function awaitMail(app: FastifyInstance, to: string, kind: string, newerThan = 0) {
+  for (const started = Date.now(); Date.now() - started < 5_000; await new Promise((r) => setTimeout(r, 2))) {
+    const mail = await lastMail(app, to, kind);
+    if (mail && mail.id > newerThan) return mail;
+  }
+  throw new Error(`no ${kind} mail to ${to} within 5 seconds`);
+}
+
 /** The one-time token in a link to `path` in a mail's text. */
 export function linkToken(text: string | undefined, path: string): string {
   const token = text?.match(new RegExp(`${path}\\?token=([A-Za-z0-9_-]{43})`))?.[1];

@@ -33,7 +33,7 @@ import {
 import { accountMailContext, clearSessionCookie, requireCustomer } from './customers.session.js';
 import { AccountHome } from './views/account-home.js';
 import { AccountLayout, type AccountSection } from './views/account-layout.js';
-import { AddressBook, type AddressValues, EditAddress, addressValues } from './views/addresses.js';
+import { ADDRESS_BOOK_FULL, AddressBook, type AddressValues, EditAddress, addressValues } from './views/addresses.js';
 import { DetailsPage, type DetailsValues } from './views/details.js';
 import { NewsletterPage } from './views/newsletter.js';
 import { OrderDetail, OrdersList } from './views/orders.js';
@@ -189,11 +189,19 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     if (!me) return reply;
     const body = formBodyOf(req);
     const emailValue = fieldText(body.email).slice(0, 300);
+    const current = fieldText(body.current_password);
     const parsed = parseEmail(body);
-    if (!parsed.ok) return detailsPage(reply, me.customer, { emailValue, emailErrors: parsed.errors }, 400);
-    const result = await requestEmailChange(app.db, me.customer.id, parsed.value, app.clock(), mail);
+    const emailErrors: FieldErrors = parsed.ok ? {} : { ...parsed.errors };
+    if (current === '') emailErrors.current_password = 'Please enter your current password.';
+    else if (current.length > 200) emailErrors.current_password = "That isn't your current password. Please try again.";
+    if (!parsed.ok || emailErrors.current_password) return detailsPage(reply, me.customer, { emailValue, emailErrors }, 400);
+    const result = await requestEmailChange(app.db, me.customer.id, parsed.value, current, app.clock(), mail);
     if (!result.ok) {
-      return detailsPage(reply, me.customer, { emailValue, emailErrors: { email: 'That is already the address of your account.' } }, 400);
+      const refused: FieldErrors =
+        result.reason === 'wrong-password'
+          ? { current_password: "That isn't your current password. Please try again." }
+          : { email: 'That is already the address of your account.' };
+      return detailsPage(reply, me.customer, { emailValue, emailErrors: refused }, 400);
     }
     return reply.redirect('/account/details?email=sent', 303);
   });
@@ -203,7 +211,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
   const addressBook = async (
     reply: FastifyReply,
     customer: CustomerRow,
-    state: { values?: AddressValues; errors?: FieldErrors; notice?: string },
+    state: { values?: AddressValues; errors?: FieldErrors; notice?: string; error?: string },
     status = 200,
   ) =>
     show(
@@ -216,6 +224,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
         values={state.values ?? { first_name: customer.first_name, surname: customer.surname }}
         errors={state.errors ?? {}}
         notice={state.notice}
+        error={state.error}
       />,
       status,
     );
@@ -239,7 +248,8 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     const body = formBodyOf(req);
     const parsed = parseAddress(body);
     if (!parsed.ok) return addressBook(reply, me.customer, { values: keep(body, ADDRESS_FIELDS), errors: parsed.errors }, 400);
-    await addAddress(app.db, me.customer.id, parsed.value, fieldText(body.make_default) === 'yes', app.clock());
+    const added = await addAddress(app.db, me.customer.id, parsed.value, fieldText(body.make_default) === 'yes', app.clock());
+    if (!added.ok) return addressBook(reply, me.customer, { values: keep(body, ADDRESS_FIELDS), error: ADDRESS_BOOK_FULL }, 400);
     return reply.redirect('/account/addresses?done=added', 303);
   });
 
@@ -419,7 +429,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
   app.post('/account/sessions/revoke-others', signedInOnly, async (req, reply) => {
     const me = await signedIn(req, reply);
     if (!me) return reply;
-    await signOutEverywhere(app.db, me.customer.id, me.session.sessionId);
+    await signOutEverywhere(app.db, me.customer.id, me.session.sessionId, app.clock());
     return reply.redirect('/account/security?done=others', 303);
   });
 }

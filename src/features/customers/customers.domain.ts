@@ -17,6 +17,11 @@ export const RESET_LINK_MINUTES = 60;
 /** An account whose address was never confirmed is deleted after this many days. */
 export const UNVERIFIED_ACCOUNT_DAYS = 7;
 
+/** A count of wrong passwords for an address is forgotten this long after the last one. */
+export const SIGN_IN_FAILURES_KEPT_HOURS = 24;
+/** An address book holds at most this many addresses. */
+export const MAX_ADDRESSES = 20;
+
 export const SESSION_COOKIE = 'assay_session';
 /** At most this many devices stay signed in to one account; a new sign-in ends the oldest. */
 export const MAX_SESSIONS = 20;

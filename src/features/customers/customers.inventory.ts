@@ -5,6 +5,7 @@ import {
   SESSION_COOKIE,
   SESSION_IDLE_HOURS,
   SESSION_MAX_HOURS,
+  SIGN_IN_FAILURES_KEPT_HOURS,
   UNVERIFIED_ACCOUNT_DAYS,
   VERIFY_LINK_HOURS,
 } from './customers.domain.js';
@@ -21,6 +22,11 @@ const SESSION_RETENTION: Retention = {
 const TOKEN_RETENTION: Retention = {
   text: `A day after the link expires (confirmation links last ${VERIFY_LINK_HOURS} hours, password links ${RESET_LINK_MINUTES} minutes)`,
   days: 3,
+};
+
+const SIGN_IN_FAILURES_RETENTION: Retention = {
+  text: `${SIGN_IN_FAILURES_KEPT_HOURS} hours after the last wrong password`,
+  days: Math.ceil(SIGN_IN_FAILURES_KEPT_HOURS / 24),
 };
 
 const staff = ['Our customer service staff', 'Our owner and managers'];
@@ -115,6 +121,16 @@ export const customersInventory: FeatureInventory = {
       machineOnly,
     ),
     col('customer_tokens', 'email', 'contact', 'The address a confirmation link was sent to', security, TOKEN_RETENTION, machineOnly),
+    col(
+      'customer_sign_in_failures',
+      'address_hash',
+      'technical',
+      'A keyed one-way fingerprint of an e-mail address someone tried to sign in with using a wrong password, with how many times and when — never the address itself',
+      'To stop password guessing: after 5 wrong passwords in a row, signing in with that address waits a while, whether or not it has an account',
+      SIGN_IN_FAILURES_RETENTION,
+      machineOnly,
+      'legitimate-interests',
+    ),
   ],
   notPersonal: [],
   cookies: [

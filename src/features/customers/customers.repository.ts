@@ -6,6 +6,7 @@ export type CustomerRow = Selectable<Database['customers']>;
 export type AddressRow = Selectable<Database['customer_addresses']>;
 export type SessionRow = Selectable<Database['customer_sessions']>;
 export type TokenRow = Selectable<Database['customer_tokens']>;
+export type SignInFailuresRow = Selectable<Database['customer_sign_in_failures']>;
 
 export async function findCustomerByEmail(db: Db, email: string): Promise<CustomerRow | null> {
   return (await db.selectFrom('customers').selectAll().where('email', '=', email).executeTakeFirst()) ?? null;
@@ -23,12 +24,82 @@ export async function updateCustomer(db: Db, id: number, patch: Updateable<Datab
   await db.updateTable('customers').set(patch).where('id', '=', id).execute();
 }
 
+/**
+ * Takes the account row's lock for the rest of the transaction (a write that changes nothing), so
+ * that checks such as "fewer than 20 addresses" hold for concurrent requests on PostgreSQL too.
+ */
+export async function lockCustomer(db: Db, id: number): Promise<void> {
+  await db
+    .updateTable('customers')
+    .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+    .where('id', '=', id)
+    .execute();
+}
+
 export async function deleteUnverifiedCustomersBefore(db: Db, cutoff: string): Promise<number> {
   const r = await db.deleteFrom('customers').where('email_verified_at', 'is', null).where('created_at', '<', cutoff).executeTakeFirst();
   return Number(r.numDeletedRows);
 }
 
+// ——— Wrong passwords, per address (with or without an account) ———
+
+export async function findSignInFailures(db: Db, addressHash: string): Promise<SignInFailuresRow | null> {
+  return (await db.selectFrom('customer_sign_in_failures').selectAll().where('address_hash', '=', addressHash).executeTakeFirst()) ?? null;
+}
+
+/**
+ * Counts one more wrong password for the address, in one statement so that every process counts
+ * into the same row; a count whose last failure is older than `freshSince` starts again at 1.
+ */
+export async function countSignInFailure(db: Db, addressHash: string, at: string, freshSince: string): Promise<number> {
+  const row = await db
+    .insertInto('customer_sign_in_failures')
+    .values({ address_hash: addressHash, failures: 1, last_failed_at: at, locked_until: null })
+    .onConflict((oc) =>
+      oc.column('address_hash').doUpdateSet((eb) => ({
+        failures: eb
+          .case()
+          .when('customer_sign_in_failures.last_failed_at', '<', freshSince)
+          .then(1)
+          .else(eb('customer_sign_in_failures.failures', '+', 1))
+          .end(),
+        last_failed_at: at,
+      })),
+    )
+    .returning('failures')
+    .executeTakeFirstOrThrow();
+  return row.failures;
+}
+
+/** Makes the address wait until `until`, unless another process has already set a later time. */
+export async function waitSignInsUntil(db: Db, addressHash: string, until: string): Promise<void> {
+  await db
+    .updateTable('customer_sign_in_failures')
+    .set({ locked_until: until })
+    .where('address_hash', '=', addressHash)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', until)]))
+    .execute();
+}
+
+export async function clearSignInFailures(db: Db, addressHash: string): Promise<void> {
+  await db.deleteFrom('customer_sign_in_failures').where('address_hash', '=', addressHash).execute();
+}
+
+export async function deleteSignInFailuresBefore(db: Db, cutoff: string): Promise<number> {
+  const r = await db.deleteFrom('customer_sign_in_failures').where('last_failed_at', '<', cutoff).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
 // ——— Address book ———
+
+export async function countAddresses(db: Db, customerId: number): Promise<number> {
+  const r = await db
+    .selectFrom('customer_addresses')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('customer_id', '=', customerId)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
 
 export async function listAddresses(db: Db, customerId: number): Promise<AddressRow[]> {
   return db
@@ -163,12 +234,13 @@ export async function useToken(db: Db, id: number, at: string): Promise<boolean>
   return Number(r.numUpdatedRows) === 1;
 }
 
-export async function revokeTokens(db: Db, customerId: number, purpose: string, at: string): Promise<void> {
+/** Ends every unused link of the given purposes of an account. */
+export async function revokeTokens(db: Db, customerId: number, purposes: readonly string[], at: string): Promise<void> {
   await db
     .updateTable('customer_tokens')
     .set({ used_at: at })
     .where('customer_id', '=', customerId)
-    .where('purpose', '=', purpose)
+    .where('purpose', 'in', purposes)
     .where('used_at', 'is', null)
     .execute();
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
 import { fieldText, formBodyOf } from '../../http/form-fields.js';
 import { Notice } from '../../http/views/components.js';
@@ -12,6 +12,7 @@ import {
   resetLinkIsLive,
   resetPassword,
   signIn,
+  signInAddressKey,
   signOut,
   verifyEmail,
 } from './customers.service.js';
@@ -24,8 +25,28 @@ import { accountMailContext, clearSessionCookie, safeNext, setSessionCookie } fr
  */
 export async function customerAuthRoutes(app: FastifyInstance): Promise<void> {
   const mail = accountMailContext(app.config);
-  // Per network, on top of the per-account wait that grows after wrong passwords.
+  const addressKey = signInAddressKey(app.config.secretKey);
+  // Per network, on top of the per-address wait that grows after wrong passwords.
   const limit = { rateLimit: { max: app.config.rateLimits.formsPer10Minutes * 2, timeWindow: '10 minutes' } };
+
+  // Work that must not make an answer slower for some addresses than for others runs once the
+  // answer is sent; closing the shop waits for it.
+  const afterAnswer = new WeakMap<FastifyRequest, () => Promise<void>>();
+  const running = new Set<Promise<void>>();
+  app.addHook('onResponse', async (req) => {
+    const work = afterAnswer.get(req);
+    if (!work) return;
+    afterAnswer.delete(req);
+    // On a later turn of the event loop, so that none of it runs before the answer has gone.
+    const done = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(work)
+      .catch((err: unknown) => req.log.error({ err }, 'account work after the answer failed'))
+      .finally(() => running.delete(done));
+    running.add(done);
+  });
+  app.addHook('onClose', async () => {
+    await Promise.all([...running]);
+  });
 
   const page = (reply: FastifyReply, title: string, body: ComponentChildren, status = 200) => {
     reply.header('cache-control', 'no-store');
@@ -193,7 +214,11 @@ export async function customerAuthRoutes(app: FastifyInstance): Promise<void> {
 
   // ——— Signing in and out ———
 
-  const signInForm = (reply: FastifyReply, q: { next?: string; email?: string; notice?: string; error?: string }, status = 200) =>
+  const signInForm = (
+    reply: FastifyReply,
+    q: { next?: string; email?: string; notice?: string; error?: string; waitMinutes?: number },
+    status = 200,
+  ) =>
     page(
       reply,
       'Sign in',
@@ -201,6 +226,12 @@ export async function customerAuthRoutes(app: FastifyInstance): Promise<void> {
         <h1>Sign in</h1>
         {q.notice && <Notice kind="success">{q.notice}</Notice>}
         {q.error && <Notice kind="error">{q.error}</Notice>}
+        {q.waitMinutes !== undefined && (
+          <Notice kind="error">
+            {`Too many attempts: try again in ${q.waitMinutes} ${q.waitMinutes === 1 ? 'minute' : 'minutes'}, or `}
+            <a href="/account/reset">reset your password</a>.
+          </Notice>
+        )}
         <form method="post" action="/account/sign-in" novalidate>
           <Csrf token={reply.csrfToken()} />
           <input type="hidden" name="next" value={safeNext(q.next)} />
@@ -242,7 +273,17 @@ export async function customerAuthRoutes(app: FastifyInstance): Promise<void> {
       "That e-mail address and password don't match an account. Please check them and try again — after several tries, please wait a few minutes.";
     if (!parsed.ok)
       return signInForm(reply, { next, email: fieldText(body.email), error: Object.values(parsed.errors)[0] ?? generic }, 400);
-    const result = await signIn(app.db, { ...parsed.value, userAgentLabel: deviceLabel(req.headers['user-agent']) }, app.clock(), mail);
+    const result = await signIn(
+      app.db,
+      { ...parsed.value, userAgentLabel: deviceLabel(req.headers['user-agent']) },
+      app.clock(),
+      mail,
+      addressKey,
+    );
+    if (!result.ok && result.reason === 'waiting') {
+      reply.header('retry-after', String(result.minutes * 60));
+      return signInForm(reply, { next, email: parsed.value.email, waitMinutes: result.minutes }, 429);
+    }
     if (!result.ok) {
       const error = result.reason === 'unverified' ? "Please confirm your e-mail address first: we've just sent you a new link." : generic;
       return signInForm(reply, { next, email: parsed.value.email, error }, result.reason === 'unverified' ? 403 : 401);
@@ -295,7 +336,8 @@ export async function customerAuthRoutes(app: FastifyInstance): Promise<void> {
     const body = formBodyOf(req);
     const parsed = parseEmail(body);
     if (!parsed.ok) return resetForm(reply, fieldText(body.email), parsed.errors, 400);
-    await requestPasswordReset(app.db, parsed.value, app.clock(), mail);
+    // The address is looked up only once this answer is sent, so it takes as long either way.
+    afterAnswer.set(req, () => requestPasswordReset(app.db, parsed.value, app.clock(), mail));
     return page(
       reply,
       'Check your inbox',
@@ -343,7 +385,7 @@ export async function customerAuthRoutes(app: FastifyInstance): Promise<void> {
     const token = fieldText(body.token);
     const parsed = parseNewPassword(body);
     if (!parsed.ok) return chooseForm(reply, token, parsed.errors, 400);
-    const result = await resetPassword(app.db, token, parsed.value, app.clock(), mail);
+    const result = await resetPassword(app.db, token, parsed.value, app.clock(), mail, addressKey);
     if (!result.ok) return linkFailed(reply);
     clearSessionCookie(reply, app.config);
     return reply.redirect('/account/sign-in?reset=1', 303);

@@ -1,15 +1,17 @@
 import { hash } from '@node-rs/argon2';
 import type { Db } from '../../db/database.js';
-import { randomToken, tokenHash } from '../../shared/crypto.js';
+import { deriveKey, hmacHex, randomToken, tokenHash } from '../../shared/crypto.js';
 import { lockMinutes, passwordMatches } from '../../shared/passwords.js';
 import { type AccessRow, findAccessesToCustomer } from '../audit/audit.repository.js';
 import { enqueueMail } from '../mail/outbox.service.js';
 import {
+  MAX_ADDRESSES,
   MAX_SESSIONS,
   REMEMBER_DAYS,
   RESET_LINK_MINUTES,
   SESSION_IDLE_HOURS,
   SESSION_MAX_HOURS,
+  SIGN_IN_FAILURES_KEPT_HOURS,
   type TokenPurpose,
   UNVERIFIED_ACCOUNT_DAYS,
   VERIFY_LINK_HOURS,
@@ -22,12 +24,16 @@ import {
   type CustomerRow,
   type SessionRow,
   clearDefaultAddress,
+  clearSignInFailures,
+  countAddresses,
+  countSignInFailure,
   deleteAddress,
   deleteSession,
   deleteSessionByTokenHash,
   deleteSessionsBeyond,
   deleteSessionsEndedBefore,
   deleteSessionsOf,
+  deleteSignInFailuresBefore,
   deleteTokensExpiredBefore,
   deleteUnverifiedCustomersBefore,
   findAddress,
@@ -35,6 +41,7 @@ import {
   findCustomerOrder,
   findCustomerById,
   findSessionByTokenHash,
+  findSignInFailures,
   findToken,
   insertAddress,
   insertCustomer,
@@ -44,11 +51,13 @@ import {
   listAddresses,
   listCustomerOrders,
   listSessions,
+  lockCustomer,
   revokeTokens,
   touchSession,
   updateAddress,
   updateCustomer,
   useToken,
+  waitSignInsUntil,
 } from './customers.repository.js';
 
 /**
@@ -93,7 +102,7 @@ async function tell(db: Db, ctx: AccountMailContext, c: { id: number; email: str
 
 async function issueToken(db: Db, customerId: number, purpose: TokenPurpose, email: string, now: Date, ms: number): Promise<string> {
   const token = randomToken();
-  await revokeTokens(db, customerId, purpose, iso(now));
+  await revokeTokens(db, customerId, [purpose], iso(now));
   await insertToken(db, {
     customer_id: customerId,
     purpose,
@@ -126,7 +135,6 @@ export async function register(db: Db, r: Registration, now: Date, ctx: AccountM
       email_verified_at: null,
       general_subscription: r.generalSubscription ? 1 : 0,
       general_subscription_changed_at: iso(now),
-      locked_until: null,
       created_at: iso(now),
       updated_at: iso(now),
     });
@@ -170,30 +178,48 @@ export async function verifyEmail(db: Db, token: string, now: Date): Promise<Tok
 export type SignInResult =
   | { ok: true; token: string; customer: CustomerRow; expiresAt: string }
   | { ok: false; reason: 'no-match' }
+  /** Too many wrong passwords for this address, with or without an account: try again in `minutes`. */
+  | { ok: false; reason: 'waiting'; minutes: number }
   /** Only said to someone who gave the right password: a new link has been sent. */
   | { ok: false; reason: 'unverified' };
 
-/** Checks the password (with a growing wait after repeated failures) and starts a new session. */
+/** The key of the fingerprint that wrong passwords are counted under, so no address is stored. */
+export function signInAddressKey(secretKey: string): Buffer {
+  return deriveKey(secretKey, 'customer-sign-in-address');
+}
+
+const addressHash = (key: Buffer, email: string) => hmacHex(key, email.toLowerCase());
+const minutesUntil = (until: string, now: Date) => Math.max(1, Math.ceil((Date.parse(until) - now.getTime()) / 60_000));
+
+/**
+ * Checks the password and starts a new session. Wrong passwords are counted per address whether
+ * or not it has an account, with the same work either way, so neither the answer nor its timing
+ * tells the two apart; after LOCK_AFTER_FAILURES the address waits (1 minute, doubling to an hour)
+ * and is told so, even with the right password. A sign-in ends any pending reset link.
+ */
 export async function signIn(
   db: Db,
   input: { email: string; password: string; remember: boolean; userAgentLabel: string },
   now: Date,
   ctx: AccountMailContext,
+  addressKey: Buffer,
 ): Promise<SignInResult> {
+  const fingerprint = addressHash(addressKey, input.email);
   const customer = await findCustomerByEmail(db, input.email);
-  // Unknown and waiting accounts take as long to refuse as a wrong password.
-  const waiting = customer?.locked_until != null && customer.locked_until > iso(now);
-  if (!customer || waiting) {
-    await passwordMatches(null, input.password);
-    return { ok: false, reason: 'no-match' };
+  const failures = await findSignInFailures(db, fingerprint);
+  if (failures?.locked_until != null && failures.locked_until > iso(now)) {
+    return { ok: false, reason: 'waiting', minutes: minutesUntil(failures.locked_until, now) };
   }
-  if (!(await passwordMatches(customer.password_hash, input.password))) {
-    const failures = customer.failed_sign_ins + 1;
-    const wait = lockMinutes(failures);
-    await updateCustomer(db, customer.id, { failed_sign_ins: failures, locked_until: wait > 0 ? later(now, wait * 60_000) : null });
-    return { ok: false, reason: 'no-match' };
+  // Unknown addresses spend the same Argon2 time as a wrong password.
+  if (!(await passwordMatches(customer?.password_hash ?? null, input.password)) || !customer) {
+    const freshSince = new Date(now.getTime() - SIGN_IN_FAILURES_KEPT_HOURS * HOUR).toISOString();
+    const count = await countSignInFailure(db, fingerprint, iso(now), freshSince);
+    const wait = lockMinutes(count);
+    if (wait === 0) return { ok: false, reason: 'no-match' };
+    await waitSignInsUntil(db, fingerprint, later(now, wait * 60_000));
+    return { ok: false, reason: 'waiting', minutes: wait };
   }
-  await updateCustomer(db, customer.id, { failed_sign_ins: 0, locked_until: null });
+  if (failures) await clearSignInFailures(db, fingerprint);
   if (customer.email_verified_at === null) {
     await db
       .transaction()
@@ -202,16 +228,20 @@ export async function signIn(
   }
   const token = randomToken();
   const expiresAt = input.remember ? later(now, REMEMBER_DAYS * DAY) : later(now, SESSION_MAX_HOURS * HOUR);
-  await insertSession(db, {
-    token_hash: tokenHash(token),
-    customer_id: customer.id,
-    device: input.userAgentLabel,
-    remember: input.remember ? 1 : 0,
-    created_at: iso(now),
-    last_seen_at: iso(now),
-    expires_at: expiresAt,
+  await db.transaction().execute(async (trx) => {
+    await insertSession(trx, {
+      token_hash: tokenHash(token),
+      customer_id: customer.id,
+      device: input.userAgentLabel,
+      remember: input.remember ? 1 : 0,
+      created_at: iso(now),
+      last_seen_at: iso(now),
+      expires_at: expiresAt,
+    });
+    await deleteSessionsBeyond(trx, customer.id, MAX_SESSIONS);
+    // The owner remembers the password after all: a reset link sent earlier is no longer needed.
+    await revokeTokens(trx, customer.id, ['reset-password'], iso(now));
   });
-  await deleteSessionsBeyond(db, customer.id, MAX_SESSIONS);
   return { ok: true, token, customer, expiresAt };
 }
 
@@ -240,9 +270,18 @@ export async function signOut(db: Db, token: string): Promise<void> {
   await deleteSessionByTokenHash(db, tokenHash(token));
 }
 
-/** Ends every session of the account but (optionally) the one in use. */
-export async function signOutEverywhere(db: Db, customerId: number, keepSessionId?: number): Promise<number> {
-  return deleteSessionsOf(db, customerId, keepSessionId);
+/**
+ * Links that could still take over the account: a new address waiting for confirmation, and a
+ * password reset. Each step an owner takes to secure the account ends them.
+ */
+const TAKEOVER_LINKS: readonly TokenPurpose[] = ['change-email', 'reset-password'];
+
+/** Ends every session of the account but (optionally) the one in use, and every pending e-mail-change and reset link. */
+export async function signOutEverywhere(db: Db, customerId: number, keepSessionId: number | undefined, now: Date): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    await revokeTokens(trx, customerId, TAKEOVER_LINKS, iso(now));
+    return deleteSessionsOf(trx, customerId, keepSessionId);
+  });
 }
 
 /** The sessions that still work (ended ones stay until the hourly clean-up), for the customer to review. */
@@ -255,7 +294,10 @@ export async function revokeSession(db: Db, customerId: number, sessionId: numbe
   return deleteSession(db, customerId, sessionId);
 }
 
-/** Sends a reset link if the address has an account; the caller says the same either way. */
+/**
+ * Sends a reset link if the address has an account. The caller answers the same either way, and
+ * before calling this, so that the answer takes as long whether or not the address has an account.
+ */
 export async function requestPasswordReset(db: Db, email: string, now: Date, ctx: AccountMailContext): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const customer = await findCustomerByEmail(trx, email);
@@ -279,8 +321,18 @@ export async function resetLinkIsLive(db: Db, token: string, now: Date): Promise
   return row !== null && row.used_at === null && row.expires_at >= iso(now);
 }
 
-/** Sets a new password from a reset link: every session ends, and the owner is told. */
-export async function resetPassword(db: Db, token: string, password: string, now: Date, ctx: AccountMailContext): Promise<TokenResult> {
+/**
+ * Sets a new password from a reset link: every session and every other pending e-mail-change and
+ * reset link ends, any wait after wrong passwords is lifted, and the owner is told.
+ */
+export async function resetPassword(
+  db: Db,
+  token: string,
+  password: string,
+  now: Date,
+  ctx: AccountMailContext,
+  addressKey: Buffer,
+): Promise<TokenResult> {
   const passwordHash = await hash(password);
   return db.transaction().execute(async (trx): Promise<TokenResult> => {
     const row = await takeToken(trx, token, 'reset-password', now);
@@ -290,12 +342,12 @@ export async function resetPassword(db: Db, token: string, password: string, now
     // The link reached the inbox, which proves the address as well as the verification link would.
     await updateCustomer(trx, customer.id, {
       password_hash: passwordHash,
-      failed_sign_ins: 0,
-      locked_until: null,
       email_verified_at: customer.email_verified_at ?? iso(now),
       updated_at: iso(now),
     });
     if (customer.email_verified_at === null) await linkGuestOrders(trx, customer.id, customer.email);
+    await clearSignInFailures(trx, addressHash(addressKey, customer.email));
+    await revokeTokens(trx, customer.id, TAKEOVER_LINKS, iso(now));
     await deleteSessionsOf(trx, customer.id);
     await tell(trx, ctx, customer, 'account-password-changed', accountMails.passwordChanged(ctx, customer.first_name), now);
     return { ok: true, customerId: customer.id };
@@ -304,7 +356,10 @@ export async function resetPassword(db: Db, token: string, password: string, now
 
 export type ChangePasswordResult = { ok: true } | { ok: false; reason: 'wrong-password' };
 
-/** Changes the password of a signed-in customer who knows the current one; other devices are signed out. */
+/**
+ * Changes the password of a signed-in customer who knows the current one; other devices are
+ * signed out and pending e-mail-change and reset links end.
+ */
 export async function changePassword(
   db: Db,
   session: CustomerSession,
@@ -318,6 +373,7 @@ export async function changePassword(
   const passwordHash = await hash(next);
   await db.transaction().execute(async (trx) => {
     await updateCustomer(trx, customer.id, { password_hash: passwordHash, updated_at: iso(now) });
+    await revokeTokens(trx, customer.id, TAKEOVER_LINKS, iso(now));
     await deleteSessionsOf(trx, customer.id, session.sessionId);
     await tell(trx, ctx, customer, 'account-password-changed', accountMails.passwordChanged(ctx, customer.first_name), now);
   });
@@ -333,20 +389,24 @@ export async function updateDetails(db: Db, customerId: number, d: PersonDetails
   await updateCustomer(db, customerId, { first_name: d.firstName, surname: d.surname, phone: d.phone, updated_at: iso(now) });
 }
 
-export type EmailChangeResult = { ok: true } | { ok: false; reason: 'same' };
+export type EmailChangeResult = { ok: true } | { ok: false; reason: 'same' | 'wrong-password' };
 
 /**
  * A new e-mail address takes effect once confirmed from that inbox; the current address is told
- * at once. If the new address already has an account, the link is still "sent" (to nobody), so
- * the form cannot be used to discover accounts.
+ * at once. It needs the current password, so that a session left open (or stolen) cannot move the
+ * account to another inbox. If the new address already has an account, the link is still "sent"
+ * (to nobody), so the form cannot be used to discover accounts.
  */
 export async function requestEmailChange(
   db: Db,
   customerId: number,
   newEmail: string,
+  currentPassword: string,
   now: Date,
   ctx: AccountMailContext,
 ): Promise<EmailChangeResult> {
+  const account = await findCustomerById(db, customerId);
+  if (!account || !(await passwordMatches(account.password_hash, currentPassword))) return { ok: false, reason: 'wrong-password' };
   return db.transaction().execute(async (trx): Promise<EmailChangeResult> => {
     const customer = await findCustomerById(trx, customerId);
     if (!customer) return { ok: true };
@@ -401,18 +461,27 @@ export async function addressOf(db: Db, customerId: number, id: number): Promise
   return findAddress(db, customerId, id);
 }
 
-/** Adds an address; the first one, or one marked so, becomes the default for delivery. */
-export async function addAddress(db: Db, customerId: number, a: AddressInput, makeDefault: boolean, now: Date): Promise<number> {
-  return db.transaction().execute(async (trx) => {
-    const first = (await listAddresses(trx, customerId)).length === 0;
+export type AddAddressResult = { ok: true; id: number } | { ok: false; reason: 'full' };
+
+/**
+ * Adds an address, up to MAX_ADDRESSES; the first one, or one marked so, becomes the default for
+ * delivery. The account row is locked first, so parallel requests cannot pass the limit together.
+ */
+export async function addAddress(db: Db, customerId: number, a: AddressInput, makeDefault: boolean, now: Date): Promise<AddAddressResult> {
+  return db.transaction().execute(async (trx): Promise<AddAddressResult> => {
+    await lockCustomer(trx, customerId);
+    const count = await countAddresses(trx, customerId);
+    if (count >= MAX_ADDRESSES) return { ok: false, reason: 'full' };
+    const first = count === 0;
     if (makeDefault && !first) await clearDefaultAddress(trx, customerId);
-    return insertAddress(trx, {
+    const id = await insertAddress(trx, {
       customer_id: customerId,
       ...addressColumns(a),
       is_default: makeDefault || first ? 1 : 0,
       created_at: iso(now),
       updated_at: iso(now),
     });
+    return { ok: true, id };
   });
 }
 
@@ -463,10 +532,17 @@ export async function accessesToCustomer(db: Db, customerId: number): Promise<Ac
 
 // ——— Retention ———
 
-/** Ended sessions, expired links, and accounts never confirmed within UNVERIFIED_ACCOUNT_DAYS. */
-export async function eraseExpiredAccountData(db: Db, now: Date): Promise<{ sessions: number; tokens: number; accounts: number }> {
+/**
+ * Ended sessions, expired links, counts of wrong passwords SIGN_IN_FAILURES_KEPT_HOURS after the
+ * last one (any wait they caused is long over), and accounts never confirmed within UNVERIFIED_ACCOUNT_DAYS.
+ */
+export async function eraseExpiredAccountData(
+  db: Db,
+  now: Date,
+): Promise<{ sessions: number; tokens: number; signInFailures: number; accounts: number }> {
   const sessions = await deleteSessionsEndedBefore(db, iso(now), new Date(now.getTime() - SESSION_IDLE_HOURS * HOUR).toISOString());
   const tokens = await deleteTokensExpiredBefore(db, new Date(now.getTime() - DAY).toISOString());
+  const signInFailures = await deleteSignInFailuresBefore(db, new Date(now.getTime() - SIGN_IN_FAILURES_KEPT_HOURS * HOUR).toISOString());
   const accounts = await deleteUnverifiedCustomersBefore(db, new Date(now.getTime() - UNVERIFIED_ACCOUNT_DAYS * DAY).toISOString());
-  return { sessions, tokens, accounts };
+  return { sessions, tokens, signInFailures, accounts };
 }

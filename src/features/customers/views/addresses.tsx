@@ -1,7 +1,10 @@
 import { Notice } from '../../../http/views/components.js';
 import { Csrf, ErrorSummary, type FieldErrors } from '../../../http/views/form.js';
+import { MAX_ADDRESSES } from '../customers.domain.js';
 import type { AddressRow } from '../customers.repository.js';
 import { NameFields, PostalFields } from './fields.js';
+
+export const ADDRESS_BOOK_FULL = `Your address book is full: it holds up to ${MAX_ADDRESSES} addresses. Please delete one you no longer need, then add the new one.`;
 
 export type AddressValues = Partial<Record<'first_name' | 'surname' | 'line1' | 'line2' | 'city' | 'postcode' | 'make_default', string>>;
 
@@ -55,17 +58,25 @@ export function AddressBook({
   values,
   errors,
   notice,
+  error,
 }: {
   csrf: string;
   addresses: AddressRow[];
   values: AddressValues;
   errors: FieldErrors;
   notice?: string;
+  /** Why the address just sent was not added, when it is not one of its fields. */
+  error?: string;
 }) {
   return (
     <>
       <p class="lead">The addresses you deliver to. The default one is filled in for you at checkout; you can choose another there.</p>
       {notice && <Notice kind="success">{notice}</Notice>}
+      {error ? (
+        <Notice kind="error">{error}</Notice>
+      ) : (
+        addresses.length >= MAX_ADDRESSES && <Notice kind="info">{ADDRESS_BOOK_FULL}</Notice>
+      )}
       {addresses.length === 0 ? (
         <p>Your address book is empty. Add an address below and it becomes your default for delivery.</p>
       ) : (

@@ -56,6 +56,16 @@ export function DetailsPage({
             required
             hint="We'll send a link to the new address. Your address changes once you open it, and we'll tell your current address too."
           />
+          <Field
+            name="current_password"
+            label="Your current password"
+            type="password"
+            errors={emailErrors}
+            autocomplete="current-password"
+            maxLength={200}
+            required
+            hint="So that no one else can move your account to another address."
+          />
           <button type="submit" class="button">
             Change my e-mail address
           </button>
