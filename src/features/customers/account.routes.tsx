@@ -371,9 +371,10 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
   // ——— Security ———
 
   const SECURITY_NOTICES: Record<string, string> = {
-    password: "Your password is changed, and every other device has been signed out. We've e-mailed you to confirm.",
+    password:
+      "Your password is changed, and every other device has been signed out. Any e-mail-change or password-reset link still waiting no longer works. We've e-mailed you to confirm.",
     revoked: 'That device is signed out.',
-    others: 'Every other device is signed out.',
+    others: 'Every other device is signed out, and any e-mail-change or password-reset link still waiting no longer works.',
   };
 
   const securityPage = async (reply: FastifyReply, session: CustomerSession, errors: FieldErrors, notice?: string, status = 200) =>
