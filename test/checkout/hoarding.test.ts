@@ -332,6 +332,9 @@ describe(`limits on unpaid orders (${testDialect})`, () => {
     const key = orderUrlOf(aborted.res).match(/key=([^&]+)/)?.[1] as string;
     const retried = await v.post(`/orders/${number}/retry`, { key });
     expect(retried.statusCode).toBe(303);
+    expect(String(retried.headers.location)).toContain('result=LIMIT');
+    const told = await v.get(String(retried.headers.location));
+    expect(told.body).toContain('Please pay for one of those first');
     expect(await stockOf(shop.app, p.variantId)).toBe(5);
     const order = await orderRow(shop.app, number);
     expect(order.stock_reserved).toBe(0);

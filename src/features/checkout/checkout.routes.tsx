@@ -16,7 +16,7 @@ import {
   orderTotals,
 } from '../orders/orders.domain.js';
 import { orderLinks } from '../orders/orders.links.js';
-import { type UnpaidOrderLimits, placeOrder, useUnpaidOrderLimits } from '../orders/orders.service.js';
+import { type UnpaidOrderLimits, placeOrder } from '../orders/orders.service.js';
 import { OrderSummary } from '../orders/views/summary.js';
 import { CHECKOUT_FIELDS, type CheckoutErrors, type CheckoutField, validateCheckout } from './checkout.domain.js';
 
@@ -31,7 +31,6 @@ export async function checkoutRoutes(app: FastifyInstance): Promise<void> {
     maxLineQuantity: app.config.orders.maxLineQuantity,
     hashKey: deriveKey(app.config.secretKey, 'unpaid-order-buyers'),
   };
-  useUnpaidOrderLimits(app.db, limits);
 
   /** A signed-in customer's id and address book; guests get nothing and nothing changes for them. */
   async function signedInCustomer(req: FastifyRequest) {
@@ -153,6 +152,16 @@ export async function checkoutRoutes(app: FastifyInstance): Promise<void> {
   );
 }
 
+/** Why a buyer cannot place another order yet: what they can do, and when it changes by itself. */
+function unpaidLimitMessage(perBuyer: number, minutes: number): string {
+  const orders = perBuyer === 1 ? 'is already 1 unpaid order' : `are already ${perBuyer} unpaid orders`;
+  const them = perBuyer === 1 ? 'it is' : 'they are';
+  return (
+    `There ${orders} from your network or e-mail address, holding pieces until ${them} paid for. ` +
+    `Please pay for ${perBuyer === 1 ? 'that order' : 'one of those'} first, or try again in ${minutes} minutes, when pieces that have not been paid for go back on sale.`
+  );
+}
+
 /** A bag line holds more of one piece than an order may: the bag is where to change it. */
 function lineCapPage(reply: FastifyReply, max: number, linkToken: string | null) {
   privatePage(reply);
@@ -168,16 +177,6 @@ function lineCapPage(reply: FastifyReply, max: number, linkToken: string | null)
       </p>
     </section>,
     400,
-  );
-}
-
-/** Why a buyer cannot place another order yet: what they can do, and when it changes by itself. */
-function unpaidLimitMessage(perBuyer: number, minutes: number): string {
-  const orders = perBuyer === 1 ? 'is already 1 unpaid order' : `are already ${perBuyer} unpaid orders`;
-  const them = perBuyer === 1 ? 'it is' : 'they are';
-  return (
-    `There ${orders} from your network or e-mail address, holding pieces until ${them} paid for. ` +
-    `Please pay for ${perBuyer === 1 ? 'that order' : 'one of those'} first, or try again in ${minutes} minutes, when pieces that have not been paid for go back on sale.`
   );
 }
 

@@ -31,6 +31,10 @@ const RESULT_MESSAGES: Record<string, { kind: 'error' | 'info'; text: string }> 
     text: "The payment didn't pass the card security checks — usually the billing address or the 3-digit security code didn't match your card. No money has been taken. Please check them and try again.",
   },
   ERROR: { kind: 'error', text: 'The payment service had a problem, and no money has been taken. Please try again in a few minutes.' },
+  LIMIT: {
+    kind: 'error',
+    text: 'There are already several unpaid orders from your network or e-mail address holding pieces, so this one cannot hold its pieces again just now. Nothing has been taken. Please pay for one of those first, or try again in 30 minutes, when pieces that have not been paid for go back on sale.',
+  },
   STOCK: {
     kind: 'error',
     text: 'Sorry — while the payment was being made, a piece in this order sold out, so it cannot be paid for now. Nothing has been taken. Please start again from your bag.',
@@ -76,8 +80,9 @@ export async function ordersRoutes(app: FastifyInstance): Promise<void> {
     async (req, reply) => {
       const body = parseInput(z.object({ key: singleText }), req.body);
       const order = await loadOrder(req.params.number, body.key);
-      const retried = await startNewAttempt(app.db, order.id, app.clock());
+      const retried = await startNewAttempt(app.db, order.id, app.clock(), app.config.orders.unpaidPerBuyer);
       if (!retried.ok && retried.reason === 'stock') return reply.redirect(links.path(order.number, '&result=STOCK'), 303);
+      if (!retried.ok && retried.reason === 'unpaid_limit') return reply.redirect(links.path(order.number, '&result=LIMIT'), 303);
       if (retried.ok && retried.lowStock) await app.catalog.invalidate();
       return reply.redirect(links.path(order.number), 303);
     },

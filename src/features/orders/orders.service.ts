@@ -5,7 +5,6 @@ import { metalLabel } from '../catalog/catalog.domain.js';
 import { enqueueMail } from '../mail/outbox.service.js';
 import { type OpayoResult, newVendorTxCode } from '../payments/opayo.js';
 import {
-  DEFAULT_UNPAID_ORDERS_PER_BUYER,
   type DeliveryMethod,
   ORDER_RETENTION_DAYS,
   UNPAID_CANCEL_DAYS,
@@ -83,15 +82,6 @@ export interface UnpaidOrderLimits {
   maxLineQuantity: number;
   /** Keys the hashes that stand for the buyer's network and e-mail address; the raw values are never stored for this. */
   hashKey: Buffer;
-}
-
-/**
- * The limits each shop runs with, by its database handle: checkout sets them as it starts, and
- * "Try again" (startNewAttempt) reads them when its caller does not pass the limit itself.
- */
-const limitsByDb = new WeakMap<Db, number>();
-export function useUnpaidOrderLimits(db: Db, limits: UnpaidOrderLimits): void {
-  limitsByDb.set(db, limits.perBuyer);
 }
 
 /** Who is checking out: the account (if signed in) and the network address the request came from. */
@@ -302,12 +292,7 @@ export type RetryResult =
  * A new payment attempt (new VendorTxCode) for an unpaid order, re-reserving its stock if it was
  * released — unless the buyer's other unpaid orders already hold as much as `perBuyer` allows.
  */
-export async function startNewAttempt(
-  db: Db,
-  orderId: number,
-  now: Date,
-  perBuyer: number = limitsByDb.get(db) ?? DEFAULT_UNPAID_ORDERS_PER_BUYER,
-): Promise<RetryResult> {
+export async function startNewAttempt(db: Db, orderId: number, now: Date, perBuyer: number): Promise<RetryResult> {
   const at = now.toISOString();
   try {
     return await db.transaction().execute(async (trx) => {
