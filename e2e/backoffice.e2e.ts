@@ -55,6 +55,12 @@ afterAll(async () => {
   await shop?.stop();
 });
 
+/** A variant's id, from its row in the product page's variants table. */
+async function variantId(p: Page, sku: string): Promise<string> {
+  const id = await p.locator('tr[id^="variant-"]', { has: p.locator(`th:text-is("${sku}")`) }).getAttribute('id');
+  return (id ?? '').replace('variant-', '');
+}
+
 describe('the owner sets up the back office in Chromium', () => {
   it('chooses a password from the one-time link', async () => {
     await page.goto(shop.url + setupPath);
@@ -134,5 +140,67 @@ describe('the owner sets up the back office in Chromium', () => {
     await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
     expect(await page.locator('.price').textContent()).toContain('£425.00');
     await screenshot(page, '13-storefront-new-product');
+  });
+
+  it('adds a variant, then changes prices and stock of several variants in one save', async () => {
+    await page.goto(`${shop.url}/admin/products?q=E2E-SIGNET`);
+    await page.getByRole('link', { name: 'Eve Test Signet Ring' }).click();
+    await page.waitForURL(/\/admin\/products\/\d+$/);
+    await page.getByText('Add a variant').click();
+    await page.getByLabel('Metal', { exact: true }).selectOption({ label: '9ct yellow gold' });
+    await page.getByLabel('Ring size (UK)').selectOption('P');
+    await page.getByLabel('SKU', { exact: true }).fill('E2E-SIGNET-P');
+    await page.getByLabel('Price in pounds, including VAT').fill('425');
+    await page.getByLabel('Number in stock').fill('1');
+    await page.getByRole('button', { name: 'Add variant' }).click();
+    await expect.poll(() => page.getByText('Variant added.').count()).toBe(1);
+    // Every variant is a row of one form.
+    expect(await page.locator('form.variants-form').count()).toBe(1);
+    expect(await page.locator('form.variants-form tbody tr[id^="variant-"]').count()).toBe(2);
+
+    await page.getByLabel('Price of E2E-SIGNET-N in pounds').fill('450');
+    await page.getByLabel('Price of E2E-SIGNET-P in pounds').fill('465.50');
+    await page.getByLabel('Stock change for E2E-SIGNET-N').fill('+2');
+    await page.getByLabel('Reason for the stock change to E2E-SIGNET-N').selectOption({ label: 'Delivery received' });
+    await page.getByRole('button', { name: 'Save variants' }).click();
+    await expect.poll(() => page.getByText('Variants saved.').count()).toBe(1);
+    const prices = page.locator('section[aria-labelledby="prices-heading"] tbody tr');
+    expect(await prices.count()).toBe(2);
+    expect(await page.locator('section[aria-labelledby="stock-heading"]').textContent()).toContain('Delivery received');
+    // 3 in stock, plus the 2 delivered.
+    const inStock = page.locator(`#variant-${await variantId(page, 'E2E-SIGNET-N')} td.num`).nth(1);
+    expect(await inStock.textContent()).toBe('5');
+
+    // One wrong row refuses the whole save, says which row, and keeps what was typed.
+    await page.getByLabel('Price of E2E-SIGNET-P in pounds').fill('4.999');
+    await page.getByLabel('Stock change for E2E-SIGNET-N').fill('-1');
+    await page.getByLabel('Reason for the stock change to E2E-SIGNET-N').selectOption({ label: 'Damaged' });
+    await page.getByRole('button', { name: 'Save variants' }).click();
+    await expect.poll(() => page.getByText('Nothing was saved.').count()).toBe(1);
+    expect(await page.getByText('Prices go to the penny').count()).toBe(1);
+    expect(await page.getByLabel('Stock change for E2E-SIGNET-N').inputValue()).toBe('-1');
+    await expectAccessible(page, '14-admin-variants-refused');
+    expect(await prices.count()).toBe(2);
+
+    // A variant that never held stock can be removed, after saying which.
+    await page.getByText('Add a variant').click();
+    await page.getByLabel('Metal', { exact: true }).selectOption({ label: '9ct yellow gold' });
+    await page.getByLabel('Ring size (UK)').selectOption('R');
+    await page.getByLabel('SKU', { exact: true }).fill('E2E-SIGNET-R');
+    await page.getByLabel('Price in pounds, including VAT').fill('425');
+    await page.getByLabel('Number in stock').fill('0');
+    await page.getByRole('button', { name: 'Add variant' }).click();
+    await expect.poll(() => page.getByText('Variant added.').count()).toBe(1);
+    await page.getByLabel('Remove E2E-SIGNET-R').check();
+    const asked = new Promise<string>((resolve) =>
+      page.once('dialog', (dialog) => {
+        resolve(dialog.message());
+        void dialog.accept();
+      }),
+    );
+    await page.getByRole('button', { name: 'Save variants' }).click();
+    expect(await asked).toBe('Remove E2E-SIGNET-R?');
+    await expect.poll(() => page.getByText('Variants saved.').count()).toBe(1);
+    expect(await page.locator('form.variants-form tbody tr[id^="variant-"]').count()).toBe(2);
   });
 });

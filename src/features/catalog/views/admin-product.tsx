@@ -317,10 +317,10 @@ export function ProductEditPage(
 ) {
   const { product: p, csrf, canEdit, state } = props;
   const detailErrors = state.details?.errors ?? {};
+  // The variants table's problems are listed beside it, far down a long page: the top only points there.
   const formErrors = {
     ...detailErrors,
     ...(state.newVariant?.errors ?? {}),
-    ...(state.variants?.errors ?? {}),
     ...(state.image?.errors ?? {}),
   };
   return (
@@ -356,6 +356,11 @@ export function ProductEditPage(
       </div>
       {state.notice && <Notice kind="success">{state.notice}</Notice>}
       <ErrorSummary errors={formErrors} />
+      {state.variants && (
+        <Notice kind="error">
+          Nothing in the variants table was saved. <a href="#variants">Go to the rows that need correcting</a>.
+        </Notice>
+      )}
       {p.archived && (
         <Notice kind="info">This piece is archived: shoppers cannot find it or open its page. Restore it to put it back on sale.</Notice>
       )}
@@ -378,7 +383,7 @@ export function ProductEditPage(
         />
       </section>
 
-      <section aria-labelledby="variants-heading">
+      <section aria-labelledby="variants-heading" id="variants">
         <h2 id="variants-heading">Variants</h2>
         <VariantsForm {...props} />
         {canEdit && (
@@ -614,7 +619,7 @@ function VariantsForm(props: { product: AdminProduct; csrf: string; canEdit: boo
                       <td>
                         <CellInput
                           id={`delta-${v.id}`}
-                          label={`Change to the stock of ${v.sku}: +5 adds five, -2 takes two away`}
+                          label={`Stock change for ${v.sku}: +5 adds five, -2 takes two away`}
                           value={values.delta}
                           error={err('delta')}
                           maxLength={8}
@@ -623,7 +628,7 @@ function VariantsForm(props: { product: AdminProduct; csrf: string; canEdit: boo
                       </td>
                       <td>
                         <label for={`reason-${v.id}`} class="visually-hidden">
-                          Reason for the change to the stock of {v.sku}
+                          Reason for the stock change to {v.sku}
                         </label>
                         <select
                           id={`reason-${v.id}`}
@@ -642,7 +647,7 @@ function VariantsForm(props: { product: AdminProduct; csrf: string; canEdit: boo
                       <td>
                         <CellInput
                           id={`note-${v.id}`}
-                          label={`Note on the change to the stock of ${v.sku}`}
+                          label={`Note on the stock change to ${v.sku}`}
                           value={values.note}
                           error={err('note')}
                           maxLength={200}
@@ -663,6 +668,7 @@ function VariantsForm(props: { product: AdminProduct; csrf: string; canEdit: boo
                             name={`remove-${v.id}`}
                             value="1"
                             checked={values.remove}
+                            data-confirm-item={v.sku}
                             aria-invalid={err('remove') ? 'true' : undefined}
                             aria-describedby={describedBy(`remove-${v.id}`, err('remove'))}
                           />
@@ -689,7 +695,7 @@ function VariantsForm(props: { product: AdminProduct; csrf: string; canEdit: boo
         {canEdit && ' Ticking Remove takes a variant that never held stock off the piece.'}
         <span class="phone-only"> Swipe the table sideways for stock and removal.</span>
       </p>
-      <form method="post" action={`/admin/products/${p.id}/variants/save`} class="variants-form" novalidate>
+      <form method="post" action={`/admin/products/${p.id}/variants/save`} class="variants-form" novalidate data-confirm-ticked="Remove">
         <Csrf token={csrf} />
         {state.variants && (
           <Notice kind="error">
