@@ -172,8 +172,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         imgSrc: ["'self'", 'data:'],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
-        // The checkout page posts the crypt to Opayo's hosted page (or the built-in sandbox).
-        formAction: ["'self'", new URL(config.payments.gatewayUrl).origin],
+        // The order page posts the crypt to Opayo's hosted page (or the built-in sandbox): exactly
+        // that address, as the browser will send it (config.payments.gatewayUrl is already upgraded).
+        formAction: ["'self'", cspSource(config.payments.gatewayUrl)],
         frameAncestors: ["'none'"],
         baseUri: ["'self'"],
         objectSrc: ["'none'"],
@@ -282,6 +283,16 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(contactRoutes);
   await app.register(privacyRoutes);
   return app;
+}
+
+/**
+ * A URL as a CSP source matching it exactly: scheme, host, port and path (a path not ending in
+ * "/" matches only itself; browsers ignore the path after a redirect, so the gateway may still
+ * redirect within its own host). ";" and "," would end the directive, so they are escaped.
+ */
+function cspSource(url: string): string {
+  const u = new URL(url);
+  return `${u.origin}${u.pathname.replace(/;/g, '%3B').replace(/,/g, '%2C')}`;
 }
 
 function fontDir(pkg: string): string {

@@ -66,6 +66,11 @@ const schema = z.object({
     .max(65535, 'expected a port from 0 to 65535')
     .default(3001),
   SANDBOX_ENABLED: booleanText.optional(),
+  SANDBOX_URL: z
+    .url({ message: 'expected the address browsers reach the sandbox at, such as https://pay-test.shop.example' })
+    .refine((u) => /^https?:\/\//.test(u), 'expected an http:// or https:// URL')
+    .refine(isOriginOnly, 'expected an address without a path, such as https://pay-test.shop.example:8443')
+    .optional(),
   ORDER_RESERVATION_MINUTES: z.coerce
     .number({ message: 'expected a number of minutes' })
     .int('expected a whole number')
@@ -128,7 +133,13 @@ export interface Config {
     maxLineQuantity: number;
   };
   /** The built-in imitation of Opayo's hosted page, on a listener of its own. */
-  sandbox: { enabled: boolean; port: number; url: string };
+  sandbox: {
+    enabled: boolean;
+    /** The port it listens on (on HOST, plain http). */
+    port: number;
+    /** The origin browsers reach it at: SANDBOX_URL, or the shop's scheme and host with this port. */
+    url: string;
+  };
 }
 
 export const SANDBOX_GATEWAY_PATH = '/gateway/service/vspform-register.vsp';
@@ -161,11 +172,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid PUBLIC_URL=${JSON.stringify(e.PUBLIC_URL)}: expected an https:// address when NODE_ENV=production`);
   }
   const sandboxEnabled = e.SANDBOX_ENABLED ?? !production;
-  const sandboxUrl = new URL(publicUrl);
-  sandboxUrl.port = String(e.SANDBOX_PORT);
-  sandboxUrl.protocol = 'http:';
-  sandboxUrl.pathname = '';
-  const sandboxOrigin = sandboxUrl.origin;
+  const secureShop = publicUrl.startsWith('https://');
+  // The sandbox keeps the shop's scheme: an https shop's pages cannot post to a plain-http page
+  // (browsers upgrade the address), so its sandbox is reached over https too, through the same kind
+  // of TLS proxy as the shop itself, unless SANDBOX_URL says where.
+  const sandboxUrl = new URL(e.SANDBOX_URL ?? publicUrl);
+  if (!e.SANDBOX_URL) sandboxUrl.port = String(e.SANDBOX_PORT);
+  const sandboxOrigin = new URL(asPostedFrom(sandboxUrl.origin, secureShop)).origin;
   if (production && !e.OPAYO_VENDOR)
     throw new ConfigError('Missing OPAYO_VENDOR: required when NODE_ENV=production (your Opayo vendor name)');
   if (production && e.OPAYO_ENCRYPTION_PASSWORD === undefined) {
@@ -201,7 +214,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     payments: {
       vendor: e.OPAYO_VENDOR ?? 'assaydemo',
       encryptionPassword,
-      gatewayUrl: e.OPAYO_GATEWAY_URL ?? `${sandboxOrigin}${SANDBOX_GATEWAY_PATH}`,
+      gatewayUrl: asPostedFrom(e.OPAYO_GATEWAY_URL ?? `${sandboxOrigin}${SANDBOX_GATEWAY_PATH}`, secureShop),
       reservationMinutes: e.ORDER_RESERVATION_MINUTES,
     },
     orders: { unpaidPerBuyer: e.UNPAID_ORDERS_PER_BUYER, maxLineQuantity: e.MAX_LINE_QUANTITY },
@@ -213,6 +226,28 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 function isLoopbackUrl(url: string): boolean {
   const host = new URL(url).hostname;
   return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * The address a form on the shop's pages is really sent to. An https shop's pages carry
+ * `upgrade-insecure-requests`, so browsers send a form aimed at http:// to https:// instead (port
+ * 80 becoming 443), except on a loopback address, which they already treat as secure. The Pay form
+ * posts to this address and the CSP allows exactly it, so the two cannot disagree.
+ */
+function asPostedFrom(url: string, secureShop: boolean): string {
+  const target = new URL(url);
+  if (!secureShop || target.protocol !== 'http:' || isLoopbackUrl(target.href)) return target.href;
+  target.protocol = 'https:';
+  return target.href;
+}
+
+function isOriginOnly(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.pathname === '/' && u.search === '' && u.hash === '' && u.username === '' && u.password === '';
+  } catch {
+    return false;
+  }
 }
 
 /** Outside production, with no password configured, shop and sandbox share one made from SECRET_KEY. */

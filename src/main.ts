@@ -64,7 +64,9 @@ try {
   app.log.info(`${config.shop.name} is open at ${config.publicUrl} (${where})`);
   if (sandbox) {
     await sandbox.listen({ port: config.sandbox.port, host: config.host });
-    app.log.info(`Test payment page (Opayo sandbox) at ${config.sandbox.url} — payments go to ${config.payments.gatewayUrl}`);
+    app.log.info(
+      `Test payment page (Opayo sandbox) listening on ${config.host}:${config.sandbox.port}, reached at ${config.sandbox.url} — payments go to ${config.payments.gatewayUrl}`,
+    );
   }
 } catch (err) {
   console.error(`The shop could not listen on ${config.host}:${config.port}: ${(err as Error).message}`);

@@ -79,7 +79,8 @@ export async function buildSandboxApp(config: Config, options: SandboxOptions = 
       },
     },
     referrerPolicy: { policy: 'no-referrer' },
-    // The sandbox is served over plain http (config.sandbox.url).
+    // The listener is plain http; an https shop's sandbox is reached through a TLS proxy
+    // (config.sandbox.url), which sets HSTS for its host if it should.
     hsts: false,
   });
   app.addHook('onSend', async (_req, reply) => {
