@@ -224,6 +224,26 @@ describe(`a sold-out or withdrawn line (${testDialect})`, () => {
     expect(orders).toEqual([]);
   });
 
+  it('is not one the shopper’s own unpaid order holds: back in the bag after checkout, the last piece is still theirs', async () => {
+    const p = await piece(1);
+    const shopper = new Shopper(shop.app);
+    await add(shopper, p, 1);
+    const first = await shopper.post('/checkout', { ...Shopper.formFields((await shopper.get('/checkout')).body, '/checkout'), ...GUEST });
+    expect(String(first.headers.location)).toMatch(/^\/orders\//);
+    const stock = await shop.app.db.selectFrom('variants').select('stock').where('id', '=', p.variantId).executeTakeFirstOrThrow();
+    expect(stock.stock).toBe(0);
+    // Back to the bag before paying, as a shopper who wants to change something would.
+    const bag = await shopper.get('/bag');
+    expect(element(bag.body, '<ul class="bag-lines"')).toContain(`/products/${p.slug}`);
+    expect(bag.body).not.toContain('class="bag-set-aside"');
+    const again = await shopper.post('/checkout', { ...Shopper.formFields((await shopper.get('/checkout')).body, '/checkout'), ...GUEST });
+    expect(String(again.headers.location)).toMatch(/^\/orders\//);
+    const number = String(again.headers.location).match(/\/orders\/([A-Z0-9-]+)/)?.[1] as string;
+    const order = await shop.app.db.selectFrom('orders').select('id').where('number', '=', number).executeTakeFirstOrThrow();
+    const lines = await shop.app.db.selectFrom('order_lines').select(['variant_id', 'quantity']).where('order_id', '=', order.id).execute();
+    expect(lines).toEqual([{ variant_id: p.variantId, quantity: 1 }]);
+  });
+
   it('with every line sold out, the bag offers no checkout and the checkout page sends the shopper back', async () => {
     const p = await piece(5);
     const shopper = new Shopper(shop.app);

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/database.js';
 import { randomToken, tokenHash } from '../../shared/crypto.js';
+import { findAwaitingOrdersForBag, findOrderLines } from '../orders/orders.repository.js';
 import { lineCapMessage } from '../orders/orders.domain.js';
 import {
   type BagLineRow,
@@ -126,8 +127,23 @@ function canBeOrdered(line: BagLine): boolean {
 }
 
 export async function bagContents(db: Db, bag: Bag | null): Promise<BagContents> {
-  const all = bag ? await listBagLines(db, bag.id) : [];
+  const listed = bag ? await listBagLines(db, bag.id) : [];
+  // Stock this bag's own unpaid order holds is still the shopper's: the next checkout from the
+  // bag hands it back before taking stock again, so it is not "sold out" to them.
+  const held = bag && listed.length > 0 ? await stockHeldFor(db, bag.id) : new Map<number, number>();
+  const all = listed.map((l) => (held.has(l.variantId) ? { ...l, stock: l.stock + (held.get(l.variantId) ?? 0) } : l));
   return { lines: all.filter(canBeOrdered), setAside: all.filter((l) => !canBeOrdered(l)) };
+}
+
+/** Pieces by variant that the bag's unpaid orders hold reserved. */
+async function stockHeldFor(db: Db, bagId: number): Promise<Map<number, number>> {
+  const held = new Map<number, number>();
+  for (const order of await findAwaitingOrdersForBag(db, bagId)) {
+    if (order.stock_reserved !== 1) continue;
+    for (const line of await findOrderLines(db, order.id))
+      if (line.variant_id !== null) held.set(line.variant_id, (held.get(line.variant_id) ?? 0) + line.quantity);
+  }
+  return held;
 }
 
 /** The lines checkout will order: the bag's lines less those sold out or withdrawn. */
