@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { eraseExpiredAccountData } from '../../src/features/customers/customers.service.js';
 import { type TestShop, buildTestShop, testDialect } from '../support/build-app.js';
-import { CUSTOMER_PASSWORD, awaitMail, linkToken, newPerson, registerAndVerify, send } from '../support/customer.js';
+import { CUSTOMER_PASSWORD, awaitMail, linkToken, newPerson, registerAndVerify, send, signedInCustomer } from '../support/customer.js';
 import { Shopper } from '../support/shopper.js';
 
 /**
@@ -119,5 +119,38 @@ describe(`waiting after wrong passwords (${testDialect})`, () => {
     const done = await send(s, `/account/reset/choose?token=${token}`, '/account/reset/choose', { token, password: fresh });
     expect(done.headers.location).toBe('/account/sign-in?reset=1');
     expect((await signIn(shop.app, person.email, fresh)).statusCode).toBe(303);
+  });
+});
+
+describe(`wrong current passwords on Account pages (${testDialect})`, () => {
+  it('count towards the same wait, so a session left open cannot be used to guess the password', async () => {
+    const c = await signedInCustomer(shop.app);
+    const next = newPerson().email;
+    const tries: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      tries.push(
+        (await send(c.shopper, '/account/details', '/account/details/email', { email: next, current_password: WRONG })).statusCode,
+      );
+    }
+    for (let i = 0; i < 2; i++) {
+      const res = await send(c.shopper, '/account/security', '/account/security/password', {
+        current_password: WRONG,
+        password: 'lighthouse meadow copper violin',
+      });
+      tries.push(res.statusCode);
+    }
+    expect(tries).toEqual([400, 400, 400, 400, 429]);
+    const waiting = await send(c.shopper, '/account/details', '/account/details/email', {
+      email: next,
+      current_password: CUSTOMER_PASSWORD,
+    });
+    expect(waiting.statusCode).toBe(429);
+    expect(waiting.body).toContain('Too many attempts: try again in 1 minute, or reset your password.');
+    expect(await shop.app.db.selectFrom('customer_tokens').select('id').where('email', '=', next).execute()).toEqual([]);
+    expect((await signIn(shop.app, c.person.email, CUSTOMER_PASSWORD)).statusCode).toBe(429);
+
+    later(61_000);
+    const right = await send(c.shopper, '/account/details', '/account/details/email', { email: next, current_password: CUSTOMER_PASSWORD });
+    expect(right.headers.location).toBe('/account/details?email=sent');
   });
 });

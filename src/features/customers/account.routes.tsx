@@ -6,7 +6,7 @@ import type { FieldErrors } from '../../http/views/form.js';
 import { AUDIT_RETENTION } from '../audit/audit.inventory.js';
 import { isOrderNumber } from '../orders/orders.domain.js';
 import { orderLinks } from '../orders/orders.links.js';
-import { VERIFY_LINK_HOURS } from './customers.domain.js';
+import { VERIFY_LINK_HOURS, tooManyAttempts } from './customers.domain.js';
 import { parseAddress, parseDetails, parseEmail, parseNewPassword } from './customers.forms.js';
 import type { CustomerRow } from './customers.repository.js';
 import {
@@ -27,6 +27,7 @@ import {
   requestEmailChange,
   revokeSession,
   setGeneralSubscription,
+  signInAddressKey,
   signOutEverywhere,
   updateDetails,
 } from './customers.service.js';
@@ -65,6 +66,7 @@ const NO_SESSION = "We couldn't find that device: it may already be signed out."
 export async function accountRoutes(app: FastifyInstance): Promise<void> {
   const mail = accountMailContext(app.config);
   const links = orderLinks(app.config);
+  const addressKey = signInAddressKey(app.config.secretKey);
   // Forms that check a password or send mail are limited per network as well.
   const limit = { rateLimit: { max: app.config.rateLimits.formsPer10Minutes * 2, timeWindow: '10 minutes' } };
   // Every route here is for the signed-in customer only: anyone else is sent to sign in before any body is read.
@@ -195,13 +197,15 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     if (current === '') emailErrors.current_password = 'Please enter your current password.';
     else if (current.length > 200) emailErrors.current_password = "That isn't your current password. Please try again.";
     if (!parsed.ok || emailErrors.current_password) return detailsPage(reply, me.customer, { emailValue, emailErrors }, 400);
-    const result = await requestEmailChange(app.db, me.customer.id, parsed.value, current, app.clock(), mail);
+    const result = await requestEmailChange(app.db, me.customer.id, parsed.value, current, app.clock(), mail, addressKey);
     if (!result.ok) {
       const refused: FieldErrors =
-        result.reason === 'wrong-password'
-          ? { current_password: "That isn't your current password. Please try again." }
-          : { email: 'That is already the address of your account.' };
-      return detailsPage(reply, me.customer, { emailValue, emailErrors: refused }, 400);
+        result.reason === 'waiting'
+          ? { current_password: tooManyAttempts(result.minutes) }
+          : result.reason === 'wrong-password'
+            ? { current_password: "That isn't your current password. Please try again." }
+            : { email: 'That is already the address of your account.' };
+      return detailsPage(reply, me.customer, { emailValue, emailErrors: refused }, result.reason === 'waiting' ? 429 : 400);
     }
     return reply.redirect('/account/details?email=sent', 303);
   });
@@ -408,7 +412,10 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     if (current === '') errors.current_password = 'Please enter your current password.';
     else if (current.length > 200) errors.current_password = "That isn't your current password.";
     if (!parsed.ok || errors.current_password) return securityPage(reply, me.session, errors, undefined, 400);
-    const result = await changePassword(app.db, me.session, current, parsed.value, app.clock(), mail);
+    const result = await changePassword(app.db, me.session, current, parsed.value, app.clock(), mail, addressKey);
+    if (!result.ok && result.reason === 'waiting') {
+      return securityPage(reply, me.session, { current_password: tooManyAttempts(result.minutes) }, undefined, 429);
+    }
     if (!result.ok) {
       return securityPage(reply, me.session, { current_password: "That isn't your current password. Please try again." }, undefined, 400);
     }

@@ -19,6 +19,11 @@ export const UNVERIFIED_ACCOUNT_DAYS = 7;
 
 /** A count of wrong passwords for an address is forgotten this long after the last one. */
 export const SIGN_IN_FAILURES_KEPT_HOURS = 24;
+/** What a customer is told while an address waits after too many wrong passwords. */
+export function tooManyAttempts(minutes: number): string {
+  return `Too many attempts: try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}, or reset your password.`;
+}
+
 /** An address book holds at most this many addresses. */
 export const MAX_ADDRESSES = 20;
 

@@ -3,7 +3,7 @@ import type { ComponentChildren } from 'preact';
 import { fieldText, formBodyOf } from '../../http/form-fields.js';
 import { Notice } from '../../http/views/components.js';
 import { Csrf, ErrorSummary, Field, type FieldErrors } from '../../http/views/form.js';
-import { PASSWORD_MIN_LENGTH, REMEMBER_DAYS, deviceLabel, SESSION_COOKIE } from './customers.domain.js';
+import { PASSWORD_MIN_LENGTH, REMEMBER_DAYS, deviceLabel, SESSION_COOKIE, tooManyAttempts } from './customers.domain.js';
 import { parseEmail, parseNewPassword, parseRegistration, parseSignIn } from './customers.forms.js';
 import {
   confirmEmailChange,
@@ -228,7 +228,7 @@ export async function customerAuthRoutes(app: FastifyInstance): Promise<void> {
         {q.error && <Notice kind="error">{q.error}</Notice>}
         {q.waitMinutes !== undefined && (
           <Notice kind="error">
-            {`Too many attempts: try again in ${q.waitMinutes} ${q.waitMinutes === 1 ? 'minute' : 'minutes'}, or `}
+            {tooManyAttempts(q.waitMinutes).replace(/reset your password\.$/, '')}
             <a href="/account/reset">reset your password</a>.
           </Notice>
         )}

@@ -191,27 +191,27 @@ export function signInAddressKey(secretKey: string): Buffer {
 const addressHash = (key: Buffer, email: string) => hmacHex(key, email.toLowerCase());
 const minutesUntil = (until: string, now: Date) => Math.max(1, Math.ceil((Date.parse(until) - now.getTime()) / 60_000));
 
+type PasswordCheck = { ok: true } | { ok: false; reason: 'no-match' } | { ok: false; reason: 'waiting'; minutes: number };
+
 /**
- * Checks the password and starts a new session. Wrong passwords are counted per address whether
- * or not it has an account, with the same work either way, so neither the answer nor its timing
- * tells the two apart; after LOCK_AFTER_FAILURES the address waits (1 minute, doubling to an hour)
- * and is told so, even with the right password. A sign-in ends any pending reset link.
+ * The one password check for an address, at sign-in and wherever a signed-in customer confirms
+ * their password: refused without a look while the address waits, otherwise checked (an unknown
+ * address spends the same Argon2 time) with a wrong one counted and a right one clearing the count.
  */
-export async function signIn(
+async function checkPassword(
   db: Db,
-  input: { email: string; password: string; remember: boolean; userAgentLabel: string },
+  email: string,
+  storedHash: string | null,
+  password: string,
   now: Date,
-  ctx: AccountMailContext,
   addressKey: Buffer,
-): Promise<SignInResult> {
-  const fingerprint = addressHash(addressKey, input.email);
-  const customer = await findCustomerByEmail(db, input.email);
+): Promise<PasswordCheck> {
+  const fingerprint = addressHash(addressKey, email);
   const failures = await findSignInFailures(db, fingerprint);
   if (failures?.locked_until != null && failures.locked_until > iso(now)) {
     return { ok: false, reason: 'waiting', minutes: minutesUntil(failures.locked_until, now) };
   }
-  // Unknown addresses spend the same Argon2 time as a wrong password.
-  if (!(await passwordMatches(customer?.password_hash ?? null, input.password)) || !customer) {
+  if (!(await passwordMatches(storedHash, password)) || storedHash === null) {
     const freshSince = new Date(now.getTime() - SIGN_IN_FAILURES_KEPT_HOURS * HOUR).toISOString();
     const count = await countSignInFailure(db, fingerprint, iso(now), freshSince);
     const wait = lockMinutes(count);
@@ -220,6 +220,27 @@ export async function signIn(
     return { ok: false, reason: 'waiting', minutes: wait };
   }
   if (failures) await clearSignInFailures(db, fingerprint);
+  return { ok: true };
+}
+
+/**
+ * Checks the password and starts a new session. Wrong passwords are counted per address whether
+ * or not it has an account, with the same work either way, so neither the answer nor its timing
+ * tells the two apart; after LOCK_AFTER_FAILURES the address waits (1 minute, doubling to an hour)
+ * and is told so, even with the right password. Wrong current passwords on the Account pages
+ * count too. A sign-in ends any pending reset link.
+ */
+export async function signIn(
+  db: Db,
+  input: { email: string; password: string; remember: boolean; userAgentLabel: string },
+  now: Date,
+  ctx: AccountMailContext,
+  addressKey: Buffer,
+): Promise<SignInResult> {
+  const customer = await findCustomerByEmail(db, input.email);
+  const checked = await checkPassword(db, input.email, customer?.password_hash ?? null, input.password, now, addressKey);
+  if (!checked.ok) return checked;
+  if (!customer) return { ok: false, reason: 'no-match' };
   if (customer.email_verified_at === null) {
     await db
       .transaction()
@@ -354,7 +375,8 @@ export async function resetPassword(
   });
 }
 
-export type ChangePasswordResult = { ok: true } | { ok: false; reason: 'wrong-password' };
+export type ChangePasswordResult =
+  { ok: true } | { ok: false; reason: 'wrong-password' } | { ok: false; reason: 'waiting'; minutes: number };
 
 /**
  * Changes the password of a signed-in customer who knows the current one; other devices are
@@ -367,9 +389,12 @@ export async function changePassword(
   next: string,
   now: Date,
   ctx: AccountMailContext,
+  addressKey: Buffer,
 ): Promise<ChangePasswordResult> {
   const customer = await findCustomerById(db, session.customerId);
-  if (!customer || !(await passwordMatches(customer.password_hash, current))) return { ok: false, reason: 'wrong-password' };
+  if (!customer) return { ok: false, reason: 'wrong-password' };
+  const checked = await checkPassword(db, customer.email, customer.password_hash, current, now, addressKey);
+  if (!checked.ok) return checked.reason === 'waiting' ? checked : { ok: false, reason: 'wrong-password' };
   const passwordHash = await hash(next);
   await db.transaction().execute(async (trx) => {
     await updateCustomer(trx, customer.id, { password_hash: passwordHash, updated_at: iso(now) });
@@ -389,7 +414,8 @@ export async function updateDetails(db: Db, customerId: number, d: PersonDetails
   await updateCustomer(db, customerId, { first_name: d.firstName, surname: d.surname, phone: d.phone, updated_at: iso(now) });
 }
 
-export type EmailChangeResult = { ok: true } | { ok: false; reason: 'same' | 'wrong-password' };
+export type EmailChangeResult =
+  { ok: true } | { ok: false; reason: 'same' | 'wrong-password' } | { ok: false; reason: 'waiting'; minutes: number };
 
 /**
  * A new e-mail address takes effect once confirmed from that inbox; the current address is told
@@ -404,9 +430,12 @@ export async function requestEmailChange(
   currentPassword: string,
   now: Date,
   ctx: AccountMailContext,
+  addressKey: Buffer,
 ): Promise<EmailChangeResult> {
   const account = await findCustomerById(db, customerId);
-  if (!account || !(await passwordMatches(account.password_hash, currentPassword))) return { ok: false, reason: 'wrong-password' };
+  if (!account) return { ok: false, reason: 'wrong-password' };
+  const checked = await checkPassword(db, account.email, account.password_hash, currentPassword, now, addressKey);
+  if (!checked.ok) return checked.reason === 'waiting' ? checked : { ok: false, reason: 'wrong-password' };
   return db.transaction().execute(async (trx): Promise<EmailChangeResult> => {
     const customer = await findCustomerById(trx, customerId);
     if (!customer) return { ok: true };
