@@ -4,6 +4,7 @@ import { createStaff } from '../../src/features/staff/staff.service.js';
 import { PRODUCTION_PAYMENTS, type TestShop, buildTestShop } from '../support/build-app.js';
 import { cookieHeader, formBody, openForm } from '../support/forms.js';
 import { TEST_PASSWORD, openAdminForm } from '../support/staff.js';
+import { recorded } from './staff-flows.js';
 
 let now = new Date('2026-11-23T10:00:00Z');
 const clock = () => now;
@@ -67,9 +68,11 @@ async function setUpOwner(email: string) {
 }
 
 async function signIn(email: string, password: string) {
-  const form = await openForm(shop.app, '/admin/sign-in');
-  const res = await post('/admin/sign-in', form.cookie, { _csrf: form.csrf, email, password, next: '/admin' });
-  return { res, csrfCookie: form.cookie, csrf: form.csrf, staff: staffCookieFrom(res) };
+  return recorded(shop.app, email, async () => {
+    const form = await openForm(shop.app, '/admin/sign-in');
+    const res = await post('/admin/sign-in', form.cookie, { _csrf: form.csrf, email, password, next: '/admin' });
+    return { res, csrfCookie: form.cookie, csrf: form.csrf, staff: staffCookieFrom(res) };
+  });
 }
 
 async function enterCode(staff: string, csrfCookie: string, csrf: string, code: string) {

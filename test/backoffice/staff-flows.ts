@@ -64,11 +64,39 @@ export async function submit(
   return post(app, action, join(staff, cookieHeader(page.headers['set-cookie'])), { _csrf: csrf, ...fields }, ip);
 }
 
+/** How many audit entries name the staff member with this address (null: no member who can sign in). */
+async function entriesAbout(app: FastifyInstance, email: string): Promise<number | null> {
+  const staff = await app.db
+    .selectFrom('staff')
+    .select(['id', 'password_hash', 'disabled_at'])
+    .where('email', '=', email)
+    .executeTakeFirst();
+  // An address with no account that can sign in is answered like an unknown one, and nothing is recorded.
+  if (!staff?.password_hash || staff.disabled_at) return null;
+  return (await auditOf(app, staff.id)).length;
+}
+
+/**
+ * A failed sign-in for a real account is counted and recorded just after the answer is sent (so
+ * that it answers as fast as an unknown address): wait for that, as the next attempt would.
+ */
+export async function recorded<T extends { res: Reply }>(app: FastifyInstance, email: string, attempt: () => Promise<T>): Promise<T> {
+  const before = await entriesAbout(app, email);
+  const done = await attempt();
+  if (done.res.statusCode !== 401 || before === null) return done;
+  for (const started = Date.now(); Date.now() - started < 10_000; await new Promise((r) => setTimeout(r, 2))) {
+    if (((await entriesAbout(app, email)) ?? 0) > before) return done;
+  }
+  throw new Error(`the failed sign-in for ${email} was never recorded`);
+}
+
 /** A password sign-in; `earlier` is a staff cookie the browser already holds. */
 export async function signIn(app: FastifyInstance, email: string, password = TEST_PASSWORD, ip = HOME_NETWORK, earlier = '') {
-  const form = await openForm(app, '/admin/sign-in');
-  const res = await post(app, '/admin/sign-in', join(earlier, form.cookie), { _csrf: form.csrf, email, password, next: '/admin' }, ip);
-  return { res, staff: staffCookieFrom(res), csrf: form.csrf, csrfCookie: form.cookie };
+  return recorded(app, email, async () => {
+    const form = await openForm(app, '/admin/sign-in');
+    const res = await post(app, '/admin/sign-in', join(earlier, form.cookie), { _csrf: form.csrf, email, password, next: '/admin' }, ip);
+    return { res, staff: staffCookieFrom(res), csrf: form.csrf, csrfCookie: form.cookie };
+  });
 }
 
 /** The code step after a password sign-in; returns the reply and the staff cookie the browser holds afterwards. */

@@ -55,14 +55,21 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
     const email = emailSchema.safeParse(body.email);
     const result = email.success
       ? await signInWithPassword(app.db, ctxOf(req), email.data, text(body.password), app.requireTwoFactor, app.clock())
-      : { ok: false as const, reason: 'failed' as const };
+      : { ok: false as const, reason: 'failed' as const, record: async () => {} };
     if (!result.ok) {
       const missing = result.reason === 'two_factor_missing';
-      return reply.adminPage(
+      reply.adminPage(
         { title: 'Sign in' },
         <SignInPage csrf={reply.csrfToken()} next={next} email={text(body.email)} error={missing ? NO_TWO_FACTOR : SIGN_IN_FAILED} />,
         missing ? 403 : 401,
       );
+      if (result.reason === 'failed') {
+        // Counted once the answer is on its way (and whether or not the client stays to read it),
+        // so that a failure for a real account answers as fast as one for an unknown address.
+        await new Promise((resolve) => setImmediate(resolve));
+        await result.record().catch((err: unknown) => req.log.error({ err }, 'recording a failed staff sign-in failed'));
+      }
+      return reply;
     }
     // A sign-in replaces whatever staff session this browser had before.
     const earlier = req.cookies[STAFF_COOKIE];

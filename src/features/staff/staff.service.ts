@@ -252,7 +252,14 @@ export async function completeSetup(
 
 export type PasswordSignIn =
   | { ok: true; sessionToken: string; stage: SessionStage; staffId: number; enrol: boolean }
-  | { ok: false; reason: 'failed' | 'two_factor_missing' };
+  /**
+   * `record` counts and records the failure. Call it after answering: it writes only for an
+   * account that exists, so doing it before would make that answer measurably slower.
+   */
+  | { ok: false; reason: 'failed'; record: () => Promise<void> }
+  | { ok: false; reason: 'two_factor_missing' };
+
+const nothingToRecord = async () => {};
 
 /**
  * Password check. The answer is the same whether the e-mail is unknown, the password wrong or
@@ -268,23 +275,27 @@ export async function signInWithPassword(
   now: Date,
 ): Promise<PasswordSignIn> {
   const staff = await findStaffByEmail(db, email.trim().toLowerCase());
+  const network = networkKey(ctx.network);
   if (!staff || !staff.password_hash || staff.disabled_at) {
+    // The same reads as for an account, so that the answer takes as long.
+    await findStaffNetwork(db, 0, network);
     await passwordMatches(null, password);
-    return { ok: false, reason: 'failed' };
+    return { ok: false, reason: 'failed', record: nothingToRecord };
   }
   const at = now.toISOString();
-  const network = networkKey(ctx.network);
   const seen = await findStaffNetwork(db, staff.id, network);
   const known = !!seen?.last_sign_in_at && seen.last_sign_in_at > later(now, -KNOWN_NETWORK_DAYS * 86_400_000);
   const locked = (!!seen?.locked_until && seen.locked_until > at) || (!known && !!staff.locked_until && staff.locked_until > at);
   const valid = await passwordMatches(staff.password_hash, password);
   if (locked) {
-    await audit(db, anonymous(ctx), failedEntry(staff.id, 'failed: waiting after repeated failures'), now);
-    return { ok: false, reason: 'failed' };
+    return {
+      ok: false,
+      reason: 'failed',
+      record: () => audit(db, anonymous(ctx), failedEntry(staff.id, 'failed: waiting after repeated failures'), now),
+    };
   }
   if (!valid) {
-    await registerFailure(db, ctx, staff, 'failed: wrong password', now);
-    return { ok: false, reason: 'failed' };
+    return { ok: false, reason: 'failed', record: async () => void (await registerFailure(db, ctx, staff, 'failed: wrong password', now)) };
   }
   if (staff.totp_enabled_at) {
     const sessionToken = await startSession(db, staff.id, 'second-factor', now, null);
