@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
  */
 export function closeConnectionsWithUnreadBodies(app: FastifyInstance): void {
   app.addHook('onSend', async (request, reply) => {
-    if (!request.raw.complete) reply.header('connection', 'close');
+    // `complete` is false until the whole request has been received (and undefined under inject).
+    if (request.raw.complete === false) reply.header('connection', 'close');
   });
 }
