@@ -65,7 +65,7 @@ describe(`the privacy policy is a layered notice (${testDialect})`, () => {
       expect(text).toContain(heading);
     expect(text).toContain(shop.config.shop.email);
     expect(text).toContain(shop.config.shop.name);
-    expect(text.split(' ').length).toBeLessThan(500);
+    expect(text.split(' ').length).toBeLessThan(400);
     // Each topic of customers' data is summed up, with a link to its section.
     const customerTopics = inventories.filter((i) => whose(i.feature) === 'customers' && i.personal.length > 0);
     expect(customerTopics.length).toBeGreaterThan(2);

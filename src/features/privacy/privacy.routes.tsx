@@ -59,6 +59,16 @@ const CATEGORY_WORDS: Record<DataCategory, string> = {
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 const upperFirst = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
+/**
+ * The headline of a purpose or period, for the summary: what comes before its detail (a colon, a
+ * bracket, a semicolon or a second sentence). "To keep your account secure: sign-in sessions…" →
+ * "To keep your account secure".
+ */
+function headline(text: string): string {
+  const cut = text.search(/: | \(|; |\. /);
+  return cut > 0 ? text.slice(0, cut) : text;
+}
+
 /** "a, b and c" */
 function listWords(words: string[]): string {
   return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
@@ -285,7 +295,7 @@ function PolicySummary({ policy, topics }: { policy: PolicyModel; topics: TopicS
               return (
                 <li key={t.feature}>
                   <a href={`#topic-${t.feature}`}>{t.title}</a>: {listWords(words)} —{' '}
-                  {t.stored.map((g) => lowerFirst(g.purpose)).join('; ')}.
+                  {listWords([...new Set(t.stored.map((g) => lowerFirst(headline(g.purpose))))])}.
                 </li>
               );
             })}
@@ -305,7 +315,7 @@ function PolicySummary({ policy, topics }: { policy: PolicyModel; topics: TopicS
               return (
                 usual && (
                   <li key={t.feature}>
-                    {t.title}: {lowerFirst(usual.text)}
+                    {t.title}: {lowerFirst(headline(usual.text))}
                     {usual.others ? ' (some of it for less)' : ''}.
                   </li>
                 )
