@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STAFF_RETENTION } from '../../src/features/staff/staff.inventory.js';
-import { eraseLongDisabledStaff, removeExpiredSessions, setDisabled } from '../../src/features/staff/staff.service.js';
+import { KNOWN_NETWORK_DAYS } from '../../src/features/staff/staff.domain.js';
+import { eraseLongDisabledStaff, forgetOldNetworks, removeExpiredSessions, setDisabled } from '../../src/features/staff/staff.service.js';
 import { type TestShop, buildTestShop } from '../support/build-app.js';
 import { signInAs } from '../support/staff.js';
+import { signIn } from './staff-flows.js';
 
 let shop: TestShop;
 beforeAll(async () => {
@@ -38,6 +40,18 @@ describe('staff data is kept only as long as the policy says', () => {
       .where('action', '=', 'delete')
       .executeTakeFirstOrThrow();
     expect(entry.reason).toBe('retention period ended');
+  });
+
+  it(`forgets a network ${KNOWN_NETWORK_DAYS} days after the account last used it`, async () => {
+    const member = await signInAs(shop.app, 'fulfilment');
+    await signIn(shop.app, member.email, 'not the password', '192.0.2.10');
+    const networks = () => shop.app.db.selectFrom('staff_networks').select('network').where('staff_id', '=', member.staffId).execute();
+    expect(await networks()).toEqual([{ network: '192.0.2.0/24' }]);
+    const now = new Date();
+    expect(await forgetOldNetworks(shop.app.db, new Date(now.getTime() + (KNOWN_NETWORK_DAYS - 1) * day))).toBe(0);
+    expect(await networks()).toHaveLength(1);
+    expect(await forgetOldNetworks(shop.app.db, new Date(now.getTime() + (KNOWN_NETWORK_DAYS + 1) * day))).toBeGreaterThanOrEqual(1);
+    expect(await networks()).toEqual([]);
   });
 
   it('deletes ended sessions', async () => {
