@@ -27,11 +27,19 @@ export interface PageMeta {
  * cookies, the bag's token) is put in as the page is sent, by withBagLink.
  */
 export function BagLink({ count = 0, href = '/bag' }: { count?: number; href?: string }) {
-  // The name is spelt out: a screen reader would otherwise read the badge as "Bag , 3".
+  // Read as "Bag 3 pieces": the visible "Bag 3" begins the link's name, as it should.
   return (
-    <a class="bag-link" href={href} aria-label={count > 0 ? `Bag, ${count} ${count === 1 ? 'piece' : 'pieces'}` : undefined}>
+    <a class="bag-link" href={href}>
       Bag
-      {count > 0 && <span class="bag-count">{count}</span>}
+      {count > 0 && (
+        <>
+          {' '}
+          <span class="bag-count">
+            {count}
+            <span class="visually-hidden">{count === 1 ? ' piece' : ' pieces'}</span>
+          </span>
+        </>
+      )}
     </a>
   );
 }
