@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestShop, buildTestShop } from '../support/build-app.js';
-import { HOME_NETWORK, MODES, STRANGER_NETWORK, enrolledMember, enterCode, get, signIn } from './staff-flows.js';
+import { HOME_NETWORK, MODES, STRANGER_NETWORK, enrolledMember, enterCode, get, signIn, submit } from './staff-flows.js';
 
 let now = new Date('2026-11-23T10:00:00Z');
 const clock = () => now;
@@ -12,6 +12,9 @@ beforeAll(async () => {
   shop = await buildTestShop({ env: { ...MODES.development }, clock });
 });
 afterAll(async () => shop?.close());
+
+const signedOutOf = (res: { statusCode: number; headers: Record<string, unknown> }) =>
+  res.statusCode === 303 && String(res.headers.location).startsWith('/admin/sign-in');
 
 let n = 0;
 async function member() {
@@ -57,6 +60,33 @@ describe('staff lock-out', () => {
     expect((await signIn(shop.app, m.email, undefined, HOME_NETWORK)).res.statusCode).toBe(303);
     advance(61_000);
     expect((await signIn(shop.app, m.email, undefined, '100.64.9.9')).res.statusCode).toBe(303);
+  });
+
+  it('a waiting network gets no more code guesses, however many half-signed-in sessions it opened first', async () => {
+    const m = await member();
+    advance(31_000);
+    const first = await signIn(shop.app, m.email, undefined, STRANGER_NETWORK);
+    const spare = await signIn(shop.app, m.email, undefined, STRANGER_NETWORK);
+    for (let i = 0; i < 5; i++) await enterCode(shop.app, first, '000000', STRANGER_NETWORK);
+    // Even the right code is refused from there while it waits.
+    const right = await enterCode(shop.app, spare, m.totp.generate({ timestamp: now.getTime() }), STRANGER_NETWORK);
+    expect(right.res.statusCode).toBe(401);
+    expect(signedOutOf(await get(shop.app, '/admin', spare.staff, STRANGER_NETWORK))).toBe(true);
+  });
+
+  it('a stolen signed-in session cannot guess its way to moving two-factor', async () => {
+    const m = await member();
+    for (let i = 0; i < 5; i++) {
+      const wrong = await submit(shop.app, m.session, '/admin/account/two-factor', '/admin/account/two-factor/move', { code: `00000${i}` });
+      expect(wrong.statusCode).toBe(401);
+    }
+    advance(31_000);
+    const right = await submit(shop.app, m.session, '/admin/account/two-factor', '/admin/account/two-factor/move', {
+      code: m.totp.generate({ timestamp: now.getTime() }),
+    });
+    expect(right.statusCode).toBe(401);
+    // The session itself carries on.
+    expect((await get(shop.app, '/admin', m.session)).statusCode).toBe(200);
   });
 
   it("wrong two-factor codes lock that attempt out, but never end the member's other sessions", async () => {

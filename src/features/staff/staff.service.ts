@@ -351,6 +351,11 @@ async function registerFailure(db: Db, ctx: StaffContext, staff: StaffRow, reaso
   });
 }
 
+async function networkWaiting(db: Db, staffId: number, ctx: StaffContext, now: Date): Promise<boolean> {
+  const seen = await findStaffNetwork(db, staffId, networkKey(ctx.network));
+  return !!seen?.locked_until && seen.locked_until > now.toISOString();
+}
+
 /** A sign-in that is complete: failures forgiven, recorded, and a new network told to the member. */
 async function completeSignIn(trx: Db, ctx: StaffContext, staff: StaffRow, reason: string, now: Date): Promise<void> {
   const at = now.toISOString();
@@ -414,6 +419,11 @@ export async function verifySecondFactor(
 ): Promise<{ ok: true; via: 'totp' | 'recovery'; sessionToken: string } | { ok: false; ended: boolean }> {
   const staff = await findStaffById(db, session.staff.id);
   if (!staff) return { ok: false, ended: false };
+  // A network that is waiting gets no more guesses, however many half-signed-in sessions it holds.
+  if (await networkWaiting(db, staff.id, ctx, now)) {
+    await deleteSession(db, session.tokenHash);
+    return { ok: false, ended: true };
+  }
   const via = await proveSecondFactor(db, ctx.keys, staff, code, now);
   if (!via) {
     const { networkLocked } = await registerFailure(db, ctx, staff, 'failed: wrong two-factor code', now);
@@ -456,7 +466,7 @@ export async function twoFactorState(keys: StaffKeys, session: StaffSession): Pr
  */
 export async function beginMove(db: Db, ctx: StaffContext, session: StaffSession, code: string, now: Date): Promise<{ ok: boolean }> {
   const staff = await findStaffById(db, session.staff.id);
-  if (!staff?.totp_enabled_at) return { ok: false };
+  if (!staff?.totp_enabled_at || (await networkWaiting(db, staff.id, ctx, now))) return { ok: false };
   const via = await proveSecondFactor(db, ctx.keys, staff, code, now);
   if (!via) {
     await registerFailure(db, ctx, staff, 'failed: wrong two-factor code', now);
