@@ -9,6 +9,7 @@ import { deliverDueMail } from '../../src/features/mail/outbox.service.js';
 import { CARD_NUMBER_MESSAGE, CARD_NUMBER_TITLE, holdsCardNumber } from '../../src/http/card-guard.js';
 import { luhnValid } from '../../src/shared/card.js';
 import { buildTestShop, type TestShop, testDialect } from '../support/build-app.js';
+import { registerAndVerify, signInHeaders } from '../support/customer.js';
 import { formBody, openForm } from '../support/forms.js';
 import { openAdminForm, signInAs } from '../support/staff.js';
 
@@ -251,9 +252,14 @@ describe(`refusing card numbers in every request, on ${testDialect}`, () => {
   it('refuses a card number in any field of every form the shop and the back office accept', async () => {
     const posts = shop.app.routeTable.filter((r) => r.method === 'POST');
     expect(posts.length).toBeGreaterThan(20);
-    const { csrf, cookie } = await openAdminForm(shop.app, owner.cookie, '/admin');
+    const { csrf, cookie: staffCookie } = await openAdminForm(shop.app, owner.cookie, '/admin');
+    // Signed in as a customer too, so that the account's forms read their fields rather than send the request to sign in.
+    const customer = await registerAndVerify(shop.app);
+    const cookie = `${staffCookie}; assay_session=${(await signInHeaders(shop.app, customer.person.email)).sessionToken}`;
     for (const route of posts) {
       const url = fill(route.url);
+      // A step of signing in (the two-factor code) turns a signed-in owner away before reading the form.
+      const turnedAway = route.access === 'signed-in' && !(route.stages ?? ['full']).includes('full');
       for (const card of [VISA, MASTERCARD]) {
         const res = await shop.app.inject({
           method: 'POST',
@@ -261,7 +267,8 @@ describe(`refusing card numbers in every request, on ${testDialect}`, () => {
           headers: { 'content-type': 'application/x-www-form-urlencoded', cookie, origin: shop.config.publicUrl },
           payload: formBody({ _csrf: csrf, ...Object.fromEntries(FIELDS.map((f) => [f, card])) }),
         });
-        expectRefused(res, `POST ${url} with ${card}`);
+        if (turnedAway) expect(res.statusCode, `POST ${url}`).toBe(303);
+        else expectRefused(res, `POST ${url} with ${card}`);
       }
     }
   });

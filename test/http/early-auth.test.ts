@@ -138,6 +138,16 @@ describe('a refused photo upload is answered before its body is read', () => {
   });
 });
 
+describe('the address is checked before the sign-in checks', () => {
+  it('refuses a card number in the address rather than repeat it in a sign-in redirect', async () => {
+    for (const url of ['/admin/orders?q=4929%200000%200000%206', '/account/orders?q=4929000000006']) {
+      const res = await shop.app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBe(400);
+      expect(String(res.headers.location ?? ''), url).not.toContain('4929');
+    }
+  });
+});
+
 describe('account forms refuse a signed-out request before reading its body', () => {
   const signedInOnly = () => shop.app.routeTable.filter((r) => r.url.startsWith('/account') && r.customer === 'signed-in');
 
