@@ -245,6 +245,8 @@ export interface Database {
     text_body: string;
     html_body: string;
     message_id: string;
+    /** Where an answer goes, when not to the shop: the sender of a forwarded enquiry. */
+    reply_to: string | null;
     created_at: string;
     attempts: Generated<number>;
     next_attempt_at: string;

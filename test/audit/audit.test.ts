@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordAudit, verifyAuditChain } from '../../src/features/audit/audit.service.js';
-import { sendContactMessage } from '../../src/features/contact/contact.service.js';
+import { receiveContactMessage } from '../../src/features/contact/contact.service.js';
 import { type TestShop, buildTestShop, testDialect } from '../support/build-app.js';
 import { adminPost, signInAs } from '../support/staff.js';
 
@@ -19,10 +19,9 @@ const entries = () => shop.app.db.selectFrom('audit_log').selectAll().orderBy('i
 
 describe('audit trail', () => {
   it('records a look at personal data: who, which record, which fields, when, from which network', async () => {
-    const { id } = await sendContactMessage(
+    const { id } = await receiveContactMessage(
       shop.app.db,
-      shop.app.mailer,
-      'shop@example.com',
+      { shopName: 'Test shop', email: 'shop@example.com', publicUrl: shop.config.publicUrl, messageDomain: 'localhost' },
       { name: 'Iris Client', email: 'iris@example.com', subject: 'order', message: 'Where is my ring?' },
       new Date(),
     );

@@ -57,13 +57,14 @@ describe('contact form', () => {
     // Nothing is sent while the visitor waits: the e-mail is queued in the outbox.
     expect(outbox().length).toBe(before);
     const [queued] = await shop.app.db.selectFrom('mail_outbox').selectAll().where('kind', '=', 'contact-enquiry').execute();
-    expect(queued).toMatchObject({ to_address: 'privacy@assay.example', sent_at: null, attempts: 0 });
+    expect(queued).toMatchObject({ to_address: 'privacy@assay.example', reply_to: 'ada@example.co.uk', sent_at: null, attempts: 0 });
 
     expect(await deliverDueMail(shop.app.db, shop.app.mailer, now)).toEqual({ sent: 1, retried: 0, failed: 0 });
     const files = outbox();
     expect(files.length).toBe(before + 1);
     const eml = readFileSync(join(shop.config.outboxDir, files.at(-1) as string), 'utf8');
     expect(eml).toMatch(/^To: privacy@assay.example/m);
+    expect(eml).toMatch(/^Reply-To: ada@example.co.uk/m);
     expect(eml).toMatch(/^Subject: Enquiry #\d+: Repairs, resizing or care/m);
     expect(eml).toContain(`Message-ID: ${queued?.message_id}`);
     expect(eml).toContain('From: Ada Lovelace <ada@example.co.uk>');

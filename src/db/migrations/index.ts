@@ -6,6 +6,7 @@ import * as productListIndex from './2026-11-24-product-list-index.js';
 import * as orders from './2026-11-25-orders.js';
 import * as customers from './2026-11-26-customers.js';
 import * as customerSignInFailures from './2026-12-01-customer-sign-in-failures.js';
+import * as mailReplyTo from './2026-12-01-mail-reply-to.js';
 import * as tamperEvidentAudit from './2026-12-01-tamper-evident-audit.js';
 import * as twoFactorKeysAndStaffSignInWaits from './2026-12-01-two-factor-keys-and-staff-sign-in-waits.js';
 import * as unpaidOrderHolds from './2026-12-01-unpaid-order-holds.js';
@@ -19,6 +20,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-25-orders': orders,
   '2026-11-26-customers': customers,
   '2026-12-01-customer-sign-in-failures': customerSignInFailures,
+  '2026-12-01-mail-reply-to': mailReplyTo,
   '2026-12-01-tamper-evident-audit': tamperEvidentAudit,
   '2026-12-01-two-factor-keys-and-staff-sign-in-waits': twoFactorKeysAndStaffSignInWaits,
   '2026-12-01-unpaid-order-holds': unpaidOrderHolds,

@@ -58,29 +58,14 @@ export async function receiveContactMessage(db: Db, inbox: ContactInbox, input: 
   return db.transaction().execute(async (trx) => {
     const id = await insertContactMessage(trx, { ...input, createdAt: now.toISOString() });
     const mail = enquiryForwardingMail(inbox, { id, ...input, about: SUBJECTS[input.subject] });
-    await enqueueMail(trx, { kind: 'contact-enquiry', reference: `enquiry-${id}`, to: inbox.email, ...mail }, now, inbox.messageDomain);
+    await enqueueMail(
+      trx,
+      { kind: 'contact-enquiry', reference: `enquiry-${id}`, to: inbox.email, replyTo: input.email, ...mail },
+      now,
+      inbox.messageDomain,
+    );
     return { id };
   });
-}
-
-/**
- * @deprecated Use receiveContactMessage. Kept only for a caller outside this feature
- * (test/audit/audit.test.ts) until it moves: the mailer is no longer used, and the e-mail is queued
- * with the shop's address standing in for its name and a localhost link.
- */
-export async function sendContactMessage(
-  db: Db,
-  _mailer: unknown,
-  shopEmail: string,
-  input: ContactInput,
-  now: Date,
-): Promise<{ id: number }> {
-  return receiveContactMessage(
-    db,
-    { shopName: shopEmail, email: shopEmail, publicUrl: 'http://localhost', messageDomain: 'localhost' },
-    input,
-    now,
-  );
 }
 
 /** Retention: enquiries older than the published period are deleted. */

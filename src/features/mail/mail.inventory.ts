@@ -76,6 +76,13 @@ export const mailInventory: FeatureInventory = {
     {
       ...forwardedEnquiry,
       recipients: [...forwardedEnquiry.recipients],
+      column: 'reply_to',
+      category: 'contact',
+      label: 'Your e-mail address, so that an answer to your forwarded enquiry comes straight back to you',
+    },
+    {
+      ...forwardedEnquiry,
+      recipients: [...forwardedEnquiry.recipients],
       column: 'text_body',
       category: 'communication',
       label: 'A copy of your contact-form enquiry (your name, e-mail address, what it is about and your message), sent on to our inbox',

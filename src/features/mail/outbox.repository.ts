@@ -6,7 +6,17 @@ export type OutboxRow = Selectable<Database['mail_outbox']>;
 
 export async function insertOutboxMail(
   db: Db,
-  m: { kind: string; reference: string; to: string; subject: string; text: string; html: string; messageId: string; at: string },
+  m: {
+    kind: string;
+    reference: string;
+    to: string;
+    replyTo?: string | null;
+    subject: string;
+    text: string;
+    html: string;
+    messageId: string;
+    at: string;
+  },
 ): Promise<number> {
   const r = await db
     .insertInto('mail_outbox')
@@ -14,6 +24,7 @@ export async function insertOutboxMail(
       kind: m.kind,
       reference: m.reference,
       to_address: m.to,
+      reply_to: m.replyTo ?? null,
       subject: m.subject,
       text_body: m.text,
       html_body: m.html,

@@ -26,6 +26,8 @@ export interface OutboxMail {
   /** What it is about, e.g. the order number. */
   reference: string;
   to: string;
+  /** Where an answer should go, when not to the shop (the sender of a forwarded enquiry). */
+  replyTo?: string;
   subject: string;
   text: string;
   html: string;
@@ -116,6 +118,7 @@ export async function deliverDueMail(
     try {
       await mailer.send({
         to: mail.to_address,
+        ...(mail.reply_to ? { replyTo: mail.reply_to } : {}),
         subject: mail.subject,
         text: mail.text_body,
         html: mail.html_body,
