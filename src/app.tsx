@@ -35,7 +35,7 @@ import { contactRoutes } from './features/contact/contact.routes.js';
 import { createMailer, type Mailer } from './features/mail/mailer.js';
 import { pagesRoutes } from './features/pages/pages.routes.js';
 import { privacyRoutes } from './features/privacy/privacy.routes.js';
-import { installCardGuard, refuseCardNumbers } from './http/card-guard.js';
+import { installCardGuard } from './http/card-guard.js';
 import { installErrorHandling } from './http/errors.js';
 import { loggerOptions } from './http/logging.js';
 import { parseQueryString } from './http/query.js';
@@ -216,12 +216,6 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     },
   });
   installCardGuard(app);
-  // The sign-in checks answer from the headers alone, and a sign-in redirect repeats the address
-  // (`next`): a card number in the address is refused before them, as soon as the request arrives.
-  app.addHook('onRequest', async (request) => {
-    refuseCardNumbers(request.query);
-    refuseCardNumbers(request.params);
-  });
   // Every state-changing route is CSRF-checked unless its config says csrf: false.
   const routeTable: FastifyInstance['routeTable'] = [];
   app.decorate('routeTable', routeTable);

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler, preValidationAsyncHookHandler } from 'fastify';
 import { containsCardNumber } from '../shared/card.js';
 import { HIDDEN_CHARACTER_MESSAGE, HIDDEN_CHARACTER_TITLE, MULTILINE_FIELDS, hasHiddenCharacter } from '../shared/text.js';
 import { PublicError } from './errors.js';
@@ -62,23 +62,34 @@ export function refuseHiddenCharacters(fields: unknown): void {
   if (anyText(fields, hidden)) throw new PublicError(400, HIDDEN_CHARACTER_MESSAGE, HIDDEN_CHARACTER_TITLE);
 }
 
-const cardGuard: preValidationAsyncHookHandler = async (request: FastifyRequest) => {
-  refuseCardNumbers(request.query);
+const bodyGuard: preValidationAsyncHookHandler = async (request: FastifyRequest) => {
   refuseCardNumbers(request.body);
-  refuseHiddenCharacters(request.params);
-  refuseHiddenCharacters(request.query);
   refuseHiddenCharacters(request.body);
 };
 
 /**
- * Adds the guard to every route registered after this call, as the route's own preValidation
- * hook. A route's own hooks run after those of the scopes around it, so the guard also sees bodies
- * that a scope parses in its preValidation hook (@fastify/multipart's text fields on the photo
- * upload) and still runs before the CSRF and access checks (preHandler) and the handler.
+ * The sign-in checks answer from the headers alone, and a sign-in redirect repeats the address
+ * (`next`): the address is checked before them, as soon as the request arrives.
+ */
+const addressGuard: onRequestAsyncHookHandler = async (request: FastifyRequest) => {
+  refuseCardNumbers(request.query);
+  refuseCardNumbers(request.params);
+  refuseHiddenCharacters(request.params);
+  refuseHiddenCharacters(request.query);
+};
+
+/**
+ * Checks every request's address as it arrives (before any sign-in check, which may answer from
+ * the headers alone), and adds the body guard to every route registered after this call, as the
+ * route's own preValidation hook. A route's own hooks run after those of the scopes around it, so
+ * the body guard also sees bodies that a scope parses in its preValidation hook
+ * (@fastify/multipart's text fields on the photo upload) and still runs before the CSRF check
+ * (preHandler) and the handler.
  */
 export function installCardGuard(app: FastifyInstance): void {
+  app.addHook('onRequest', addressGuard);
   app.addHook('onRoute', (route) => {
     const existing = route.preValidation ? (Array.isArray(route.preValidation) ? route.preValidation : [route.preValidation]) : [];
-    route.preValidation = [...existing, cardGuard];
+    route.preValidation = [...existing, bodyGuard];
   });
 }
