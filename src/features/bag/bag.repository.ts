@@ -21,6 +21,18 @@ export async function findBagByTokenHash(db: Db, tokenHash: string): Promise<{ i
   return row ? { id: row.id, updatedAt: row.updated_at } : null;
 }
 
+/** Pieces in the bag with this token hash, if it was changed since `changedSince`: one indexed lookup, for the header's count. */
+export async function countBagPieces(db: Db, tokenHash: string, changedSince: string): Promise<number> {
+  const row = await db
+    .selectFrom('bags as g')
+    .innerJoin('bag_items as b', 'b.bag_id', 'g.id')
+    .select((eb) => eb.fn.sum<number | string | null>('b.quantity').as('pieces'))
+    .where('g.token_hash', '=', tokenHash)
+    .where('g.updated_at', '>=', changedSince)
+    .executeTakeFirst();
+  return Number(row?.pieces ?? 0);
+}
+
 export async function insertBag(db: Db, tokenHash: string, now: string): Promise<number> {
   const row = await db
     .insertInto('bags')

@@ -16,7 +16,6 @@ import {
   type Bag,
   type BagLine,
   type BagContents,
-  MAX_PER_LINE,
   addToBag,
   bagContents,
   bagCount,
@@ -98,6 +97,7 @@ const quantityText = singleText.pipe(
 
 export async function bagRoutes(app: FastifyInstance): Promise<void> {
   const formLimit = { max: app.config.rateLimits.formsPer10Minutes * 6, timeWindow: '10 minutes' };
+  const maxPerLine = app.config.orders.maxLineQuantity;
 
   function setBagCookie(reply: FastifyReply, bag: Bag) {
     reply.setCookie(BAG_COOKIE, bag.token, {
@@ -122,13 +122,13 @@ export async function bagRoutes(app: FastifyInstance): Promise<void> {
     );
     const quantity = body.quantity;
     const errors: Record<string, string> = {};
-    if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_PER_LINE)
-      errors.quantity = `Please choose a quantity from 1 to ${MAX_PER_LINE}.`;
+    if (!Number.isInteger(quantity) || quantity < 1 || quantity > maxPerLine)
+      errors.quantity = `Please choose a quantity from 1 to ${maxPerLine}.`;
     const resolved = resolveVariant(product.variants, choice);
     if (!resolved.ok) errors[resolved.field] = resolved.message;
     let bag: Bag | null = null;
     if (resolved.ok && !errors.quantity) {
-      const added = await addToBag(app.db, bagTokenOf(req), resolved.variant.id, quantity, app.clock());
+      const added = await addToBag(app.db, bagTokenOf(req), resolved.variant.id, quantity, app.clock(), maxPerLine);
       if (added.ok) bag = added.bag;
       else if (added.reason === 'sold_out' || added.available <= 0)
         errors.form = 'Sorry, that one is sold out — or you already have every one we have in your bag.';
@@ -141,6 +141,7 @@ export async function bagRoutes(app: FastifyInstance): Promise<void> {
       return reply.page(
         { title: product.name, noindex: true },
         <ProductPage
+          maxPerLine={maxPerLine}
           product={product}
           choice={choice}
           chosen={resolved.ok ? resolved.variant : null}
@@ -169,6 +170,7 @@ export async function bagRoutes(app: FastifyInstance): Promise<void> {
     return reply.page(
       { title: 'Your bag', noindex: true },
       <BagPage
+        maxPerLine={maxPerLine}
         contents={contents}
         bagToken={bag?.token ?? null}
         linkToken={token}
@@ -194,10 +196,10 @@ export async function bagRoutes(app: FastifyInstance): Promise<void> {
     if (!bag) throw new PublicError(410, 'Your bag has expired. Please add your pieces again.', 'Bag expired');
     const quantity = body.remove !== undefined ? 0 : Number(body.quantity ?? 'x');
     const linkToken = cookieCarries(req, bag) ? null : bag.token;
-    if (!Number.isInteger(quantity) || quantity < 0 || quantity > MAX_PER_LINE) {
-      return renderBagWithError(reply, bag, linkToken, Number(body.variant), `Please choose a quantity from 0 to ${MAX_PER_LINE}.`);
+    if (!Number.isInteger(quantity) || quantity < 0 || quantity > maxPerLine) {
+      return renderBagWithError(reply, bag, linkToken, Number(body.variant), `Please choose a quantity from 0 to ${maxPerLine}.`);
     }
-    const changed = await changeQuantity(app.db, bag, Number(body.variant), quantity, app.clock());
+    const changed = await changeQuantity(app.db, bag, Number(body.variant), quantity, app.clock(), maxPerLine);
     if (!changed.ok) {
       const message =
         changed.reason === 'unknown'
@@ -216,6 +218,7 @@ export async function bagRoutes(app: FastifyInstance): Promise<void> {
     return reply.page(
       { title: 'Your bag', noindex: true },
       <BagPage
+        maxPerLine={maxPerLine}
         contents={contents}
         bagToken={bag.token}
         linkToken={linkToken}
@@ -235,6 +238,7 @@ function BagPage({
   notice,
   expired,
   lineErrors = new Map(),
+  maxPerLine,
 }: {
   contents: BagContents;
   bagToken: string | null;
@@ -242,9 +246,10 @@ function BagPage({
   notice: string | null;
   expired: boolean;
   lineErrors?: Map<number, string>;
+  maxPerLine: number;
 }) {
   const { lines, setAside } = contents;
-  const problems = new Map([...bagProblems(lines), ...lineErrors]);
+  const problems = new Map([...bagProblems(lines, maxPerLine), ...lineErrors]);
   const subtotal = subtotalOf(lines);
   const totals = orderTotals(subtotal, 'tracked48');
   const lineProblem = (l: BagLine) => problems.get(l.variantId);
@@ -269,7 +274,14 @@ function BagPage({
             {lines.length > 0 ? (
               <ul class="bag-lines">
                 {lines.map((l) => (
-                  <BagLineItem key={l.variantId} line={l} bagToken={bagToken} linkToken={linkToken} problem={lineProblem(l)} />
+                  <BagLineItem
+                    key={l.variantId}
+                    line={l}
+                    bagToken={bagToken}
+                    linkToken={linkToken}
+                    problem={lineProblem(l)}
+                    maxPerLine={maxPerLine}
+                  />
                 ))}
               </ul>
             ) : (
@@ -291,7 +303,15 @@ function BagPage({
                 </p>
                 <ul class="set-aside-lines">
                   {setAside.map((l) => (
-                    <BagLineItem key={l.variantId} line={l} bagToken={bagToken} linkToken={linkToken} problem={lineProblem(l)} setAside />
+                    <BagLineItem
+                      key={l.variantId}
+                      line={l}
+                      bagToken={bagToken}
+                      linkToken={linkToken}
+                      problem={lineProblem(l)}
+                      maxPerLine={maxPerLine}
+                      setAside
+                    />
                   ))}
                 </ul>
               </section>
@@ -324,12 +344,14 @@ function BagLineItem({
   bagToken,
   linkToken,
   problem,
+  maxPerLine,
   setAside = false,
 }: {
   line: BagLine;
   bagToken: string | null;
   linkToken: string | null;
   problem: string | undefined;
+  maxPerLine: number;
   setAside?: boolean;
 }) {
   const id = `line-${l.variantId}`;
@@ -368,7 +390,7 @@ function BagLineItem({
               name="quantity"
               type="number"
               min={0}
-              max={MAX_PER_LINE}
+              max={maxPerLine}
               value={String(l.quantity)}
               inputMode="numeric"
               aria-describedby={problem ? `${id}-error` : undefined}

@@ -4,6 +4,7 @@ import { findAwaitingOrdersForBag, findOrderLines } from '../orders/orders.repos
 import { lineCapMessage } from '../orders/orders.domain.js';
 import {
   type BagLineRow,
+  countBagPieces,
   deleteBagItem,
   deleteBagsUpdatedBefore,
   findBagByTokenHash,
@@ -21,8 +22,6 @@ import {
  * touched for BAG_LIFETIME_DAYS is deleted, and its token stops working.
  */
 export const BAG_LIFETIME_DAYS = 30;
-/** The most of one piece in a bag line by default (MAX_LINE_QUANTITY): more is a trade order, not a purchase online. */
-export const MAX_PER_LINE = 5;
 
 export interface Bag {
   id: number;
@@ -58,7 +57,7 @@ export async function addToBag(
   variantId: number,
   quantity: number,
   now: Date,
-  maxPerLine = MAX_PER_LINE,
+  maxPerLine: number,
 ): Promise<BagChange> {
   const variant = await findVariantStock(db, variantId);
   if (!variant || !variant.available) return { ok: false, reason: 'unknown', available: 0 };
@@ -91,7 +90,7 @@ export async function changeQuantity(
   variantId: number,
   quantity: number,
   now: Date,
-  maxPerLine = MAX_PER_LINE,
+  maxPerLine: number,
 ): Promise<BagChange> {
   const iso = now.toISOString();
   if (quantity === 0) {
@@ -153,9 +152,8 @@ export async function bagLines(db: Db, bag: Bag | null): Promise<BagLine[]> {
 
 /** How many pieces the bag holds, set-aside lines included: the header's count. */
 export async function bagCount(db: Db, token: string | undefined, now: Date): Promise<number> {
-  const bag = await openBag(db, token, now);
-  if (!bag) return 0;
-  return (await listBagLines(db, bag.id)).reduce((sum, l) => sum + l.quantity, 0);
+  if (!isBagToken(token)) return 0;
+  return countBagPieces(db, tokenHash(token), new Date(now.getTime() - BAG_LIFETIME_DAYS * DAY_MS).toISOString());
 }
 
 /** Why a set-aside line cannot be ordered. */
@@ -164,7 +162,7 @@ export function setAsideReason(line: BagLine): string {
 }
 
 /** What stands between the lines checkout will order and checking out: fewer left than wanted. */
-export function bagProblems(lines: BagLine[], maxPerLine = MAX_PER_LINE): Map<number, string> {
+export function bagProblems(lines: BagLine[], maxPerLine: number): Map<number, string> {
   const problems = new Map<number, string>();
   for (const l of lines) {
     if (canBeOrdered(l) && l.quantity > l.stock) problems.set(l.variantId, `Only ${l.stock} left. Please lower the quantity.`);

@@ -333,7 +333,12 @@ export async function catalogAdminRoutes(app: FastifyInstance): Promise<void> {
       { title: `Preview: ${product.name}`, noindex: true },
       <>
         {banner}
-        <ProductPage product={detail} choice={choice} chosen={resolved.ok ? resolved.variant : null} />
+        <ProductPage
+          product={detail}
+          choice={choice}
+          chosen={resolved.ok ? resolved.variant : null}
+          maxPerLine={app.config.orders.maxLineQuantity}
+        />
       </>,
     );
   });

@@ -240,6 +240,7 @@ export async function catalogRoutes(app: FastifyInstance): Promise<void> {
       return reply.page(
         { title: product.name, noindex: true, canonicalPath: `/products/${product.slug}` },
         <ProductPage
+          maxPerLine={app.config.orders.maxLineQuantity}
           product={product}
           choice={choice}
           chosen={resolved.ok ? resolved.variant : null}
@@ -256,7 +257,14 @@ export async function catalogRoutes(app: FastifyInstance): Promise<void> {
         jsonLd: productJsonLd(product, app.config.publicUrl),
         section: product.category.slug,
       }),
-      () => <ProductPage product={product} choice={choice} chosen={resolved.ok ? resolved.variant : null} />,
+      () => (
+        <ProductPage
+          product={product}
+          choice={choice}
+          chosen={resolved.ok ? resolved.variant : null}
+          maxPerLine={app.config.orders.maxLineQuantity}
+        />
+      ),
     );
   });
 

@@ -47,7 +47,8 @@ export async function checkoutRoutes(app: FastifyInstance): Promise<void> {
     if (lines.some((l) => l.quantity > limits.maxLineQuantity)) {
       return lineCapPage(reply, limits.maxLineQuantity, cookieCarries(req, bag) ? null : bag.token);
     }
-    if (bagProblems(lines).size > 0) return reply.redirect(bagLink('/bag', cookieCarries(req, bag) ? null : bag.token), 303);
+    if (bagProblems(lines, limits.maxLineQuantity).size > 0)
+      return reply.redirect(bagLink('/bag', cookieCarries(req, bag) ? null : bag.token), 303);
     privatePage(reply);
     // Signed in: the account's details and its default address (as the billing address) are filled in.
     const me = await signedInCustomer(req);

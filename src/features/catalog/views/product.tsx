@@ -16,6 +16,8 @@ export interface ProductPageProps {
   /** For a shopper without cookies: the bag the piece goes into. */
   bagToken?: string;
   errors?: { size?: string; length?: string; metal?: string; quantity?: string; form?: string };
+  /** The most of one piece a bag line may hold (MAX_LINE_QUANTITY). */
+  maxPerLine: number;
 }
 
 export function stockText(stock: number): string {
@@ -24,7 +26,7 @@ export function stockText(stock: number): string {
   return 'In stock';
 }
 
-export function ProductPage({ product: p, choice, chosen, bagToken, errors = {} }: ProductPageProps) {
+export function ProductPage({ product: p, choice, chosen, bagToken, errors = {}, maxPerLine }: ProductPageProps) {
   const metals = METALS.filter((m) => p.variants.some((v) => v.metal === m.code));
   const forMetal = p.variants.filter((v) => v.metal === choice.metal);
   const sizes = RING_SIZES.filter((s) => forMetal.some((v) => v.ringSize === s));
@@ -149,7 +151,7 @@ export function ProductPage({ product: p, choice, chosen, bagToken, errors = {} 
               name="quantity"
               type="number"
               min={1}
-              max={10}
+              max={maxPerLine}
               value="1"
               inputMode="numeric"
               aria-describedby={errors.quantity ? 'quantity-error' : undefined}
