@@ -2,6 +2,8 @@ import { createHash, createHmac } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import type { Selectable } from 'kysely';
+import type { Database } from '../../src/db/schema.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { scheduleAuditRetention } from '../../src/features/audit/audit.job.js';
@@ -22,20 +24,7 @@ const DAY = 86_400_000;
 const GENESIS = '0'.repeat(64);
 const postgres = testDialect === 'postgres';
 
-type Row = {
-  id: number;
-  at: string;
-  actor_staff_id: number | null;
-  actor_role: string;
-  action: string;
-  subject_type: string;
-  subject_id: string;
-  fields: string;
-  reason: string | null;
-  network: string | null;
-  prev_hash: string;
-  hash: string;
-};
+type Row = Selectable<Database['audit_log']>;
 
 /** What each entry's seal covers, as anyone reading the source can see. */
 function entryText(prev: string, r: Omit<Row, 'id' | 'prev_hash' | 'hash'>): string {

@@ -252,7 +252,17 @@ function BagPage({
   const problems = new Map([...bagProblems(lines, maxPerLine), ...lineErrors]);
   const subtotal = subtotalOf(lines);
   const totals = orderTotals(subtotal, 'tracked48');
-  const lineProblem = (l: BagLine) => problems.get(l.variantId);
+  const lineItem = (l: BagLine, setAside: boolean) => (
+    <BagLineItem
+      key={l.variantId}
+      line={l}
+      bagToken={bagToken}
+      linkToken={linkToken}
+      problem={problems.get(l.variantId)}
+      maxPerLine={maxPerLine}
+      setAside={setAside}
+    />
+  );
   return (
     <div class="bag-page">
       <Breadcrumbs trail={[{ href: '/', label: 'Home' }, { label: 'Your bag' }]} />
@@ -272,18 +282,7 @@ function BagPage({
         <div class="bag-layout">
           <div class="bag-main">
             {lines.length > 0 ? (
-              <ul class="bag-lines">
-                {lines.map((l) => (
-                  <BagLineItem
-                    key={l.variantId}
-                    line={l}
-                    bagToken={bagToken}
-                    linkToken={linkToken}
-                    problem={lineProblem(l)}
-                    maxPerLine={maxPerLine}
-                  />
-                ))}
-              </ul>
+              <ul class="bag-lines">{lines.map((l) => lineItem(l, false))}</ul>
             ) : (
               <div class="empty">
                 <p class="lead">Nothing in your bag can be ordered at the moment.</p>
@@ -301,19 +300,7 @@ function BagPage({
                   {setAside.length === 1 ? 'This piece is' : 'These pieces are'} not in your total and will not be ordered. Placing your
                   order takes {setAside.length === 1 ? 'it' : 'them'} out of your bag.
                 </p>
-                <ul class="set-aside-lines">
-                  {setAside.map((l) => (
-                    <BagLineItem
-                      key={l.variantId}
-                      line={l}
-                      bagToken={bagToken}
-                      linkToken={linkToken}
-                      problem={lineProblem(l)}
-                      maxPerLine={maxPerLine}
-                      setAside
-                    />
-                  ))}
-                </ul>
+                <ul class="set-aside-lines">{setAside.map((l) => lineItem(l, true))}</ul>
               </section>
             )}
           </div>
