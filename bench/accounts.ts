@@ -24,7 +24,7 @@ const env = {
   ...database.env,
 };
 const shop = await startShop(env);
-const handle = openDatabase(loadConfig({ ...env, DATA_DIR: shop.dataDir, LOG_LEVEL: 'silent' }).database);
+const handle = openDatabase(loadConfig({ ...env, DATA_DIR: shop.dataDir, PUBLIC_URL: shop.url, LOG_LEVEL: 'silent' }).database);
 const email = 'bench.customer@example.co.uk';
 const password = 'copper kettle harbour lantern';
 const cookieOf = (res: Response) => (res.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]).join('; ');

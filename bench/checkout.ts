@@ -34,7 +34,7 @@ const env = {
 const shop = await startShop(env);
 
 // Plenty of stock on the pieces bought, so the run measures checkouts rather than selling out.
-const config = loadConfig({ ...env, DATA_DIR: shop.dataDir, LOG_LEVEL: 'silent' });
+const config = loadConfig({ ...env, DATA_DIR: shop.dataDir, PUBLIC_URL: shop.url, LOG_LEVEL: 'silent' });
 const handle = openDatabase(config.database);
 const pieces = await handle.db
   .selectFrom('variants as v')
