@@ -24,6 +24,23 @@ const bounds = (pairs: number) => {
   return { low: Math.floor(pairs / 2 - spread), high: Math.ceil(pairs / 2 + spread) };
 };
 
+const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] as number;
+
+/**
+ * A difference shows both as a lopsided count of slower pairs and as a gap between the medians
+ * (before the fix: 55 of 60 pairs, medians 2.20 and 1.39 ms). Either alone happens by chance on
+ * a busy 2-core machine (the count, about 1 run in 800; the medians of a few milliseconds, often),
+ * so only both together fail: a count outside the bounds with medians more than 25 % apart.
+ */
+function expectSameTiming(known: number[], unknown: number[]) {
+  const pairs = known.length;
+  const slower = known.filter((k, i) => k > (unknown[i] as number)).length;
+  const { low, high } = bounds(pairs);
+  const gap = Math.abs(median(known) - median(unknown)) / Math.min(median(known), median(unknown));
+  const seen = `with an account slower in ${slower} of ${pairs} pairs; medians ${median(known).toFixed(2)} ms and ${median(unknown).toFixed(2)} ms`;
+  expect(slower >= low && slower <= high ? 0 : gap, seen).toBeLessThanOrEqual(0.25);
+}
+
 async function timed(send: () => Promise<{ statusCode: number }>, status: number): Promise<number> {
   const started = performance.now();
   const res = await send();
@@ -44,7 +61,6 @@ describe(`answers take as long for an address with an account as without (${test
     const { person } = await registerAndVerify(shop.app);
     const post = await formAt('/account/reset');
     const pairs = 60;
-    let slower = 0;
     const known: number[] = [];
     const unknown: number[] = [];
     // A few rounds first, so that nothing measured pays for warming up.
@@ -81,21 +97,16 @@ describe(`answers take as long for an address with an account as without (${test
       }
       known.push(a);
       unknown.push(b);
-      if (a > b) slower++;
     }
-    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] as number;
-    const { low, high } = bounds(pairs);
-    const seen = `with an account slower in ${slower} of ${pairs} pairs; medians ${median(known).toFixed(2)} ms and ${median(unknown).toFixed(2)} ms`;
-    expect(slower, seen).toBeGreaterThanOrEqual(low);
-    expect(slower, seen).toBeLessThanOrEqual(high);
+    expectSameTiming(known, unknown);
   });
 
   it('a wrong password at sign-in', async () => {
     // Each address takes 4 wrong passwords before its wait would begin, so a few accounts are needed.
     const accounts = await Promise.all([0, 1, 2, 3, 4, 5].map(() => registerAndVerify(shop.app)));
     const post = await formAt('/account/sign-in');
-    let slower = 0;
-    let pairs = 0;
+    const known: number[] = [];
+    const unknown: number[] = [];
     for (const { person } of accounts) {
       const nobody = newPerson().email;
       for (let i = 0; i < 4; i++) {
@@ -110,13 +121,10 @@ describe(`answers take as long for an address with an account as without (${test
           b = await without();
           a = await withAccount();
         }
-        if (a > b) slower++;
-        pairs++;
+        known.push(a);
+        unknown.push(b);
       }
     }
-    const { low, high } = bounds(pairs);
-    const seen = `with an account slower in ${slower} of ${pairs} pairs`;
-    expect(slower, seen).toBeGreaterThanOrEqual(low);
-    expect(slower, seen).toBeLessThanOrEqual(high);
+    expectSameTiming(known, unknown);
   });
 });
