@@ -1,13 +1,25 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
+/** An open transaction. A function that must run inside one takes `Trx`, so its type says so. */
+export type Trx = Transaction<Database>;
+/** Either: a function that only reads, or writes one statement, can run inside or outside a transaction. */
+export type Executor = Db | Trx;
+
+/**
+ * Runs `work` in one transaction: committed when it resolves, rolled back when it throws. Given a
+ * transaction already, `work` joins it, so a service can be called alone or as part of a larger whole.
+ */
+export function inTransaction<T>(db: Executor, work: (trx: Trx) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db as Trx) : db.transaction().execute(work);
+}
 
 export interface DatabaseHandle {
   db: Db;

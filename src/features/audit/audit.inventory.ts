@@ -1,7 +1,13 @@
 import type { FeatureInventory, Retention } from '../privacy/inventory.js';
 
 /** The audit trail is evidence of who looked at personal data; it is kept for 6 years, like the order records it protects. */
-export const AUDIT_RETENTION: Retention = { text: '6 years, then deleted oldest first', days: 2192 };
+export const AUDIT_RETENTION = {
+  kind: 'period',
+  days: 2192,
+  from: 'the entry is written',
+  text: '6 years, then deleted oldest first',
+  job: 'audit.retention',
+} as const satisfies Retention;
 
 export const auditInventory: FeatureInventory = {
   feature: 'audit',

@@ -1,7 +1,13 @@
 import type { FeatureInventory, Retention } from '../privacy/inventory.js';
 
 /** Enquiries are kept for a year so that a follow-up can be answered in context, then deleted. */
-export const CONTACT_RETENTION: Retention = { text: '12 months from when you send it, then deleted', days: 365 };
+export const CONTACT_RETENTION = {
+  kind: 'period',
+  days: 365,
+  from: 'you send the enquiry',
+  text: '12 months from when you send it, then deleted',
+  job: 'contact.retention',
+} as const satisfies Retention;
 
 const common = {
   table: 'contact_messages',

@@ -1,4 +1,4 @@
-import type { DataCategory, FeatureInventory, LawfulBasis, PersonalColumn, Retention } from '../privacy/inventory.js';
+import type { ColumnOf, DataCategory, FeatureInventory, LawfulBasis, PersonalColumn, Retention, TableName } from '../privacy/inventory.js';
 import {
   REMEMBER_DAYS,
   RESET_LINK_MINUTES,
@@ -32,9 +32,9 @@ const SIGN_IN_FAILURES_RETENTION: Retention = {
 const staff = ['Our customer service staff', 'Our owner and managers'];
 const machineOnly = ["No one: only the shop's sign-in checks read it"];
 
-function col(
-  table: string,
-  column: string,
+function col<T extends TableName>(
+  table: T,
+  column: ColumnOf<T>,
   category: DataCategory,
   label: string,
   purpose: string,
@@ -42,7 +42,7 @@ function col(
   recipients: string[] = staff,
   lawfulBasis: LawfulBasis = 'contract',
 ): PersonalColumn {
-  return { table, column, category, label, purpose, lawfulBasis, retention, recipients };
+  return { table, column, category, label, purpose, lawfulBasis, retention, recipients } as PersonalColumn;
 }
 
 const account = 'To run the account you opened: sign-in, your details, addresses and orders';

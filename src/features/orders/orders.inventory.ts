@@ -1,4 +1,4 @@
-import type { DataCategory, FeatureInventory, PersonalColumn, Retention } from '../privacy/inventory.js';
+import type { ColumnOf, DataCategory, FeatureInventory, PersonalColumn, Retention } from '../privacy/inventory.js';
 import { ORDER_RETENTION_DAYS, UNPAID_CANCEL_DAYS, UNPAID_ORDER_RETENTION_DAYS } from './orders.domain.js';
 
 /** Orders are accounting records (HMRC: 6 years); an order never paid for goes much sooner. */
@@ -13,7 +13,7 @@ const packers = [...staff, 'Our fulfilment staff (delivery name and address only
 // The crypt sent to Opayo carries the delivery name and address too (the protocol requires them).
 const fulfilment = [...packers, 'Opayo (Elavon), our payment provider, which receives the delivery address with the payment'];
 
-function col(column: string, category: DataCategory, label: string, purpose: string, recipients: string[]): PersonalColumn {
+function col(column: ColumnOf<'orders'>, category: DataCategory, label: string, purpose: string, recipients: string[]): PersonalColumn {
   return { table: 'orders', column, category, label, purpose, lawfulBasis: 'contract', retention: ORDER_RETENTION, recipients };
 }
 
@@ -28,7 +28,7 @@ const toLimitHolds =
   'To stop anyone taking pieces off sale with orders they never pay for: one network, and one e-mail address, may have only a few unpaid orders holding stock at once';
 const nobody = ['Nobody: the shop only compares it with the same code on other unpaid orders'];
 
-function whileUnpaid(column: string, label: string): PersonalColumn {
+function whileUnpaid(column: ColumnOf<'orders'>, label: string): PersonalColumn {
   return {
     table: 'orders',
     column,

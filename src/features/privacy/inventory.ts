@@ -1,9 +1,14 @@
 /**
- * The vocabulary of the personal-data inventory. Every feature declares, in its own
- * `<feature>.inventory.ts`, what personal data it stores and why; the privacy policy, the cookie
- * table and (later) the records of processing are rendered from these declarations.
+ * The vocabulary of each feature's privacy contract. Every feature declares, in its own
+ * `<feature>.inventory.ts`, whose personal data it stores (its data subjects), how to find one
+ * person's rows, what each column is and why it is kept, how long (a typed rule naming the job
+ * that enforces it) and what erasing the person does to it. The privacy policy, the cookie table
+ * and the records of processing are rendered from these declarations; each feature's
+ * `exportSubject` and `eraseSubject` (composed in `privacy/`) act on them.
  */
-
+import type { Database } from '../../db/schema.js';
+import type { Trx } from '../../db/database.js';
+import type { JobName } from '../../jobs/names.js';
 export type DataCategory = 'identity' | 'contact' | 'address' | 'order' | 'communication' | 'account' | 'marketing' | 'technical';
 
 export type LawfulBasis = 'contract' | 'legal-obligation' | 'legitimate-interests' | 'consent';
@@ -26,17 +31,86 @@ export const CATEGORY_TEXT: Record<DataCategory, string> = {
   technical: 'Technical',
 };
 
-export interface Retention {
-  /** Plain-English period as published, e.g. "12 months from when you send it". */
+export type TableName = keyof Database & string;
+export type ColumnOf<T extends TableName> = keyof Database[T] & string;
+/** A table and one of its columns, checked against the schema's types. */
+export type ColumnRef = { [T in TableName]: { table: T; column: ColumnOf<T> } }[TableName];
+
+/**
+ * How long data is kept, as a typed rule the named job enforces:
+ * - `period`: a fixed number of days from a named event ("the order is dispatched");
+ * - `until`: until an event ("you close your account"), after which the job removes it;
+ * - `financial-year`: until the end of the financial year in which the event falls, plus whole years
+ *   (tax records: 6 years from the end of the financial year, which ends on the configured date).
+ * `text` is the period as the privacy policy publishes it.
+ */
+export type Retention =
+  | { kind: 'period'; days: number; from: string; text: string; job: JobName }
+  | { kind: 'until'; event: string; text: string; job: JobName }
+  | { kind: 'financial-year'; years: number; from: string; text: string; job: JobName }
+  | LegacyRetention;
+
+/** @deprecated The untyped period of the first inventories; every declaration moves to a rule above. */
+export interface LegacyRetention {
+  kind?: undefined;
   text: string;
-  /** The period in days that the feature's retention job enforces. */
   days: number;
 }
 
+/** The people whose data the shop holds. */
+export type SubjectKind = 'customer' | 'guest-buyer' | 'newsletter-signup' | 'enquirer' | 'staff-member';
+
+export const SUBJECT_TEXT: Record<SubjectKind, string> = {
+  customer: 'A customer with an account',
+  'guest-buyer': 'A buyer who ordered without an account, known by e-mail address',
+  'newsletter-signup': 'Someone who signed up for our newsletter',
+  enquirer: 'Someone who wrote to us through the contact form',
+  'staff-member': 'A member of staff with a back-office account',
+};
+
+/** How one person's rows are found: the column of `table` that identifies them (`orders.customer_id`, `orders.email`). */
+export type SubjectLink = ColumnRef & { subject: SubjectKind; how: string };
+
+/**
+ * What erasing a person does to a column:
+ * - `delete`: the row goes (with the person's other rows of the table);
+ * - `anonymise`: the value is replaced (emptied, or a neutral placeholder) and the row stays;
+ * - `keep`: the value stays after the person asks for erasure, on a stated basis, until the rule's end.
+ */
+export type Erasure =
+  { action: 'delete' } | { action: 'anonymise' } | { action: 'keep'; basis: LawfulBasis; reason: string; until: Retention };
+
+/**
+ * A table of the feature that holds personal data or is linked to a person (order lines through
+ * their order, payment attempts, link columns). `linkedBy` are the columns that tie a row to a
+ * person or to a parent row that does; `rows` is what erasing the person does to the rows.
+ */
+export type TableContract = {
+  [T in TableName]: { table: T; linkedBy: ColumnOf<T>[]; rows: 'delete' | 'anonymise' | 'keep'; note?: string };
+}[TableName];
+
+/** One person, by everything the shop may know them by; exporters and erasers find their rows with it. */
+export interface Person {
+  customerId: number | null;
+  /** Every e-mail address they are known by (account, guest orders, sign-ups, enquiries), as typed; compared case-insensitively. */
+  emails: string[];
+  staffId: number | null;
+}
+
+/** One feature's rows about a person, table by table, as plain values. */
+export type SubjectExport = Partial<Record<TableName, Record<string, unknown>[]>>;
+
+/** What an erasure did, table by table. */
+export type ErasureReport = Partial<Record<TableName, { deleted: number; anonymised: number }>>;
+
+/** The functions each feature with personal data provides over its own tables, inside the caller's transaction. */
+export interface SubjectHandlers {
+  exportSubject(trx: Trx, person: Person): Promise<SubjectExport>;
+  eraseSubject(trx: Trx, person: Person, now: Date): Promise<ErasureReport>;
+}
+
 /** A column that holds personal data. */
-export interface PersonalColumn {
-  table: string;
-  column: string;
+export type PersonalColumn = ColumnRef & {
   category: DataCategory;
   /** What the data is, for people: "Your e-mail address". */
   label: string;
@@ -45,14 +119,12 @@ export interface PersonalColumn {
   retention: Retention;
   /** Who sees or receives it. Staff roles and processors by name; never "third parties" in general. */
   recipients: string[];
-}
+  /** What erasing the person does to it. (Required once every inventory declares it.) */
+  erasure?: Erasure;
+};
 
 /** A column whose name looks personal but is not (a product's name), with the reason. */
-export interface NotPersonalColumn {
-  table: string;
-  column: string;
-  reason: string;
-}
+export type NotPersonalColumn = ColumnRef & { reason: string };
 
 export type CookieKind = 'strictly-necessary' | 'statistics' | 'preferences' | 'marketing';
 
@@ -76,6 +148,10 @@ export interface TransientProcessing {
 
 export interface FeatureInventory {
   feature: string;
+  /** Whose data the feature holds, and how one person's rows are found. (Required once every inventory declares it.) */
+  subjects?: SubjectLink[];
+  /** Every table with personal data or linked to a person. (Required once every inventory declares it.) */
+  tables?: TableContract[];
   personal: PersonalColumn[];
   notPersonal: NotPersonalColumn[];
   cookies: CookieDeclaration[];

@@ -2,7 +2,13 @@ import type { FeatureInventory, Retention } from '../privacy/inventory.js';
 import { KNOWN_NETWORK_DAYS } from './staff.domain.js';
 
 /** Staff accounts are kept while the person works for the shop, and deleted 6 months after they leave. */
-export const STAFF_RETENTION: Retention = { text: 'While you work for the shop, and 6 months after your account is disabled', days: 183 };
+export const STAFF_RETENTION = {
+  kind: 'period',
+  days: 183,
+  from: 'the staff account is disabled',
+  text: 'While you work for the shop, and 6 months after your account is disabled',
+  job: 'staff.housekeeping',
+} as const satisfies Retention;
 
 const staffAccount = {
   table: 'staff',

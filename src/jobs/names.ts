@@ -1,0 +1,17 @@
+/**
+ * Every scheduled job of the shop, by name. A retention rule in an inventory names the job that
+ * enforces it, so this union is what ties the privacy policy's promises to running code: the job
+ * registry must define each name, and the retention tests must exercise each one.
+ */
+export type JobName =
+  | 'audit.retention'
+  | 'audit.anchor'
+  | 'bag.retention'
+  | 'contact.retention'
+  | 'customers.housekeeping'
+  | 'mail.deliver'
+  | 'mail.retention'
+  | 'orders.release-reservations'
+  | 'orders.cancel-unpaid'
+  | 'orders.retention'
+  | 'staff.housekeeping';
