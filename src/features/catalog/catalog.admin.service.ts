@@ -42,11 +42,10 @@ import {
   updateProductRow,
   upsertSearchEntry,
 } from './catalog.admin.repository.js';
-import { CHAIN_LENGTHS_IN, isMetal, isStone, metalLabel, RING_SIZES } from './catalog.domain.js';
+import { CHAIN_LENGTHS_IN, isMetal, isStone, metalLabel, RING_SIZES, searchEntry } from './catalog.domain.js';
 import { prepareImage, type PreparedImage, MAX_UPLOAD_TEXT, MIN_IMAGE_WIDTH, removeImageFiles, storeImageFiles } from './catalog.images.js';
 import { insertCategory, insertCollection, type ProductDetail, type VariantRow } from './catalog.repository.js';
-import { formatPence } from '../../shared/money.js';
-import { searchEntry } from './demo/seed.js';
+import { formatPence, parsePounds } from '../../shared/money.js';
 
 /**
  * The rules for changing the catalogue from the back office. Every write runs in one transaction
@@ -96,24 +95,11 @@ const slugField = one.pipe(
     .refine((s) => s === '' || SLUG_PATTERN.test(s), SLUG_MESSAGE),
 );
 
-/** Pounds as typed ("250", "249.99", "£1,250") to integer pence, or a message saying what is wrong. */
-export function parsePounds(text: string): { ok: true; pence: number } | { ok: false; message: string } {
-  let t = text.trim().replace(/^£\s*/, '');
-  if (t === '') return { ok: false, message: 'Please enter the price in pounds, such as 250 or 249.99.' };
-  if (t.startsWith('-')) return { ok: false, message: 'A price cannot be below zero. Please enter the price in pounds, such as 250.' };
-  if (/^\d{1,3}(,\d{3})+(\.\d*)?$/.test(t)) t = t.replace(/,/g, '');
-  if (!/^\d+(\.\d+)?$/.test(t)) return { ok: false, message: 'Please enter the price as a number of pounds, such as 250 or 249.99.' };
-  const [whole = '', fraction = ''] = t.split('.');
-  if (fraction.length > 2)
-    return { ok: false, message: 'Prices go to the penny: please use no more than two decimal places, such as 12.35.' };
-  const pence = whole.length > 9 ? Infinity : Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
-  if (pence > MAX_PRICE_PENCE) return { ok: false, message: 'That price is higher than anything the shop can sell. Please check it.' };
-  if (pence === 0) return { ok: false, message: 'Please enter a price above £0.' };
-  return { ok: true, pence };
-}
+/** A price as staff type it ("250", "249.99", "£1,250") to integer pence, or a message saying what is wrong. */
+const parsePrice = (text: string) => parsePounds(text, { noun: 'price', maxPence: MAX_PRICE_PENCE });
 
 const priceField = one.transform((v, ctx) => {
-  const r = parsePounds(v);
+  const r = parsePrice(v);
   if (!r.ok) {
     ctx.addIssue({ code: 'custom', message: r.message });
     return z.NEVER;
@@ -242,7 +228,7 @@ export function readVariantRows(body: Record<string, unknown>): VariantRowsForm 
     let price: number | null = null;
     const priceText = field('price');
     if (priceText !== undefined) {
-      const parsed = parsePounds(priceText);
+      const parsed = parsePrice(priceText);
       if (!parsed.ok) {
         errors[`price-${id}`] = parsed.message;
         changes.prices = true;

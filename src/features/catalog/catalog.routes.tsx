@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { badRequest, notFound, PublicError } from '../../http/errors.js';
 import { privatePage } from '../../http/render.js';
+import { parsePounds } from '../../shared/money.js';
 import { Breadcrumbs, Notice } from '../../http/views/components.js';
 import { isMetal, isStone } from './catalog.domain.js';
 import { pickWidth, readImageFile } from './catalog.images.js';
@@ -30,16 +31,16 @@ const pounds = (label: string) =>
     .optional()
     .transform((v, ctx) => {
       if (v === undefined || v.trim() === '') return undefined;
-      if (!/^\d{1,7}(\.\d{1,2})?$/.test(v.trim())) {
-        ctx.addIssue({ code: 'custom', message: `The ${label} price should be a number of pounds, such as 250.` });
+      const r = parsePounds(v, { allowZero: true, maxPence: MAX_POUNDS * 100 });
+      if (!r.ok) {
+        const message =
+          r.problem === 'too_large'
+            ? `The ${label} price is higher than anything we sell.`
+            : `The ${label} price should be a number of pounds, such as 250.`;
+        ctx.addIssue({ code: 'custom', message });
         return z.NEVER;
       }
-      const n = Number(v.trim());
-      if (n > MAX_POUNDS) {
-        ctx.addIssue({ code: 'custom', message: `The ${label} price is higher than anything we sell.` });
-        return z.NEVER;
-      }
-      return Math.round(n * 100);
+      return r.pence;
     });
 
 const pageNumber = z

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { type FormBody, fieldText, formBodyOf } from '../../http/form-fields.js';
 import { notFound } from '../../http/errors.js';
 import { deriveKey, hmacHex } from '../../shared/crypto.js';
-import { formatPence } from '../../shared/money.js';
+import { formatPence, parsePounds } from '../../shared/money.js';
 import { type AuditEntry, recordAudit } from '../audit/audit.service.js';
 import { actorOf } from '../backoffice/backoffice.plugin.js';
 import { type FieldErrors, fieldErrors } from '../../http/views/form.js';
@@ -111,14 +111,6 @@ function orderNumberPrefix(input: string): string | null {
 const TRACKING = /^[A-Z0-9]{8,30}$/;
 const VPS_TX_ID = /^\{?([0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12})\}?$/;
 const MAX_NOTE = 200;
-
-/** "12.50", "£12.5", "12" → pence; null when it is not an amount of pounds and pence. */
-function poundsToPence(input: string): number | null {
-  const t = input.trim().replace(/^£\s*/, '');
-  if (!/^\d{1,7}(\.\d{1,2})?$/.test(t)) return null;
-  const [whole = '0', fraction = ''] = t.split('.');
-  return Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
-}
 
 const DONE: Record<string, string> = {
   dispatched: 'Marked dispatched. The customer has been e-mailed the tracking number.',
@@ -421,14 +413,13 @@ export async function ordersAdminRoutes(app: FastifyInstance): Promise<void> {
       const left = order.total_pence - order.refunded_pence;
       const amount = text(body.amount);
       const note = text(body.note).trim();
-      const pence = poundsToPence(amount);
+      const parsed = parsePounds(amount, { noun: 'amount', example: '12.50' });
       if (amount.trim() === '') errors.amount = 'Please enter the amount refunded in MyOpayo, in pounds, such as 12.50.';
-      else if (pence === null) errors.amount = 'Please enter the amount in pounds and pence, such as 12.50.';
-      else if (pence === 0) errors.amount = 'Please enter an amount above £0.';
-      else if (pence > left) errors.amount = `That is more than is left to refund on this order (${formatPence(left)}).`;
+      else if (!parsed.ok) errors.amount = parsed.message;
+      else if (parsed.pence > left) errors.amount = `That is more than is left to refund on this order (${formatPence(left)}).`;
       if (note.length > MAX_NOTE) errors.note = `Please keep the note under ${MAX_NOTE} characters.`;
-      if (pence === null || Object.keys(errors).length > 0) return { ok: false, errors };
-      return { ok: true, value: { pence, note } };
+      if (!parsed.ok || Object.keys(errors).length > 0) return { ok: false, errors };
+      return { ok: true, value: { pence: parsed.pence, note } };
     },
     run: (order, v, staffId, record) => recordRefund(app.db, order.id, v.pence, v.note, staffId, app.clock(), record),
     changed: diff,
