@@ -89,6 +89,11 @@ const schema = z.object({
     .min(1, 'expected at least 1')
     .max(99, 'expected at most 99')
     .default(5),
+  FINANCIAL_YEAR_END: z
+    .string()
+    .regex(/^\d{2}-\d{2}$/, 'expected the last day of the financial year as month-day, such as 03-31')
+    .refine(isMonthDayOfEveryYear, 'expected a day that falls in every year, such as 03-31 (for a year ending in February, use 02-28)')
+    .default('03-31'),
   SHOP_NAME: z.string().min(1).max(80).default('Assay Demo Jewellers'),
   SHOP_ADDRESS: z.string().min(1).max(300).default('124 Vyse Street, Jewellery Quarter, Birmingham B18 6NF'),
   SHOP_EMAIL: z.email({ message: 'expected an e-mail address' }).default('privacy@assay.example'),
@@ -132,6 +137,8 @@ export interface Config {
     /** The most of one piece in a bag line and in an order. */
     maxLineQuantity: number;
   };
+  /** The last day of the shop's financial year (FINANCIAL_YEAR_END): tax records are kept 6 years from the end of theirs. */
+  financialYearEnd: { month: number; day: number };
   /** The built-in imitation of Opayo's hosted page, on a listener of its own. */
   sandbox: {
     enabled: boolean;
@@ -218,8 +225,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       reservationMinutes: e.ORDER_RESERVATION_MINUTES,
     },
     orders: { unpaidPerBuyer: e.UNPAID_ORDERS_PER_BUYER, maxLineQuantity: e.MAX_LINE_QUANTITY },
+    financialYearEnd: monthDay(e.FINANCIAL_YEAR_END),
     sandbox: { enabled: sandboxEnabled, port: e.SANDBOX_PORT, url: sandboxOrigin },
   };
+}
+
+function monthDay(text: string): { month: number; day: number } {
+  const [month, day] = text.split('-').map(Number);
+  return { month: month ?? 0, day: day ?? 0 };
+}
+
+/** "03-31" is; "02-29" is not (a year end must come every year), nor "04-31" or "13-01". */
+function isMonthDayOfEveryYear(text: string): boolean {
+  const { month, day } = monthDay(text);
+  // 2027 is not a leap year, so February has its 28 days.
+  return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(2027, month, 0)).getUTCDate();
 }
 
 /** An address only this machine can reach, where trying production mode over http exposes nothing. */

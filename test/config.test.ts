@@ -167,3 +167,26 @@ describe('configuration of what unpaid orders may hold', () => {
     expect((error as Error).message).not.toContain('\n');
   });
 });
+
+describe('the financial year end (FINANCIAL_YEAR_END)', () => {
+  it('is 31 March by default, and takes another month and day', () => {
+    expect(loadConfig({ DATA_DIR: dir() }).financialYearEnd).toEqual({ month: 3, day: 31 });
+    expect(loadConfig({ DATA_DIR: dir(), FINANCIAL_YEAR_END: '12-31' }).financialYearEnd).toEqual({ month: 12, day: 31 });
+    expect(loadConfig({ DATA_DIR: dir(), FINANCIAL_YEAR_END: '02-28' }).financialYearEnd).toEqual({ month: 2, day: 28 });
+  });
+
+  it.each([
+    ['31/03', /^Invalid FINANCIAL_YEAR_END="31\/03": expected the last day of the financial year as month-day, such as 03-31$/],
+    ['3-31', /^Invalid FINANCIAL_YEAR_END="3-31": expected the last day of the financial year as month-day, such as 03-31$/],
+    ['13-01', /^Invalid FINANCIAL_YEAR_END="13-01": expected a day that falls in every year, such as 03-31/],
+    ['04-31', /^Invalid FINANCIAL_YEAR_END="04-31": expected a day that falls in every year, such as 03-31/],
+    [
+      '02-29',
+      /^Invalid FINANCIAL_YEAR_END="02-29": expected a day that falls in every year, such as 03-31 \(for a year ending in February, use 02-28\)$/,
+    ],
+    ['00-10', /^Invalid FINANCIAL_YEAR_END="00-10": expected a day that falls in every year/],
+  ])('stops with one plain line when it is %s', (value, message) => {
+    expect(() => loadConfig({ DATA_DIR: dir(), FINANCIAL_YEAR_END: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ DATA_DIR: dir(), FINANCIAL_YEAR_END: value })).toThrow(message);
+  });
+});

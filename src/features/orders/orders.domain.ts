@@ -76,7 +76,7 @@ export function isOrderNumber(value: string): boolean {
 
 /** Orders still awaiting payment after this long are listed for staff to check in MyOpayo. */
 export const RECONCILE_AFTER_MINUTES = 60;
-/** Orders are accounting records: kept 6 years, as HMRC requires, then deleted. */
+/** @deprecated Orders are no longer kept a flat 6 years from the order: see ORDER_DETAILS_DAYS and TAX_RECORD_YEARS. */
 export const ORDER_RETENTION_DAYS = 2192;
 /** An order never paid for is deleted this long after it was placed. */
 export const UNPAID_ORDER_RETENTION_DAYS = 90;
@@ -107,3 +107,138 @@ export function variantLabel(v: { metal: string; ringSize: string | null; chainL
     .filter(Boolean)
     .join(', ');
 }
+
+// ——— Retention: the order's details, then its tax record ———
+
+/**
+ * The statuses in which an order can no longer be delivered: dispatched (then perhaps delivered or
+ * refunded), or cancelled after it was paid. From then on its details are needed only for a
+ * return or a card dispute; a cancelled order that was never paid is not finished but dropped
+ * (UNPAID_ORDER_RETENTION_DAYS).
+ */
+export const FINISHED_STATUSES = ['dispatched', 'delivered', 'refunded', 'cancelled'] as const satisfies readonly OrderStatus[];
+
+/**
+ * How long a finished order keeps the buyer's contact details, names, addresses, gift message,
+ * tracking number and the staff's notes, counted from its last change (dispatch, delivery or a
+ * refund, so a return in progress restarts the count): our 30-day returns window, the 14 days we
+ * take to refund a return, and the 120 days in which the card holder's bank can raise a dispute
+ * (a chargeback) under the card schemes' rules — 164 days, rounded up to 180 so that a dispute
+ * raised on the last day still finds the order's details. After that they are anonymised.
+ */
+export const ORDER_DETAILS_DAYS = 180;
+
+/** The tax record (date, lines, amounts, VAT, delivery country, number) is kept this many years after the end of its financial year. */
+export const TAX_RECORD_YEARS = 6;
+
+/** A day of the year (month 1–12): the last day of the financial year. */
+export interface MonthDay {
+  month: number;
+  day: number;
+}
+
+/** UK companies' usual year end, and HMRC's own: 31 March. */
+export const DEFAULT_FINANCIAL_YEAR_END: MonthDay = { month: 3, day: 31 };
+
+/** A calendar date in the shop's own time zone, with no time of day. */
+export interface CalendarDate {
+  year: number;
+  month: number;
+  day: number;
+}
+
+const SHOP_TIME_ZONE = 'Europe/London';
+const londonParts = new Intl.DateTimeFormat('en-GB', {
+  timeZone: SHOP_TIME_ZONE,
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+  hourCycle: 'h23',
+});
+
+function wallClock(instant: Date): CalendarDate & { hour: number; minute: number; second: number } {
+  const part = (type: string) => Number(londonParts.formatToParts(instant).find((p) => p.type === type)?.value);
+  return { year: part('year'), month: part('month'), day: part('day'), hour: part('hour'), minute: part('minute'), second: part('second') };
+}
+
+/** The date in the UK at this instant: an order at 00:30 BST on 1 April (23:30 UTC on 31 March) belongs to 1 April. */
+export function londonDate(instant: Date): CalendarDate {
+  const { year, month, day } = wallClock(instant);
+  return { year, month, day };
+}
+
+/** The instant a UK calendar day begins (midnight GMT or BST). */
+export function startOfLondonDay(date: CalendarDate): Date {
+  const utcMidnight = Date.UTC(date.year, date.month - 1, date.day);
+  const offsetAt = (ms: number) => {
+    const w = wallClock(new Date(ms));
+    return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - ms;
+  };
+  // The clocks change at 01:00 UTC, never at midnight, so one correction is exact.
+  return new Date(utcMidnight - offsetAt(utcMidnight - offsetAt(utcMidnight)));
+}
+
+function compareDates(a: CalendarDate, b: CalendarDate): number {
+  return a.year - b.year || a.month - b.month || a.day - b.day;
+}
+
+function nextDay(date: CalendarDate): CalendarDate {
+  const d = new Date(Date.UTC(date.year, date.month - 1, date.day + 1));
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+}
+
+/** True when the month and day fall in every year (so 29 February is not a year end: 28 February is). */
+export function isYearEnd(md: MonthDay): boolean {
+  if (!Number.isInteger(md.month) || !Number.isInteger(md.day) || md.month < 1 || md.month > 12 || md.day < 1) return false;
+  return md.day <= new Date(Date.UTC(2027, md.month, 0)).getUTCDate();
+}
+
+/** The last day of the financial year that a date falls in, for a year ending on `yearEnd`. */
+export function financialYearEndOf(date: CalendarDate, yearEnd: MonthDay): CalendarDate {
+  const sameYear = { year: date.year, month: yearEnd.month, day: yearEnd.day };
+  return compareDates(date, sameYear) <= 0 ? sameYear : { ...sameYear, year: date.year + 1 };
+}
+
+/**
+ * The last day a tax record of this date is kept: the end of its financial year plus
+ * TAX_RECORD_YEARS. With a 31 March year end, an order of 31 March 2026 is kept until 31 March
+ * 2032 and one of 1 April 2026 until 31 March 2033; it is deleted the day after.
+ */
+export function taxRecordKeptUntil(date: CalendarDate, yearEnd: MonthDay): CalendarDate {
+  const end = financialYearEndOf(date, yearEnd);
+  return { ...end, year: end.year + TAX_RECORD_YEARS };
+}
+
+/**
+ * The instant before which an order's last change must fall for its tax record to have ended by
+ * `now`: the start of the UK day after the latest financial year end whose TAX_RECORD_YEARS have
+ * passed. Every order changed before it is past its end; every order changed at or after it is not.
+ */
+export function taxRecordsEndedBefore(now: Date, yearEnd: MonthDay): Date {
+  const today = londonDate(now);
+  let lastEnded = { year: today.year - TAX_RECORD_YEARS, month: yearEnd.month, day: yearEnd.day };
+  if (compareDates(taxRecordKeptUntil(lastEnded, yearEnd), today) >= 0) lastEnded = { ...lastEnded, year: lastEnded.year - 1 };
+  return startOfLondonDay(nextDay(lastEnded));
+}
+
+/** Up to when a finished order, last changed at `lastChange`, keeps its details: they go once ORDER_DETAILS_DAYS have passed. */
+export function orderDetailsKeptUntil(lastChange: Date): Date {
+  return new Date(lastChange.getTime() + ORDER_DETAILS_DAYS * 86_400_000);
+}
+
+/** What an order event's note says once its details are removed: the step, without what staff typed or Opayo sent. */
+export const EVENT_SUMMARIES: Record<string, string> = {
+  placed: 'Order placed',
+  paid: 'Paid',
+  payment_failed: 'Payment not completed',
+  payment_retry: 'A new payment attempt was started',
+  reservation_released: 'Stock reservation released',
+  cancelled: 'Cancelled',
+  dispatched: 'Dispatched',
+  delivered: 'Marked delivered',
+  refund: 'Refund recorded',
+};
+export const EVENT_DETAILS_REMOVED = '(details removed)';
