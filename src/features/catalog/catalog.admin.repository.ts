@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { type Db, dialectOf } from '../../db/database.js';
-import type { VariantRow } from './catalog.repository.js';
+import type { VariantRow } from './catalog.domain.js';
 
 /** All SQL of the back-office side of the catalogue. */
 

@@ -64,3 +64,35 @@ export function isMetal(code: string): code is MetalCode {
 export function isStone(code: string): code is StoneCode {
   return STONES.some((s) => s.code === code);
 }
+
+/** A variant as the catalogue sells it. */
+export interface VariantRow {
+  id: number;
+  sku: string;
+  metal: string;
+  ringSize: string | null;
+  chainLengthIn: number | null;
+  pricePence: number;
+  stock: number;
+}
+
+/** The text a product is found by: its name, then its category, metals, stone, collections and description. */
+export function searchEntry(
+  name: string,
+  description: string,
+  category: string,
+  metals: string[],
+  stone: string | null,
+  collections: string[],
+) {
+  return {
+    name,
+    document: [
+      category,
+      metals.map(metalLabel).join(' '),
+      stone ? stoneLabel(stone) : '',
+      collections.join(' ').replace(/-/g, ' '),
+      description,
+    ].join('\n'),
+  };
+}

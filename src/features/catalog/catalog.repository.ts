@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { type Db, dialectOf } from '../../db/database.js';
 import { insertProductRow, parseWidthList, setProductCollections, upsertSearchEntry } from './catalog.admin.repository.js';
+import type { VariantRow } from './catalog.domain.js';
 
 export interface CategoryRow {
   id: number;
@@ -54,15 +55,7 @@ export interface ProductDetail {
   variants: VariantRow[];
   images: { id: number; alt: string; contentType: string; widths: number[] }[];
 }
-export interface VariantRow {
-  id: number;
-  sku: string;
-  metal: string;
-  ringSize: string | null;
-  chainLengthIn: number | null;
-  pricePence: number;
-  stock: number;
-}
+export type { VariantRow };
 
 export async function listCategories(db: Db): Promise<CategoryRow[]> {
   return db.selectFrom('categories').select(['id', 'slug', 'name', 'description']).orderBy('position').orderBy('id').execute();
@@ -389,4 +382,87 @@ export async function insertProduct(db: Db, p: NewProduct): Promise<number> {
   }
   await upsertSearchEntry(db, id, p.search);
   return id;
+}
+
+// ---- Asked by other features, through the catalogue's service ----------------------------------
+
+/** A variant as a bag line shows it: what it is, its price and stock now, and its product's first image. */
+export interface VariantForSale {
+  variantId: number;
+  sku: string;
+  pricePence: number;
+  stock: number;
+  metal: string;
+  ringSize: string | null;
+  chainLengthIn: number | null;
+  productName: string;
+  productSlug: string;
+  /** False once its product is withdrawn from sale (archived). */
+  available: boolean;
+  imageId: number | null;
+}
+
+/** These variants, in one query whatever their number; ids that do not exist are left out. */
+export async function findVariantsForSale(db: Db, variantIds: readonly number[]): Promise<VariantForSale[]> {
+  if (variantIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('variants as v')
+    .innerJoin('products as p', 'p.id', 'v.product_id')
+    .select((eb) => [
+      'v.id',
+      'v.sku',
+      'v.price_pence',
+      'v.stock',
+      'v.metal',
+      'v.ring_size',
+      'v.chain_length_in',
+      'p.name',
+      'p.slug',
+      'p.archived',
+      eb
+        .selectFrom('product_images as i')
+        .select('i.id')
+        .whereRef('i.product_id', '=', 'p.id')
+        .orderBy('i.position')
+        .orderBy('i.id')
+        .limit(1)
+        .as('image_id'),
+    ])
+    .where('v.id', 'in', [...new Set(variantIds)])
+    .execute();
+  return rows.map((r) => ({
+    variantId: r.id,
+    sku: r.sku,
+    pricePence: r.price_pence,
+    stock: r.stock,
+    metal: r.metal,
+    ringSize: r.ring_size,
+    chainLengthIn: r.chain_length_in,
+    productName: r.name,
+    productSlug: r.slug,
+    available: r.archived === 0,
+    imageId: r.image_id ?? null,
+  }));
+}
+
+/** Products on sale, and their variants low on stock (1 to `lowStockAt` left) and sold out: the dashboard's catalogue figures. */
+export async function countCatalogueStock(db: Db, lowStockAt: number): Promise<{ products: number; lowStock: number; soldOut: number }> {
+  const onSale = db.selectFrom('variants as v').innerJoin('products as p', 'p.id', 'v.product_id').where('p.archived', '=', 0);
+  const [products, lowStock, soldOut] = await Promise.all([
+    db
+      .selectFrom('products')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('archived', '=', 0)
+      .executeTakeFirst(),
+    onSale
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('v.stock', '>', 0)
+      .where('v.stock', '<=', lowStockAt)
+      .executeTakeFirst(),
+    onSale
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('v.stock', '=', 0)
+      .executeTakeFirst(),
+  ]);
+  return { products: Number(products?.n ?? 0), lowStock: Number(lowStock?.n ?? 0), soldOut: Number(soldOut?.n ?? 0) };
 }

@@ -1,4 +1,5 @@
-import type { Db } from '../../db/database.js';
+import type { Db, Executor, Trx } from '../../db/database.js';
+import { applyStockDelta, insertStockMovement } from './catalog.admin.repository.js';
 import {
   type CategoryRow,
   type CollectionRow,
@@ -12,6 +13,7 @@ import {
   type ProductSort,
   searchProductCards,
 } from './catalog.repository.js';
+import { type VariantForSale, countCatalogueStock, findVariantsForSale } from './catalog.repository.js';
 
 export const PAGE_SIZE = 12;
 export const SEARCH_MAX_LENGTH = 200;
@@ -152,3 +154,64 @@ export function searchTerms(text: string): string[] {
     .filter((t) => t.length <= 40)
     .slice(0, 8);
 }
+
+// ——— Asked by other features: stock for orders, variants for the bag, figures for the dashboard ———
+
+/** Some pieces of one variant, as an order takes or hands back its stock. */
+export interface StockLine {
+  variantId: number;
+  quantity: number;
+}
+
+export type StockTaken =
+  /** `left` is each variant's stock after the taking. */
+  | { ok: true; left: Map<number, number> }
+  /** Not enough of this variant: the lines before it were taken, so the caller must roll its transaction back. */
+  | { ok: false; variantId: number };
+
+/** The order of variant ids in which stock rows are locked: always the same, so that two checkouts cannot deadlock. */
+function inLockOrder(lines: readonly StockLine[]): StockLine[] {
+  return [...lines].sort((a, b) => a.variantId - b.variantId);
+}
+
+/**
+ * Takes stock for these lines inside the caller's transaction, each with its movement row, or
+ * stops at the first variant without enough. Each decrement re-checks the stock under its row
+ * lock, so two buyers cannot both get the last one.
+ */
+export async function takeStock(trx: Trx, lines: readonly StockLine[], reason: string, now: Date): Promise<StockTaken> {
+  const at = now.toISOString();
+  const left = new Map<number, number>();
+  for (const l of inLockOrder(lines)) {
+    const after = await applyStockDelta(trx, l.variantId, -l.quantity);
+    if (after === null) return { ok: false, variantId: l.variantId };
+    left.set(l.variantId, after);
+    await insertStockMovement(trx, { variantId: l.variantId, delta: -l.quantity, stockAfter: after, reason, staffId: null, at });
+  }
+  return { ok: true, left };
+}
+
+/** Hands stock back for these lines, each with its movement row; a variant deleted since is skipped. Each variant's stock after. */
+export async function returnStock(trx: Trx, lines: readonly StockLine[], reason: string, now: Date): Promise<Map<number, number>> {
+  const at = now.toISOString();
+  const after = new Map<number, number>();
+  for (const l of inLockOrder(lines)) {
+    const stock = await applyStockDelta(trx, l.variantId, l.quantity);
+    if (stock === null) continue;
+    after.set(l.variantId, stock);
+    await insertStockMovement(trx, { variantId: l.variantId, delta: l.quantity, stockAfter: stock, reason, staffId: null, at });
+  }
+  return after;
+}
+
+/** These variants as the bag shows them, by id, in one query. */
+export async function variantsForSale(db: Executor, variantIds: readonly number[]): Promise<Map<number, VariantForSale>> {
+  return new Map((await findVariantsForSale(db, variantIds)).map((v) => [v.variantId, v]));
+}
+
+/** The dashboard's catalogue figures: products on sale, variants low on stock (`lowStockAt` or fewer) and sold out. */
+export function catalogueStockCounts(db: Executor, lowStockAt: number): Promise<{ products: number; lowStock: number; soldOut: number }> {
+  return countCatalogueStock(db, lowStockAt);
+}
+
+export type { VariantForSale };

@@ -1,5 +1,5 @@
 import type { Db } from '../../../db/database.js';
-import { CATEGORIES, CHAIN_LENGTHS_IN, METALS, metalLabel, RING_SIZES, stoneLabel } from '../catalog.domain.js';
+import { CATEGORIES, CHAIN_LENGTHS_IN, METALS, RING_SIZES, searchEntry } from '../catalog.domain.js';
 import { countProducts, insertCategory, insertCollection, insertProduct } from '../catalog.repository.js';
 import { demoCollections, demoProducts, demoStock } from './demo-catalogue.js';
 import { drawProductImages } from './drawings.js';
@@ -79,25 +79,4 @@ export async function seedDemoCatalogue(db: Db, now: Date): Promise<boolean> {
     }
   });
   return true;
-}
-
-/** The text a product is found by: its name, then its category, metals, stone, collections and description. */
-export function searchEntry(
-  name: string,
-  description: string,
-  category: string,
-  metals: string[],
-  stone: string | null,
-  collections: string[],
-) {
-  return {
-    name,
-    document: [
-      category,
-      metals.map(metalLabel).join(' '),
-      stone ? stoneLabel(stone) : '',
-      collections.join(' ').replace(/-/g, ' '),
-      description,
-    ].join('\n'),
-  };
 }
