@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { parseInput } from '../catalog/catalog.routes.js';
+import { parseInput } from '../../http/form-fields.js';
 import { Pagination } from '../../http/views/components.js';
 import { buildQueryString } from '../../http/query.js';
 import { ROLE_LABELS, type Role } from '../staff/staff.domain.js';

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { PublicError, notFound } from '../../http/errors.js';
 import { privatePage } from '../../http/render.js';
@@ -7,7 +7,8 @@ import { hasPlainBagLink, withBagLink } from '../../http/views/layout.js';
 import { metalLabel } from '../catalog/catalog.domain.js';
 import { ProductPage } from '../catalog/views/product.js';
 import { parseChoice, resolveVariant } from '../catalog/catalog.variants.js';
-import { parseInput, singleText } from '../catalog/catalog.routes.js';
+import { bagLink, bagTokenOf, cookieCarries } from '../../http/bag-token.js';
+import { parseInput, singleText } from '../../http/form-fields.js';
 import { orderTotals, variantLabel } from '../orders/orders.domain.js';
 import { TotalsList } from '../orders/views/summary.js';
 import { BAG_COOKIE } from './bag.inventory.js';
@@ -21,26 +22,16 @@ import {
   bagCount,
   bagProblems,
   changeQuantity,
-  isBagToken,
   openBag,
   setAsideReason,
   subtotalOf,
 } from './bag.service.js';
 
 /**
- * The bag works with or without cookies. With cookies, a strictly necessary cookie names it.
- * Without, its token travels in links (?bag=) and hidden form fields; the first redirect after
- * adding to the bag tells the two apart. Pages that carry a token are never cached and send no
- * Referer, so the token stays on this site.
+ * The bag's pages. The bag works with or without cookies (see http/bag-token.ts for how a request
+ * names its bag). Pages that carry a token are never cached and send no Referer, so the token
+ * stays on this site.
  */
-
-/** The bag token a request carries: the form's or the link's (the page it came from), else the cookie. */
-export function bagTokenOf(req: FastifyRequest): string | undefined {
-  const body = req.body as Record<string, unknown> | undefined;
-  const query = req.query as Record<string, unknown> | undefined;
-  for (const candidate of [body?.bag, query?.bag, req.cookies[BAG_COOKIE]]) if (isBagToken(candidate)) return candidate;
-  return undefined;
-}
 
 /**
  * The header's bag count. Pages are rendered with a plain "Bag" link (cached catalogue pages are
@@ -52,9 +43,7 @@ export function bagTokenOf(req: FastifyRequest): string | undefined {
 export function installBagCount(app: FastifyInstance): void {
   app.addHook('onSend', (req, reply, payload, done) => {
     const cookie = (req.cookies as Record<string, string | undefined> | undefined)?.[BAG_COOKIE];
-    const body = req.body as Record<string, unknown> | undefined;
-    const query = req.query as Record<string, unknown> | undefined;
-    const token = [body?.bag, query?.bag, cookie].find(isBagToken);
+    const token = bagTokenOf(req);
     if (token === undefined || !(typeof payload === 'string' || Buffer.isBuffer(payload))) return done(null, payload);
     const type = reply.getHeader('content-type');
     if (typeof type !== 'string' || !type.startsWith('text/html') || !hasPlainBagLink(payload)) return done(null, payload);
@@ -66,26 +55,6 @@ export function installBagCount(app: FastifyInstance): void {
       done(null, withBagLink(payload, count, viaLink ? bagLink('/bag', token) : '/bag'));
     }, done);
   });
-}
-
-/** True when the browser sent our bag cookie for this bag: links then need no token. */
-export function cookieCarries(req: FastifyRequest, bag: Bag | null): boolean {
-  return bag !== null && req.cookies[BAG_COOKIE] === bag.token;
-}
-
-/** A link that keeps the bag when cookies are refused. */
-export function bagLink(path: string, token: string | null): string {
-  if (!token) return path;
-  return `${path}${path.includes('?') ? '&' : '?'}bag=${encodeURIComponent(token)}`;
-}
-
-export function summaryLines(lines: BagLine[]) {
-  return lines.map((l) => ({
-    name: l.productName,
-    detail: variantLabel(l, metalLabel(l.metal)),
-    quantity: l.quantity,
-    unitPence: l.pricePence,
-  }));
 }
 
 const quantityText = singleText.pipe(

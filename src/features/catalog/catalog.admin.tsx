@@ -1,6 +1,6 @@
 import multipart from '@fastify/multipart';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type FormBody, fieldText, fieldTexts, formBodyOf } from '../../http/form-fields.js';
+import { type FormBody, fieldText, fieldTexts, formBodyOf, parseInput, singleTextOrBlank } from '../../http/form-fields.js';
 import { z } from 'zod';
 import { badRequest, notFound, PublicError } from '../../http/errors.js';
 import { Notice } from '../../http/views/components.js';
@@ -25,7 +25,6 @@ import {
   variantFormSchema,
 } from './catalog.admin.service.js';
 import { MAX_UPLOAD_BYTES } from './catalog.images.js';
-import { parseInput } from './catalog.routes.js';
 import { resolveVariant } from './catalog.variants.js';
 import { GroupsPage, type GroupFormState, type GroupFormValues } from './views/admin-categories.js';
 import {
@@ -48,10 +47,7 @@ const text = fieldText;
 const texts = fieldTexts;
 const bodyOf = formBodyOf;
 
-const single = z
-  .union([z.string(), z.array(z.string())])
-  .optional()
-  .transform((v) => (Array.isArray(v) ? (v[0] ?? '') : (v ?? '')));
+const single = singleTextOrBlank;
 
 const listQuerySchema = z.object({
   q: single.pipe(z.string().trim().max(100, 'Please search with fewer than 100 characters.')),

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { badRequest, notFound, PublicError } from '../../http/errors.js';
+import { parseInput, singleText } from '../../http/form-fields.js';
 import { privatePage } from '../../http/render.js';
 import { parsePounds } from '../../shared/money.js';
 import { Breadcrumbs, Notice } from '../../http/views/components.js';
@@ -64,11 +65,6 @@ const pageNumber = z
     return n;
   });
 
-export const singleText = z
-  .union([z.string(), z.array(z.string())])
-  .optional()
-  .transform((v) => (Array.isArray(v) ? v[0] : v));
-
 const listingSchema = z.object({
   metal: listOf('metal').refine((v) => v.every(isMetal), {
     message: "We don't recognise one of the metals chosen. Please use the choices on the page.",
@@ -89,13 +85,6 @@ const listingSchema = z.object({
     .transform((v) => v ?? 'featured'),
   page: singleText.pipe(pageNumber),
 });
-
-/** Validates query or form input, turning the first problem into a plain-English 400. */
-export function parseInput<T extends z.ZodTypeAny>(schema: T, input: unknown): z.output<T> {
-  const r = schema.safeParse(input ?? {});
-  if (!r.success) throw badRequest(r.error.issues[0]?.message ?? 'Please check what you entered.');
-  return r.data;
-}
 
 function parseListing(query: unknown): ListingQuery {
   const q = parseInput(listingSchema, query);

@@ -1,52 +1,13 @@
 import { z } from 'zod';
 import { DELIVERY_METHODS } from '../orders/orders.domain.js';
 import type { CheckoutDetails } from '../orders/orders.service.js';
+import { normalised, textField } from '../../http/form-fields.js';
+import { normalisePhone, normalisePostcode } from '../../shared/uk-address.js';
 
 /**
  * What checkout collects: exactly what our privacy policy lists — name, e-mail, phone, billing
  * address and delivery address — plus an optional gift message. Nothing else.
  */
-
-// The UK postcode format (outward code, space optional, inward code), and GIR 0AA.
-const POSTCODE = /^(GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})$/i;
-
-/** "sw1a1aa" → "SW1A 1AA"; null when it is not a UK postcode. */
-export function normalisePostcode(input: string): string | null {
-  const compact = input.replace(/\s+/g, '').toUpperCase();
-  if (!POSTCODE.test(compact)) return null;
-  return `${compact.slice(0, -3)} ${compact.slice(-3)}`;
-}
-
-/** A UK number, written as people do ("07700 900123", "+44 7700 900123", "(0121) 496 0000"), kept in a tidy form. */
-export function normalisePhone(input: string): string | null {
-  const trimmed = input.trim();
-  if (!/^[+\d][\d\s().-]*$/.test(trimmed)) return null;
-  let digits = trimmed.replace(/[\s().-]/g, '');
-  if (digits.startsWith('+44')) digits = `0${digits.slice(3).replace(/^0/, '')}`;
-  else if (digits.startsWith('0044')) digits = `0${digits.slice(4).replace(/^0/, '')}`;
-  if (!/^0\d{9,10}$/.test(digits)) return null;
-  return digits.length === 11 ? `${digits.slice(0, 5)} ${digits.slice(5)}` : `${digits.slice(0, 4)} ${digits.slice(4)}`;
-}
-
-/** A text field, spaces tidied, with plain messages when it is missing or too long. */
-export const textField = (field: string, max: number, required = true) => {
-  const base = z
-    .string({ message: `Please enter ${field}.` })
-    .transform((v) => v.trim().replace(/\s+/g, ' '))
-    .pipe(z.string().max(max, `Please keep ${field} under ${max} characters.`));
-  return required ? base.pipe(z.string().min(1, `Please enter ${field}.`)) : base;
-};
-
-/** A required field tidied by `normalise`: one message when it is empty, another when it makes no sense. */
-export const normalised = (normalise: (v: string) => string | null, empty: string, invalid: string) =>
-  z.string({ message: empty }).transform((v, ctx) => {
-    const tidy = v.trim() === '' ? null : normalise(v);
-    if (tidy === null) {
-      ctx.addIssue({ code: 'custom', message: v.trim() === '' ? empty : invalid });
-      return z.NEVER;
-    }
-    return tidy;
-  });
 
 const checkoutSchema = z.object({
   first_name: textField('your first name', 60),

@@ -2,9 +2,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { privatePage } from '../../http/render.js';
 import { deriveKey } from '../../shared/crypto.js';
 import { Breadcrumbs, FieldError, Money, Notice } from '../../http/views/components.js';
-import { bagLink, bagTokenOf, cookieCarries, summaryLines } from '../bag/bag.routes.js';
+import { bagLink, bagTokenOf, cookieCarries } from '../../http/bag-token.js';
 import { type BagLine, bagContents, bagProblems, dropSetAsideLines, openBag, parseSetAside, subtotalOf } from '../bag/bag.service.js';
 import type { AddressRow } from '../customers/customers.repository.js';
+import { metalLabel } from '../catalog/catalog.domain.js';
 import { addressesOf, customerById } from '../customers/customers.service.js';
 import {
   DELIVERY_OPTIONS,
@@ -14,11 +15,22 @@ import {
   isDeliveryMethod,
   lineCapMessage,
   orderTotals,
+  variantLabel,
 } from '../orders/orders.domain.js';
 import { orderLinks } from '../orders/orders.links.js';
 import { type UnpaidOrderLimits, placeOrder } from '../orders/orders.service.js';
 import { OrderSummary } from '../orders/views/summary.js';
 import { CHECKOUT_FIELDS, type CheckoutErrors, type CheckoutField, validateCheckout } from './checkout.domain.js';
+
+/** The bag's lines as the order summary shows them. */
+function summaryLines(lines: BagLine[]) {
+  return lines.map((l) => ({
+    name: l.productName,
+    detail: variantLabel(l, metalLabel(l.metal)),
+    quantity: l.quantity,
+    unitPence: l.pricePence,
+  }));
+}
 
 /**
  * Guest checkout: one page of details, then the Opayo payment page. Placing the order reserves

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { normalisePhone, normalisePostcode, normalised, textField } from '../checkout/checkout.domain.js';
+import { normalised, textField } from '../../http/form-fields.js';
+import { normalisePhone, normalisePostcode } from '../../shared/uk-address.js';
 import type { FieldErrors } from '../../http/views/form.js';
 import { passwordProblem } from './customers.domain.js';
 import type { AddressInput, PersonDetails, Registration } from './customers.service.js';

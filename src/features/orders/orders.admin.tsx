@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { type FormBody, fieldText, formBodyOf } from '../../http/form-fields.js';
+import { type FormBody, fieldText, formBodyOf, singleTextOrBlank } from '../../http/form-fields.js';
 import { notFound } from '../../http/errors.js';
 import { deriveKey, hmacHex } from '../../shared/crypto.js';
 import { formatPence, parsePounds } from '../../shared/money.js';
@@ -60,10 +60,7 @@ type Body = FormBody;
 const text = fieldText;
 const bodyOf = formBodyOf;
 
-const single = z
-  .union([z.string(), z.array(z.string())])
-  .optional()
-  .transform((v) => (Array.isArray(v) ? (v[0] ?? '') : (v ?? '')));
+const single = singleTextOrBlank;
 
 const date = single.pipe(
   z

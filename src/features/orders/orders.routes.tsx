@@ -4,7 +4,7 @@ import { privatePage } from '../../http/render.js';
 import { notFound } from '../../http/errors.js';
 import { formatPence } from '../../shared/money.js';
 import { Breadcrumbs, Notice } from '../../http/views/components.js';
-import { parseInput, singleText } from '../catalog/catalog.routes.js';
+import { parseInput, singleText } from '../../http/form-fields.js';
 import { VPS_PROTOCOL, buildCryptPlaintext, encryptCrypt, parseResult } from '../payments/opayo.js';
 import { DELIVERY_OPTIONS, type DeliveryMethod, STATUS_LABELS, isDeliveryMethod, isOrderNumber, isOrderStatus } from './orders.domain.js';
 import { orderLinks } from './orders.links.js';
