@@ -1,14 +1,9 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { scheduleAuditRetention } from './features/audit/audit.job.js';
-import { scheduleContactRetention } from './features/contact/contact.job.js';
-import { scheduleStaffHousekeeping } from './features/staff/staff.job.js';
-import { scheduleBagRetention } from './features/bag/bag.job.js';
-import { scheduleMailOutbox } from './features/mail/outbox.job.js';
-import { scheduleOrderJobs } from './features/orders/orders.job.js';
-import { scheduleAccountHousekeeping } from './features/customers/customers.job.js';
 import { buildSandboxApp } from './features/payments/sandbox/sandbox.app.js';
 import { createDemoOwner } from './features/staff/staff.service.js';
+import { allJobs } from './jobs/registry.js';
+import { startJobs } from './jobs/runner.js';
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -25,15 +20,9 @@ const app = await buildApp(config).catch((err: Error) => {
   console.error(`The shop could not start: ${err.message}`);
   process.exit(1);
 });
-const jobs = [
-  scheduleContactRetention(app),
-  scheduleStaffHousekeeping(app),
-  scheduleAuditRetention(app),
-  scheduleBagRetention(app),
-  scheduleMailOutbox(app),
-  ...scheduleOrderJobs(app),
-  scheduleAccountHousekeeping(app),
-];
+// Every scheduled job, through the one runner: on PostgreSQL each runs once per scheduled time
+// however many processes share the database (src/jobs/runner.ts).
+const jobs = startJobs(app, allJobs);
 // The imitation of Opayo's hosted page listens on a port of its own, so card fields are only ever posted to it.
 const sandbox = config.sandbox.enabled ? await buildSandboxApp(config) : null;
 if (config.env === 'development') {
@@ -50,7 +39,8 @@ async function shutdown(signal: string) {
   if (closing) return;
   closing = true;
   app.log.info({ signal }, 'shutting down');
-  for (const job of jobs) job.stop();
+  // Timers stop first and runs in progress finish, before the database they use is closed.
+  await jobs.stop();
   await sandbox?.close();
   await app.close();
   process.exit(0);

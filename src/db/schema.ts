@@ -308,4 +308,16 @@ export interface Database {
     expires_at: string;
     used_at: string | null;
   };
+  /** The last run of each scheduled job (no personal data): see src/jobs/runner.ts. */
+  job_runs: {
+    /** The job's name (a JobName). */
+    job: string;
+    /** The scheduled time the run was for, ISO 8601; moved forward by the process that claims it. */
+    slot: string;
+    started_at: string;
+    finished_at: string | null;
+    outcome: 'running' | 'done' | 'failed';
+    /** What the last finished run counted, as JSON ({"deleted":3}). */
+    counts: string | null;
+  };
 }

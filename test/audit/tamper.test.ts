@@ -6,10 +6,11 @@ import type { Selectable } from 'kysely';
 import type { Database } from '../../src/db/schema.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
-import { scheduleAuditRetention } from '../../src/features/audit/audit.job.js';
+import { auditAnchorJob, auditRetentionJob } from '../../src/features/audit/audit.job.js';
 import { eraseExpiredAuditEntries, recordAudit, verifyAuditChain } from '../../src/features/audit/audit.service.js';
 import { deliverDueMail } from '../../src/features/mail/outbox.service.js';
 import { setDisabled } from '../../src/features/staff/staff.service.js';
+import { runJob } from '../../src/jobs/runner.js';
 import { deriveKey } from '../../src/shared/crypto.js';
 import { type TestShop, buildTestShop, testDialect } from '../support/build-app.js';
 import { adminPost, signInAs } from '../support/staff.js';
@@ -113,15 +114,10 @@ const forged = (prev: string, extra: Partial<Row> = {}): Omit<Row, 'id'> => {
   return { ...base, prev_hash: prev, hash: plainSha(entryText(prev, base)) };
 };
 
-/** Runs the audit job once, as the 03:30 schedule would, and delivers what it queued to the file outbox. */
+/** Runs the audit jobs once, as the nightly schedule would (retention, then the anchor), and delivers what they queued to the file outbox. */
 async function runDailyJob(shop: TestShop): Promise<{ to: string; raw: string }[]> {
   const seen = new Set(existsSync(shop.config.outboxDir) ? readdirSync(shop.config.outboxDir) : []);
-  const job = scheduleAuditRetention(shop.app);
-  try {
-    await job.trigger();
-  } finally {
-    job.stop();
-  }
+  for (const job of [auditRetentionJob, auditAnchorJob]) await runJob(shop.app, job);
   await deliverDueMail(shop.app.db, shop.app.mailer, new Date());
   if (!existsSync(shop.config.outboxDir)) return [];
   return readdirSync(shop.config.outboxDir)

@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTACT_RETENTION } from '../../src/features/contact/contact.inventory.js';
 import { countContactMessages } from '../../src/features/contact/contact.repository.js';
 import { eraseExpiredContactMessages } from '../../src/features/contact/contact.service.js';
-import { scheduleMailOutbox } from '../../src/features/mail/outbox.job.js';
+import { mailDeliveryJob } from '../../src/features/mail/outbox.job.js';
 import { deliverDueMail } from '../../src/features/mail/outbox.service.js';
+import { runJob } from '../../src/jobs/runner.js';
 import { buildTestShop, type TestShop } from '../support/build-app.js';
 import { submitForm } from '../support/forms.js';
 import { TestSmtpServer } from '../mail/smtp-test-server.js';
@@ -133,26 +134,21 @@ describe('contact form when the mail server refuses (451 to MAIL FROM)', () => {
     expect(res.headers.location).toBe('/contact/thanks');
     expect(await countContactMessages(refusing.app.db)).toBe(1);
 
-    const job = scheduleMailOutbox(refusing.app);
-    try {
-      await job.trigger();
-      const [row] = await refusing.app.db.selectFrom('mail_outbox').selectAll().execute();
-      expect(row).toMatchObject({ kind: 'contact-enquiry', attempts: 1, sent_at: null, failed_at: null, claimed_until: null });
-      expect(row?.last_error).toContain('451');
-      expect(row?.next_attempt_at).toBe(new Date(at.getTime() + 60_000).toISOString());
-      expect(smtp.received).toEqual([]);
+    expect(await runJob(refusing.app, mailDeliveryJob)).toMatchObject({ status: 'done', counts: { retried: 1 } });
+    const [row] = await refusing.app.db.selectFrom('mail_outbox').selectAll().execute();
+    expect(row).toMatchObject({ kind: 'contact-enquiry', attempts: 1, sent_at: null, failed_at: null, claimed_until: null });
+    expect(row?.last_error).toContain('451');
+    expect(row?.next_attempt_at).toBe(new Date(at.getTime() + 60_000).toISOString());
+    expect(smtp.received).toEqual([]);
 
-      // The server takes mail again; the retry is due a minute later.
-      smtp.refuseMailFrom = null;
-      at = new Date(at.getTime() + 60_000);
-      await job.trigger();
-      const [sent] = await refusing.app.db.selectFrom('mail_outbox').selectAll().execute();
-      expect(sent?.sent_at).toBe(at.toISOString());
-      expect(smtp.received.map((m) => m.messageId)).toEqual([sent?.message_id]);
-      expect(smtp.received[0]?.to).toEqual(['privacy@assay.example']);
-    } finally {
-      job.stop();
-    }
+    // The server takes mail again; the retry is due a minute later.
+    smtp.refuseMailFrom = null;
+    at = new Date(at.getTime() + 60_000);
+    expect(await runJob(refusing.app, mailDeliveryJob)).toMatchObject({ status: 'done', counts: { sent: 1 } });
+    const [sent] = await refusing.app.db.selectFrom('mail_outbox').selectAll().execute();
+    expect(sent?.sent_at).toBe(at.toISOString());
+    expect(smtp.received.map((m) => m.messageId)).toEqual([sent?.message_id]);
+    expect(smtp.received[0]?.to).toEqual(['privacy@assay.example']);
     const log = logs.join('');
     expect(log).toContain('"statusCode":303');
     expect(log).not.toContain('"statusCode":500');

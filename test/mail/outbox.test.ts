@@ -3,7 +3,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
 import { createMailer } from '../../src/features/mail/mailer.js';
-import { scheduleMailOutbox } from '../../src/features/mail/outbox.job.js';
+import { mailDeliveryJob, mailRetentionJob } from '../../src/features/mail/outbox.job.js';
 import {
   deliverDueMail,
   describeSendError,
@@ -14,6 +14,7 @@ import {
   outboxHealth,
   retryDelayMs,
 } from '../../src/features/mail/outbox.service.js';
+import { runJob } from '../../src/jobs/runner.js';
 import { buildTestShop, type TestShop, testDialect } from '../support/build-app.js';
 
 const MINUTE = 60_000;
@@ -252,18 +253,14 @@ describe(`mail outbox on ${testDialect}`, () => {
     expect(await left()).toEqual([waiting, recentFailed]);
   });
 
-  it('the scheduled job sends what is due and, on its first run, deletes what has expired', async () => {
+  it('the scheduled jobs send what is due and delete what has expired', async () => {
     const now = shop.app.clock();
     const longAgo = new Date(now.getTime() - 40 * DAY);
     await queue(1, longAgo);
     await deliverDueMail(shop.app.db, shop.app.mailer, longAgo);
     const [fresh] = await queue(1, now);
-    const job = scheduleMailOutbox(shop.app);
-    try {
-      await job.trigger();
-    } finally {
-      job.stop();
-    }
+    expect(await runJob(shop.app, mailDeliveryJob)).toMatchObject({ status: 'done', counts: { sent: 1 } });
+    expect(await runJob(shop.app, mailRetentionJob)).toMatchObject({ status: 'done', counts: { sent: 1 } });
     const rows = await outbox();
     expect(rows.map((r) => r.id)).toEqual([fresh]);
     expect(rows[0]?.sent_at).not.toBeNull();

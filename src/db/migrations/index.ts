@@ -10,6 +10,7 @@ import * as mailReplyTo from './2026-12-01-mail-reply-to.js';
 import * as tamperEvidentAudit from './2026-12-01-tamper-evident-audit.js';
 import * as twoFactorKeysAndStaffSignInWaits from './2026-12-01-two-factor-keys-and-staff-sign-in-waits.js';
 import * as unpaidOrderHolds from './2026-12-01-unpaid-order-holds.js';
+import * as jobRuns from './2026-12-02-job-runs.js';
 
 /** Every migration, by dated name. Add new ones at the end; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01-tamper-evident-audit': tamperEvidentAudit,
   '2026-12-01-two-factor-keys-and-staff-sign-in-waits': twoFactorKeysAndStaffSignInWaits,
   '2026-12-01-unpaid-order-holds': unpaidOrderHolds,
+  '2026-12-02-job-runs': jobRuns,
 };

@@ -1,5 +1,4 @@
-import { Cron } from 'croner';
-import type { FastifyInstance } from 'fastify';
+import { defineJob } from '../../jobs/job.js';
 import { eraseLongDisabledStaff, forgetOldNetworks, removeExpiredSessions } from './staff.service.js';
 
 /**
@@ -7,19 +6,15 @@ import { eraseLongDisabledStaff, forgetOldNetworks, removeExpiredSessions } from
  * every 10 minutes (they are refused on use before that anyway). A disabled staff account is
  * deleted 6 months after it was disabled (STAFF_RETENTION); that is checked on the same run, and
  * so is what an account knows of a network (failed and completed sign-ins), forgotten 90 days
- * after its last use (KNOWN_NETWORK_DAYS).
+ * after its last use (KNOWN_NETWORK_DAYS). Also at start-up.
  */
-export function scheduleStaffHousekeeping(app: FastifyInstance): Cron {
-  const run = async () => {
-    try {
-      await removeExpiredSessions(app.db, app.clock());
-      await forgetOldNetworks(app.db, app.clock());
-      const erased = await eraseLongDisabledStaff(app.db, app.clock());
-      if (erased > 0) app.log.info({ erased }, 'staff accounts past their retention period deleted');
-    } catch (err) {
-      app.log.error({ err }, 'staff housekeeping failed');
-    }
-  };
-  void run();
-  return new Cron('*/10 * * * *', { protect: true }, () => void run());
-}
+export const staffHousekeepingJob = defineJob({
+  name: 'staff.housekeeping',
+  cron: '*/10 * * * *',
+  runAtStart: true,
+  run: async (app, now) => ({
+    sessions: await removeExpiredSessions(app.db, now),
+    networks: await forgetOldNetworks(app.db, now),
+    accounts: await eraseLongDisabledStaff(app.db, now),
+  }),
+});

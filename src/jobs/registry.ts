@@ -1,0 +1,31 @@
+import { auditAnchorJob, auditRetentionJob } from '../features/audit/audit.job.js';
+import { bagRetentionJob } from '../features/bag/bag.job.js';
+import { contactRetentionJob } from '../features/contact/contact.job.js';
+import { accountHousekeepingJob } from '../features/customers/customers.job.js';
+import { mailDeliveryJob, mailRetentionJob } from '../features/mail/outbox.job.js';
+import { cancelUnpaidOrdersJob, orderRetentionJob, releaseReservationsJob } from '../features/orders/orders.job.js';
+import { staffHousekeepingJob } from '../features/staff/staff.job.js';
+import type { JobDefinition } from './job.js';
+import type { JobName } from './names.js';
+
+/**
+ * Every job of the shop, one definition per name: the type refuses a name with no definition, a
+ * key that is not a `JobName`, and a definition filed under another job's name. main.ts starts
+ * them all.
+ */
+export const jobRegistry = {
+  'audit.retention': auditRetentionJob,
+  'audit.anchor': auditAnchorJob,
+  'bag.retention': bagRetentionJob,
+  'contact.retention': contactRetentionJob,
+  'customers.housekeeping': accountHousekeepingJob,
+  'mail.deliver': mailDeliveryJob,
+  'mail.retention': mailRetentionJob,
+  'orders.release-reservations': releaseReservationsJob,
+  'orders.cancel-unpaid': cancelUnpaidOrdersJob,
+  'orders.retention': orderRetentionJob,
+  'staff.housekeeping': staffHousekeepingJob,
+} as const satisfies { [N in JobName]: JobDefinition<N> };
+
+/** The registry's definitions, in a list (the order jobs start in). */
+export const allJobs: readonly JobDefinition[] = Object.values(jobRegistry);
