@@ -22,6 +22,7 @@ import { installCustomerSessions } from './features/customers/customers.session.
 import { bagRoutes, installBagCount } from './features/bag/bag.routes.js';
 import { checkoutRoutes } from './features/checkout/checkout.routes.js';
 import { ordersRoutes } from './features/orders/orders.routes.js';
+import { paymentsRoutes } from './features/payments/payments.routes.js';
 import { auditRoutes } from './features/audit/audit.admin.js';
 import { backofficePlugin } from './features/backoffice/backoffice.plugin.js';
 import { dashboardRoutes } from './features/backoffice/dashboard.admin.js';
@@ -279,6 +280,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(bagRoutes);
   await app.register(checkoutRoutes);
   await app.register(ordersRoutes);
+  await app.register(paymentsRoutes);
   await app.register(pagesRoutes);
   await app.register(contactRoutes);
   await app.register(privacyRoutes);

@@ -1,22 +1,15 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { privatePage } from '../../http/render.js';
 import { notFound } from '../../http/errors.js';
-import { formatPence } from '../../shared/money.js';
 import { Breadcrumbs, Notice } from '../../http/views/components.js';
 import { parseInput, singleText } from '../../http/form-fields.js';
-import { VPS_PROTOCOL, buildCryptPlaintext, encryptCrypt, parseResult } from '../payments/opayo.js';
+import { type GatewayForm, gatewayFormFor } from '../payments/payments.service.js';
+import { PayWithOpayo } from '../payments/views/pay-form.js';
 import { DELIVERY_OPTIONS, type DeliveryMethod, STATUS_LABELS, isDeliveryMethod, isOrderNumber, isOrderStatus } from './orders.domain.js';
 import { orderLinks } from './orders.links.js';
-import {
-  type AttemptRow,
-  type OrderLineRow,
-  type OrderRow,
-  findLatestAttempt,
-  findOrderByNumber,
-  findOrderLines,
-} from './orders.repository.js';
-import { applyPaymentResult, startNewAttempt } from './orders.service.js';
+import { type OrderLineRow, type OrderRow, findLatestAttempt, findOrderByNumber, findOrderLines } from './orders.repository.js';
+import { startNewAttempt } from './orders.service.js';
 import { PlacedOrderSummary } from './views/summary.js';
 
 /** What the customer is told after each Opayo status: plain words, and what to do next. */
@@ -43,11 +36,11 @@ const RESULT_MESSAGES: Record<string, { kind: 'error' | 'info'; text: string }> 
 
 /**
  * The order's own page (reached by its keyed link), where a guest pays, tries again after a
- * decline and follows the order afterwards; and the two addresses Opayo sends the browser back to.
+ * decline and follows the order afterwards. Paying itself (the crypt sent to Opayo and the
+ * addresses Opayo sends the browser back to) is the payments feature's.
  */
 export async function ordersRoutes(app: FastifyInstance): Promise<void> {
   const links = orderLinks(app.config);
-  const { payments } = app.config;
 
   async function loadOrder(number: string, key: unknown): Promise<OrderRow> {
     const order = isOrderNumber(number) && links.keyMatches(number, key) ? await findOrderByNumber(app.db, number) : null;
@@ -68,7 +61,7 @@ export async function ordersRoutes(app: FastifyInstance): Promise<void> {
         order={order}
         lines={lines}
         pathKey={links.path(order.number)}
-        gateway={payable && attempt ? gatewayForm(order, attempt) : null}
+        gateway={payable && attempt ? gatewayFormFor(order, attempt, app.config) : null}
         result={q.result && RESULT_MESSAGES[q.result] ? q.result : null}
       />,
     );
@@ -87,95 +80,6 @@ export async function ordersRoutes(app: FastifyInstance): Promise<void> {
       return reply.redirect(links.path(order.number), 303);
     },
   );
-
-  // Opayo sends the customer's browser here with the encrypted result; it is trusted only after every check.
-  app.get<{ Params: { outcome: string } }>('/checkout/opayo/:outcome', async (req, reply) => {
-    if (req.params.outcome !== 'success' && req.params.outcome !== 'failure') throw notFound();
-    const q = parseInput(z.object({ crypt: singleText }), req.query);
-    const parsed = parseResult(q.crypt ?? '', payments.encryptionPassword);
-    if (!parsed.ok) {
-      req.log.warn({ reason: parsed.reason }, 'payment result refused: unreadable');
-      return unconfirmed(reply, null);
-    }
-    const outcome = await applyPaymentResult(app.db, parsed.result, app.clock(), links.mail);
-    if (outcome.kind === 'refused') {
-      req.log.warn({ reason: outcome.reason, vendorTxCode: parsed.result.vendorTxCode }, 'payment result refused');
-      return unconfirmed(reply, outcome.order);
-    }
-    if ((outcome.kind === 'paid' || outcome.kind === 'failed') && outcome.lowStock) await app.catalog.invalidate();
-    if (outcome.kind === 'paid') req.log.info({ order: outcome.order.number }, 'order paid');
-    const status = outcome.kind === 'paid' ? 'OK' : outcome.status;
-    return reply.redirect(links.path(outcome.order.number, status === 'OK' ? '' : `&result=${status}`), 303);
-  });
-
-  function unconfirmed(reply: FastifyReply, order: OrderRow | null) {
-    privatePage(reply);
-    return reply.page(
-      { title: 'Payment not confirmed', noindex: true },
-      <section class="narrow">
-        <h1>We couldn't confirm this payment</h1>
-        <p class="lead">
-          The payment result we received doesn't match an order waiting for it, so nothing has been changed. If you have just paid, please
-          don't pay again: <a href="/contact">contact us</a>
-          {order ? ` quoting order ${order.number}` : ''} and we will check it with our payment provider.
-        </p>
-        {order?.status === 'awaiting_payment' && (
-          <p>
-            <a class="button" href={links.path(order.number)}>
-              Back to order {order.number}
-            </a>
-          </p>
-        )}
-      </section>,
-      400,
-    );
-  }
-
-  function gatewayForm(order: OrderRow, attempt: AttemptRow): GatewayForm {
-    const base = app.config.publicUrl;
-    const plaintext = buildCryptPlaintext({
-      vendorTxCode: attempt.vendor_tx_code,
-      amountPence: attempt.amount_pence,
-      description: `${app.config.shop.name} order ${order.number}`,
-      successUrl: `${base}/checkout/opayo/success`,
-      failureUrl: `${base}/checkout/opayo/failure`,
-      customerName: `${order.first_name} ${order.surname}`,
-      customerEmail: order.email,
-      billing: {
-        firstnames: order.first_name,
-        surname: order.surname,
-        address1: order.billing_line1,
-        address2: order.billing_line2,
-        city: order.billing_city,
-        postCode: order.billing_postcode,
-        country: 'GB',
-        phone: order.phone,
-      },
-      delivery: {
-        firstnames: order.delivery_first_name,
-        surname: order.delivery_surname,
-        address1: order.delivery_line1,
-        address2: order.delivery_line2,
-        city: order.delivery_city,
-        postCode: order.delivery_postcode,
-        country: 'GB',
-        phone: order.phone,
-      },
-    });
-    return {
-      action: payments.gatewayUrl,
-      vendor: payments.vendor,
-      crypt: encryptCrypt(plaintext, payments.encryptionPassword),
-      sandbox: payments.gatewayUrl.startsWith(app.config.sandbox.url),
-    };
-  }
-}
-
-interface GatewayForm {
-  action: string;
-  vendor: string;
-  crypt: string;
-  sandbox: boolean;
 }
 
 function OrderPage({
@@ -215,25 +119,7 @@ function OrderPage({
         <div class="order-main">
           {status === 'awaiting_payment' &&
             (gateway ? (
-              <section class="pay-box" aria-labelledby="pay-heading">
-                <h2 id="pay-heading">Pay securely with Opayo</h2>
-                <p>
-                  You'll go to the secure payment page of Opayo (by Elavon), our payment provider, to enter your card details. We never see
-                  or store them. Afterwards you come straight back here.
-                </p>
-                {gateway.sandbox && (
-                  <p class="form-note">This shop is running with the built-in test payment page: no real card is charged.</p>
-                )}
-                <form method="post" action={gateway.action}>
-                  <input type="hidden" name="VPSProtocol" value={VPS_PROTOCOL} />
-                  <input type="hidden" name="TxType" value="PAYMENT" />
-                  <input type="hidden" name="Vendor" value={gateway.vendor} />
-                  <input type="hidden" name="Crypt" value={gateway.crypt} />
-                  <button type="submit" class="button button-primary button-wide">
-                    Pay {formatPence(order.total_pence)} securely
-                  </button>
-                </form>
-              </section>
+              <PayWithOpayo gateway={gateway} totalPence={order.total_pence} />
             ) : (
               <section class="pay-box" aria-labelledby="pay-heading">
                 <h2 id="pay-heading">Try the payment again</h2>
