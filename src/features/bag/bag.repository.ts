@@ -1,21 +1,5 @@
 import type { Db } from '../../db/database.js';
 
-/** A line in a bag, joined with what the catalogue says about it now. */
-export interface BagLineRow {
-  variantId: number;
-  quantity: number;
-  sku: string;
-  pricePence: number;
-  stock: number;
-  metal: string;
-  ringSize: string | null;
-  chainLengthIn: number | null;
-  productName: string;
-  productSlug: string;
-  available: boolean;
-  imageId: number | null;
-}
-
 export async function findBagByTokenHash(db: Db, tokenHash: string): Promise<{ id: number; updatedAt: string } | null> {
   const row = await db.selectFrom('bags').select(['id', 'updated_at']).where('token_hash', '=', tokenHash).executeTakeFirst();
   return row ? { id: row.id, updatedAt: row.updated_at } : null;
@@ -46,50 +30,16 @@ export async function touchBag(db: Db, bagId: number, now: string): Promise<void
   await db.updateTable('bags').set({ updated_at: now }).where('id', '=', bagId).execute();
 }
 
-export async function listBagLines(db: Db, bagId: number): Promise<BagLineRow[]> {
+/** The bag's lines as it holds them: which variant and how many, in the order they were added. */
+export async function listBagItems(db: Db, bagId: number): Promise<{ variantId: number; quantity: number }[]> {
   const rows = await db
-    .selectFrom('bag_items as b')
-    .innerJoin('variants as v', 'v.id', 'b.variant_id')
-    .innerJoin('products as p', 'p.id', 'v.product_id')
-    .select((eb) => [
-      'b.variant_id',
-      'b.quantity',
-      'v.sku',
-      'v.price_pence',
-      'v.stock',
-      'v.metal',
-      'v.ring_size',
-      'v.chain_length_in',
-      'p.name',
-      'p.slug',
-      'p.archived',
-      eb
-        .selectFrom('product_images as i')
-        .select('i.id')
-        .whereRef('i.product_id', '=', 'p.id')
-        .orderBy('i.position')
-        .orderBy('i.id')
-        .limit(1)
-        .as('image_id'),
-    ])
-    .where('b.bag_id', '=', bagId)
-    .orderBy('b.added_at')
-    .orderBy('b.variant_id')
+    .selectFrom('bag_items')
+    .select(['variant_id', 'quantity'])
+    .where('bag_id', '=', bagId)
+    .orderBy('added_at')
+    .orderBy('variant_id')
     .execute();
-  return rows.map((r) => ({
-    variantId: r.variant_id,
-    quantity: r.quantity,
-    sku: r.sku,
-    pricePence: r.price_pence,
-    stock: r.stock,
-    metal: r.metal,
-    ringSize: r.ring_size,
-    chainLengthIn: r.chain_length_in,
-    productName: r.name,
-    productSlug: r.slug,
-    available: r.archived === 0,
-    imageId: r.image_id ?? null,
-  }));
+  return rows.map((r) => ({ variantId: r.variant_id, quantity: r.quantity }));
 }
 
 export async function findBagQuantity(db: Db, bagId: number, variantId: number): Promise<number> {
@@ -116,16 +66,6 @@ export async function deleteBagItem(db: Db, bagId: number, variantId: number): P
 
 export async function emptyBag(db: Db, bagId: number): Promise<void> {
   await db.deleteFrom('bag_items').where('bag_id', '=', bagId).execute();
-}
-
-export async function findVariantStock(db: Db, variantId: number): Promise<{ stock: number; available: boolean } | null> {
-  const row = await db
-    .selectFrom('variants as v')
-    .innerJoin('products as p', 'p.id', 'v.product_id')
-    .select(['v.stock', 'p.archived'])
-    .where('v.id', '=', variantId)
-    .executeTakeFirst();
-  return row ? { stock: row.stock, available: row.archived === 0 } : null;
 }
 
 /** Bags untouched since the cutoff go; orders keep their own copy of what was bought. */

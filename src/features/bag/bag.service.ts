@@ -1,17 +1,17 @@
-import type { Db } from '../../db/database.js';
+import type { Db, Executor } from '../../db/database.js';
 import { randomToken, tokenHash } from '../../shared/crypto.js';
-import { findAwaitingOrdersForBag, findOrderLines } from '../orders/orders.repository.js';
+import { type VariantForSale, variantsForSale } from '../catalog/catalog.service.js';
+import { stockHeldForBag } from '../orders/orders.holds.js';
 import { lineCapMessage } from '../orders/orders.domain.js';
 import {
-  type BagLineRow,
   countBagPieces,
   deleteBagItem,
   deleteBagsUpdatedBefore,
+  emptyBag,
   findBagByTokenHash,
   findBagQuantity,
-  findVariantStock,
   insertBag,
-  listBagLines,
+  listBagItems,
   touchBag,
   upsertBagItem,
 } from './bag.repository.js';
@@ -28,7 +28,10 @@ export interface Bag {
   token: string;
 }
 
-export type BagLine = BagLineRow;
+/** A line in a bag, with what the catalogue says about its variant now. */
+export interface BagLine extends VariantForSale {
+  quantity: number;
+}
 
 const DAY_MS = 86_400_000;
 
@@ -59,7 +62,7 @@ export async function addToBag(
   now: Date,
   maxPerLine: number,
 ): Promise<BagChange> {
-  const variant = await findVariantStock(db, variantId);
+  const variant = (await variantsForSale(db, [variantId])).get(variantId);
   if (!variant || !variant.available) return { ok: false, reason: 'unknown', available: 0 };
   const existing = await openBag(db, token, now);
   const already = existing ? await findBagQuantity(db, existing.id, variantId) : 0;
@@ -100,7 +103,7 @@ export async function changeQuantity(
     });
     return { ok: true, bag, created: false };
   }
-  const variant = await findVariantStock(db, variantId);
+  const variant = (await variantsForSale(db, [variantId])).get(variantId);
   if (!variant || (await findBagQuantity(db, bag.id, variantId)) === 0) return { ok: false, reason: 'unknown', available: 0 };
   if (quantity > maxPerLine) return { ok: false, reason: 'not_enough', available: Math.min(maxPerLine, variant.stock), limit: maxPerLine };
   if (quantity > variant.stock) return { ok: false, reason: variant.stock === 0 ? 'sold_out' : 'not_enough', available: variant.stock };
@@ -125,24 +128,35 @@ function canBeOrdered(line: BagLine): boolean {
   return line.available && line.stock > 0;
 }
 
-export async function bagContents(db: Db, bag: Bag | null): Promise<BagContents> {
-  const listed = bag ? await listBagLines(db, bag.id) : [];
-  // Stock this bag's own unpaid order holds is still the shopper's: the next checkout from the
-  // bag hands it back before taking stock again, so it is not "sold out" to them.
-  const held = bag && listed.length > 0 ? await stockHeldFor(db, bag.id) : new Map<number, number>();
-  const all = listed.map((l) => (held.has(l.variantId) ? { ...l, stock: l.stock + (held.get(l.variantId) ?? 0) } : l));
-  return { lines: all.filter(canBeOrdered), setAside: all.filter((l) => !canBeOrdered(l)) };
+/**
+ * Every line of the bag, orderable or not, in the order they were added: the bag holds which
+ * variant and how many, the catalogue says what each is and costs now (one query for all).
+ */
+export async function listLinesOfBag(db: Executor, bagId: number): Promise<BagLine[]> {
+  const items = await listBagItems(db, bagId);
+  if (items.length === 0) return [];
+  const variants = await variantsForSale(
+    db,
+    items.map((i) => i.variantId),
+  );
+  return items.flatMap((i) => {
+    const v = variants.get(i.variantId);
+    return v ? [{ ...v, quantity: i.quantity }] : [];
+  });
 }
 
-/** Pieces by variant that the bag's unpaid orders hold reserved. */
-async function stockHeldFor(db: Db, bagId: number): Promise<Map<number, number>> {
-  const held = new Map<number, number>();
-  for (const order of await findAwaitingOrdersForBag(db, bagId)) {
-    if (order.stock_reserved !== 1) continue;
-    for (const line of await findOrderLines(db, order.id))
-      if (line.variant_id !== null) held.set(line.variant_id, (held.get(line.variant_id) ?? 0) + line.quantity);
-  }
-  return held;
+/** Empties the bag an order was paid from, inside the order's transaction. */
+export async function clearBag(db: Executor, bagId: number): Promise<void> {
+  await emptyBag(db, bagId);
+}
+
+export async function bagContents(db: Db, bag: Bag | null): Promise<BagContents> {
+  const listed = bag ? await listLinesOfBag(db, bag.id) : [];
+  // Stock this bag's own unpaid order holds is still the shopper's: the next checkout from the
+  // bag hands it back before taking stock again, so it is not "sold out" to them.
+  const held = bag && listed.length > 0 ? await stockHeldForBag(db, bag.id) : new Map<number, number>();
+  const all = listed.map((l) => (held.has(l.variantId) ? { ...l, stock: l.stock + (held.get(l.variantId) ?? 0) } : l));
+  return { lines: all.filter(canBeOrdered), setAside: all.filter((l) => !canBeOrdered(l)) };
 }
 
 /** The lines checkout will order: the bag's lines less those sold out or withdrawn. */

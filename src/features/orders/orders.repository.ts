@@ -10,35 +10,6 @@ export type NewOrder = Omit<
   'id' | 'stock_reserved' | 'stock_short' | 'refunded_pence' | 'unpaid_network_hash' | 'unpaid_email_hash'
 > & { stock_reserved: number; unpaid_network_hash: string | null; unpaid_email_hash: string | null };
 
-/** Takes stock if there is enough: the WHERE is re-checked under the row lock, so two buyers can't both get the last one. */
-export async function takeStock(db: Db, variantId: number, quantity: number): Promise<number | null> {
-  const row = await db
-    .updateTable('variants')
-    .set((eb) => ({ stock: eb('stock', '-', quantity) }))
-    .where('id', '=', variantId)
-    .where('stock', '>=', quantity)
-    .returning('stock')
-    .executeTakeFirst();
-  return row ? row.stock : null;
-}
-
-export async function returnStock(db: Db, variantId: number, quantity: number): Promise<number | null> {
-  const row = await db
-    .updateTable('variants')
-    .set((eb) => ({ stock: eb('stock', '+', quantity) }))
-    .where('id', '=', variantId)
-    .returning('stock')
-    .executeTakeFirst();
-  return row ? row.stock : null;
-}
-
-export async function insertStockMovement(db: Db, m: { variantId: number; delta: number; stockAfter: number; reason: string; at: string }) {
-  await db
-    .insertInto('stock_movements')
-    .values({ variant_id: m.variantId, delta: m.delta, stock_after: m.stockAfter, reason: m.reason, staff_id: null, created_at: m.at })
-    .execute();
-}
-
 export async function orderNumberTaken(db: Db, number: string): Promise<boolean> {
   return (await db.selectFrom('orders').select('id').where('number', '=', number).executeTakeFirst()) !== undefined;
 }
@@ -218,4 +189,19 @@ export async function deleteOrdersWhere(db: Db, rule: { statuses: string[]; crea
   if (rule.neverPaid) q = q.where('paid_at', 'is', null);
   const res = await q.executeTakeFirst();
   return Number(res.numDeletedRows);
+}
+
+/** Pieces by variant that this bag's unpaid orders hold reserved, summed in one query. */
+export async function sumStockHeldForBag(db: Db, bagId: number): Promise<{ variantId: number; held: number }[]> {
+  const rows = await db
+    .selectFrom('orders as o')
+    .innerJoin('order_lines as l', 'l.order_id', 'o.id')
+    .select((eb) => ['l.variant_id', eb.fn.sum<number | string>('l.quantity').as('held')])
+    .where('o.bag_id', '=', bagId)
+    .where('o.status', '=', 'awaiting_payment')
+    .where('o.stock_reserved', '=', 1)
+    .where('l.variant_id', 'is not', null)
+    .groupBy('l.variant_id')
+    .execute();
+  return rows.flatMap((r) => (r.variant_id === null ? [] : [{ variantId: r.variant_id, held: Number(r.held) }]));
 }

@@ -1,7 +1,8 @@
-import type { Db } from '../../db/database.js';
+import type { Db, Trx } from '../../db/database.js';
 import { hmacHex, truncateIp } from '../../shared/crypto.js';
-import { emptyBag, listBagLines } from '../bag/bag.repository.js';
+import { clearBag, listLinesOfBag } from '../bag/bag.service.js';
 import { metalLabel } from '../catalog/catalog.domain.js';
+import { returnStock, takeStock } from '../catalog/catalog.service.js';
 import { enqueueMail } from '../mail/outbox.service.js';
 import { type OpayoResult, newVendorTxCode } from '../payments/opayo.js';
 import {
@@ -31,15 +32,12 @@ import {
   insertOrder,
   insertOrderEvent,
   insertOrderLines,
-  insertStockMovement,
   lockBuyers,
   orderNumberTaken,
   addRefund,
-  returnStock,
   setOrderFlags,
   settleAttempt,
   supersedePendingAttempts,
-  takeStock,
   updateOrderFrom,
 } from './orders.repository.js';
 
@@ -163,7 +161,7 @@ export async function placeOrder(
         await updateOrderFrom(trx, earlier.id, ['awaiting_payment'], { status: 'cancelled', cancelled_at: at, updated_at: at });
         await insertOrderEvent(trx, { orderId: earlier.id, at, kind: 'cancelled', detail: 'Replaced by a new checkout from the same bag' });
       }
-      const lines = await listBagLines(trx, bagId);
+      const lines = await listLinesOfBag(trx, bagId);
       if (lines.length === 0) return { ok: false as const, reason: 'empty' as const };
       const over = lines.filter((l) => l.quantity > limits.maxLineQuantity).map((l) => l.variantId);
       if (over.length > 0) throw new Refused({ ok: false, reason: 'line_quantity', variantIds: over, max: limits.maxLineQuantity });
@@ -241,16 +239,13 @@ export async function placeOrder(
 }
 
 /** Hands back the stock an order holds; true when a variant went from LOW_STOCK or fewer. */
-async function releaseStock(db: Db, order: OrderRow, at: string, why: string): Promise<boolean> {
+async function releaseStock(db: Trx, order: OrderRow, at: string, why: string): Promise<boolean> {
   if (order.stock_reserved !== 1) return false;
-  let lowStock = false;
-  for (const line of (await findOrderLines(db, order.id)).sort((a, b) => (a.variant_id ?? 0) - (b.variant_id ?? 0))) {
-    if (line.variant_id === null) continue;
-    const after = await returnStock(db, line.variant_id, line.quantity);
-    if (after === null) continue;
-    if (after - line.quantity <= LOW_STOCK) lowStock = true;
-    await insertStockMovement(db, { variantId: line.variant_id, delta: line.quantity, stockAfter: after, reason: `Released: ${why}`, at });
-  }
+  const lines = (await findOrderLines(db, order.id)).flatMap((l) =>
+    l.variant_id === null ? [] : [{ variantId: l.variant_id, quantity: l.quantity }],
+  );
+  const after = await returnStock(db, lines, `Released: ${why}`, new Date(at));
+  const lowStock = lines.some((l) => after.has(l.variantId) && (after.get(l.variantId) ?? 0) - l.quantity <= LOW_STOCK);
   await setOrderFlags(db, order.id, { stock_reserved: 0, updated_at: at });
   return lowStock;
 }
@@ -259,20 +254,16 @@ async function releaseStock(db: Db, order: OrderRow, at: string, why: string): P
  * Takes the stock for these lines, or throws StockShort. Always in variant order, so that two
  * checkouts lock rows in the same order and cannot deadlock. True when a variant is left low.
  */
-async function reserveLines(db: Db, lines: { variantId: number | null; quantity: number }[], at: string): Promise<boolean> {
-  let lowStock = false;
-  for (const l of [...lines].sort((a, b) => (a.variantId ?? 0) - (b.variantId ?? 0))) {
-    if (l.variantId === null) throw new StockShort([]);
-    const left = await takeStock(db, l.variantId, l.quantity);
-    if (left === null) throw new StockShort([l.variantId]);
-    if (left <= LOW_STOCK) lowStock = true;
-    await insertStockMovement(db, { variantId: l.variantId, delta: -l.quantity, stockAfter: left, reason: 'Reserved for an order', at });
-  }
-  return lowStock;
+async function reserveLines(db: Trx, lines: { variantId: number | null; quantity: number }[], at: string): Promise<boolean> {
+  const known = lines.flatMap((l) => (l.variantId === null ? [] : [{ variantId: l.variantId, quantity: l.quantity }]));
+  if (known.length < lines.length) throw new StockShort([]);
+  const taken = await takeStock(db, known, 'Reserved for an order', new Date(at));
+  if (!taken.ok) throw new StockShort([taken.variantId]);
+  return [...taken.left.values()].some((left) => left <= LOW_STOCK);
 }
 
 /** Takes the order's stock again (after a failed payment, before the next attempt). */
-async function retakeStock(db: Db, order: OrderRow, at: string): Promise<{ ok: boolean; lowStock: boolean }> {
+async function retakeStock(db: Trx, order: OrderRow, at: string): Promise<{ ok: boolean; lowStock: boolean }> {
   const lines = await findOrderLines(db, order.id);
   const lowStock = await reserveLines(
     db,
@@ -383,7 +374,7 @@ export async function applyPaymentResult(db: Db, result: OpayoResult, now: Date,
  * reservation had lapsed, the stock is taken again; if it has gone meanwhile, the order is flagged
  * for staff. True when a variant is left low.
  */
-async function markPaid(trx: Db, order: OrderRow, at: string): Promise<boolean> {
+async function markPaid(trx: Trx, order: OrderRow, at: string): Promise<boolean> {
   let lowStock = false;
   if (order.stock_reserved !== 1) {
     try {
@@ -400,7 +391,7 @@ async function markPaid(trx: Db, order: OrderRow, at: string): Promise<boolean> 
     stock_reserved: 1,
     updated_at: at,
   });
-  if (order.bag_id !== null) await emptyBag(trx, order.bag_id);
+  if (order.bag_id !== null) await clearBag(trx, order.bag_id);
   return lowStock;
 }
 
