@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { FastifyServerOptions } from 'fastify';
+import type { LogFn, Logger } from 'pino';
 
 /**
  * Logs carry no personal data: requests are logged by method and path only (no query string,
@@ -32,7 +33,13 @@ export function loggerOptions(level: string, stream?: NodeJS.WritableStream, pre
       paths: [...REDACTED_KEYS.map((k) => `*.${k}`), ...REDACTED_KEYS.map((k) => `*.*.${k}`), 'req.headers', 'body'],
       censor: '[redacted]',
     },
+    // An error is logged by its type, code and stack frames only (serializeError), wherever it sits
+    // in the logged object, and never lends its message to the line's.
+    hooks: { logMethod: withoutErrorMessages },
+    formatters: { log: serializeNestedErrors },
     serializers: {
+      // Fastify's type asks for pino's standard shape, message included; this one never has a message.
+      err: serializeError as unknown as (err: Error) => { type: string; message: string; stack: string },
       req: (req: { method: string; url: string; id: string }) => ({
         id: req.id,
         method: req.method,
@@ -51,4 +58,112 @@ function prettyAvailable(): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * An error as the log may hold it. Messages carry values (PostgreSQL's "duplicate key value
+ * violates unique constraint", Node's "ENOENT: … open '/path'", our own "could not send to
+ * x@example.com"), and so do PostgreSQL's `detail` ("Key (email)=(someone@example.com) already
+ * exists"), `hint`, `where` and `internalQuery`, and the first line of `stack`, which repeats the
+ * message. What is kept names code, never data: the error's class, its code, the schema objects
+ * PostgreSQL names (schema, table, column, data type, constraint) and the server routine that
+ * raised it, the HTTP status of a Fastify error, the stack's frames, and the same for its cause
+ * and, for an AggregateError, the errors it holds.
+ */
+export interface LoggedError {
+  type: string;
+  code?: string;
+  statusCode?: number;
+  severity?: string;
+  schema?: string;
+  table?: string;
+  column?: string;
+  dataType?: string;
+  constraint?: string;
+  routine?: string;
+  stack?: string;
+  cause?: LoggedError;
+  errors?: LoggedError[];
+}
+
+/** Fields whose values are names from code or the schema, kept when they look like one. */
+const NAME_FIELDS = ['code', 'severity', 'schema', 'table', 'column', 'dataType', 'constraint', 'routine'] as const;
+/** A name, not a value: a value that happens to sit in one of those fields (a custom error's `code`) is dropped. */
+const NAME = /^[A-Za-z0-9_.$-]{1,128}$/;
+/** A V8 stack frame: "at" and a place that ends in a line and column (or is native or anonymous). */
+const FRAME = /^\s+at .*(?::\d+:\d+\)?|\(native\)|<anonymous>\)?)$/;
+const MAX_DEPTH = 4;
+/** Errors already serialized, so that serializing twice (formatter, then serializer) is harmless. */
+const serialized = new WeakSet<object>();
+
+export function serializeError(err: unknown, depth = 0): LoggedError {
+  if (typeof err === 'object' && err !== null && serialized.has(err)) return err as LoggedError;
+  const out: LoggedError = { type: typeName(err) };
+  serialized.add(out);
+  if (typeof err !== 'object' || err === null) return out;
+  const fields = err as Record<string, unknown>;
+  for (const key of NAME_FIELDS) {
+    const value = fields[key];
+    if ((typeof value === 'string' && NAME.test(value)) || typeof value === 'number') out[key] = String(value);
+  }
+  if (typeof fields.statusCode === 'number') out.statusCode = fields.statusCode;
+  if (err instanceof Error) {
+    const stack = framesOf(err);
+    if (stack) out.stack = stack;
+  }
+  if (depth < MAX_DEPTH) {
+    if (fields.cause !== undefined) out.cause = serializeError(fields.cause, depth + 1);
+    if (err instanceof AggregateError && Array.isArray(err.errors)) {
+      out.errors = err.errors.slice(0, 10).map((e: unknown) => serializeError(e, depth + 1));
+    }
+  }
+  return out;
+}
+
+function typeName(err: unknown): string {
+  if (typeof err !== 'object' || err === null) return typeof err;
+  const name = (err as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === 'string' && NAME.test(name) ? name : 'Object';
+}
+
+/** The "    at …" lines of the stack only: everything before them is the message, however many lines it has. */
+function framesOf(err: Error): string | undefined {
+  if (typeof err.stack !== 'string') return undefined;
+  const frames = err.stack.split('\n').filter((line) => FRAME.test(line));
+  return frames.length > 0 ? frames.join('\n') : undefined;
+}
+
+/** Replaces any error below the top level of a logged object (`{ job: { err } }`, `{ errors: [...] }`). */
+function serializeNestedErrors(obj: Record<string, unknown>): Record<string, unknown> {
+  const walk = (value: unknown, depth: number): unknown => {
+    if (value instanceof Error) return serializeError(value);
+    if (depth >= MAX_DEPTH || typeof value !== 'object' || value === null || serialized.has(value)) return value;
+    if (Array.isArray(value)) return value.some((v) => typeof v === 'object' && v !== null) ? value.map((v) => walk(v, depth + 1)) : value;
+    if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+    let copy: Record<string, unknown> | null = null;
+    for (const [key, v] of Object.entries(value)) {
+      const w = walk(v, depth + 1);
+      if (w !== v) (copy ??= { ...(value as Record<string, unknown>) })[key] = w;
+    }
+    return copy ?? value;
+  };
+  return walk(obj, 0) as Record<string, unknown>;
+}
+
+/**
+ * pino takes a line's message from the error when none is given (`log.error(err)`, or
+ * `log.error({ err })`): give it the error's type instead.
+ */
+function withoutErrorMessages(this: Logger, args: unknown[], method: LogFn): void {
+  const [first, ...rest] = args;
+  const hasMessage = typeof rest[0] === 'string';
+  if (first instanceof Error) {
+    method.apply(this, [{ err: first }, hasMessage ? rest[0] : typeName(first), ...rest.slice(1)] as Parameters<LogFn>);
+    return;
+  }
+  if (!hasMessage && typeof first === 'object' && first !== null && 'err' in first && (first as { err: unknown }).err !== undefined) {
+    method.apply(this, [first, typeName((first as { err: unknown }).err), ...rest] as Parameters<LogFn>);
+    return;
+  }
+  method.apply(this, args as Parameters<LogFn>);
 }

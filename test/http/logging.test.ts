@@ -1,10 +1,29 @@
 import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestShop, type TestShop } from '../support/build-app.js';
+import { buildTestShop, type TestShop, testDialect } from '../support/build-app.js';
 import { submitForm } from '../support/forms.js';
 
 let shop: TestShop;
 const lines: string[] = [];
+
+/** Routes that fail as a real one might, with personal data in what the error says. */
+function failingRoutes(app: FastifyInstance): void {
+  app.get('/test/fails', async () => {
+    throw new Error('Could not send the receipt to jane.roe@example.com (07700 900456)');
+  });
+  // The same address inserted twice: PostgreSQL's unique violation names it in its detail.
+  app.get('/test/duplicate-customer', async () => {
+    const at = new Date().toISOString();
+    const customer = { email: 'jane.roe@example.com', first_name: 'Jane', surname: 'Roe', phone: '07700 900456', password_hash: 'x' };
+    for (let i = 0; i < 2; i++)
+      await app.db
+        .insertInto('customers')
+        .values({ ...customer, created_at: at, updated_at: at })
+        .execute();
+    return 'inserted twice';
+  });
+}
 beforeAll(async () => {
   const stream = new Writable({
     write(chunk, _enc, done) {
@@ -12,7 +31,7 @@ beforeAll(async () => {
       done();
     },
   });
-  shop = await buildTestShop({ env: { SEED_DEMO: 'false', LOG_LEVEL: 'info' }, logger: true, logStream: stream });
+  shop = await buildTestShop({ env: { SEED_DEMO: 'false', LOG_LEVEL: 'info' }, logger: true, logStream: stream, routes: failingRoutes });
 });
 afterAll(async () => shop?.close());
 
@@ -55,4 +74,47 @@ describe('logs carry no personal data', () => {
     expect(log).toContain('[redacted]');
     for (const secret of ['x@example.com', '1 High St', 'Ann', '0123']) expect(log).not.toContain(secret);
   });
+});
+
+describe('errors are logged by type, code and stack frames, never by what they say', () => {
+  const loggedErrors = () =>
+    lines
+      .join('')
+      .split('\n')
+      .filter((l) => l.includes('"err"'))
+      .map((l) => JSON.parse(l) as { msg: string; err: Record<string, unknown> });
+
+  it('an error thrown in a route reaches the log without its message, and the visitor sees neither', async () => {
+    lines.length = 0;
+    const res = await shop.app.inject({ method: 'GET', url: '/test/fails' });
+    expect(res.statusCode).toBe(500);
+    expect(res.body).not.toContain('jane.roe@example.com');
+    const [logged, ...more] = loggedErrors();
+    expect(more).toEqual([]);
+    expect(logged?.msg).toBe('request failed');
+    expect(logged?.err.type).toBe('Error');
+    expect(logged?.err.stack).toMatch(/^\s+at .*logging\.test\.ts:\d+:\d+/m);
+    const log = lines.join('');
+    for (const secret of ['jane.roe@example.com', '07700 900456', 'Could not send']) expect(log).not.toContain(secret);
+  });
+
+  it.skipIf(testDialect !== 'postgres')(
+    "a real unique violation keeps its code, constraint and frames but not the e-mail address in PostgreSQL's detail (needs PostgreSQL: SQLite's message names no value)",
+    async () => {
+      lines.length = 0;
+      const res = await shop.app.inject({ method: 'GET', url: '/test/duplicate-customer' });
+      expect(res.statusCode).toBe(500);
+      const [logged] = loggedErrors();
+      expect(logged?.err).toMatchObject({
+        type: 'DatabaseError',
+        code: '23505',
+        table: 'customers',
+        constraint: expect.stringContaining('email'),
+      });
+      expect(logged?.err.stack).toMatch(/^\s+at /m);
+      const log = lines.join('');
+      for (const secret of ['jane.roe@example.com', 'already exists', 'duplicate key', 'Key (email)', '07700 900456'])
+        expect(log).not.toContain(secret);
+    },
+  );
 });

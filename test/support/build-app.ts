@@ -66,10 +66,22 @@ export async function freshDatabase(dataDir: string): Promise<{ env: Record<stri
 }
 
 export async function buildTestShop(
-  options: { env?: Record<string, string>; clock?: () => Date; logger?: boolean; logStream?: NodeJS.WritableStream } = {},
+  options: {
+    env?: Record<string, string>;
+    clock?: () => Date;
+    logger?: boolean;
+    logStream?: NodeJS.WritableStream;
+    /** Another process of the same shop: built on that shop's database (and data folder), which it leaves for that shop to remove. */
+    sharingDatabaseOf?: TestShop;
+    /** Adds routes before the app is ready, for a test that needs one the shop does not have. */
+    routes?: (app: FastifyInstance) => void;
+  } = {},
 ): Promise<TestShop> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'assay-test-'));
-  const database = await freshDatabase(dataDir);
+  const shared = options.sharingDatabaseOf;
+  const dataDir = shared ? shared.dataDir : mkdtempSync(join(tmpdir(), 'assay-test-'));
+  const database = shared
+    ? { env: shared.config.database.dialect === 'postgres' ? { DATABASE_URL: shared.config.database.url } : {}, drop: async () => {} }
+    : await freshDatabase(dataDir);
   const config = loadConfig({
     NODE_ENV: 'test',
     DATA_DIR: dataDir,
@@ -79,6 +91,7 @@ export async function buildTestShop(
     ...options.env,
   });
   const app = await buildApp(config, { clock: options.clock, logger: options.logger ?? false, logStream: options.logStream });
+  options.routes?.(app);
   await app.ready();
   return {
     app,
@@ -86,6 +99,7 @@ export async function buildTestShop(
     dataDir,
     async close() {
       await app.close();
+      if (shared) return;
       await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
