@@ -272,7 +272,14 @@ describe(`the daily anchor e-mail (${testDialect})`, () => {
       const second = await signInAs(fresh.app, 'owner');
       const gone = await signInAs(fresh.app, 'owner');
       await signInAs(fresh.app, 'customer_service');
-      expect(await setDisabled(fresh.app.db, { staffId: first.staffId, role: 'owner' }, gone.staffId, true, new Date())).toEqual({
+      expect(
+        await setDisabled(fresh.app.db, {
+          actor: { staffId: first.staffId, role: 'owner' },
+          targetId: gone.staffId,
+          disabled: true,
+          now: new Date(),
+        }),
+      ).toEqual({
         ok: true,
       });
       await record(fresh, 2);

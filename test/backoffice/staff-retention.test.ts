@@ -21,8 +21,8 @@ describe('staff data is kept only as long as the policy says', () => {
     const leaver = await signInAs(shop.app, 'fulfilment');
     const recent = await signInAs(shop.app, 'marketing');
     const active = await signInAs(shop.app, 'manager');
-    await setDisabled(shop.app.db, system, leaver.staffId, true, start);
-    await setDisabled(shop.app.db, system, recent.staffId, true, new Date(start.getTime() + 100 * day));
+    await setDisabled(shop.app.db, { actor: system, targetId: leaver.staffId, disabled: true, now: start });
+    await setDisabled(shop.app.db, { actor: system, targetId: recent.staffId, disabled: true, now: new Date(start.getTime() + 100 * day) });
 
     expect(await eraseLongDisabledStaff(shop.app.db, new Date(start.getTime() + (STAFF_RETENTION.days - 1) * day))).toBe(0);
     expect(await eraseLongDisabledStaff(shop.app.db, new Date(start.getTime() + (STAFF_RETENTION.days + 1) * day))).toBe(1);

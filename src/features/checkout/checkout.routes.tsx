@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { privatePage } from '../../http/render.js';
 import { deriveKey } from '../../shared/crypto.js';
-import { Breadcrumbs, FieldError, Money, Notice } from '../../http/views/components.js';
+import { Breadcrumbs, Money, Notice } from '../../http/views/components.js';
+import { Checkbox, ErrorSummary, Field, FieldError, SelectField } from '../../http/views/form.js';
 import { bagLink, bagTokenOf, cookieCarries } from '../../http/bag-token.js';
 import { type BagLine, bagContents, bagProblems, dropSetAsideLines, openBag, parseSetAside, subtotalOf } from '../bag/bag.service.js';
 import type { AddressRow } from '../customers/customers.repository.js';
@@ -235,36 +236,11 @@ function CheckoutPage({
 }) {
   const subtotal = subtotalOf(lines);
   const method: DeliveryMethod = values.delivery_method && isDeliveryMethod(values.delivery_method) ? values.delivery_method : 'tracked48';
-  const count = Object.keys(errors).length;
   const field = (
     name: CheckoutField,
     label: string,
     opts: { autocomplete?: string; type?: 'text' | 'email' | 'tel'; maxLength?: number; optional?: boolean; hint?: string } = {},
-  ) => (
-    <div class="field">
-      <label for={name}>
-        {label}
-        {opts.optional && <span class="optional"> (optional)</span>}
-      </label>
-      {opts.hint && (
-        <p class="hint" id={`${name}-hint`}>
-          {opts.hint}
-        </p>
-      )}
-      <input
-        id={name}
-        name={name}
-        type={(opts.type ?? 'text') as 'text'}
-        value={values[name] ?? ''}
-        autocomplete={opts.autocomplete}
-        maxLength={opts.maxLength}
-        aria-invalid={errors[name] ? 'true' : undefined}
-        aria-describedby={[errors[name] ? `${name}-error` : '', opts.hint ? `${name}-hint` : ''].filter(Boolean).join(' ') || undefined}
-        required={!opts.optional}
-      />
-      <FieldError id={`${name}-error`} message={errors[name]} />
-    </div>
-  );
+  ) => <Field name={name} label={label} value={values[name]} errors={errors} required {...opts} />;
   return (
     <div class="checkout-page">
       <Breadcrumbs trail={[{ href: '/', label: 'Home' }, { href: bagLink('/bag', linkToken), label: 'Your bag' }, { label: 'Checkout' }]} />
@@ -276,11 +252,7 @@ function CheckoutPage({
           {setAside.map((l) => l.productName).join(', ')}. <a href={bagLink('/bag', linkToken)}>See your bag</a>
         </Notice>
       )}
-      {count > 0 && (
-        <Notice kind="error">
-          {count === 1 ? 'Please correct the highlighted field.' : `Please correct the ${count} highlighted fields.`}
-        </Notice>
-      )}
+      <ErrorSummary errors={errors} />
       <div class="checkout-layout">
         <form method="post" action="/checkout" class="checkout-form" novalidate>
           <input type="hidden" name="bag" value={bagToken} />
@@ -317,35 +289,28 @@ function CheckoutPage({
           <fieldset>
             <legend>Delivery address</legend>
             {savedAddresses.length > 1 && (
-              <div class="field">
-                <label for="saved_delivery">Deliver to a saved address</label>
-                <p class="hint" id="saved_delivery-hint">
-                  Choose one from your address book, or leave this as it is to use the choice below.
-                </p>
-                <select id="saved_delivery" name="saved_delivery" aria-describedby="saved_delivery-hint">
-                  <option value="" selected={savedDelivery === ''}>
-                    No — use the choice below
-                  </option>
-                  {savedAddresses.map((a) => (
-                    <option key={a.id} value={String(a.id)} selected={savedDelivery === String(a.id)}>
-                      {[`${a.first_name} ${a.surname}`, a.line1, a.line2, a.city, a.postcode].filter(Boolean).join(', ')}
-                      {a.is_default === 1 ? ' (default)' : ''}
-                    </option>
-                  ))}
-                </select>
-              </div>
-            )}
-            <div class="check">
-              <input
-                type="checkbox"
-                id="same_address"
-                name="same_address"
-                value="yes"
-                checked={values.same_address === 'yes'}
-                data-toggles="delivery-fields"
+              <SelectField
+                name="saved_delivery"
+                label="Deliver to a saved address"
+                hint="Choose one from your address book, or leave this as it is to use the choice below."
+                value={savedDelivery}
+                options={[
+                  { value: '', label: 'No — use the choice below' },
+                  ...savedAddresses.map((a) => ({
+                    value: String(a.id),
+                    label:
+                      [`${a.first_name} ${a.surname}`, a.line1, a.line2, a.city, a.postcode].filter(Boolean).join(', ') +
+                      (a.is_default === 1 ? ' (default)' : ''),
+                  })),
+                ]}
               />
-              <label for="same_address">Deliver to my billing address</label>
-            </div>
+            )}
+            <Checkbox
+              name="same_address"
+              label="Deliver to my billing address"
+              checked={values.same_address === 'yes'}
+              input={{ 'data-toggles': 'delivery-fields' }}
+            />
             <div id="delivery-fields" class="delivery-fields">
               <p class="hint">Leave these empty if you deliver to your billing address.</p>
               <div class="field-pair">
@@ -376,26 +341,19 @@ function CheckoutPage({
                 </div>
               );
             })}
-            <FieldError id="delivery_method-error" message={errors.delivery_method} />
+            <FieldError id="delivery_method" error={errors.delivery_method} />
           </fieldset>
           <fieldset>
             <legend>Gift message</legend>
-            <div class="field">
-              <label for="gift_message">
-                A message to print on the gift card<span class="optional"> (optional)</span>
-              </label>
-              <textarea
-                id="gift_message"
-                name="gift_message"
-                rows={3}
-                maxLength={200}
-                aria-invalid={errors.gift_message ? 'true' : undefined}
-                aria-describedby={errors.gift_message ? 'gift_message-error' : undefined}
-              >
-                {values.gift_message ?? ''}
-              </textarea>
-              <FieldError id="gift_message-error" message={errors.gift_message} />
-            </div>
+            <Field
+              name="gift_message"
+              label="A message to print on the gift card"
+              optional
+              rows={3}
+              maxLength={200}
+              value={values.gift_message}
+              errors={errors}
+            />
           </fieldset>
           <p class="form-note">
             We use these details only to take payment for and deliver your order, and keep them as our <a href="/privacy">privacy policy</a>{' '}

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { Breadcrumbs, CsrfField, FieldError, Notice } from '../../http/views/components.js';
+import { Breadcrumbs, Notice } from '../../http/views/components.js';
+import { Csrf, ErrorSummary, Field, SelectField } from '../../http/views/form.js';
 import { CONTACT_RETENTION } from './contact.inventory.js';
 import { privatePage } from '../../http/render.js';
 import { messageIdDomain } from '../mail/outbox.service.js';
@@ -83,8 +84,6 @@ function ContactPage({
   address: string;
   email: string;
 }) {
-  const count = Object.keys(errors).length;
-  const described = (k: keyof ContactInput) => (errors[k] ? `${k}-error` : undefined);
   return (
     <div class="contact-page">
       <Breadcrumbs trail={[{ href: '/', label: 'Home' }, { label: 'Contact us' }]} />
@@ -92,60 +91,28 @@ function ContactPage({
       <div class="two-col">
         <section aria-labelledby="write">
           <h2 id="write">Send us a message</h2>
-          {count > 0 && (
-            <Notice kind="error">
-              {count === 1 ? 'Please correct the highlighted field.' : `Please correct the ${count} highlighted fields.`}
-            </Notice>
-          )}
+          <ErrorSummary errors={errors} />
           <form method="post" action="/contact" class="stacked-form" novalidate>
-            <CsrfField token={csrfToken} />
-            <label for="name">Your name</label>
-            <input
-              id="name"
-              name="name"
-              autocomplete="name"
-              value={values.name ?? ''}
-              maxLength={100}
-              aria-invalid={errors.name ? 'true' : undefined}
-              aria-describedby={described('name')}
-              required
-            />
-            <FieldError id="name-error" message={errors.name} />
-            <label for="email">E-mail address</label>
-            <input
-              id="email"
+            <Csrf token={csrfToken} />
+            <Field name="name" label="Your name" autocomplete="name" value={values.name} maxLength={100} errors={errors} required />
+            <Field
               name="email"
+              label="E-mail address"
               type="email"
               autocomplete="email"
-              value={values.email ?? ''}
+              value={values.email}
               maxLength={254}
-              aria-invalid={errors.email ? 'true' : undefined}
-              aria-describedby={described('email')}
+              errors={errors}
               required
             />
-            <FieldError id="email-error" message={errors.email} />
-            <label for="subject">What is it about?</label>
-            <select id="subject" name="subject" aria-invalid={errors.subject ? 'true' : undefined} aria-describedby={described('subject')}>
-              {Object.entries(SUBJECTS).map(([value, label]) => (
-                <option key={value} value={value} selected={values.subject === value}>
-                  {label}
-                </option>
-              ))}
-            </select>
-            <FieldError id="subject-error" message={errors.subject} />
-            <label for="message">Your message</label>
-            <textarea
-              id="message"
-              name="message"
-              rows={7}
-              maxLength={5000}
-              aria-invalid={errors.message ? 'true' : undefined}
-              aria-describedby={described('message')}
-              required
-            >
-              {values.message ?? ''}
-            </textarea>
-            <FieldError id="message-error" message={errors.message} />
+            <SelectField
+              name="subject"
+              label="What is it about?"
+              value={values.subject}
+              errors={errors}
+              options={Object.entries(SUBJECTS).map(([value, label]) => ({ value, label }))}
+            />
+            <Field name="message" label="Your message" rows={7} value={values.message} maxLength={5000} errors={errors} required />
             <p class="form-note">
               We use your name and e-mail address only to answer this message, and delete the message{' '}
               {CONTACT_RETENTION.text.replace(', then deleted', '')}. Please don't include card details. See our{' '}

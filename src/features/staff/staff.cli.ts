@@ -60,7 +60,7 @@ try {
     const staff = await findStaffByEmail(handle.db, email.data);
     if (!staff || staff.disabled_at) fail(`No active staff account for ${email.data}.`);
     // Recorded in the audit trail, and the member is told by e-mail (through the outbox, which the running shop sends).
-    const reissued = await reissueSetupLink(handle.db, staffMailContext(config), cli, staff.id, now);
+    const reissued = await reissueSetupLink(handle.db, { actor: cli, targetId: staff.id, now, mail: staffMailContext(config) });
     if (!reissued.ok) fail(`No active staff account for ${email.data}.`);
     console.log(
       `One-time set-up link for ${staff.name} (valid 3 days; the old password and sessions have ended, and it replaces two-factor): ${config.publicUrl}/admin/setup/${reissued.setupToken}`,

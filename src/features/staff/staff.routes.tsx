@@ -3,11 +3,13 @@ import { z } from 'zod';
 import { PublicError, notFound } from '../../http/errors.js';
 import { truncateIp } from '../../shared/crypto.js';
 import { STAFF_COOKIE, actorOf, clearStaffCookie, setStaffCookie } from '../backoffice/backoffice.plugin.js';
-import { Csrf, ErrorSummary, Field, type FieldErrors, fieldErrors } from '../../http/views/form.js';
+import { Notice } from '../../http/views/components.js';
+import { ActionButton, Csrf, ErrorSummary, Field, type FieldErrors, SelectField, fieldErrors } from '../../http/views/form.js';
 import { ROLE_LABELS, ROLES, type Role, isRole } from './staff.domain.js';
 import { staffMailContext } from './staff.mail.js';
 import { listStaff } from './staff.repository.js';
 import {
+  type MemberAction,
   type StaffContext,
   type StaffSession,
   beginMove,
@@ -41,6 +43,12 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
   const signInLimit = { rateLimit: { max: app.config.rateLimits.formsPer10Minutes * 2, timeWindow: '10 minutes' } };
   const mail = staffMailContext(app.config);
   const ctxOf = (req: FastifyRequest): StaffContext => ({ keys: app.staffKeys, mail, network: truncateIp(req.ip) });
+  /** Who acts on the member the path names (:id), and when. */
+  const onMember = (req: FastifyRequest<{ Params: { id: string } }>): MemberAction => ({
+    actor: actorOf(req),
+    targetId: staffId(req.params.id),
+    now: app.clock(),
+  });
 
   // ---- Sign-in ---------------------------------------------------------------------------
   app.get('/admin/sign-in', { config: { access: 'public' } }, async (req, reply) => {
@@ -176,10 +184,10 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
       ) : (
         <section class="admin-card narrow">
           <h1>Two-factor sign-in</h1>
-          <p class="notice notice-info">
+          <Notice kind="info">
             Two-factor sign-in is off for your account, and a password alone can't turn it on. Ask the shop owner to reset your two-factor
             sign-in (or for a new set-up link): your next sign-in will then set it up.
-          </p>
+          </Notice>
         </section>
       );
     return reply.adminPage({ title: 'Two-factor sign-in', csrfToken: csrf }, body, status);
@@ -345,27 +353,18 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
                 <td>
                   {s.id !== me && (
                     <div class="row-actions">
-                      <form method="post" action={`/admin/staff/${s.id}/${s.disabled_at ? 'enable' : 'disable'}`} class="inline-form">
-                        <Csrf token={csrf} />
-                        <button type="submit" class="button button-small">
-                          {s.disabled_at ? 'Enable' : 'Disable'}
-                        </button>
-                      </form>
+                      <ActionButton action={`/admin/staff/${s.id}/${s.disabled_at ? 'enable' : 'disable'}`} csrf={csrf}>
+                        {s.disabled_at ? 'Enable' : 'Disable'}
+                      </ActionButton>
                       {!s.disabled_at && (
-                        <form method="post" action={`/admin/staff/${s.id}/setup-link`} class="inline-form">
-                          <Csrf token={csrf} />
-                          <button type="submit" class="button button-small">
-                            New set-up link
-                          </button>
-                        </form>
+                        <ActionButton action={`/admin/staff/${s.id}/setup-link`} csrf={csrf}>
+                          New set-up link
+                        </ActionButton>
                       )}
                       {!s.disabled_at && s.password_hash && (
-                        <form method="post" action={`/admin/staff/${s.id}/two-factor-reset`} class="inline-form">
-                          <Csrf token={csrf} />
-                          <button type="submit" class="button button-small">
-                            Reset two-factor
-                          </button>
-                        </form>
+                        <ActionButton action={`/admin/staff/${s.id}/two-factor-reset`} csrf={csrf}>
+                          Reset two-factor
+                        </ActionButton>
                       )}
                     </div>
                   )}
@@ -417,7 +416,7 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Params: { id: string } }>('/admin/staff/:id/role', { config: { access: 'staff.manage' } }, async (req, reply) => {
     const role = text((req.body as Record<string, unknown>)?.role);
     if (!isRole(role)) throw new PublicError(400, 'Please choose one of the roles listed.');
-    const result = await changeRole(app.db, actorOf(req), staffId(req.params.id), role, app.clock());
+    const result = await changeRole(app.db, { ...onMember(req), role });
     if (!result.ok) {
       if (result.reason === 'own_role') throw new PublicError(403, 'Nobody can change their own role. Ask another owner.', 'Not allowed');
       throw notFound("We couldn't find that staff member.");
@@ -430,7 +429,7 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
     ['enable', false],
   ] as const) {
     app.post<{ Params: { id: string } }>(`/admin/staff/:id/${action}`, { config: { access: 'staff.manage' } }, async (req, reply) => {
-      const result = await setDisabled(app.db, actorOf(req), staffId(req.params.id), disabled, app.clock());
+      const result = await setDisabled(app.db, { ...onMember(req), disabled });
       if (!result.ok) {
         if (result.reason === 'own_account') throw new PublicError(403, "You can't disable your own account.", 'Not allowed');
         throw notFound("We couldn't find that staff member.");
@@ -440,14 +439,13 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
   }
 
   app.post<{ Params: { id: string } }>('/admin/staff/:id/setup-link', { config: { access: 'staff.manage' } }, async (req, reply) => {
-    const id = staffId(req.params.id);
-    const reissued = await reissueSetupLink(app.db, mail, actorOf(req), id, app.clock());
+    const reissued = await reissueSetupLink(app.db, { ...onMember(req), mail });
     if (!reissued.ok) throw notFound("We couldn't find that staff member.");
     return showSetupLink(reply, reissued.name, reissued.setupToken);
   });
 
   app.post<{ Params: { id: string } }>('/admin/staff/:id/two-factor-reset', { config: { access: 'staff.manage' } }, async (req, reply) => {
-    const result = await resetTwoFactor(app.db, mail, actorOf(req), staffId(req.params.id), app.clock());
+    const result = await resetTwoFactor(app.db, { ...onMember(req), mail });
     if (!result.ok) {
       if (result.reason === 'own_account')
         throw new PublicError(403, 'Nobody can reset their own two-factor sign-in. Ask another owner.', 'Not allowed');
@@ -490,11 +488,7 @@ function SignInPage({ csrf, next, email = '', error }: { csrf: string; next: str
   return (
     <section class="admin-card narrow sign-in">
       <h1>Sign in to the back office</h1>
-      {error && (
-        <div class="notice notice-error" role="alert">
-          {error}
-        </div>
-      )}
+      {error && <Notice kind="error">{error}</Notice>}
       <form method="post" action="/admin/sign-in" class="stacked-form">
         <Csrf token={csrf} />
         <input type="hidden" name="next" value={next} />
@@ -514,11 +508,7 @@ function CodePage({ csrf, next, error }: { csrf: string; next: string; error?: s
     <section class="admin-card narrow">
       <h1>Enter your code</h1>
       <p>Open your authenticator app and enter the 6-digit code for this shop, or one of your recovery codes.</p>
-      {error && (
-        <div class="notice notice-error" role="alert">
-          {error}
-        </div>
-      )}
+      {error && <Notice kind="error">{error}</Notice>}
       <form method="post" action="/admin/sign-in/code" class="stacked-form">
         <Csrf token={csrf} />
         <input type="hidden" name="next" value={next} />
@@ -566,11 +556,11 @@ function EnrolPage(props: { csrf: string; qrSvg: string; secret: string; require
   return (
     <section class="admin-card narrow">
       <h1>Two-factor sign-in</h1>
-      {props.required && <p class="notice notice-info">Two-factor sign-in is required for every member of staff. Set it up to continue.</p>}
+      {props.required && <Notice kind="info">Two-factor sign-in is required for every member of staff. Set it up to continue.</Notice>}
       {props.moving && (
-        <p class="notice notice-info">
+        <Notice kind="info">
           Scan this new code with the app on your new phone. Your current app keeps working until you enter a code from the new one.
-        </p>
+        </Notice>
       )}
       <ol class="steps">
         <li>Open an authenticator app on your phone (for example Google Authenticator, Microsoft Authenticator or 1Password).</li>
@@ -582,11 +572,7 @@ function EnrolPage(props: { csrf: string; qrSvg: string; secret: string; require
         </li>
         <li>Enter the 6-digit code the app shows.</li>
       </ol>
-      {props.error && (
-        <div class="notice notice-error" role="alert">
-          {props.error}
-        </div>
-      )}
+      {props.error && <Notice kind="error">{props.error}</Notice>}
       <form method="post" action="/admin/account/two-factor" class="stacked-form">
         <Csrf token={props.csrf} />
         <Field name="code" label="6-digit code" autocomplete="one-time-code" inputMode="numeric" maxLength={7} required />
@@ -606,11 +592,7 @@ function MovePage({ csrf, error }: { csrf: string; error?: string }) {
         Two-factor sign-in is on. To move it to a new phone, first enter a code from your current app, or one of your recovery codes if the
         old phone is gone. Your current app keeps working until the new one is confirmed.
       </p>
-      {error && (
-        <div class="notice notice-error" role="alert">
-          {error}
-        </div>
-      )}
+      {error && <Notice kind="error">{error}</Notice>}
       <form method="post" action="/admin/account/two-factor/move" class="stacked-form">
         <Csrf token={csrf} />
         <Field name="code" label="Code from your current app, or a recovery code" autocomplete="one-time-code" maxLength={20} required />
@@ -632,16 +614,14 @@ function NewStaffPage({ csrf, values, errors }: { csrf: string; values: Record<s
         <Csrf token={csrf} />
         <Field name="name" label="Name" value={values.name} errors={errors} autocomplete="off" />
         <Field name="email" label="Work e-mail address" type="email" value={values.email} errors={errors} autocomplete="off" />
-        <Field name="role" label="Role" errors={errors} hint="Give the smallest role that lets them do their job.">
-          <select id="role" name="role" aria-invalid={errors.role ? 'true' : undefined}>
-            <option value="">Choose a role</option>
-            {ROLES.map((r) => (
-              <option key={r} value={r} selected={values.role === r}>
-                {ROLE_LABELS[r]}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <SelectField
+          name="role"
+          label="Role"
+          value={values.role}
+          errors={errors}
+          hint="Give the smallest role that lets them do their job."
+          options={[{ value: '', label: 'Choose a role' }, ...ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))]}
+        />
         <button type="submit" class="button button-primary">
           Add and get set-up link
         </button>

@@ -123,6 +123,38 @@ const memberActor = (staff: { id: number; role: string }, network: string | null
   network,
 });
 
+/**
+ * What every action of one member on another takes: who acts (their network included, for the
+ * audit trail), on which account, and when.
+ */
+export interface MemberAction {
+  actor: Actor;
+  targetId: number;
+  now: Date;
+}
+
+/**
+ * The opening every owner action shares, in one transaction: refuse an action on one's own
+ * account where `refuseOwn` names the refusal, load the member (refused as not found if missing,
+ * or disabled where `activeOnly`), then run the change with `record`, which writes its entry to
+ * the audit trail as a change of `fields` to the member.
+ */
+async function actOnMember<T extends object, Own extends string = never>(
+  db: Db,
+  { actor, targetId, now }: MemberAction,
+  rules: { refuseOwn?: Own; activeOnly?: boolean },
+  change: (on: { trx: Db; staff: StaffRow; record: (fields: string[], reason: string) => Promise<unknown> }) => Promise<T>,
+): Promise<({ ok: true } & T) | { ok: false; reason: Own | 'not_found' }> {
+  if (rules.refuseOwn !== undefined && actor.staffId === targetId) return { ok: false, reason: rules.refuseOwn };
+  return db.transaction().execute(async (trx) => {
+    const staff = await findStaffById(trx, targetId);
+    if (!staff || (rules.activeOnly && staff.disabled_at)) return { ok: false, reason: 'not_found' } as const;
+    const record = (fields: string[], reason: string) =>
+      audit(trx, actor, { action: 'change', subject: { type: 'staff', id: staff.id }, fields, reason }, now);
+    return { ok: true as const, ...(await change({ trx, staff, record })) };
+  });
+}
+
 /** Creates a staff account and a one-time link to set its password; recorded in the audit trail. */
 export async function createStaff(
   db: Db,
@@ -146,24 +178,14 @@ export async function createStaff(
  */
 export async function reissueSetupLink(
   db: Db,
-  mail: StaffMailContext,
-  actor: Actor,
-  staffId: number,
-  now: Date,
+  action: MemberAction & { mail: StaffMailContext },
 ): Promise<{ ok: true; name: string; setupToken: string } | { ok: false; reason: 'not_found' }> {
-  return db.transaction().execute(async (trx) => {
-    const staff = await findStaffById(trx, staffId);
-    if (!staff || staff.disabled_at) return { ok: false, reason: 'not_found' } as const;
-    const setupToken = await issueSetupLink(trx, staffId, now);
-    await audit(
-      trx,
-      actor,
-      { action: 'change', subject: { type: 'staff', id: staffId }, fields: ['password', 'two_factor'], reason: 'new set-up link' },
-      now,
-    );
-    const by = actor.staffId === null ? "from the command line on the shop's server" : 'by an owner in the back office';
-    await tell(trx, mail, staff, staffMails.setupLink(mail, staff.name, by), now);
-    return { ok: true, name: staff.name, setupToken } as const;
+  return actOnMember(db, action, { activeOnly: true }, async ({ trx, staff, record }) => {
+    const setupToken = await issueSetupLink(trx, staff.id, action.now);
+    await record(['password', 'two_factor'], 'new set-up link');
+    const by = action.actor.staffId === null ? "from the command line on the shop's server" : 'by an owner in the back office';
+    await tell(trx, action.mail, staff, staffMails.setupLink(action.mail, staff.name, by), action.now);
+    return { name: staff.name, setupToken };
   });
 }
 
@@ -569,31 +591,21 @@ export async function confirmEnrolment(
  */
 export async function resetTwoFactor(
   db: Db,
-  mail: StaffMailContext,
-  actor: Actor,
-  staffId: number,
-  now: Date,
+  action: MemberAction & { mail: StaffMailContext },
 ): Promise<{ ok: true } | { ok: false; reason: 'own_account' | 'not_found' }> {
-  if (actor.staffId === staffId) return { ok: false, reason: 'own_account' };
-  return db.transaction().execute(async (trx) => {
-    const staff = await findStaffById(trx, staffId);
-    if (!staff || staff.disabled_at) return { ok: false, reason: 'not_found' } as const;
-    await updateStaff(trx, staffId, {
+  const { now, mail } = action;
+  return actOnMember(db, action, { activeOnly: true, refuseOwn: 'own_account' }, async ({ trx, staff, record }) => {
+    await updateStaff(trx, staff.id, {
       totp_secret: null,
       totp_enabled_at: null,
       two_factor_reset_until: later(now, TWO_FACTOR_RESET_HOURS * 3_600_000),
       updated_at: now.toISOString(),
     });
-    await deleteRecoveryCodes(trx, staffId);
-    await deleteSessionsOf(trx, staffId);
-    await audit(
-      trx,
-      actor,
-      { action: 'change', subject: { type: 'staff', id: staffId }, fields: ['two_factor'], reason: 'two-factor reset by an owner' },
-      now,
-    );
+    await deleteRecoveryCodes(trx, staff.id);
+    await deleteSessionsOf(trx, staff.id);
+    await record(['two_factor'], 'two-factor reset by an owner');
     await tell(trx, mail, staff, staffMails.twoFactorOff(mail, staff.name), now);
-    return { ok: true } as const;
+    return {};
   });
 }
 
@@ -667,49 +679,29 @@ export function recoveryCodesLeft(db: Db, staffId: number): Promise<number> {
 /** Role changes: only by someone with staff.manage, never one's own role. */
 export async function changeRole(
   db: Db,
-  actor: Actor,
-  staffId: number,
-  role: Role,
-  now: Date,
+  action: MemberAction & { role: Role },
 ): Promise<{ ok: true } | { ok: false; reason: 'own_role' | 'not_found' }> {
-  if (actor.staffId === staffId) return { ok: false, reason: 'own_role' };
-  return db.transaction().execute(async (trx) => {
-    const staff = await findStaffById(trx, staffId);
-    if (!staff) return { ok: false, reason: 'not_found' } as const;
-    if (staff.role === role) return { ok: true } as const;
-    await updateStaff(trx, staffId, { role, updated_at: now.toISOString() });
+  const { role, now } = action;
+  return actOnMember(db, action, { refuseOwn: 'own_role' }, async ({ trx, staff, record }) => {
+    if (staff.role === role) return {};
+    await updateStaff(trx, staff.id, { role, updated_at: now.toISOString() });
     // A new role means new rights: sessions started under the old one end.
-    await deleteSessionsOf(trx, staffId);
-    await audit(
-      trx,
-      actor,
-      { action: 'change', subject: { type: 'staff', id: staffId }, fields: ['role'], reason: `${staff.role} → ${role}` },
-      now,
-    );
-    return { ok: true } as const;
+    await deleteSessionsOf(trx, staff.id);
+    await record(['role'], `${staff.role} → ${role}`);
+    return {};
   });
 }
 
 export async function setDisabled(
   db: Db,
-  actor: Actor,
-  staffId: number,
-  disabled: boolean,
-  now: Date,
+  action: MemberAction & { disabled: boolean },
 ): Promise<{ ok: true } | { ok: false; reason: 'own_account' | 'not_found' }> {
-  if (actor.staffId === staffId) return { ok: false, reason: 'own_account' };
-  return db.transaction().execute(async (trx) => {
-    const staff = await findStaffById(trx, staffId);
-    if (!staff) return { ok: false, reason: 'not_found' } as const;
-    await updateStaff(trx, staffId, { disabled_at: disabled ? now.toISOString() : null, updated_at: now.toISOString() });
-    if (disabled) await deleteSessionsOf(trx, staffId);
-    await audit(
-      trx,
-      actor,
-      { action: 'change', subject: { type: 'staff', id: staffId }, fields: ['disabled'], reason: disabled ? 'disabled' : 'enabled' },
-      now,
-    );
-    return { ok: true } as const;
+  const { disabled, now } = action;
+  return actOnMember(db, action, { refuseOwn: 'own_account' }, async ({ trx, staff, record }) => {
+    await updateStaff(trx, staff.id, { disabled_at: disabled ? now.toISOString() : null, updated_at: now.toISOString() });
+    if (disabled) await deleteSessionsOf(trx, staff.id);
+    await record(['disabled'], disabled ? 'disabled' : 'enabled');
+    return {};
   });
 }
 

@@ -70,17 +70,3 @@ export function Notice({ kind, children }: { kind: 'error' | 'success' | 'info';
     </div>
   );
 }
-
-export function FieldError({ id, message }: { id: string; message: string | undefined }) {
-  if (!message) return null;
-  return (
-    <p class="field-error" id={id}>
-      {message}
-    </p>
-  );
-}
-
-/** The hidden CSRF field every state-changing form carries. */
-export function CsrfField({ token }: { token: string }) {
-  return <input type="hidden" name="_csrf" value={token} />;
-}

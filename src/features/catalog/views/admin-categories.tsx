@@ -1,7 +1,6 @@
 import { Notice } from '../../../http/views/components.js';
-import { Csrf, ErrorSummary, type FieldErrors } from '../../../http/views/form.js';
+import { ActionButton, Checkbox, Csrf, ErrorSummary, Field, type FieldErrors } from '../../../http/views/form.js';
 import type { GroupRow, GroupTable } from '../catalog.admin.repository.js';
-import { ActionButton, Checkbox, TextInput } from './admin-fields.js';
 
 export interface GroupFormValues {
   name: string;
@@ -94,19 +93,21 @@ function GroupList({ table, rows, csrf, form }: { table: GroupTable; rows: Group
                         <ActionButton
                           action={`${w.path}/${r.id}/move`}
                           csrf={csrf}
-                          label="↑"
                           ariaLabel={`Move ${r.name} earlier`}
                           fields={{ direction: 'up' }}
-                        />
+                        >
+                          ↑
+                        </ActionButton>
                       )}
                       {i < rows.length - 1 && (
                         <ActionButton
                           action={`${w.path}/${r.id}/move`}
                           csrf={csrf}
-                          label="↓"
                           ariaLabel={`Move ${r.name} later`}
                           fields={{ direction: 'down' }}
-                        />
+                        >
+                          ↓
+                        </ActionButton>
                       )}
                     </div>
                   </td>
@@ -120,12 +121,9 @@ function GroupList({ table, rows, csrf, form }: { table: GroupTable; rows: Group
                           Save
                         </button>
                       </form>
-                      <ActionButton
-                        action={`${w.path}/${r.id}/delete`}
-                        csrf={csrf}
-                        label={`Delete ${w.one}`}
-                        confirm={`Delete the ${w.one} ${r.name}?`}
-                      />
+                      <ActionButton action={`${w.path}/${r.id}/delete`} csrf={csrf} confirm={`Delete the ${w.one} ${r.name}?`}>
+                        Delete {w.one}
+                      </ActionButton>
                     </details>
                   </td>
                 </tr>
@@ -157,8 +155,8 @@ function GroupFields(props: { table: GroupTable; prefix: string; values: GroupFo
   const { table, prefix, values, errors } = props;
   return (
     <>
-      <TextInput id={`${prefix}-name`} name="name" label="Name" value={values.name} error={errors.name} maxLength={80} />
-      <TextInput
+      <Field id={`${prefix}-name`} name="name" label="Name" value={values.name} error={errors.name} maxLength={80} />
+      <Field
         id={`${prefix}-slug`}
         name="slug"
         label="Web address name"
@@ -167,14 +165,14 @@ function GroupFields(props: { table: GroupTable; prefix: string; values: GroupFo
         maxLength={80}
         hint="Lowercase letters, numbers and hyphens. Leave empty to make one from the name."
       />
-      <TextInput
+      <Field
         id={`${prefix}-description`}
         name="description"
         label="Description"
         value={values.description}
         error={errors.description}
         maxLength={1000}
-        multiline
+        rows={5}
       />
       {table === 'collections' && (
         <Checkbox id={`${prefix}-featured`} name="featured" label="Feature on the home page" checked={values.featured} />

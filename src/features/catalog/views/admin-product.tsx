@@ -1,12 +1,21 @@
 import { type ComponentChildren, Fragment } from 'preact';
 import { Money, Notice } from '../../../http/views/components.js';
-import { Csrf, ErrorSummary, type FieldErrors } from '../../../http/views/form.js';
+import {
+  ActionButton,
+  Checkbox,
+  Csrf,
+  ErrorSummary,
+  Field,
+  FieldError,
+  type FieldErrors,
+  SelectField,
+  describedBy,
+} from '../../../http/views/form.js';
 import type { AdminImage, AdminProduct, AdminVariant, PriceChange, StockMovement } from '../catalog.admin.repository.js';
 import { STOCK_REASONS } from '../catalog.admin.service.js';
 import { CHAIN_LENGTHS_IN, METALS, metalLabel, RING_SIZES, STONES } from '../catalog.domain.js';
 import { MAX_UPLOAD_TEXT } from '../catalog.images.js';
 import type { CategoryRow, CollectionRow } from '../catalog.repository.js';
-import { ActionButton, Checkbox, ErrorText, SelectInput, TextInput, describedBy } from './admin-fields.js';
 import { formatTime } from './admin-products.js';
 
 export interface ProductFormValues {
@@ -81,9 +90,8 @@ function pounds(pence: number) {
 export function ProductFields({ values, errors, categories, collections }: { values: ProductFormValues; errors: FieldErrors } & Choices) {
   return (
     <>
-      <TextInput id="name" name="name" label="Name" value={values.name} error={errors.name} maxLength={120} />
-      <TextInput
-        id="slug"
+      <Field name="name" label="Name" value={values.name} error={errors.name} maxLength={120} />
+      <Field
         name="slug"
         label="Web address name"
         value={values.slug}
@@ -91,25 +99,15 @@ export function ProductFields({ values, errors, categories, collections }: { val
         maxLength={80}
         hint="Lowercase letters, numbers and hyphens, as in /products/sapphire-halo-ring. Leave empty to make one from the name. Changing it changes the page's address."
       />
-      <SelectInput
-        id="category"
+      <SelectField
         name="category"
         label="Category"
         value={values.category}
         error={errors.category}
         options={[{ value: '', label: 'Choose a category' }, ...categories.map((c) => ({ value: String(c.id), label: c.name }))]}
       />
-      <TextInput
-        id="description"
-        name="description"
-        label="Description"
-        value={values.description}
-        error={errors.description}
-        maxLength={5000}
-        multiline
-      />
-      <TextInput
-        id="hallmark"
+      <Field name="description" label="Description" value={values.description} error={errors.description} maxLength={5000} rows={5} />
+      <Field
         name="hallmark"
         label="Hallmark"
         value={values.hallmark}
@@ -117,16 +115,15 @@ export function ProductFields({ values, errors, categories, collections }: { val
         maxLength={300}
         hint="For example: Hallmarked 750 (18ct gold) at the Birmingham Assay Office."
       />
-      <TextInput id="care" name="care" label="Caring for it" value={values.care} error={errors.care} maxLength={1000} multiline />
-      <SelectInput
-        id="stone"
+      <Field name="care" label="Caring for it" value={values.care} error={errors.care} maxLength={1000} rows={5} />
+      <SelectField
         name="stone"
         label="Stone"
         value={values.stone}
         error={errors.stone}
         options={[{ value: '', label: 'No stone' }, ...STONES.map((s) => ({ value: s.code, label: s.label }))]}
       />
-      <Checkbox id="featured" name="featured" label="Feature on the home page" checked={values.featured} />
+      <Checkbox name="featured" label="Feature on the home page" checked={values.featured} />
       <fieldset
         class={`choice-group${errors.collections ? ' has-error' : ''}`}
         aria-describedby={describedBy('collections', errors.collections, collections.length > 0 ? 'hint' : undefined)}
@@ -153,7 +150,7 @@ export function ProductFields({ values, errors, categories, collections }: { val
             </div>
           </>
         )}
-        <ErrorText id="collections" error={errors.collections} />
+        <FieldError id="collections" error={errors.collections} />
       </fieldset>
     </>
   );
@@ -162,16 +159,14 @@ export function ProductFields({ values, errors, categories, collections }: { val
 export function VariantFields({ values, errors }: { values: VariantFormValues; errors: FieldErrors }) {
   return (
     <>
-      <SelectInput
-        id="metal"
+      <SelectField
         name="metal"
         label="Metal"
         value={values.metal}
         error={errors.metal}
         options={[{ value: '', label: 'Choose a metal' }, ...METALS.map((m) => ({ value: m.code, label: m.label }))]}
       />
-      <SelectInput
-        id="ringSize"
+      <SelectField
         name="ringSize"
         label="Ring size (UK)"
         value={values.ringSize}
@@ -179,8 +174,7 @@ export function VariantFields({ values, errors }: { values: VariantFormValues; e
         hint="Rings only."
         options={[{ value: '', label: 'None' }, ...RING_SIZES.map((s) => ({ value: s, label: s }))]}
       />
-      <SelectInput
-        id="chainLength"
+      <SelectField
         name="chainLength"
         label="Chain length"
         value={values.chainLength}
@@ -191,8 +185,7 @@ export function VariantFields({ values, errors }: { values: VariantFormValues; e
           ...CHAIN_LENGTHS_IN.map((l) => ({ value: String(l), label: `${l}″ (${Math.round(l * 2.54)} cm)` })),
         ]}
       />
-      <TextInput
-        id="sku"
+      <Field
         name="sku"
         label="SKU"
         value={values.sku}
@@ -200,8 +193,7 @@ export function VariantFields({ values, errors }: { values: VariantFormValues; e
         maxLength={40}
         hint="Your own code for this variant, such as ASY-R001-9YG-N."
       />
-      <TextInput
-        id="price"
+      <Field
         name="price"
         label="Price in pounds, including VAT"
         value={values.price}
@@ -210,15 +202,7 @@ export function VariantFields({ values, errors }: { values: VariantFormValues; e
         maxLength={20}
         hint="For example 249.99"
       />
-      <TextInput
-        id="stock"
-        name="stock"
-        label="Number in stock"
-        value={values.stock}
-        error={errors.stock}
-        inputMode="numeric"
-        maxLength={7}
-      />
+      <Field name="stock" label="Number in stock" value={values.stock} error={errors.stock} inputMode="numeric" maxLength={7} />
     </>
   );
 }
@@ -343,14 +327,17 @@ export function ProductEditPage(
           )}
           {canEdit &&
             (p.archived ? (
-              <ActionButton action={`/admin/products/${p.id}/restore`} csrf={csrf} label="Restore to the shop" primary />
+              <ActionButton action={`/admin/products/${p.id}/restore`} csrf={csrf} buttonClass="button button-small button-primary">
+                Restore to the shop
+              </ActionButton>
             ) : (
               <ActionButton
                 action={`/admin/products/${p.id}/archive`}
                 csrf={csrf}
-                label="Archive"
                 confirm="Take this piece off the shop? You can restore it later."
-              />
+              >
+                Archive
+              </ActionButton>
             ))}
         </div>
       </div>
@@ -495,7 +482,7 @@ function untouchedRow(v: AdminVariant): VariantRowValues {
   return { price: penceToPounds(v.pricePence), delta: '', reason: '', note: '', remove: false };
 }
 
-/** A small input in a table cell, labelled for screen readers, with its error under it. */
+/** A small input in a table cell, labelled for screen readers (the column heading shows the label), with its error under it. */
 function CellInput(props: {
   id: string;
   label: string;
@@ -505,24 +492,7 @@ function CellInput(props: {
   maxLength: number;
   size: number;
 }) {
-  return (
-    <>
-      <label for={props.id} class="visually-hidden">
-        {props.label}
-      </label>
-      <input
-        id={props.id}
-        name={props.id}
-        value={props.value}
-        inputMode={props.inputMode}
-        size={props.size}
-        maxLength={props.maxLength}
-        aria-invalid={props.error ? 'true' : undefined}
-        aria-describedby={describedBy(props.id, props.error)}
-      />
-      <ErrorText id={props.id} error={props.error} />
-    </>
-  );
+  return <Field {...props} name={props.id} hideLabel class="cell-field" />;
 }
 
 /**
@@ -627,22 +597,18 @@ function VariantsForm(props: { product: AdminProduct; csrf: string; canEdit: boo
                         />
                       </td>
                       <td>
-                        <label for={`reason-${v.id}`} class="visually-hidden">
-                          Reason for the stock change to {v.sku}
-                        </label>
-                        <select
-                          id={`reason-${v.id}`}
+                        <SelectField
                           name={`reason-${v.id}`}
-                          aria-invalid={err('reason') ? 'true' : undefined}
-                          aria-describedby={describedBy(`reason-${v.id}`, err('reason'))}
-                        >
-                          {[{ code: '', label: 'Choose a reason' }, ...STOCK_REASONS].map((r) => (
-                            <option key={r.code} value={r.code} selected={r.code === values.reason}>
-                              {r.label}
-                            </option>
-                          ))}
-                        </select>
-                        <ErrorText id={`reason-${v.id}`} error={err('reason')} />
+                          label={`Reason for the stock change to ${v.sku}`}
+                          hideLabel
+                          class="cell-field"
+                          value={values.reason}
+                          error={err('reason')}
+                          options={[{ code: '', label: 'Choose a reason' }, ...STOCK_REASONS].map((r) => ({
+                            value: r.code,
+                            label: r.label,
+                          }))}
+                        />
                       </td>
                       <td>
                         <CellInput
@@ -661,21 +627,19 @@ function VariantsForm(props: { product: AdminProduct; csrf: string; canEdit: boo
                       {v.hasMovements ? (
                         <span class="hint">Has stock history</span>
                       ) : (
-                        <label class="check" for={`remove-${v.id}`}>
-                          <input
-                            type="checkbox"
-                            id={`remove-${v.id}`}
-                            name={`remove-${v.id}`}
-                            value="1"
-                            checked={values.remove}
-                            data-confirm-item={v.sku}
-                            aria-invalid={err('remove') ? 'true' : undefined}
-                            aria-describedby={describedBy(`remove-${v.id}`, err('remove'))}
-                          />
-                          <span class="visually-hidden">Remove {v.sku}</span>
-                        </label>
+                        <Checkbox
+                          name={`remove-${v.id}`}
+                          value="1"
+                          checked={values.remove}
+                          label={<span class="visually-hidden">Remove {v.sku}</span>}
+                          input={{
+                            'data-confirm-item': v.sku,
+                            'aria-invalid': err('remove') ? 'true' : undefined,
+                            'aria-describedby': describedBy(`remove-${v.id}`, err('remove')),
+                          }}
+                        />
                       )}
-                      <ErrorText id={`remove-${v.id}`} error={err('remove')} />
+                      <FieldError id={`remove-${v.id}`} error={err('remove')} />
                     </td>
                   )}
                 </tr>
@@ -771,19 +735,21 @@ function ImagesSection(props: { product: AdminProduct; csrf: string; canEdit: bo
                         <ActionButton
                           action={`/admin/images/${img.id}/move`}
                           csrf={csrf}
-                          label="↑"
                           ariaLabel={`Move photo ${i + 1} earlier`}
                           fields={{ direction: 'up' }}
-                        />
+                        >
+                          ↑
+                        </ActionButton>
                       )}
                       {i < p.images.length - 1 && (
                         <ActionButton
                           action={`/admin/images/${img.id}/move`}
                           csrf={csrf}
-                          label="↓"
                           ariaLabel={`Move photo ${i + 1} later`}
                           fields={{ direction: 'down' }}
-                        />
+                        >
+                          ↓
+                        </ActionButton>
                       )}
                     </div>
                   </td>
@@ -793,10 +759,11 @@ function ImagesSection(props: { product: AdminProduct; csrf: string; canEdit: bo
                     <ActionButton
                       action={`/admin/images/${img.id}/delete`}
                       csrf={csrf}
-                      label="Remove"
                       ariaLabel={`Remove photo ${i + 1}`}
                       confirm="Remove this photo from the shop?"
-                    />
+                    >
+                      Remove
+                    </ActionButton>
                   </td>
                 )}
               </tr>
@@ -814,23 +781,15 @@ function ImagesSection(props: { product: AdminProduct; csrf: string; canEdit: bo
         >
           <Csrf token={csrf} />
           <h3>Add a photo</h3>
-          <div class={`field${errors.image ? ' has-error' : ''}`}>
-            <label for="image">Photo</label>
-            <p class="hint" id="image-hint">
-              JPEG, PNG or WebP, up to {MAX_UPLOAD_TEXT}. Location and camera details are removed before it is stored.
-            </p>
-            <input
-              id="image"
-              name="image"
-              type="file"
-              accept="image/jpeg,image/png,image/webp"
-              aria-invalid={errors.image ? 'true' : undefined}
-              aria-describedby={describedBy('image', errors.image, 'hint')}
-            />
-            <ErrorText id="image" error={errors.image} />
-          </div>
-          <TextInput
-            id="alt"
+          <Field
+            name="image"
+            type="file"
+            accept="image/jpeg,image/png,image/webp"
+            label="Photo"
+            hint={`JPEG, PNG or WebP, up to ${MAX_UPLOAD_TEXT}. Location and camera details are removed before it is stored.`}
+            error={errors.image}
+          />
+          <Field
             name="alt"
             label="Description for people who cannot see the photo"
             hint='Say what it shows, such as "Sapphire ring seen from the side".'

@@ -1,4 +1,5 @@
-import { Breadcrumbs, FieldError, Money } from '../../../http/views/components.js';
+import { Breadcrumbs, Money } from '../../../http/views/components.js';
+import { FieldError, controlProps } from '../../../http/views/form.js';
 import { vatIncluded } from '../../../shared/money.js';
 import { METALS, metalLabel, RING_SIZES, stoneLabel } from '../catalog.domain.js';
 import type { ProductDetail, VariantRow } from '../catalog.repository.js';
@@ -96,14 +97,14 @@ export function ProductPage({ product: p, choice, chosen, bagToken, errors = {},
             {bagToken && <input type="hidden" name="bag" value={bagToken} />}
             <input type="hidden" name="product" value={p.slug} />
             <label for="metal">Metal</label>
-            <select id="metal" name="metal" aria-describedby={errors.metal ? 'metal-error' : undefined}>
+            <select {...controlProps('metal', errors.metal)} name="metal">
               {metals.map((m) => (
                 <option key={m.code} value={m.code} selected={m.code === choice.metal}>
                   {m.label}
                 </option>
               ))}
             </select>
-            <FieldError id="metal-error" message={errors.metal} />
+            <FieldError id="metal" error={errors.metal} />
             {sizes.length > 0 && (
               <>
                 <label for="size">
@@ -112,12 +113,7 @@ export function ProductPage({ product: p, choice, chosen, bagToken, errors = {},
                     Size guide
                   </a>
                 </label>
-                <select
-                  id="size"
-                  name="size"
-                  aria-describedby={errors.size ? 'size-error' : undefined}
-                  aria-invalid={errors.size ? 'true' : undefined}
-                >
+                <select {...controlProps('size', errors.size)} name="size">
                   <option value="">Choose a size</option>
                   {sizes.map((s) => {
                     const v = forMetal.find((x) => x.ringSize === s);
@@ -129,34 +125,33 @@ export function ProductPage({ product: p, choice, chosen, bagToken, errors = {},
                     );
                   })}
                 </select>
-                <FieldError id="size-error" message={errors.size} />
+                <FieldError id="size" error={errors.size} />
               </>
             )}
             {lengths.length > 0 && (
               <>
                 <label for="length">Chain length</label>
-                <select id="length" name="length" aria-describedby={errors.length ? 'length-error' : undefined}>
+                <select {...controlProps('length', errors.length)} name="length">
                   {lengths.map((l) => (
                     <option key={l} value={String(l)} selected={l === choice.length}>
                       {l}″ ({Math.round(l * 2.54)} cm)
                     </option>
                   ))}
                 </select>
-                <FieldError id="length-error" message={errors.length} />
+                <FieldError id="length" error={errors.length} />
               </>
             )}
             <label for="quantity">Quantity</label>
             <input
-              id="quantity"
+              {...controlProps('quantity', errors.quantity)}
               name="quantity"
               type="number"
               min={1}
               max={maxPerLine}
               value="1"
               inputMode="numeric"
-              aria-describedby={errors.quantity ? 'quantity-error' : undefined}
             />
-            <FieldError id="quantity-error" message={errors.quantity} />
+            <FieldError id="quantity" error={errors.quantity} />
             <div class="buy-actions">
               <button type="submit" class="button button-primary" disabled={chosen !== null && chosen.stock === 0}>
                 Add to bag
