@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { h } from 'preact';
-import type { Db } from '../../db/database.js';
+import { type Db, type Executor, type Trx, inTransaction } from '../../db/database.js';
 import { deriveKey, sameText } from '../../shared/crypto.js';
 import { MailParagraphs, renderMailHtml } from '../mail/mail.layout.js';
 import { enqueueMail } from '../mail/outbox.service.js';
@@ -49,6 +49,18 @@ export interface AuditEntry {
   network?: string | null;
 }
 
+/** Who does what is recorded, as the back office passes it to a service: the staff member, and the network they came from. */
+export interface AuditActor {
+  staffId: number | null;
+  role: string;
+  network?: string | null;
+}
+
+/** An entry made by this actor. */
+export function entryBy(actor: AuditActor, entry: Omit<AuditEntry, 'actor' | 'network'>): AuditEntry {
+  return { ...entry, actor: { staffId: actor.staffId, role: actor.role }, network: actor.network ?? null };
+}
+
 export const GENESIS_HASH = '0'.repeat(64);
 
 type Sealed = Omit<AuditRow, 'id' | 'hash' | 'prev_hash'>;
@@ -83,7 +95,7 @@ function chainKey(db: Db): Buffer {
   return key;
 }
 
-async function append(trx: Db, key: Buffer, entry: AuditEntry, now: Date): Promise<AuditRow> {
+async function append(trx: Trx, key: Buffer, entry: AuditEntry, now: Date): Promise<AuditRow> {
   await lockAuditChain(trx);
   const prev = (await newestAuditRow(trx))?.hash ?? GENESIS_HASH;
   const row = {
@@ -100,9 +112,6 @@ async function append(trx: Db, key: Buffer, entry: AuditEntry, now: Date): Promi
   const sealed = { ...row, prev_hash: prev, hash: keyedSeal(key, prev, row) };
   return { id: await insertAuditRow(trx, sealed), ...sealed };
 }
-
-const inTransaction = <T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> =>
-  db.isTransaction ? work(db) : db.transaction().execute(work);
 
 const CUT_OVER_REASON = 'unkeyed SHA-256 up to here; from this entry on, each entry is sealed with the shop key (HMAC-SHA-256)';
 
@@ -136,11 +145,31 @@ export async function keyAuditTrail(db: Db, secretKey: string, now: Date): Promi
 }
 
 /** Appends an entry. Pass the transaction that makes the change, so the record and the change land together. */
-export async function recordAudit(db: Db, entry: AuditEntry, now: Date): Promise<void> {
+export async function recordAudit(db: Executor, entry: AuditEntry, now: Date): Promise<void> {
   // An export takes personal data out of the shop: it is never recorded without the reason for it.
   if (entry.action === 'export' && !entry.reason?.trim()) throw new Error('an export must be recorded with its reason');
   const key = chainKey(db);
   await inTransaction(db, (trx) => append(trx, key, entry, now));
+}
+
+/**
+ * The one way a staff read of personal data is made: `read` runs in a transaction, and the entry
+ * `entryFor` makes of its result is recorded in that same transaction, so nothing is shown that
+ * was not recorded, and a read that fails records nothing. `entryFor` returns null when there was
+ * nothing personal to see (no such order, no fields shown), and then nothing is recorded.
+ */
+export function auditedRead<T>(
+  db: Executor,
+  now: Date,
+  read: (trx: Trx) => Promise<T>,
+  entryFor: (result: T) => AuditEntry | null,
+): Promise<T> {
+  return inTransaction(db, async (trx) => {
+    const result = await read(trx);
+    const entry = entryFor(result);
+    if (entry) await recordAudit(trx, entry, now);
+    return result;
+  });
 }
 
 /** The head of the chain as the owners are sent it: the newest entry's id, the day it was written, and its seal. */

@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { notFound } from '../../http/errors.js';
 import { Pagination } from '../../http/views/components.js';
-import { recordAudit } from '../audit/audit.service.js';
 import { actorOf } from '../backoffice/backoffice.plugin.js';
-import { countContactMessages, findContactMessage, listContactMessageHeaders } from './contact.repository.js';
-import { SUBJECTS } from './contact.service.js';
+import { countContactMessages, listContactMessageHeaders } from './contact.repository.js';
+import { SUBJECTS, openEnquiry } from './contact.service.js';
 import { CONTACT_RETENTION } from './contact.inventory.js';
 
 const PAGE = 50;
@@ -53,22 +52,7 @@ export async function contactAdminRoutes(app: FastifyInstance): Promise<void> {
     if (!/^\d{1,12}$/.test(req.params.id)) throw notFound("We couldn't find that enquiry.");
     const id = Number(req.params.id);
     // The look is recorded in the same transaction that reads, so no view goes unrecorded.
-    const message = await app.db.transaction().execute(async (trx) => {
-      const m = await findContactMessage(trx, id);
-      if (m)
-        await recordAudit(
-          trx,
-          {
-            actor: actorOf(req),
-            network: actorOf(req).network,
-            action: 'view',
-            subject: { type: 'contact_message', id },
-            fields: ['name', 'email', 'message'],
-          },
-          app.clock(),
-        );
-      return m;
-    });
+    const message = await openEnquiry(app.db, id, actorOf(req), app.clock());
     if (!message) throw notFound("We couldn't find that enquiry. It may have been deleted at the end of its retention period.");
     return reply.adminPage(
       { title: `Enquiry #${id}`, section: 'enquiries', csrfToken: reply.csrfToken() },

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { Db } from '../../db/database.js';
+import { type AuditActor, auditedRead, entryBy } from '../audit/audit.service.js';
 import { enqueueMail } from '../mail/outbox.service.js';
 import { CONTACT_RETENTION } from './contact.inventory.js';
 import { type ContactInbox, enquiryForwardingMail } from './contact.mail.js';
-import { deleteContactMessagesBefore, insertContactMessage } from './contact.repository.js';
+import { deleteContactMessagesBefore, findContactMessage, insertContactMessage } from './contact.repository.js';
 
 export const contactSchema = z.object({
   name: z
@@ -72,4 +73,14 @@ export async function receiveContactMessage(db: Db, inbox: ContactInbox, input: 
 export async function eraseExpiredContactMessages(db: Db, now: Date): Promise<number> {
   const cutoff = new Date(now.getTime() - CONTACT_RETENTION.days * 86_400_000).toISOString();
   return deleteContactMessagesBefore(db, cutoff);
+}
+
+/** An enquiry as staff open it: the look is recorded in the audit trail, in the transaction that reads it. */
+export function openEnquiry(db: Db, id: number, actor: AuditActor, now: Date) {
+  return auditedRead(
+    db,
+    now,
+    (trx) => findContactMessage(trx, id),
+    (m) => (m ? entryBy(actor, { action: 'view', subject: { type: 'contact_message', id }, fields: ['name', 'email', 'message'] }) : null),
+  );
 }

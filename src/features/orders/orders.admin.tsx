@@ -4,17 +4,11 @@ import { type FormBody, fieldText, formBodyOf, singleTextOrBlank } from '../../h
 import { notFound } from '../../http/errors.js';
 import { deriveKey, hmacHex } from '../../shared/crypto.js';
 import { formatPence, parsePounds } from '../../shared/money.js';
-import { type AuditEntry, recordAudit } from '../audit/audit.service.js';
+import { type AuditEntry, entryBy, recordAudit } from '../audit/audit.service.js';
 import { actorOf } from '../backoffice/backoffice.plugin.js';
 import { type FieldErrors, fieldErrors } from '../../http/views/form.js';
 import { type Permission, can } from '../staff/staff.domain.js';
-import {
-  type AdminOrderDetail,
-  findAdminOrder,
-  listAdminOrders,
-  listOrdersToReconcile,
-  listPaidStockShortOrders,
-} from './orders.admin.repository.js';
+import { type AdminOrderDetail, listOrdersToReconcile, listPaidStockShortOrders } from './orders.admin.repository.js';
 import { ORDER_STATUSES, RECONCILE_AFTER_MINUTES, isOrderNumber } from './orders.domain.js';
 import { orderLinks } from './orders.links.js';
 import { type OrderRow, findOrderByNumber } from './orders.repository.js';
@@ -23,7 +17,9 @@ import {
   type RecordChange,
   cancelOrder,
   dispatchOrder,
+  findOrdersForStaff,
   markDelivered,
+  openOrderForStaff,
   recordPaymentFoundInMyOpayo,
   recordRefund,
 } from './orders.service.js';
@@ -121,10 +117,7 @@ export async function ordersAdminRoutes(app: FastifyInstance): Promise<void> {
   const mail = orderLinks(app.config).mail;
   const searchKey = deriveKey(app.config.secretKey, 'audit-order-search');
   const roleCan = (req: FastifyRequest, p: Permission) => req.staffSession !== null && can(req.staffSession.staff.role, p);
-  const audit = (req: FastifyRequest, entry: Omit<AuditEntry, 'actor' | 'network'>): AuditEntry => {
-    const actor = actorOf(req);
-    return { ...entry, actor, network: actor.network };
-  };
+  const audit = (req: FastifyRequest, entry: Omit<AuditEntry, 'actor' | 'network'>): AuditEntry => entryBy(actorOf(req), entry);
 
   // ---- Lists -------------------------------------------------------------------------------
 
@@ -180,18 +173,14 @@ export async function ordersAdminRoutes(app: FastifyInstance): Promise<void> {
     };
 
     const searchedBy = person.email !== undefined ? 'email' : person.surname !== undefined ? 'surname' : null;
-    const { rows, total } = searchedBy
-      ? await app.db.transaction().execute(async (trx) => {
-          const found = await listAdminOrders(trx, filter);
-          const key = hmacHex(searchKey, `${searchedBy}:${q.q.toLowerCase()}`).slice(0, 32);
-          await recordAudit(
-            trx,
-            audit(req, { action: 'view', subject: { type: 'order_search', id: key }, fields: [searchedBy] }),
-            app.clock(),
-          );
-          return found;
+    const lookup = searchedBy
+      ? audit(req, {
+          action: 'view',
+          subject: { type: 'order_search', id: hmacHex(searchKey, `${searchedBy}:${q.q.toLowerCase()}`).slice(0, 32) },
+          fields: [searchedBy],
         })
-      : await listAdminOrders(app.db, filter);
+      : null;
+    const { rows, total } = await findOrdersForStaff(app.db, filter, lookup, app.clock());
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
     if (q.page > pages) throw notFound(`There is no page ${q.page}: there ${pages === 1 ? 'is only 1 page' : `are ${pages} pages`}.`);
     return reply.adminPage(meta, <OrderListPage kind={kind} query={query} rows={rows} total={total} pages={pages} />);
@@ -231,14 +220,7 @@ export async function ordersAdminRoutes(app: FastifyInstance): Promise<void> {
 
   /** Reads the order and records the look in the same transaction, so no view goes unrecorded. */
   async function openOrder(req: FastifyRequest, number: string, scope: OrderScope): Promise<AdminOrderDetail> {
-    const detail = await app.db.transaction().execute(async (trx) => {
-      const found = await findAdminOrder(trx, number);
-      const fields = found ? fieldsShown(found.order, scope) : [];
-      if (fields.length > 0) {
-        await recordAudit(trx, audit(req, { action: 'view', subject: { type: 'order', id: number }, fields }), app.clock());
-      }
-      return found;
-    });
+    const detail = await openOrderForStaff(app.db, number, (order) => fieldsShown(order, scope), actorOf(req), app.clock());
     if (!detail) throw notFound("We couldn't find that order. It may have been deleted at the end of its retention period.");
     return detail;
   }

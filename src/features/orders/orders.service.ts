@@ -3,6 +3,7 @@ import { hmacHex, truncateIp } from '../../shared/crypto.js';
 import { clearBag, listLinesOfBag } from '../bag/bag.service.js';
 import { metalLabel } from '../catalog/catalog.domain.js';
 import { returnStock, takeStock } from '../catalog/catalog.service.js';
+import { type AuditActor, type AuditEntry, auditedRead, entryBy } from '../audit/audit.service.js';
 import { enqueueMail } from '../mail/outbox.service.js';
 import { type OpayoResult, newVendorTxCode } from '../payments/opayo.js';
 import {
@@ -15,6 +16,13 @@ import {
   orderTotals,
   variantLabel,
 } from './orders.domain.js';
+import {
+  type AdminOrderDetail,
+  type AdminOrderFilter,
+  type AdminOrderListRow,
+  findAdminOrder,
+  listAdminOrders,
+} from './orders.admin.repository.js';
 import { type OrderMailContext, type OrderMailKind, renderOrderMail } from './orders.mail.js';
 import {
   type AttemptRow,
@@ -614,4 +622,46 @@ export async function recordPaymentFoundInMyOpayo(
     const event = { at, kind: 'paid', detail: `Payment ${vpsTxId} found in MyOpayo and recorded`, staffId };
     return completeStaffAction(trx, orderId, event, record, lowStock, { kind: 'confirmation', ctx: mail, now });
   });
+}
+
+/**
+ * The back office's order list. A search by a person's e-mail address or surname tells the
+ * searcher which orders are theirs, so it is a read of personal data: pass its audit entry, and
+ * it is recorded in the transaction that searches. Other lists show no customer details.
+ */
+export function findOrdersForStaff(
+  db: Db,
+  filter: AdminOrderFilter,
+  lookup: AuditEntry | null,
+  now: Date,
+): Promise<{ rows: AdminOrderListRow[]; total: number }> {
+  if (!lookup) return listAdminOrders(db, filter);
+  return auditedRead(
+    db,
+    now,
+    (trx) => listAdminOrders(trx, filter),
+    () => lookup,
+  );
+}
+
+/**
+ * One order as staff open it; `shown` says which of its personal fields the page shows, and
+ * those are recorded in the audit trail in the transaction that reads it.
+ */
+export function openOrderForStaff(
+  db: Db,
+  number: string,
+  shown: (order: OrderRow) => string[],
+  actor: AuditActor,
+  now: Date,
+): Promise<AdminOrderDetail | null> {
+  return auditedRead(
+    db,
+    now,
+    (trx) => findAdminOrder(trx, number),
+    (found) => {
+      const fields = found ? shown(found.order) : [];
+      return fields.length > 0 ? entryBy(actor, { action: 'view', subject: { type: 'order', id: number }, fields }) : null;
+    },
+  );
 }
