@@ -11,6 +11,7 @@ import * as tamperEvidentAudit from './2026-12-01-tamper-evident-audit.js';
 import * as twoFactorKeysAndStaffSignInWaits from './2026-12-01-two-factor-keys-and-staff-sign-in-waits.js';
 import * as unpaidOrderHolds from './2026-12-01-unpaid-order-holds.js';
 import * as jobRuns from './2026-12-02-job-runs.js';
+import * as orderRetention from './2026-12-02-order-retention.js';
 
 /** Every migration, by dated name. Add new ones at the end; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01-two-factor-keys-and-staff-sign-in-waits': twoFactorKeysAndStaffSignInWaits,
   '2026-12-01-unpaid-order-holds': unpaidOrderHolds,
   '2026-12-02-job-runs': jobRuns,
+  '2026-12-02-order-retention': orderRetention,
 };
