@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { parseInput } from '../../http/form-fields.js';
-import { Pagination } from '../../http/views/components.js';
+import { Notice, Pagination } from '../../http/views/components.js';
+import { Csrf } from '../../http/views/form.js';
 import { buildQueryString } from '../../http/query.js';
 import { ROLE_LABELS, type Role } from '../staff/staff.domain.js';
 import { listStaff } from '../staff/staff.repository.js';
@@ -67,7 +68,7 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
         <div class="admin-head">
           <h1>Audit trail</h1>
           <form method="post" action="/admin/audit/verify" class="filter-bar">
-            <input type="hidden" name="_csrf" value={csrf} />
+            <Csrf token={csrf} />
             <label>
               Anchor from the daily e-mail (optional)
               <input type="text" name="anchor" maxLength={200} autocomplete="off" spellcheck={false} />
@@ -200,9 +201,9 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
             )}
           </>
         ) : (
-          <p role="alert">
+          <Notice kind="error">
             The first broken link is at entry <strong>#{verdict.brokenAt}</strong>: {verdict.problem}. Entries before it check out.
-          </p>
+          </Notice>
         )}
         <p>
           <a class="button" href="/admin/audit">

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { Notice } from '../../http/views/components.js';
 import { outboxHealth } from '../mail/outbox.service.js';
 import { RECONCILE_AFTER_MINUTES } from '../orders/orders.domain.js';
 import { can } from '../staff/staff.domain.js';
@@ -46,10 +47,10 @@ export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
           Good {hour < 12 ? 'morning' : hour < 18 ? 'afternoon' : 'evening'}, {session.staff.name.split(' ')[0]}
         </h1>
         {!session.staff.twoFactor && (
-          <p class="notice notice-info">
+          <Notice kind="info">
             Two-factor sign-in is off for your account. <a href="/admin/account/two-factor">Turn it on</a> — it is required on the live
             shop.
-          </p>
+          </Notice>
         )}
         <ul class="stats">
           <li>

@@ -2,10 +2,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { privatePage } from '../../http/render.js';
 import { deriveKey } from '../../shared/crypto.js';
 import { Breadcrumbs, Money, Notice } from '../../http/views/components.js';
+import { NameFields, PhoneField, PostalFields } from '../../http/views/address-fields.js';
 import { Checkbox, ErrorSummary, Field, FieldError, SelectField } from '../../http/views/form.js';
 import { bagLink, bagTokenOf, cookieCarries } from '../../http/bag-token.js';
 import { type BagLine, bagContents, bagProblems, dropSetAsideLines, openBag, parseSetAside, subtotalOf } from '../bag/bag.service.js';
-import type { AddressRow } from '../customers/customers.repository.js';
+import type { AddressRow } from '../customers/customers.service.js';
 import { metalLabel } from '../catalog/catalog.domain.js';
 import { addressesOf, customerById } from '../customers/customers.service.js';
 import {
@@ -236,11 +237,6 @@ function CheckoutPage({
 }) {
   const subtotal = subtotalOf(lines);
   const method: DeliveryMethod = values.delivery_method && isDeliveryMethod(values.delivery_method) ? values.delivery_method : 'tracked48';
-  const field = (
-    name: CheckoutField,
-    label: string,
-    opts: { autocomplete?: string; type?: 'text' | 'email' | 'tel'; maxLength?: number; optional?: boolean; hint?: string } = {},
-  ) => <Field name={name} label={label} value={values[name]} errors={errors} required {...opts} />;
   return (
     <div class="checkout-page">
       <Breadcrumbs trail={[{ href: '/', label: 'Home' }, { href: bagLink('/bag', linkToken), label: 'Your bag' }, { label: 'Checkout' }]} />
@@ -259,32 +255,24 @@ function CheckoutPage({
           <input type="hidden" name="set_aside" value={setAside.map((l) => l.variantId).join(',')} />
           <fieldset>
             <legend>Your details</legend>
-            <div class="field-pair">
-              {field('first_name', 'First name', { autocomplete: 'given-name', maxLength: 60 })}
-              {field('surname', 'Surname', { autocomplete: 'family-name', maxLength: 60 })}
-            </div>
-            {field('email', 'E-mail address', {
-              autocomplete: 'email',
-              type: 'email',
-              maxLength: 80,
-              hint: 'For your order confirmation and delivery updates only.',
-            })}
-            {field('phone', 'Phone number', {
-              autocomplete: 'tel',
-              type: 'tel',
-              maxLength: 20,
-              hint: 'In case the courier needs to reach you.',
-            })}
+            <NameFields values={values} errors={errors} />
+            <Field
+              name="email"
+              label="E-mail address"
+              type="email"
+              autocomplete="email"
+              maxLength={80}
+              hint="For your order confirmation and delivery updates only."
+              value={values.email}
+              errors={errors}
+              required
+            />
+            <PhoneField values={values} errors={errors} hint="In case the courier needs to reach you." />
           </fieldset>
           <fieldset>
             <legend>Billing address</legend>
             <p class="hint">The address your card is registered to.</p>
-            {field('billing_line1', 'Address line 1', { autocomplete: 'billing address-line1', maxLength: 50 })}
-            {field('billing_line2', 'Address line 2', { autocomplete: 'billing address-line2', maxLength: 50, optional: true })}
-            <div class="field-pair">
-              {field('billing_city', 'Town or city', { autocomplete: 'billing address-level2', maxLength: 40 })}
-              {field('billing_postcode', 'Postcode', { autocomplete: 'billing postal-code', maxLength: 10 })}
-            </div>
+            <PostalFields values={values} errors={errors} prefix="billing_" section="billing" />
           </fieldset>
           <fieldset>
             <legend>Delivery address</legend>
@@ -313,16 +301,8 @@ function CheckoutPage({
             />
             <div id="delivery-fields" class="delivery-fields">
               <p class="hint">Leave these empty if you deliver to your billing address.</p>
-              <div class="field-pair">
-                {field('delivery_first_name', 'First name', { autocomplete: 'shipping given-name', maxLength: 60, optional: true })}
-                {field('delivery_surname', 'Surname', { autocomplete: 'shipping family-name', maxLength: 60, optional: true })}
-              </div>
-              {field('delivery_line1', 'Address line 1', { autocomplete: 'shipping address-line1', maxLength: 50, optional: true })}
-              {field('delivery_line2', 'Address line 2', { autocomplete: 'shipping address-line2', maxLength: 50, optional: true })}
-              <div class="field-pair">
-                {field('delivery_city', 'Town or city', { autocomplete: 'shipping address-level2', maxLength: 40, optional: true })}
-                {field('delivery_postcode', 'Postcode', { autocomplete: 'shipping postal-code', maxLength: 10, optional: true })}
-              </div>
+              <NameFields values={values} errors={errors} prefix="delivery_" section="shipping" optional />
+              <PostalFields values={values} errors={errors} prefix="delivery_" section="shipping" optional />
             </div>
           </fieldset>
           <fieldset aria-describedby={errors.delivery_method ? 'delivery_method-error' : undefined}>

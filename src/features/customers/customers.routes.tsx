@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
 import { fieldText, formBodyOf } from '../../http/form-fields.js';
 import { Notice } from '../../http/views/components.js';
-import { Csrf, ErrorSummary, Field, type FieldErrors } from '../../http/views/form.js';
+import { Checkbox, Csrf, ErrorSummary, Field, type FieldErrors } from '../../http/views/form.js';
 import { PASSWORD_MIN_LENGTH, REMEMBER_DAYS, deviceLabel, SESSION_COOKIE, tooManyAttempts } from './customers.domain.js';
 import { parseEmail, parseNewPassword, parseRegistration, parseSignIn } from './customers.forms.js';
 import {
@@ -16,7 +16,7 @@ import {
   signOut,
   verifyEmail,
 } from './customers.service.js';
-import { NameFields, PhoneField, PostalFields } from './views/fields.js';
+import { NameFields, PhoneField, PostalFields } from '../../http/views/address-fields.js';
 import { accountMailContext, clearSessionCookie, safeNext, setSessionCookie } from './customers.session.js';
 
 /**
@@ -91,19 +91,11 @@ export async function customerAuthRoutes(app: FastifyInstance): Promise<void> {
             required
             hint={`At least ${PASSWORD_MIN_LENGTH} characters. A few unrelated words together make a strong, memorable password.`}
           />
-          <div class="check">
-            <input
-              type="checkbox"
-              id="general_subscription"
-              name="general_subscription"
-              value="yes"
-              checked={values.general_subscription === 'yes'}
-            />
-            <label for="general_subscription">
-              General Subscription: e-mail me about new pieces and events (optional; you can stop at any time on the Newsletter Subscription
-              page)
-            </label>
-          </div>
+          <Checkbox
+            name="general_subscription"
+            checked={values.general_subscription === 'yes'}
+            label="General Subscription: e-mail me about new pieces and events (optional; you can stop at any time on the Newsletter Subscription page)"
+          />
           <p class="form-note">
             We keep these details to run your account, as our <a href="/privacy">privacy policy</a> explains. You can correct them, download
             them or delete your account at any time.
@@ -237,10 +229,7 @@ export async function customerAuthRoutes(app: FastifyInstance): Promise<void> {
           <input type="hidden" name="next" value={safeNext(q.next)} />
           <Field name="email" label="E-mail address" type="email" value={q.email} autocomplete="username" maxLength={80} required />
           <Field name="password" label="Password" type="password" autocomplete="current-password" maxLength={200} required />
-          <div class="check">
-            <input type="checkbox" id="remember" name="remember" value="yes" />
-            <label for="remember">Keep me signed in on this device for {REMEMBER_DAYS} days</label>
-          </div>
+          <Checkbox name="remember" label={`Keep me signed in on this device for ${REMEMBER_DAYS} days`} />
           <button type="submit" class="button button-primary">
             Sign in
           </button>

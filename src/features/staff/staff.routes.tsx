@@ -273,12 +273,9 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
         </p>
         <h2>Sessions</h2>
         <p>Signed in somewhere you shouldn't be? This signs you out on every device, including this one.</p>
-        <form method="post" action="/admin/sign-out-everywhere">
-          <Csrf token={csrf} />
-          <button type="submit" class="button">
-            Sign out everywhere
-          </button>
-        </form>
+        <ActionButton action="/admin/sign-out-everywhere" csrf={csrf} buttonClass="button">
+          Sign out everywhere
+        </ActionButton>
       </section>,
     );
   });

@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { ActionButton } from '../../../http/views/form.js';
 import { type Permission, ROLE_LABELS, can } from '../../staff/staff.domain.js';
 import type { StaffSession } from '../../staff/staff.service.js';
 
@@ -60,12 +61,9 @@ export function AdminLayout({
               </span>
               <a href="/admin/account">Your account</a>
               {meta.csrfToken && (
-                <form method="post" action="/admin/sign-out" class="inline-form">
-                  <input type="hidden" name="_csrf" value={meta.csrfToken} />
-                  <button type="submit" class="link-button">
-                    Sign out
-                  </button>
-                </form>
+                <ActionButton action="/admin/sign-out" csrf={meta.csrfToken} buttonClass="link-button">
+                  Sign out
+                </ActionButton>
               )}
             </div>
           )}

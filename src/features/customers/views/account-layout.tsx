@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { Breadcrumbs } from '../../../http/views/components.js';
-import { Csrf } from '../../../http/views/form.js';
+import { ActionButton } from '../../../http/views/form.js';
 
 /** Account Home's sections, as named in our privacy policy. */
 export const ACCOUNT_SECTIONS = [
@@ -43,12 +43,9 @@ export function AccountLayout({
               </li>
             ))}
           </ul>
-          <form method="post" action="/account/sign-out">
-            <Csrf token={csrf} />
-            <button type="submit" class="button button-quiet">
-              Sign out
-            </button>
-          </form>
+          <ActionButton action="/account/sign-out" csrf={csrf} buttonClass="button button-quiet">
+            Sign out
+          </ActionButton>
         </nav>
         <div class="account-main">
           <h1>{title}</h1>

@@ -1,8 +1,8 @@
 import { Notice } from '../../../http/views/components.js';
-import { Csrf, ErrorSummary, type FieldErrors } from '../../../http/views/form.js';
+import { ActionButton, Checkbox, Csrf, ErrorSummary, type FieldErrors } from '../../../http/views/form.js';
 import { MAX_ADDRESSES } from '../customers.domain.js';
 import type { AddressRow } from '../customers.repository.js';
-import { NameFields, PostalFields } from './fields.js';
+import { NameFields, PostalFields } from '../../../http/views/address-fields.js';
 
 export const ADDRESS_BOOK_FULL = `Your address book is full: it holds up to ${MAX_ADDRESSES} addresses. Please delete one you no longer need, then add the new one.`;
 
@@ -90,19 +90,13 @@ export function AddressBook({
                   Change<span class="visually-hidden"> the address at {a.line1}</span>
                 </a>
                 {a.is_default !== 1 && (
-                  <form method="post" action={`/account/addresses/${a.id}/default`}>
-                    <Csrf token={csrf} />
-                    <button type="submit" class="button button-quiet">
-                      Make default<span class="visually-hidden"> the address at {a.line1}</span>
-                    </button>
-                  </form>
+                  <ActionButton action={`/account/addresses/${a.id}/default`} csrf={csrf} buttonClass="button button-quiet">
+                    Make default<span class="visually-hidden"> the address at {a.line1}</span>
+                  </ActionButton>
                 )}
-                <form method="post" action={`/account/addresses/${a.id}/delete`}>
-                  <Csrf token={csrf} />
-                  <button type="submit" class="button button-quiet">
-                    Delete<span class="visually-hidden"> the address at {a.line1}</span>
-                  </button>
-                </form>
+                <ActionButton action={`/account/addresses/${a.id}/delete`} csrf={csrf} buttonClass="button button-quiet">
+                  Delete<span class="visually-hidden"> the address at {a.line1}</span>
+                </ActionButton>
               </div>
             </li>
           ))}
@@ -114,10 +108,7 @@ export function AddressBook({
         <form method="post" action="/account/addresses" class="account-form" novalidate>
           <Csrf token={csrf} />
           <AddressFields values={values} errors={errors} />
-          <div class="check">
-            <input type="checkbox" id="make_default" name="make_default" value="yes" checked={values.make_default === 'yes'} />
-            <label for="make_default">Make this my default delivery address</label>
-          </div>
+          <Checkbox name="make_default" label="Make this my default delivery address" checked={values.make_default === 'yes'} />
           <button type="submit" class="button button-primary">
             Add the address
           </button>

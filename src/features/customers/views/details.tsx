@@ -1,6 +1,6 @@
 import { Notice } from '../../../http/views/components.js';
 import { Csrf, ErrorSummary, Field, type FieldErrors } from '../../../http/views/form.js';
-import { NameFields, PhoneField } from './fields.js';
+import { NameFields, PhoneField } from '../../../http/views/address-fields.js';
 
 export type DetailsValues = Partial<Record<'first_name' | 'surname' | 'phone', string>>;
 

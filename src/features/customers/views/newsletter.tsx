@@ -1,5 +1,5 @@
 import { Notice } from '../../../http/views/components.js';
-import { Csrf } from '../../../http/views/form.js';
+import { Checkbox, Csrf } from '../../../http/views/form.js';
 import { When } from './when.js';
 
 export function NewsletterPage({
@@ -28,10 +28,7 @@ export function NewsletterPage({
         <Csrf token={csrf} />
         <fieldset class="plain-fieldset">
           <legend>Your subscriptions</legend>
-          <div class="check">
-            <input type="checkbox" id="general_subscription" name="general_subscription" value="yes" checked={subscribed} />
-            <label for="general_subscription">General Subscription: e-mails about new pieces and events</label>
-          </div>
+          <Checkbox name="general_subscription" label="General Subscription: e-mails about new pieces and events" checked={subscribed} />
         </fieldset>
         {changedAt && (
           <p class="form-note">

@@ -1,5 +1,5 @@
 import { Notice } from '../../../http/views/components.js';
-import { Csrf, ErrorSummary, Field, type FieldErrors } from '../../../http/views/form.js';
+import { ActionButton, Csrf, ErrorSummary, Field, type FieldErrors } from '../../../http/views/form.js';
 import { PASSWORD_MIN_LENGTH, SESSION_IDLE_HOURS, SESSION_MAX_HOURS } from '../customers.domain.js';
 import type { SessionRow } from '../customers.repository.js';
 import { When } from './when.js';
@@ -76,22 +76,16 @@ export function SecurityPage({
                   )}
                 </dd>
               </dl>
-              <form method="post" action={`/account/sessions/${s.id}/revoke`}>
-                <Csrf token={csrf} />
-                <button type="submit" class="button button-quiet">
-                  {s.id === currentSessionId ? 'Sign out here' : 'Sign out this device'}
-                </button>
-              </form>
+              <ActionButton action={`/account/sessions/${s.id}/revoke`} csrf={csrf} buttonClass="button button-quiet">
+                {s.id === currentSessionId ? 'Sign out here' : 'Sign out this device'}
+              </ActionButton>
             </li>
           ))}
         </ul>
         {others > 0 && (
-          <form method="post" action="/account/sessions/revoke-others">
-            <Csrf token={csrf} />
-            <button type="submit" class="button">
-              Sign out of all other devices ({others})
-            </button>
-          </form>
+          <ActionButton action="/account/sessions/revoke-others" csrf={csrf} buttonClass="button">
+            Sign out of all other devices ({others})
+          </ActionButton>
         )}
       </section>
     </>
