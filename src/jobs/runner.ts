@@ -62,7 +62,11 @@ export function slotFor(definition: Pick<JobDefinition, 'cron' | 'timezone'>, no
   return pattern.previousRuns(1, new Date(now.getTime() + 1))[0] ?? now;
 }
 
-/** Runs a job once, now: lock, slot, run, record, one log line. Never throws. */
+/**
+ * Runs a job once, now: lock, slot, run, record, one log line. Never throws. Tests call it with a
+ * fixed clock; a second run on the same database needs a clock past the job's next scheduled time
+ * (a day on, for a daily job), or it is skipped as already run.
+ */
 export async function runJob(app: FastifyInstance, definition: JobDefinition): Promise<RunOutcome> {
   const { name } = definition;
   const now = app.clock();
