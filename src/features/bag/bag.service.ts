@@ -1,4 +1,4 @@
-import type { Db, Executor } from '../../db/database.js';
+import { type Db, type Executor, inTransaction } from '../../db/database.js';
 import { randomToken, tokenHash } from '../../shared/crypto.js';
 import { type VariantForSale, variantsForSale } from '../catalog/catalog.service.js';
 import { stockHeldForBag } from '../orders/orders.holds.js';
@@ -73,7 +73,7 @@ export async function addToBag(
   }
   if (wanted > variant.stock) return { ok: false, reason: 'not_enough', available: variant.stock - already };
   const iso = now.toISOString();
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     let bag = existing;
     if (!bag) {
       const fresh = randomToken();
@@ -97,7 +97,7 @@ export async function changeQuantity(
 ): Promise<BagChange> {
   const iso = now.toISOString();
   if (quantity === 0) {
-    await db.transaction().execute(async (trx) => {
+    await inTransaction(db, async (trx) => {
       await deleteBagItem(trx, bag.id, variantId);
       await touchBag(trx, bag.id, iso);
     });
@@ -107,7 +107,7 @@ export async function changeQuantity(
   if (!variant || (await findBagQuantity(db, bag.id, variantId)) === 0) return { ok: false, reason: 'unknown', available: 0 };
   if (quantity > maxPerLine) return { ok: false, reason: 'not_enough', available: Math.min(maxPerLine, variant.stock), limit: maxPerLine };
   if (quantity > variant.stock) return { ok: false, reason: variant.stock === 0 ? 'sold_out' : 'not_enough', available: variant.stock };
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await upsertBagItem(trx, bag.id, variantId, quantity, iso);
     await touchBag(trx, bag.id, iso);
   });
@@ -195,7 +195,7 @@ export async function dropSetAsideLines(db: Db, bag: Bag, shownSetAside: readonl
   const { lines, setAside } = await bagContents(db, bag);
   if (lines.length === 0 || setAside.some((l) => !shownSetAside.includes(l.variantId))) return false;
   if (setAside.length === 0) return true;
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     for (const l of setAside) await deleteBagItem(trx, bag.id, l.variantId);
     await touchBag(trx, bag.id, now.toISOString());
   });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Db } from '../../db/database.js';
+import { type Db, type Trx, inTransaction } from '../../db/database.js';
 import {
   type AdminProduct,
   applyStockDelta,
@@ -365,8 +365,8 @@ export class CatalogAdmin {
   ) {}
 
   /** Runs a write in a transaction and, if it went through, refreshes the storefront. */
-  private async write<T extends { ok: boolean }>(work: (trx: Db) => Promise<T>): Promise<T> {
-    const result = await this.db.transaction().execute(work);
+  private async write<T extends { ok: boolean }>(work: (trx: Trx) => Promise<T>): Promise<T> {
+    const result = await inTransaction(this.db, work);
     if (result.ok) await this.catalog.invalidate();
     return result;
   }
@@ -420,7 +420,7 @@ export class CatalogAdmin {
     }
   }
 
-  private async productProblems(trx: Db, input: ProductInput, id: number | null): Promise<FieldErrors> {
+  private async productProblems(trx: Trx, input: ProductInput, id: number | null): Promise<FieldErrors> {
     const errors: FieldErrors = {};
     if (!(await groupIdsExist(trx, 'categories', [input.category]))) errors.category = 'Please choose a category.';
     if (!(await groupIdsExist(trx, 'collections', input.collections)))
@@ -434,7 +434,7 @@ export class CatalogAdmin {
   }
 
   /** The slug itself if free, otherwise the first free "slug-2", "slug-3"… */
-  private async freeSlug(trx: Db, base: string, exceptId?: number): Promise<string> {
+  private async freeSlug(trx: Trx, base: string, exceptId?: number): Promise<string> {
     if (!(await productSlugTaken(trx, base, exceptId))) return base;
     const taken = new Set(await productSlugsLike(trx, `${base}-`));
     for (let n = 2; ; n++) {
@@ -479,7 +479,7 @@ export class CatalogAdmin {
   }
 
   /** A variant's opening stock is its first movement, so its history adds up from the start. */
-  private async addVariantRows(trx: Db, v: NewVariant, staffId: number | null, at: string): Promise<void> {
+  private async addVariantRows(trx: Trx, v: NewVariant, staffId: number | null, at: string): Promise<void> {
     const variantId = await insertVariant(trx, v);
     if (v.stock > 0)
       await insertStockMovement(trx, { variantId, delta: v.stock, stockAfter: v.stock, reason: INITIAL_STOCK_REASON, staffId, at });
@@ -712,7 +712,7 @@ function variantFields(v: VariantInput): Omit<NewVariant, 'productId'> {
 }
 
 /** Rebuilds the search entries of some products from what they are now. */
-async function refreshSearch(trx: Db, productIds: number[]): Promise<void> {
+async function refreshSearch(trx: Trx, productIds: number[]): Promise<void> {
   for (const f of await findSearchFacts(trx, productIds)) {
     await upsertSearchEntry(trx, f.productId, searchEntry(f.name, f.description, f.categorySlug, f.metals, f.stone, f.collectionSlugs));
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Db } from '../../db/database.js';
+import { type Db, inTransaction } from '../../db/database.js';
 import { type AuditActor, auditedRead, entryBy } from '../audit/audit.service.js';
 import { enqueueMail } from '../mail/outbox.service.js';
 import { CONTACT_RETENTION } from './contact.inventory.js';
@@ -56,7 +56,7 @@ export function validateContact(
  * retries it while the server refuses, so the sender is thanked whatever the server does.
  */
 export async function receiveContactMessage(db: Db, inbox: ContactInbox, input: ContactInput, now: Date): Promise<{ id: number }> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const id = await insertContactMessage(trx, { ...input, createdAt: now.toISOString() });
     const mail = enquiryForwardingMail(inbox, { id, ...input, about: SUBJECTS[input.subject] });
     await enqueueMail(

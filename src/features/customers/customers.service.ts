@@ -1,5 +1,5 @@
 import { hash } from '@node-rs/argon2';
-import type { Db } from '../../db/database.js';
+import { type Db, inTransaction } from '../../db/database.js';
 import { deriveKey, hmacHex, randomToken, tokenHash } from '../../shared/crypto.js';
 import { lockMinutes, passwordMatches } from '../../shared/passwords.js';
 import { type AccessRow, findAccessesToCustomer } from '../audit/audit.repository.js';
@@ -120,7 +120,7 @@ async function issueToken(db: Db, customerId: number, purpose: TokenPurpose, ema
  */
 export async function register(db: Db, r: Registration, now: Date, ctx: AccountMailContext): Promise<void> {
   const passwordHash = await hash(r.password);
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const existing = await findCustomerByEmail(trx, r.email);
     if (existing) {
       await tell(trx, ctx, existing, 'account-exists', accountMails.alreadyRegistered(ctx, existing.first_name), now);
@@ -166,7 +166,7 @@ async function takeToken(db: Db, token: string, purpose: TokenPurpose, now: Date
 
 /** Confirms the address an account was opened with; the guest orders placed with it join the account. */
 export async function verifyEmail(db: Db, token: string, now: Date): Promise<TokenResult> {
-  return db.transaction().execute(async (trx): Promise<TokenResult> => {
+  return inTransaction(db, async (trx): Promise<TokenResult> => {
     const row = await takeToken(trx, token, 'verify-email', now);
     if (!row) return { ok: false };
     await updateCustomer(trx, row.customer_id, { email_verified_at: iso(now), updated_at: iso(now) });
@@ -242,14 +242,14 @@ export async function signIn(
   if (!checked.ok) return checked;
   if (!customer) return { ok: false, reason: 'no-match' };
   if (customer.email_verified_at === null) {
-    await db
-      .transaction()
-      .execute((trx) => sendConfirmationLink(trx, { id: customer.id, email: customer.email, firstName: customer.first_name }, now, ctx));
+    await inTransaction(db, (trx) =>
+      sendConfirmationLink(trx, { id: customer.id, email: customer.email, firstName: customer.first_name }, now, ctx),
+    );
     return { ok: false, reason: 'unverified' };
   }
   const token = randomToken();
   const expiresAt = input.remember ? later(now, REMEMBER_DAYS * DAY) : later(now, SESSION_MAX_HOURS * HOUR);
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await insertSession(trx, {
       token_hash: tokenHash(token),
       customer_id: customer.id,
@@ -299,7 +299,7 @@ const TAKEOVER_LINKS: readonly TokenPurpose[] = ['change-email', 'reset-password
 
 /** Ends every session of the account but (optionally) the one in use, and every pending e-mail-change and reset link. */
 export async function signOutEverywhere(db: Db, customerId: number, keepSessionId: number | undefined, now: Date): Promise<number> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     await revokeTokens(trx, customerId, TAKEOVER_LINKS, iso(now));
     return deleteSessionsOf(trx, customerId, keepSessionId);
   });
@@ -320,7 +320,7 @@ export async function revokeSession(db: Db, customerId: number, sessionId: numbe
  * before calling this, so that the answer takes as long whether or not the address has an account.
  */
 export async function requestPasswordReset(db: Db, email: string, now: Date, ctx: AccountMailContext): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const customer = await findCustomerByEmail(trx, email);
     if (!customer) return;
     const token = await issueToken(trx, customer.id, 'reset-password', customer.email, now, RESET_LINK_MINUTES * 60_000);
@@ -355,7 +355,7 @@ export async function resetPassword(
   addressKey: Buffer,
 ): Promise<TokenResult> {
   const passwordHash = await hash(password);
-  return db.transaction().execute(async (trx): Promise<TokenResult> => {
+  return inTransaction(db, async (trx): Promise<TokenResult> => {
     const row = await takeToken(trx, token, 'reset-password', now);
     if (!row) return { ok: false };
     const customer = await findCustomerById(trx, row.customer_id);
@@ -396,7 +396,7 @@ export async function changePassword(
   const checked = await checkPassword(db, customer.email, customer.password_hash, current, now, addressKey);
   if (!checked.ok) return checked.reason === 'waiting' ? checked : { ok: false, reason: 'wrong-password' };
   const passwordHash = await hash(next);
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await updateCustomer(trx, customer.id, { password_hash: passwordHash, updated_at: iso(now) });
     await revokeTokens(trx, customer.id, TAKEOVER_LINKS, iso(now));
     await deleteSessionsOf(trx, customer.id, session.sessionId);
@@ -436,7 +436,7 @@ export async function requestEmailChange(
   if (!account) return { ok: false, reason: 'wrong-password' };
   const checked = await checkPassword(db, account.email, account.password_hash, currentPassword, now, addressKey);
   if (!checked.ok) return checked.reason === 'waiting' ? checked : { ok: false, reason: 'wrong-password' };
-  return db.transaction().execute(async (trx): Promise<EmailChangeResult> => {
+  return inTransaction(db, async (trx): Promise<EmailChangeResult> => {
     const customer = await findCustomerById(trx, customerId);
     if (!customer) return { ok: true };
     if (customer.email === newEmail) return { ok: false, reason: 'same' };
@@ -459,7 +459,7 @@ export async function requestEmailChange(
 export type ConfirmEmailResult = { ok: true; customerId: number } | { ok: false; reason: 'invalid' | 'taken' };
 
 export async function confirmEmailChange(db: Db, token: string, now: Date, ctx: AccountMailContext): Promise<ConfirmEmailResult> {
-  return db.transaction().execute(async (trx): Promise<ConfirmEmailResult> => {
+  return inTransaction(db, async (trx): Promise<ConfirmEmailResult> => {
     const row = await takeToken(trx, token, 'change-email', now);
     if (!row) return { ok: false, reason: 'invalid' };
     const customer = await findCustomerById(trx, row.customer_id);
@@ -497,7 +497,7 @@ export type AddAddressResult = { ok: true; id: number } | { ok: false; reason: '
  * delivery. The account row is locked first, so parallel requests cannot pass the limit together.
  */
 export async function addAddress(db: Db, customerId: number, a: AddressInput, makeDefault: boolean, now: Date): Promise<AddAddressResult> {
-  return db.transaction().execute(async (trx): Promise<AddAddressResult> => {
+  return inTransaction(db, async (trx): Promise<AddAddressResult> => {
     await lockCustomer(trx, customerId);
     const count = await countAddresses(trx, customerId);
     if (count >= MAX_ADDRESSES) return { ok: false, reason: 'full' };
@@ -519,7 +519,7 @@ export async function editAddress(db: Db, customerId: number, id: number, a: Add
 }
 
 export async function makeDefaultAddress(db: Db, customerId: number, id: number, now: Date): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     if (!(await findAddress(trx, customerId, id))) return false;
     await clearDefaultAddress(trx, customerId);
     return updateAddress(trx, customerId, id, { is_default: 1, updated_at: iso(now) });
@@ -528,7 +528,7 @@ export async function makeDefaultAddress(db: Db, customerId: number, id: number,
 
 /** Removes an address; if it was the default, the oldest remaining one takes its place. */
 export async function removeAddress(db: Db, customerId: number, id: number, now: Date): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const address = await findAddress(trx, customerId, id);
     if (!address || !(await deleteAddress(trx, customerId, id))) return false;
     if (address.is_default === 1) {

@@ -1,4 +1,4 @@
-import type { Db, Trx } from '../../db/database.js';
+import { type Db, type Trx, inTransaction } from '../../db/database.js';
 import { hmacHex, truncateIp } from '../../shared/crypto.js';
 import { clearBag, listLinesOfBag } from '../bag/bag.service.js';
 import { metalLabel } from '../catalog/catalog.domain.js';
@@ -156,7 +156,7 @@ export async function placeOrder(
   const customerId = buyer.customerId;
   const hashes = buyerHashes(limits.hashKey, buyer.ip, details.email);
   try {
-    return await db.transaction().execute(async (trx) => {
+    return await inTransaction(db, async (trx) => {
       await lockBuyers(
         trx,
         [hashes.network, hashes.email].filter((h): h is string => h !== null),
@@ -294,7 +294,7 @@ export type RetryResult =
 export async function startNewAttempt(db: Db, orderId: number, now: Date, perBuyer: number): Promise<RetryResult> {
   const at = now.toISOString();
   try {
-    return await db.transaction().execute(async (trx) => {
+    return await inTransaction(db, async (trx) => {
       const seen = await findOrderById(trx, orderId);
       if (!seen || seen.status !== 'awaiting_payment') return { ok: false as const, reason: 'not_awaiting' as const };
       const hashes = { network: seen.unpaid_network_hash, email: seen.unpaid_email_hash };
@@ -334,7 +334,7 @@ export type PaymentOutcome =
  */
 export async function applyPaymentResult(db: Db, result: OpayoResult, now: Date, mail: OrderMailContext): Promise<PaymentOutcome> {
   const at = now.toISOString();
-  return db.transaction().execute(async (trx): Promise<PaymentOutcome> => {
+  return inTransaction(db, async (trx): Promise<PaymentOutcome> => {
     const attempt = await findAttemptByVendorTxCode(trx, result.vendorTxCode);
     if (!attempt) return { kind: 'refused', reason: 'unknown', order: null };
     const order = await findOrderById(trx, attempt.order_id);
@@ -419,7 +419,7 @@ export async function releaseExpiredReservations(db: Db, now: Date, minutes: num
   let released = 0;
   let lowStock = false;
   for (const order of await findExpiredReservations(db, cutoff)) {
-    await db.transaction().execute(async (trx) => {
+    await inTransaction(db, async (trx) => {
       const fresh = await findOrderById(trx, order.id);
       if (!fresh || fresh.status !== 'awaiting_payment' || fresh.stock_reserved !== 1) return;
       lowStock = (await releaseStock(trx, fresh, at, `no payment result after ${minutes} minutes`)) || lowStock;
@@ -440,7 +440,7 @@ export async function cancelLongUnpaidOrders(db: Db, now: Date): Promise<number>
   const at = now.toISOString();
   let n = 0;
   for (const order of await findUnpaidOrdersCreatedBefore(db, new Date(now.getTime() - UNPAID_CANCEL_DAYS * DAY_MS).toISOString())) {
-    await db.transaction().execute(async (trx) => {
+    await inTransaction(db, async (trx) => {
       const fresh = await findOrderById(trx, order.id);
       if (!fresh || fresh.status !== 'awaiting_payment') return;
       await releaseStock(trx, fresh, at, 'never paid');
@@ -473,7 +473,7 @@ export async function eraseExpiredOrders(db: Db, now: Date): Promise<number> {
  * the e-mail to the customer if the action sends one, and the caller's audit record.
  */
 async function completeStaffAction(
-  trx: Db,
+  trx: Trx,
   orderId: number,
   event: { at: string; kind: string; detail: string; staffId: number },
   record: RecordChange,
@@ -491,7 +491,7 @@ async function completeStaffAction(
 
 export type StaffActionResult = { ok: true; order: OrderRow; lowStock: boolean } | { ok: false; message: string };
 /** Runs inside the action's transaction once it has succeeded, so its record (the audit entry) stands or falls with the change. */
-export type RecordChange = (trx: Db, after: OrderRow) => Promise<void>;
+export type RecordChange = (trx: Trx, after: OrderRow) => Promise<void>;
 const noRecord: RecordChange = async () => {};
 
 export async function dispatchOrder(
@@ -504,7 +504,7 @@ export async function dispatchOrder(
   record: RecordChange = noRecord,
 ): Promise<StaffActionResult> {
   const at = now.toISOString();
-  return db.transaction().execute(async (trx): Promise<StaffActionResult> => {
+  return inTransaction(db, async (trx): Promise<StaffActionResult> => {
     const moved = await updateOrderFrom(trx, orderId, ['paid'], {
       status: 'dispatched',
       tracking_number: trackingNumber,
@@ -525,7 +525,7 @@ export async function markDelivered(
   record: RecordChange = noRecord,
 ): Promise<StaffActionResult> {
   const at = now.toISOString();
-  return db.transaction().execute(async (trx): Promise<StaffActionResult> => {
+  return inTransaction(db, async (trx): Promise<StaffActionResult> => {
     const moved = await updateOrderFrom(trx, orderId, ['dispatched'], { status: 'delivered', delivered_at: at, updated_at: at });
     if (!moved) return { ok: false, message: 'Only a dispatched order can be marked delivered.' };
     return completeStaffAction(trx, orderId, { at, kind: 'delivered', detail: 'Marked delivered', staffId }, record, false);
@@ -543,7 +543,7 @@ export async function cancelOrder(
   record: RecordChange = noRecord,
 ): Promise<StaffActionResult> {
   const at = now.toISOString();
-  return db.transaction().execute(async (trx): Promise<StaffActionResult> => {
+  return inTransaction(db, async (trx): Promise<StaffActionResult> => {
     const order = await findOrderById(trx, orderId);
     if (!order || !['awaiting_payment', 'paid'].includes(order.status)) {
       return { ok: false, message: 'Only an order awaiting payment or paid, and not yet dispatched, can be cancelled.' };
@@ -569,7 +569,7 @@ export async function recordRefund(
   record: RecordChange = noRecord,
 ): Promise<StaffActionResult> {
   const at = now.toISOString();
-  return db.transaction().execute(async (trx): Promise<StaffActionResult> => {
+  return inTransaction(db, async (trx): Promise<StaffActionResult> => {
     const order = await findOrderById(trx, orderId);
     if (!order || order.paid_at === null) return { ok: false, message: 'Only an order that was paid can have a refund recorded.' };
     const left = order.total_pence - order.refunded_pence;
@@ -611,7 +611,7 @@ export async function recordPaymentFoundInMyOpayo(
   record: RecordChange = noRecord,
 ): Promise<StaffActionResult> {
   const at = now.toISOString();
-  return db.transaction().execute(async (trx): Promise<StaffActionResult> => {
+  return inTransaction(db, async (trx): Promise<StaffActionResult> => {
     const order = await findOrderById(trx, orderId);
     if (!order || order.status !== 'awaiting_payment') return { ok: false, message: 'Only an order awaiting payment can be marked paid.' };
     const lowStock = await markPaid(trx, order, at);

@@ -2,7 +2,7 @@ import { hash } from '@node-rs/argon2';
 import { Secret, TOTP } from 'otpauth';
 import QRCode from 'qrcode';
 import { z } from 'zod';
-import type { Db } from '../../db/database.js';
+import { type Db, type Trx, inTransaction } from '../../db/database.js';
 import { deriveKey, hmacHex, randomToken, seal, tokenHash, unseal } from '../../shared/crypto.js';
 import { LOCK_AFTER_FAILURES, lockMinutes, passwordMatches } from '../../shared/passwords.js';
 import { type AuditEntry, recordAudit } from '../audit/audit.service.js';
@@ -143,10 +143,10 @@ async function actOnMember<T extends object, Own extends string = never>(
   db: Db,
   { actor, targetId, now }: MemberAction,
   rules: { refuseOwn?: Own; activeOnly?: boolean },
-  change: (on: { trx: Db; staff: StaffRow; record: (fields: string[], reason: string) => Promise<unknown> }) => Promise<T>,
+  change: (on: { trx: Trx; staff: StaffRow; record: (fields: string[], reason: string) => Promise<unknown> }) => Promise<T>,
 ): Promise<({ ok: true } & T) | { ok: false; reason: Own | 'not_found' }> {
   if (rules.refuseOwn !== undefined && actor.staffId === targetId) return { ok: false, reason: rules.refuseOwn };
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const staff = await findStaffById(trx, targetId);
     if (!staff || (rules.activeOnly && staff.disabled_at)) return { ok: false, reason: 'not_found' } as const;
     const record = (fields: string[], reason: string) =>
@@ -162,7 +162,7 @@ export async function createStaff(
   actor: Actor,
   now: Date,
 ): Promise<{ ok: true; staffId: number; setupToken: string } | { ok: false; reason: 'email_taken' }> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     if (await findStaffByEmail(trx, input.email)) return { ok: false, reason: 'email_taken' } as const;
     const staffId = await insertStaff(trx, { ...input, now: now.toISOString() });
     const setupToken = await issueSetupLink(trx, staffId, now);
@@ -235,7 +235,7 @@ export async function completeSetup(
   const t = await findStaffToken(db, tokenHash(token), 'setup');
   if (!t || t.used_at || t.expires_at <= now.toISOString()) return { ok: false, reason: 'invalid_link' };
   const passwordHash = await hash(password);
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     if (!(await useStaffToken(trx, t.id, now.toISOString()))) return { ok: false, reason: 'invalid_link' } as const;
     const staff = await findStaffById(trx, t.staff_id);
     if (!staff || staff.disabled_at) return { ok: false, reason: 'invalid_link' } as const;
@@ -331,7 +331,7 @@ export async function signInWithPassword(
     return { ok: false, reason: 'two_factor_missing' };
   }
   const stage: SessionStage = requireTwoFactor ? 'enrol' : 'full';
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     if (mayEnrol) await updateStaff(trx, staff.id, { two_factor_reset_until: null, updated_at: at });
     const sessionToken = await startSession(trx, staff.id, stage, now, mayEnrol ? newPendingKey(ctx.keys) : null);
     if (stage === 'full') await completeSignIn(trx, ctx, staff, 'signed in with a password only', now);
@@ -355,7 +355,7 @@ const failedEntry = (staffId: number, reason: string): Omit<AuditEntry, 'actor' 
 async function registerFailure(db: Db, ctx: StaffContext, staff: StaffRow, reason: string, now: Date): Promise<{ networkLocked: boolean }> {
   const at = now.toISOString();
   const network = networkKey(ctx.network);
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const failures = await countNetworkFailure(trx, staff.id, network, at);
     const lock = lockMinutes(failures);
     if (lock > 0) await lockStaffNetwork(trx, staff.id, network, later(now, minutes(lock)));
@@ -379,7 +379,7 @@ async function networkWaiting(db: Db, staffId: number, ctx: StaffContext, now: D
 }
 
 /** A sign-in that is complete: failures forgiven, recorded, and a new network told to the member. */
-async function completeSignIn(trx: Db, ctx: StaffContext, staff: StaffRow, reason: string, now: Date): Promise<void> {
+async function completeSignIn(trx: Trx, ctx: StaffContext, staff: StaffRow, reason: string, now: Date): Promise<void> {
   const at = now.toISOString();
   const network = networkKey(ctx.network);
   const seen = await findStaffNetwork(trx, staff.id, network);
@@ -453,7 +453,7 @@ export async function verifySecondFactor(
     return { ok: false, ended: networkLocked };
   }
   const left = via === 'recovery' ? await countUnusedRecoveryCodes(db, staff.id) : 0;
-  const sessionToken = await db.transaction().execute(async (trx) => {
+  const sessionToken = await inTransaction(db, async (trx) => {
     await deleteSession(trx, session.tokenHash);
     const token = await startSession(trx, staff.id, 'full', now, null);
     await completeSignIn(trx, ctx, staff, via === 'totp' ? 'signed in with a code' : 'signed in with a recovery code', now);
@@ -495,7 +495,7 @@ export async function beginMove(db: Db, ctx: StaffContext, session: StaffSession
     return { ok: false };
   }
   const left = via === 'recovery' ? await countUnusedRecoveryCodes(db, staff.id) : 0;
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await setSessionPendingTotp(trx, session.tokenHash, newPendingKey(ctx.keys));
     if (via === 'recovery') {
       await audit(
@@ -539,7 +539,7 @@ export async function confirmEnrolment(
       .slice(0, 10),
   );
   const moving = staff.totp_enabled_at !== null;
-  const done = await db.transaction().execute(async (trx) => {
+  const done = await inTransaction(db, async (trx) => {
     if (!(await claimTotpStep(trx, staff.id, step))) return null;
     await updateStaff(trx, staff.id, {
       totp_secret: pending,
@@ -659,7 +659,7 @@ export async function endSessionOfToken(db: Db, token: string): Promise<void> {
 
 /** Ends every session of the member, this one included; recorded, and the member told. */
 export async function signOutEverywhere(db: Db, ctx: StaffContext, session: StaffSession, now: Date): Promise<number> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const ended = await deleteSessionsOf(trx, session.staff.id);
     await audit(
       trx,
@@ -744,7 +744,7 @@ export async function createDemoOwner(db: Db, now: Date): Promise<{ email: strin
  */
 export async function eraseLongDisabledStaff(db: Db, now: Date): Promise<number> {
   const cutoff = new Date(now.getTime() - STAFF_RETENTION.days * 86_400_000).toISOString();
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const expired = await findStaffDisabledBefore(trx, cutoff);
     for (const s of expired) {
       await deleteStaff(trx, s.id);
