@@ -114,3 +114,16 @@ describe('mail', () => {
     expect(importers).toEqual(['app.tsx', 'features/mail/outbox.service.ts']);
   });
 });
+
+describe('route files', () => {
+  it('import no other route file: what two share lives in http/, a view or a service', () => {
+    const crossings = files
+      .filter(({ file }) => isRouteFile(file))
+      .flatMap(({ file, code }) =>
+        importsIn(file, code)
+          .filter((m) => /\.(routes|admin)\.js$/.test(m))
+          .map((m) => `${relative(src, file)} imports ${m}`),
+      );
+    expect(crossings).toEqual([]);
+  });
+});
