@@ -16,7 +16,8 @@ export function normalisePostcode(input: string): string | null {
 /** A UK number, written as people do ("07700 900123", "+44 7700 900123", "(0121) 496 0000"), kept in a tidy form. */
 export function normalisePhone(input: string): string | null {
   const trimmed = input.trim();
-  if (!/^[+\d][\d\s().-]*$/.test(trimmed)) return null;
+  // The area code may come first in brackets, as in (0121) 496 0000.
+  if (!/^[+(\d][\d\s().-]*$/.test(trimmed)) return null;
   let digits = trimmed.replace(/[\s().-]/g, '');
   if (digits.startsWith('+44')) digits = `0${digits.slice(3).replace(/^0/, '')}`;
   else if (digits.startsWith('0044')) digits = `0${digits.slice(4).replace(/^0/, '')}`;
