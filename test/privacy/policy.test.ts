@@ -1,16 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inventories } from '../../src/features/privacy/inventory.registry.js';
-import { POLICY_TOPICS } from '../../src/features/privacy/policy.topics.js';
+import { POLICY_TOPICS, type DataSubject, topicId } from '../../src/features/privacy/policy.topics.js';
+import { type PolicyItem, policyContent } from '../../src/features/privacy/privacy.service.js';
 import { buildTestShop, type TestShop, testDialect } from '../support/build-app.js';
 
 let shop: TestShop;
 let html: string;
+let items: PolicyItem[];
 
 beforeAll(async () => {
   shop = await buildTestShop({ env: { SEED_DEMO: 'false' } });
   const res = await shop.app.inject({ method: 'GET', url: '/privacy' });
   expect(res.statusCode).toBe(200);
   html = res.body;
+  items = policyContent(inventories, shop.config.shop).items;
 });
 afterAll(async () => shop?.close());
 
@@ -40,19 +43,23 @@ function textOf(fragment: string): string {
     .trim();
 }
 
-const whose = (feature: string) => POLICY_TOPICS[feature]?.subject;
-const labelsOf = (subject: 'customers' | 'staff') =>
-  inventories.filter((i) => whose(i.feature) === subject).flatMap((i) => [...i.personal, ...i.transient].map((c) => c.label));
+const labelsOf = (subject: DataSubject) => items.filter((i) => i.subject === subject).map((i) => i.label);
+/** Each feature's sections: one per part it has data in. */
+const sections = () => [...new Map(items.map((i) => [`${i.subject} ${i.feature}`, { feature: i.feature, subject: i.subject }])).values()];
 
 describe(`the privacy policy is a layered notice (${testDialect})`, () => {
-  it('files every feature’s data under a topic, as customers’ or staff data', () => {
+  it('files every feature’s data under a topic, as customers’ or staff data, by the subjects it declares', () => {
     for (const inv of inventories) expect(POLICY_TOPICS[inv.feature], inv.feature).toBeDefined();
-    // A label about a staff member is staff data, whichever feature declares it.
-    for (const inv of inventories)
-      for (const c of [...inv.personal, ...inv.transient])
-        if (/\bstaff member\b/i.test(c.label)) expect(whose(inv.feature), c.label).toBe('staff');
+    for (const s of sections()) expect(POLICY_TOPICS[s.feature]?.[s.subject], `${s.feature} (${s.subject})`).toBeDefined();
+    // A label about a staff member is staff data, whichever feature declares it; one about "you" is a customer's.
+    for (const i of items) {
+      if (/\bstaff member\b/i.test(i.label)) expect(i.subject, i.label).toBe('staff');
+      else if (/\byour?\b/i.test(i.label)) expect(i.subject, i.label).toBe('customers');
+    }
     expect(labelsOf('staff').length).toBeGreaterThan(0);
     expect(labelsOf('customers').length).toBeGreaterThan(0);
+    // One feature can hold both: the outbox carries customers' e-mails and staff members' security notices.
+    expect(items.filter((i) => i.feature === 'mail').map((i) => i.subject)).toEqual(expect.arrayContaining(['customers', 'staff']));
   });
 
   it('opens with a short plain-English summary: what we collect, why, how long, your rights, who to contact', () => {
@@ -65,13 +72,14 @@ describe(`the privacy policy is a layered notice (${testDialect})`, () => {
       expect(text).toContain(heading);
     expect(text).toContain(shop.config.shop.email);
     expect(text).toContain(shop.config.shop.name);
-    expect(text.split(' ').length).toBeLessThan(400);
+    // Short: a few lines per topic (there are seven topics of customers' data now, the audit trail's among them).
+    expect(text.split(' ').length).toBeLessThan(450);
     // Each topic of customers' data is summed up, with a link to its section.
-    const customerTopics = inventories.filter((i) => whose(i.feature) === 'customers' && i.personal.length > 0);
+    const customerTopics = [...new Set(items.filter((i) => i.subject === 'customers' && i.where === 'Our database').map((i) => i.feature))];
     expect(customerTopics.length).toBeGreaterThan(2);
-    for (const inv of customerTopics) {
-      expect(summary).toContain(`href="#topic-${inv.feature}"`);
-      expect(text).toContain(POLICY_TOPICS[inv.feature]?.title);
+    for (const feature of customerTopics) {
+      expect(summary).toContain(`href="#${topicId(feature, 'customers')}"`);
+      expect(text).toContain(POLICY_TOPICS[feature]?.customers);
     }
     // The staff's data is not summed up as if it were a customer's, but pointed to.
     for (const label of labelsOf('staff')) expect(text).not.toContain(label);
@@ -81,20 +89,18 @@ describe(`the privacy policy is a layered notice (${testDialect})`, () => {
   it('gives each topic its own section, with customers’ data apart from staff data', () => {
     const customers = element(html, '<section class="policy-part" id="customers-data"');
     const staff = element(html, '<section class="policy-part" id="staff-data"');
-    for (const inv of inventories) {
-      const items = [...inv.personal, ...inv.transient];
-      if (items.length === 0) continue;
-      const part = whose(inv.feature) === 'staff' ? staff : customers;
+    for (const s of sections()) {
+      const part = s.subject === 'staff' ? staff : customers;
       const other = part === staff ? customers : staff;
-      const section = textOf(element(part, `<section class="policy-topic" id="topic-${inv.feature}"`));
-      expect(section).toContain(POLICY_TOPICS[inv.feature]?.title);
-      for (const c of items) {
+      const section = textOf(element(part, `<section class="policy-topic" id="${topicId(s.feature, s.subject)}"`));
+      expect(section).toContain(POLICY_TOPICS[s.feature]?.[s.subject]);
+      for (const c of items.filter((i) => i.feature === s.feature && i.subject === s.subject)) {
         expect(section, c.label).toContain(c.label);
         expect(section).toContain(c.purpose);
-        expect(section).toContain(c.retention.text);
+        expect(section).toContain(c.retention);
         expect(textOf(other), c.label).not.toContain(c.label);
+        if (c.where === 'Our database') for (const r of c.recipients) expect(section).toContain(r);
       }
-      for (const c of inv.personal) for (const r of c.recipients) expect(section).toContain(r);
     }
   });
 

@@ -1,4 +1,4 @@
-import type { FeatureInventory, Retention } from '../privacy/inventory.js';
+import type { Erasure, FeatureInventory, Retention } from '../privacy/inventory.js';
 
 /** The audit trail is evidence of who looked at personal data; it is kept for 6 years, like the order records it protects. */
 export const AUDIT_RETENTION = {
@@ -9,8 +9,55 @@ export const AUDIT_RETENTION = {
   job: 'audit.retention',
 } as const satisfies Retention;
 
+/**
+ * Erasure keeps the trail: it is the evidence of who looked at personal data, and the database
+ * refuses to change an entry. An entry names a staff member by number and a record by its number
+ * (an account's id, an order's number), never a customer's details.
+ */
+const keptAsEvidence: Erasure = {
+  action: 'keep',
+  basis: 'legal-obligation',
+  reason:
+    'The trail is the evidence of who looked at or changed personal data (that a staff member viewed an order, for example); it holds record numbers, never your details, and cannot be changed',
+  until: AUDIT_RETENTION,
+};
+
 export const auditInventory: FeatureInventory = {
   feature: 'audit',
+  subjects: [
+    {
+      subject: 'staff-member',
+      table: 'audit_log',
+      column: 'actor_staff_id',
+      how: 'The entries a staff member wrote, by their staff number',
+    },
+    {
+      subject: 'staff-member',
+      table: 'audit_log',
+      column: 'subject_id',
+      how: "The entries about a staff member's account (subject type staff)",
+    },
+    {
+      subject: 'customer',
+      table: 'audit_log',
+      column: 'subject_id',
+      how: "The entries about a customer's account (subject type customer)",
+    },
+    {
+      subject: 'guest-buyer',
+      table: 'audit_log',
+      column: 'subject_id',
+      how: "The entries about an order (subject type order), by the order's number",
+    },
+  ],
+  tables: [
+    {
+      table: 'audit_log',
+      linkedBy: ['actor_staff_id', 'subject_id'],
+      rows: 'keep',
+      note: 'Append-only and sealed: see the erasure of each column.',
+    },
+  ],
   personal: [
     {
       table: 'audit_log',
@@ -22,7 +69,9 @@ export const auditInventory: FeatureInventory = {
         'To keep a tamper-evident record of every look at and change to personal data, so that misuse can be detected and you can see who accessed your records',
       lawfulBasis: 'legal-obligation',
       retention: AUDIT_RETENTION,
-      recipients: ['The shop owner', 'You, for the entries about your own records (staff role and time only)'],
+      recipients: ['The shop owner'],
+      erasure: keptAsEvidence,
+      subjects: ['staff-member'],
     },
     {
       table: 'audit_log',
@@ -34,6 +83,20 @@ export const auditInventory: FeatureInventory = {
       lawfulBasis: 'legal-obligation',
       retention: AUDIT_RETENTION,
       recipients: ['The shop owner'],
+      erasure: keptAsEvidence,
+      subjects: ['staff-member'],
+    },
+    {
+      table: 'audit_log',
+      column: 'subject_id',
+      category: 'technical',
+      label: 'When our staff looked at or changed your account or your orders, by their number, with the staff role and what was done',
+      purpose: 'To show you and the owner who looked at or changed your records',
+      lawfulBasis: 'legal-obligation',
+      retention: AUDIT_RETENTION,
+      recipients: ['The shop owner', 'You, for the entries about your own records (staff role and time only)'],
+      erasure: keptAsEvidence,
+      subjects: ['customer', 'guest-buyer'],
     },
   ],
   notPersonal: [],

@@ -14,6 +14,7 @@ const common = {
   purpose: 'To answer your enquiry',
   lawfulBasis: 'legitimate-interests',
   retention: CONTACT_RETENTION,
+  erasure: { action: 'delete' },
   recipients: [
     'Our customer service staff',
     "The shop's own e-mail inbox",
@@ -23,6 +24,15 @@ const common = {
 
 export const contactInventory: FeatureInventory = {
   feature: 'contact',
+  subjects: [
+    {
+      subject: 'enquirer',
+      table: 'contact_messages',
+      column: 'email',
+      how: 'The e-mail address given on the contact form, compared without regard to capitals',
+    },
+  ],
+  tables: [{ table: 'contact_messages', linkedBy: ['email'], rows: 'delete' }],
   personal: [
     {
       ...common,

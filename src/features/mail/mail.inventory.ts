@@ -1,17 +1,25 @@
-import type { FeatureInventory, Retention } from '../privacy/inventory.js';
+import type { FeatureInventory, Retention, SubjectKind } from '../privacy/inventory.js';
 
 /** A sent e-mail is kept for a month, long enough to answer "did you send my confirmation?". */
 export const SENT_MAIL_RETENTION_DAYS = 30;
 /** An e-mail that could not be delivered is kept longer, so that the shop can find out why and contact you another way. */
 export const FAILED_MAIL_RETENTION_DAYS = 90;
 
-export const MAIL_RETENTION: Retention = {
+/** One rule with two clocks: the job deletes a sent e-mail after the first period and an undeliverable one after the second. */
+export const MAIL_RETENTION = {
+  kind: 'period',
+  days: SENT_MAIL_RETENTION_DAYS,
+  from: `the e-mail is sent (an e-mail we could not deliver: ${FAILED_MAIL_RETENTION_DAYS} days from when we stop trying)`,
   text: `${SENT_MAIL_RETENTION_DAYS} days after it is sent, or ${FAILED_MAIL_RETENTION_DAYS} days after we stop trying to deliver it, then deleted`,
-  days: FAILED_MAIL_RETENTION_DAYS,
-};
+  job: 'mail.retention',
+} as const satisfies Retention;
+
+/** Whose e-mail a row is: a customer's or buyer's, an enquirer's forwarded to the shop, or a staff member's security notice. */
+const buyers: SubjectKind[] = ['customer', 'guest-buyer'];
 
 const outbox = {
   table: 'mail_outbox',
+  erasure: { action: 'delete' },
   purpose: 'To send you service e-mails about your orders and your account (confirmation links, password resets, notices of changes)',
   lawfulBasis: 'contract',
   retention: MAIL_RETENTION,
@@ -25,6 +33,7 @@ const outbox = {
  */
 const forwardedEnquiry = {
   table: 'mail_outbox',
+  erasure: { action: 'delete' },
   purpose: 'To forward your contact-form enquiry to our own e-mail inbox, so that we can answer it',
   lawfulBasis: 'legitimate-interests',
   retention: MAIL_RETENTION,
@@ -35,12 +44,45 @@ const forwardedEnquiry = {
   ],
 } as const;
 
+/**
+ * A staff member's security notices (a sign-in from a new network, a lockout, a set-up link, two-factor
+ * changes) and the owners' daily audit anchor go through the same outbox to their work address: staff
+ * data, declared apart so that the policy files it with the staff's.
+ */
+const staffNotice = {
+  table: 'mail_outbox',
+  purpose: 'To tell staff members about sign-ins and changes to their back-office account, so that misuse is noticed at once',
+  lawfulBasis: 'legitimate-interests',
+  retention: MAIL_RETENTION,
+  erasure: { action: 'delete' },
+  recipients: ["Our e-mail delivery provider, the SMTP service that carries the shop's e-mail"],
+  subjects: ['staff-member'],
+} as const;
+
 export const mailInventory: FeatureInventory = {
   feature: 'mail',
+  subjects: [
+    {
+      subject: 'customer',
+      table: 'mail_outbox',
+      column: 'to_address',
+      how: 'Order and account e-mails, by the address they are sent to (compared without regard to capitals)',
+    },
+    { subject: 'guest-buyer', table: 'mail_outbox', column: 'to_address', how: 'Order e-mails, by the address they are sent to' },
+    { subject: 'enquirer', table: 'mail_outbox', column: 'reply_to', how: "Enquiries forwarded to the shop, by the sender's address" },
+    {
+      subject: 'staff-member',
+      table: 'mail_outbox',
+      column: 'reference',
+      how: "Security notices, by their reference staff-<id>; the audit anchor, by the owner's work address",
+    },
+  ],
+  tables: [{ table: 'mail_outbox', linkedBy: ['to_address', 'reply_to', 'reference'], rows: 'delete' }],
   personal: [
     {
       ...outbox,
       recipients: [...outbox.recipients],
+      subjects: buyers,
       column: 'to_address',
       category: 'contact',
       label: 'The e-mail address we send order and account e-mails to',
@@ -48,6 +90,7 @@ export const mailInventory: FeatureInventory = {
     {
       ...outbox,
       recipients: [...outbox.recipients],
+      subjects: buyers,
       column: 'reference',
       category: 'order',
       label: 'Which order, account or enquiry each e-mail is about',
@@ -55,6 +98,7 @@ export const mailInventory: FeatureInventory = {
     {
       ...outbox,
       recipients: [...outbox.recipients],
+      subjects: buyers,
       column: 'subject',
       category: 'communication',
       label: 'The subject line of each order or account e-mail',
@@ -62,6 +106,7 @@ export const mailInventory: FeatureInventory = {
     {
       ...outbox,
       recipients: [...outbox.recipients],
+      subjects: buyers,
       column: 'text_body',
       category: 'communication',
       label: 'The text of each order or account e-mail (your name, and for orders your address and what you ordered)',
@@ -69,6 +114,7 @@ export const mailInventory: FeatureInventory = {
     {
       ...outbox,
       recipients: [...outbox.recipients],
+      subjects: buyers,
       column: 'html_body',
       category: 'communication',
       label: 'The same e-mail as a formatted (HTML) version',
@@ -76,6 +122,7 @@ export const mailInventory: FeatureInventory = {
     {
       ...forwardedEnquiry,
       recipients: [...forwardedEnquiry.recipients],
+      subjects: ['enquirer'],
       column: 'reply_to',
       category: 'contact',
       label: 'Your e-mail address, so that an answer to your forwarded enquiry comes straight back to you',
@@ -83,6 +130,7 @@ export const mailInventory: FeatureInventory = {
     {
       ...forwardedEnquiry,
       recipients: [...forwardedEnquiry.recipients],
+      subjects: ['enquirer'],
       column: 'text_body',
       category: 'communication',
       label: 'A copy of your contact-form enquiry (your name, e-mail address, what it is about and your message), sent on to our inbox',
@@ -90,9 +138,27 @@ export const mailInventory: FeatureInventory = {
     {
       ...forwardedEnquiry,
       recipients: [...forwardedEnquiry.recipients],
+      subjects: ['enquirer'],
       column: 'html_body',
       category: 'communication',
       label: 'The same copy of your enquiry as a formatted (HTML) version',
+    },
+    {
+      ...staffNotice,
+      recipients: [...staffNotice.recipients],
+      subjects: [...staffNotice.subjects],
+      column: 'to_address',
+      category: 'contact',
+      label: "A staff member's work e-mail address, where we send notices about their back-office account",
+    },
+    {
+      ...staffNotice,
+      recipients: [...staffNotice.recipients],
+      subjects: [...staffNotice.subjects],
+      column: 'text_body',
+      category: 'communication',
+      label:
+        "Each security notice to a staff member (a sign-in from a new network, a lockout, a set-up link, a change to two-factor sign-in) and the owners' daily audit-trail anchor, as text and as HTML",
     },
   ],
   notPersonal: [

@@ -121,6 +121,14 @@ export type PersonalColumn = ColumnRef & {
   recipients: string[];
   /** What erasing the person does to it. (Required once every inventory declares it.) */
   erasure?: Erasure;
+  /**
+   * Whose data it is, when its table holds more than one kind of person's (the outbox holds
+   * customers' e-mails and staff members' security notices). Without it, the column is the data
+   * of every subject the feature links to its table.
+   */
+  subjects?: SubjectKind[];
+  /** Why the column is left out of a person's copy of their data (a password's one-way hash is of no use to them and would help a guesser). */
+  leftOutOfExport?: string;
 };
 
 /** A column whose name looks personal but is not (a product's name), with the reason. */
@@ -142,8 +150,14 @@ export interface TransientProcessing {
   category: DataCategory;
   purpose: string;
   lawfulBasis: LawfulBasis;
-  retention: Retention;
+  retention: Retention | NotStored;
   where: string;
+}
+
+/** Data that is never written down (held in memory, or never received), so no job has anything to remove. */
+export interface NotStored {
+  kind: 'not-stored';
+  text: string;
 }
 
 export interface FeatureInventory {
@@ -156,4 +170,22 @@ export interface FeatureInventory {
   notPersonal: NotPersonalColumn[];
   cookies: CookieDeclaration[];
   transient: TransientProcessing[];
+}
+
+/** A person's e-mail addresses as the exporters and erasers compare them: trimmed, in lower case, each once. */
+export function emailsOf(person: Person): string[] {
+  return [...new Set(person.emails.map((e) => e.trim().toLowerCase()).filter((e) => e !== ''))];
+}
+
+/** A feature's export, without the tables in which the person has no rows. */
+export function exportOf(tables: { [T in TableName]?: Record<string, unknown>[] }): SubjectExport {
+  return Object.fromEntries(Object.entries(tables).filter(([, rows]) => rows !== undefined && rows.length > 0)) as SubjectExport;
+}
+
+/** A report of rows deleted and anonymised, table by table. */
+export function reportOf(deleted: { [T in TableName]?: number }, anonymised: { [T in TableName]?: number } = {}): ErasureReport {
+  const report: ErasureReport = {};
+  for (const table of new Set([...Object.keys(deleted), ...Object.keys(anonymised)]) as Set<TableName>)
+    report[table] = { deleted: deleted[table] ?? 0, anonymised: anonymised[table] ?? 0 };
+  return report;
 }

@@ -1,8 +1,12 @@
 /**
- * How the privacy policy files each feature's inventory: whose data it is (customers' or staff's,
- * so that neither has to read through the other's) and the heading of its section. A test fails
- * when a registered inventory has no topic here. The order here is the order of the sections.
+ * How the privacy policy files each feature's inventory. Whose data an item is (customers' or
+ * staff's, so that neither has to read through the other's) follows from the data subjects its
+ * inventory declares for it: a feature can hold both (the outbox carries customers' e-mails and
+ * staff members' security notices), and then has a section in each part. Here is only the heading
+ * of each section; a test fails when a feature with data in a part has no heading for it. The
+ * order here is the order of the sections.
  */
+import type { SubjectKind } from './inventory.js';
 import type { PolicyItem } from './privacy.service.js';
 
 export type DataSubject = 'customers' | 'staff';
@@ -12,21 +16,31 @@ export interface PolicyTopic {
   title: string;
 }
 
-export const POLICY_TOPICS: Record<string, PolicyTopic> = {
-  orders: { subject: 'customers', title: 'When you order' },
-  customers: { subject: 'customers', title: 'If you open an account' },
-  mail: { subject: 'customers', title: 'E-mails we send you' },
-  contact: { subject: 'customers', title: 'When you write to us' },
-  bag: { subject: 'customers', title: 'Your bag' },
-  catalog: { subject: 'customers', title: 'Browsing the shop' },
-  security: { subject: 'customers', title: 'Keeping the shop safe' },
-  staff: { subject: 'staff', title: 'Staff accounts' },
-  audit: { subject: 'staff', title: 'The record of who looked at personal data' },
+export const POLICY_TOPICS: Record<string, Partial<Record<DataSubject, string>>> = {
+  orders: { customers: 'When you order' },
+  customers: { customers: 'If you open an account' },
+  mail: { customers: 'E-mails we send you', staff: 'Security e-mails to staff' },
+  contact: { customers: 'When you write to us' },
+  bag: { customers: 'Your bag' },
+  catalog: { customers: 'Browsing the shop', staff: 'Who changed the catalogue' },
+  security: { customers: 'Keeping the shop safe' },
+  audit: { customers: 'Who looked at your data', staff: 'The record of who looked at personal data' },
+  staff: { staff: 'Staff accounts' },
 };
 
-/** The topic of a feature that is missing above (a test stops that from shipping): filed with customers' data, not hidden. */
-function topicOf(feature: string): PolicyTopic {
-  return POLICY_TOPICS[feature] ?? { subject: 'customers', title: 'Other data we keep' };
+/** Staff data only when every person it is about is a staff member; anything else is filed with customers' data. */
+export function partOf(subjects: readonly SubjectKind[]): DataSubject {
+  return subjects.length > 0 && subjects.every((s) => s === 'staff-member') ? 'staff' : 'customers';
+}
+
+/** The anchor of a feature's section in a part. */
+export function topicId(feature: string, subject: DataSubject): string {
+  return subject === 'customers' ? `topic-${feature}` : `topic-staff-${feature}`;
+}
+
+/** The heading of a section missing above (a test stops that from shipping): filed, not hidden. */
+function titleOf(feature: string, subject: DataSubject): string {
+  return POLICY_TOPICS[feature]?.[subject] ?? 'Other data we keep';
 }
 
 /** Items a topic keeps for one purpose, on one lawful basis. */
@@ -38,6 +52,8 @@ export interface PurposeGroup {
 
 export interface TopicSection extends PolicyTopic {
   feature: string;
+  /** The section's anchor on the page. */
+  id: string;
   /** What is stored, by purpose. */
   stored: PurposeGroup[];
   /** What is used without being stored. */
@@ -46,20 +62,29 @@ export interface TopicSection extends PolicyTopic {
 
 const isStored = (i: PolicyItem) => i.where === 'Our database';
 
-/** The policy's items by topic, in the order of POLICY_TOPICS; topics with nothing to say are left out. */
+/** The policy's items by part and topic, in the order of POLICY_TOPICS; topics with nothing to say are left out. */
 export function policyTopics(items: PolicyItem[]): TopicSection[] {
-  const features = [...new Set(items.map((i) => i.feature))];
   const order = Object.keys(POLICY_TOPICS);
-  features.sort((a, b) => (order.indexOf(a) >>> 0) - (order.indexOf(b) >>> 0));
-  return features.map((feature) => {
-    const mine = items.filter((i) => i.feature === feature);
+  const rank = (t: { subject: DataSubject; feature: string }) =>
+    (t.subject === 'customers' ? 0 : 1000) + Math.min(order.indexOf(t.feature) >>> 0, 999);
+  const keys = [...new Map(items.map((i) => [`${i.subject} ${i.feature}`, { subject: i.subject, feature: i.feature }])).values()];
+  keys.sort((a, b) => rank(a) - rank(b));
+  return keys.map(({ subject, feature }) => {
+    const mine = items.filter((i) => i.feature === feature && i.subject === subject);
     const stored: PurposeGroup[] = [];
     for (const item of mine.filter(isStored)) {
       const group = stored.find((g) => g.purpose === item.purpose && g.lawfulBasis === item.lawfulBasis);
       if (group) group.items.push(item);
       else stored.push({ purpose: item.purpose, lawfulBasis: item.lawfulBasis, items: [item] });
     }
-    return { feature, ...topicOf(feature), stored, transient: mine.filter((i) => !isStored(i)) };
+    return {
+      feature,
+      subject,
+      title: titleOf(feature, subject),
+      id: topicId(feature, subject),
+      stored,
+      transient: mine.filter((i) => !isStored(i)),
+    };
   });
 }
 

@@ -99,8 +99,8 @@ export function PrivacyPolicy({ policy }: { policy: PolicyModel }) {
             <a href="#customers-data">Your data as a customer</a>
             <ol>
               {customers.map((t) => (
-                <li key={t.feature}>
-                  <a href={`#topic-${t.feature}`}>{t.title}</a>
+                <li key={t.id}>
+                  <a href={`#${t.id}`}>{t.title}</a>
                 </li>
               ))}
             </ol>
@@ -147,7 +147,7 @@ export function PrivacyPolicy({ policy }: { policy: PolicyModel }) {
           ("special category") information about you.
         </p>
         {customers.map((t) => (
-          <TopicDetails key={t.feature} topic={t} />
+          <TopicDetails key={t.id} topic={t} />
         ))}
         <section aria-labelledby="logs">
           <h3 id="logs">What our logs record</h3>
@@ -231,7 +231,7 @@ export function PrivacyPolicy({ policy }: { policy: PolicyModel }) {
             customers, and the rights above are theirs too.
           </p>
           {staff.map((t) => (
-            <TopicDetails key={t.feature} topic={t} />
+            <TopicDetails key={t.id} topic={t} />
           ))}
         </section>
       )}
@@ -293,8 +293,8 @@ function PolicySummary({ policy, topics }: { policy: PolicyModel; topics: TopicS
               const items = t.stored.flatMap((g) => g.items);
               const words = [...new Set(items.map((i) => CATEGORY_WORDS[i.category]))];
               return (
-                <li key={t.feature}>
-                  <a href={`#topic-${t.feature}`}>{t.title}</a>: {listWords(words)} —{' '}
+                <li key={t.id}>
+                  <a href={`#${t.id}`}>{t.title}</a>: {listWords(words)} —{' '}
                   {listWords([...new Set(t.stored.map((g) => lowerFirst(headline(g.purpose))))])}.
                 </li>
               );
@@ -314,7 +314,7 @@ function PolicySummary({ policy, topics }: { policy: PolicyModel; topics: TopicS
               const usual = usualRetention(t);
               return (
                 usual && (
-                  <li key={t.feature}>
+                  <li key={t.id}>
                     {t.title}: {lowerFirst(headline(usual.text))}
                     {usual.others ? ' (some of it for less)' : ''}.
                   </li>
@@ -344,9 +344,9 @@ function PolicySummary({ policy, topics }: { policy: PolicyModel; topics: TopicS
 
 /** One topic in full: for each purpose, what, on which lawful basis, how long and who sees it. */
 function TopicDetails({ topic }: { topic: TopicSection }) {
-  const headingId = `topic-${topic.feature}-heading`;
+  const headingId = `${topic.id}-heading`;
   return (
-    <section class="policy-topic" id={`topic-${topic.feature}`} aria-labelledby={headingId}>
+    <section class="policy-topic" id={topic.id} aria-labelledby={headingId}>
       <h3 id={headingId}>{topic.title}</h3>
       {topic.stored.map((g) => (
         <div class="policy-purpose" key={g.purpose}>

@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/database.js';
-import type { CookieDeclaration, FeatureInventory, PersonalColumn, TransientProcessing } from './inventory.js';
+import type { CookieDeclaration, FeatureInventory, PersonalColumn, SubjectKind, TransientProcessing } from './inventory.js';
+import { type DataSubject, partOf } from './policy.topics.js';
 import { recordPolicyVersion } from './privacy.repository.js';
 
 export interface PolicyItem {
   /** The feature whose inventory declares it: the policy's topic. */
   feature: string;
+  /** Whose data it is: the part of the policy it is filed in. */
+  subject: DataSubject;
   label: string;
   category: PersonalColumn['category'];
   purpose: string;
@@ -25,6 +28,17 @@ export interface PolicyModel {
   history: { version: string; publishedAt: string }[];
 }
 
+/**
+ * The kinds of people a column is about: those it declares, or else those the feature links to
+ * its table, or else every subject the feature declares.
+ */
+export function subjectsOf(inv: FeatureInventory, c: PersonalColumn): SubjectKind[] {
+  if (c.subjects) return c.subjects;
+  const links = inv.subjects ?? [];
+  const ofTable = links.filter((l) => l.table === c.table);
+  return [...new Set((ofTable.length > 0 ? ofTable : links).map((l) => l.subject))];
+}
+
 /** What the policy says, derived only from the inventories and the shop profile. */
 export function policyContent(inventories: FeatureInventory[], shop: Config['shop']) {
   const items: PolicyItem[] = [];
@@ -32,6 +46,7 @@ export function policyContent(inventories: FeatureInventory[], shop: Config['sho
     for (const c of inv.personal) {
       items.push({
         feature: inv.feature,
+        subject: partOf(subjectsOf(inv, c)),
         label: c.label,
         category: c.category,
         purpose: c.purpose,
@@ -44,6 +59,7 @@ export function policyContent(inventories: FeatureInventory[], shop: Config['sho
     for (const t of inv.transient as TransientProcessing[]) {
       items.push({
         feature: inv.feature,
+        subject: 'customers',
         label: t.label,
         category: t.category,
         purpose: t.purpose,

@@ -21,8 +21,8 @@ export const securityInventory: FeatureInventory = {
       purpose: 'To limit how often one network can search or send forms, which protects the shop from abuse',
       lawfulBasis: 'legitimate-interests',
       retention: {
+        kind: 'not-stored',
         text: `Held in the web server's memory for at most ${RATE_LIMIT_WINDOW_MINUTES} minutes; never written to disk or to our logs`,
-        days: 0,
       },
       where: "The web server's memory",
     },
