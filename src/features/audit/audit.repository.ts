@@ -72,20 +72,24 @@ export async function* allAuditRows(db: Db, pageSize = 1000): AsyncGenerator<Aud
 export type AccessRow = Pick<AuditRow, 'at' | 'actor_role' | 'action' | 'subject_type' | 'subject_id'>;
 
 /**
- * The audit entries about this customer's records: their account, and every order now on it
- * (including those placed as a guest and linked later). Staff ids and networks are not selected.
+ * The audit entries about one customer's records: their account, and the orders named (every order
+ * now on the account, including those placed as a guest and linked later). Staff ids and networks
+ * are not selected.
  */
-export async function findAccessesToCustomer(db: Db, customerId: number, limit: number): Promise<AccessRow[]> {
+export async function findAccessesToCustomerRecords(
+  db: Db,
+  records: { customerId: number; orderNumbers: readonly string[] },
+  limit: number,
+): Promise<AccessRow[]> {
   return db
     .selectFrom('audit_log')
     .select(['at', 'actor_role', 'action', 'subject_type', 'subject_id'])
     .where((eb) =>
       eb.or([
-        eb.and([
-          eb('subject_type', '=', 'order'),
-          eb('subject_id', 'in', eb.selectFrom('orders').select('number').where('customer_id', '=', customerId)),
-        ]),
-        eb.and([eb('subject_type', '=', 'customer'), eb('subject_id', '=', String(customerId))]),
+        eb.and([eb('subject_type', '=', 'customer'), eb('subject_id', '=', String(records.customerId))]),
+        ...(records.orderNumbers.length > 0
+          ? [eb.and([eb('subject_type', '=', 'order'), eb('subject_id', 'in', [...records.orderNumbers])])]
+          : []),
       ]),
     )
     .orderBy('id', 'desc')

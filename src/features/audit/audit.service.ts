@@ -4,7 +4,7 @@ import { type Db, type Executor, type Trx, inTransaction } from '../../db/databa
 import { deriveKey, sameText } from '../../shared/crypto.js';
 import { MailParagraphs, renderMailHtml } from '../mail/mail.layout.js';
 import { enqueueMail } from '../mail/outbox.service.js';
-import { listStaff } from '../staff/staff.repository.js';
+import { activeOwners } from '../staff/staff.directory.js';
 import { AUDIT_RETENTION } from './audit.inventory.js';
 import {
   type AuditFilter,
@@ -19,6 +19,7 @@ import {
   lockAuditChain,
   newestAuditRow,
 } from './audit.repository.js';
+import { type AccessRow, findAccessesToCustomerRecords } from './audit.repository.js';
 
 /**
  * The audit trail: an append-only record of every staff action that views, exports, changes or
@@ -317,7 +318,7 @@ export async function mailAuditAnchor(db: Db, now: Date, shop: { name: string; d
   return inTransaction(db, async (trx) => {
     const head = await currentAnchor(trx);
     if (!head) return 0;
-    const owners = (await listStaff(trx)).filter((s) => s.role === 'owner' && !s.disabled_at);
+    const owners = await activeOwners(trx);
     const anchor = formatAnchor(head);
     const subject = `${shop.name}: audit trail anchor for ${now.toISOString().slice(0, 10)}`;
     const paragraphs = [
@@ -350,4 +351,18 @@ export async function mailAuditAnchor(db: Db, now: Date, shop: { name: string; d
     }
     return owners.length;
   });
+}
+
+// ——— Asked by the customer's account: who has looked at their records ———
+
+export type { AccessRow };
+
+/** Staff accesses to a customer's account and to these orders of theirs, newest first: role and time, never who. */
+export function accessesToCustomerRecords(
+  db: Executor,
+  customerId: number,
+  orderNumbers: readonly string[],
+  limit: number,
+): Promise<AccessRow[]> {
+  return findAccessesToCustomerRecords(db, { customerId, orderNumbers }, limit);
 }

@@ -2,7 +2,7 @@ import { hash } from '@node-rs/argon2';
 import { type Db, inTransaction } from '../../db/database.js';
 import { deriveKey, hmacHex, randomToken, tokenHash } from '../../shared/crypto.js';
 import { lockMinutes, passwordMatches } from '../../shared/passwords.js';
-import { type AccessRow, findAccessesToCustomer } from '../audit/audit.repository.js';
+import { type AccessRow, accessesToCustomerRecords } from '../audit/audit.service.js';
 import { enqueueMail } from '../mail/outbox.service.js';
 import {
   MAX_ADDRESSES,
@@ -16,11 +16,18 @@ import {
   UNVERIFIED_ACCOUNT_DAYS,
   VERIFY_LINK_HOURS,
 } from './customers.domain.js';
-import { type OrderLineRow, type OrderRow, findOrderLines } from '../orders/orders.repository.js';
+import {
+  type CustomerOrderListRow,
+  type OrderLineRow,
+  type OrderRow,
+  linkGuestOrders,
+  orderNumbersOfCustomer,
+  orderOfCustomer,
+  ordersOfCustomer,
+} from '../orders/orders.service.js';
 import { type AccountMail, type AccountMailContext, accountMails } from './customers.mail.js';
 import {
   type AddressRow,
-  type CustomerOrderListRow,
   type CustomerRow,
   type SessionRow,
   clearDefaultAddress,
@@ -38,7 +45,6 @@ import {
   deleteUnverifiedCustomersBefore,
   findAddress,
   findCustomerByEmail,
-  findCustomerOrder,
   findCustomerById,
   findSessionByTokenHash,
   findSignInFailures,
@@ -47,9 +53,7 @@ import {
   insertCustomer,
   insertSession,
   insertToken,
-  linkGuestOrders,
   listAddresses,
-  listCustomerOrders,
   listSessions,
   lockCustomer,
   revokeTokens,
@@ -542,13 +546,12 @@ export async function removeAddress(db: Db, customerId: number, id: number, now:
 // ——— Orders and who has looked at them ———
 
 export async function ordersOf(db: Db, customerId: number): Promise<CustomerOrderListRow[]> {
-  return listCustomerOrders(db, customerId);
+  return ordersOfCustomer(db, customerId);
 }
 
 /** One of the customer's own orders with its lines; null for anyone else's, so the two cannot be told apart. */
 export async function orderOf(db: Db, customerId: number, number: string): Promise<{ order: OrderRow; lines: OrderLineRow[] } | null> {
-  const order = await findCustomerOrder(db, customerId, number);
-  return order ? { order, lines: await findOrderLines(db, order.id) } : null;
+  return orderOfCustomer(db, customerId, number);
 }
 
 /** How many staff accesses the Privacy page lists, newest first. */
@@ -556,7 +559,7 @@ export const ACCESSES_SHOWN = 200;
 
 /** Staff accesses to the customer's account and orders, from the audit trail: role and time, never who. */
 export async function accessesToCustomer(db: Db, customerId: number): Promise<AccessRow[]> {
-  return findAccessesToCustomer(db, customerId, ACCESSES_SHOWN);
+  return accessesToCustomerRecords(db, customerId, await orderNumbersOfCustomer(db, customerId), ACCESSES_SHOWN);
 }
 
 // ——— Retention ———
@@ -575,3 +578,5 @@ export async function eraseExpiredAccountData(
   const accounts = await deleteUnverifiedCustomersBefore(db, new Date(now.getTime() - UNVERIFIED_ACCOUNT_DAYS * DAY).toISOString());
   return { sessions, tokens, signInFailures, accounts };
 }
+
+export type { AddressRow, CustomerOrderListRow, CustomerRow, SessionRow };

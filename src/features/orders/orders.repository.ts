@@ -205,3 +205,47 @@ export async function sumStockHeldForBag(db: Db, bagId: number): Promise<{ varia
     .execute();
   return rows.flatMap((r) => (r.variant_id === null ? [] : [{ variantId: r.variant_id, held: Number(r.held) }]));
 }
+
+// ——— Asked by the customer's account, through the orders service ———
+
+/** A guest's orders placed with an address the customer has now proved is theirs join the account. */
+export async function linkGuestOrdersToCustomer(db: Db, customerId: number, email: string): Promise<number> {
+  const r = await db
+    .updateTable('orders')
+    .set({ customer_id: customerId })
+    .where('customer_id', 'is', null)
+    .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+export type CustomerOrderListRow = Pick<
+  OrderRow,
+  'number' | 'status' | 'created_at' | 'total_pence' | 'tracking_number' | 'delivery_method'
+>;
+
+/** The orders of this customer's account, newest first. */
+export async function listOrdersOfCustomer(db: Db, customerId: number, limit: number): Promise<CustomerOrderListRow[]> {
+  return db
+    .selectFrom('orders')
+    .select(['number', 'status', 'created_at', 'total_pence', 'tracking_number', 'delivery_method'])
+    .where('customer_id', '=', customerId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/** An order, only if it belongs to this customer's account. */
+export async function findOrderOfCustomer(db: Db, customerId: number, number: string): Promise<OrderRow | null> {
+  return (
+    (await db.selectFrom('orders').selectAll().where('customer_id', '=', customerId).where('number', '=', number).executeTakeFirst()) ??
+    null
+  );
+}
+
+/** The numbers of every order on this customer's account (those placed as a guest and linked since included). */
+export async function findOrderNumbersOfCustomer(db: Db, customerId: number): Promise<string[]> {
+  const rows = await db.selectFrom('orders').select('number').where('customer_id', '=', customerId).execute();
+  return rows.map((r) => r.number);
+}

@@ -1,4 +1,4 @@
-import { type Db, type Trx, inTransaction } from '../../db/database.js';
+import { type Db, type Executor, type Trx, inTransaction } from '../../db/database.js';
 import { hmacHex, truncateIp } from '../../shared/crypto.js';
 import { clearBag, listLinesOfBag } from '../bag/bag.service.js';
 import { metalLabel } from '../catalog/catalog.domain.js';
@@ -47,6 +47,14 @@ import {
   settleAttempt,
   supersedePendingAttempts,
   updateOrderFrom,
+} from './orders.repository.js';
+import {
+  type CustomerOrderListRow,
+  type OrderLineRow,
+  findOrderNumbersOfCustomer,
+  findOrderOfCustomer,
+  linkGuestOrdersToCustomer,
+  listOrdersOfCustomer,
 } from './orders.repository.js';
 
 /**
@@ -664,4 +672,36 @@ export function openOrderForStaff(
       return fields.length > 0 ? entryBy(actor, { action: 'view', subject: { type: 'order', id: number }, fields }) : null;
     },
   );
+}
+
+// ——— Asked by other features: a customer's orders ———
+
+export type { CustomerOrderListRow, OrderLineRow, OrderRow };
+
+/** A guest's orders placed with an address the customer has now proved is theirs join the account (inside the caller's transaction). */
+export function linkGuestOrders(db: Executor, customerId: number, email: string): Promise<number> {
+  return linkGuestOrdersToCustomer(db, customerId, email);
+}
+
+/** How many orders an account's order list shows, newest first. */
+export const CUSTOMER_ORDERS_SHOWN = 500;
+
+/** The orders of this customer's account, newest first. */
+export function ordersOfCustomer(db: Executor, customerId: number): Promise<CustomerOrderListRow[]> {
+  return listOrdersOfCustomer(db, customerId, CUSTOMER_ORDERS_SHOWN);
+}
+
+/** One of the customer's own orders with its lines; null for anyone else's, so the two cannot be told apart. */
+export async function orderOfCustomer(
+  db: Executor,
+  customerId: number,
+  number: string,
+): Promise<{ order: OrderRow; lines: OrderLineRow[] } | null> {
+  const order = await findOrderOfCustomer(db, customerId, number);
+  return order ? { order, lines: await findOrderLines(db, order.id) } : null;
+}
+
+/** The numbers of the orders on this customer's account: the audit trail names orders by number. */
+export function orderNumbersOfCustomer(db: Executor, customerId: number): Promise<string[]> {
+  return findOrderNumbersOfCustomer(db, customerId);
 }

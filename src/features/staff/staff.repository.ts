@@ -246,3 +246,13 @@ export async function findStaffDisabledBefore(db: Db, cutoff: string): Promise<{
 export async function deleteStaff(db: Db, id: number): Promise<void> {
   await db.deleteFrom('staff').where('id', '=', id).execute();
 }
+
+/** The names of these staff members, in one query whatever their number. */
+export async function findStaffNames(db: Db, ids: readonly number[]): Promise<{ id: number; name: string }[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('staff')
+    .select(['id', 'name'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+}

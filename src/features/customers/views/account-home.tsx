@@ -1,5 +1,5 @@
 import { Money } from '../../../http/views/components.js';
-import type { AddressRow, CustomerOrderListRow, CustomerRow } from '../customers.repository.js';
+import type { AddressRow, CustomerOrderListRow, CustomerRow } from '../customers.service.js';
 import { AddressLines } from './addresses.js';
 import { OrderStatus } from './orders.js';
 import { When } from './when.js';

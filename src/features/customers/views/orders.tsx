@@ -1,8 +1,7 @@
 import { Money } from '../../../http/views/components.js';
 import { DELIVERY_OPTIONS, STATUS_LABELS, isDeliveryMethod, isOrderStatus } from '../../orders/orders.domain.js';
-import type { OrderLineRow, OrderRow } from '../../orders/orders.repository.js';
+import type { CustomerOrderListRow, OrderLineRow, OrderRow } from '../../orders/orders.service.js';
 import { PlacedOrderSummary } from '../../orders/views/summary.js';
-import type { CustomerOrderListRow } from '../customers.repository.js';
 import { AddressLines } from './addresses.js';
 import { When } from './when.js';
 

@@ -1,5 +1,5 @@
 import { ROLE_LABELS } from '../../staff/staff.domain.js';
-import type { AccessRow } from '../../audit/audit.repository.js';
+import type { AccessRow } from '../../audit/audit.service.js';
 import { When } from './when.js';
 
 const ACTION_LABELS: Record<string, string> = {
