@@ -205,6 +205,10 @@ export interface Database {
     /** While unpaid: keyed hashes of the buyer's network and e-mail address, to limit what one buyer holds. */
     unpaid_network_hash: Generated<string | null>;
     unpaid_email_hash: Generated<string | null>;
+    /** The country the order was delivered to, part of its tax record (the shop delivers in the UK only). */
+    delivery_country: Generated<string>;
+    /** When the buyer's details were removed (the period after the order finished, or erasure), leaving the tax record. */
+    anonymised_at: Generated<string | null>;
   };
   order_lines: {
     id: Generated<number>;

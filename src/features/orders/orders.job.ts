@@ -1,5 +1,5 @@
 import { defineJob } from '../../jobs/job.js';
-import { cancelLongUnpaidOrders, eraseExpiredOrders, releaseExpiredReservations } from './orders.service.js';
+import { applyOrderRetention, cancelLongUnpaidOrders, releaseExpiredReservations } from './orders.service.js';
 
 /**
  * Policy: stock reserved for an order whose payment has not come back within
@@ -28,13 +28,15 @@ export const cancelUnpaidOrdersJob = defineJob({
 });
 
 /**
- * Policy: orders are deleted ORDER_RETENTION_DAYS (6 years) after they were placed; orders never
- * paid for, UNPAID_ORDER_RETENTION_DAYS after. Daily at 03:30 (London time) and at start-up.
+ * Policy: a finished order's buyer details are anonymised ORDER_DETAILS_DAYS (180) after its last
+ * change; its tax record is deleted TAX_RECORD_YEARS (6) after the end of its financial year
+ * (FINANCIAL_YEAR_END); an order never paid for is deleted UNPAID_ORDER_RETENTION_DAYS after it
+ * was placed. See applyOrderRetention. Daily at 03:30 (London time) and at start-up.
  */
 export const orderRetentionJob = defineJob({
   name: 'orders.retention',
   cron: '30 3 * * *',
   timezone: 'Europe/London',
   runAtStart: true,
-  run: async (app, now) => ({ deleted: await eraseExpiredOrders(app.db, now) }),
+  run: (app, now) => applyOrderRetention(app.db, now, app.config.financialYearEnd),
 });

@@ -1,13 +1,21 @@
 import { type ExpressionBuilder, type Selectable, type Updateable, sql } from 'kysely';
-import { type Db, dialectOf } from '../../db/database.js';
+import { type Db, type Executor, type Trx, dialectOf } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
+import { EVENT_DETAILS_REMOVED, EVENT_SUMMARIES } from './orders.domain.js';
 
 export type OrderRow = Selectable<Database['orders']>;
 export type OrderLineRow = Selectable<Database['order_lines']>;
 export type AttemptRow = Selectable<Database['payment_attempts']>;
 export type NewOrder = Omit<
   Database['orders'],
-  'id' | 'stock_reserved' | 'stock_short' | 'refunded_pence' | 'unpaid_network_hash' | 'unpaid_email_hash'
+  | 'id'
+  | 'stock_reserved'
+  | 'stock_short'
+  | 'refunded_pence'
+  | 'unpaid_network_hash'
+  | 'unpaid_email_hash'
+  | 'delivery_country'
+  | 'anonymised_at'
 > & { stock_reserved: number; unpaid_network_hash: string | null; unpaid_email_hash: string | null };
 
 export async function orderNumberTaken(db: Db, number: string): Promise<boolean> {
@@ -248,4 +256,139 @@ export async function findOrderOfCustomer(db: Db, customerId: number, number: st
 export async function findOrderNumbersOfCustomer(db: Db, customerId: number): Promise<string[]> {
   const rows = await db.selectFrom('orders').select('number').where('customer_id', '=', customerId).execute();
   return rows.map((r) => r.number);
+}
+
+// ——— Retention and erasure: the order's details go, its tax record stays until its end ———
+
+/** What a removed detail becomes: the NOT NULL text columns are emptied, the others cleared. */
+const WITHOUT_DETAILS = {
+  first_name: '',
+  surname: '',
+  email: '',
+  phone: '',
+  billing_line1: '',
+  billing_line2: null,
+  billing_city: '',
+  billing_postcode: '',
+  delivery_first_name: '',
+  delivery_surname: '',
+  delivery_line1: '',
+  delivery_line2: null,
+  delivery_city: '',
+  delivery_postcode: '',
+  gift_message: null,
+  tracking_number: null,
+  bag_id: null,
+  unpaid_network_hash: null,
+  unpaid_email_hash: null,
+} satisfies Updateable<Database['orders']>;
+
+/** Finished orders (paid, then dispatched or cancelled) last changed before the cutoff whose details are still there, oldest first. */
+export async function findOrdersWithDetailsChangedBefore(db: Executor, statuses: readonly string[], cutoff: string, limit: number) {
+  const rows = await db
+    .selectFrom('orders')
+    .select('id')
+    .where('status', 'in', statuses)
+    .where('paid_at', 'is not', null)
+    .where('updated_at', '<', cutoff)
+    .where('anonymised_at', 'is', null)
+    .orderBy('updated_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Removes these orders' details, leaving the tax record: the buyer's names, contact details,
+ * addresses, gift message and tracking number; the history's notes (which may hold what staff
+ * typed, or Opayo's references) become the bare step; the payment attempts keep their amount,
+ * status and VendorTxCode but lose Opayo's transaction id, authorisation code and message.
+ * `unlinkCustomer` also takes the order out of the account (erasure; retention leaves it there).
+ */
+export async function anonymiseOrders(
+  trx: Trx,
+  orderIds: number[],
+  at: string,
+  options: { unlinkCustomer: boolean },
+): Promise<{ orders: number; events: number; attempts: number }> {
+  if (orderIds.length === 0) return { orders: 0, events: 0, attempts: 0 };
+  let events = 0;
+  const kinds = Object.keys(EVENT_SUMMARIES);
+  for (const [kind, text] of [...Object.entries(EVENT_SUMMARIES), [null, 'Recorded'] as const]) {
+    const q = trx
+      .updateTable('order_events')
+      .set({ detail: `${text} ${EVENT_DETAILS_REMOVED}` })
+      .where('order_id', 'in', orderIds);
+    const res = await (kind === null ? q.where('kind', 'not in', kinds) : q.where('kind', '=', kind)).executeTakeFirst();
+    events += Number(res.numUpdatedRows);
+  }
+  const attempts = await trx
+    .updateTable('payment_attempts')
+    .set({ vps_tx_id: null, status_detail: null, tx_auth_no: null })
+    .where('order_id', 'in', orderIds)
+    .executeTakeFirst();
+  const orders = await trx
+    .updateTable('orders')
+    .set({ ...WITHOUT_DETAILS, anonymised_at: at, ...(options.unlinkCustomer ? { customer_id: null } : {}) })
+    .where('id', 'in', orderIds)
+    .executeTakeFirst();
+  return { orders: Number(orders.numUpdatedRows), events, attempts: Number(attempts.numUpdatedRows) };
+}
+
+/** Deletes every order last changed before the cutoff, with its lines, events and payment attempts (on delete cascade). */
+export async function deleteOrdersChangedBefore(db: Executor, cutoff: string): Promise<number> {
+  const res = await db.deleteFrom('orders').where('updated_at', '<', cutoff).executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
+
+/** The orders of one person: their account's, and any placed with one of their e-mail addresses (in any letter case). */
+export async function findOrdersOfPerson(db: Executor, customerId: number | null, emails: string[]): Promise<OrderRow[]> {
+  const lowered = [...new Set(emails.map((e) => e.trim().toLowerCase()).filter((e) => e !== ''))];
+  if (customerId === null && lowered.length === 0) return [];
+  return db
+    .selectFrom('orders')
+    .selectAll()
+    .where((eb) => {
+      const by = [];
+      if (customerId !== null) by.push(eb('customer_id', '=', customerId));
+      if (lowered.length > 0) by.push(eb(eb.fn('lower', ['email']), 'in', lowered));
+      return eb.or(by);
+    })
+    .orderBy('id')
+    .execute();
+}
+
+/** Everything the orders tables hold about these orders, table by table. */
+export async function findOrderRecords(db: Executor, orderIds: number[]) {
+  if (orderIds.length === 0) return { lines: [], events: [], attempts: [] };
+  const [lines, events, attempts] = await Promise.all([
+    db.selectFrom('order_lines').selectAll().where('order_id', 'in', orderIds).orderBy('id').execute(),
+    db.selectFrom('order_events').selectAll().where('order_id', 'in', orderIds).orderBy('id').execute(),
+    db.selectFrom('payment_attempts').selectAll().where('order_id', 'in', orderIds).orderBy('id').execute(),
+  ]);
+  return { lines, events, attempts };
+}
+
+/** The steps of orders a member of staff recorded: when and what kind, not the notes (which are about the customer). */
+export async function findEventsRecordedBy(db: Executor, staffId: number) {
+  return db
+    .selectFrom('order_events')
+    .select(['id', 'order_id', 'at', 'kind', 'staff_id'])
+    .where('staff_id', '=', staffId)
+    .orderBy('id')
+    .execute();
+}
+
+/** The order histories keep the step, and no longer say which member of staff took it. */
+export async function forgetStaffInEvents(trx: Trx, staffId: number): Promise<number> {
+  const res = await trx.updateTable('order_events').set({ staff_id: null }).where('staff_id', '=', staffId).executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
+/** Deletes these orders outright (with their lines, events and attempts): for orders that were never paid, which are no tax record. */
+export async function deleteOrdersById(trx: Trx, orderIds: number[]): Promise<number> {
+  if (orderIds.length === 0) return 0;
+  const res = await trx.deleteFrom('orders').where('id', 'in', orderIds).executeTakeFirst();
+  return Number(res.numDeletedRows);
 }

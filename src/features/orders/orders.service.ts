@@ -7,12 +7,16 @@ import { type AuditActor, type AuditEntry, auditedRead, entryBy } from '../audit
 import { enqueueMail } from '../mail/outbox.service.js';
 import { type OpayoResult, newVendorTxCode } from '../payments/opayo.js';
 import {
+  DEFAULT_FINANCIAL_YEAR_END,
   type DeliveryMethod,
-  ORDER_RETENTION_DAYS,
+  FINISHED_STATUSES,
+  type MonthDay,
+  ORDER_DETAILS_DAYS,
   UNPAID_CANCEL_DAYS,
   UNPAID_ORDER_RETENTION_DAYS,
   buyerEmail,
   newOrderNumber,
+  taxRecordsEndedBefore,
   orderTotals,
   variantLabel,
 } from './orders.domain.js';
@@ -23,18 +27,27 @@ import {
   findAdminOrder,
   listAdminOrders,
 } from './orders.admin.repository.js';
+import type { ErasureReport, Person, SubjectExport, SubjectHandlers } from '../privacy/inventory.js';
 import { type OrderMailContext, type OrderMailKind, renderOrderMail } from './orders.mail.js';
 import {
   type AttemptRow,
   type OrderRow,
+  anonymiseOrders,
   countHoldingOrders,
+  deleteOrdersById,
+  deleteOrdersChangedBefore,
   deleteOrdersWhere,
   findAttemptByVendorTxCode,
   findAwaitingOrdersForBag,
   findExpiredReservations,
   findLatestAttempt,
   findOrderById,
+  findEventsRecordedBy,
   findOrderLines,
+  findOrderRecords,
+  findOrdersOfPerson,
+  findOrdersWithDetailsChangedBefore,
+  forgetStaffInEvents,
   findUnpaidOrdersCreatedBefore,
   insertAttempt,
   insertOrder,
@@ -461,21 +474,6 @@ export async function cancelLongUnpaidOrders(db: Db, now: Date): Promise<number>
   return n;
 }
 
-/** Retention: orders after ORDER_RETENTION_DAYS; orders never paid after UNPAID_ORDER_RETENTION_DAYS. */
-export async function eraseExpiredOrders(db: Db, now: Date): Promise<number> {
-  const before = (days: number) => new Date(now.getTime() - days * DAY_MS).toISOString();
-  const old = await deleteOrdersWhere(db, {
-    statuses: ['paid', 'dispatched', 'delivered', 'cancelled', 'refunded'],
-    createdBefore: before(ORDER_RETENTION_DAYS),
-  });
-  const unpaid = await deleteOrdersWhere(db, {
-    statuses: ['cancelled'],
-    createdBefore: before(UNPAID_ORDER_RETENTION_DAYS),
-    neverPaid: true,
-  });
-  return old + unpaid;
-}
-
 /**
  * The end of every staff action, inside its transaction: the order's history (with who did it),
  * the e-mail to the customer if the action sends one, and the caller's audit record.
@@ -631,6 +629,115 @@ export async function recordPaymentFoundInMyOpayo(
     return completeStaffAction(trx, orderId, event, record, lowStock, { kind: 'confirmation', ctx: mail, now });
   });
 }
+
+// ——— Retention (job orders.retention) and erasure of one person (composed in privacy/) ———
+
+/** Orders anonymised per transaction, so that a first run over years of orders holds no lock for long. */
+const RETENTION_BATCH = 500;
+
+/**
+ * Policy (job `orders.retention`, daily):
+ * - a finished order (paid, then dispatched, delivered, refunded or cancelled) loses the buyer's
+ *   names, contact details, addresses, gift message, tracking number and the history's notes
+ *   ORDER_DETAILS_DAYS after its last change (the returns window plus the card-dispute window);
+ *   it stays in the back office and the account's order history as a record without them;
+ * - the tax record that is left (date, lines, amounts, VAT, delivery country, number) is deleted,
+ *   with its lines, events and payment attempts, once TAX_RECORD_YEARS have passed since the end
+ *   of the financial year of its last change (the year ending on `financialYearEnd`);
+ * - an order never paid for is deleted UNPAID_ORDER_RETENTION_DAYS after it was placed (it was
+ *   cancelled after UNPAID_CANCEL_DAYS by `orders.cancel-unpaid`).
+ */
+export async function applyOrderRetention(
+  db: Db,
+  now: Date,
+  financialYearEnd: MonthDay = DEFAULT_FINANCIAL_YEAR_END,
+): Promise<{ anonymised: number; deleted: number }> {
+  const at = now.toISOString();
+  const detailsCutoff = new Date(now.getTime() - ORDER_DETAILS_DAYS * DAY_MS).toISOString();
+  let anonymised = 0;
+  for (;;) {
+    const done = await inTransaction(db, async (trx) => {
+      const ids = await findOrdersWithDetailsChangedBefore(trx, FINISHED_STATUSES, detailsCutoff, RETENTION_BATCH);
+      return (await anonymiseOrders(trx, ids, at, { unlinkCustomer: false })).orders;
+    });
+    anonymised += done;
+    if (done < RETENTION_BATCH) break;
+  }
+  const deleted = await inTransaction(db, async (trx) => {
+    const taxRecords = await deleteOrdersChangedBefore(trx, taxRecordsEndedBefore(now, financialYearEnd).toISOString());
+    const neverPaid = await deleteOrdersWhere(trx, {
+      statuses: ['cancelled'],
+      createdBefore: new Date(now.getTime() - UNPAID_ORDER_RETENTION_DAYS * DAY_MS).toISOString(),
+      neverPaid: true,
+    });
+    return taxRecords + neverPaid;
+  });
+  return { anonymised, deleted };
+}
+
+/**
+ * @deprecated The job `orders.retention` calls applyOrderRetention with the configured financial
+ * year end; this keeps the old name working, and counts the orders deleted.
+ */
+export async function eraseExpiredOrders(db: Db, now: Date, financialYearEnd: MonthDay = DEFAULT_FINANCIAL_YEAR_END): Promise<number> {
+  return (await applyOrderRetention(db, now, financialYearEnd)).deleted;
+}
+
+/** Every row of the orders tables about one person: their orders (by account or e-mail address) with lines, history and payment attempts. */
+async function exportSubject(trx: Trx, person: Person): Promise<SubjectExport> {
+  const orders = await findOrdersOfPerson(trx, person.customerId, person.emails);
+  const ids = orders.map((o) => o.id);
+  const { lines, events, attempts } = await findOrderRecords(trx, ids);
+  // A member of staff's own steps in orders they handled: when and what, not the customer's notes.
+  const recorded = person.staffId === null ? [] : await findEventsRecordedBy(trx, person.staffId);
+  const history = [...events, ...recorded.filter((e) => !ids.includes(e.order_id))];
+  const out: SubjectExport = {};
+  if (orders.length > 0) out.orders = orders;
+  if (lines.length > 0) out.order_lines = lines;
+  if (history.length > 0) out.order_events = history;
+  if (attempts.length > 0) out.payment_attempts = attempts;
+  return out;
+}
+
+/**
+ * Erases one person from the orders tables, as the inventory declares: an order that was paid
+ * keeps only its tax record (anonymised as at the end of its details' period, and taken out of the
+ * account); one never paid is no tax record and is deleted, handing back any stock it still holds
+ * and closing its payment attempts. A member of staff is taken out of the order histories.
+ */
+async function eraseSubject(trx: Trx, person: Person, now: Date): Promise<ErasureReport> {
+  const at = now.toISOString();
+  const orders = await findOrdersOfPerson(trx, person.customerId, person.emails);
+  const neverPaid = orders.filter((o) => o.paid_at === null);
+  for (const order of neverPaid) {
+    await releaseStock(trx, order, at, 'the buyer asked for their data to be erased');
+    await supersedePendingAttempts(trx, order.id, at);
+  }
+  const dropped = await findOrderRecords(
+    trx,
+    neverPaid.map((o) => o.id),
+  );
+  const deleted = await deleteOrdersById(
+    trx,
+    neverPaid.map((o) => o.id),
+  );
+  const kept = await anonymiseOrders(
+    trx,
+    orders.filter((o) => o.paid_at !== null).map((o) => o.id),
+    at,
+    { unlinkCustomer: true },
+  );
+  const staffSteps = person.staffId === null ? 0 : await forgetStaffInEvents(trx, person.staffId);
+  return {
+    orders: { deleted, anonymised: kept.orders },
+    order_lines: { deleted: dropped.lines.length, anonymised: 0 },
+    order_events: { deleted: dropped.events.length, anonymised: kept.events + staffSteps },
+    payment_attempts: { deleted: dropped.attempts.length, anonymised: kept.attempts },
+  };
+}
+
+/** The orders feature's exporter and eraser, over its own tables, inside the caller's transaction. */
+export const ordersSubjects: SubjectHandlers = { exportSubject, eraseSubject };
 
 /**
  * The back office's order list. A search by a person's e-mail address or surname tells the

@@ -1,7 +1,6 @@
 import { Notice } from '../../../http/views/components.js';
 import { ActionButton, Csrf, ErrorSummary, Field, type FieldErrors } from '../../../http/views/form.js';
-import { NewPasswordField } from './password-field.js';
-import { SESSION_IDLE_HOURS, SESSION_MAX_HOURS } from '../customers.domain.js';
+import { PASSWORD_MIN_LENGTH, SESSION_IDLE_HOURS, SESSION_MAX_HOURS } from '../customers.domain.js';
 import type { SessionRow } from '../customers.repository.js';
 import { When } from './when.js';
 
@@ -36,9 +35,15 @@ export function SecurityPage({
             maxLength={200}
             required
           />
-          <NewPasswordField
+          <Field
+            name="password"
+            label="New password"
+            type="password"
             errors={errors}
-            advice="; a few unrelated words together work well. Changing it signs you out on every other device."
+            autocomplete="new-password"
+            maxLength={200}
+            required
+            hint={`At least ${PASSWORD_MIN_LENGTH} characters; a few unrelated words together work well. Changing it signs you out on every other device.`}
           />
           <button type="submit" class="button button-primary">
             Change my password
