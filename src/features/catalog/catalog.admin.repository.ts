@@ -803,3 +803,17 @@ export async function productIdsInGroup(db: Db, table: GroupTable, id: number): 
       : await db.selectFrom('product_collections').select('product_id').where('collection_id', '=', id).execute();
   return rows.map((r) => r.product_id);
 }
+
+/** The stock and price changes a staff member made. */
+export async function findChangesByStaff(db: Db, staffId: number) {
+  const stock_movements = await db.selectFrom('stock_movements').selectAll().where('staff_id', '=', staffId).orderBy('id').execute();
+  const price_changes = await db.selectFrom('price_changes').selectAll().where('staff_id', '=', staffId).orderBy('id').execute();
+  return { stock_movements, price_changes };
+}
+
+/** Takes a staff member's number off the stock and price history; the changes themselves stay. */
+export async function forgetStaffInChanges(db: Db, staffId: number): Promise<{ stock_movements: number; price_changes: number }> {
+  const stock = await db.updateTable('stock_movements').set({ staff_id: null }).where('staff_id', '=', staffId).executeTakeFirst();
+  const prices = await db.updateTable('price_changes').set({ staff_id: null }).where('staff_id', '=', staffId).executeTakeFirst();
+  return { stock_movements: Number(stock.numUpdatedRows), price_changes: Number(prices.numUpdatedRows) };
+}

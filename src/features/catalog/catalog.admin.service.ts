@@ -1,4 +1,13 @@
 import { z } from 'zod';
+import {
+  type ErasureReport,
+  type Person,
+  type SubjectExport,
+  type SubjectHandlers,
+  exportOf,
+  reportOf,
+} from '../privacy/inventory.js';
+import { findChangesByStaff, forgetStaffInChanges } from './catalog.admin.repository.js';
 import { type Db, type Trx, inTransaction } from '../../db/database.js';
 import {
   type AdminProduct,
@@ -745,3 +754,17 @@ export function toProductDetail(p: AdminProduct): ProductDetail {
     images: p.images.map((i) => ({ id: i.id, alt: i.alt, contentType: i.contentType, widths: i.widths })),
   };
 }
+
+// ——— A staff member's copy and erasure, for the privacy feature ———
+
+/** The stock and price changes the staff member made. */
+async function exportSubject(trx: Trx, person: Person): Promise<SubjectExport> {
+  return person.staffId === null ? {} : exportOf(await findChangesByStaff(trx, person.staffId));
+}
+
+/** Takes the member's number off those changes, which stay in the history. */
+async function eraseSubject(trx: Trx, person: Person, _now: Date): Promise<ErasureReport> {
+  return person.staffId === null ? {} : reportOf({}, await forgetStaffInChanges(trx, person.staffId));
+}
+
+export const catalogSubjects: SubjectHandlers = { exportSubject, eraseSubject };

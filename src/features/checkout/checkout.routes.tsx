@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { privatePage } from '../../http/render.js';
 import { deriveKey } from '../../shared/crypto.js';
 import { Breadcrumbs, Money, Notice } from '../../http/views/components.js';
-import { NameFields, PhoneField, PostalFields } from '../../http/views/address-fields.js';
+import { EmailField, NameFields, PhoneField, PostalFields } from '../../http/views/person-fields.js';
 import { Checkbox, ErrorSummary, Field, FieldError, SelectField } from '../../http/views/form.js';
 import { bagLink, bagTokenOf, cookieCarries } from '../../http/bag-token.js';
 import { type BagLine, bagContents, bagProblems, dropSetAsideLines, openBag, parseSetAside, subtotalOf } from '../bag/bag.service.js';
@@ -256,17 +256,7 @@ function CheckoutPage({
           <fieldset>
             <legend>Your details</legend>
             <NameFields values={values} errors={errors} />
-            <Field
-              name="email"
-              label="E-mail address"
-              type="email"
-              autocomplete="email"
-              maxLength={80}
-              hint="For your order confirmation and delivery updates only."
-              value={values.email}
-              errors={errors}
-              required
-            />
+            <EmailField value={values.email} errors={errors} hint="For your order confirmation and delivery updates only." />
             <PhoneField values={values} errors={errors} hint="In case the courier needs to reach you." />
           </fieldset>
           <fieldset>

@@ -39,3 +39,33 @@ export function listContactMessageHeaders(db: Db, limit: number, offset: number)
 export function findContactMessage(db: Db, id: number) {
   return db.selectFrom('contact_messages').selectAll().where('id', '=', id).executeTakeFirst();
 }
+
+/** The enquiries sent from any of these addresses (given in lower case). */
+export function findContactMessagesFrom(db: Db, emails: string[]) {
+  if (emails.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('contact_messages')
+    .selectAll()
+    .where((eb) => eb(eb.fn('lower', ['email']), 'in', emails))
+    .orderBy('id')
+    .execute();
+}
+
+export async function deleteContactMessagesFrom(db: Db, emails: string[]): Promise<number> {
+  if (emails.length === 0) return 0;
+  const r = await db
+    .deleteFrom('contact_messages')
+    .where((eb) => eb(eb.fn('lower', ['email']), 'in', emails))
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+/** Enquiries received at or after this instant. */
+export async function countContactMessagesSince(db: Db, since: string): Promise<number> {
+  const r = await db
+    .selectFrom('contact_messages')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('created_at', '>=', since)
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
+}

@@ -1,4 +1,16 @@
 import { z } from 'zod';
+import type { Trx } from '../../db/database.js';
+import {
+  type ErasureReport,
+  type Person,
+  type SubjectExport,
+  type SubjectHandlers,
+  emailsOf,
+  exportOf,
+  reportOf,
+} from '../privacy/inventory.js';
+import { deleteContactMessagesFrom, findContactMessagesFrom } from './contact.repository.js';
+import { countContactMessagesSince } from './contact.repository.js';
 import { type Db, inTransaction } from '../../db/database.js';
 import { type AuditActor, auditedRead, entryBy } from '../audit/audit.service.js';
 import { enqueueMail } from '../mail/outbox.service.js';
@@ -83,4 +95,21 @@ export function openEnquiry(db: Db, id: number, actor: AuditActor, now: Date) {
     (trx) => findContactMessage(trx, id),
     (m) => (m ? entryBy(actor, { action: 'view', subject: { type: 'contact_message', id }, fields: ['name', 'email', 'message'] }) : null),
   );
+}
+
+/** The enquiries the person sent, from any of their addresses. */
+async function exportSubject(trx: Trx, person: Person): Promise<SubjectExport> {
+  return exportOf({ contact_messages: await findContactMessagesFrom(trx, emailsOf(person)) });
+}
+
+/** Deletes the person's enquiries; the copies forwarded through the outbox are the mail feature's to erase. */
+async function eraseSubject(trx: Trx, person: Person, _now: Date): Promise<ErasureReport> {
+  return reportOf({ contact_messages: await deleteContactMessagesFrom(trx, emailsOf(person)) });
+}
+
+export const contactSubjects: SubjectHandlers = { exportSubject, eraseSubject };
+
+/** Enquiries received since this instant: the dashboard's figure. */
+export function countEnquiriesSince(db: Db, since: Date): Promise<number> {
+  return countContactMessagesSince(db, since.toISOString());
 }

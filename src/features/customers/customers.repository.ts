@@ -248,3 +248,69 @@ export async function revokeTokens(db: Db, customerId: number, purposes: readonl
 export async function deleteTokensExpiredBefore(db: Db, cutoff: string): Promise<number> {
   return Number((await db.deleteFrom('customer_tokens').where('expires_at', '<', cutoff).executeTakeFirst()).numDeletedRows);
 }
+
+// ——— One person's data, for their copy and their erasure ———
+
+/** The accounts of a person: by id, or by any of their e-mail addresses (given in lower case). */
+export async function findCustomerIdsOfPerson(db: Db, customerId: number | null, emails: string[]): Promise<number[]> {
+  if (customerId === null && emails.length === 0) return [];
+  const rows = await db
+    .selectFrom('customers')
+    .select('id')
+    .where((eb) => {
+      const by = [];
+      if (customerId !== null) by.push(eb('id', '=', customerId));
+      if (emails.length > 0) by.push(eb(eb.fn('lower', ['email']), 'in', emails));
+      return eb.or(by);
+    })
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Everything the accounts tables hold about these accounts, except password and token fingerprints (declared as left out of the copy). */
+export async function findAccountRecords(db: Db, ids: number[]) {
+  if (ids.length === 0) return { customers: [], customer_addresses: [], customer_sessions: [], customer_tokens: [] };
+  const customers = await db
+    .selectFrom('customers')
+    .select([
+      'id',
+      'email',
+      'first_name',
+      'surname',
+      'phone',
+      'email_verified_at',
+      'general_subscription',
+      'general_subscription_changed_at',
+      'created_at',
+      'updated_at',
+    ])
+    .where('id', 'in', ids)
+    .orderBy('id')
+    .execute();
+  const customer_addresses = await db.selectFrom('customer_addresses').selectAll().where('customer_id', 'in', ids).orderBy('id').execute();
+  const customer_sessions = await db
+    .selectFrom('customer_sessions')
+    .select(['id', 'customer_id', 'device', 'remember', 'created_at', 'last_seen_at', 'expires_at'])
+    .where('customer_id', 'in', ids)
+    .orderBy('id')
+    .execute();
+  const customer_tokens = await db
+    .selectFrom('customer_tokens')
+    .select(['id', 'customer_id', 'purpose', 'email', 'created_at', 'expires_at', 'used_at'])
+    .where('customer_id', 'in', ids)
+    .orderBy('id')
+    .execute();
+  return { customers, customer_addresses, customer_sessions, customer_tokens };
+}
+
+/** Deletes these accounts with their addresses, sessions and links; the counts are per table. */
+export async function deleteAccounts(db: Db, ids: number[]) {
+  if (ids.length === 0) return { customers: 0, customer_addresses: 0, customer_sessions: 0, customer_tokens: 0 };
+  const count = (r: { numDeletedRows: bigint }) => Number(r.numDeletedRows);
+  const customer_addresses = count(await db.deleteFrom('customer_addresses').where('customer_id', 'in', ids).executeTakeFirst());
+  const customer_sessions = count(await db.deleteFrom('customer_sessions').where('customer_id', 'in', ids).executeTakeFirst());
+  const customer_tokens = count(await db.deleteFrom('customer_tokens').where('customer_id', 'in', ids).executeTakeFirst());
+  const customers = count(await db.deleteFrom('customers').where('id', 'in', ids).executeTakeFirst());
+  return { customers, customer_addresses, customer_sessions, customer_tokens };
+}

@@ -3,7 +3,7 @@ import type { ComponentChildren } from 'preact';
 import { fieldText, formBodyOf } from '../../http/form-fields.js';
 import { Notice } from '../../http/views/components.js';
 import { Checkbox, Csrf, ErrorSummary, Field, type FieldErrors } from '../../http/views/form.js';
-import { PASSWORD_MIN_LENGTH, REMEMBER_DAYS, deviceLabel, SESSION_COOKIE, tooManyAttempts } from './customers.domain.js';
+import { REMEMBER_DAYS, deviceLabel, SESSION_COOKIE, tooManyAttempts } from './customers.domain.js';
 import { parseEmail, parseNewPassword, parseRegistration, parseSignIn } from './customers.forms.js';
 import {
   confirmEmailChange,
@@ -16,7 +16,8 @@ import {
   signOut,
   verifyEmail,
 } from './customers.service.js';
-import { NameFields, PhoneField, PostalFields } from '../../http/views/address-fields.js';
+import { EmailField, NameFields, PhoneField, PostalFields } from '../../http/views/person-fields.js';
+import { NewPasswordField } from './views/password-field.js';
 import { accountMailContext, clearSessionCookie, safeNext, setSessionCookie } from './customers.session.js';
 
 /**
@@ -68,29 +69,10 @@ export async function customerAuthRoutes(app: FastifyInstance): Promise<void> {
         <form method="post" action="/account/register" novalidate>
           <Csrf token={reply.csrfToken()} />
           <NameFields values={values} errors={errors} />
-          <Field
-            name="email"
-            label="E-mail address"
-            type="email"
-            value={values.email}
-            errors={errors}
-            autocomplete="email"
-            maxLength={80}
-            required
-            hint="We'll send a link to confirm it."
-          />
+          <EmailField value={values.email} errors={errors} hint="We'll send a link to confirm it." />
           <PhoneField values={values} errors={errors} />
           <PostalFields values={values} errors={errors} />
-          <Field
-            name="password"
-            label="Password"
-            type="password"
-            errors={errors}
-            autocomplete="new-password"
-            maxLength={200}
-            required
-            hint={`At least ${PASSWORD_MIN_LENGTH} characters. A few unrelated words together make a strong, memorable password.`}
-          />
+          <NewPasswordField label="Password" errors={errors} advice=". A few unrelated words together make a strong, memorable password." />
           <Checkbox
             name="general_subscription"
             checked={values.general_subscription === 'yes'}
@@ -227,7 +209,7 @@ export async function customerAuthRoutes(app: FastifyInstance): Promise<void> {
         <form method="post" action="/account/sign-in" novalidate>
           <Csrf token={reply.csrfToken()} />
           <input type="hidden" name="next" value={safeNext(q.next)} />
-          <Field name="email" label="E-mail address" type="email" value={q.email} autocomplete="username" maxLength={80} required />
+          <EmailField value={q.email} autocomplete="username" />
           <Field name="password" label="Password" type="password" autocomplete="current-password" maxLength={200} required />
           <Checkbox name="remember" label={`Keep me signed in on this device for ${REMEMBER_DAYS} days`} />
           <button type="submit" class="button button-primary">
@@ -302,16 +284,7 @@ export async function customerAuthRoutes(app: FastifyInstance): Promise<void> {
         <p class="lead">Enter the e-mail address of your account and we'll send a link to choose a new password. It works for one hour.</p>
         <form method="post" action="/account/reset" novalidate>
           <Csrf token={reply.csrfToken()} />
-          <Field
-            name="email"
-            label="E-mail address"
-            type="email"
-            value={email}
-            errors={errors}
-            autocomplete="email"
-            maxLength={80}
-            required
-          />
+          <EmailField value={email} errors={errors} />
           <button type="submit" class="button button-primary">
             Send the link
           </button>
@@ -347,16 +320,7 @@ export async function customerAuthRoutes(app: FastifyInstance): Promise<void> {
         <form method="post" action="/account/reset/choose" novalidate>
           <Csrf token={reply.csrfToken()} />
           <input type="hidden" name="token" value={token} />
-          <Field
-            name="password"
-            label="New password"
-            type="password"
-            errors={errors}
-            autocomplete="new-password"
-            maxLength={200}
-            required
-            hint={`At least ${PASSWORD_MIN_LENGTH} characters. Choosing a new password signs you out on every device.`}
-          />
+          <NewPasswordField errors={errors} advice=". Choosing a new password signs you out on every device." />
           <button type="submit" class="button button-primary">
             Save my new password
           </button>

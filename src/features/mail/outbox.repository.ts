@@ -133,3 +133,33 @@ export async function countOutbox(db: Db, overdueBefore: string): Promise<{ wait
     .executeTakeFirst();
   return { waiting: Number(r?.waiting ?? 0), overdue: Number(r?.overdue ?? 0), failed: Number(r?.failed ?? 0) };
 }
+
+/** E-mails to or about one person: sent to (or answering to) one of their addresses (given in lower case), or carrying one of their references. */
+function ofPerson(eb: ExpressionBuilder<Database, 'mail_outbox'>, emails: string[], references: string[]) {
+  const by = [];
+  if (emails.length > 0) {
+    by.push(eb(eb.fn('lower', ['to_address']), 'in', emails));
+    by.push(eb(eb.fn('lower', ['reply_to']), 'in', emails));
+  }
+  if (references.length > 0) by.push(eb('reference', 'in', references));
+  return eb.or(by);
+}
+
+export function findMailOfPerson(db: Db, emails: string[], references: string[]): Promise<OutboxRow[]> {
+  if (emails.length === 0 && references.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('mail_outbox')
+    .selectAll()
+    .where((eb) => ofPerson(eb, emails, references))
+    .orderBy('id')
+    .execute();
+}
+
+export async function deleteMailOfPerson(db: Db, emails: string[], references: string[]): Promise<number> {
+  if (emails.length === 0 && references.length === 0) return 0;
+  const r = await db
+    .deleteFrom('mail_outbox')
+    .where((eb) => ofPerson(eb, emails, references))
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

@@ -1,4 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import type { Trx } from '../../db/database.js';
+import {
+  type ErasureReport,
+  type Person,
+  type SubjectExport,
+  type SubjectHandlers,
+  emailsOf,
+  exportOf,
+  reportOf,
+} from '../privacy/inventory.js';
+import { deleteMailOfPerson, findMailOfPerson } from './outbox.repository.js';
 import type { Db } from '../../db/database.js';
 import { FAILED_MAIL_RETENTION_DAYS, SENT_MAIL_RETENTION_DAYS } from './mail.inventory.js';
 import type { Mailer } from './mailer.js';
@@ -161,3 +172,26 @@ export async function eraseExpiredMail(db: Db, now: Date): Promise<{ sent: numbe
 export async function outboxHealth(db: Db, now: Date): Promise<{ waiting: number; overdue: number; failed: number }> {
   return countOutbox(db, new Date(now.getTime() - OVERDUE_MS).toISOString());
 }
+
+/**
+ * The references that name a person's e-mails whatever address they went to: account e-mails
+ * carry `customer-<id>` (one to a previous address too), staff security notices `staff-<id>`.
+ */
+function referencesOf(person: Person): string[] {
+  const refs: string[] = [];
+  if (person.customerId !== null) refs.push(`customer-${person.customerId}`);
+  if (person.staffId !== null) refs.push(`staff-${person.staffId}`);
+  return refs;
+}
+
+/** Every e-mail in the outbox to, answering to, or about the person: waiting, sent or given up on. */
+async function exportSubject(trx: Trx, person: Person): Promise<SubjectExport> {
+  return exportOf({ mail_outbox: await findMailOfPerson(trx, emailsOf(person), referencesOf(person)) });
+}
+
+/** Deletes them all: one already sent has reached the person, and one still waiting is not sent to someone who asked to be erased. */
+async function eraseSubject(trx: Trx, person: Person, _now: Date): Promise<ErasureReport> {
+  return reportOf({ mail_outbox: await deleteMailOfPerson(trx, emailsOf(person), referencesOf(person)) });
+}
+
+export const mailSubjects: SubjectHandlers = { exportSubject, eraseSubject };

@@ -256,3 +256,56 @@ export async function findStaffNames(db: Db, ids: readonly number[]): Promise<{ 
     .where('id', 'in', [...new Set(ids)])
     .execute();
 }
+
+/** Everything the staff tables hold about one member, but for password, key, token and code fingerprints (left out of the copy). */
+export async function findStaffRecords(db: Db, staffId: number) {
+  const staff = await db
+    .selectFrom('staff')
+    .select([
+      'id',
+      'email',
+      'name',
+      'role',
+      'totp_enabled_at',
+      'failed_attempts',
+      'locked_until',
+      'disabled_at',
+      'created_at',
+      'updated_at',
+      'two_factor_reset_until',
+      'lockout_mailed_at',
+    ])
+    .where('id', '=', staffId)
+    .execute();
+  const staff_sessions = await db
+    .selectFrom('staff_sessions')
+    .select(['staff_id', 'stage', 'created_at', 'last_seen_at'])
+    .where('staff_id', '=', staffId)
+    .orderBy('created_at')
+    .execute();
+  const staff_tokens = await db
+    .selectFrom('staff_tokens')
+    .select(['id', 'staff_id', 'purpose', 'expires_at', 'used_at'])
+    .where('staff_id', '=', staffId)
+    .orderBy('id')
+    .execute();
+  const staff_recovery_codes = await db
+    .selectFrom('staff_recovery_codes')
+    .select(['id', 'staff_id', 'used_at'])
+    .where('staff_id', '=', staffId)
+    .orderBy('id')
+    .execute();
+  const staff_networks = await db.selectFrom('staff_networks').selectAll().where('staff_id', '=', staffId).orderBy('network').execute();
+  return { staff, staff_sessions, staff_tokens, staff_recovery_codes, staff_networks };
+}
+
+/** Deletes a member with their sessions, links, recovery codes and networks; the counts are per table. */
+export async function deleteStaffRecords(db: Db, staffId: number) {
+  const count = (r: { numDeletedRows: bigint }) => Number(r.numDeletedRows);
+  const staff_sessions = count(await db.deleteFrom('staff_sessions').where('staff_id', '=', staffId).executeTakeFirst());
+  const staff_tokens = count(await db.deleteFrom('staff_tokens').where('staff_id', '=', staffId).executeTakeFirst());
+  const staff_recovery_codes = count(await db.deleteFrom('staff_recovery_codes').where('staff_id', '=', staffId).executeTakeFirst());
+  const staff_networks = count(await db.deleteFrom('staff_networks').where('staff_id', '=', staffId).executeTakeFirst());
+  const staff = count(await db.deleteFrom('staff').where('id', '=', staffId).executeTakeFirst());
+  return { staff, staff_sessions, staff_tokens, staff_recovery_codes, staff_networks };
+}

@@ -119,14 +119,20 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
   });
 
   // ---- Set-up link -------------------------------------------------------------------------
-  app.get<{ Params: { token: string } }>('/admin/setup/:token', { config: { access: 'public' } }, async (req, reply) => {
-    const staff = await findSetup(app.db, req.params.token, app.clock());
+  /** The member a set-up link is for, or the page saying it no longer works. */
+  async function setupOf(token: string) {
+    const staff = await findSetup(app.db, token, app.clock());
     if (!staff)
       throw new PublicError(
         404,
         'This set-up link has expired or has already been used. Ask the shop owner for a new one.',
         'Link expired',
       );
+    return staff;
+  }
+
+  app.get<{ Params: { token: string } }>('/admin/setup/:token', { config: { access: 'public' } }, async (req, reply) => {
+    const staff = await setupOf(req.params.token);
     return reply.adminPage(
       { title: 'Set your password' },
       <SetupPage csrf={reply.csrfToken()} name={staff.name} email={staff.email} errors={{}} />,
@@ -134,13 +140,7 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post<{ Params: { token: string } }>('/admin/setup/:token', { config: { access: 'public', ...signInLimit } }, async (req, reply) => {
-    const staff = await findSetup(app.db, req.params.token, app.clock());
-    if (!staff)
-      throw new PublicError(
-        404,
-        'This set-up link has expired or has already been used. Ask the shop owner for a new one.',
-        'Link expired',
-      );
+    const staff = await setupOf(req.params.token);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const parsed = z
       .object({ password: passwordSchema, confirm: z.string() })

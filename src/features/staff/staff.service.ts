@@ -1,4 +1,6 @@
 import { hash } from '@node-rs/argon2';
+import { type ErasureReport, type Person, type SubjectExport, type SubjectHandlers, exportOf, reportOf } from '../privacy/inventory.js';
+import { deleteStaffRecords, findStaffRecords } from './staff.repository.js';
 import { Secret, TOTP } from 'otpauth';
 import QRCode from 'qrcode';
 import { z } from 'zod';
@@ -762,4 +764,41 @@ export async function eraseLongDisabledStaff(db: Db, now: Date): Promise<number>
     }
     return expired.length;
   });
+}
+
+// ——— A member's copy and erasure, for the privacy feature ———
+
+/** The member's account, sessions, links, recovery codes and networks, without any secret or fingerprint. */
+async function exportSubject(trx: Trx, person: Person): Promise<SubjectExport> {
+  return person.staffId === null ? {} : exportOf(await findStaffRecords(trx, person.staffId));
+}
+
+/**
+ * Deletes the member's account with everything on it, and records that in the audit trail, which
+ * keeps the entries naming the account by number (as retention does).
+ */
+async function eraseSubject(trx: Trx, person: Person, now: Date): Promise<ErasureReport> {
+  if (person.staffId === null) return {};
+  const deleted = await deleteStaffRecords(trx, person.staffId);
+  if (deleted.staff > 0)
+    await audit(
+      trx,
+      { staffId: null, role: 'system' },
+      {
+        action: 'delete',
+        subject: { type: 'staff', id: person.staffId },
+        fields: ['email', 'name', 'password', 'two_factor'],
+        reason: 'the member asked for their data to be erased',
+      },
+      now,
+    );
+  return reportOf(deleted);
+}
+
+export const staffSubjects: SubjectHandlers = { exportSubject, eraseSubject };
+
+/** The member a privacy request is about, by their staff number. */
+export async function memberForPrivacy(db: Db, staffId: number): Promise<{ staffId: number; email: string } | null> {
+  const s = await findStaffById(db, staffId);
+  return s ? { staffId: s.id, email: s.email } : null;
 }

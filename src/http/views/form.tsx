@@ -165,6 +165,41 @@ export function Checkbox(props: {
   );
 }
 
+/**
+ * A filter on a list page's filter bar (a GET form, so nothing to validate or describe): a
+ * select inside its label, the current choice selected.
+ */
+export function FilterSelect(props: { label: string; name: string; value: string | undefined; options: SelectOption[] }) {
+  return (
+    <label>
+      {props.label}
+      <select name={props.name}>
+        {props.options.map((o) => (
+          <option key={o.value} value={o.value} selected={o.value === (props.value ?? '')}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** A search box or a date on a filter bar, inside its label. */
+export function FilterInput(props: {
+  label: string;
+  name: string;
+  value: string | undefined;
+  type: 'search' | 'date' | 'text';
+  maxLength?: number;
+}) {
+  return (
+    <label>
+      {props.label}
+      <input type={props.type as 'text'} name={props.name} value={props.value ?? ''} maxLength={props.maxLength} />
+    </label>
+  );
+}
+
 /** The summary at the top of a form sent back with problems; each problem stands by its field. */
 export function ErrorSummary({ errors }: { errors: FieldErrors }) {
   const count = Object.values(errors).filter(Boolean).length;

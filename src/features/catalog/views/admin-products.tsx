@@ -1,5 +1,6 @@
 import { buildQueryString } from '../../../http/query.js';
 import { Money, Notice, Pagination } from '../../../http/views/components.js';
+import { FilterInput, FilterSelect } from '../../../http/views/form.js';
 import type { AdminProductListRow, AdminProductSort, ProductStatus } from '../catalog.admin.repository.js';
 import type { CategoryRow } from '../catalog.repository.js';
 
@@ -56,44 +57,32 @@ export function ProductListPage(props: {
         )}
       </div>
       <form method="get" action="/admin/products" class="filter-bar" role="search">
-        <label>
-          Name or SKU
-          <input type="search" name="q" value={query.q} maxLength={100} />
-        </label>
-        <label>
-          Category
-          <select name="category">
-            <option value="">All categories</option>
-            {props.categories.map((c) => (
-              <option key={c.slug} value={c.slug} selected={c.slug === query.category}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Status
-          <select name="status">
-            <option value="">Active and archived</option>
-            <option value="active" selected={query.status === 'active'}>
-              Active
-            </option>
-            <option value="archived" selected={query.status === 'archived'}>
-              Archived
-            </option>
-          </select>
-        </label>
-        <label>
-          Sort by
-          <select name="sort">
-            <option value="name" selected={query.sort === 'name'}>
-              Name
-            </option>
-            <option value="updated" selected={query.sort === 'updated'}>
-              Last updated
-            </option>
-          </select>
-        </label>
+        <FilterInput label="Name or SKU" type="search" name="q" value={query.q} maxLength={100} />
+        <FilterSelect
+          label="Category"
+          name="category"
+          value={query.category}
+          options={[{ value: '', label: 'All categories' }, ...props.categories.map((c) => ({ value: c.slug, label: c.name }))]}
+        />
+        <FilterSelect
+          label="Status"
+          name="status"
+          value={query.status}
+          options={[
+            { value: '', label: 'Active and archived' },
+            { value: 'active', label: 'Active' },
+            { value: 'archived', label: 'Archived' },
+          ]}
+        />
+        <FilterSelect
+          label="Sort by"
+          name="sort"
+          value={query.sort}
+          options={[
+            { value: 'name', label: 'Name' },
+            { value: 'updated', label: 'Last updated' },
+          ]}
+        />
         <button type="submit" class="button">
           Show
         </button>

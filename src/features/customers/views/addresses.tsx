@@ -2,7 +2,7 @@ import { Notice } from '../../../http/views/components.js';
 import { ActionButton, Checkbox, Csrf, ErrorSummary, type FieldErrors } from '../../../http/views/form.js';
 import { MAX_ADDRESSES } from '../customers.domain.js';
 import type { AddressRow } from '../customers.repository.js';
-import { NameFields, PostalFields } from '../../../http/views/address-fields.js';
+import { NameFields, PostalFields } from '../../../http/views/person-fields.js';
 
 export const ADDRESS_BOOK_FULL = `Your address book is full: it holds up to ${MAX_ADDRESSES} addresses. Please delete one you no longer need, then add the new one.`;
 

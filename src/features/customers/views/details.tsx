@@ -1,6 +1,6 @@
 import { Notice } from '../../../http/views/components.js';
 import { Csrf, ErrorSummary, Field, type FieldErrors } from '../../../http/views/form.js';
-import { NameFields, PhoneField } from '../../../http/views/address-fields.js';
+import { EmailField, NameFields, PhoneField } from '../../../http/views/person-fields.js';
 
 export type DetailsValues = Partial<Record<'first_name' | 'surname' | 'phone', string>>;
 
@@ -45,15 +45,10 @@ export function DetailsPage({
         <ErrorSummary errors={emailErrors} />
         <form method="post" action="/account/details/email" class="account-form" novalidate>
           <Csrf token={csrf} />
-          <Field
-            name="email"
+          <EmailField
             label="New e-mail address"
-            type="email"
             value={emailValue}
             errors={emailErrors}
-            autocomplete="email"
-            maxLength={80}
-            required
             hint="We'll send a link to the new address. Your address changes once you open it, and we'll tell your current address too."
           />
           <Field

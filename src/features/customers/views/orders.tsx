@@ -1,4 +1,4 @@
-import { Money } from '../../../http/views/components.js';
+import { Money, Notice } from '../../../http/views/components.js';
 import { DELIVERY_OPTIONS, STATUS_LABELS, isDeliveryMethod, isOrderStatus } from '../../orders/orders.domain.js';
 import type { CustomerOrderListRow, OrderLineRow, OrderRow } from '../../orders/orders.service.js';
 import { PlacedOrderSummary } from '../../orders/views/summary.js';
@@ -74,14 +74,14 @@ export function OrderDetail({ order, lines, payHref }: { order: OrderRow; lines:
         Placed <When iso={order.created_at} time /> · <OrderStatus status={order.status} />
       </p>
       {payHref && (
-        <div class="notice notice-info" role="status">
+        <Notice kind="info">
           <p>This order is waiting for payment.</p>
           <p>
             <a class="button button-primary" href={payHref}>
               Pay for this order
             </a>
           </p>
-        </div>
+        </Notice>
       )}
       <div class="checkout-layout">
         <div class="order-main">

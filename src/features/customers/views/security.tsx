@@ -1,6 +1,7 @@
 import { Notice } from '../../../http/views/components.js';
 import { ActionButton, Csrf, ErrorSummary, Field, type FieldErrors } from '../../../http/views/form.js';
-import { PASSWORD_MIN_LENGTH, SESSION_IDLE_HOURS, SESSION_MAX_HOURS } from '../customers.domain.js';
+import { NewPasswordField } from './password-field.js';
+import { SESSION_IDLE_HOURS, SESSION_MAX_HOURS } from '../customers.domain.js';
 import type { SessionRow } from '../customers.repository.js';
 import { When } from './when.js';
 
@@ -35,15 +36,9 @@ export function SecurityPage({
             maxLength={200}
             required
           />
-          <Field
-            name="password"
-            label="New password"
-            type="password"
+          <NewPasswordField
             errors={errors}
-            autocomplete="new-password"
-            maxLength={200}
-            required
-            hint={`At least ${PASSWORD_MIN_LENGTH} characters; a few unrelated words together work well. Changing it signs you out on every other device.`}
+            advice="; a few unrelated words together work well. Changing it signs you out on every other device."
           />
           <button type="submit" class="button button-primary">
             Change my password

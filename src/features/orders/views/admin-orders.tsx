@@ -1,6 +1,6 @@
 import { buildQueryString } from '../../../http/query.js';
 import { Money, Notice, Pagination } from '../../../http/views/components.js';
-import { Csrf } from '../../../http/views/form.js';
+import { Csrf, FilterInput, FilterSelect } from '../../../http/views/form.js';
 import type { AdminOrderListRow, ReconcileRow } from '../orders.admin.repository.js';
 import { DELIVERY_OPTIONS, ORDER_STATUSES, type OrderStatus, STATUS_LABELS, isDeliveryMethod, isOrderStatus } from '../orders.domain.js';
 
@@ -68,55 +68,31 @@ export function OrderListPage(props: {
           : "The list shows no customer details. Opening an order shows them and is recorded in the audit trail, as is a search by a customer's e-mail address or surname."}
       </p>
       <form method="get" action={`/admin/${kind}`} class="filter-bar" role="search">
-        <label>
-          {packing ? 'Order number' : 'Search'}
-          <input type="search" name="q" value={query.q} maxLength={100} />
-        </label>
+        <FilterInput label={packing ? 'Order number' : 'Search'} type="search" name="q" value={query.q} maxLength={100} />
         {!packing && (
-          <label>
-            Search by
-            <select name="by">
-              {(Object.keys(SEARCH_BY_LABELS) as SearchBy[]).map((b) => (
-                <option key={b} value={b} selected={query.by === b}>
-                  {SEARCH_BY_LABELS[b]}
-                </option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect
+            label="Search by"
+            name="by"
+            value={query.by}
+            options={(Object.keys(SEARCH_BY_LABELS) as SearchBy[]).map((b) => ({ value: b, label: SEARCH_BY_LABELS[b] }))}
+          />
         )}
-        <label>
-          Status
-          <select name="status">
-            {packing ? (
-              <>
-                <option value="">To dispatch</option>
-                <option value="dispatched" selected={query.status === 'dispatched'}>
-                  Dispatched
-                </option>
-                <option value="delivered" selected={query.status === 'delivered'}>
-                  Delivered
-                </option>
-              </>
-            ) : (
-              <>
-                <option value="">Any status</option>
-                {ORDER_STATUSES.map((s) => (
-                  <option key={s} value={s} selected={query.status === s}>
-                    {STATUS_LABELS[s]}
-                  </option>
-                ))}
-              </>
-            )}
-          </select>
-        </label>
-        <label>
-          Placed from
-          <input type="date" name="from" value={query.from} />
-        </label>
-        <label>
-          to
-          <input type="date" name="to" value={query.to} />
-        </label>
+        <FilterSelect
+          label="Status"
+          name="status"
+          value={query.status}
+          options={
+            packing
+              ? [
+                  { value: '', label: 'To dispatch' },
+                  { value: 'dispatched', label: 'Dispatched' },
+                  { value: 'delivered', label: 'Delivered' },
+                ]
+              : [{ value: '', label: 'Any status' }, ...ORDER_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))]
+          }
+        />
+        <FilterInput label="Placed from" type="date" name="from" value={query.from} />
+        <FilterInput label="to" type="date" name="to" value={query.to} />
         <button type="submit" class="button">
           Show
         </button>

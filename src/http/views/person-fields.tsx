@@ -1,8 +1,8 @@
 import { Field, type FieldErrors } from './form.js';
 
 /**
- * The name, phone and UK postal fields that registration, My details, the address book and
- * checkout share, written once. Checkout asks for two addresses in one form: `prefix` names the
+ * The name, e-mail, phone and UK postal fields that registration, sign-in, My details, the
+ * address book and checkout share, written once. Checkout asks for two addresses in one form: `prefix` names the
  * fields (billing_line1, delivery_city…) and `section` the browser's autofill section; a
  * delivery address that may be left empty is `optional`.
  */
@@ -35,6 +35,29 @@ export function NameFields(props: AddressPart) {
       <Field {...named(props, 'first_name', 'given-name')} label="First name" maxLength={60} />
       <Field {...named(props, 'surname', 'family-name')} label="Surname" maxLength={60} />
     </div>
+  );
+}
+
+/** An e-mail address to write to; at sign-in it is the username a password manager fills in. */
+export function EmailField(props: {
+  value: string | undefined;
+  errors?: FieldErrors;
+  label?: string;
+  hint?: string;
+  autocomplete?: 'email' | 'username';
+}) {
+  return (
+    <Field
+      name="email"
+      label={props.label ?? 'E-mail address'}
+      type="email"
+      value={props.value}
+      errors={props.errors}
+      autocomplete={props.autocomplete ?? 'email'}
+      maxLength={80}
+      required
+      hint={props.hint}
+    />
   );
 }
 
