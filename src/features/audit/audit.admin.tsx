@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { parseInput } from '../../http/form-fields.js';
 import { Notice, Pagination } from '../../http/views/components.js';
-import { Csrf } from '../../http/views/form.js';
+import { Csrf, FilterInput, FilterSelect } from '../../http/views/form.js';
 import { buildQueryString } from '../../http/query.js';
 import { ROLE_LABELS, type Role } from '../staff/staff.domain.js';
 import { listStaff } from '../staff/staff.repository.js';
@@ -85,47 +85,26 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
           the key shows.
         </p>
         <form method="get" action="/admin/audit" class="filter-bar">
-          <label>
-            Staff member
-            <select name="staff">
-              <option value="">Anyone</option>
-              {staff.map((s) => (
-                <option key={s.id} value={String(s.id)} selected={q.staff === String(s.id)}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Action
-            <select name="action">
-              <option value="">Any</option>
-              {ACTIONS.map((a) => (
-                <option key={a} value={a} selected={q.action === a}>
-                  {a}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Record type
-            <select name="subject">
-              <option value="">Any</option>
-              {['staff', 'contact_message'].map((s) => (
-                <option key={s} value={s} selected={q.subject === s}>
-                  {s.replace('_', ' ')}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            From
-            <input type="date" name="from" value={q.from ?? ''} />
-          </label>
-          <label>
-            To
-            <input type="date" name="to" value={q.to ?? ''} />
-          </label>
+          <FilterSelect
+            label="Staff member"
+            name="staff"
+            value={q.staff}
+            options={[{ value: '', label: 'Anyone' }, ...staff.map((s) => ({ value: String(s.id), label: s.name }))]}
+          />
+          <FilterSelect
+            label="Action"
+            name="action"
+            value={q.action}
+            options={[{ value: '', label: 'Any' }, ...ACTIONS.map((a) => ({ value: a, label: a }))]}
+          />
+          <FilterSelect
+            label="Record type"
+            name="subject"
+            value={q.subject}
+            options={[{ value: '', label: 'Any' }, ...['staff', 'contact_message'].map((s) => ({ value: s, label: s.replace('_', ' ') }))]}
+          />
+          <FilterInput label="From" type="date" name="from" value={q.from} />
+          <FilterInput label="To" type="date" name="to" value={q.to} />
           <button type="submit" class="button">
             Filter
           </button>
