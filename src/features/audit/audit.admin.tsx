@@ -5,7 +5,7 @@ import { Notice, Pagination } from '../../http/views/components.js';
 import { Csrf, FilterInput, FilterSelect } from '../../http/views/form.js';
 import { buildQueryString } from '../../http/query.js';
 import { ROLE_LABELS, type Role } from '../staff/staff.domain.js';
-import { listStaff } from '../staff/staff.repository.js';
+import { staffMembers } from '../staff/staff.directory.js';
 import { browseAudit, keyAuditTrail, parseAnchor, verifyAuditChain } from './audit.service.js';
 
 const ACTIONS = ['view', 'export', 'change', 'delete', 'create'] as const;
@@ -58,7 +58,7 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
       from: q.from ? `${q.from}T00:00:00.000Z` : undefined,
       to: q.to ? nextDay(q.to) : undefined,
     };
-    const [{ rows, total }, staff] = await Promise.all([browseAudit(app.db, filter, page), listStaff(app.db)]);
+    const [{ rows, total }, staff] = await Promise.all([browseAudit(app.db, filter, page), staffMembers(app.db)]);
     const names = new Map(staff.map((s) => [s.id, s.name]));
     const pages = Math.max(1, Math.ceil(total / 50));
     const csrf = reply.csrfToken();

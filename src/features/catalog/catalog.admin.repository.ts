@@ -332,12 +332,14 @@ export async function productExists(db: Db, id: number): Promise<boolean> {
   return (await db.selectFrom('products').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
 }
 
-export async function recentStockMovements(db: Db, productId: number, limit: number): Promise<StockMovement[]> {
+/** A history row as stored: who made it is a staff id, named by the staff directory. */
+export type WithStaffId<T> = Omit<T, 'staffName'> & { staffId: number | null };
+
+export async function recentStockMovements(db: Db, productId: number, limit: number): Promise<WithStaffId<StockMovement>[]> {
   const rows = await db
     .selectFrom('stock_movements as m')
     .innerJoin('variants as v', 'v.id', 'm.variant_id')
-    .leftJoin('staff as s', 's.id', 'm.staff_id')
-    .select(['m.id', 'v.sku', 'm.delta', 'm.stock_after', 'm.reason', 's.name as staff_name', 'm.created_at'])
+    .select(['m.id', 'v.sku', 'm.delta', 'm.stock_after', 'm.reason', 'm.staff_id', 'm.created_at'])
     .where('v.product_id', '=', productId)
     .orderBy('m.id', 'desc')
     .limit(limit)
@@ -348,17 +350,16 @@ export async function recentStockMovements(db: Db, productId: number, limit: num
     delta: r.delta,
     stockAfter: r.stock_after,
     reason: r.reason,
-    staffName: r.staff_name,
+    staffId: r.staff_id,
     createdAt: r.created_at,
   }));
 }
 
-export async function recentPriceChanges(db: Db, productId: number, limit: number): Promise<PriceChange[]> {
+export async function recentPriceChanges(db: Db, productId: number, limit: number): Promise<WithStaffId<PriceChange>[]> {
   const rows = await db
     .selectFrom('price_changes as c')
     .innerJoin('variants as v', 'v.id', 'c.variant_id')
-    .leftJoin('staff as s', 's.id', 'c.staff_id')
-    .select(['c.id', 'v.sku', 'c.old_pence', 'c.new_pence', 's.name as staff_name', 'c.created_at'])
+    .select(['c.id', 'v.sku', 'c.old_pence', 'c.new_pence', 'c.staff_id', 'c.created_at'])
     .where('v.product_id', '=', productId)
     .orderBy('c.id', 'desc')
     .limit(limit)
@@ -368,7 +369,7 @@ export async function recentPriceChanges(db: Db, productId: number, limit: numbe
     sku: r.sku,
     oldPence: r.old_pence,
     newPence: r.new_pence,
-    staffName: r.staff_name,
+    staffId: r.staff_id,
     createdAt: r.created_at,
   }));
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { staffNamesById } from '../staff/staff.directory.js';
 import {
   type ErasureReport,
   type Person,
@@ -8,6 +9,7 @@ import {
   reportOf,
 } from '../privacy/inventory.js';
 import { findChangesByStaff, forgetStaffInChanges } from './catalog.admin.repository.js';
+import { type PriceChange, type StockMovement, recentPriceChanges, recentStockMovements } from './catalog.admin.repository.js';
 import { type Db, type Trx, inTransaction } from '../../db/database.js';
 import {
   type AdminProduct,
@@ -768,3 +770,18 @@ async function eraseSubject(trx: Trx, person: Person, _now: Date): Promise<Erasu
 }
 
 export const catalogSubjects: SubjectHandlers = { exportSubject, eraseSubject };
+
+/** A product's recent stock movements and price changes, each with the name of who made it (one query for all the names). */
+export async function productHistory(
+  db: Db,
+  productId: number,
+  limit: number,
+): Promise<{ movements: StockMovement[]; priceChanges: PriceChange[] }> {
+  const [moved, priced] = await Promise.all([recentStockMovements(db, productId, limit), recentPriceChanges(db, productId, limit)]);
+  const names = await staffNamesById(db, [...moved, ...priced].map((r) => r.staffId));
+  const named = <T extends { staffId: number | null }>({ staffId, ...r }: T) => ({
+    ...r,
+    staffName: staffId === null ? null : (names.get(staffId) ?? null),
+  });
+  return { movements: moved.map(named), priceChanges: priced.map(named) };
+}

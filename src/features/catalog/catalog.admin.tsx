@@ -11,8 +11,6 @@ import {
   type GroupTable,
   listAdminProducts,
   listGroups,
-  recentPriceChanges,
-  recentStockMovements,
 } from './catalog.admin.repository.js';
 import {
   CatalogAdmin,
@@ -20,6 +18,7 @@ import {
   HISTORY_LENGTH,
   IMAGE_TOO_LARGE,
   productFormSchema,
+  productHistory,
   readVariantRows,
   toProductDetail,
   variantFormSchema,
@@ -250,10 +249,7 @@ export async function catalogAdminRoutes(app: FastifyInstance): Promise<void> {
   async function productPage(req: FastifyRequest, reply: FastifyReply, id: number, state: ProductPageState, status = 200) {
     const product = await findAdminProduct(app.db, id);
     if (!product) throw notFound("We couldn't find that product.");
-    const [movements, priceChanges] = await Promise.all([
-      recentStockMovements(app.db, id, HISTORY_LENGTH),
-      recentPriceChanges(app.db, id, HISTORY_LENGTH),
-    ]);
+    const { movements, priceChanges } = await productHistory(app.db, id, HISTORY_LENGTH);
     const csrf = reply.csrfToken();
     return reply.adminPage(
       { title: product.name, section: 'products', csrfToken: csrf },

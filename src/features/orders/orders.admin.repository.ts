@@ -99,17 +99,21 @@ export interface AdminOrderDetail {
   attempts: AttemptRow[];
 }
 
-export async function findAdminOrder(db: Db, number: string): Promise<AdminOrderDetail | null> {
+/** An order with its lines, attempts and history as stored: each event names its staff member by id. */
+export interface AdminOrderRecords extends Omit<AdminOrderDetail, 'events'> {
+  events: (Omit<AdminOrderEvent, 'staffName'> & { staffId: number | null })[];
+}
+
+export async function findAdminOrderRecords(db: Db, number: string): Promise<AdminOrderRecords | null> {
   const order = await db.selectFrom('orders').selectAll().where('number', '=', number).executeTakeFirst();
   if (!order) return null;
   const [lines, events, attempts] = await Promise.all([
     db.selectFrom('order_lines').selectAll().where('order_id', '=', order.id).orderBy('id').execute(),
     db
-      .selectFrom('order_events as e')
-      .leftJoin('staff as s', 's.id', 'e.staff_id')
-      .select(['e.id', 'e.at', 'e.kind', 'e.detail', 's.name as staffName'])
-      .where('e.order_id', '=', order.id)
-      .orderBy('e.id')
+      .selectFrom('order_events')
+      .select(['id', 'at', 'kind', 'detail', 'staff_id as staffId'])
+      .where('order_id', '=', order.id)
+      .orderBy('id')
       .execute(),
     db.selectFrom('payment_attempts').selectAll().where('order_id', '=', order.id).orderBy('id').execute(),
   ]);
@@ -166,4 +170,33 @@ export async function listPaidStockShortOrders(db: Db): Promise<{ number: string
     .orderBy('paid_at', 'asc')
     .execute();
   return rows.map((r) => ({ number: r.number, paidAt: r.paid_at, totalPence: r.total_pence }));
+}
+
+/**
+ * The dashboard's order figures: paid since `today` began, paid and waiting to be posted, and (as
+ * the reconciliation page counts them) still unpaid with the newest attempt begun before `reconcileBefore`.
+ */
+export async function countOrdersForDashboard(
+  db: Db,
+  since: { today: string; reconcileBefore: string },
+): Promise<{ paidToday: number; toDispatch: number; toReconcile: number }> {
+  const [paidToday, toDispatch, toReconcile] = await Promise.all([
+    db
+      .selectFrom('orders')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('paid_at', '>=', since.today)
+      .executeTakeFirst(),
+    db
+      .selectFrom('orders')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'paid')
+      .executeTakeFirst(),
+    db
+      .selectFrom('orders as o')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('o.status', '=', 'awaiting_payment')
+      .where((eb) => eb(latestAttemptStart(eb), '<', since.reconcileBefore))
+      .executeTakeFirst(),
+  ]);
+  return { paidToday: Number(paidToday?.n ?? 0), toDispatch: Number(toDispatch?.n ?? 0), toReconcile: Number(toReconcile?.n ?? 0) };
 }

@@ -5,6 +5,7 @@ import { metalLabel } from '../catalog/catalog.domain.js';
 import { returnStock, takeStock } from '../catalog/catalog.service.js';
 import { type AuditActor, type AuditEntry, auditedRead, entryBy } from '../audit/audit.service.js';
 import { enqueueMail } from '../mail/outbox.service.js';
+import { staffNamesById } from '../staff/staff.directory.js';
 import { type OpayoResult, newVendorTxCode } from '../payments/opayo.js';
 import {
   DEFAULT_FINANCIAL_YEAR_END,
@@ -24,7 +25,8 @@ import {
   type AdminOrderDetail,
   type AdminOrderFilter,
   type AdminOrderListRow,
-  findAdminOrder,
+  countOrdersForDashboard,
+  findAdminOrderRecords,
   listAdminOrders,
 } from './orders.admin.repository.js';
 import type { ErasureReport, Person, SubjectExport, SubjectHandlers } from '../privacy/inventory.js';
@@ -811,4 +813,26 @@ export async function orderOfCustomer(
 /** The numbers of the orders on this customer's account: the audit trail names orders by number. */
 export function orderNumbersOfCustomer(db: Executor, customerId: number): Promise<string[]> {
   return findOrderNumbersOfCustomer(db, customerId);
+}
+
+/** One order for the back office, each event of its history with the name of who did it (one query for all the names). */
+async function findAdminOrder(db: Executor, number: string): Promise<AdminOrderDetail | null> {
+  const found = await findAdminOrderRecords(db, number);
+  if (!found) return null;
+  const names = await staffNamesById(
+    db,
+    found.events.map((e) => e.staffId),
+  );
+  return {
+    ...found,
+    events: found.events.map(({ staffId, ...e }) => ({ ...e, staffName: staffId === null ? null : (names.get(staffId) ?? null) })),
+  };
+}
+
+/** The dashboard's order figures: paid since `today` began, waiting to be posted, and to reconcile (no result since `reconcileBefore`). */
+export function orderDashboardCounts(
+  db: Executor,
+  since: { today: string; reconcileBefore: string },
+): Promise<{ paidToday: number; toDispatch: number; toReconcile: number }> {
+  return countOrdersForDashboard(db, since);
 }
