@@ -70,3 +70,13 @@ export function Notice({ kind, children }: { kind: 'error' | 'success' | 'info';
     </div>
   );
 }
+
+/** How many a back-office list found and which page of them this is, read out as it changes. */
+export function ResultsCount({ total, noun, page, pages }: { total: number; noun: string; page: number; pages: number }) {
+  return (
+    <p class="results-count" aria-live="polite">
+      {total === 1 ? `1 ${noun}` : `${total.toLocaleString('en-GB')} ${noun}s`}
+      {pages > 1 ? ` · page ${page} of ${pages}` : ''}
+    </p>
+  );
+}

@@ -1,5 +1,5 @@
 import { buildQueryString } from '../../../http/query.js';
-import { Money, Notice, Pagination } from '../../../http/views/components.js';
+import { Money, Notice, Pagination, ResultsCount } from '../../../http/views/components.js';
 import { FilterInput, FilterSelect } from '../../../http/views/form.js';
 import type { AdminProductListRow, AdminProductSort, ProductStatus } from '../catalog.admin.repository.js';
 import type { CategoryRow } from '../catalog.repository.js';
@@ -88,10 +88,7 @@ export function ProductListPage(props: {
         </button>
         {filtered && <a href={productListHref({ ...query, q: '', category: '', status: '' }, { page: 1 })}>Clear</a>}
       </form>
-      <p class="results-count" aria-live="polite">
-        {total === 1 ? '1 product' : `${total.toLocaleString('en-GB')} products`}
-        {pages > 1 ? ` · page ${query.page} of ${pages}` : ''}
-      </p>
+      <ResultsCount total={total} noun="product" page={query.page} pages={pages} />
       {rows.length === 0 ? (
         <Notice kind="info">
           {filtered ? 'No products match. Try fewer words, or the start of a SKU.' : 'There are no products yet.'}

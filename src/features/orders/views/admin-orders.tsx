@@ -1,5 +1,5 @@
 import { buildQueryString } from '../../../http/query.js';
-import { Money, Notice, Pagination } from '../../../http/views/components.js';
+import { Money, Notice, Pagination, ResultsCount } from '../../../http/views/components.js';
 import { Csrf, FilterInput, FilterSelect } from '../../../http/views/form.js';
 import type { AdminOrderListRow, ReconcileRow } from '../orders.admin.repository.js';
 import { DELIVERY_OPTIONS, ORDER_STATUSES, type OrderStatus, STATUS_LABELS, isDeliveryMethod, isOrderStatus } from '../orders.domain.js';
@@ -104,10 +104,7 @@ export function OrderListPage(props: {
         </Notice>
       ) : (
         <>
-          <p class="results-count" aria-live="polite">
-            {total === 1 ? '1 order' : `${total.toLocaleString('en-GB')} orders`}
-            {pages > 1 ? ` · page ${query.page} of ${pages}` : ''}
-          </p>
+          <ResultsCount total={total} noun="order" page={query.page} pages={pages} />
           {rows.length === 0 ? (
             <Notice kind="info">
               {filtered
