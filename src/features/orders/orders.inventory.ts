@@ -177,6 +177,12 @@ export const ordersInventory: FeatureInventory = {
       erasure: KEEP_TAX_RECORD,
       lawfulBasis: 'legal-obligation',
     }),
+    // Not an address, but part of the tax record that stays once the address has gone (we deliver in the UK only).
+    col('orders', 'delivery_country', 'order', 'The country your order is delivered to', toTakePayment, fulfilment, {
+      retention: TAX_RECORD_RETENTION,
+      erasure: KEEP_TAX_RECORD,
+      lawfulBasis: 'legal-obligation',
+    }),
     col(
       'orders',
       'customer_id',
