@@ -124,3 +124,34 @@ export async function deleteAuditRowsThrough(db: Db, lastId: number): Promise<nu
   const r = await db.deleteFrom('audit_log').where('id', '<=', lastId).executeTakeFirst();
   return Number(r.numDeletedRows);
 }
+
+/** The entries a staff member wrote, and those about their account: in full but for the seals. */
+export function findAuditRowsOfStaff(db: Db, staffId: number) {
+  return db
+    .selectFrom('audit_log')
+    .select(['id', 'at', 'actor_staff_id', 'actor_role', 'action', 'subject_type', 'subject_id', 'fields', 'reason', 'network'])
+    .where((eb) =>
+      eb.or([eb('actor_staff_id', '=', staffId), eb.and([eb('subject_type', '=', 'staff'), eb('subject_id', '=', String(staffId))])]),
+    )
+    .orderBy('id')
+    .execute();
+}
+
+/**
+ * The entries about a customer's account and orders, as the customer may see them: when, which
+ * staff role, what was done to which fields; never which staff member, nor from where.
+ */
+export function findAuditRowsAboutRecords(db: Db, customerIds: string[], orderNumbers: string[]) {
+  if (customerIds.length === 0 && orderNumbers.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('audit_log')
+    .select(['id', 'at', 'actor_role', 'action', 'subject_type', 'subject_id', 'fields'])
+    .where((eb) => {
+      const by = [];
+      if (customerIds.length > 0) by.push(eb.and([eb('subject_type', '=', 'customer'), eb('subject_id', 'in', customerIds)]));
+      if (orderNumbers.length > 0) by.push(eb.and([eb('subject_type', '=', 'order'), eb('subject_id', 'in', orderNumbers)]));
+      return eb.or(by);
+    })
+    .orderBy('id')
+    .execute();
+}

@@ -73,3 +73,25 @@ export async function deleteBagsUpdatedBefore(db: Db, cutoff: string): Promise<n
   const r = await db.deleteFrom('bags').where('updated_at', '<', cutoff).executeTakeFirst();
   return Number(r.numDeletedRows);
 }
+
+/** These bags and their lines, without the token's fingerprint (which only opens the bag). */
+export async function findBagRecords(db: Db, bagIds: number[]) {
+  if (bagIds.length === 0) return { bags: [], bag_items: [] };
+  const bags = await db.selectFrom('bags').select(['id', 'created_at', 'updated_at']).where('id', 'in', bagIds).orderBy('id').execute();
+  const bag_items = await db
+    .selectFrom('bag_items')
+    .selectAll()
+    .where('bag_id', 'in', bagIds)
+    .orderBy('bag_id')
+    .orderBy('variant_id')
+    .execute();
+  return { bags, bag_items };
+}
+
+/** Deletes these bags with their lines; an order placed from one keeps its own copy of what was bought. */
+export async function deleteBags(db: Db, bagIds: number[]): Promise<{ bags: number; bag_items: number }> {
+  if (bagIds.length === 0) return { bags: 0, bag_items: 0 };
+  const items = await db.deleteFrom('bag_items').where('bag_id', 'in', bagIds).executeTakeFirst();
+  const bags = await db.deleteFrom('bags').where('id', 'in', bagIds).executeTakeFirst();
+  return { bags: Number(bags.numDeletedRows), bag_items: Number(items.numDeletedRows) };
+}

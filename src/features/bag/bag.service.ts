@@ -1,7 +1,18 @@
 import { type Db, type Executor, inTransaction } from '../../db/database.js';
+import type { Trx } from '../../db/database.js';
+import {
+  type ErasureReport,
+  type Person,
+  type SubjectExport,
+  type SubjectHandlers,
+  emailsOf,
+  exportOf,
+  reportOf,
+} from '../privacy/inventory.js';
+import { deleteBags, findBagRecords } from './bag.repository.js';
 import { randomToken, tokenHash } from '../../shared/crypto.js';
 import { type VariantForSale, variantsForSale } from '../catalog/catalog.service.js';
-import { stockHeldForBag } from '../orders/orders.holds.js';
+import { ordersOfPerson, stockHeldForBag } from '../orders/orders.holds.js';
 import { lineCapMessage } from '../orders/orders.domain.js';
 import {
   countBagPieces,
@@ -216,3 +227,19 @@ export function subtotalOf(lines: { pricePence: number; quantity: number }[]): n
 export async function eraseExpiredBags(db: Db, now: Date): Promise<number> {
   return deleteBagsUpdatedBefore(db, new Date(now.getTime() - BAG_LIFETIME_DAYS * DAY_MS).toISOString());
 }
+
+/** The bags the person's orders were placed from: a bag is a person's only through an order. */
+async function bagsOf(trx: Trx, person: Person): Promise<number[]> {
+  return (await ordersOfPerson(trx, person.customerId, emailsOf(person))).bagIds;
+}
+
+async function exportSubject(trx: Trx, person: Person): Promise<SubjectExport> {
+  return exportOf(await findBagRecords(trx, await bagsOf(trx, person)));
+}
+
+/** Deletes those bags; each order keeps its own copy of what was bought. Run before the orders' eraser, which unlinks them. */
+async function eraseSubject(trx: Trx, person: Person, _now: Date): Promise<ErasureReport> {
+  return reportOf(await deleteBags(trx, await bagsOf(trx, person)));
+}
+
+export const bagSubjects: SubjectHandlers = { exportSubject, eraseSubject };
