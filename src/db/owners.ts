@@ -1,0 +1,78 @@
+import type { Database } from './schema.js';
+
+/**
+ * One owner per table. Only the owner's repositories (`src/features/<owner>/*.repository.ts`, or
+ * `src/jobs/` for the job runner) query a table; any other feature asks the owner's service, which
+ * takes the caller's transaction when the work must be one whole. A new table without an owner
+ * here does not compile, and test/project/table-ownership.test.ts fails when a repository names a
+ * table its feature does not own.
+ */
+
+/** The areas that can own tables: the feature folders under src/features, and the job runner. */
+export type FeatureName =
+  | 'audit'
+  | 'backoffice'
+  | 'bag'
+  | 'catalog'
+  | 'checkout'
+  | 'contact'
+  | 'customers'
+  | 'jobs'
+  | 'mail'
+  | 'orders'
+  | 'pages'
+  | 'payments'
+  | 'privacy'
+  | 'security'
+  | 'staff';
+
+export const TABLE_OWNERS = {
+  // The catalogue: what is for sale, its stock and the history of its stock and prices.
+  categories: 'catalog',
+  collections: 'catalog',
+  products: 'catalog',
+  product_collections: 'catalog',
+  variants: 'catalog',
+  product_images: 'catalog',
+  product_search: 'catalog',
+  stock_movements: 'catalog',
+  price_changes: 'catalog',
+  // Bags, until an order is placed from one.
+  bags: 'bag',
+  bag_items: 'bag',
+  // Orders with their lines, history and payment attempts.
+  orders: 'orders',
+  order_lines: 'orders',
+  order_events: 'orders',
+  payment_attempts: 'orders',
+  // Accounts.
+  customers: 'customers',
+  customer_addresses: 'customers',
+  customer_sessions: 'customers',
+  customer_sign_in_failures: 'customers',
+  customer_tokens: 'customers',
+  // Staff and their sign-in.
+  staff: 'staff',
+  staff_networks: 'staff',
+  staff_tokens: 'staff',
+  staff_recovery_codes: 'staff',
+  staff_sessions: 'staff',
+  audit_log: 'audit',
+  contact_messages: 'contact',
+  mail_outbox: 'mail',
+  policy_versions: 'privacy',
+  job_runs: 'jobs',
+} as const satisfies Record<keyof Database, FeatureName>;
+
+/** Tables the schema types do not describe because only raw SQL reads them: SQLite's full-text index of the catalogue. */
+export const UNTYPED_TABLE_OWNERS = {
+  product_fts: 'catalog',
+} as const satisfies Record<string, FeatureName>;
+
+export type TableName = keyof Database;
+
+/** Who owns a table by its name as SQL writes it; undefined for a name that is not a table. */
+export function ownerOf(table: string): FeatureName | undefined {
+  const all: Record<string, FeatureName> = { ...TABLE_OWNERS, ...UNTYPED_TABLE_OWNERS };
+  return Object.hasOwn(all, table) ? all[table] : undefined;
+}
