@@ -68,6 +68,56 @@ describe(`personal-data inventory against the live ${testDialect} schema`, () =>
   });
 });
 
+describe(`each inventory is its feature's privacy contract (${testDialect})`, () => {
+  const tables = () => inventories.flatMap((i) => i.tables.map((t) => ({ ...t, feature: i.feature })));
+
+  it('declares, in some feature, every table that holds a personal column, and each table in one feature only', () => {
+    const withPersonal = [...new Set(personal().map((c) => c.table))];
+    const declaredTables = tables().map((t) => t.table);
+    expect(withPersonal.filter((t) => !declaredTables.includes(t))).toEqual([]);
+    expect(new Set(declaredTables).size).toBe(declaredTables.length);
+  });
+
+  it('links each declared table to people through columns that exist, and declares the subjects it holds', () => {
+    const live = new Set(columns.map((c) => `${c.table}.${c.column}`));
+    for (const t of tables()) {
+      expect(t.linkedBy.length, t.table).toBeGreaterThan(0);
+      for (const c of t.linkedBy) expect(live, `${t.table}.${c}`).toContain(`${t.table}.${c}`);
+    }
+    for (const inv of inventories) {
+      for (const s of inv.subjects) expect(live, `${inv.feature}: ${s.table}.${s.column}`).toContain(`${s.table}.${s.column}`);
+      if (inv.tables.length > 0) expect(inv.subjects.length, inv.feature).toBeGreaterThan(0);
+    }
+  });
+
+  it('says what erasure does to every personal column, in line with its table, and keeps nothing without a basis, a reason and an end', () => {
+    for (const c of personal()) {
+      const where = `${c.table}.${c.column}`;
+      expect(['delete', 'anonymise', 'keep'], where).toContain(c.erasure.action);
+      const table = tables().find((t) => t.table === c.table);
+      // A table whose rows are deleted keeps none of its columns; one whose rows stay must say which column stays or is emptied.
+      if (table?.rows === 'delete') expect(c.erasure.action, where).toBe('delete');
+      if (c.erasure.action === 'keep') {
+        expect(c.erasure.reason.length, where).toBeGreaterThan(20);
+        expect(['contract', 'legal-obligation', 'legitimate-interests', 'consent'], where).toContain(c.erasure.basis);
+        expect(c.erasure.until.kind, where).toBeDefined();
+      }
+      if (c.subjects) expect(c.subjects.length, where).toBeGreaterThan(0);
+    }
+  });
+
+  it('gives every retention a typed rule naming its job: none is a bare number of days', () => {
+    const rules = [
+      ...personal().map((c) => c.retention),
+      ...inventories.flatMap((i) => i.transient.map((t) => t.retention)).filter((r) => r.kind !== 'not-stored'),
+    ];
+    for (const r of rules) {
+      expect(['period', 'until', 'financial-year'], r.text).toContain(r.kind);
+      expect('job' in r && r.job.length > 0, r.text).toBe(true);
+    }
+  });
+});
+
 describe('privacy and cookies pages are rendered from the inventory', () => {
   it('the privacy policy lists every kind of personal data with its purpose and retention, and the shop profile', async () => {
     const res = await shop.app.inject({ method: 'GET', url: '/privacy' });

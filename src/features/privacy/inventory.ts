@@ -47,15 +47,7 @@ export type ColumnRef = { [T in TableName]: { table: T; column: ColumnOf<T> } }[
 export type Retention =
   | { kind: 'period'; days: number; from: string; text: string; job: JobName }
   | { kind: 'until'; event: string; text: string; job: JobName }
-  | { kind: 'financial-year'; years: number; from: string; text: string; job: JobName }
-  | LegacyRetention;
-
-/** @deprecated The untyped period of the first inventories; every declaration moves to a rule above. */
-export interface LegacyRetention {
-  kind?: undefined;
-  text: string;
-  days: number;
-}
+  | { kind: 'financial-year'; years: number; from: string; text: string; job: JobName };
 
 /** The people whose data the shop holds. */
 export type SubjectKind = 'customer' | 'guest-buyer' | 'newsletter-signup' | 'enquirer' | 'staff-member';
@@ -119,8 +111,8 @@ export type PersonalColumn = ColumnRef & {
   retention: Retention;
   /** Who sees or receives it. Staff roles and processors by name; never "third parties" in general. */
   recipients: string[];
-  /** What erasing the person does to it. (Required once every inventory declares it.) */
-  erasure?: Erasure;
+  /** What erasing the person does to it. */
+  erasure: Erasure;
   /**
    * Whose data it is, when its table holds more than one kind of person's (the outbox holds
    * customers' e-mails and staff members' security notices). Without it, the column is the data
@@ -162,10 +154,10 @@ export interface NotStored {
 
 export interface FeatureInventory {
   feature: string;
-  /** Whose data the feature holds, and how one person's rows are found. (Required once every inventory declares it.) */
-  subjects?: SubjectLink[];
-  /** Every table with personal data or linked to a person. (Required once every inventory declares it.) */
-  tables?: TableContract[];
+  /** Whose data the feature holds, and how one person's rows are found (none for a feature that stores nothing about anyone). */
+  subjects: SubjectLink[];
+  /** Every table with personal data or linked to a person; a test fails when a table with a personal column is missing. */
+  tables: TableContract[];
   personal: PersonalColumn[];
   notPersonal: NotPersonalColumn[];
   cookies: CookieDeclaration[];

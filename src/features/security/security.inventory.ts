@@ -4,6 +4,9 @@ export const RATE_LIMIT_WINDOW_MINUTES = 10;
 
 export const securityInventory: FeatureInventory = {
   feature: 'security',
+  /** Nothing is stored: the only personal data is a network address held in memory for a few minutes. */
+  subjects: [],
+  tables: [],
   personal: [],
   notPersonal: [],
   cookies: [
