@@ -76,8 +76,6 @@ export function isOrderNumber(value: string): boolean {
 
 /** Orders still awaiting payment after this long are listed for staff to check in MyOpayo. */
 export const RECONCILE_AFTER_MINUTES = 60;
-/** @deprecated Orders are no longer kept a flat 6 years from the order: see ORDER_DETAILS_DAYS and TAX_RECORD_YEARS. */
-export const ORDER_RETENTION_DAYS = 2192;
 /** An order never paid for is deleted this long after it was placed. */
 export const UNPAID_ORDER_RETENTION_DAYS = 90;
 /** An order never paid is cancelled after this many days (its stock was released long before). */
