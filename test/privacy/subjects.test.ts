@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contracts } from '../../src/features/privacy/contracts.registry.js';
+import { inventories } from '../../src/features/privacy/inventory.registry.js';
 import type { Person, SubjectExport, TableName } from '../../src/features/privacy/inventory.js';
 import { erasePerson, exportPerson, findPerson } from '../../src/features/privacy/subjects.service.js';
 import { type TestShop, buildTestShop, testDialect } from '../support/build-app.js';
@@ -121,6 +122,9 @@ describe(`one person's copy and erasure across the shop (${testDialect})`, () =>
     for (const c of contracts) if ((c.inventory.tables ?? []).length > 0) expect(c.handlers, c.inventory.feature).not.toBeNull();
     const names = declaredTables().map((t) => t.table);
     expect(new Set(names).size).toBe(names.length);
+    // The policy's registry and this one list the same inventories.
+    expect(contracts.map((c) => c.inventory.feature).sort()).toEqual(inventories.map((i) => i.feature).sort());
+    for (const c of contracts) expect(inventories).toContain(c.inventory);
   });
 
   it("finds a person by any capitalisation of their address, with their account's id and address", async () => {
