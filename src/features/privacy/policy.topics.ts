@@ -6,8 +6,7 @@
  * of each section; a test fails when a feature with data in a part has no heading for it. The
  * order here is the order of the sections.
  */
-import type { SubjectKind } from './inventory.js';
-import type { PolicyItem } from './privacy.service.js';
+import type { PersonalColumn, SubjectKind } from './inventory.js';
 
 export type DataSubject = 'customers' | 'staff';
 
@@ -108,4 +107,19 @@ export function usualRetention(section: TopicSection): { text: string; others: b
   for (const i of items) counts.set(i.retention, (counts.get(i.retention) ?? 0) + 1);
   const [text] = [...counts].reduce((best, entry) => (entry[1] > best[1] ? entry : best));
   return { text, others: counts.size > 1 };
+}
+
+/** One line of the policy: a declared piece of personal data, as the privacy service reads it from an inventory. */
+export interface PolicyItem {
+  /** The feature whose inventory declares it: the policy's topic. */
+  feature: string;
+  /** Whose data it is: the part of the policy it is filed in. */
+  subject: DataSubject;
+  label: string;
+  category: PersonalColumn['category'];
+  purpose: string;
+  lawfulBasis: PersonalColumn['lawfulBasis'];
+  retention: string;
+  recipients: string[];
+  where: string;
 }

@@ -2,22 +2,10 @@ import { createHash } from 'node:crypto';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/database.js';
 import type { CookieDeclaration, FeatureInventory, PersonalColumn, SubjectKind, TransientProcessing } from './inventory.js';
-import { type DataSubject, partOf } from './policy.topics.js';
+import { type PolicyItem, partOf } from './policy.topics.js';
 import { recordPolicyVersion } from './privacy.repository.js';
 
-export interface PolicyItem {
-  /** The feature whose inventory declares it: the policy's topic. */
-  feature: string;
-  /** Whose data it is: the part of the policy it is filed in. */
-  subject: DataSubject;
-  label: string;
-  category: PersonalColumn['category'];
-  purpose: string;
-  lawfulBasis: PersonalColumn['lawfulBasis'];
-  retention: string;
-  recipients: string[];
-  where: string;
-}
+export type { PolicyItem };
 
 export interface PolicyModel {
   shop: Config['shop'];
