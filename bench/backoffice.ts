@@ -14,6 +14,7 @@ import { migrateToLatest } from '../src/db/migrate.js';
 import { METALS, STONES } from '../src/features/catalog/catalog.domain.js';
 import { insertProduct, listCategories } from '../src/features/catalog/catalog.repository.js';
 import { seedDemoCatalogue } from '../src/features/catalog/demo/seed.js';
+import { keyAuditTrail } from '../src/features/audit/audit.service.js';
 import { completeSetup, createStaff } from '../src/features/staff/staff.service.js';
 import { startShop } from './shop.js';
 
@@ -26,6 +27,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'assay-bench-bo-'));
 const config = loadConfig({ DATA_DIR: dataDir, SECRET_KEY: secret });
 const handle = openDatabase(config.database);
 await migrateToLatest(handle.db);
+await keyAuditTrail(handle.db, secret, new Date());
 const now = new Date();
 await seedDemoCatalogue(handle.db, now);
 const categories = await listCategories(handle.db);
