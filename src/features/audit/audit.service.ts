@@ -1,13 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import {
-  type ErasureReport,
-  type Person,
-  type SubjectExport,
-  type SubjectHandlers,
-  emailsOf,
-  exportOf,
-  reportOf,
-} from '../privacy/inventory.js';
+import { type SubjectHandlers, emailsOf, exportOf, reportOf } from '../privacy/inventory.js';
 import { ordersOfPerson } from '../orders/orders.holds.js';
 import { findAuditRowsAboutRecords, findAuditRowsOfStaff } from './audit.repository.js';
 import { h } from 'preact';
@@ -380,23 +372,23 @@ export function accessesToCustomerRecords(
 
 // ——— One person's copy and erasure, for the privacy feature ———
 
-/**
- * A staff member's entries (those they wrote, and those about their account) in full; a customer's
- * or buyer's (about their account and their orders, by number) as they may see them: when, which
- * role, what was done; never which staff member, nor from where.
- */
-async function exportSubject(trx: Trx, person: Person): Promise<SubjectExport> {
-  const asStaff = person.staffId === null ? [] : await findAuditRowsOfStaff(trx, person.staffId);
-  const { numbers } = await ordersOfPerson(trx, person.customerId, emailsOf(person));
-  const accounts = person.customerId === null ? [] : [String(person.customerId)];
-  const about = await findAuditRowsAboutRecords(trx, accounts, numbers);
-  const seen = new Set(asStaff.map((r) => r.id));
-  return exportOf({ audit_log: [...asStaff, ...about.filter((r) => !seen.has(r.id))] });
-}
+export const auditSubjects: SubjectHandlers = {
+  /**
+   * A staff member's entries (those they wrote, and those about their account) in full; a customer's
+   * or buyer's (about their account and their orders, by number) as they may see them: when, which
+   * role, what was done; never which staff member, nor from where.
+   */
+  async exportSubject(trx, person) {
+    const asStaff = person.staffId === null ? [] : await findAuditRowsOfStaff(trx, person.staffId);
+    const { numbers } = await ordersOfPerson(trx, person.customerId, emailsOf(person));
+    const accounts = person.customerId === null ? [] : [String(person.customerId)];
+    const about = await findAuditRowsAboutRecords(trx, accounts, numbers);
+    const seen = new Set(asStaff.map((r) => r.id));
+    return exportOf({ audit_log: [...asStaff, ...about.filter((r) => !seen.has(r.id))] });
+  },
 
-/** Keeps every entry, as the inventory declares: the trail is the evidence of who looked at personal data, and cannot be changed. */
-async function eraseSubject(_trx: Trx, _person: Person, _now: Date): Promise<ErasureReport> {
-  return reportOf({ audit_log: 0 });
-}
-
-export const auditSubjects: SubjectHandlers = { exportSubject, eraseSubject };
+  /** Keeps every entry, as the inventory declares: the trail is the evidence of who looked at personal data, and cannot be changed. */
+  async eraseSubject() {
+    return reportOf({ audit_log: 0 });
+  },
+};

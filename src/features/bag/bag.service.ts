@@ -1,14 +1,5 @@
-import { type Db, type Executor, inTransaction } from '../../db/database.js';
-import type { Trx } from '../../db/database.js';
-import {
-  type ErasureReport,
-  type Person,
-  type SubjectExport,
-  type SubjectHandlers,
-  emailsOf,
-  exportOf,
-  reportOf,
-} from '../privacy/inventory.js';
+import { type Db, type Executor, type Trx, inTransaction } from '../../db/database.js';
+import { type Person, type SubjectHandlers, emailsOf, exportOf, reportOf } from '../privacy/inventory.js';
 import { deleteBags, findBagRecords } from './bag.repository.js';
 import { randomToken, tokenHash } from '../../shared/crypto.js';
 import { type VariantForSale, variantsForSale } from '../catalog/catalog.service.js';
@@ -233,13 +224,13 @@ async function bagsOf(trx: Trx, person: Person): Promise<number[]> {
   return (await ordersOfPerson(trx, person.customerId, emailsOf(person))).bagIds;
 }
 
-async function exportSubject(trx: Trx, person: Person): Promise<SubjectExport> {
-  return exportOf(await findBagRecords(trx, await bagsOf(trx, person)));
-}
+export const bagSubjects: SubjectHandlers = {
+  async exportSubject(trx, person) {
+    return exportOf(await findBagRecords(trx, await bagsOf(trx, person)));
+  },
 
-/** Deletes those bags; each order keeps its own copy of what was bought. Run before the orders' eraser, which unlinks them. */
-async function eraseSubject(trx: Trx, person: Person, _now: Date): Promise<ErasureReport> {
-  return reportOf(await deleteBags(trx, await bagsOf(trx, person)));
-}
-
-export const bagSubjects: SubjectHandlers = { exportSubject, eraseSubject };
+  /** Deletes those bags; each order keeps its own copy of what was bought. Run before the orders' eraser, which unlinks them. */
+  async eraseSubject(trx, person) {
+    return reportOf(await deleteBags(trx, await bagsOf(trx, person)));
+  },
+};

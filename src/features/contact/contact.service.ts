@@ -1,22 +1,18 @@
 import { z } from 'zod';
-import type { Trx } from '../../db/database.js';
-import {
-  type ErasureReport,
-  type Person,
-  type SubjectExport,
-  type SubjectHandlers,
-  emailsOf,
-  exportOf,
-  reportOf,
-} from '../privacy/inventory.js';
-import { deleteContactMessagesFrom, findContactMessagesFrom } from './contact.repository.js';
-import { countContactMessagesSince } from './contact.repository.js';
+import { type SubjectHandlers, emailsOf, exportOf, reportOf } from '../privacy/inventory.js';
 import { type Db, inTransaction } from '../../db/database.js';
 import { type AuditActor, auditedRead, entryBy } from '../audit/audit.service.js';
 import { enqueueMail } from '../mail/outbox.service.js';
 import { CONTACT_RETENTION } from './contact.inventory.js';
 import { type ContactInbox, enquiryForwardingMail } from './contact.mail.js';
-import { deleteContactMessagesBefore, findContactMessage, insertContactMessage } from './contact.repository.js';
+import {
+  countContactMessagesSince,
+  deleteContactMessagesBefore,
+  deleteContactMessagesFrom,
+  findContactMessage,
+  findContactMessagesFrom,
+  insertContactMessage,
+} from './contact.repository.js';
 
 export const contactSchema = z.object({
   name: z
@@ -97,17 +93,17 @@ export function openEnquiry(db: Db, id: number, actor: AuditActor, now: Date) {
   );
 }
 
-/** The enquiries the person sent, from any of their addresses. */
-async function exportSubject(trx: Trx, person: Person): Promise<SubjectExport> {
-  return exportOf({ contact_messages: await findContactMessagesFrom(trx, emailsOf(person)) });
-}
+export const contactSubjects: SubjectHandlers = {
+  /** The enquiries the person sent, from any of their addresses. */
+  async exportSubject(trx, person) {
+    return exportOf({ contact_messages: await findContactMessagesFrom(trx, emailsOf(person)) });
+  },
 
-/** Deletes the person's enquiries; the copies forwarded through the outbox are the mail feature's to erase. */
-async function eraseSubject(trx: Trx, person: Person, _now: Date): Promise<ErasureReport> {
-  return reportOf({ contact_messages: await deleteContactMessagesFrom(trx, emailsOf(person)) });
-}
-
-export const contactSubjects: SubjectHandlers = { exportSubject, eraseSubject };
+  /** Deletes the person's enquiries; the copies forwarded through the outbox are the mail feature's to erase. */
+  async eraseSubject(trx, person) {
+    return reportOf({ contact_messages: await deleteContactMessagesFrom(trx, emailsOf(person)) });
+  },
+};
 
 /** Enquiries received since this instant: the dashboard's figure. */
 export function countEnquiriesSince(db: Db, since: Date): Promise<number> {

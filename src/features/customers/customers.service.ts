@@ -1,15 +1,5 @@
 import { hash } from '@node-rs/argon2';
-import type { Trx } from '../../db/database.js';
-import {
-  type ErasureReport,
-  type Person,
-  type SubjectExport,
-  type SubjectHandlers,
-  emailsOf,
-  exportOf,
-  reportOf,
-} from '../privacy/inventory.js';
-import { deleteAccounts, findAccountRecords, findCustomerIdsOfPerson } from './customers.repository.js';
+import { type SubjectHandlers, emailsOf, exportOf, reportOf } from '../privacy/inventory.js';
 import { type Db, inTransaction } from '../../db/database.js';
 import { deriveKey, hmacHex, randomToken, tokenHash } from '../../shared/crypto.js';
 import { lockMinutes, passwordMatches } from '../../shared/passwords.js';
@@ -45,6 +35,7 @@ import {
   clearSignInFailures,
   countAddresses,
   countSignInFailure,
+  deleteAccounts,
   deleteAddress,
   deleteSession,
   deleteSessionByTokenHash,
@@ -54,9 +45,11 @@ import {
   deleteSignInFailuresBefore,
   deleteTokensExpiredBefore,
   deleteUnverifiedCustomersBefore,
+  findAccountRecords,
   findAddress,
   findCustomerByEmail,
   findCustomerById,
+  findCustomerIdsOfPerson,
   findSessionByTokenHash,
   findSignInFailures,
   findToken,
@@ -594,23 +587,23 @@ export type { AddressRow, CustomerOrderListRow, CustomerRow, SessionRow };
 
 // ——— One person's copy and erasure, for the privacy feature ———
 
-/** The person's accounts (by id, or by any of their addresses) with their address books, sessions and links. */
-async function exportSubject(trx: Trx, person: Person): Promise<SubjectExport> {
-  const ids = await findCustomerIdsOfPerson(trx, person.customerId, emailsOf(person));
-  return exportOf(await findAccountRecords(trx, ids));
-}
+export const customersSubjects: SubjectHandlers = {
+  /** The person's accounts (by id, or by any of their addresses) with their address books, sessions and links. */
+  async exportSubject(trx, person) {
+    const ids = await findCustomerIdsOfPerson(trx, person.customerId, emailsOf(person));
+    return exportOf(await findAccountRecords(trx, ids));
+  },
 
-/**
- * Deletes the person's accounts with everything on them, as the inventory declares. Their orders
- * are the orders feature's, erased by its own handler; counts of wrong passwords are kept (they
- * cannot be matched to an address without the shop's key) until their own end.
- */
-async function eraseSubject(trx: Trx, person: Person, _now: Date): Promise<ErasureReport> {
-  const ids = await findCustomerIdsOfPerson(trx, person.customerId, emailsOf(person));
-  return reportOf(await deleteAccounts(trx, ids));
-}
-
-export const customersSubjects: SubjectHandlers = { exportSubject, eraseSubject };
+  /**
+   * Deletes the person's accounts with everything on them, as the inventory declares. Their orders
+   * are the orders feature's, erased by its own handler; counts of wrong passwords are kept (they
+   * cannot be matched to an address without the shop's key) until their own end.
+   */
+  async eraseSubject(trx, person) {
+    const ids = await findCustomerIdsOfPerson(trx, person.customerId, emailsOf(person));
+    return reportOf(await deleteAccounts(trx, ids));
+  },
+};
 
 /** The account a privacy request is about, by its id or (in any letter case) its e-mail address. */
 export async function accountForPrivacy(

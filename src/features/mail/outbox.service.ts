@@ -1,15 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Trx } from '../../db/database.js';
-import {
-  type ErasureReport,
-  type Person,
-  type SubjectExport,
-  type SubjectHandlers,
-  emailsOf,
-  exportOf,
-  reportOf,
-} from '../privacy/inventory.js';
-import { deleteMailOfPerson, findMailOfPerson } from './outbox.repository.js';
+import { type Person, type SubjectHandlers, emailsOf, exportOf, reportOf } from '../privacy/inventory.js';
 import type { Db } from '../../db/database.js';
 import { FAILED_MAIL_RETENTION_DAYS, SENT_MAIL_RETENTION_DAYS } from './mail.inventory.js';
 import type { Mailer } from './mailer.js';
@@ -17,7 +7,9 @@ import {
   claimMail,
   countOutbox,
   deleteMailFailedBefore,
+  deleteMailOfPerson,
   deleteMailSentBefore,
+  findMailOfPerson,
   insertOutboxMail,
   markMailSent,
   nextDueMailId,
@@ -184,14 +176,14 @@ function referencesOf(person: Person): string[] {
   return refs;
 }
 
-/** Every e-mail in the outbox to, answering to, or about the person: waiting, sent or given up on. */
-async function exportSubject(trx: Trx, person: Person): Promise<SubjectExport> {
-  return exportOf({ mail_outbox: await findMailOfPerson(trx, emailsOf(person), referencesOf(person)) });
-}
+export const mailSubjects: SubjectHandlers = {
+  /** Every e-mail in the outbox to, answering to, or about the person: waiting, sent or given up on. */
+  async exportSubject(trx, person) {
+    return exportOf({ mail_outbox: await findMailOfPerson(trx, emailsOf(person), referencesOf(person)) });
+  },
 
-/** Deletes them all: one already sent has reached the person, and one still waiting is not sent to someone who asked to be erased. */
-async function eraseSubject(trx: Trx, person: Person, _now: Date): Promise<ErasureReport> {
-  return reportOf({ mail_outbox: await deleteMailOfPerson(trx, emailsOf(person), referencesOf(person)) });
-}
-
-export const mailSubjects: SubjectHandlers = { exportSubject, eraseSubject };
+  /** Deletes them all: one already sent has reached the person, and one still waiting is not sent to someone who asked to be erased. */
+  async eraseSubject(trx, person) {
+    return reportOf({ mail_outbox: await deleteMailOfPerson(trx, emailsOf(person), referencesOf(person)) });
+  },
+};
