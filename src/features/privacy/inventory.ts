@@ -49,6 +49,16 @@ export type Retention =
   | { kind: 'until'; event: string; text: string; job: JobName }
   | { kind: 'financial-year'; years: number; from: string; text: string; job: JobName };
 
+/**
+ * The longest a rule can keep something, in days, to compare rules: a financial-year rule keeps up
+ * to a year more than its years; a rule that lasts until an event has no fixed end.
+ */
+export function longestDays(rule: Retention): number {
+  if (rule.kind === 'period') return rule.days;
+  if (rule.kind === 'financial-year') return (rule.years + 1) * 366;
+  return Number.POSITIVE_INFINITY;
+}
+
 /** The people whose data the shop holds. */
 export type SubjectKind = 'customer' | 'guest-buyer' | 'newsletter-signup' | 'enquirer' | 'staff-member';
 

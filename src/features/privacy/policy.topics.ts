@@ -100,13 +100,20 @@ export function spread(items: PolicyItem[], key: (i: PolicyItem) => string[]): {
 }
 
 /** The retention most of a topic's stored items have, and whether some are kept for another period. */
-export function usualRetention(section: TopicSection): { text: string; others: boolean } | null {
+export function usualRetention(section: TopicSection): { text: string; others: boolean; longer: string | null } | null {
   const items = section.stored.flatMap((g) => g.items);
   if (items.length === 0) return null;
   const counts = new Map<string, number>();
   for (const i of items) counts.set(i.retention, (counts.get(i.retention) ?? 0) + 1);
   const [text] = [...counts].reduce((best, entry) => (entry[1] > best[1] ? entry : best));
-  return { text, others: counts.size > 1 };
+  const usualDays = Math.max(...items.filter((i) => i.retention === text).map((i) => i.keptDays));
+  // What is kept longer than the usual period is said in the summary too, never hidden behind "some of it".
+  // (A rule that lasts until an event, such as payment, has no fixed end to compare: only fixed ends count here.)
+  const fixed = items.filter((i) => Number.isFinite(i.keptDays));
+  const longest = fixed.reduce<PolicyItem | null>((a, b) => (a === null || b.keptDays > a.keptDays ? b : a), null);
+  const longer = longest && longest.keptDays > usualDays ? (longest.retention.split(/[:,.]/)[0] ?? longest.retention) : null;
+  const shorter = items.some((i) => i.keptDays < usualDays);
+  return { text, others: shorter, longer };
 }
 
 /** One line of the policy: a declared piece of personal data, as the privacy service reads it from an inventory. */
@@ -120,6 +127,8 @@ export interface PolicyItem {
   purpose: string;
   lawfulBasis: PersonalColumn['lawfulBasis'];
   retention: string;
+  /** The longest the retention rule can keep it, in days (to compare rules; see `longestDays`). */
+  keptDays: number;
   recipients: string[];
   where: string;
 }

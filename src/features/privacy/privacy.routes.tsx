@@ -273,6 +273,17 @@ function CookieSentence({ policy }: { policy: PolicyModel }) {
   );
 }
 
+/** What rests on consent is what a reader most needs to see: it comes first. */
+function consentFirst<G extends { lawfulBasis: string }>(groups: G[]): G[] {
+  return [...groups.filter((g) => g.lawfulBasis === 'consent'), ...groups.filter((g) => g.lawfulBasis !== 'consent')];
+}
+
+/** The summary names a topic's first purposes and counts the rest, which its section lists: the first layer stays short. */
+function firstPurposes(purposes: string[], shown = 1): string[] {
+  if (purposes.length <= shown + 1) return purposes;
+  return [...purposes.slice(0, shown), `${purposes.length - shown} more purposes, listed below`];
+}
+
 /** The first layer: a few lines on what, why, how long, your rights and whom to ask. */
 function PolicySummary({ policy, topics }: { policy: PolicyModel; topics: TopicSection[] }) {
   const { shop } = policy;
@@ -295,7 +306,7 @@ function PolicySummary({ policy, topics }: { policy: PolicyModel; topics: TopicS
               return (
                 <li key={t.id}>
                   <a href={`#${t.id}`}>{t.title}</a>: {listWords(words)} —{' '}
-                  {listWords([...new Set(t.stored.map((g) => lowerFirst(headline(g.purpose))))])}.
+                  {listWords(firstPurposes([...new Set(consentFirst(t.stored).map((g) => lowerFirst(headline(g.purpose))))]))}.
                 </li>
               );
             })}
@@ -316,7 +327,8 @@ function PolicySummary({ policy, topics }: { policy: PolicyModel; topics: TopicS
                 usual && (
                   <li key={t.id}>
                     {t.title}: {lowerFirst(headline(usual.text))}
-                    {usual.others ? ' (some of it for less)' : ''}.
+                    {usual.others ? ' (some of it for less)' : ''}
+                    {usual.longer ? `; some of it for longer: ${lowerFirst(usual.longer)}` : ''}.
                   </li>
                 )
               );

@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/database.js';
-import type { CookieDeclaration, FeatureInventory, PersonalColumn, SubjectKind, TransientProcessing } from './inventory.js';
+import {
+  type CookieDeclaration,
+  type FeatureInventory,
+  type PersonalColumn,
+  type SubjectKind,
+  type TransientProcessing,
+  longestDays,
+} from './inventory.js';
 import { type PolicyItem, partOf } from './policy.topics.js';
 import { recordPolicyVersion } from './privacy.repository.js';
 
@@ -40,6 +47,7 @@ export function policyContent(inventories: FeatureInventory[], shop: Config['sho
         purpose: c.purpose,
         lawfulBasis: c.lawfulBasis,
         retention: c.retention.text,
+        keptDays: longestDays(c.retention),
         recipients: c.recipients,
         where: 'Our database',
       });
@@ -53,6 +61,7 @@ export function policyContent(inventories: FeatureInventory[], shop: Config['sho
         purpose: t.purpose,
         lawfulBasis: t.lawfulBasis,
         retention: t.retention.text,
+        keptDays: 0,
         recipients: ['Nobody: it is used automatically and never seen by staff'],
         where: t.where,
       });
