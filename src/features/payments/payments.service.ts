@@ -1,4 +1,5 @@
 import type { Config } from '../../config.js';
+import type { Database } from '../../db/schema.js';
 import { type OpayoRequest, buildCryptPlaintext, encryptCrypt } from './opayo.js';
 
 /**
@@ -13,30 +14,22 @@ import { type OpayoRequest, buildCryptPlaintext, encryptCrypt } from './opayo.js
  * money for it.
  */
 
+type AddressColumn = 'line1' | 'line2' | 'city' | 'postcode';
+
 /** What paying needs of an order: who pays, with which billing address, and where it goes. */
-export interface OrderToPay {
-  number: string;
-  first_name: string;
-  surname: string;
-  email: string;
-  phone: string;
-  billing_line1: string;
-  billing_line2: string | null;
-  billing_city: string;
-  billing_postcode: string;
-  delivery_first_name: string;
-  delivery_surname: string;
-  delivery_line1: string;
-  delivery_line2: string | null;
-  delivery_city: string;
-  delivery_postcode: string;
-}
+export type OrderToPay = Pick<
+  Database['orders'],
+  | 'number'
+  | 'first_name'
+  | 'surname'
+  | 'email'
+  | 'phone'
+  | `billing_${AddressColumn}`
+  | `delivery_${'first_name' | 'surname' | AddressColumn}`
+>;
 
 /** The attempt being paid: its own VendorTxCode and the amount fixed when it started. */
-export interface AttemptToPay {
-  vendor_tx_code: string;
-  amount_pence: number;
-}
+export type AttemptToPay = Pick<Database['payment_attempts'], 'vendor_tx_code' | 'amount_pence'>;
 
 export type PaymentSettings = Pick<Config, 'publicUrl' | 'shop' | 'payments' | 'sandbox'>;
 
