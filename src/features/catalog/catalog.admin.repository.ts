@@ -392,22 +392,24 @@ export async function productSlugsLike(db: Db, base: string): Promise<string[]> 
   return rows.map((r) => r.slug);
 }
 
+/** The columns a product's form writes, for a new product and an edited one alike. */
+function productColumns(p: ProductFields) {
+  return {
+    slug: p.slug,
+    name: p.name,
+    category_id: p.categoryId,
+    description: p.description,
+    hallmark: p.hallmark,
+    care: p.care,
+    stone: p.stone,
+    featured: p.featured ? 1 : 0,
+  };
+}
+
 export async function insertProductRow(db: Db, p: ProductFields, now: string): Promise<number> {
   const { id } = await db
     .insertInto('products')
-    .values({
-      slug: p.slug,
-      name: p.name,
-      category_id: p.categoryId,
-      description: p.description,
-      hallmark: p.hallmark,
-      care: p.care,
-      stone: p.stone,
-      featured: p.featured ? 1 : 0,
-      archived: 0,
-      created_at: now,
-      updated_at: now,
-    })
+    .values({ ...productColumns(p), archived: 0, created_at: now, updated_at: now })
     .returning('id')
     .executeTakeFirstOrThrow();
   return id;
@@ -416,17 +418,7 @@ export async function insertProductRow(db: Db, p: ProductFields, now: string): P
 export async function updateProductRow(db: Db, id: number, p: ProductFields, now: string): Promise<boolean> {
   const r = await db
     .updateTable('products')
-    .set({
-      slug: p.slug,
-      name: p.name,
-      category_id: p.categoryId,
-      description: p.description,
-      hallmark: p.hallmark,
-      care: p.care,
-      stone: p.stone,
-      featured: p.featured ? 1 : 0,
-      updated_at: now,
-    })
+    .set({ ...productColumns(p), updated_at: now })
     .where('id', '=', id)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
