@@ -1,4 +1,4 @@
-import type { Erasure, FeatureInventory, Retention } from '../privacy/inventory.js';
+import type { Erasure, FeatureInventory, PersonalColumn, Retention } from '../privacy/inventory.js';
 
 /** The audit trail is evidence of who looked at personal data; it is kept for 6 years, like the order records it protects. */
 export const AUDIT_RETENTION = {
@@ -21,6 +21,19 @@ const keptAsEvidence: Erasure = {
     'The trail is the evidence of who looked at or changed personal data (that a staff member viewed an order, for example); it holds record numbers, never your details, and cannot be changed',
   until: AUDIT_RETENTION,
 };
+
+/** What the two columns that say which staff member did what, and from where, have in common. */
+const staffMemberTrail = {
+  table: 'audit_log',
+  category: 'technical',
+  purpose:
+    'To keep a tamper-evident record of every look at and change to personal data, so that misuse can be detected and you can see who accessed your records',
+  lawfulBasis: 'legal-obligation',
+  retention: AUDIT_RETENTION,
+  recipients: ['The shop owner'],
+  erasure: keptAsEvidence,
+  subjects: ['staff-member'],
+} satisfies Partial<PersonalColumn>;
 
 export const auditInventory: FeatureInventory = {
   feature: 'audit',
@@ -60,32 +73,12 @@ export const auditInventory: FeatureInventory = {
   ],
   personal: [
     {
-      table: 'audit_log',
+      ...staffMemberTrail,
       column: 'network',
-      category: 'technical',
       label:
         'The network a staff member worked from when they looked at or changed personal data (the address shortened to its network, never the full address)',
-      purpose:
-        'To keep a tamper-evident record of every look at and change to personal data, so that misuse can be detected and you can see who accessed your records',
-      lawfulBasis: 'legal-obligation',
-      retention: AUDIT_RETENTION,
-      recipients: ['The shop owner'],
-      erasure: keptAsEvidence,
-      subjects: ['staff-member'],
     },
-    {
-      table: 'audit_log',
-      column: 'actor_staff_id',
-      category: 'technical',
-      label: 'Which staff member looked at or changed personal data, and when',
-      purpose:
-        'To keep a tamper-evident record of every look at and change to personal data, so that misuse can be detected and you can see who accessed your records',
-      lawfulBasis: 'legal-obligation',
-      retention: AUDIT_RETENTION,
-      recipients: ['The shop owner'],
-      erasure: keptAsEvidence,
-      subjects: ['staff-member'],
-    },
+    { ...staffMemberTrail, column: 'actor_staff_id', label: 'Which staff member looked at or changed personal data, and when' },
     {
       table: 'audit_log',
       column: 'subject_id',
