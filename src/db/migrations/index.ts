@@ -12,6 +12,7 @@ import * as twoFactorKeysAndStaffSignInWaits from './2026-12-01-two-factor-keys-
 import * as unpaidOrderHolds from './2026-12-01-unpaid-order-holds.js';
 import * as jobRuns from './2026-12-02-job-runs.js';
 import * as orderRetention from './2026-12-02-order-retention.js';
+import * as ordersToAnonymise from './2026-12-02-orders-to-anonymise.js';
 import * as personLookups from './2026-12-02-person-lookups.js';
 
 /** Every migration, by dated name. Add new ones at the end; never edit an applied one. */
@@ -29,5 +30,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01-unpaid-order-holds': unpaidOrderHolds,
   '2026-12-02-job-runs': jobRuns,
   '2026-12-02-order-retention': orderRetention,
+  '2026-12-02-orders-to-anonymise': ordersToAnonymise,
   '2026-12-02-person-lookups': personLookups,
 };
