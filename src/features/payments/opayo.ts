@@ -419,18 +419,24 @@ const RESULT_FORMATS: Record<string, RegExp> = {
 
 const PRINTABLE = /^[\x20-\x7E\xA0-\xFF]*$/;
 
+/** A crypt's fields, decrypted, or why it could not be read (for the log only). */
+function readCrypt(crypt: string, password: string): { ok: true; fields: Map<string, string> } | { ok: false; reason: string } {
+  try {
+    return { ok: true, fields: parsePairs(decryptCrypt(crypt, password)) };
+  } catch (err) {
+    return { ok: false, reason: err instanceof OpayoCryptError ? err.message : 'the crypt could not be read' };
+  }
+}
+
 /**
  * The customer's returned crypt, checked strictly. Never throws. The reason is for the log only:
  * show the customer the same page for every failure, or the reply becomes a padding oracle that
  * can recover the password (with key = IV, one known first block gives it away).
  */
 export function parseResult(crypt: string, password: string): { ok: true; result: OpayoResult } | { ok: false; reason: string } {
-  let fields: Map<string, string>;
-  try {
-    fields = parsePairs(decryptCrypt(crypt, password));
-  } catch (err) {
-    return { ok: false, reason: err instanceof OpayoCryptError ? err.message : 'the crypt could not be read' };
-  }
+  const read = readCrypt(crypt, password);
+  if (!read.ok) return read;
+  const { fields } = read;
   for (const [name, value] of fields) {
     if (!RESULT_FIELDS.has(name)) return { ok: false, reason: `unknown field ${JSON.stringify(name.slice(0, 40))}` };
     if (!PRINTABLE.test(value)) return { ok: false, reason: `${name} has unprintable characters` };
@@ -475,12 +481,9 @@ export function parseRequestCrypt(
   crypt: string,
   password: string,
 ): { ok: true; fields: Map<string, string>; amountPence: number } | { ok: false; reason: string } {
-  let fields: Map<string, string>;
-  try {
-    fields = parsePairs(decryptCrypt(crypt, password));
-  } catch (err) {
-    return { ok: false, reason: err instanceof OpayoCryptError ? err.message : 'the crypt could not be read' };
-  }
+  const read = readCrypt(crypt, password);
+  if (!read.ok) return read;
+  const { fields } = read;
   for (const [name, value] of fields) {
     const rule = REQUEST_RULES[name];
     if (!rule) return { ok: false, reason: `unknown field ${JSON.stringify(name.slice(0, 40))}` };
