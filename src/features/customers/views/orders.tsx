@@ -138,40 +138,53 @@ export function OrderDetail({ order, lines, payHref }: { order: OrderRow; lines:
               )}
             </dl>
           </section>
-          <section aria-labelledby="deliver-heading" class="order-addresses">
-            <h2 id="deliver-heading">Delivering to</h2>
-            <AddressLines
-              address={{
-                first_name: order.delivery_first_name,
-                surname: order.delivery_surname,
-                line1: order.delivery_line1,
-                line2: order.delivery_line2,
-                city: order.delivery_city,
-                postcode: order.delivery_postcode,
-              }}
-            />
-            {order.gift_message && (
+          {order.anonymised_at ? (
+            <section aria-labelledby="deliver-heading" class="order-addresses">
+              <h2 id="deliver-heading">Your details</h2>
               <p>
-                Gift message: <q>{order.gift_message}</q>
+                Removed on <When iso={order.anonymised_at} />, as our privacy policy says: we keep your name, addresses and contact details
+                only while an order can still be delivered, returned or disputed. What is left is the record of the sale the law asks us to
+                keep.
               </p>
-            )}
-          </section>
-          <section aria-labelledby="billing-heading" class="order-addresses">
-            <h2 id="billing-heading">Billing</h2>
-            <AddressLines
-              address={{
-                first_name: order.first_name,
-                surname: order.surname,
-                line1: order.billing_line1,
-                line2: order.billing_line2,
-                city: order.billing_city,
-                postcode: order.billing_postcode,
-              }}
-            />
-            <p>
-              {order.email} · {order.phone}
-            </p>
-          </section>
+            </section>
+          ) : (
+            <>
+              <section aria-labelledby="deliver-heading" class="order-addresses">
+                <h2 id="deliver-heading">Delivering to</h2>
+                <AddressLines
+                  address={{
+                    first_name: order.delivery_first_name,
+                    surname: order.delivery_surname,
+                    line1: order.delivery_line1,
+                    line2: order.delivery_line2,
+                    city: order.delivery_city,
+                    postcode: order.delivery_postcode,
+                  }}
+                />
+                {order.gift_message && (
+                  <p>
+                    Gift message: <q>{order.gift_message}</q>
+                  </p>
+                )}
+              </section>
+              <section aria-labelledby="billing-heading" class="order-addresses">
+                <h2 id="billing-heading">Billing</h2>
+                <AddressLines
+                  address={{
+                    first_name: order.first_name,
+                    surname: order.surname,
+                    line1: order.billing_line1,
+                    line2: order.billing_line2,
+                    city: order.billing_city,
+                    postcode: order.billing_postcode,
+                  }}
+                />
+                <p>
+                  {order.email} · {order.phone}
+                </p>
+              </section>
+            </>
+          )}
           <p class="form-note">
             Questions about this order? <a href="/contact">Contact us</a> quoting {order.number}.
           </p>

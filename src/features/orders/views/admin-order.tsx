@@ -3,6 +3,7 @@ import { Money, Notice } from '../../../http/views/components.js';
 import { formatPence, vatIncluded } from '../../../shared/money.js';
 import { Csrf, ErrorSummary, Field, type FieldErrors } from '../../../http/views/form.js';
 import type { AdminOrderDetail } from '../orders.admin.repository.js';
+import { ORDER_DETAILS_DAYS } from '../orders.domain.js';
 import type { OrderRow } from '../orders.repository.js';
 import { StatusTag, attemptLabel, deliveryLabel, formatTime } from './admin-orders.js';
 
@@ -137,8 +138,16 @@ export function OrderPage(props: {
         </Notice>
       )}
 
+      {o.anonymised_at && (
+        <Notice kind="info">
+          <p>
+            The buyer's names, addresses and contact details were removed on {formatTime(o.anonymised_at)}, as the privacy policy says (180
+            days after a finished order's last step, or at the buyer's request). What is left is the order's tax record.
+          </p>
+        </Notice>
+      )}
       <div class="order-grid">
-        {full && (
+        {full && !o.anonymised_at && (
           <section class="admin-card" aria-labelledby="customer-heading">
             <h2 id="customer-heading">Customer</h2>
             <dl class="facts">
@@ -164,7 +173,7 @@ export function OrderPage(props: {
         <section class="admin-card" aria-labelledby="delivery-heading">
           <h2 id="delivery-heading">Delivery</h2>
           <dl class="facts">
-            {shown.has('delivery_line1') && (
+            {shown.has('delivery_line1') && !o.anonymised_at && (
               <>
                 <dt>Deliver to</dt>
                 <dd class="address">
