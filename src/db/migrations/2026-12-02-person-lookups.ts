@@ -17,7 +17,11 @@ const INDEXES: [name: string, table: string, column: string][] = [
 
 export async function up(db: Kysely<any>): Promise<void> {
   for (const [name, table, column] of INDEXES) {
-    await db.schema.createIndex(name).on(table).expression(sql`lower(${sql.ref(column)})`).execute();
+    await db.schema
+      .createIndex(name)
+      .on(table)
+      .expression(sql`lower(${sql.ref(column)})`)
+      .execute();
   }
 }
 

@@ -6,12 +6,7 @@ import { badRequest, notFound, PublicError } from '../../http/errors.js';
 import { Notice } from '../../http/views/components.js';
 import { fieldErrors } from '../../http/views/form.js';
 import { can, PERMISSIONS, ROLE_LABELS } from '../staff/staff.domain.js';
-import {
-  findAdminProduct,
-  type GroupTable,
-  listAdminProducts,
-  listGroups,
-} from './catalog.admin.repository.js';
+import { findAdminProduct, type GroupTable, listAdminProducts, listGroups } from './catalog.admin.repository.js';
 import {
   CatalogAdmin,
   groupFormSchema,
