@@ -141,8 +141,9 @@ export function OrderPage(props: {
       {o.anonymised_at && (
         <Notice kind="info">
           <p>
-            The buyer's names, addresses and contact details were removed on {formatTime(o.anonymised_at)}, as the privacy policy says (180
-            days after a finished order's last step, or at the buyer's request). What is left is the order's tax record.
+            The buyer's names, addresses and contact details were removed on {formatTime(o.anonymised_at)}, as the privacy policy says (
+            {ORDER_DETAILS_DAYS} days after a finished order's last step, or at the buyer's request). What is left is the order's tax
+            record.
           </p>
         </Notice>
       )}
