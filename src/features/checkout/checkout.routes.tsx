@@ -78,19 +78,16 @@ export async function checkoutRoutes(app: FastifyInstance): Promise<void> {
             : {}),
         }
       : {};
-    return reply.page(
-      { title: 'Checkout', noindex: true },
-      <CheckoutPage
-        lines={lines}
-        setAside={setAside}
-        bagToken={bag.token}
-        linkToken={cookieCarries(req, bag) ? null : bag.token}
-        values={{ same_address: 'yes', delivery_method: 'tracked48', ...prefill }}
-        errors={{}}
-        savedAddresses={me?.addresses ?? []}
-        savedDelivery=""
-      />,
-    );
+    return checkoutForm(reply, {
+      lines,
+      setAside,
+      bagToken: bag.token,
+      linkToken: cookieCarries(req, bag) ? null : bag.token,
+      values: { same_address: 'yes', delivery_method: 'tracked48', ...prefill },
+      errors: {},
+      savedAddresses: me?.addresses ?? [],
+      savedDelivery: '',
+    });
   });
 
   app.post(
@@ -125,20 +122,19 @@ export async function checkoutRoutes(app: FastifyInstance): Promise<void> {
       const renderForm = async (errors: CheckoutErrors, notice?: string) => {
         const { lines, setAside } = await bagContents(app.db, bag);
         if (lines.length === 0) return setAside.length > 0 ? reply.redirect(bagLink('/bag', linkToken), 303) : emptyBag(reply);
-        privatePage(reply);
-        return reply.page(
-          { title: 'Checkout', noindex: true },
-          <CheckoutPage
-            lines={lines}
-            setAside={setAside}
-            bagToken={bag.token}
-            linkToken={linkToken}
-            values={values}
-            errors={errors}
-            notice={notice}
-            savedAddresses={me?.addresses ?? []}
-            savedDelivery={chosen ? savedDelivery : ''}
-          />,
+        return checkoutForm(
+          reply,
+          {
+            lines,
+            setAside,
+            bagToken: bag.token,
+            linkToken,
+            values,
+            errors,
+            notice,
+            savedAddresses: me?.addresses ?? [],
+            savedDelivery: chosen ? savedDelivery : '',
+          },
           400,
         );
       };
@@ -175,6 +171,12 @@ function unpaidLimitMessage(perBuyer: number, minutes: number): string {
     `There ${orders} from your network or e-mail address, holding pieces until ${them} paid for. ` +
     `Please pay for ${perBuyer === 1 ? 'that order' : 'one of those'} first, or try again in ${minutes} minutes, when pieces that have not been paid for go back on sale.`
   );
+}
+
+/** The checkout form: at first, and again (400) with what needs putting right. */
+function checkoutForm(reply: FastifyReply, props: Parameters<typeof CheckoutPage>[0], status?: number) {
+  privatePage(reply);
+  return reply.page({ title: 'Checkout', noindex: true }, <CheckoutPage {...props} />, status);
 }
 
 /** A bag line holds more of one piece than an order may: the bag is where to change it. */
