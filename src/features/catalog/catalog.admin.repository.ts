@@ -92,15 +92,7 @@ export interface ProductFields {
   featured: boolean;
 }
 
-export interface NewVariant {
-  productId: number;
-  sku: string;
-  metal: string;
-  ringSize: string | null;
-  chainLengthIn: number | null;
-  pricePence: number;
-  stock: number;
-}
+export type NewVariant = Omit<VariantRow, 'id'> & { productId: number };
 
 /** The facts a product's search entry is built from. */
 export interface SearchFacts {

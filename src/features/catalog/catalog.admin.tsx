@@ -1,6 +1,14 @@
 import multipart from '@fastify/multipart';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type FormBody, fieldText, fieldTexts, formBodyOf, parseInput, singleTextOrBlank } from '../../http/form-fields.js';
+import {
+  type FormBody as Body,
+  fieldText as text,
+  fieldTexts as texts,
+  formBodyOf as bodyOf,
+  parseInput,
+  singleTextOrBlank as single,
+} from '../../http/form-fields.js';
+import { listPageCount, listPageNumber, listPageRows, listSearchText } from '../../http/query.js';
 import { z } from 'zod';
 import { badRequest, notFound, PublicError } from '../../http/errors.js';
 import { Notice } from '../../http/views/components.js';
@@ -33,18 +41,8 @@ import {
 import { ProductListPage, type ProductListQuery } from './views/admin-products.js';
 import { ProductPage } from './views/product.js';
 
-const PAGE_SIZE = 50;
-const MAX_PAGE = 10_000;
-
-type Body = FormBody;
-const text = fieldText;
-const texts = fieldTexts;
-const bodyOf = formBodyOf;
-
-const single = singleTextOrBlank;
-
 const listQuerySchema = z.object({
-  q: single.pipe(z.string().trim().max(100, 'Please search with fewer than 100 characters.')),
+  q: listSearchText,
   category: single.pipe(z.string().max(80, "We don't know that category. Please use the choices on the page.")),
   status: single.pipe(
     z.enum(['', 'active', 'archived'], { message: 'Status is either active or archived. Please use the choices on the page.' }),
@@ -54,14 +52,7 @@ const listQuerySchema = z.object({
       .enum(['', 'name', 'updated'], { message: 'Products can be sorted by name or by when they were last updated.' })
       .transform((s) => s || 'name'),
   ),
-  page: single.pipe(
-    z
-      .string()
-      .refine((s) => s === '' || /^\d{1,6}$/.test(s), 'The page number should be a whole number, such as 2.')
-      .transform((s) => (s === '' ? 1 : Number(s)))
-      .refine((n) => n >= 1, 'Page numbers start at 1.')
-      .refine((n) => n <= MAX_PAGE, `There aren't that many pages. Please choose a page up to ${MAX_PAGE}.`),
-  ),
+  page: listPageNumber,
 });
 
 const directionSchema = z.object({
@@ -175,13 +166,11 @@ export async function catalogAdminRoutes(app: FastifyInstance): Promise<void> {
       categoryId: category?.id,
       status: q.status || undefined,
       sort: q.sort,
-      limit: PAGE_SIZE,
-      offset: (q.page - 1) * PAGE_SIZE,
+      ...listPageRows(q.page),
     };
     // Held for the current catalogue version only: every catalogue write drops it, as for the storefront.
     const { rows, total } = await app.catalog.memo(`admin-products:${JSON.stringify(filter)}`, () => listAdminProducts(app.db, filter));
-    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-    if (q.page > pages) throw notFound(`There is no page ${q.page}: there ${pages === 1 ? 'is only 1 page' : `are ${pages} pages`}.`);
+    const pages = listPageCount(total, q.page);
     return reply.adminPage(
       { title: 'Products', section: 'products', csrfToken: reply.csrfToken() },
       <ProductListPage

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { type FormBody, fieldText, formBodyOf, singleTextOrBlank } from '../../http/form-fields.js';
+import { type FormBody as Body, fieldText as text, formBodyOf as bodyOf, singleTextOrBlank as single } from '../../http/form-fields.js';
+import { listPageCount, listPageNumber, listPageRows, listSearchText } from '../../http/query.js';
 import { notFound } from '../../http/errors.js';
 import { deriveKey, hmacHex } from '../../shared/crypto.js';
 import { formatPence, parsePounds } from '../../shared/money.js';
@@ -49,15 +50,6 @@ import {
  * as a 'change' inside the service's own transaction, with the order's history and e-mail.
  */
 
-const PAGE_SIZE = 50;
-const MAX_PAGE = 10_000;
-
-type Body = FormBody;
-const text = fieldText;
-const bodyOf = formBodyOf;
-
-const single = singleTextOrBlank;
-
 const date = single.pipe(
   z
     .string()
@@ -68,7 +60,7 @@ const date = single.pipe(
 );
 
 const listQuerySchema = z.object({
-  q: single.pipe(z.string().trim().max(100, 'Please search with fewer than 100 characters.')),
+  q: listSearchText,
   by: single.pipe(
     z
       .enum(['', 'number', 'email', 'surname'], { message: 'Please search by order number, e-mail address or surname.' })
@@ -77,14 +69,7 @@ const listQuerySchema = z.object({
   status: single.pipe(z.enum(['', ...ORDER_STATUSES], { message: 'Please choose a status from the list.' })),
   from: date,
   to: date,
-  page: single.pipe(
-    z
-      .string()
-      .refine((s) => s === '' || /^\d{1,6}$/.test(s), 'The page number should be a whole number, such as 2.')
-      .transform((s) => (s === '' ? 1 : Number(s)))
-      .refine((n) => n >= 1, 'Page numbers start at 1.')
-      .refine((n) => n <= MAX_PAGE, `There aren't that many pages. Please choose a page up to ${MAX_PAGE}.`),
-  ),
+  page: listPageNumber,
 });
 
 const ORDER_NUMBER_HELP = 'An order number looks like AS-7K3M9Q. Please enter it, or its first few characters.';
@@ -168,8 +153,7 @@ export async function ordersAdminRoutes(app: FastifyInstance): Promise<void> {
       from: from ? `${from}T00:00:00.000Z` : undefined,
       before: to ? new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000).toISOString() : undefined,
       sort: kind === 'dispatch' && statuses?.[0] === 'paid' ? ('oldest-paid' as const) : ('newest' as const),
-      limit: PAGE_SIZE,
-      offset: (q.page - 1) * PAGE_SIZE,
+      ...listPageRows(q.page),
     };
 
     const searchedBy = person.email !== undefined ? 'email' : person.surname !== undefined ? 'surname' : null;
@@ -181,8 +165,7 @@ export async function ordersAdminRoutes(app: FastifyInstance): Promise<void> {
         })
       : null;
     const { rows, total } = await findOrdersForStaff(app.db, filter, lookup, app.clock());
-    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-    if (q.page > pages) throw notFound(`There is no page ${q.page}: there ${pages === 1 ? 'is only 1 page' : `are ${pages} pages`}.`);
+    const pages = listPageCount(total, q.page);
     return reply.adminPage(meta, <OrderListPage kind={kind} query={query} rows={rows} total={total} pages={pages} />);
   }
 
