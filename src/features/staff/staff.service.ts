@@ -1,5 +1,5 @@
 import { hash } from '@node-rs/argon2';
-import { type ErasureReport, type Person, type SubjectExport, type SubjectHandlers, exportOf, reportOf } from '../privacy/inventory.js';
+import { type SubjectHandlers, exportOf, reportOf } from '../privacy/inventory.js';
 import { deleteStaffRecords, findStaffRecords } from './staff.repository.js';
 import { Secret, TOTP } from 'otpauth';
 import QRCode from 'qrcode';
@@ -354,6 +354,12 @@ const failedEntry = (staffId: number, reason: string): Omit<AuditEntry, 'actor' 
  * waits by the shared rule; the account, on networks it has not signed in from, by the softer one.
  * When a wait begins, the member is told (at most once an hour).
  */
+/** Records a change the member made to their own two-factor set-up. */
+function auditTwoFactorChange(trx: Trx, ctx: StaffContext, staff: StaffRow, reason: string, now: Date) {
+  const subject = { type: 'staff', id: staff.id };
+  return audit(trx, memberActor(staff, ctx.network), { action: 'change', subject, fields: ['two_factor'], reason }, now);
+}
+
 async function registerFailure(db: Db, ctx: StaffContext, staff: StaffRow, reason: string, now: Date): Promise<{ networkLocked: boolean }> {
   const at = now.toISOString();
   const network = networkKey(ctx.network);
@@ -500,17 +506,7 @@ export async function beginMove(db: Db, ctx: StaffContext, session: StaffSession
   await inTransaction(db, async (trx) => {
     await setSessionPendingTotp(trx, session.tokenHash, newPendingKey(ctx.keys));
     if (via === 'recovery') {
-      await audit(
-        trx,
-        memberActor(staff, ctx.network),
-        {
-          action: 'change',
-          subject: { type: 'staff', id: staff.id },
-          fields: ['two_factor'],
-          reason: 'recovery code used to move two-factor',
-        },
-        now,
-      );
+      await auditTwoFactorChange(trx, ctx, staff, 'recovery code used to move two-factor', now);
       await tell(trx, ctx.mail, staff, staffMails.recoveryCodeUsed(ctx.mail, staff.name, left), now);
     }
   });
@@ -562,17 +558,7 @@ export async function confirmEnrolment(
     } else {
       await setSessionPendingTotp(trx, session.tokenHash, null);
     }
-    await audit(
-      trx,
-      memberActor(staff, ctx.network),
-      {
-        action: 'change',
-        subject: { type: 'staff', id: staff.id },
-        fields: ['two_factor'],
-        reason: moving ? 'two-factor moved to a new phone' : 'two-factor enrolled',
-      },
-      now,
-    );
+    await auditTwoFactorChange(trx, ctx, staff, moving ? 'two-factor moved to a new phone' : 'two-factor enrolled', now);
     await tell(
       trx,
       ctx.mail,
@@ -750,52 +736,37 @@ export async function eraseLongDisabledStaff(db: Db, now: Date): Promise<number>
     const expired = await findStaffDisabledBefore(trx, cutoff);
     for (const s of expired) {
       await deleteStaff(trx, s.id);
-      await audit(
-        trx,
-        { staffId: null, role: 'system' },
-        {
-          action: 'delete',
-          subject: { type: 'staff', id: s.id },
-          fields: ['email', 'name', 'password', 'two_factor'],
-          reason: 'retention period ended',
-        },
-        now,
-      );
+      await auditStaffDeleted(trx, s.id, 'retention period ended', now);
     }
     return expired.length;
   });
 }
 
+/** Records that the shop itself deleted a staff account, and why; the trail keeps naming the account by number. */
+function auditStaffDeleted(trx: Trx, staffId: number, reason: string, now: Date) {
+  const fields = ['email', 'name', 'password', 'two_factor'];
+  return audit(trx, { staffId: null, role: 'system' }, { action: 'delete', subject: { type: 'staff', id: staffId }, fields, reason }, now);
+}
+
 // ——— A member's copy and erasure, for the privacy feature ———
 
-/** The member's account, sessions, links, recovery codes and networks, without any secret or fingerprint. */
-async function exportSubject(trx: Trx, person: Person): Promise<SubjectExport> {
-  return person.staffId === null ? {} : exportOf(await findStaffRecords(trx, person.staffId));
-}
+export const staffSubjects: SubjectHandlers = {
+  /** The member's account, sessions, links, recovery codes and networks, without any secret or fingerprint. */
+  async exportSubject(trx, person) {
+    return person.staffId === null ? {} : exportOf(await findStaffRecords(trx, person.staffId));
+  },
 
-/**
- * Deletes the member's account with everything on it, and records that in the audit trail, which
- * keeps the entries naming the account by number (as retention does).
- */
-async function eraseSubject(trx: Trx, person: Person, now: Date): Promise<ErasureReport> {
-  if (person.staffId === null) return {};
-  const deleted = await deleteStaffRecords(trx, person.staffId);
-  if (deleted.staff > 0)
-    await audit(
-      trx,
-      { staffId: null, role: 'system' },
-      {
-        action: 'delete',
-        subject: { type: 'staff', id: person.staffId },
-        fields: ['email', 'name', 'password', 'two_factor'],
-        reason: 'the member asked for their data to be erased',
-      },
-      now,
-    );
-  return reportOf(deleted);
-}
-
-export const staffSubjects: SubjectHandlers = { exportSubject, eraseSubject };
+  /**
+   * Deletes the member's account with everything on it, and records that in the audit trail, which
+   * keeps the entries naming the account by number (as retention does).
+   */
+  async eraseSubject(trx, person, now) {
+    if (person.staffId === null) return {};
+    const deleted = await deleteStaffRecords(trx, person.staffId);
+    if (deleted.staff > 0) await auditStaffDeleted(trx, person.staffId, 'the member asked for their data to be erased', now);
+    return reportOf(deleted);
+  },
+};
 
 /** The member a privacy request is about, by their staff number. */
 export async function memberForPrivacy(db: Db, staffId: number): Promise<{ staffId: number; email: string } | null> {
