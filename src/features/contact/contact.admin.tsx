@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { notFound } from '../../http/errors.js';
-import { Pagination } from '../../http/views/components.js';
+import { Pagination, RowLink } from '../../http/views/components.js';
 import { actorOf } from '../backoffice/backoffice.plugin.js';
 import { countContactMessages, listContactMessageHeaders } from './contact.repository.js';
 import { SUBJECTS, openEnquiry } from './contact.service.js';
@@ -33,9 +33,7 @@ export async function contactAdminRoutes(app: FastifyInstance): Promise<void> {
           <tbody>
             {rows.map((r) => (
               <tr key={r.id}>
-                <th scope="row">
-                  <a href={`/admin/enquiries/${r.id}`}>#{r.id}</a>
-                </th>
+                <RowLink href={`/admin/enquiries/${r.id}`}>#{r.id}</RowLink>
                 <td>{SUBJECTS[r.subject as keyof typeof SUBJECTS] ?? r.subject}</td>
                 <td>{r.created_at.slice(0, 16).replace('T', ' ')}</td>
               </tr>

@@ -80,3 +80,12 @@ export function ResultsCount({ total, noun, page, pages }: { total: number; noun
     </p>
   );
 }
+
+/** A back-office list row's first cell: what the row is, linked to its page, and the row's header for screen readers. */
+export function RowLink({ href, children }: { href: string; children: ComponentChildren }) {
+  return (
+    <th scope="row">
+      <a href={href}>{children}</a>
+    </th>
+  );
+}

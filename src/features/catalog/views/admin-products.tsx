@@ -1,5 +1,5 @@
 import { buildQueryString } from '../../../http/query.js';
-import { Money, Notice, Pagination, ResultsCount } from '../../../http/views/components.js';
+import { Money, Notice, Pagination, ResultsCount, RowLink } from '../../../http/views/components.js';
 import { FilterInput, FilterSelect } from '../../../http/views/form.js';
 import type { AdminProductListRow, AdminProductSort, ProductStatus } from '../catalog.admin.repository.js';
 import type { CategoryRow } from '../catalog.repository.js';
@@ -119,9 +119,7 @@ export function ProductListPage(props: {
             <tbody>
               {rows.map((r) => (
                 <tr key={r.id}>
-                  <th scope="row">
-                    <a href={`/admin/products/${r.id}`}>{r.name}</a>
-                  </th>
+                  <RowLink href={`/admin/products/${r.id}`}>{r.name}</RowLink>
                   <td>{r.categoryName}</td>
                   <td>{r.archived ? <span class="badge">Archived</span> : 'Active'}</td>
                   <td class="num">{r.variantCount}</td>

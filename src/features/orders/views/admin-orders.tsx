@@ -1,5 +1,5 @@
 import { buildQueryString } from '../../../http/query.js';
-import { Money, Notice, Pagination, ResultsCount } from '../../../http/views/components.js';
+import { Money, Notice, Pagination, ResultsCount, RowLink } from '../../../http/views/components.js';
 import { Csrf, FilterInput, FilterSelect } from '../../../http/views/form.js';
 import type { AdminOrderListRow, ReconcileRow } from '../orders.admin.repository.js';
 import { DELIVERY_OPTIONS, ORDER_STATUSES, type OrderStatus, STATUS_LABELS, isDeliveryMethod, isOrderStatus } from '../orders.domain.js';
@@ -136,9 +136,7 @@ export function OrderListPage(props: {
                 <tbody>
                   {rows.map((r) => (
                     <tr key={r.id}>
-                      <th scope="row">
-                        <a href={detailHref(r.number)}>{r.number}</a>
-                      </th>
+                      <RowLink href={detailHref(r.number)}>{r.number}</RowLink>
                       <td>{formatTime(packing ? r.paidAt : r.createdAt)}</td>
                       <td>
                         <StatusTag status={r.status} />
