@@ -434,7 +434,8 @@ function ActionForms(props: {
   const cancel = manage && (o.status === 'awaiting_payment' || o.status === 'paid');
   const refund = manage && o.paid_at !== null && props.left > 0 && o.status !== 'awaiting_payment';
   if (!dispatch && !delivered && !payment && !cancel && !refund) return null;
-  const f = (a: OrderAction) => props.formFor(a);
+  /** A field's name, with what its action's form last held and what was wrong with it. */
+  const held = (a: OrderAction, name: string) => ({ name, value: props.formFor(a)?.values[name], errors: props.formFor(a)?.errors });
   const post = { csrf: props.csrf, from: props.from };
   return (
     <section aria-labelledby="actions-heading">
@@ -443,11 +444,9 @@ function ActionForms(props: {
         {dispatch && (
           <ActionForm {...post} action={`/admin/dispatch/${o.number}/dispatch`} title="Mark dispatched" button="Mark dispatched" primary>
             <Field
-              name="tracking"
+              {...held('dispatch', 'tracking')}
               label="Tracking number"
               hint="From the Royal Mail label, such as AB123456789GB. The customer is e-mailed with it."
-              value={f('dispatch')?.values.tracking}
-              errors={f('dispatch')?.errors}
               maxLength={40}
               autocomplete="off"
             />
@@ -467,11 +466,9 @@ function ActionForms(props: {
             primary
           >
             <Field
-              name="vps_tx_id"
+              {...held('payment', 'vps_tx_id')}
               label="VPSTxId"
               hint="Copy it from the transaction in MyOpayo, such as {2F8E7C6A-1B3D-4E5F-8A9B-0C1D2E3F4A5B}. The order becomes paid and the customer is sent their confirmation."
-              value={f('payment')?.values.vps_tx_id}
-              errors={f('payment')?.errors}
               maxLength={40}
               autocomplete="off"
             />
@@ -480,21 +477,17 @@ function ActionForms(props: {
         {refund && (
           <ActionForm {...post} action={`/admin/orders/${o.number}/refund`} title="Record a refund made in MyOpayo" button="Record refund">
             <Field
-              name="amount"
+              {...held('refund', 'amount')}
               label="Amount refunded, in pounds"
               hint={`Make the refund in MyOpayo first, then record it here. Up to ${formatPence(props.left)} is left to refund.`}
-              value={f('refund')?.values.amount}
-              errors={f('refund')?.errors}
               inputMode="decimal"
               maxLength={12}
               autocomplete="off"
             />
             <Field
-              name="note"
+              {...held('refund', 'note')}
               label="Note (optional)"
               hint="Kept in the order's history for staff. Please leave out personal details."
-              value={f('refund')?.values.note}
-              errors={f('refund')?.errors}
               maxLength={200}
             />
           </ActionForm>
@@ -502,11 +495,9 @@ function ActionForms(props: {
         {cancel && (
           <ActionForm {...post} action={`/admin/orders/${o.number}/cancel`} title="Cancel the order" button="Cancel the order">
             <Field
-              name="reason"
+              {...held('cancel', 'reason')}
               label="Reason"
               hint={`Kept in the order's history for staff; not sent to the customer. The stock goes back on sale and the customer is e-mailed${o.paid_at ? ' that their payment will be refunded: make the refund in MyOpayo and record it here' : ''}.`}
-              value={f('cancel')?.values.reason}
-              errors={f('cancel')?.errors}
               maxLength={200}
             />
           </ActionForm>
