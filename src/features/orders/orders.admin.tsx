@@ -324,7 +324,8 @@ export async function ordersAdminRoutes(app: FastifyInstance): Promise<void> {
       }
       return { ok: true, value: tracking };
     },
-    run: (order, tracking, staffId, record) => dispatchOrder(app.db, order.id, tracking, staffId, app.clock(), mail, record),
+    run: (order, tracking, staffId, record) =>
+      dispatchOrder(app.db, { orderId: order.id, staffId, now: app.clock(), mail, record }, tracking),
     changed: diff,
     done: 'dispatched',
   });
@@ -335,7 +336,7 @@ export async function ordersAdminRoutes(app: FastifyInstance): Promise<void> {
     action: 'delivered',
     fields: [],
     parse: () => ({ ok: true, value: null }),
-    run: (order, _v, staffId, record) => markDelivered(app.db, order.id, staffId, app.clock(), record),
+    run: (order, _v, staffId, record) => markDelivered(app.db, { orderId: order.id, staffId, now: app.clock(), record }),
     changed: diff,
     done: 'delivered',
   });
@@ -359,7 +360,7 @@ export async function ordersAdminRoutes(app: FastifyInstance): Promise<void> {
       const r = cancelSchema.safeParse(body);
       return r.success ? { ok: true, value: r.data.reason } : { ok: false, errors: fieldErrors(r.error.issues) };
     },
-    run: (order, reason, staffId, record) => cancelOrder(app.db, order.id, reason, staffId, app.clock(), mail, record),
+    run: (order, reason, staffId, record) => cancelOrder(app.db, { orderId: order.id, staffId, now: app.clock(), mail, record }, reason),
     changed: diff,
     reason: (reason) => reason,
     done: 'cancelled',
@@ -383,7 +384,7 @@ export async function ordersAdminRoutes(app: FastifyInstance): Promise<void> {
       if (!parsed.ok || Object.keys(errors).length > 0) return { ok: false, errors };
       return { ok: true, value: { pence: parsed.pence, note } };
     },
-    run: (order, v, staffId, record) => recordRefund(app.db, order.id, v.pence, v.note, staffId, app.clock(), record),
+    run: (order, v, staffId, record) => recordRefund(app.db, { orderId: order.id, staffId, now: app.clock(), record }, v),
     changed: diff,
     done: 'refund',
   });
@@ -406,7 +407,8 @@ export async function ordersAdminRoutes(app: FastifyInstance): Promise<void> {
       }
       return { ok: true, value: `{${m[1]}}` };
     },
-    run: (order, vpsTxId, staffId, record) => recordPaymentFoundInMyOpayo(app.db, order.id, vpsTxId, staffId, app.clock(), mail, record),
+    run: (order, vpsTxId, staffId, record) =>
+      recordPaymentFoundInMyOpayo(app.db, { orderId: order.id, staffId, now: app.clock(), mail, record }, vpsTxId),
     changed: diff,
     done: 'paid',
   });

@@ -502,86 +502,89 @@ export type StaffActionResult = { ok: true; order: OrderRow; lowStock: boolean }
 export type RecordChange = (trx: Trx, after: OrderRow) => Promise<void>;
 const noRecord: RecordChange = async () => {};
 
-export async function dispatchOrder(
-  db: Db,
-  orderId: number,
-  trackingNumber: string,
-  staffId: number,
-  now: Date,
-  mail: OrderMailContext,
-  record: RecordChange = noRecord,
-): Promise<StaffActionResult> {
+/**
+ * Who acts on which order, when; `record` writes the caller's audit entry inside the action's
+ * transaction; `mail` is what an e-mail to the customer needs, for the actions that send one.
+ */
+export interface OrderStaffAction {
+  orderId: number;
+  staffId: number;
+  now: Date;
+  record?: RecordChange;
+  mail?: OrderMailContext;
+}
+type MailingAction = OrderStaffAction & { mail: OrderMailContext };
+
+/** What a staff action did, for its history and e-mail; or why it was refused, with nothing changed. */
+type ActionOutcome = { ok: false; message: string } | { ok: true; kind: string; detail: string; lowStock?: boolean; mail?: OrderMailKind };
+
+/**
+ * One staff action on an order: its transaction, the change `work` makes, then its history entry
+ * (with who did it), the e-mail to the customer if it sends one and the caller's audit record.
+ */
+function staffAction(db: Db, action: OrderStaffAction, work: (trx: Trx, at: string) => Promise<ActionOutcome>): Promise<StaffActionResult> {
+  const { orderId, staffId, now, record = noRecord } = action;
   const at = now.toISOString();
   return inTransaction(db, async (trx): Promise<StaffActionResult> => {
+    const outcome = await work(trx, at);
+    if (!outcome.ok) return outcome;
+    const mail = outcome.mail && action.mail ? { kind: outcome.mail, ctx: action.mail, now } : undefined;
+    const event = { at, kind: outcome.kind, detail: outcome.detail, staffId };
+    return completeStaffAction(trx, orderId, event, record, outcome.lowStock ?? false, mail);
+  });
+}
+
+const refused = (message: string): ActionOutcome => ({ ok: false, message });
+
+export async function dispatchOrder(db: Db, action: MailingAction, trackingNumber: string): Promise<StaffActionResult> {
+  const { orderId } = action;
+  return staffAction(db, action, async (trx, at) => {
     const moved = await updateOrderFrom(trx, orderId, ['paid'], {
       status: 'dispatched',
       tracking_number: trackingNumber,
       dispatched_at: at,
       updated_at: at,
     });
-    if (!moved) return { ok: false, message: 'Only a paid order that has not been dispatched can be marked dispatched.' };
-    const event = { at, kind: 'dispatched', detail: `Dispatched, tracking ${trackingNumber}`, staffId };
-    return completeStaffAction(trx, orderId, event, record, false, { kind: 'dispatch', ctx: mail, now });
+    if (!moved) return refused('Only a paid order that has not been dispatched can be marked dispatched.');
+    return { ok: true, kind: 'dispatched', detail: `Dispatched, tracking ${trackingNumber}`, mail: 'dispatch' };
   });
 }
 
-export async function markDelivered(
-  db: Db,
-  orderId: number,
-  staffId: number,
-  now: Date,
-  record: RecordChange = noRecord,
-): Promise<StaffActionResult> {
-  const at = now.toISOString();
-  return inTransaction(db, async (trx): Promise<StaffActionResult> => {
+export async function markDelivered(db: Db, action: OrderStaffAction): Promise<StaffActionResult> {
+  const { orderId } = action;
+  return staffAction(db, action, async (trx, at) => {
     const moved = await updateOrderFrom(trx, orderId, ['dispatched'], { status: 'delivered', delivered_at: at, updated_at: at });
-    if (!moved) return { ok: false, message: 'Only a dispatched order can be marked delivered.' };
-    return completeStaffAction(trx, orderId, { at, kind: 'delivered', detail: 'Marked delivered', staffId }, record, false);
+    if (!moved) return refused('Only a dispatched order can be marked delivered.');
+    return { ok: true, kind: 'delivered', detail: 'Marked delivered' };
   });
 }
 
 /** Cancels an order not yet dispatched, hands its stock back and tells the customer. */
-export async function cancelOrder(
-  db: Db,
-  orderId: number,
-  reason: string,
-  staffId: number,
-  now: Date,
-  mail: OrderMailContext,
-  record: RecordChange = noRecord,
-): Promise<StaffActionResult> {
-  const at = now.toISOString();
-  return inTransaction(db, async (trx): Promise<StaffActionResult> => {
+export async function cancelOrder(db: Db, action: MailingAction, reason: string): Promise<StaffActionResult> {
+  const { orderId } = action;
+  return staffAction(db, action, async (trx, at) => {
     const order = await findOrderById(trx, orderId);
     if (!order || !['awaiting_payment', 'paid'].includes(order.status)) {
-      return { ok: false, message: 'Only an order awaiting payment or paid, and not yet dispatched, can be cancelled.' };
+      return refused('Only an order awaiting payment or paid, and not yet dispatched, can be cancelled.');
     }
     const lowStock = await releaseStock(trx, order, at, 'order cancelled');
     await supersedePendingAttempts(trx, orderId, at);
     if (!(await updateOrderFrom(trx, orderId, [order.status], { status: 'cancelled', cancelled_at: at, updated_at: at }))) {
-      return { ok: false, message: 'The order changed while you were looking at it. Please check it and try again.' };
+      return refused('The order changed while you were looking at it. Please check it and try again.');
     }
-    const event = { at, kind: 'cancelled', detail: `Cancelled: ${reason}`, staffId };
-    return completeStaffAction(trx, orderId, event, record, lowStock, { kind: 'cancellation', ctx: mail, now });
+    return { ok: true, kind: 'cancelled', detail: `Cancelled: ${reason}`, lowStock, mail: 'cancellation' };
   });
 }
 
 /** Records a refund already made in MyOpayo; a refund of the whole amount makes the order Refunded. */
-export async function recordRefund(
-  db: Db,
-  orderId: number,
-  pence: number,
-  note: string,
-  staffId: number,
-  now: Date,
-  record: RecordChange = noRecord,
-): Promise<StaffActionResult> {
-  const at = now.toISOString();
-  return inTransaction(db, async (trx): Promise<StaffActionResult> => {
+export async function recordRefund(db: Db, action: OrderStaffAction, refund: { pence: number; note: string }): Promise<StaffActionResult> {
+  const { orderId } = action;
+  const { pence, note } = refund;
+  return staffAction(db, action, async (trx, at) => {
     const order = await findOrderById(trx, orderId);
-    if (!order || order.paid_at === null) return { ok: false, message: 'Only an order that was paid can have a refund recorded.' };
+    if (!order || order.paid_at === null) return refused('Only an order that was paid can have a refund recorded.');
     const left = order.total_pence - order.refunded_pence;
-    if (pence < 1 || pence > left) return { ok: false, message: `The refund must be between £0.01 and ${(left / 100).toFixed(2)}.` };
+    if (pence < 1 || pence > left) return refused(`The refund must be between £0.01 and ${(left / 100).toFixed(2)}.`);
     const refunded = order.refunded_pence + pence;
     const recorded = await addRefund(trx, orderId, {
       before: order.refunded_pence,
@@ -589,19 +592,9 @@ export async function recordRefund(
       status: refunded === order.total_pence ? 'refunded' : order.status,
       at,
     });
-    if (!recorded) return { ok: false, message: 'Another refund was recorded at the same moment. Please check the order and try again.' };
-    return completeStaffAction(
-      trx,
-      orderId,
-      {
-        at,
-        kind: 'refund',
-        detail: `Refund of £${(pence / 100).toFixed(2)} recorded (made in MyOpayo)${note ? `: ${note}` : ''}`,
-        staffId,
-      },
-      record,
-      false,
-    );
+    if (!recorded) return refused('Another refund was recorded at the same moment. Please check the order and try again.');
+    const detail = `Refund of £${(pence / 100).toFixed(2)} recorded (made in MyOpayo)${note ? `: ${note}` : ''}`;
+    return { ok: true, kind: 'refund', detail };
   });
 }
 
@@ -609,26 +602,17 @@ export async function recordRefund(
  * Reconciliation: the customer paid but the result never came back (a closed tab). Staff find
  * the transaction in MyOpayo and record it here; the order is then paid as if it had returned.
  */
-export async function recordPaymentFoundInMyOpayo(
-  db: Db,
-  orderId: number,
-  vpsTxId: string,
-  staffId: number,
-  now: Date,
-  mail: OrderMailContext,
-  record: RecordChange = noRecord,
-): Promise<StaffActionResult> {
-  const at = now.toISOString();
-  return inTransaction(db, async (trx): Promise<StaffActionResult> => {
+export async function recordPaymentFoundInMyOpayo(db: Db, action: MailingAction, vpsTxId: string): Promise<StaffActionResult> {
+  const { orderId } = action;
+  return staffAction(db, action, async (trx, at) => {
     const order = await findOrderById(trx, orderId);
-    if (!order || order.status !== 'awaiting_payment') return { ok: false, message: 'Only an order awaiting payment can be marked paid.' };
+    if (!order || order.status !== 'awaiting_payment') return refused('Only an order awaiting payment can be marked paid.');
     const lowStock = await markPaid(trx, order, at);
     const latest = await findLatestAttempt(trx, orderId);
     if (latest?.status === 'pending') {
       await settleAttempt(trx, latest.id, { status: 'OK', at, vpsTxId, statusDetail: 'Recorded by staff from MyOpayo', txAuthNo: null });
     }
-    const event = { at, kind: 'paid', detail: `Payment ${vpsTxId} found in MyOpayo and recorded`, staffId };
-    return completeStaffAction(trx, orderId, event, record, lowStock, { kind: 'confirmation', ctx: mail, now });
+    return { ok: true, kind: 'paid', detail: `Payment ${vpsTxId} found in MyOpayo and recorded`, lowStock, mail: 'confirmation' };
   });
 }
 
