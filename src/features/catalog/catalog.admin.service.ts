@@ -1,13 +1,6 @@
 import { z } from 'zod';
 import { staffNamesById } from '../staff/staff.directory.js';
-import {
-  type ErasureReport,
-  type Person,
-  type SubjectExport,
-  type SubjectHandlers,
-  exportOf,
-  reportOf,
-} from '../privacy/inventory.js';
+import { type ErasureReport, type Person, type SubjectExport, type SubjectHandlers, exportOf, reportOf } from '../privacy/inventory.js';
 import { findChangesByStaff, forgetStaffInChanges } from './catalog.admin.repository.js';
 import { type PriceChange, type StockMovement, recentPriceChanges, recentStockMovements } from './catalog.admin.repository.js';
 import { type Db, type Trx, inTransaction } from '../../db/database.js';
@@ -778,7 +771,10 @@ export async function productHistory(
   limit: number,
 ): Promise<{ movements: StockMovement[]; priceChanges: PriceChange[] }> {
   const [moved, priced] = await Promise.all([recentStockMovements(db, productId, limit), recentPriceChanges(db, productId, limit)]);
-  const names = await staffNamesById(db, [...moved, ...priced].map((r) => r.staffId));
+  const names = await staffNamesById(
+    db,
+    [...moved, ...priced].map((r) => r.staffId),
+  );
   const named = <T extends { staffId: number | null }>({ staffId, ...r }: T) => ({
     ...r,
     staffName: staffId === null ? null : (names.get(staffId) ?? null),
