@@ -1,3 +1,4 @@
+import { TOKEN_KEPT_DAYS } from './customers.inventory.js';
 import { hash } from '@node-rs/argon2';
 import { type SubjectHandlers, emailsOf, exportOf, reportOf } from '../privacy/inventory.js';
 import { type Db, inTransaction } from '../../db/database.js';
@@ -577,7 +578,8 @@ export async function eraseExpiredAccountData(
   now: Date,
 ): Promise<{ sessions: number; tokens: number; signInFailures: number; accounts: number }> {
   const sessions = await deleteSessionsEndedBefore(db, iso(now), new Date(now.getTime() - SESSION_IDLE_HOURS * HOUR).toISOString());
-  const tokens = await deleteTokensExpiredBefore(db, new Date(now.getTime() - DAY).toISOString());
+  // A link is kept the period the policy states after it expires (TOKEN_KEPT_DAYS), then deleted.
+  const tokens = await deleteTokensExpiredBefore(db, new Date(now.getTime() - TOKEN_KEPT_DAYS * DAY).toISOString());
   const signInFailures = await deleteSignInFailuresBefore(db, new Date(now.getTime() - SIGN_IN_FAILURES_KEPT_HOURS * HOUR).toISOString());
   const accounts = await deleteUnverifiedCustomersBefore(db, new Date(now.getTime() - UNVERIFIED_ACCOUNT_DAYS * DAY).toISOString());
   return { sessions, tokens, signInFailures, accounts };
