@@ -55,9 +55,16 @@ const SKIP_REASON: Record<Extract<RunOutcome, { status: 'skipped' }>['why'], str
   'already run': 'already run for this scheduled time',
 };
 
+/** Each job's pattern, parsed once: the mail job asks for its slot every 10 seconds. */
+const patterns = new WeakMap<Pick<JobDefinition, 'cron' | 'timezone'>, Cron>();
+
 /** The scheduled time a run at `now` is for: the latest time the pattern names at or before now. */
 export function slotFor(definition: Pick<JobDefinition, 'cron' | 'timezone'>, now: Date): Date {
-  const pattern = new Cron(definition.cron, { paused: true, ...(definition.timezone ? { timezone: definition.timezone } : {}) });
+  let pattern = patterns.get(definition);
+  if (!pattern) {
+    pattern = new Cron(definition.cron, { paused: true, ...(definition.timezone ? { timezone: definition.timezone } : {}) });
+    patterns.set(definition, pattern);
+  }
   // previousRuns looks strictly before its reference; one millisecond on includes a run due exactly now.
   return pattern.previousRuns(1, new Date(now.getTime() + 1))[0] ?? now;
 }
