@@ -80,15 +80,19 @@ describe(`starting and stopping every job as main.ts does, on ${testDialect}`, (
       { job: 'staff.housekeeping', slot: '2026-12-01T10:00:00.000Z', outcome: 'done' },
     ]);
     const started = allJobs.filter((j) => j.runAtStart).map((j) => j.name);
-    for (const name of started) expect(log.lines().filter((l) => l.job === name)).toHaveLength(1);
+    // The timers run on the real clock: one may fire at a minute's turn while its start-up run is
+    // still going, and is then skipped with a line of its own. Those lines are left out here.
+    const runLines = () => log.lines().filter((l) => l.skipped !== 'running here');
+    for (const name of started) expect(runLines().filter((l) => l.job === name)).toHaveLength(1);
     expect(log.lines().filter((l) => l.level >= 50)).toEqual([]);
 
     // A second process started for the same minute finds every start-up run done.
     log.clear();
     const again = startJobs(shop.app, allJobs);
-    await again.started;
+    const outcomes = await Promise.all(again.jobs.filter((j) => started.includes(j.name)).map((j) => j.started));
     await again.stop();
-    const skipped = log.lines().filter((l) => started.includes(l.job as JobName));
+    expect(outcomes).toEqual(started.map(() => ({ status: 'skipped', why: 'already run' })));
+    const skipped = runLines().filter((l) => started.includes(l.job as JobName));
     expect(skipped.map((l) => l.skipped)).toEqual(started.map(() => 'already run'));
   });
 });
