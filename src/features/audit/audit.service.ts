@@ -1,10 +1,11 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { type SubjectHandlers, emailsOf, exportOf, reportOf } from '../privacy/inventory.js';
 import { ordersOfPerson } from '../orders/orders.holds.js';
 import { findAuditRowsAboutRecords, findAuditRowsOfStaff } from './audit.repository.js';
 import { h } from 'preact';
 import { type Db, type Executor, type Trx, inTransaction } from '../../db/database.js';
 import { deriveKey, sameText } from '../../shared/crypto.js';
+import { GENESIS_HASH, chainSeal, chainText, walkChain } from '../../shared/hash-chain.js';
 import { MailParagraphs, renderMailHtml } from '../mail/mail.layout.js';
 import { enqueueMail } from '../mail/outbox.service.js';
 import { activeOwners } from '../staff/staff.directory.js';
@@ -65,29 +66,19 @@ export function entryBy(actor: AuditActor, entry: Omit<AuditEntry, 'actor' | 'ne
   return { ...entry, actor: { staffId: actor.staffId, role: actor.role }, network: actor.network ?? null };
 }
 
-export const GENESIS_HASH = '0'.repeat(64);
-
 type Sealed = Omit<AuditRow, 'id' | 'hash' | 'prev_hash'>;
 
-/** What a seal covers: the link to the entry before, and every column of the entry. */
-function entryText(prev: string, row: Sealed): string {
-  return JSON.stringify([
-    prev,
-    row.at,
-    row.actor_staff_id,
-    row.actor_role,
-    row.action,
-    row.subject_type,
-    row.subject_id,
-    row.fields,
-    row.reason,
-    row.network,
-  ]);
+/** What a seal covers, after the link to the entry before: every column of the entry. */
+function entryContent(row: Sealed): unknown[] {
+  return [row.at, row.actor_staff_id, row.actor_role, row.action, row.subject_type, row.subject_id, row.fields, row.reason, row.network];
 }
 
-const keyedSeal = (key: Buffer, prev: string, row: Sealed) => createHmac('sha256', key).update(entryText(prev, row)).digest('hex');
+const keyedSeal = (key: Buffer, prev: string, row: Sealed) => chainSeal(key, prev, entryContent(row));
 /** How entries were sealed before the chain was keyed. */
-const unkeyedSeal = (prev: string, row: Sealed) => createHash('sha256').update(entryText(prev, row)).digest('hex');
+const unkeyedSeal = (prev: string, row: Sealed) =>
+  createHash('sha256')
+    .update(chainText(prev, entryContent(row)))
+    .digest('hex');
 
 // One key per open database, so that a process holding two shops' databases keeps them apart.
 const chainKeys = new WeakMap<object, Buffer>();
@@ -213,51 +204,56 @@ export async function verifyAuditChain(db: Db, options: { anchor?: AuditAnchor; 
   const key = chainKey(db);
   const { anchor } = options;
   const now = options.now ?? new Date();
-  let prev: string | null = null;
-  let entries = 0;
-  let last: AuditRow | null = null;
-  let oldest: AuditRow | null = null;
   let keyed = false;
   let removedUpTo: string | null = null;
   let anchorSeen = false;
+  let oldest: AuditRow | null = null;
+  const walked = await walkChain(
+    allAuditRows(db),
+    (row) => {
+      if (sameText(keyedSeal(key, row.prev_hash, row), row.hash)) return 'keyed';
+      if (unkeyedSeal(row.prev_hash, row) !== row.hash) return `entry ${row.id} was altered after it was written`;
+      if (keyed) return `entry ${row.id} is not sealed with the shop's key, though the entries before it are: it was altered or re-hashed`;
+      return 'other';
+    },
+    {
+      // The oldest entry must start the chain, or link to the last entry a retention run removed;
+      // that run's record comes later, so the link is checked once the walk is over.
+      first: (row) => {
+        oldest = row;
+        return null;
+      },
+      onEntry: (row, seal) => {
+        if (seal === 'keyed') {
+          keyed = true;
+          if (isRetentionRecord(row)) removedUpTo = RETENTION_SEAL.exec(row.reason ?? '')?.[1] ?? removedUpTo;
+        }
+        if (anchor && row.id === anchor.id) {
+          if (row.hash !== anchor.hash || row.at.slice(0, 10) !== anchor.day) {
+            return `entry ${row.id} is not the one the anchor you gave names: the trail up to it has been rewritten`;
+          }
+          anchorSeen = true;
+        }
+        return null;
+      },
+    },
+  );
+  const { entries, last } = walked;
+  if (walked.broken) return { ok: false, entries, ...walked.broken };
   const broken = (row: AuditRow, problem: string): ChainVerdict => ({ ok: false, entries, brokenAt: row.id, problem });
-  for await (const row of allAuditRows(db)) {
-    entries++;
-    oldest ??= row;
-    if (prev !== null && row.prev_hash !== prev) {
-      return broken(row, `entry ${row.id} does not follow entry ${last?.id}: an entry was removed or altered`);
-    }
-    if (sameText(keyedSeal(key, row.prev_hash, row), row.hash)) {
-      keyed = true;
-      if (isRetentionRecord(row)) removedUpTo = RETENTION_SEAL.exec(row.reason ?? '')?.[1] ?? removedUpTo;
-    } else if (unkeyedSeal(row.prev_hash, row) !== row.hash) {
-      return broken(row, `entry ${row.id} was altered after it was written`);
-    } else if (keyed) {
-      return broken(
-        row,
-        `entry ${row.id} is not sealed with the shop's key, though the entries before it are: it was altered or re-hashed`,
-      );
-    }
-    if (anchor && row.id === anchor.id) {
-      if (row.hash !== anchor.hash || row.at.slice(0, 10) !== anchor.day) {
-        return broken(row, `entry ${row.id} is not the one the anchor you gave names: the trail up to it has been rewritten`);
-      }
-      anchorSeen = true;
-    }
-    prev = row.hash;
-    last = row;
-  }
   if (last && !keyed) {
     return broken(last, `entry ${last.id}, the newest, is not sealed with the shop's key: the trail was re-hashed without it`);
   }
-  if (oldest && oldest.prev_hash !== GENESIS_HASH && oldest.prev_hash !== removedUpTo) {
-    return broken(oldest, `the entries before entry ${oldest.id} were removed, and not by the 6-year retention`);
+  const first = oldest as AuditRow | null;
+  if (first && first.prev_hash !== GENESIS_HASH && first.prev_hash !== removedUpTo) {
+    return broken(first, `the entries before entry ${first.id} were removed, and not by the 6-year retention`);
   }
+  const oldestId = first?.id;
   if (!anchor) return { ok: true, entries };
   if (anchorSeen) return { ok: true, entries, anchor: 'matched' };
   // The anchored entry is gone. That is expected only once it is past the retention period.
   const latestPossible = Date.parse(`${anchor.day}T00:00:00Z`) + 86_400_000;
-  if (latestPossible <= now.getTime() - AUDIT_RETENTION.days * 86_400_000 && (!oldest || anchor.id < oldest.id)) {
+  if (latestPossible <= now.getTime() - AUDIT_RETENTION.days * 86_400_000 && (oldestId === undefined || anchor.id < oldestId)) {
     return { ok: true, entries, anchor: 'expired' };
   }
   return {
