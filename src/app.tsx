@@ -36,6 +36,10 @@ import { contactRoutes } from './features/contact/contact.routes.js';
 import { createMailer, type Mailer } from './features/mail/mailer.js';
 import { pagesRoutes } from './features/pages/pages.routes.js';
 import { privacyRoutes } from './features/privacy/privacy.routes.js';
+import { importTicksFromBeforeTheLedger, keyConsentLedger } from './features/consent/consent.service.js';
+import { accountEmails } from './features/customers/customers.service.js';
+import { inventories } from './features/privacy/inventory.registry.js';
+import { PrivacyService } from './features/privacy/privacy.service.js';
 import { installCardGuard } from './http/card-guard.js';
 import { installErrorHandling } from './http/errors.js';
 import { loggerOptions } from './http/logging.js';
@@ -55,6 +59,8 @@ declare module 'fastify' {
     clock: () => Date;
     catalog: CatalogService;
     mailer: Mailer;
+    /** The published privacy policy, generated from the inventories; its version is recorded with every consent. */
+    privacy: PrivacyService;
     chrome(): Chrome;
     /** Every route, as registered: for tests that walk them all. */
     routeTable: {
@@ -133,6 +139,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   app.addHook('onClose', async () => app.mailer.close());
 
   await migrateToLatest(handle.db);
+  // The consent ledger's keys, and the outbox's consent check for marketing e-mail; then the
+  // General Subscription ticks from before the ledger are written into it, once.
+  keyConsentLedger(handle.db, config.secretKey);
+  await importTicksFromBeforeTheLedger(handle.db, (ids) => accountEmails(handle.db, ids));
+  app.decorate('privacy', new PrivacyService(handle.db, inventories, config.shop));
   if (config.seedDemo && (await seedDemoCatalogue(handle.db, app.clock()))) {
     app.log.info('The database was empty, so the demo catalogue has been added (SEED_DEMO=false to start empty).');
   }

@@ -13,14 +13,18 @@ export type FeatureName =
   | 'audit'
   | 'backoffice'
   | 'bag'
+  | 'campaigns'
   | 'catalog'
+  | 'consent'
   | 'checkout'
   | 'contact'
   | 'customers'
+  | 'feedback'
   | 'jobs'
   | 'mail'
   | 'orders'
   | 'pages'
+  | 'partners'
   | 'payments'
   | 'privacy'
   | 'security'
@@ -60,6 +64,17 @@ export const TABLE_OWNERS = {
   audit_log: 'audit',
   contact_messages: 'contact',
   mail_outbox: 'mail',
+  mail_bodies: 'mail',
+  // Consent: the ledger, what it was asked with, the current state, sign-ups awaiting confirmation, suppressions.
+  consent_wordings: 'consent',
+  consent_ledger: 'consent',
+  consent_state: 'consent',
+  consent_requests: 'consent',
+  consent_legacy_ticks: 'consent',
+  marketing_suppressions: 'consent',
+  campaigns: 'campaigns',
+  partners: 'partners',
+  feedback_answers: 'feedback',
   policy_versions: 'privacy',
   job_runs: 'jobs',
 } as const satisfies Record<keyof Database, FeatureName>;

@@ -258,6 +258,22 @@ export interface Database {
     sent_at: string | null;
     failed_at: string | null;
     last_error: string | null;
+    /** The consent purpose a marketing e-mail needs (a PurposeKey); null for a transactional e-mail. */
+    purpose: string | null;
+    /** A body shared by many e-mails (a campaign's), used when the row's own are empty. */
+    body_id: number | null;
+    /** A marketing e-mail's one-click unsubscribe link, for its List-Unsubscribe header and its footer. */
+    unsubscribe_url: string | null;
+    /** When the outbox refused to send it because consent was no longer there. */
+    withheld_at: string | null;
+  };
+  /** A subject and body shared by the e-mails of one campaign. */
+  mail_bodies: {
+    id: Generated<number>;
+    subject: string;
+    text_body: string;
+    html_body: string;
+    created_at: string;
   };
   customers: {
     id: Generated<number>;
@@ -267,8 +283,6 @@ export interface Database {
     phone: string;
     password_hash: string;
     email_verified_at: string | null;
-    general_subscription: Generated<number>;
-    general_subscription_changed_at: string | null;
     created_at: string;
     updated_at: string;
   };
@@ -323,5 +337,113 @@ export interface Database {
     outcome: 'running' | 'done' | 'failed';
     /** What the last finished run counted, as JSON ({"deleted":3}). */
     counts: string | null;
+  };
+  /** The exact words shown when consent was asked, stored once. */
+  consent_wordings: {
+    /** SHA-256 of the text. */
+    hash: string;
+    text: string;
+    created_at: string;
+  };
+  /** Every consent given, withdrawn or acted on, hash-chained (see consent.service.ts). */
+  consent_ledger: {
+    id: Generated<number>;
+    at: string;
+    /** A keyed fingerprint of the person: of their account, or of their e-mail address when they have none. */
+    subject_key: string;
+    /** A PurposeKey: 'general-subscription', 'feedback', 'partner:3', 'stock-alert:17'. */
+    purpose: string;
+    /** `moved`: the account's e-mail address changed, and marketing now goes to the new one. */
+    action: 'given' | 'withdrawn' | 'shared' | 'moved';
+    method: string;
+    wording_hash: string | null;
+    policy_version: string | null;
+    /** The staff member who recorded it, for a request received by e-mail or post. */
+    staff_id: number | null;
+    reason: string | null;
+    /** What was shared, or which campaign an unsubscribe came from. */
+    detail: string | null;
+    prev_hash: string;
+    hash: string;
+    /** Not sealed; emptied when the person is erased. */
+    customer_id: number | null;
+    email: string | null;
+  };
+  /** Each person's current consent per purpose, derived from the ledger and rebuilt from it. */
+  consent_state: {
+    subject_key: string;
+    purpose: string;
+    given: number;
+    customer_id: number | null;
+    /** The address marketing goes to: the account's current one, or the one signed up. */
+    email: string | null;
+    /** The keyed fingerprint of that address, compared with the suppression list. */
+    address_hash: string | null;
+    entry_id: number;
+    changed_at: string;
+  };
+  /** Sign-ups waiting for the double opt-in confirmation. */
+  consent_requests: {
+    id: Generated<number>;
+    token_hash: string;
+    email: string;
+    purpose: string;
+    method: string;
+    wording_hash: string;
+    policy_version: string;
+    created_at: string;
+  };
+  /** Addresses (as keyed fingerprints) that withdrew consent for a purpose: never sent marketing for it again. */
+  marketing_suppressions: {
+    address_hash: string;
+    purpose: string;
+    method: string;
+    created_at: string;
+  };
+  /** General Subscription ticks from before the ledger, written into it at the next start. */
+  consent_legacy_ticks: {
+    customer_id: number;
+    given_at: string;
+  };
+  campaigns: {
+    id: Generated<number>;
+    title: string;
+    subject: string;
+    body_markdown: string;
+    /** The consent purpose its audience gave (a PurposeKey). */
+    purpose: string;
+    status: 'draft' | 'scheduled' | 'sending' | 'sent' | 'cancelled';
+    scheduled_for: string | null;
+    started_at: string | null;
+    finished_at: string | null;
+    /** How many had consent when it was sent. */
+    audience: number | null;
+    queued: Generated<number>;
+    sent: number | null;
+    failed: number | null;
+    withheld: number | null;
+    body_id: number | null;
+    created_by: number | null;
+    created_at: string;
+    updated_at: string;
+  };
+  /** The companies the owner has declared the shop may share data with, each only with consent. */
+  partners: {
+    id: Generated<number>;
+    name: string;
+    /** The fields it would receive, as JSON: ["first_name","email"]. */
+    receives: string;
+    why: string;
+    country: string;
+    policy_url: string;
+    created_at: string;
+    retired_at: string | null;
+  };
+  /** Answers to feedback requests: only what the person typed, tied to no one. */
+  feedback_answers: {
+    id: Generated<number>;
+    rating: number | null;
+    comments: string;
+    created_at: string;
   };
 }

@@ -7,6 +7,7 @@ export type JobName =
   | 'audit.retention'
   | 'audit.anchor'
   | 'bag.retention'
+  | 'consent.housekeeping'
   | 'contact.retention'
   | 'customers.housekeeping'
   | 'mail.deliver'

@@ -1,5 +1,6 @@
 import { auditAnchorJob, auditRetentionJob } from '../features/audit/audit.job.js';
 import { bagRetentionJob } from '../features/bag/bag.job.js';
+import { consentHousekeepingJob } from '../features/consent/consent.job.js';
 import { contactRetentionJob } from '../features/contact/contact.job.js';
 import { accountHousekeepingJob } from '../features/customers/customers.job.js';
 import { mailDeliveryJob, mailRetentionJob } from '../features/mail/outbox.job.js';
@@ -17,6 +18,7 @@ export const jobRegistry = {
   'audit.retention': auditRetentionJob,
   'audit.anchor': auditAnchorJob,
   'bag.retention': bagRetentionJob,
+  'consent.housekeeping': consentHousekeepingJob,
   'contact.retention': contactRetentionJob,
   'customers.housekeeping': accountHousekeepingJob,
   'mail.deliver': mailDeliveryJob,

@@ -60,7 +60,7 @@ describe('contact form', () => {
     const [queued] = await shop.app.db.selectFrom('mail_outbox').selectAll().where('kind', '=', 'contact-enquiry').execute();
     expect(queued).toMatchObject({ to_address: 'privacy@assay.example', reply_to: 'ada@example.co.uk', sent_at: null, attempts: 0 });
 
-    expect(await deliverDueMail(shop.app.db, shop.app.mailer, now)).toEqual({ sent: 1, retried: 0, failed: 0 });
+    expect(await deliverDueMail(shop.app.db, shop.app.mailer, now)).toEqual({ sent: 1, retried: 0, failed: 0, withheld: 0 });
     const files = outbox();
     expect(files.length).toBe(before + 1);
     const eml = readFileSync(join(shop.config.outboxDir, files.at(-1) as string), 'utf8');
@@ -171,7 +171,7 @@ describe('contact form when the mail server cannot be reached', () => {
       expect(res.statusCode).toBe(303);
       expect(await countContactMessages(unreachable.app.db)).toBe(1);
       const at = new Date();
-      expect(await deliverDueMail(unreachable.app.db, unreachable.app.mailer, at)).toEqual({ sent: 0, retried: 1, failed: 0 });
+      expect(await deliverDueMail(unreachable.app.db, unreachable.app.mailer, at)).toEqual({ sent: 0, retried: 1, failed: 0, withheld: 0 });
       const [row] = await unreachable.app.db.selectFrom('mail_outbox').selectAll().execute();
       expect(row).toMatchObject({ kind: 'contact-enquiry', attempts: 1, sent_at: null, failed_at: null });
       expect(row?.last_error).toContain('ECONNREFUSED');

@@ -242,14 +242,20 @@ describe(`Newsletter Subscription (${testDialect})`, () => {
     now = new Date('2026-11-23T10:30:00Z');
     const on = await send(shopper, '/account/newsletter', '/account/newsletter', { general_subscription: 'yes' });
     expect(on.statusCode).toBe(303);
-    expect((await customerRow(id)).general_subscription).toBe(1);
-    expect((await customerRow(id)).general_subscription_changed_at).toBe(now.toISOString());
+    const stateOf = () =>
+      shop.app.db
+        .selectFrom('consent_state')
+        .select(['given', 'changed_at'])
+        .where('customer_id', '=', id)
+        .where('purpose', '=', 'general-subscription')
+        .executeTakeFirst();
+    expect(await stateOf()).toEqual({ given: 1, changed_at: now.toISOString() });
     const shown = await shopper.get('/account/newsletter');
     expect(formValues(shown.body, '/account/newsletter').general_subscription).toBe('yes');
 
     const off = await send(shopper, '/account/newsletter', '/account/newsletter', {});
     expect(off.statusCode).toBe(303);
-    expect((await customerRow(id)).general_subscription).toBe(0);
+    expect((await stateOf())?.given).toBe(0);
     expect(formValues((await shopper.get('/account/newsletter')).body, '/account/newsletter').general_subscription).toBeUndefined();
   });
 });

@@ -11,6 +11,7 @@ const EVERY_NAME: Record<JobName, true> = {
   'audit.retention': true,
   'audit.anchor': true,
   'bag.retention': true,
+  'consent.housekeeping': true,
   'contact.retention': true,
   'customers.housekeeping': true,
   'mail.deliver': true,
@@ -37,6 +38,7 @@ describe('the job registry', () => {
       'audit.retention': ['30 3 * * *', 'Europe/London', false],
       'audit.anchor': ['45 3 * * *', 'Europe/London', false],
       'bag.retention': ['20 3 * * *', 'Europe/London', true],
+      'consent.housekeeping': ['25 * * * *', null, true],
       'contact.retention': ['15 3 * * *', 'Europe/London', true],
       'customers.housekeeping': ['7 * * * *', null, true],
       'mail.deliver': ['*/10 * * * * *', null, false],
@@ -71,6 +73,7 @@ describe(`starting and stopping every job as main.ts does, on ${testDialect}`, (
     // The outbox's 10-second timer may also have fired while the jobs were starting; it starts no run itself.
     expect(runs.filter((r) => r.job !== 'mail.deliver')).toEqual([
       { job: 'bag.retention', slot: '2026-12-01T03:20:00.000Z', outcome: 'done' },
+      { job: 'consent.housekeeping', slot: '2026-12-01T09:25:00.000Z', outcome: 'done' },
       { job: 'contact.retention', slot: '2026-12-01T03:15:00.000Z', outcome: 'done' },
       { job: 'customers.housekeeping', slot: '2026-12-01T09:07:00.000Z', outcome: 'done' },
       { job: 'mail.retention', slot: '2026-12-01T09:05:00.000Z', outcome: 'done' },

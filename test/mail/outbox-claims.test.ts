@@ -68,11 +68,11 @@ describe(`outbox claims on ${testDialect}`, () => {
     const other = openDatabase(shop.config.database);
     const otherMailer = createMailer(shop.config);
     try {
-      expect(await deliverDueMail(other.db, otherMailer, at(CLAIM_MS - SECOND))).toEqual({ sent: 0, retried: 0, failed: 0 });
-      expect(await deliverDueMail(other.db, otherMailer, at(CLAIM_MS))).toEqual({ sent: 0, retried: 0, failed: 0 });
+      expect(await deliverDueMail(other.db, otherMailer, at(CLAIM_MS - SECOND))).toEqual({ sent: 0, retried: 0, failed: 0, withheld: 0 });
+      expect(await deliverDueMail(other.db, otherMailer, at(CLAIM_MS))).toEqual({ sent: 0, retried: 0, failed: 0, withheld: 0 });
       expect(smtp.received).toHaveLength(1);
       // …and then sends it again.
-      expect(await deliverDueMail(other.db, otherMailer, at(CLAIM_MS + SECOND))).toEqual({ sent: 1, retried: 0, failed: 0 });
+      expect(await deliverDueMail(other.db, otherMailer, at(CLAIM_MS + SECOND))).toEqual({ sent: 1, retried: 0, failed: 0, withheld: 0 });
     } finally {
       await otherMailer.close();
       await other.close();
@@ -82,10 +82,15 @@ describe(`outbox claims on ${testDialect}`, () => {
 
     // The stuck worker's late failure does not undo the delivery nor queue another copy.
     smtp.release();
-    expect(await stuck).toEqual({ sent: 0, retried: 0, failed: 0 });
+    expect(await stuck).toEqual({ sent: 0, retried: 0, failed: 0, withheld: 0 });
     const [row] = await rows();
     expect(row).toMatchObject({ sent_at: at(CLAIM_MS + SECOND).toISOString(), attempts: 0, last_error: null, claimed_until: null });
-    expect(await deliverDueMail(shop.app.db, shop.app.mailer, at(60 * 60 * SECOND))).toEqual({ sent: 0, retried: 0, failed: 0 });
+    expect(await deliverDueMail(shop.app.db, shop.app.mailer, at(60 * 60 * SECOND))).toEqual({
+      sent: 0,
+      retried: 0,
+      failed: 0,
+      withheld: 0,
+    });
     expect(smtp.received).toHaveLength(2);
   });
 
@@ -104,6 +109,6 @@ describe(`outbox claims on ${testDialect}`, () => {
     expect(first?.sent_at).toBe(at(100 * SECOND).toISOString());
     expect(second?.claimed_until).toBe(at(100 * SECOND + CLAIM_MS).toISOString());
     smtp.release();
-    expect(await worker).toEqual({ sent: 2, retried: 0, failed: 0 });
+    expect(await worker).toEqual({ sent: 2, retried: 0, failed: 0, withheld: 0 });
   });
 });

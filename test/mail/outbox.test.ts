@@ -124,7 +124,7 @@ describe(`mail outbox on ${testDialect}`, () => {
   it('retries refused e-mails with backoff, then delivers each exactly once', async () => {
     await queue(3);
     smtp.refuseNext = 3;
-    expect(await deliverDueMail(shop.app.db, shop.app.mailer, t0)).toEqual({ sent: 0, retried: 3, failed: 0 });
+    expect(await deliverDueMail(shop.app.db, shop.app.mailer, t0)).toEqual({ sent: 0, retried: 3, failed: 0, withheld: 0 });
     for (const row of await outbox()) {
       expect(row).toMatchObject({ attempts: 1, sent_at: null, failed_at: null, claimed_until: null });
       expect(row.next_attempt_at).toBe(later(MINUTE).toISOString());
@@ -133,18 +133,18 @@ describe(`mail outbox on ${testDialect}`, () => {
     }
 
     // Not due yet: nothing is tried.
-    expect(await deliverDueMail(shop.app.db, shop.app.mailer, later(30_000))).toEqual({ sent: 0, retried: 0, failed: 0 });
+    expect(await deliverDueMail(shop.app.db, shop.app.mailer, later(30_000))).toEqual({ sent: 0, retried: 0, failed: 0, withheld: 0 });
 
     smtp.refuseNext = 3;
-    expect(await deliverDueMail(shop.app.db, shop.app.mailer, later(MINUTE))).toEqual({ sent: 0, retried: 3, failed: 0 });
+    expect(await deliverDueMail(shop.app.db, shop.app.mailer, later(MINUTE))).toEqual({ sent: 0, retried: 3, failed: 0, withheld: 0 });
     for (const row of await outbox()) {
       expect(row.attempts).toBe(2);
       expect(row.next_attempt_at).toBe(later(3 * MINUTE).toISOString());
     }
     expect(smtp.received).toEqual([]);
 
-    expect(await deliverDueMail(shop.app.db, shop.app.mailer, later(3 * MINUTE))).toEqual({ sent: 3, retried: 0, failed: 0 });
-    expect(await deliverDueMail(shop.app.db, shop.app.mailer, later(DAY))).toEqual({ sent: 0, retried: 0, failed: 0 });
+    expect(await deliverDueMail(shop.app.db, shop.app.mailer, later(3 * MINUTE))).toEqual({ sent: 3, retried: 0, failed: 0, withheld: 0 });
+    expect(await deliverDueMail(shop.app.db, shop.app.mailer, later(DAY))).toEqual({ sent: 0, retried: 0, failed: 0, withheld: 0 });
 
     const rows = await outbox();
     expect(rows.map((r) => r.sent_at)).toEqual(rows.map(() => later(3 * MINUTE).toISOString()));
@@ -190,18 +190,18 @@ describe(`mail outbox on ${testDialect}`, () => {
       const [row] = await outbox();
       expect(row?.attempts).toBe(attempt);
       if (attempt < MAX_MAIL_ATTEMPTS) {
-        expect(result).toEqual({ sent: 0, retried: 1, failed: 0 });
+        expect(result).toEqual({ sent: 0, retried: 1, failed: 0, withheld: 0 });
         expect(row?.failed_at).toBeNull();
         expect(new Date(row?.next_attempt_at ?? '').getTime() - now.getTime()).toBe(retryDelayMs(attempt));
         now = new Date(row?.next_attempt_at ?? '');
       } else {
-        expect(result).toEqual({ sent: 0, retried: 0, failed: 1 });
+        expect(result).toEqual({ sent: 0, retried: 0, failed: 1, withheld: 0 });
         expect(row?.failed_at).toBe(now.toISOString());
       }
     }
     // Given up: later runs leave it alone, and the dashboard counts it.
     const muchLater = new Date(now.getTime() + 30 * DAY);
-    expect(await deliverDueMail(shop.app.db, shop.app.mailer, muchLater)).toEqual({ sent: 0, retried: 0, failed: 0 });
+    expect(await deliverDueMail(shop.app.db, shop.app.mailer, muchLater)).toEqual({ sent: 0, retried: 0, failed: 0, withheld: 0 });
     expect((await outbox())[0]?.attempts).toBe(MAX_MAIL_ATTEMPTS);
     expect(smtp.received).toEqual([]);
     expect(await outboxHealth(shop.app.db, muchLater)).toEqual({ waiting: 0, overdue: 0, failed: 1 });
@@ -226,7 +226,7 @@ describe(`mail outbox on ${testDialect}`, () => {
       }),
     ).rejects.toThrow('the order change failed');
     expect(await outbox()).toEqual([]);
-    expect(await deliverDueMail(shop.app.db, shop.app.mailer, later(DAY))).toEqual({ sent: 0, retried: 0, failed: 0 });
+    expect(await deliverDueMail(shop.app.db, shop.app.mailer, later(DAY))).toEqual({ sent: 0, retried: 0, failed: 0, withheld: 0 });
     expect(smtp.received).toEqual([]);
   });
 

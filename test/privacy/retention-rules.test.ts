@@ -5,6 +5,8 @@ import type { Retention } from '../../src/features/privacy/inventory.js';
 import type { JobName } from '../../src/jobs/names.js';
 import { setDisabled } from '../../src/features/staff/staff.service.js';
 import { jobRegistry } from '../../src/jobs/registry.js';
+import { CONSENT_WORDING, type ConsentMethod, type PurposeKey } from '../../src/features/consent/consent.inventory.js';
+import { recordConsent, requestSignUp, verifyConsentLedger } from '../../src/features/consent/consent.service.js';
 import { type TestShop, buildTestShop, testDialect } from '../support/build-app.js';
 import { checkout, newPerson, payFor, pieceInStock, registerAndVerify, send, signInShopper } from '../support/customer.js';
 import { submitForm } from '../support/forms.js';
@@ -63,6 +65,82 @@ const cases: Record<RetentionJob, () => Promise<void>> = {
     const kept = await db().selectFrom('audit_log').select(['at', 'action', 'subject_type']).orderBy('id').execute();
     expect(kept.some((r) => r.at.startsWith(new Date(base.getTime() + 2000 * DAY).toISOString().slice(0, 10)))).toBe(true);
     expect(kept.at(-1)).toMatchObject({ action: 'delete', subject_type: 'audit_log' });
+  },
+
+  'consent.housekeeping': async () => {
+    const base = startCase();
+    const [waiting, alert, ended, current] = ['waiting', 'alert', 'ended', 'current'].map((w) => `${w}-${tag()}@example.org`) as [
+      string,
+      string,
+      string,
+      string,
+    ];
+    const policyVersion = (await shop.app.privacy.policy(now)).version;
+    await requestSignUp(
+      db(),
+      {
+        email: waiting,
+        purpose: 'general-subscription',
+        method: 'newsletter-confirmation',
+        wording: CONSENT_WORDING.newsletterForm,
+        policyVersion,
+      },
+      now,
+      {
+        compose: (token) => ({
+          kind: 'newsletter-confirm',
+          reference: 'sign-up',
+          to: waiting,
+          subject: 'Confirm',
+          text: token,
+          html: token,
+        }),
+        domain: 'example.org',
+      },
+    );
+    const given = (email: string, purpose: PurposeKey, method: ConsentMethod = 'stock-alert-confirmation') =>
+      recordConsent(
+        db(),
+        { subject: { customerId: null, email }, purpose, action: 'given', method, wording: 'Tell me', policyVersion },
+        now,
+      );
+    await given(alert, 'stock-alert:1');
+    await given(ended, 'general-subscription', 'newsletter-confirmation');
+    await given(current, 'general-subscription', 'newsletter-confirmation');
+    await recordConsent(
+      db(),
+      { subject: { customerId: null, email: ended }, purpose: 'general-subscription', action: 'withdrawn', method: 'unsubscribe-link' },
+      now,
+    );
+    const requests = () => db().selectFrom('consent_requests').select('id').where('email', '=', waiting).execute();
+    const stateOf = (email: string) => db().selectFrom('consent_state').select(['purpose', 'given']).where('email', '=', email).execute();
+    const ledgerOf = (email: string) => db().selectFrom('consent_ledger').select('id').where('email', '=', email).execute();
+
+    at(base, 6);
+    await run('consent.housekeeping');
+    expect(await requests()).toHaveLength(1);
+    at(base, 8);
+    await run('consent.housekeeping');
+    expect(await requests()).toHaveLength(0);
+
+    at(base, 182);
+    await run('consent.housekeeping');
+    expect(await stateOf(alert)).toEqual([{ purpose: 'stock-alert:1', given: 1 }]);
+    at(base, 184);
+    await run('consent.housekeeping');
+    expect(await stateOf(alert)).toEqual([{ purpose: 'stock-alert:1', given: 0 }]);
+
+    at(base, 6 * 365 - 1);
+    await run('consent.housekeeping');
+    expect(await ledgerOf(ended)).toHaveLength(2);
+    at(base, 6 * 365 + 1);
+    await run('consent.housekeeping');
+    expect(await ledgerOf(ended)).toHaveLength(0);
+    expect(await stateOf(ended)).toEqual([]);
+    // A consent still given is kept however old; so is the ledger's chain.
+    expect(await stateOf(current)).toEqual([{ purpose: 'general-subscription', given: 1 }]);
+    expect(await ledgerOf(current)).toHaveLength(1);
+    expect(await verifyConsentLedger(db())).toMatchObject({ ok: true });
   },
 
   'contact.retention': async () => {

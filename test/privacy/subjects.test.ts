@@ -3,6 +3,8 @@ import { contracts } from '../../src/features/privacy/contracts.registry.js';
 import { inventories } from '../../src/features/privacy/inventory.registry.js';
 import type { Person, SubjectExport, TableName } from '../../src/features/privacy/inventory.js';
 import { erasePerson, exportPerson, findPerson } from '../../src/features/privacy/subjects.service.js';
+import { CONSENT_WORDING } from '../../src/features/consent/consent.inventory.js';
+import { requestSignUp } from '../../src/features/consent/consent.service.js';
 import { type TestShop, buildTestShop, testDialect } from '../support/build-app.js';
 import { checkout, payFor, registerAndVerify, send, signInShopper } from '../support/customer.js';
 import { submitForm } from '../support/forms.js';
@@ -28,6 +30,8 @@ const NOT_IN_THE_COPY: Partial<Record<TableName, string>> = {
   customer_sign_in_failures:
     "Rows are found only by a keyed fingerprint of an address, which erasure cannot recompute without the shop's key; none says whose it is.",
   staff_recovery_codes: 'Made only when a member sets up two-factor sign-in with a phone, which this journey does not do.',
+  consent_legacy_ticks:
+    'Only accounts from before the consent ledger had one, and the shop writes each into the ledger as it starts, so none is left to copy.',
 };
 
 interface Journey {
@@ -70,6 +74,33 @@ beforeAll(async () => {
     postcode: 'CB2 1SJ',
   });
   expect(added.statusCode).toBe(303);
+  // The General Subscription, given and then withdrawn (which puts the address on the suppression
+  // list), and a newsletter sign-up of the same address still waiting for its confirmation.
+  for (const choice of [{ general_subscription: 'yes' }, {}] as Record<string, string>[]) {
+    expect((await send(signedIn, '/account/newsletter', '/account/newsletter', choice)).statusCode).toBe(303);
+  }
+  await requestSignUp(
+    app.db,
+    {
+      email: person.email,
+      purpose: 'general-subscription',
+      method: 'newsletter-confirmation',
+      wording: CONSENT_WORDING.newsletterForm,
+      policyVersion: 'test',
+    },
+    now,
+    {
+      compose: (token) => ({
+        kind: 'newsletter-confirm',
+        reference: 'sign-up',
+        to: person.email,
+        subject: 'Confirm',
+        text: token,
+        html: token,
+      }),
+      domain: 'example.org',
+    },
+  );
   const own = await checkout(app, signedIn);
   await payFor(app, signedIn, own.orderUrl);
   const guest = await checkout(app, new Shopper(app), { ...GUEST, email: person.email.toUpperCase() });

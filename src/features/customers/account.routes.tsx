@@ -26,12 +26,13 @@ import {
   removeAddress,
   requestEmailChange,
   revokeSession,
-  setGeneralSubscription,
   signInAddressKey,
   signOutEverywhere,
   updateDetails,
 } from './customers.service.js';
 import { accountMailContext, clearSessionCookie, requireCustomer } from './customers.session.js';
+import { CONSENT_WORDING } from '../consent/consent.inventory.js';
+import { choicesOfAccount, setAccountChoice } from '../consent/consent.service.js';
 import { AccountHome } from './views/account-home.js';
 import { AccountLayout, type AccountSection } from './views/account-layout.js';
 import { ADDRESS_BOOK_FULL, AddressBook, type AddressValues, EditAddress, addressValues } from './views/addresses.js';
@@ -116,6 +117,10 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
       'Account Home',
       <AccountHome
         customer={me.customer}
+        subscribed={
+          (await choicesOfAccount(app.db, { customerId: me.customer.id, email: me.customer.email })).get('general-subscription')?.given ??
+          false
+        }
         defaultAddress={addresses.find((a) => a.is_default === 1) ?? addresses[0] ?? null}
         addressCount={addresses.length}
         latestOrders={orders.slice(0, 3)}
@@ -334,14 +339,15 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
   app.get('/account/newsletter', signedInOnly, async (req, reply) => {
     const me = await signedIn(req, reply);
     if (!me) return reply;
+    const general = (await choicesOfAccount(app.db, { customerId: me.customer.id, email: me.customer.email })).get('general-subscription');
     return show(
       reply,
       '/account/newsletter',
       'Newsletter Subscription',
       <NewsletterPage
         csrf={reply.csrfToken()}
-        subscribed={me.customer.general_subscription === 1}
-        changedAt={me.customer.general_subscription_changed_at}
+        subscribed={general?.given ?? false}
+        changedAt={general?.changedAt ?? null}
         saved={fieldText(query(req).saved) !== ''}
       />,
     );
@@ -350,7 +356,19 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
   app.post('/account/newsletter', signedInOnly, async (req, reply) => {
     const me = await signedIn(req, reply);
     if (!me) return reply;
-    await setGeneralSubscription(app.db, me.customer.id, fieldText(formBodyOf(req).general_subscription) === 'yes', app.clock());
+    const now = app.clock();
+    await setAccountChoice(
+      app.db,
+      {
+        account: { customerId: me.customer.id, email: me.customer.email },
+        purpose: 'general-subscription',
+        on: fieldText(formBodyOf(req).general_subscription) === 'yes',
+        method: 'account',
+        wording: CONSENT_WORDING.accountGeneral,
+        policyVersion: (await app.privacy.policy(now)).version,
+      },
+      now,
+    );
     return reply.redirect('/account/newsletter?saved=1', 303);
   });
 

@@ -55,7 +55,7 @@ const passwordFor = (fields: { email?: string; first_name?: string; surname?: st
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 
-export function parseRegistration(input: Record<string, unknown>): Parsed<Registration> {
+export function parseRegistration(input: Record<string, unknown>): Parsed<Omit<Registration, 'policyVersion'>> {
   const names = { email: String(input.email ?? ''), first_name: String(input.first_name ?? ''), surname: String(input.surname ?? '') };
   const schema = z.object({
     ...detailsShape,

@@ -273,18 +273,7 @@ export async function findAccountRecords(db: Db, ids: number[]) {
   if (ids.length === 0) return { customers: [], customer_addresses: [], customer_sessions: [], customer_tokens: [] };
   const customers = await db
     .selectFrom('customers')
-    .select([
-      'id',
-      'email',
-      'first_name',
-      'surname',
-      'phone',
-      'email_verified_at',
-      'general_subscription',
-      'general_subscription_changed_at',
-      'created_at',
-      'updated_at',
-    ])
+    .select(['id', 'email', 'first_name', 'surname', 'phone', 'email_verified_at', 'created_at', 'updated_at'])
     .where('id', 'in', ids)
     .orderBy('id')
     .execute();

@@ -4,6 +4,7 @@ import { fieldText, formBodyOf } from '../../http/form-fields.js';
 import { Notice } from '../../http/views/components.js';
 import { Checkbox, Csrf, ErrorSummary, Field, type FieldErrors } from '../../http/views/form.js';
 import { REMEMBER_DAYS, deviceLabel, SESSION_COOKIE, tooManyAttempts } from './customers.domain.js';
+import { CONSENT_WORDING } from '../consent/consent.inventory.js';
 import { parseEmail, parseNewPassword, parseRegistration, parseSignIn } from './customers.forms.js';
 import {
   confirmEmailChange,
@@ -73,11 +74,7 @@ export async function customerAuthRoutes(app: FastifyInstance): Promise<void> {
           <PhoneField values={values} errors={errors} />
           <PostalFields values={values} errors={errors} />
           <NewPasswordField label="Password" errors={errors} advice=". A few unrelated words together make a strong, memorable password." />
-          <Checkbox
-            name="general_subscription"
-            checked={values.general_subscription === 'yes'}
-            label="General Subscription: e-mail me about new pieces and events (optional; you can stop at any time on the Newsletter Subscription page)"
-          />
+          <Checkbox name="general_subscription" checked={values.general_subscription === 'yes'} label={CONSENT_WORDING.registration} />
           <p class="form-note">
             We keep these details to run your account, as our <a href="/privacy">privacy policy</a> explains. You can correct them, download
             them or delete your account at any time.
@@ -107,7 +104,8 @@ export async function customerAuthRoutes(app: FastifyInstance): Promise<void> {
       );
       return registerForm(reply, values, parsed.errors, 400);
     }
-    await register(app.db, parsed.value, app.clock(), mail);
+    const now = app.clock();
+    await register(app.db, { ...parsed.value, policyVersion: (await app.privacy.policy(now)).version }, now, mail);
     return reply.redirect('/account/register/sent', 303);
   });
 

@@ -5,6 +5,8 @@ import { type Db, inTransaction } from '../../db/database.js';
 import { deriveKey, hmacHex, randomToken, tokenHash } from '../../shared/crypto.js';
 import { lockMinutes, passwordMatches } from '../../shared/passwords.js';
 import { type AccessRow, accessesToCustomerRecords } from '../audit/audit.service.js';
+import { CONSENT_WORDING } from '../consent/consent.inventory.js';
+import { accountAddressChanged, recordConsent } from '../consent/consent.service.js';
 import { enqueueMail } from '../mail/outbox.service.js';
 import {
   MAX_ADDRESSES,
@@ -98,6 +100,8 @@ export interface Registration extends PersonDetails {
   password: string;
   address: AddressInput;
   generalSubscription: boolean;
+  /** The privacy-policy version in force when the form was shown, recorded with the consent. */
+  policyVersion: string;
 }
 
 async function queue(db: Db, ctx: AccountMailContext, to: string, kind: string, reference: string, m: AccountMail, now: Date) {
@@ -142,12 +146,24 @@ export async function register(db: Db, r: Registration, now: Date, ctx: AccountM
       phone: r.phone,
       password_hash: passwordHash,
       email_verified_at: null,
-      general_subscription: r.generalSubscription ? 1 : 0,
-      general_subscription_changed_at: iso(now),
       created_at: iso(now),
       updated_at: iso(now),
     });
     await insertAddress(trx, { customer_id: id, ...addressColumns(r.address), is_default: 1, created_at: iso(now), updated_at: iso(now) });
+    if (r.generalSubscription) {
+      await recordConsent(
+        trx,
+        {
+          subject: { customerId: id, email: r.email },
+          purpose: 'general-subscription',
+          action: 'given',
+          method: 'registration',
+          wording: CONSENT_WORDING.registration,
+          policyVersion: r.policyVersion,
+        },
+        now,
+      );
+    }
     await sendConfirmationLink(trx, { id, email: r.email, firstName: r.firstName }, now, ctx);
   });
 }
@@ -476,17 +492,20 @@ export async function confirmEmailChange(db: Db, token: string, now: Date, ctx: 
     if (await findCustomerByEmail(trx, row.email)) return { ok: false, reason: 'taken' };
     await updateCustomer(trx, customer.id, { email: row.email, email_verified_at: iso(now), updated_at: iso(now) });
     await linkGuestOrders(trx, customer.id, row.email);
+    await accountAddressChanged(trx, customer.id, row.email, now);
     await tell(trx, ctx, customer, 'account-email-changed', accountMails.emailChanged(ctx, customer.first_name, row.email), now);
     return { ok: true, customerId: customer.id };
   });
 }
 
-export async function setGeneralSubscription(db: Db, customerId: number, on: boolean, now: Date): Promise<void> {
-  await updateCustomer(db, customerId, {
-    general_subscription: on ? 1 : 0,
-    general_subscription_changed_at: iso(now),
-    updated_at: iso(now),
-  });
+/** The address of each of these accounts, for the consent ledger's import of ticks from before it. */
+export async function accountEmails(db: Db, ids: number[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  for (const id of ids) {
+    const c = await findCustomerById(db, id);
+    if (c) out.set(id, c.email);
+  }
+  return out;
 }
 
 // ——— Address book ———

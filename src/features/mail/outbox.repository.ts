@@ -1,4 +1,4 @@
-import type { ExpressionBuilder, Selectable } from 'kysely';
+import type { ExpressionBuilder, Insertable, Selectable } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 
@@ -8,6 +8,8 @@ export async function insertOutboxMail(
   db: Db,
   m: {
     kind: string;
+    purpose?: string;
+    unsubscribeUrl?: string;
     reference: string;
     to: string;
     replyTo?: string | null;
@@ -31,10 +33,46 @@ export async function insertOutboxMail(
       message_id: m.messageId,
       created_at: m.at,
       next_attempt_at: m.at,
+      purpose: m.purpose ?? null,
+      unsubscribe_url: m.unsubscribeUrl ?? null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
   return r.id;
+}
+
+/** Queues many e-mails in one statement per few hundred. */
+export async function insertOutboxMails(db: Db, rows: Insertable<Database['mail_outbox']>[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) {
+    const chunk = rows.slice(i, i + 500);
+    if (chunk.length > 0) await db.insertInto('mail_outbox').values(chunk).execute();
+  }
+}
+
+export async function insertMailBody(db: Db, body: Insertable<Database['mail_bodies']>): Promise<number> {
+  const r = await db.insertInto('mail_bodies').values(body).returning('id').executeTakeFirstOrThrow();
+  return r.id;
+}
+
+export function findMailBody(db: Db, id: number): Promise<{ subject: string; text_body: string; html_body: string } | undefined> {
+  return db.selectFrom('mail_bodies').select(['subject', 'text_body', 'html_body']).where('id', '=', id).executeTakeFirst();
+}
+
+/** Deletes the shared bodies no e-mail uses any more (their campaign's e-mails were all deleted). */
+export async function deleteUnusedMailBodies(db: Db, createdBefore: string): Promise<number> {
+  const r = await db
+    .deleteFrom('mail_bodies')
+    .where('created_at', '<', createdBefore)
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('mail_outbox').select('id').whereRef('mail_outbox.body_id', '=', 'mail_bodies.id'))),
+    )
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+/** The outbox refused to send it: consent was no longer there. */
+export async function markMailWithheld(db: Db, id: number, at: string): Promise<void> {
+  await db.updateTable('mail_outbox').set({ withheld_at: at, claimed_until: null }).where('id', '=', id).execute();
 }
 
 /** Not sent, not given up on, due, and not held by a worker whose claim is still running. */
@@ -42,6 +80,7 @@ function dueAndFree(eb: ExpressionBuilder<Database, 'mail_outbox'>, now: string)
   return eb.and([
     eb('sent_at', 'is', null),
     eb('failed_at', 'is', null),
+    eb('withheld_at', 'is', null),
     eb('next_attempt_at', '<=', now),
     eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]),
   ]);

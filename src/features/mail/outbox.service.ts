@@ -1,17 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { type Person, type SubjectHandlers, emailsOf, exportOf, reportOf } from '../privacy/inventory.js';
-import type { Db } from '../../db/database.js';
+import type { Db, Executor } from '../../db/database.js';
 import { FAILED_MAIL_RETENTION_DAYS, SENT_MAIL_RETENTION_DAYS } from './mail.inventory.js';
 import type { Mailer } from './mailer.js';
 import {
   claimMail,
   countOutbox,
+  findMailBody,
+  insertMailBody,
+  insertOutboxMails,
   deleteMailFailedBefore,
   deleteMailOfPerson,
   deleteMailSentBefore,
   findMailOfPerson,
   insertOutboxMail,
   markMailSent,
+  markMailWithheld,
   nextDueMailId,
   recordMailFailure,
 } from './outbox.repository.js';
@@ -26,6 +30,14 @@ import {
 export interface OutboxMail {
   /** What the e-mail is, for people reading the outbox: 'order-confirmation', 'order-dispatched'… */
   kind: string;
+  /**
+   * For a marketing e-mail, the consent purpose it needs (a PurposeKey of the consent feature:
+   * 'general-subscription', 'stock-alert:17'…); absent for a transactional one. A marketing
+   * e-mail is queued and sent only to an address with a current consent to it.
+   */
+  purpose?: string;
+  /** A marketing e-mail's unsubscribe link; its text and HTML must each carry UNSUBSCRIBE_PLACEHOLDER where the link goes. */
+  unsubscribeUrl?: string;
   /** What it is about, e.g. the order number. */
   reference: string;
   to: string;
@@ -57,15 +69,138 @@ export function messageIdDomain(publicUrl: string): string {
   return new URL(publicUrl).hostname;
 }
 
+// ——— Marketing: consent is enforced here, whoever queues the e-mail ———
+
+/** The kinds of e-mail that are marketing: queued only with a purpose, so only with consent. */
+export const MARKETING_KINDS: readonly string[] = ['campaign', 'stock-alert', 'feedback-request'];
+
+/** Where a marketing e-mail's unsubscribe link goes in its text and HTML; replaced with the recipient's link when it is sent. */
+export const UNSUBSCRIBE_PLACEHOLDER = '%%unsubscribe_url%%';
+
+/** Who may be sent marketing for a purpose: the consent ledger's answer, given to the outbox when the app starts. */
+export interface MarketingGate {
+  /** Of these addresses, those (in lower case) with a current consent to the purpose and not suppressed for it. */
+  allowed(db: Executor, addresses: readonly string[], purpose: string): Promise<Set<string>>;
+}
+
+const gates = new WeakMap<object, MarketingGate>();
+const identityOf = (db: Executor): object => db.getExecutor().adapter;
+
+/** Gives the outbox of this database its gate (consent's `keyConsentLedger` does). Without one, every marketing e-mail is refused. */
+export function setMarketingGate(db: Executor, gate: MarketingGate): void {
+  gates.set(identityOf(db), gate);
+}
+
+async function allowedAddresses(db: Executor, addresses: readonly string[], purpose: string): Promise<Set<string>> {
+  const gate = gates.get(identityOf(db));
+  return gate ? gate.allowed(db, addresses, purpose) : new Set();
+}
+
+/** A marketing e-mail the outbox refused to queue: the address has no current consent to its purpose, or is suppressed. */
+export class ConsentRequiredError extends Error {
+  constructor(public readonly purpose: string) {
+    super(`a marketing e-mail for ${purpose} needs the recipient's current consent`);
+    this.name = 'ConsentRequiredError';
+  }
+}
+
+/** Checks the form of an e-mail: a marketing one has a purpose, an unsubscribe link and a place for it in both bodies. */
+function checkKind(mail: Pick<OutboxMail, 'kind' | 'purpose' | 'unsubscribeUrl'>, bodies: { text: string; html: string } | null): void {
+  const marketing = mail.purpose !== undefined;
+  if (MARKETING_KINDS.includes(mail.kind) && !marketing)
+    throw new Error(`a ${mail.kind} e-mail is marketing and needs the consent purpose it is sent under`);
+  if (!marketing) return;
+  if (!mail.unsubscribeUrl?.startsWith('http')) throw new Error("a marketing e-mail needs its recipient's unsubscribe link");
+  if (bodies && (!bodies.text.includes(UNSUBSCRIBE_PLACEHOLDER) || !bodies.html.includes(UNSUBSCRIBE_PLACEHOLDER))) {
+    throw new Error('a marketing e-mail must carry the unsubscribe link in its text and its HTML');
+  }
+}
+
+/**
+ * Queues a marketing e-mail if the recipient may be sent it now: false (and nothing queued) when
+ * the address has no current consent to the purpose or is suppressed. The outbox asks again when
+ * it sends.
+ */
+export async function enqueueMarketingMail(
+  trx: Executor,
+  mail: OutboxMail & { purpose: string; unsubscribeUrl: string },
+  now: Date,
+  domain: string,
+): Promise<number | null> {
+  try {
+    return await enqueueMail(trx, mail, now, domain);
+  } catch (err) {
+    if (err instanceof ConsentRequiredError) return null;
+    throw err;
+  }
+}
+
+/** Keeps a subject and body shared by many e-mails (a campaign's); their text and HTML carry UNSUBSCRIBE_PLACEHOLDER. */
+export function createMailBody(trx: Executor, body: { subject: string; text: string; html: string }, now: Date): Promise<number> {
+  checkKind({ kind: 'campaign', purpose: 'x', unsubscribeUrl: 'https://x' }, body);
+  return insertMailBody(trx, { subject: body.subject, text_body: body.text, html_body: body.html, created_at: now.toISOString() });
+}
+
+/**
+ * Queues one e-mail per recipient with a shared body, each due at its own time (a campaign spreads
+ * them at its sending rate). Recipients without a current consent to the purpose are left out;
+ * returns how many were queued and how many refused.
+ */
+export async function enqueueBulkMarketing(
+  trx: Executor,
+  batch: {
+    kind: string;
+    reference: string;
+    purpose: string;
+    bodyId: number;
+    recipients: { to: string; unsubscribeUrl: string; dueAt: Date }[];
+  },
+  now: Date,
+  domain: string,
+): Promise<{ queued: number; refused: number }> {
+  const allowed = await allowedAddresses(
+    trx,
+    batch.recipients.map((r) => r.to),
+    batch.purpose,
+  );
+  const rows = batch.recipients.filter((r) => allowed.has(r.to.trim().toLowerCase()));
+  for (const r of rows) checkKind({ kind: batch.kind, purpose: batch.purpose, unsubscribeUrl: r.unsubscribeUrl }, null);
+  await insertOutboxMails(
+    trx,
+    rows.map((r) => ({
+      kind: batch.kind,
+      reference: batch.reference,
+      to_address: r.to,
+      reply_to: null,
+      subject: '',
+      text_body: '',
+      html_body: '',
+      message_id: `<${randomUUID()}@${domain}>`,
+      created_at: now.toISOString(),
+      next_attempt_at: r.dueAt.toISOString(),
+      purpose: batch.purpose,
+      body_id: batch.bodyId,
+      unsubscribe_url: r.unsubscribeUrl,
+    })),
+  );
+  return { queued: rows.length, refused: batch.recipients.length - rows.length };
+}
+
 /**
  * Queues an e-mail in the caller's transaction. The Message-ID is fixed now, so every retry of this
  * e-mail carries the same one and a receiving server can drop a duplicate. `domain` is the shop's
  * host name (messageIdDomain(config.publicUrl)); it is an argument because services do not read
  * the configuration.
  */
-export async function enqueueMail(trx: Db, mail: OutboxMail, now: Date, domain: string): Promise<number> {
+export async function enqueueMail(trx: Executor, mail: OutboxMail, now: Date, domain: string): Promise<number> {
+  checkKind(mail, { text: mail.text, html: mail.html });
+  if (mail.purpose !== undefined && !(await allowedAddresses(trx, [mail.to], mail.purpose)).has(mail.to.trim().toLowerCase())) {
+    throw new ConsentRequiredError(mail.purpose);
+  }
   return insertOutboxMail(trx, { ...mail, messageId: `<${randomUUID()}@${domain}>`, at: now.toISOString() });
 }
+
+const escapeAttribute = (s: string) => s.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 
 /** Wait before the next try after `attempts` failed ones: 1 minute, doubling, at most 6 hours. */
 export function retryDelayMs(attempts: number): number {
@@ -102,12 +237,13 @@ export async function deliverDueMail(
   db: Db,
   mailer: Mailer,
   time: Date | (() => Date),
-  options: { batch?: number; claimSeconds?: number } = {},
-): Promise<{ sent: number; retried: number; failed: number }> {
+  options: { batch?: number; claimSeconds?: number; unsubscribeMailto?: string } = {},
+): Promise<{ sent: number; retried: number; failed: number; withheld: number }> {
   const clock = typeof time === 'function' ? time : () => time;
   const batch = options.batch ?? DEFAULT_BATCH;
   const claimMs = (options.claimSeconds ?? MAIL_CLAIM_SECONDS) * 1000;
-  const tally = { sent: 0, retried: 0, failed: 0 };
+  const tally = { sent: 0, retried: 0, failed: 0, withheld: 0 };
+  const bodies = new Map<number, { subject: string; text_body: string; html_body: string }>();
   // A lost race means another worker has just taken that row, so looking again finds a different
   // one; the bound on tries only guards against a database that keeps disagreeing with itself.
   for (let handled = 0, tries = 0; handled < batch && tries < batch * 4; tries++) {
@@ -118,14 +254,47 @@ export async function deliverDueMail(
     const mail = await claimMail(db, id, at, new Date(now.getTime() + claimMs).toISOString());
     if (!mail) continue;
     handled++;
+    let content = { subject: mail.subject, text: mail.text_body, html: mail.html_body };
+    let headers: Record<string, string> | undefined;
+    if (mail.purpose !== null) {
+      // Asked again now: consent withdrawn since the e-mail was queued means it is not sent.
+      const allowed = await allowedAddresses(db, [mail.to_address], mail.purpose);
+      if (!allowed.has(mail.to_address.trim().toLowerCase()) || !mail.unsubscribe_url) {
+        await markMailWithheld(db, mail.id, clock().toISOString());
+        tally.withheld++;
+        continue;
+      }
+      if (mail.body_id !== null) {
+        let body = bodies.get(mail.body_id);
+        if (!body) {
+          body = await findMailBody(db, mail.body_id);
+          if (body) bodies.set(mail.body_id, body);
+        }
+        if (body) content = { subject: body.subject, text: body.text_body, html: body.html_body };
+      }
+      const link = mail.unsubscribe_url;
+      content = {
+        subject: content.subject,
+        text: content.text.replaceAll(UNSUBSCRIBE_PLACEHOLDER, link),
+        html: content.html.replaceAll(UNSUBSCRIBE_PLACEHOLDER, escapeAttribute(link)),
+      };
+      // RFC 8058 one-click unsubscribe, and RFC 2369's mailto for programs that only write.
+      headers = {
+        'List-Unsubscribe': options.unsubscribeMailto
+          ? `<${link}>, <mailto:${options.unsubscribeMailto}?subject=unsubscribe>`
+          : `<${link}>`,
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      };
+    }
     try {
       await mailer.send({
         to: mail.to_address,
         ...(mail.reply_to ? { replyTo: mail.reply_to } : {}),
-        subject: mail.subject,
-        text: mail.text_body,
-        html: mail.html_body,
+        subject: content.subject,
+        text: content.text,
+        html: content.html,
         messageId: mail.message_id,
+        ...(headers ? { headers } : {}),
       });
     } catch (err) {
       const failedAt = clock();

@@ -4,6 +4,8 @@ import { bagInventory } from '../bag/bag.inventory.js';
 import { bagSubjects } from '../bag/bag.service.js';
 import { catalogSubjects } from '../catalog/catalog.admin.service.js';
 import { catalogInventory } from '../catalog/catalog.inventory.js';
+import { consentInventory } from '../consent/consent.inventory.js';
+import { consentSubjects } from '../consent/consent.service.js';
 import { contactInventory } from '../contact/contact.inventory.js';
 import { contactSubjects } from '../contact/contact.service.js';
 import { customersInventory } from '../customers/customers.inventory.js';
@@ -12,6 +14,7 @@ import { mailInventory } from '../mail/mail.inventory.js';
 import { mailSubjects } from '../mail/outbox.service.js';
 import { ordersInventory } from '../orders/orders.inventory.js';
 import { ordersSubjects } from '../orders/orders.service.js';
+import { partnersInventory } from '../partners/partners.inventory.js';
 import { securityInventory } from '../security/security.inventory.js';
 import { staffInventory } from '../staff/staff.inventory.js';
 import { staffSubjects } from '../staff/staff.service.js';
@@ -30,6 +33,7 @@ export interface PrivacyContract {
  *   placed from, the order numbers the trail names), so they come before the orders' eraser,
  *   which unlinks an order from its bag and its account;
  * - the orders before the accounts, whose deletion empties `orders.customer_id`;
+ * - consent before the accounts: it finds the account's entries by its id and current address;
  * - the catalogue's history before the staff accounts, whose deletion empties its `staff_id`.
  */
 export const contracts: PrivacyContract[] = [
@@ -38,8 +42,10 @@ export const contracts: PrivacyContract[] = [
   { inventory: mailInventory, handlers: mailSubjects },
   { inventory: contactInventory, handlers: contactSubjects },
   { inventory: ordersInventory, handlers: ordersSubjects },
+  { inventory: consentInventory, handlers: consentSubjects },
   { inventory: customersInventory, handlers: customersSubjects },
   { inventory: catalogInventory, handlers: catalogSubjects },
   { inventory: staffInventory, handlers: staffSubjects },
   { inventory: securityInventory, handlers: null },
+  { inventory: partnersInventory, handlers: null },
 ];

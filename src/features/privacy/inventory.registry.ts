@@ -1,10 +1,12 @@
 import { auditInventory } from '../audit/audit.inventory.js';
 import { bagInventory } from '../bag/bag.inventory.js';
 import { catalogInventory } from '../catalog/catalog.inventory.js';
+import { consentInventory } from '../consent/consent.inventory.js';
 import { customersInventory } from '../customers/customers.inventory.js';
 import { contactInventory } from '../contact/contact.inventory.js';
 import { mailInventory } from '../mail/mail.inventory.js';
 import { ordersInventory } from '../orders/orders.inventory.js';
+import { partnersInventory } from '../partners/partners.inventory.js';
 import { securityInventory } from '../security/security.inventory.js';
 import { staffInventory } from '../staff/staff.inventory.js';
 import type { FeatureInventory } from './inventory.js';
@@ -20,4 +22,6 @@ export const inventories: FeatureInventory[] = [
   bagInventory,
   ordersInventory,
   customersInventory,
+  consentInventory,
+  partnersInventory,
 ];

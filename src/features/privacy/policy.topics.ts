@@ -18,6 +18,8 @@ export interface PolicyTopic {
 export const POLICY_TOPICS: Record<string, Partial<Record<DataSubject, string>>> = {
   orders: { customers: 'When you order' },
   customers: { customers: 'If you open an account' },
+  consent: { customers: 'Your marketing choices' },
+  partners: { customers: 'Sharing with partners' },
   mail: { customers: 'E-mails we send you', staff: 'Security e-mails to staff' },
   contact: { customers: 'When you write to us' },
   bag: { customers: 'Your bag' },

@@ -1,14 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { Breadcrumbs } from '../../http/views/components.js';
 import { CATEGORY_TEXT, type DataCategory, LAWFUL_BASIS_TEXT } from './inventory.js';
-import { inventories } from './inventory.registry.js';
 import { type TopicSection, policyTopics, spread, usualRetention } from './policy.topics.js';
-import { type PolicyItem, type PolicyModel, PrivacyService } from './privacy.service.js';
+import type { PolicyItem, PolicyModel } from './privacy.service.js';
 
 const longDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
 
 export async function privacyRoutes(app: FastifyInstance): Promise<void> {
-  const privacy = new PrivacyService(app.db, inventories, app.config.shop);
+  const privacy = app.privacy;
 
   app.get('/privacy', async (_req, reply) => {
     const policy = await privacy.policy(app.clock());

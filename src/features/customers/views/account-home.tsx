@@ -7,6 +7,7 @@ import { When } from './when.js';
 /** Account Home: one card per section, each saying what is there now and leading to it. */
 export function AccountHome({
   customer,
+  subscribed,
   defaultAddress,
   addressCount,
   latestOrders,
@@ -16,6 +17,8 @@ export function AccountHome({
   accessCountIsCapped,
 }: {
   customer: CustomerRow;
+  /** Whether the account's address receives the General Subscription now. */
+  subscribed: boolean;
   defaultAddress: AddressRow | null;
   addressCount: number;
   latestOrders: CustomerOrderListRow[];
@@ -72,7 +75,7 @@ export function AccountHome({
         </li>
         <li>
           <h2>Newsletter Subscription</h2>
-          <p>{customer.general_subscription === 1 ? 'You are subscribed to the General Subscription.' : 'You are not subscribed.'}</p>
+          <p>{subscribed ? 'You are subscribed to the General Subscription.' : 'You are not subscribed.'}</p>
           <a href="/account/newsletter">Change my subscription</a>
         </li>
         <li>

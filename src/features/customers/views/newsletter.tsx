@@ -1,5 +1,6 @@
 import { Notice } from '../../../http/views/components.js';
 import { Checkbox, Csrf } from '../../../http/views/form.js';
+import { CONSENT_WORDING } from '../../consent/consent.inventory.js';
 import { When } from './when.js';
 
 export function NewsletterPage({
@@ -28,7 +29,7 @@ export function NewsletterPage({
         <Csrf token={csrf} />
         <fieldset class="plain-fieldset">
           <legend>Your subscriptions</legend>
-          <Checkbox name="general_subscription" label="General Subscription: e-mails about new pieces and events" checked={subscribed} />
+          <Checkbox name="general_subscription" label={CONSENT_WORDING.accountGeneral} checked={subscribed} />
         </fieldset>
         {changedAt && (
           <p class="form-note">
