@@ -89,6 +89,12 @@ const schema = z.object({
     .min(1, 'expected at least 1')
     .max(99, 'expected at most 99')
     .default(5),
+  MARKETING_RATE_PER_MINUTE: z.coerce
+    .number({ message: 'expected a number of marketing e-mails per minute' })
+    .int('expected a whole number')
+    .min(1, 'expected at least 1')
+    .max(100000, 'expected at most 100000')
+    .default(600),
   FINANCIAL_YEAR_END: z
     .string()
     .regex(/^\d{2}-\d{2}$/, 'expected the last day of the financial year as month-day, such as 03-31')
@@ -137,6 +143,8 @@ export interface Config {
     /** The most of one piece in a bag line and in an order. */
     maxLineQuantity: number;
   };
+  /** How many campaign e-mails the outbox is given to send per minute (MARKETING_RATE_PER_MINUTE), so order and account e-mails never wait behind a campaign. */
+  marketingRatePerMinute: number;
   /** The last day of the shop's financial year (FINANCIAL_YEAR_END): tax records are kept 6 years from the end of theirs. */
   financialYearEnd: { month: number; day: number };
   /** The built-in imitation of Opayo's hosted page, on a listener of its own. */
@@ -225,6 +233,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       reservationMinutes: e.ORDER_RESERVATION_MINUTES,
     },
     orders: { unpaidPerBuyer: e.UNPAID_ORDERS_PER_BUYER, maxLineQuantity: e.MAX_LINE_QUANTITY },
+    marketingRatePerMinute: e.MARKETING_RATE_PER_MINUTE,
     financialYearEnd: monthDay(e.FINANCIAL_YEAR_END),
     sandbox: { enabled: sandboxEnabled, port: e.SANDBOX_PORT, url: sandboxOrigin },
   };

@@ -54,6 +54,10 @@ describe('configuration contract', () => {
     ['MAX_LINE_QUANTITY', 'lots', /^Invalid MAX_LINE_QUANTITY="lots": expected a number of pieces$/],
     ['MAX_LINE_QUANTITY', '-1', /^Invalid MAX_LINE_QUANTITY="-1": expected at least 1$/],
     ['MAX_LINE_QUANTITY', '100', /^Invalid MAX_LINE_QUANTITY="100": expected at most 99$/],
+    ['MARKETING_RATE_PER_MINUTE', 'fast', /^Invalid MARKETING_RATE_PER_MINUTE="fast": expected a number of marketing e-mails per minute$/],
+    ['MARKETING_RATE_PER_MINUTE', '0', /^Invalid MARKETING_RATE_PER_MINUTE="0": expected at least 1$/],
+    ['MARKETING_RATE_PER_MINUTE', '1.5', /^Invalid MARKETING_RATE_PER_MINUTE="1.5": expected a whole number$/],
+    ['MARKETING_RATE_PER_MINUTE', '100001', /^Invalid MARKETING_RATE_PER_MINUTE="100001": expected at most 100000$/],
   ])('stops with one line naming %s when it is %s', (name, value, message) => {
     let error: unknown;
     try {
@@ -152,6 +156,11 @@ describe('configuration of what unpaid orders may hold', () => {
   it('takes UNPAID_ORDERS_PER_BUYER and MAX_LINE_QUANTITY', () => {
     const c = loadConfig({ DATA_DIR: dir(), UNPAID_ORDERS_PER_BUYER: '8', MAX_LINE_QUANTITY: '2' });
     expect(c.orders).toEqual({ unpaidPerBuyer: 8, maxLineQuantity: 2 });
+  });
+
+  it('sends marketing at 600 e-mails a minute unless MARKETING_RATE_PER_MINUTE says otherwise', () => {
+    expect(loadConfig({ DATA_DIR: dir() }).marketingRatePerMinute).toBe(600);
+    expect(loadConfig({ DATA_DIR: dir(), MARKETING_RATE_PER_MINUTE: '120' }).marketingRatePerMinute).toBe(120);
   });
 });
 
