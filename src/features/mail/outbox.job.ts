@@ -6,14 +6,16 @@ import { deliverDueMail, eraseExpiredMail } from './outbox.service.js';
  * form forwarded to the shop's inbox) are sent every 10 seconds; a refused or failed send is
  * retried after 1, 2, 4… minutes (at most 6 hours apart) and given up after MAX_MAIL_ATTEMPTS
  * (10); one whose worker died mid-send is sent again once its claim (MAIL_CLAIM_SECONDS, 2
- * minutes) has run out. A run's line is a warning when it gave an e-mail up.
+ * minutes) has run out. A marketing e-mail whose recipient no longer consents is withheld, not
+ * sent. A run's line is a warning when it gave an e-mail up.
  */
 export const mailDeliveryJob = defineJob({
   name: 'mail.deliver',
   cron: '*/10 * * * * *',
   warnWhen: (counts) => (counts.failed ?? 0) > 0,
   // The clock, not one time: each send is stamped when it happens, and a slow provider can take a while.
-  run: async (app) => ({ ...(await deliverDueMail(app.db, app.mailer, app.clock)) }),
+  // A marketing e-mail's List-Unsubscribe header names the shop's address as well as its one-click link.
+  run: async (app) => ({ ...(await deliverDueMail(app.db, app.mailer, app.clock, { unsubscribeMailto: app.config.shop.email })) }),
 });
 
 /**

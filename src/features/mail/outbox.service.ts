@@ -6,6 +6,7 @@ import type { Mailer } from './mailer.js';
 import {
   claimMail,
   countOutbox,
+  countMailWithReference,
   findMailBody,
   insertMailBody,
   insertOutboxMails,
@@ -136,7 +137,7 @@ export async function enqueueMarketingMail(
 }
 
 /** Keeps a subject and body shared by many e-mails (a campaign's); their text and HTML carry UNSUBSCRIBE_PLACEHOLDER. */
-export function createMailBody(trx: Executor, body: { subject: string; text: string; html: string }, now: Date): Promise<number> {
+export async function createMailBody(trx: Executor, body: { subject: string; text: string; html: string }, now: Date): Promise<number> {
   checkKind({ kind: 'campaign', purpose: 'x', unsubscribeUrl: 'https://x' }, body);
   return insertMailBody(trx, { subject: body.subject, text_body: body.text, html_body: body.html, created_at: now.toISOString() });
 }
@@ -332,6 +333,17 @@ export async function eraseExpiredMail(db: Db, now: Date): Promise<{ sent: numbe
  */
 export async function outboxHealth(db: Db, now: Date): Promise<{ waiting: number; overdue: number; failed: number }> {
   return countOutbox(db, new Date(now.getTime() - OVERDUE_MS).toISOString());
+}
+
+/**
+ * How the e-mails of one reference (a campaign's, `campaign-<id>`) stand: still waiting to go
+ * (retries included), sent, given up on, and withheld because consent had gone by send time.
+ */
+export function countMailByReference(
+  db: Executor,
+  reference: string,
+): Promise<{ waiting: number; sent: number; failed: number; withheld: number }> {
+  return countMailWithReference(db, reference);
 }
 
 /**
