@@ -86,8 +86,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('changed_at', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('consent_state_pk', ['subject_key', 'purpose'])
     .execute();
-  // The audience of a purpose, in a stable order for reading it in pages.
-  await db.schema.createIndex('consent_state_audience_idx').on('consent_state').columns(['purpose', 'given', 'subject_key']).execute();
+  // The audience of a purpose, read page by page in address-fingerprint order.
+  await db.schema.createIndex('consent_state_audience_idx').on('consent_state').columns(['purpose', 'given', 'address_hash']).execute();
   await db.schema.createIndex('consent_state_customer_idx').on('consent_state').column('customer_id').execute();
   await db.schema.createIndex('consent_state_address_idx').on('consent_state').columns(['address_hash', 'purpose']).execute();
 

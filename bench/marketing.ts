@@ -1,0 +1,249 @@
+/**
+ * Marketing benchmark.
+ *
+ * 1. Audience and queueing: the General Subscription's audience, computed at send time from the
+ *    consent state page by page (suppressed addresses left out), each page queued in the outbox
+ *    with its recipient's unsubscribe link and a due time spread at the sending rate; at 25,000
+ *    subscribers and at 100,000. Target: under 5 s for 100,000, memory flat (the audience is
+ *    streamed, never held whole): the ratios of time per subscriber and of peak heap growth
+ *    between the two sizes should be about 1.
+ * 2. Delivery to a real SMTP server on this machine (the `smtp-server` package): messages per
+ *    second for campaign e-mails (consent asked again for each, shared body, one-click headers)
+ *    against order e-mails (no check), in one run.
+ *
+ * SQLite by default; with DATABASE_URL set, on a throwaway PostgreSQL database on that server.
+ * Usage: npx tsx bench/marketing.ts [-- --subscribers 100000 --messages 2000]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../src/config.js';
+import { type Db, openDatabase } from '../src/db/database.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { addressHashOf, audienceOf, keyConsentLedger, subjectKeyOf, unsubscribeUrl } from '../src/features/consent/consent.service.js';
+import { createMailer } from '../src/features/mail/mailer.js';
+import {
+  UNSUBSCRIBE_PLACEHOLDER,
+  createMailBody,
+  deliverDueMail,
+  enqueueBulkMarketing,
+  enqueueMail,
+} from '../src/features/mail/outbox.service.js';
+import { freshDatabase } from '../test/support/build-app.js';
+import { TestSmtpServer } from '../test/mail/smtp-test-server.js';
+
+const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) || fallback;
+const large = arg('subscribers', 100_000);
+const small = Math.round(large / 4);
+const messages = arg('messages', 2000);
+const NOW = new Date('2026-12-01T12:00:00Z');
+const PUBLIC = 'https://shop.example';
+const RATE_PER_MINUTE = 600;
+const SECRET = 'bench-secret-key-bench-secret-key';
+
+/** Subscribers as the ledger would leave them in the state table; one in 50 is also suppressed. */
+async function fillSubscribers(db: Db, count: number): Promise<void> {
+  const batch = 1000;
+  for (let start = 0; start < count; start += batch) {
+    const rows = Array.from({ length: Math.min(batch, count - start) }, (_, k) => {
+      const email = `subscriber${start + k}@example.test`;
+      return {
+        subject_key: subjectKeyOf(db, { customerId: null, email }),
+        purpose: 'general-subscription',
+        given: 1,
+        customer_id: null,
+        email,
+        address_hash: addressHashOf(db, email),
+        entry_id: start + k + 1,
+        changed_at: NOW.toISOString(),
+      };
+    });
+    await db.transaction().execute(async (trx) => {
+      await trx.insertInto('consent_state').values(rows).execute();
+      const suppressed = rows.filter((_, k) => (start + k) % 50 === 0);
+      if (suppressed.length > 0) {
+        await trx
+          .insertInto('marketing_suppressions')
+          .values(
+            suppressed.map((r) => ({
+              address_hash: r.address_hash,
+              purpose: 'general-subscription',
+              method: 'one-click',
+              created_at: NOW.toISOString(),
+            })),
+          )
+          .execute();
+      }
+    });
+  }
+}
+
+/** The campaign send path: stream the audience, queue each page with its links and due times. */
+async function queueCampaign(db: Db): Promise<{ queued: number; refused: number }> {
+  const bodyId = await createMailBody(
+    db,
+    {
+      subject: 'New pieces',
+      text: `News.\n\nUnsubscribe: ${UNSUBSCRIBE_PLACEHOLDER}`,
+      html: `<p>News.</p><a href="${UNSUBSCRIBE_PLACEHOLDER}">Unsubscribe</a>`,
+    },
+    NOW,
+  );
+  const tally = { queued: 0, refused: 0 };
+  let n = 0;
+  for await (const page of audienceOf(db, 'general-subscription', 1000)) {
+    const recipients = page.map((r) => ({
+      to: r.email,
+      unsubscribeUrl: unsubscribeUrl(db, PUBLIC, r.email, 'general-subscription', 'campaign-1'),
+      dueAt: new Date(NOW.getTime() + Math.floor((n++ * 60_000) / RATE_PER_MINUTE)),
+    }));
+    const r = await db
+      .transaction()
+      .execute((trx) =>
+        enqueueBulkMarketing(
+          trx,
+          { kind: 'campaign', reference: 'campaign-1', purpose: 'general-subscription', bodyId, recipients },
+          NOW,
+          'shop.example',
+        ),
+      );
+    tally.queued += r.queued;
+    tally.refused += r.refused;
+  }
+  return tally;
+}
+
+async function withDatabase<T>(work: (db: Db, dataDir: string) => Promise<T>, env: Record<string, string> = {}): Promise<T> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'assay-bench-marketing-'));
+  const database = await freshDatabase(dataDir);
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', SECRET_KEY: SECRET, ...database.env, ...env });
+  const handle = openDatabase(config.database);
+  try {
+    await migrateToLatest(handle.db);
+    keyConsentLedger(handle.db, SECRET);
+    return await work(handle.db, dataDir);
+  } finally {
+    await handle.close();
+    await database.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+interface QueueFigures {
+  subscribers: number;
+  queued: number;
+  ms: number;
+  heapGrowthMb: number;
+}
+
+async function measureQueueing(subscribers: number): Promise<QueueFigures> {
+  return withDatabase(async (db) => {
+    await fillSubscribers(db, subscribers);
+    global.gc?.();
+    const base = process.memoryUsage().heapUsed;
+    let peak = base;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 20);
+    const started = performance.now();
+    const r = await queueCampaign(db);
+    const ms = performance.now() - started;
+    clearInterval(sampler);
+    peak = Math.max(peak, process.memoryUsage().heapUsed);
+    const expected = subscribers - Math.ceil(subscribers / 50);
+    if (r.queued !== expected) throw new Error(`queued ${r.queued}, expected ${expected}`);
+    return { subscribers, queued: r.queued, ms, heapGrowthMb: (peak - base) / 1_048_576 };
+  });
+}
+
+async function measureDelivery(): Promise<{ campaign: number; transactional: number }> {
+  const smtp = await TestSmtpServer.start();
+  try {
+    return await withDatabase(
+      async (db, dataDir) => {
+        const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', SECRET_KEY: SECRET, SMTP_URL: smtp.url });
+        const mailer = createMailer(config);
+        try {
+          await fillSubscribers(db, messages);
+          // Everyone due now, to measure the outbox and the server rather than the rate.
+          const bodyId = await createMailBody(
+            db,
+            { subject: 'News', text: `x ${UNSUBSCRIBE_PLACEHOLDER}`, html: `<a href="${UNSUBSCRIBE_PLACEHOLDER}">x</a>` },
+            NOW,
+          );
+          for await (const page of audienceOf(db, 'general-subscription', 1000)) {
+            await enqueueBulkMarketing(
+              db,
+              {
+                kind: 'campaign',
+                reference: 'campaign-2',
+                purpose: 'general-subscription',
+                bodyId,
+                recipients: page.map((r) => ({
+                  to: r.email,
+                  unsubscribeUrl: unsubscribeUrl(db, PUBLIC, r.email, 'general-subscription'),
+                  dueAt: NOW,
+                })),
+              },
+              NOW,
+              'shop.example',
+            );
+          }
+          const drain = async () => {
+            const started = performance.now();
+            let sent = 0;
+            for (;;) {
+              const r = await deliverDueMail(db, mailer, NOW, { batch: 500, unsubscribeMailto: 'hello@shop.example' });
+              sent += r.sent;
+              if (r.sent + r.withheld + r.retried + r.failed === 0) break;
+            }
+            return sent / ((performance.now() - started) / 1000);
+          };
+          const campaign = await drain();
+          for (let i = 0; i < messages; i++) {
+            await enqueueMail(
+              db,
+              {
+                kind: 'order-confirmation',
+                reference: `A${i}`,
+                to: `buyer${i}@example.test`,
+                subject: 'Your order',
+                text: 'Thank you',
+                html: '<p>Thank you</p>',
+              },
+              NOW,
+              'shop.example',
+            );
+          }
+          const transactional = await drain();
+          return { campaign, transactional };
+        } finally {
+          await mailer.close();
+        }
+      },
+      { SMTP_URL: smtp.url },
+    );
+  } finally {
+    await smtp.close();
+  }
+}
+
+const dialect = process.env.DATABASE_URL ? 'PostgreSQL' : 'SQLite';
+const a = await measureQueueing(small);
+const b = await measureQueueing(large);
+const delivery = await measureDelivery();
+const perK = (f: QueueFigures) => f.ms / (f.subscribers / 1000);
+console.log(`\nMarketing benchmark (${dialect})\n`);
+console.log('| subscribers | queued (suppressed left out) | audience + queueing | ms per 1,000 | peak heap growth |');
+console.log('|---:|---:|---:|---:|---:|');
+for (const f of [a, b]) {
+  console.log(
+    `| ${f.subscribers} | ${f.queued} | ${(f.ms / 1000).toFixed(2)} s | ${perK(f).toFixed(1)} | ${f.heapGrowthMb.toFixed(1)} MB |`,
+  );
+}
+console.log(`\nRatios, ${b.subscribers} subscribers against ${a.subscribers}:`);
+console.log(`  time per subscriber: ${(perK(b) / perK(a)).toFixed(2)}× (about 1 means it grows with the audience, no worse)`);
+console.log(`  peak heap growth:    ${(b.heapGrowthMb / Math.max(0.1, a.heapGrowthMb)).toFixed(2)}× (about 1 means memory stays flat)`);
+console.log(`  ${b.subscribers} in ${(b.ms / 1000).toFixed(2)} s: ${b.ms < 5000 ? 'under' : 'OVER'} the 5 s target`);
+console.log(`\nDelivery to a local SMTP server, ${messages} messages each:`);
+console.log(`  campaign e-mails (consent asked again, shared body, one-click headers): ${delivery.campaign.toFixed(0)} messages/s`);
+console.log(`  order e-mails (no consent check):                                        ${delivery.transactional.toFixed(0)} messages/s`);
+console.log(`  ratio campaign / order: ${(delivery.campaign / delivery.transactional).toFixed(2)}×`);
