@@ -35,7 +35,7 @@ export function confirmationTokenOf(mail: { text_body: string }): string {
   return linkToken(mail.text_body, '/newsletter/confirm');
 }
 
-/** Opens a confirmation link and presses its Confirm button; returns the answer to the press. */
+/** Opens a confirmation link and presses its Confirm button; returns the answer to the press (a 303 to "You're subscribed"). */
 export async function pressConfirm(app: FastifyInstance, token: string, shopper = new Shopper(app)): Promise<LightMyRequestResponse> {
   const page = await shopper.get(`/newsletter/confirm?token=${encodeURIComponent(token)}`);
   if (page.statusCode !== 200) throw new Error(`the confirmation page answered ${page.statusCode}`);
@@ -50,7 +50,7 @@ export async function signUpAndConfirm(app: FastifyInstance, email: string): Pro
   const shopper = new Shopper(app);
   const signedUp = await signUpForNewsletter(app, email, { shopper });
   if (signedUp.statusCode !== 303) throw new Error(`newsletter sign-up refused: ${signedUp.statusCode} ${signedUp.body.slice(0, 300)}`);
-  const confirmed = await pressConfirm(app, confirmationTokenOf(await confirmationMailTo(app, email)), shopper);
+  const confirmed = await shopper.follow(await pressConfirm(app, confirmationTokenOf(await confirmationMailTo(app, email)), shopper));
   if (confirmed.statusCode !== 200 || !confirmed.body.includes("You're subscribed")) {
     throw new Error(`newsletter confirmation refused: ${confirmed.statusCode} ${confirmed.body.slice(0, 300)}`);
   }

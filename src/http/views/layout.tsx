@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { renderToString } from 'preact-render-to-string';
+import { NewsletterForm } from '../../features/consent/views/newsletter-form.js';
 
 export interface Chrome {
   shopName: string;
@@ -172,6 +173,12 @@ export function Layout({ chrome, meta, children }: { chrome: Chrome; meta: PageM
               </ul>
             </nav>
           </div>
+          <section class="footer-newsletter" aria-labelledby="newsletter-heading">
+            <h2 id="newsletter-heading" class="footer-heading">
+              Newsletter
+            </h2>
+            <NewsletterForm />
+          </section>
           <p class="footer-small">
             Prices include VAT at 20 %. Card payments are taken on our payment provider's secure page; we never see or store your card
             details.
