@@ -14,7 +14,8 @@ export function NewsletterForm({ id = 'newsletter', value, error }: { id?: strin
       <Field
         name="email"
         id={`${id}-email`}
-        label="Your e-mail address"
+        // A label of its own, so that a page's "E-mail address" field (sign-in, checkout) stays the only one by that name.
+        label="E-mail for our newsletter"
         type="email"
         autocomplete="email"
         maxLength={80}
