@@ -171,6 +171,8 @@ describe('one-click (RFC 8058)', () => {
     const cases: { args: string[]; method: string }[] = [
       { args: ['-d', 'List-Unsubscribe=One-Click'], method: 'one-click' },
       { args: ['-F', 'List-Unsubscribe=One-Click'], method: 'one-click' },
+      { args: ['-H', 'content-type: text/plain', '--data', 'List-Unsubscribe=One-Click'], method: 'one-click' },
+      { args: ['-H', 'content-type: application/json', '--data', 'List-Unsubscribe=One-Click'], method: 'one-click' },
       { args: [], method: 'unsubscribe-link' },
     ];
     for (const c of cases) {

@@ -114,9 +114,10 @@ export async function consentRoutes(app: FastifyInstance): Promise<void> {
   // servers: no cookie, no CSRF token, no Origin of ours and no sign-in, so csrf: false — the
   // signed token in the address is what names the one address and purpose it can unsubscribe.
   // No rate limit either: a large provider sends many people's one-clicks from a few addresses.
-  // Its own scope, so that only this route reads bodies of any type (a provider may send
-  // multipart/form-data or plain text); they are reduced to the one field that matters.
+  // Its own scope, so that only this route reads bodies of every type alike (a provider may send
+  // a form, multipart/form-data or plain text, or JSON): each is reduced to the one field that matters.
   await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 4096 }, (_req, body, done) => {
       done(null, { 'List-Unsubscribe': /List-Unsubscribe[\s\S]{0,200}?One-Click/.test(String(body)) ? 'One-Click' : '' });
     });
