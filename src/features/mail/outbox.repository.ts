@@ -202,3 +202,35 @@ export async function deleteMailOfPerson(db: Db, emails: string[], references: s
     .executeTakeFirst();
   return Number(r.numDeletedRows);
 }
+
+/** How the e-mails carrying one reference (a campaign's) stand: counts only. */
+export async function countMailWithReference(
+  db: Db,
+  reference: string,
+): Promise<{ waiting: number; sent: number; failed: number; withheld: number }> {
+  const r = await db
+    .selectFrom('mail_outbox')
+    .select((eb) => [
+      eb.fn
+        .sum<number>(
+          eb
+            .case()
+            .when(eb.and([eb('sent_at', 'is', null), eb('failed_at', 'is', null), eb('withheld_at', 'is', null)]))
+            .then(1)
+            .else(0)
+            .end(),
+        )
+        .as('waiting'),
+      eb.fn.sum<number>(eb.case().when('sent_at', 'is not', null).then(1).else(0).end()).as('sent'),
+      eb.fn.sum<number>(eb.case().when('failed_at', 'is not', null).then(1).else(0).end()).as('failed'),
+      eb.fn.sum<number>(eb.case().when('withheld_at', 'is not', null).then(1).else(0).end()).as('withheld'),
+    ])
+    .where('reference', '=', reference)
+    .executeTakeFirst();
+  return {
+    waiting: Number(r?.waiting ?? 0),
+    sent: Number(r?.sent ?? 0),
+    failed: Number(r?.failed ?? 0),
+    withheld: Number(r?.withheld ?? 0),
+  };
+}
