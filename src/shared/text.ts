@@ -13,10 +13,10 @@ const HIDDEN_ON_ONE_LINE = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u206
 
 /**
  * The form fields that are multi-line (each is a textarea on its page): the contact message, the
- * gift message, and the back office's descriptions and care notes. A test renders every page with
+ * gift message, the back office's descriptions and care notes, and a campaign's body. A test renders every page with
  * a textarea and fails when one is missing here.
  */
-export const MULTILINE_FIELDS: ReadonlySet<string> = new Set(['message', 'gift_message', 'description', 'care']);
+export const MULTILINE_FIELDS: ReadonlySet<string> = new Set(['message', 'gift_message', 'description', 'care', 'body']);
 
 /** True when the text holds a character that no field accepts (tab and line breaks only where the field is multi-line). */
 export function hasHiddenCharacter(text: string, multiline = false): boolean {
