@@ -365,6 +365,34 @@ describe(`sending a campaign (${testDialect})`, () => {
   });
 });
 
+describe(`two processes sending at once (${testDialect})`, () => {
+  it('sends a due campaign once: only one process wins its claim', async () => {
+    const other = await buildTestShop({
+      sharingDatabaseOf: shop,
+      env: { SEED_DEMO: 'false', MARKETING_RATE_PER_MINUTE: '2' },
+      clock: () => now,
+    });
+    try {
+      const { id } = await newCampaign('owner', { title: 'Race', subject: 'Race', body: 'Hello' });
+      const send = await adminPost(shop.app, as('owner').cookie, `/admin/campaigns/${id}`, `/admin/campaigns/${id}/send-now`, {});
+      expect(send.statusCode).toBe(303);
+      // At once on PostgreSQL. SQLite's two connections here share one thread, where a writer
+      // waiting for the other's lock would block the very thread that holds it, so there the
+      // second process runs just after the first (each process is its own thread in production).
+      const runs =
+        testDialect === 'postgres'
+          ? await Promise.all([campaignsSendJob.run(shop.app, now), campaignsSendJob.run(other.app, now)])
+          : [await campaignsSendJob.run(shop.app, now), await campaignsSendJob.run(other.app, now)];
+      expect(runs.map((r) => r.started).sort()).toEqual([0, 1]);
+      const rows = await outboxOf(`campaign-${id}`);
+      expect(rows.map((r) => r.to_address.toLowerCase()).sort()).toEqual(['bob@example.org', 'cat@example.org']);
+      expect(await campaignRow(id)).toMatchObject({ status: 'sending', audience: 2, queued: 2 });
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe(`recording a marketing request received by e-mail or post (${testDialect})`, () => {
   const post = (role: Role, fields: Record<string, string>) =>
     adminPost(shop.app, as(role).cookie, '/admin/marketing-requests', '/admin/marketing-requests', fields);
