@@ -213,6 +213,22 @@ describe('one-click (RFC 8058)', () => {
   });
 });
 
+describe('the card guard', () => {
+  it('still refuses a card number in a body of another type, and unsubscribes nothing', async () => {
+    const email = address();
+    await signUpAndConfirm(shop.app, email);
+    for (const [type, payload] of [
+      ['text/plain', 'List-Unsubscribe=One-Click 4929 0000 0000 6'],
+      ['multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="note"\r\n\r\n4929 0000 0000 6\r\n--x--\r\n'],
+    ] as const) {
+      const res = await shop.app.inject({ method: 'POST', url: linkFor(email), headers: { 'content-type': type }, payload });
+      expect(res.statusCode, type).toBe(400);
+    }
+    expect(await reachable(email)).toBe(true);
+    expect(await suppressionOf(email)).toBeUndefined();
+  });
+});
+
 describe('an account', () => {
   it('subscribed in Account Home is unsubscribed by the link too, and its box shows it', async () => {
     const customer = await signedInCustomer(shop.app);

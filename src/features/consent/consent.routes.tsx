@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { VNode } from 'preact';
 import { fieldText, formBodyOf } from '../../http/form-fields.js';
+import { CARD_NUMBER_MESSAGE, CARD_NUMBER_TITLE, holdsCardNumber } from '../../http/card-guard.js';
+import { PublicError } from '../../http/errors.js';
 import { privatePage } from '../../http/render.js';
 import { messageIdDomain } from '../mail/outbox.service.js';
 import { emailField } from '../customers/customers.forms.js';
@@ -114,12 +116,15 @@ export async function consentRoutes(app: FastifyInstance): Promise<void> {
   // servers: no cookie, no CSRF token, no Origin of ours and no sign-in, so csrf: false — the
   // signed token in the address is what names the one address and purpose it can unsubscribe.
   // No rate limit either: a large provider sends many people's one-clicks from a few addresses.
-  // Its own scope, so that only this route reads bodies of every type alike (a provider may send
-  // a form, multipart/form-data or plain text, or JSON): each is reduced to the one field that matters.
+  // Its own scope, so that only this route reads a body of any type: a provider may send a form
+  // (read as every form is), or multipart/form-data, plain text or JSON, each reduced to the one
+  // field that matters once the card guard has seen it.
   await app.register(async (scope) => {
-    scope.removeAllContentTypeParsers();
+    scope.removeContentTypeParser(['application/json', 'text/plain']);
     scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 4096 }, (_req, body, done) => {
-      done(null, { 'List-Unsubscribe': /List-Unsubscribe[\s\S]{0,200}?One-Click/.test(String(body)) ? 'One-Click' : '' });
+      const text = String(body);
+      if (holdsCardNumber(text)) return done(new PublicError(400, CARD_NUMBER_MESSAGE, CARD_NUMBER_TITLE), undefined);
+      done(null, { 'List-Unsubscribe': /List-Unsubscribe[\s\S]{0,200}?One-Click/.test(text) ? 'One-Click' : '' });
     });
     scope.post<{ Params: { token: string } }>('/unsubscribe/:token', { config: { csrf: false } }, async (req, reply) => {
       const oneClick = fieldText(formBodyOf(req)['List-Unsubscribe']) === 'One-Click';
