@@ -209,7 +209,16 @@ export async function consentingAddressHashes(db: Executor, addressHashes: strin
     .select('s.address_hash')
     .distinct()
     .where('s.purpose', '=', purpose)
-    .where('s.given', '=', 1)
+    .where((eb) =>
+      eb.or([
+        eb('s.given', '=', 1),
+        // An alert's consent ends when its one e-mail is queued ("sent"); that e-mail may still go.
+        eb.and([
+          eb('s.purpose', 'like', 'stock-alert:%'),
+          eb.exists(eb.selectFrom('consent_ledger as l').select('l.id').whereRef('l.id', '=', 's.entry_id').where('l.method', '=', 'sent')),
+        ]),
+      ]),
+    )
     .where('s.address_hash', 'in', addressHashes)
     .where(({ not, exists, selectFrom }) =>
       not(
@@ -414,4 +423,17 @@ export function findLegacyTick(db: Executor, customerId: number): Promise<{ cust
 /** Something that is the same for a database handle and every transaction made from it. */
 export function consentDatabaseIdentity(db: Db | Executor): object {
   return db.getExecutor().adapter;
+}
+
+/** The purposes of a family ('stock-alert:') that someone consents to now, each once. */
+export async function givenPurposesOfFamily(db: Executor, prefix: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('consent_state')
+    .select('purpose')
+    .distinct()
+    .where('purpose', 'like', `${prefix}%`)
+    .where('given', '=', 1)
+    .orderBy('purpose')
+    .execute();
+  return rows.map((r) => r.purpose);
 }

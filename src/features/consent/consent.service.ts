@@ -47,6 +47,7 @@ import {
   findSuppressionsOf,
   findWording,
   givenStatesOf,
+  givenPurposesOfFamily,
   givenStatesOfFamilyBefore,
   insertLedgerRow,
   insertRequest,
@@ -812,3 +813,10 @@ export const consentSubjects: SubjectHandlers = {
     return reportOf({ consent_state: states, consent_requests: requests, consent_legacy_ticks: ticks }, { consent_ledger: anonymised });
   },
 };
+
+/** The back-in-stock alerts someone is waiting for now: each `stock-alert:<variant id>` purpose with a current consent, once. */
+export async function awaitedStockAlerts(db: Executor): Promise<`stock-alert:${number}`[]> {
+  return (await givenPurposesOfFamily(db, 'stock-alert:'))
+    .map((p) => parsePurpose(p))
+    .filter((p): p is `stock-alert:${number}` => p !== null && p.startsWith('stock-alert:'));
+}

@@ -3,6 +3,7 @@ import { FieldError, controlProps } from '../../../http/views/form.js';
 import { vatIncluded } from '../../../shared/money.js';
 import { METALS, metalLabel, RING_SIZES, stoneLabel } from '../catalog.domain.js';
 import type { ProductDetail, VariantRow } from '../catalog.repository.js';
+import { BackInStockForm } from '../../alerts/views/alert-form.js';
 
 export interface VariantChoice {
   metal: string;
@@ -161,6 +162,18 @@ export function ProductPage({ product: p, choice, chosen, bagToken, errors = {},
               </button>
             </div>
           </form>
+          {chosen && chosen.stock === 0 && (
+            <BackInStockForm
+              variantId={chosen.id}
+              piece={{ productName: p.name, metal: chosen.metal, ringSize: chosen.ringSize, chainLengthIn: chosen.chainLengthIn }}
+            />
+          )}
+          {!chosen && p.variants.every((v) => v.stock === 0) && (
+            <p class="form-note alert-hint">
+              Sold out for now. Choose your {sizes.length > 0 ? 'size' : 'options'} and press “Check price &amp; availability” to ask us to
+              e-mail you when it's back.
+            </p>
+          )}
           <dl class="facts">
             <dt>Metal</dt>
             <dd>{metalLabel(choice.metal)}</dd>
