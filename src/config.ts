@@ -95,6 +95,12 @@ const schema = z.object({
     .min(1, 'expected at least 1')
     .max(100000, 'expected at most 100000')
     .default(600),
+  FEEDBACK_REQUEST_DAYS: z.coerce
+    .number({ message: 'expected a number of days after delivery' })
+    .int('expected a whole number')
+    .min(1, 'expected at least 1 day')
+    .max(60, 'expected at most 60 days')
+    .default(5),
   FINANCIAL_YEAR_END: z
     .string()
     .regex(/^\d{2}-\d{2}$/, 'expected the last day of the financial year as month-day, such as 03-31')
@@ -145,6 +151,8 @@ export interface Config {
   };
   /** How many campaign e-mails the outbox is given to send per minute (MARKETING_RATE_PER_MINUTE), so order and account e-mails never wait behind a campaign. */
   marketingRatePerMinute: number;
+  /** How many days after an order is marked delivered its buyer is asked for feedback, if they agreed to be (FEEDBACK_REQUEST_DAYS). */
+  feedbackRequestDays: number;
   /** The last day of the shop's financial year (FINANCIAL_YEAR_END): tax records are kept 6 years from the end of theirs. */
   financialYearEnd: { month: number; day: number };
   /** The built-in imitation of Opayo's hosted page, on a listener of its own. */
@@ -234,6 +242,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     orders: { unpaidPerBuyer: e.UNPAID_ORDERS_PER_BUYER, maxLineQuantity: e.MAX_LINE_QUANTITY },
     marketingRatePerMinute: e.MARKETING_RATE_PER_MINUTE,
+    feedbackRequestDays: e.FEEDBACK_REQUEST_DAYS,
     financialYearEnd: monthDay(e.FINANCIAL_YEAR_END),
     sandbox: { enabled: sandboxEnabled, port: e.SANDBOX_PORT, url: sandboxOrigin },
   };

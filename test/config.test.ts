@@ -58,6 +58,10 @@ describe('configuration contract', () => {
     ['MARKETING_RATE_PER_MINUTE', '0', /^Invalid MARKETING_RATE_PER_MINUTE="0": expected at least 1$/],
     ['MARKETING_RATE_PER_MINUTE', '1.5', /^Invalid MARKETING_RATE_PER_MINUTE="1.5": expected a whole number$/],
     ['MARKETING_RATE_PER_MINUTE', '100001', /^Invalid MARKETING_RATE_PER_MINUTE="100001": expected at most 100000$/],
+    ['FEEDBACK_REQUEST_DAYS', 'soon', /^Invalid FEEDBACK_REQUEST_DAYS="soon": expected a number of days after delivery$/],
+    ['FEEDBACK_REQUEST_DAYS', '0', /^Invalid FEEDBACK_REQUEST_DAYS="0": expected at least 1 day$/],
+    ['FEEDBACK_REQUEST_DAYS', '2.5', /^Invalid FEEDBACK_REQUEST_DAYS="2.5": expected a whole number$/],
+    ['FEEDBACK_REQUEST_DAYS', '61', /^Invalid FEEDBACK_REQUEST_DAYS="61": expected at most 60 days$/],
   ])('stops with one line naming %s when it is %s', (name, value, message) => {
     let error: unknown;
     try {
@@ -161,6 +165,11 @@ describe('configuration of what unpaid orders may hold', () => {
   it('sends marketing at 600 e-mails a minute unless MARKETING_RATE_PER_MINUTE says otherwise', () => {
     expect(loadConfig({ DATA_DIR: dir() }).marketingRatePerMinute).toBe(600);
     expect(loadConfig({ DATA_DIR: dir(), MARKETING_RATE_PER_MINUTE: '120' }).marketingRatePerMinute).toBe(120);
+  });
+
+  it('asks for feedback 5 days after delivery unless FEEDBACK_REQUEST_DAYS says otherwise', () => {
+    expect(loadConfig({ DATA_DIR: dir() }).feedbackRequestDays).toBe(5);
+    expect(loadConfig({ DATA_DIR: dir(), FEEDBACK_REQUEST_DAYS: '14' }).feedbackRequestDays).toBe(14);
   });
 });
 

@@ -32,6 +32,7 @@ const NOT_IN_THE_COPY: Partial<Record<TableName, string>> = {
   staff_recovery_codes: 'Made only when a member sets up two-factor sign-in with a phone, which this journey does not do.',
   consent_legacy_ticks:
     'Only accounts from before the consent ledger had one, and the shop writes each into the ledger as it starts, so none is left to copy.',
+  feedback_answers: 'An answer is stored without any order, address or account, so none can be found as one person’s.',
 };
 
 interface Journey {

@@ -392,3 +392,17 @@ export async function deleteOrdersById(trx: Trx, orderIds: number[]): Promise<nu
   const res = await trx.deleteFrom('orders').where('id', 'in', orderIds).executeTakeFirst();
   return Number(res.numDeletedRows);
 }
+
+/** The number and address of each order marked delivered at or after `from` and before `to`, that still has its buyer's address. */
+export function findOrdersDeliveredBetween(db: Executor, from: string, to: string): Promise<{ number: string; email: string }[]> {
+  return db
+    .selectFrom('orders')
+    .select(['number', 'email'])
+    .where('status', '=', 'delivered')
+    .where('delivered_at', '>=', from)
+    .where('delivered_at', '<', to)
+    .where('email', '!=', '')
+    .orderBy('delivered_at')
+    .orderBy('id')
+    .execute();
+}

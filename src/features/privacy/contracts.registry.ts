@@ -9,6 +9,8 @@ import { consentSubjects } from '../consent/consent.service.js';
 import { contactInventory } from '../contact/contact.inventory.js';
 import { contactSubjects } from '../contact/contact.service.js';
 import { customersInventory } from '../customers/customers.inventory.js';
+import { feedbackInventory } from '../feedback/feedback.inventory.js';
+import { feedbackSubjects } from '../feedback/feedback.service.js';
 import { customersSubjects } from '../customers/customers.service.js';
 import { mailInventory } from '../mail/mail.inventory.js';
 import { mailSubjects } from '../mail/outbox.service.js';
@@ -48,4 +50,5 @@ export const contracts: PrivacyContract[] = [
   { inventory: staffInventory, handlers: staffSubjects },
   { inventory: securityInventory, handlers: null },
   { inventory: partnersInventory, handlers: null },
+  { inventory: feedbackInventory, handlers: feedbackSubjects },
 ];

@@ -4,6 +4,7 @@ import { catalogInventory } from '../catalog/catalog.inventory.js';
 import { consentInventory } from '../consent/consent.inventory.js';
 import { customersInventory } from '../customers/customers.inventory.js';
 import { contactInventory } from '../contact/contact.inventory.js';
+import { feedbackInventory } from '../feedback/feedback.inventory.js';
 import { mailInventory } from '../mail/mail.inventory.js';
 import { ordersInventory } from '../orders/orders.inventory.js';
 import { partnersInventory } from '../partners/partners.inventory.js';
@@ -24,4 +25,5 @@ export const inventories: FeatureInventory[] = [
   customersInventory,
   consentInventory,
   partnersInventory,
+  feedbackInventory,
 ];

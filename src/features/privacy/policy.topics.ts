@@ -22,6 +22,7 @@ export const POLICY_TOPICS: Record<string, Partial<Record<DataSubject, string>>>
   partners: { customers: 'Sharing with partners' },
   mail: { customers: 'E-mails we send you', staff: 'Security e-mails to staff' },
   contact: { customers: 'When you write to us' },
+  feedback: { customers: 'Your feedback' },
   bag: { customers: 'Your bag' },
   catalog: { customers: 'Browsing the shop', staff: 'Who changed the catalogue' },
   security: { customers: 'Keeping the shop safe' },
