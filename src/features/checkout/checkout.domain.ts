@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CONSENT_WORDING, type PurposeKey } from '../consent/consent.inventory.js';
 import { DELIVERY_METHODS } from '../orders/orders.domain.js';
 import type { CheckoutDetails } from '../orders/orders.service.js';
 import { normalised, textField } from '../../http/form-fields.js';
@@ -76,9 +77,26 @@ export const CHECKOUT_FIELDS = [
   'delivery_postcode',
   'gift_message',
   'delivery_method',
+  'general_subscription',
+  'feedback_requests',
 ] as const;
 export type CheckoutField = (typeof CHECKOUT_FIELDS)[number];
 export type CheckoutErrors = Partial<Record<CheckoutField, string>>;
+
+/**
+ * The two optional opt-ins at checkout, each an unticked box in the words the ledger records. A
+ * box left unticked asks for nothing: there is no soft opt-in from a sale.
+ */
+export const CHECKOUT_OPT_INS = [
+  { field: 'general_subscription', purpose: 'general-subscription', wording: CONSENT_WORDING.checkout },
+  { field: 'feedback_requests', purpose: 'feedback', wording: CONSENT_WORDING.checkoutFeedback },
+] as const satisfies readonly { field: CheckoutField; purpose: PurposeKey; wording: string }[];
+
+/** The opt-ins ticked on a checkout form (a box sends "yes" only when ticked). */
+export function checkoutOptIns(input: unknown): { purpose: PurposeKey; wording: string }[] {
+  const raw = (input ?? {}) as Record<string, unknown>;
+  return CHECKOUT_OPT_INS.filter((o) => raw[o.field] === 'yes').map(({ purpose, wording }) => ({ purpose, wording }));
+}
 
 export function validateCheckout(input: unknown): { ok: true; value: CheckoutDetails } | { ok: false; errors: CheckoutErrors } {
   const raw = (input ?? {}) as Record<string, unknown>;

@@ -20,9 +20,17 @@ import {
   variantLabel,
 } from '../orders/orders.domain.js';
 import { orderLinks } from '../orders/orders.links.js';
-import { type UnpaidOrderLimits, placeOrder } from '../orders/orders.service.js';
+import { type Buyer, type UnpaidOrderLimits, placeOrder } from '../orders/orders.service.js';
 import { OrderSummary } from '../orders/views/summary.js';
-import { CHECKOUT_FIELDS, type CheckoutErrors, type CheckoutField, validateCheckout } from './checkout.domain.js';
+import { type ConsentSubject, normaliseAddress } from '../consent/consent.service.js';
+import {
+  CHECKOUT_FIELDS,
+  CHECKOUT_OPT_INS,
+  type CheckoutErrors,
+  type CheckoutField,
+  checkoutOptIns,
+  validateCheckout,
+} from './checkout.domain.js';
 
 /** The bag's lines as the order summary shows them. */
 function summaryLines(lines: BagLine[]) {
@@ -144,8 +152,19 @@ export async function checkoutRoutes(app: FastifyInstance): Promise<void> {
       if (!(await dropSetAsideLines(app.db, bag, parseSetAside(body.set_aside), app.clock())))
         return reply.redirect(bagLink('/bag', linkToken), 303);
       // Signed in, the order joins the account, to be followed from Account Home.
-      const buyer = { customerId: me?.customer.id ?? null, ip: req.ip };
-      const placed = await placeOrder(app.db, bag.id, checked.value, app.clock(), buyer, limits);
+      const now = app.clock();
+      const optIns = checkoutOptIns(body);
+      const buyer: Buyer = { customerId: me?.customer.id ?? null, ip: req.ip };
+      if (optIns.length > 0) {
+        // A ticked box is the account's consent when the order goes to the account's own address;
+        // otherwise it is the consent of the address typed, which is where the e-mails would go.
+        const subject: ConsentSubject =
+          me && normaliseAddress(me.customer.email) === normaliseAddress(checked.value.email)
+            ? { customerId: me.customer.id, email: me.customer.email }
+            : { customerId: null, email: checked.value.email };
+        buyer.consents = { subject, optIns, policyVersion: (await app.privacy.policy(now)).version };
+      }
+      const placed = await placeOrder(app.db, bag.id, checked.value, now, buyer, limits);
       if (!placed.ok) {
         if (placed.reason === 'empty') return emptyBag(reply);
         if (placed.reason === 'too_large')
@@ -327,9 +346,18 @@ function CheckoutPage({
               errors={errors}
             />
           </fieldset>
+          <fieldset>
+            <legend>Keeping in touch</legend>
+            <p class="hint">
+              Both optional: leave them unticked and we e-mail you only about this order. Messages about your order come either way.
+            </p>
+            {CHECKOUT_OPT_INS.map((o) => (
+              <Checkbox key={o.field} name={o.field} label={o.wording} checked={values[o.field] === 'yes'} />
+            ))}
+          </fieldset>
           <p class="form-note">
-            We use these details only to take payment for and deliver your order, and keep them as our <a href="/privacy">privacy policy</a>{' '}
-            explains. Your card details go straight to Opayo, our payment provider — never to us.
+            We use these details only to take payment for and deliver your order (and for what you tick above), and keep them as our{' '}
+            <a href="/privacy">privacy policy</a> explains. Your card details go straight to Opayo, our payment provider — never to us.
           </p>
           <button type="submit" class="button button-primary button-wide">
             Continue to payment

@@ -5,6 +5,8 @@ import { metalLabel } from '../catalog/catalog.domain.js';
 import { returnStock, takeStock } from '../catalog/catalog.service.js';
 import { type AuditActor, type AuditEntry, auditedRead, entryBy } from '../audit/audit.service.js';
 import { enqueueMail } from '../mail/outbox.service.js';
+import type { PurposeKey } from '../consent/consent.inventory.js';
+import { type ConsentSubject, recordConsent } from '../consent/consent.service.js';
 import { staffNamesById } from '../staff/staff.directory.js';
 import { type OpayoResult, newVendorTxCode } from '../payments/opayo.js';
 import {
@@ -68,6 +70,7 @@ import {
   type OrderLineRow,
   findOrderNumbersOfCustomer,
   findOrderOfCustomer,
+  findOrdersDeliveredBetween,
   linkGuestOrdersToCustomer,
   listOrdersOfCustomer,
 } from './orders.repository.js';
@@ -117,6 +120,12 @@ export interface UnpaidOrderLimits {
 export interface Buyer {
   customerId: number | null;
   ip: string | undefined;
+  /**
+   * The opt-ins the buyer ticked on the checkout form, for the account or the address in
+   * `subject`: recorded in the transaction that places the order, so nothing is recorded for an
+   * order that is not placed.
+   */
+  consents?: { subject: ConsentSubject; optIns: { purpose: PurposeKey; wording: string }[]; policyVersion: string };
 }
 
 export type PlaceOrderResult =
@@ -258,6 +267,12 @@ export async function placeOrder(
       await insertOrderEvent(trx, { orderId, at, kind: 'placed', detail: 'Order placed; stock reserved while payment is made' });
       const vendorTxCode = newVendorTxCode(number);
       await insertAttempt(trx, { orderId, vendorTxCode, amountPence: totals.totalPence, at });
+      if (buyer.consents) {
+        const { subject, optIns, policyVersion } = buyer.consents;
+        for (const { purpose, wording } of optIns) {
+          await recordConsent(trx, { subject, purpose, action: 'given', method: 'checkout', wording, policyVersion }, now);
+        }
+      }
       const order = await findOrderById(trx, orderId);
       if (!order) throw new Error('order vanished inside its own transaction');
       return { ok: true as const, order, vendorTxCode, lowStock };
@@ -819,4 +834,9 @@ export function orderDashboardCounts(
   since: { today: string; reconcileBefore: string },
 ): Promise<{ paidToday: number; toDispatch: number; toReconcile: number }> {
   return countOrdersForDashboard(db, since);
+}
+
+/** The orders marked delivered in [from, to) with their buyer's address: for the feedback requests sent some days after delivery. */
+export function ordersDeliveredBetween(db: Executor, from: Date, to: Date): Promise<{ number: string; email: string }[]> {
+  return findOrdersDeliveredBetween(db, from.toISOString(), to.toISOString());
 }
