@@ -5,6 +5,7 @@ import { jobRegistry } from '../../src/jobs/registry.js';
 import { type TestShop, buildTestShop, testDialect } from '../support/build-app.js';
 import { deliveredOrder, feedbackLinkOf } from '../support/feedback.js';
 import { Shopper } from '../support/shopper.js';
+import { signInAs } from '../support/staff.js';
 
 /**
  * Feedback requests: some days after delivery, only to buyers whose address consents to them now;
@@ -120,5 +121,24 @@ describe(`feedback requests (${testDialect})`, () => {
     const before = (await db().selectFrom('feedback_answers').select('id').execute()).length;
     expect((await s.post(annLink, { rating: '5', comments: 'late' })).statusCode).toBe(410);
     expect(await db().selectFrom('feedback_answers').select('id').execute()).toHaveLength(before);
+  });
+});
+
+describe(`the back office's list of answers (${testDialect})`, () => {
+  it('shows owners and managers the answers, as typed, and no one else', async () => {
+    for (const role of ['owner', 'manager'] as const) {
+      const { cookie } = await signInAs(shop.app, role);
+      const res = await shop.app.inject({ method: 'GET', url: '/admin/feedback', headers: { cookie } });
+      expect(res.statusCode, role).toBe(200);
+      expect(res.body).toContain('Lovely ring, slow post.');
+      expect(res.body).toContain('4 of 5');
+      expect(res.body).toContain('href="/admin/feedback"');
+    }
+    for (const role of ['customer_service', 'fulfilment', 'marketing'] as const) {
+      const { cookie } = await signInAs(shop.app, role);
+      const res = await shop.app.inject({ method: 'GET', url: '/admin/feedback', headers: { cookie } });
+      expect(res.statusCode, role).toBe(403);
+      expect(res.body).not.toContain('Lovely ring');
+    }
   });
 });
