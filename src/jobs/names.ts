@@ -4,12 +4,16 @@
  * registry must define each name, and the retention tests must exercise each one.
  */
 export type JobName =
+  | 'alerts.send'
   | 'audit.retention'
   | 'audit.anchor'
   | 'bag.retention'
+  | 'campaigns.send'
   | 'consent.housekeeping'
   | 'contact.retention'
   | 'customers.housekeeping'
+  | 'feedback.requests'
+  | 'feedback.retention'
   | 'mail.deliver'
   | 'mail.retention'
   | 'orders.release-reservations'

@@ -1,8 +1,11 @@
+import { alertsSendJob } from '../features/alerts/alerts.job.js';
 import { auditAnchorJob, auditRetentionJob } from '../features/audit/audit.job.js';
 import { bagRetentionJob } from '../features/bag/bag.job.js';
+import { campaignsSendJob } from '../features/campaigns/campaigns.job.js';
 import { consentHousekeepingJob } from '../features/consent/consent.job.js';
 import { contactRetentionJob } from '../features/contact/contact.job.js';
 import { accountHousekeepingJob } from '../features/customers/customers.job.js';
+import { feedbackRequestsJob, feedbackRetentionJob } from '../features/feedback/feedback.job.js';
 import { mailDeliveryJob, mailRetentionJob } from '../features/mail/outbox.job.js';
 import { cancelUnpaidOrdersJob, orderRetentionJob, releaseReservationsJob } from '../features/orders/orders.job.js';
 import { staffHousekeepingJob } from '../features/staff/staff.job.js';
@@ -15,12 +18,16 @@ import type { JobName } from './names.js';
  * them all.
  */
 export const jobRegistry = {
+  'alerts.send': alertsSendJob,
   'audit.retention': auditRetentionJob,
   'audit.anchor': auditAnchorJob,
   'bag.retention': bagRetentionJob,
+  'campaigns.send': campaignsSendJob,
   'consent.housekeeping': consentHousekeepingJob,
   'contact.retention': contactRetentionJob,
   'customers.housekeeping': accountHousekeepingJob,
+  'feedback.requests': feedbackRequestsJob,
+  'feedback.retention': feedbackRetentionJob,
   'mail.deliver': mailDeliveryJob,
   'mail.retention': mailRetentionJob,
   'orders.release-reservations': releaseReservationsJob,

@@ -8,12 +8,16 @@ import { captureLog } from './log-capture.js';
 
 /** Every JobName, kept in step with the union by its type: a name added to or removed from it fails to compile here. */
 const EVERY_NAME: Record<JobName, true> = {
+  'alerts.send': true,
   'audit.retention': true,
   'audit.anchor': true,
   'bag.retention': true,
+  'campaigns.send': true,
   'consent.housekeeping': true,
   'contact.retention': true,
   'customers.housekeeping': true,
+  'feedback.requests': true,
+  'feedback.retention': true,
   'mail.deliver': true,
   'mail.retention': true,
   'orders.release-reservations': true,
@@ -35,12 +39,16 @@ describe('the job registry', () => {
   it('keeps the schedules: daily jobs in London time, the outbox every 10 seconds, staff every 10 minutes, reservations every minute', () => {
     const schedule = Object.fromEntries(allJobs.map((j) => [j.name, [j.cron, j.timezone ?? null, j.runAtStart ?? false]]));
     expect(schedule).toEqual({
+      'alerts.send': ['*/5 * * * *', null, false],
       'audit.retention': ['30 3 * * *', 'Europe/London', false],
       'audit.anchor': ['45 3 * * *', 'Europe/London', false],
       'bag.retention': ['20 3 * * *', 'Europe/London', true],
+      'campaigns.send': ['* * * * *', null, false],
       'consent.housekeeping': ['25 * * * *', null, true],
       'contact.retention': ['15 3 * * *', 'Europe/London', true],
       'customers.housekeeping': ['7 * * * *', null, true],
+      'feedback.requests': ['0 10 * * *', 'Europe/London', false],
+      'feedback.retention': ['40 3 * * *', 'Europe/London', false],
       'mail.deliver': ['*/10 * * * * *', null, false],
       'mail.retention': ['5 * * * *', null, true],
       'orders.release-reservations': ['* * * * *', null, true],

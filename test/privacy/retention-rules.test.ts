@@ -9,7 +9,9 @@ import { CONSENT_WORDING, type ConsentMethod, type PurposeKey } from '../../src/
 import { recordConsent, requestSignUp, verifyConsentLedger } from '../../src/features/consent/consent.service.js';
 import { type TestShop, buildTestShop, testDialect } from '../support/build-app.js';
 import { checkout, newPerson, payFor, pieceInStock, registerAndVerify, send, signInShopper } from '../support/customer.js';
-import { submitForm } from '../support/forms.js';
+import { formBody, submitForm } from '../support/forms.js';
+import { feedbackToken } from '../../src/features/feedback/feedback.service.js';
+import { deriveKey } from '../../src/shared/crypto.js';
 import { GUEST, Shopper } from '../support/shopper.js';
 import { adminPost, signInAs } from '../support/staff.js';
 
@@ -19,7 +21,10 @@ import { adminPost, signInAs } from '../support/staff.js';
  * deliver or seal are not retention jobs; any other job name added to `JobName` needs a case here
  * before this file compiles.
  */
-type RetentionJob = Exclude<JobName, 'mail.deliver' | 'audit.anchor' | 'orders.release-reservations'>;
+type RetentionJob = Exclude<
+  JobName,
+  'mail.deliver' | 'audit.anchor' | 'orders.release-reservations' | 'campaigns.send' | 'alerts.send' | 'feedback.requests'
+>;
 
 const DAY = 86_400_000;
 /**
@@ -278,6 +283,32 @@ const cases: Record<RetentionJob, () => Promise<void>> = {
     expect(await changesBy(leaver.staffId)).toBe(0);
     expect(await db().selectFrom('stock_movements').select('id').where('variant_id', '=', v.id).execute()).not.toHaveLength(0);
     expect(await member(stayer.staffId)).toBeDefined();
+  },
+
+  'feedback.retention': async () => {
+    const base = startCase();
+    const key = deriveKey(shop.config.secretKey, 'feedback-link');
+    const answer = async (comments: string) => {
+      const token = feedbackToken(key, 'AS-ABC234', new Date(now.getTime() + 30 * DAY));
+      const res = await shop.app.inject({
+        method: 'POST',
+        url: `/feedback/${token}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: formBody({ rating: '4', comments }),
+      });
+      expect(res.statusCode).toBe(200);
+    };
+    const [old, recent] = [`old ${tag()}`, `recent ${tag()}`];
+    await answer(old);
+    at(base, 400);
+    await answer(recent);
+    at(base, 729);
+    expect(await run('feedback.retention')).toEqual({ deleted: 0 });
+    at(base, 731);
+    expect(await run('feedback.retention')).toEqual({ deleted: 1 });
+    const left = (await db().selectFrom('feedback_answers').select('comments').execute()).map((r) => r.comments);
+    expect(left).toContain(recent);
+    expect(left).not.toContain(old);
   },
 };
 

@@ -25,6 +25,12 @@ export const PERMISSIONS = {
   'orders.manage': 'Cancel orders and record refunds and reconciled payments',
   'staff.manage': 'Invite staff, change roles, disable accounts',
   'audit.view': 'Browse and verify the audit trail',
+  'marketing.view': 'See marketing campaigns and their reports',
+  'marketing.send': 'Write, test, schedule, send and cancel marketing campaigns',
+  'marketing.requests': 'Record a marketing request received by e-mail or post (a withdrawal, with the reason)',
+  'partners.view': 'See the partners the shop may share data with, each only with consent',
+  'partners.manage': 'Declare, change and retire partners, and export to one the customers who agreed to it (every export is recorded)',
+  'feedback.view': 'Read the answers to feedback requests (they name no one)',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -39,10 +45,15 @@ export const MATRIX: Record<Role, readonly Permission[]> = {
     'orders.view',
     'orders.fulfil',
     'orders.manage',
+    'marketing.view',
+    'marketing.send',
+    'marketing.requests',
+    'partners.view',
+    'feedback.view',
   ],
-  customer_service: ['dashboard.view', 'catalogue.view', 'enquiries.view', 'orders.view', 'orders.manage'],
+  customer_service: ['dashboard.view', 'catalogue.view', 'enquiries.view', 'orders.view', 'orders.manage', 'marketing.requests'],
   fulfilment: ['dashboard.view', 'catalogue.view', 'stock.adjust', 'orders.fulfil'],
-  marketing: ['dashboard.view', 'catalogue.view'],
+  marketing: ['dashboard.view', 'catalogue.view', 'marketing.view', 'marketing.send', 'marketing.requests'],
 };
 
 export function can(role: string, permission: Permission): boolean {

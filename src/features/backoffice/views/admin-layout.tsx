@@ -18,6 +18,10 @@ const NAV: { href: string; label: string; section: string; permission: Permissio
   { href: '/admin/dispatch', label: 'Dispatch', section: 'dispatch', permission: 'orders.fulfil' },
   { href: '/admin/orders/reconcile', label: 'Reconcile payments', section: 'reconcile', permission: 'orders.manage' },
   { href: '/admin/enquiries', label: 'Enquiries', section: 'enquiries', permission: 'enquiries.view' },
+  { href: '/admin/feedback', label: 'Feedback', section: 'feedback', permission: 'feedback.view' },
+  { href: '/admin/campaigns', label: 'Campaigns', section: 'campaigns', permission: 'marketing.view' },
+  { href: '/admin/marketing-requests', label: 'Marketing requests', section: 'marketing-requests', permission: 'marketing.requests' },
+  { href: '/admin/partners', label: 'Partners', section: 'partners', permission: 'partners.view' },
   { href: '/admin/staff', label: 'Staff', section: 'staff', permission: 'staff.manage' },
   { href: '/admin/audit', label: 'Audit trail', section: 'audit', permission: 'audit.view' },
 ];
