@@ -70,6 +70,14 @@ describe(`back-in-stock alerts (${testDialect})`, () => {
     const badAddress = await s.post('/alerts', { ...fields, email: 'not an address' });
     expect(badAddress.statusCode).toBe(400);
     expect(badAddress.body).toContain('Please check your e-mail address');
+    // The form carries no token (its page is cached for everyone), so a post from another site is refused by origin.
+    const crossSite = await shop.app.inject({
+      method: 'POST',
+      url: '/alerts',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'cross-site' },
+      payload: new URLSearchParams({ ...fields, email: 'ann@example.org' }).toString(),
+    });
+    expect(crossSite.statusCode).toBe(403);
     const unknown = await s.post('/alerts', { variant: '99999999', email: 'ann@example.org' });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.body).toContain("We couldn't find that piece");
