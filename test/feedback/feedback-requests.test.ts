@@ -17,6 +17,7 @@ let shop: TestShop;
 const db = () => shop.app.db;
 const requests = () => db().selectFrom('mail_outbox').selectAll().where('kind', '=', 'feedback-request').orderBy('id').execute();
 
+/** A consent to feedback requests given apart from an order (in Account Home, say). */
 async function consentsToFeedback(email: string) {
   await recordConsent(
     db(),
@@ -41,11 +42,10 @@ beforeAll(async () => {
     clock: () => now,
     env: { FORM_RATE_LIMIT: '100000', FEEDBACK_REQUEST_DAYS: '5', UNPAID_ORDERS_PER_BUYER: '100' },
   });
-  // Delivered on 1 December: ann consents; bob never did; dan did, then withdrew.
-  for (const email of [ann, dan]) await consentsToFeedback(email);
-  annOrder = await deliveredOrder(shop.app, ann);
+  // Delivered on 1 December: ann ticked the box at checkout; bob did not; dan did, then withdrew.
+  annOrder = await deliveredOrder(shop.app, ann, true);
   await deliveredOrder(shop.app, bob);
-  await deliveredOrder(shop.app, dan);
+  await deliveredOrder(shop.app, dan, true);
   await withdrawAddress(db(), { email: dan, purpose: 'feedback', method: 'account' }, now);
   // Delivered on 2 December: cat, who consents.
   now = new Date('2026-12-02T09:00:00Z');

@@ -4,12 +4,13 @@ import { GUEST, Shopper } from './shopper.js';
 import { adminPost, signInAs } from './staff.js';
 
 /**
- * An order as it really comes to be delivered: a guest's checkout and payment, then fulfilment
- * staff dispatching it and marking it delivered in the back office, at the app's clock.
+ * An order as it really comes to be delivered: a guest's checkout (ticking the feedback requests
+ * box when `asksForFeedback`) and payment, then fulfilment staff dispatching it and marking it
+ * delivered in the back office, at the app's clock.
  */
-export async function deliveredOrder(app: FastifyInstance, email: string): Promise<string> {
+export async function deliveredOrder(app: FastifyInstance, email: string, asksForFeedback = false): Promise<string> {
   const shopper = new Shopper(app);
-  const { number, orderUrl } = await checkout(app, shopper, { ...GUEST, email });
+  const { number, orderUrl } = await checkout(app, shopper, { ...GUEST, email, ...(asksForFeedback ? { feedback_requests: 'yes' } : {}) });
   await payFor(app, shopper, orderUrl);
   const { cookie } = await signInAs(app, 'fulfilment');
   const page = `/admin/dispatch/${number}`;
