@@ -68,7 +68,7 @@ describe(`the privacy policy is a layered notice (${testDialect})`, () => {
     // Nothing but the title and version comes before it.
     expect(article.indexOf('<section')).toBe(article.indexOf(summary));
     const text = textOf(summary);
-    for (const heading of ['What we collect, and why', 'How long we keep it', 'Your rights', 'Who to contact'])
+    for (const heading of ['Who we are, and who to contact', 'What we collect, why, and for how long', 'Your rights'])
       expect(text).toContain(heading);
     expect(text).toContain(shop.config.shop.email);
     expect(text).toContain(shop.config.shop.name);

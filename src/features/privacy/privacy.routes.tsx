@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
+import { Fragment } from 'preact';
 import { Breadcrumbs } from '../../http/views/components.js';
+import { CONSENT_PURPOSES, SIGN_UP_CONFIRM_DAYS } from '../consent/consent.inventory.js';
 import { CATEGORY_TEXT, type DataCategory, LAWFUL_BASIS_TEXT } from './inventory.js';
 import { type TopicSection, policyTopics, spread, usualRetention } from './policy.topics.js';
-import type { PolicyItem, PolicyModel } from './privacy.service.js';
+import { type PolicyItem, type PolicyModel, type PolicyPartner, SPECIAL_CATEGORY_KINDS, specialCategoryItems } from './privacy.service.js';
 
 const longDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
 
@@ -83,6 +85,8 @@ export function PrivacyPolicy({ policy }: { policy: PolicyModel }) {
   const topics = policyTopics(policy.items);
   const customers = topics.filter((t) => t.subject === 'customers');
   const staff = topics.filter((t) => t.subject === 'staff');
+  // Every version but this one (two can share a publication time, so this one is not always first).
+  const earlier = policy.history.filter((h) => h.version !== policy.version);
   return (
     <article class="policy prose">
       <PolicyHeader policy={policy} title="Privacy Policy" />
@@ -105,7 +109,15 @@ export function PrivacyPolicy({ policy }: { policy: PolicyModel }) {
             </ol>
           </li>
           <li>
+            <a href="#consent">How we ask for consent, and how to withdraw it</a>
+          </li>
+          <li>
             <a href="#sharing">Who we share it with</a>
+            <ol>
+              <li>
+                <a href="#partners">Partners</a>
+              </li>
+            </ol>
           </li>
           <li>
             <a href="#cookies">Cookies</a>
@@ -142,8 +154,7 @@ export function PrivacyPolicy({ policy }: { policy: PolicyModel }) {
       <section class="policy-part" id="customers-data" aria-labelledby="customers-data-heading">
         <h2 id="customers-data-heading">Your data as a customer</h2>
         <p>
-          We collect only what we need for the purposes below. We will never sell your personal data, and we never collect sensitive
-          ("special category") information about you.
+          We collect only what we need for the purposes below. We will never sell your personal data. <SensitiveSentence policy={policy} />
         </p>
         {customers.map((t) => (
           <TopicDetails key={t.id} topic={t} />
@@ -157,12 +168,15 @@ export function PrivacyPolicy({ policy }: { policy: PolicyModel }) {
         </section>
       </section>
 
+      <ConsentSection policy={policy} />
+
       <section aria-labelledby="sharing">
         <h2 id="sharing">Who we share it with</h2>
         <p>
-          Only the people and organisations named under "Who sees it" in each section above. We do not pass your personal data to
-          advertisers, data brokers or any other third party, and we do not transfer it outside the United Kingdom.
+          Only the people and organisations named under "Who sees it" in each section above and, if you agree to one by name, the partners
+          below. We never sell your personal data, and we do not pass it to advertisers, data brokers or anyone else.
         </p>
+        <Partners policy={policy} />
       </section>
 
       <section aria-labelledby="cookies">
@@ -245,11 +259,11 @@ export function PrivacyPolicy({ policy }: { policy: PolicyModel }) {
         <h2 id="changes">Changes to this policy</h2>
         <p>
           When what we collect or why changes, this policy changes with it and gets a new version number and date. Earlier versions:{' '}
-          {policy.history.length <= 1 ? 'none — this is the first.' : ''}
+          {earlier.length === 0 ? 'none — this is the first.' : ''}
         </p>
-        {policy.history.length > 1 && (
+        {earlier.length > 0 && (
           <ul>
-            {policy.history.slice(1).map((h) => (
+            {earlier.map((h) => (
               <li key={h.version}>
                 <code>{h.version}</code>, from {longDate.format(new Date(h.publishedAt))}
               </li>
@@ -272,18 +286,163 @@ function CookieSentence({ policy }: { policy: PolicyModel }) {
   );
 }
 
+/** What the inventories say about special-category ("sensitive") data: that none of it is. */
+function SensitiveSentence({ policy }: { policy: PolicyModel }) {
+  const sensitive = specialCategoryItems(policy.items);
+  if (sensitive.length === 0)
+    return <>We collect no sensitive ("special category") data about you: nothing about your {listWords(SPECIAL_CATEGORY_KINDS)}.</>;
+  return (
+    <>
+      We hold these sensitive ("special category") data only with your explicit consent:{' '}
+      {listWords(sensitive.map((i) => lowerFirst(i.label)))}.
+    </>
+  );
+}
+
+/** How consent is asked, recorded and withdrawn, from the declared purposes; and the suppression list. */
+function ConsentSection({ policy }: { policy: PolicyModel }) {
+  const { shop } = policy;
+  return (
+    <section class="policy-part" id="consent" aria-labelledby="consent-heading">
+      <h2 id="consent-heading">How we ask for consent, and how to withdraw it</h2>
+      <p>
+        We send marketing e-mail only to people who have said yes to it. We do not use the "soft opt-in" the law allows for customers:
+        buying from us or opening an account never puts you on a mailing list.
+      </p>
+      <h3 id="consent-purposes">What we ask, and how</h3>
+      <dl class="policy-facts">
+        {Object.entries(CONSENT_PURPOSES).map(([key, p]) => (
+          <Fragment key={key}>
+            <dt>{p.name}</dt>
+            <dd>
+              {p.what}. How we ask: {lowerFirst(p.asked)}.
+            </dd>
+          </Fragment>
+        ))}
+      </dl>
+      <p>
+        Every box starts unticked. When you tick one, we record who agreed, to what, the exact words you saw, when, how, and the version of
+        this policy in force, in a sealed record that cannot be changed afterwards. A sign-up on the newsletter form, or for a back-in-stock
+        alert, counts only once you press Confirm on the page the e-mail we send links to, so that nobody can sign up someone else; one not
+        confirmed within {SIGN_UP_CONFIRM_DAYS} days is deleted. Signing up again never tells anyone whether an address is already signed
+        up.
+      </p>
+      <h3 id="withdraw">How to withdraw, at any time</h3>
+      <ul>
+        <li>
+          In <a href="/account/newsletter">Account Home, on the Newsletter Subscription page</a>: un-check "General Subscription" (or any
+          other box) and save.
+        </li>
+        <li>With the "Unsubscribe" link at the bottom of every marketing e-mail we send: no sign-in needed.</li>
+        <li>With your e-mail program's own unsubscribe button: our marketing e-mails support one-click unsubscribe.</li>
+        <li>
+          By writing to us: e-mail <a href={`mailto:${shop.email}`}>{shop.email}</a>, or write to {shop.address}, saying what you want to
+          stop. We record your request, with the date.
+        </li>
+      </ul>
+      <p>
+        Withdrawing is as easy as agreeing, and takes effect at once: we check again just before each marketing e-mail is sent, so even one
+        already queued is not sent. What you agreed to earlier stays lawful, and stays in the record.
+      </p>
+      <h3 id="suppression">Our suppression list</h3>
+      <p>
+        When you withdraw, or object to our marketing, we add a keyed one-way fingerprint of your e-mail address (never the address itself)
+        to our suppression list, for that kind of e-mail. Every marketing e-mail is checked against it before it is sent. The fingerprint
+        names no one, and we keep it even if you ask us to erase your data: the law requires an objection to direct marketing to be honoured
+        for good, and without it an old copy of your address could be sent marketing again. If you later sign up again and confirm, it is
+        lifted.
+      </p>
+    </section>
+  );
+}
+
+/** The partners in use, each by name, and the rule for sharing with them. */
+function Partners({ policy }: { policy: PolicyModel }) {
+  const partners = policy.partners;
+  return (
+    <>
+      <h3 id="partners">Partners</h3>
+      {partners.length === 0 ? (
+        <p>
+          We share your details with no partner company. If that changes, each partner will be named here first, and nothing will be passed
+          to it unless you agree to that partner by name.
+        </p>
+      ) : (
+        <>
+          <p>
+            {partners.length === 1
+              ? 'We may pass your details to this company, only if you agree to it by name:'
+              : `We may pass your details to these ${partners.length} companies, to each only if you agree to it by name:`}
+          </p>
+          {partners.map((p) => (
+            <PartnerFacts key={p.id} partner={p} />
+          ))}
+        </>
+      )}
+      <p>
+        Sharing needs your consent to each named partner: its own unticked box in{' '}
+        <a href="/account/newsletter">Account Home, on the Newsletter Subscription page</a>. Agreeing to one partner is not agreeing to
+        another. This is stricter than asking once for consent to "carefully selected third parties", which is not specific enough for
+        consent. You can withdraw at any time on the same page, and we then pass nothing more to that partner. Every time we pass your
+        details on, we record what was shared, with whom and when, and Account Home shows it to you.
+      </p>
+      <p>
+        We never sell your personal data. Apart from a partner you agree to (its country is given above), we do not transfer your data
+        outside the United Kingdom.
+      </p>
+    </>
+  );
+}
+
+function PartnerFacts({ partner }: { partner: PolicyPartner }) {
+  return (
+    <section class="policy-partner" id={`partner-${partner.id}`} aria-labelledby={`partner-${partner.id}-heading`}>
+      <h4 id={`partner-${partner.id}-heading`}>{partner.name}</h4>
+      <dl class="policy-facts">
+        <dt>What it would receive</dt>
+        <dd>Your {partner.receives}</dd>
+        <dt>Why</dt>
+        <dd>{partner.why}</dd>
+        <dt>Country</dt>
+        <dd>{partner.country}</dd>
+        <dt>Its privacy policy</dt>
+        <dd>
+          <a href={partner.policyUrl} rel="noopener noreferrer">
+            {partner.policyUrl}
+          </a>
+        </dd>
+      </dl>
+    </section>
+  );
+}
+
 /** What rests on consent is what a reader most needs to see: it comes first. */
 function consentFirst<G extends { lawfulBasis: string }>(groups: G[]): G[] {
   return [...groups.filter((g) => g.lawfulBasis === 'consent'), ...groups.filter((g) => g.lawfulBasis !== 'consent')];
 }
 
-/** The summary names a topic's first purposes and counts the rest, which its section lists: the first layer stays short. */
-function firstPurposes(purposes: string[], shown = 1): string[] {
-  if (purposes.length <= shown + 1) return purposes;
-  return [...purposes.slice(0, shown), `${purposes.length - shown} more purposes, listed below`];
+/**
+ * The summary names a topic's main purpose up to its first comma, and says when there are more,
+ * which its section lists: the first layer stays short.
+ */
+function mainPurpose(purposes: string[]): string {
+  const first = (purposes[0] ?? '').split(', ')[0] ?? '';
+  return purposes.length > 1 ? `${first}, and more` : first;
 }
 
-/** The first layer: a few lines on what, why, how long, your rights and whom to ask. */
+/** How long a topic's data is kept, in a few words: its usual period, and what is kept longer. */
+function keptFor(t: TopicSection): string | null {
+  const usual = usualRetention(t);
+  if (!usual) return null;
+  // "…, then deleted" is said once for all of them, after the list.
+  const period = lowerFirst(headline(usual.text)).replace(/,? then deleted$/, '');
+  return `${period}${usual.others ? ' (some of it for less)' : ''}${usual.longer ? `; some of it for longer: ${lowerFirst(usual.longer)}` : ''}`;
+}
+
+/**
+ * The first layer: who we are; for each topic, what, why and how long in one line; your rights;
+ * whom to ask. Each line links to its section, which gives every detail.
+ */
 function PolicySummary({ policy, topics }: { policy: PolicyModel; topics: TopicSection[] }) {
   const { shop } = policy;
   const storing = topics.filter((t) => t.stored.length > 0);
@@ -292,62 +451,41 @@ function PolicySummary({ policy, topics }: { policy: PolicyModel; topics: TopicS
     <section class="policy-summary" aria-labelledby="summary">
       <h2 id="summary">In short</h2>
       <dl class="summary-facts">
-        <dt>Who we are</dt>
+        <dt>Who we are, and who to contact</dt>
         <dd>
-          {shop.name}, {shop.address}: we decide how your personal data is used, and answer for it.
+          {shop.name}, {shop.address}, answerable for your personal data. Write to us there or at{' '}
+          <a href={`mailto:${shop.email}`}>{shop.email}</a>; if unhappy with our answer, complain to the Information Commissioner's Office
+          (ico.org.uk).
         </dd>
-        <dt>What we collect, and why</dt>
+        <dt>What we collect, why, and for how long</dt>
         <dd>
           <ul>
             {storing.map((t) => {
               const items = t.stored.flatMap((g) => g.items);
               const words = [...new Set(items.map((i) => CATEGORY_WORDS[i.category]))];
+              const kept = keptFor(t);
               return (
                 <li key={t.id}>
                   <a href={`#${t.id}`}>{t.title}</a>: {listWords(words)} —{' '}
-                  {listWords(firstPurposes([...new Set(consentFirst(t.stored).map((g) => lowerFirst(headline(g.purpose))))]))}.
+                  {mainPurpose([...new Set(consentFirst(t.stored).map((g) => lowerFirst(headline(g.purpose))))])}.{kept && ` Kept ${kept}.`}
                 </li>
               );
             })}
           </ul>
-          {notStored.length > 0 && (
-            <p>
-              We use but never store {listWords(notStored.map((i) => lowerFirst(i.label)))}. We never sell your data, and never collect
-              sensitive ("special category") information.
-            </p>
-          )}
-        </dd>
-        <dt>How long we keep it</dt>
-        <dd>
-          <ul>
-            {storing.map((t) => {
-              const usual = usualRetention(t);
-              return (
-                usual && (
-                  <li key={t.id}>
-                    {t.title}: {lowerFirst(headline(usual.text))}
-                    {usual.others ? ' (some of it for less)' : ''}
-                    {usual.longer ? `; some of it for longer: ${lowerFirst(usual.longer)}` : ''}.
-                  </li>
-                )
-              );
-            })}
-          </ul>
-          <p>Each is deleted automatically when its time is up.</p>
+          <p>
+            Each is deleted automatically when its time is up.
+            {notStored.length > 0 && ` We use but never store ${listWords(notStored.map((i) => lowerFirst(i.label)))}.`} We never sell your
+            data or collect sensitive ("special category") data, and e-mail marketing only to those who <a href="#consent">ask for it</a>.
+          </p>
         </dd>
         <dt>Your rights</dt>
         <dd>
-          You can ask for a copy of your data, have it corrected or deleted, limit or object to its use, and take it elsewhere — free of
-          charge, answered within a month. <a href="#rights">More about your rights</a>.
-        </dd>
-        <dt>Who to contact</dt>
-        <dd>
-          E-mail <a href={`mailto:${shop.email}`}>{shop.email}</a>, or write to {shop.address}. If you are unhappy with our answer, you can
-          complain to the Information Commissioner's Office (ico.org.uk).
+          A copy of your data; correcting or deleting it; limiting its use, or objecting (marketing stops at once); taking it elsewhere.
+          Free, answered within a month: <a href="#rights">your rights</a>.
         </dd>
       </dl>
       <p class="form-note">
-        The sections below give every detail. If you work for us, see <a href="#staff-data">data about our staff</a>.
+        If you work for us: <a href="#staff-data">data about our staff</a>.
       </p>
     </section>
   );

@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/database.js';
+import { CONSENT_PURPOSES } from '../consent/consent.inventory.js';
+import { activePartners, receivesInWords } from '../partners/partners.service.js';
 import {
   type CookieDeclaration,
+  type DataCategory,
   type FeatureInventory,
   type PersonalColumn,
   type SubjectKind,
@@ -14,10 +17,22 @@ import { recordPolicyVersion } from './privacy.repository.js';
 
 export type { PolicyItem };
 
+/** A partner as the policy names it: who, what it would receive (in words), why, where, and its own policy. */
+export interface PolicyPartner {
+  id: number;
+  name: string;
+  receives: string;
+  why: string;
+  country: string;
+  policyUrl: string;
+}
+
 export interface PolicyModel {
   shop: Config['shop'];
   items: PolicyItem[];
   cookies: (CookieDeclaration & { feature: string })[];
+  /** The partners in use now, each shared with only on consent to it by name. */
+  partners: PolicyPartner[];
   version: string;
   publishedAt: string;
   history: { version: string; publishedAt: string }[];
@@ -34,8 +49,44 @@ export function subjectsOf(inv: FeatureInventory, c: PersonalColumn): SubjectKin
   return [...new Set((ofTable.length > 0 ? ofTable : links).map((l) => l.subject))];
 }
 
-/** What the policy says, derived only from the inventories and the shop profile. */
-export function policyContent(inventories: FeatureInventory[], shop: Config['shop']) {
+/**
+ * Which of the inventory's categories are special-category ("sensitive") data (UK GDPR Art. 9 and
+ * 10): none. A new category must be placed here, so the policy's "we collect no sensitive data"
+ * cannot stay true by accident.
+ */
+export const SPECIAL_CATEGORY: Record<DataCategory, boolean> = {
+  identity: false,
+  contact: false,
+  address: false,
+  order: false,
+  communication: false,
+  account: false,
+  marketing: false,
+  technical: false,
+};
+
+/** What special-category data is, in the words of the policy. */
+export const SPECIAL_CATEGORY_KINDS = [
+  'racial or ethnic origin',
+  'political opinions',
+  'religious or philosophical beliefs',
+  'trade union membership',
+  'genetic or biometric data',
+  'health',
+  'sex life or sexual orientation',
+  'criminal convictions',
+];
+
+/** The policy's items that are special-category data (the policy lists them, if there ever were any). */
+export function specialCategoryItems(items: PolicyItem[]): PolicyItem[] {
+  return items.filter((i) => SPECIAL_CATEGORY[i.category]);
+}
+
+/**
+ * What the policy says, derived only from the inventories, the consent purposes, the shop profile
+ * and the partners in use.
+ */
+export function policyContent(inventories: FeatureInventory[], shop: Config['shop'], partners: PolicyPartner[] = []) {
   const items: PolicyItem[] = [];
   for (const inv of inventories) {
     for (const c of inv.personal) {
@@ -70,16 +121,21 @@ export function policyContent(inventories: FeatureInventory[], shop: Config['sho
   const cookies = inventories.flatMap((inv) => inv.cookies.map((c) => ({ ...c, feature: inv.feature })));
   // The fingerprint is of what is said, not of how it is laid out: where an item is filed is left out.
   const said = items.map(({ feature: _feature, ...rest }) => rest);
-  const version = createHash('sha256')
-    .update(JSON.stringify({ items: said, cookies, shop }))
+  return { items, cookies, partners, version: policyVersionOf(said, cookies, shop, partners) };
+}
+
+function policyVersionOf(said: unknown, cookies: unknown, shop: Config['shop'], partners: PolicyPartner[]): string {
+  return createHash('sha256')
+    .update(JSON.stringify({ items: said, cookies, shop, purposes: CONSENT_PURPOSES, partners }))
     .digest('hex')
     .slice(0, 12);
-  return { items, cookies, version };
 }
 
 /**
  * The published policy. The version is a fingerprint of its content, so any change to what the
- * shop collects, or why, makes a new version with its own publication date.
+ * shop collects, or why, or to the partners it may share with, makes a new version with its own
+ * publication date. The partners are read from the database on every call (one small query), so
+ * every process of the shop publishes the same version the moment one of them changes a partner.
  */
 export class PrivacyService {
   private cached: PolicyModel | null = null;
@@ -91,9 +147,17 @@ export class PrivacyService {
   ) {}
 
   async policy(now: Date): Promise<PolicyModel> {
-    if (this.cached) return this.cached;
-    const content = policyContent(this.inventories, this.shop);
-    const summary = `${content.items.length} kinds of personal data, ${content.cookies.length} cookies`;
+    const partners = (await activePartners(this.db)).map((p) => ({
+      id: p.id,
+      name: p.name,
+      receives: receivesInWords(p),
+      why: p.why,
+      country: p.country,
+      policyUrl: p.policyUrl,
+    }));
+    const content = policyContent(this.inventories, this.shop, partners);
+    if (this.cached?.version === content.version) return this.cached;
+    const summary = `${content.items.length} kinds of personal data, ${content.cookies.length} cookies, ${content.partners.length} partners`;
     const history = await recordPolicyVersion(this.db, content.version, summary, now.toISOString());
     const current = history.find((h) => h.version === content.version);
     this.cached = {
