@@ -29,7 +29,9 @@ import { dashboardRoutes } from './features/backoffice/dashboard.admin.js';
 import { catalogAdminRoutes } from './features/catalog/catalog.admin.js';
 import { CatalogService } from './features/catalog/catalog.service.js';
 import { contactAdminRoutes } from './features/contact/contact.admin.js';
+import { campaignsAdminRoutes } from './features/campaigns/campaigns.admin.js';
 import { ordersAdminRoutes } from './features/orders/orders.admin.js';
+import { partnersAdminRoutes } from './features/partners/partners.admin.js';
 import { staffRoutes } from './features/staff/staff.routes.js';
 import { seedDemoCatalogue } from './features/catalog/demo/seed.js';
 import { contactRoutes } from './features/contact/contact.routes.js';
@@ -37,6 +39,10 @@ import { createMailer, type Mailer } from './features/mail/mailer.js';
 import { pagesRoutes } from './features/pages/pages.routes.js';
 import { privacyRoutes } from './features/privacy/privacy.routes.js';
 import { importTicksFromBeforeTheLedger, keyConsentLedger } from './features/consent/consent.service.js';
+import { consentRoutes } from './features/consent/consent.routes.js';
+import { alertsRoutes } from './features/alerts/alerts.routes.js';
+import { feedbackRoutes } from './features/feedback/feedback.routes.js';
+import { feedbackAdminRoutes } from './features/feedback/feedback.admin.js';
 import { accountEmails } from './features/customers/customers.service.js';
 import { inventories } from './features/privacy/inventory.registry.js';
 import { PrivacyService } from './features/privacy/privacy.service.js';
@@ -280,7 +286,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     await admin.register(dashboardRoutes);
     await admin.register(auditRoutes);
     await admin.register(contactAdminRoutes);
+    await admin.register(feedbackAdminRoutes);
+    await admin.register(campaignsAdminRoutes);
     await admin.register(ordersAdminRoutes);
+    await admin.register(partnersAdminRoutes);
     await admin.register(catalogAdminRoutes);
   });
   installCustomerSessions(app);
@@ -295,6 +304,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(pagesRoutes);
   await app.register(contactRoutes);
   await app.register(privacyRoutes);
+  await app.register(consentRoutes);
+  await app.register(alertsRoutes);
+  await app.register(feedbackRoutes);
   return app;
 }
 
