@@ -174,7 +174,7 @@ export function PrivacyPolicy({ policy }: { policy: PolicyModel }) {
         <h2 id="sharing">Who we share it with</h2>
         <p>
           Only the people and organisations named under "Who sees it" in each section above and, if you agree to one by name, the partners
-          below. We never sell your personal data, and we do not pass it to advertisers, data brokers or anyone else.
+          below. We do not pass it to advertisers, data brokers or anyone else.
         </p>
         <Partners policy={policy} />
       </section>
@@ -290,7 +290,12 @@ function CookieSentence({ policy }: { policy: PolicyModel }) {
 function SensitiveSentence({ policy }: { policy: PolicyModel }) {
   const sensitive = specialCategoryItems(policy.items);
   if (sensitive.length === 0)
-    return <>We collect no sensitive ("special category") data about you: nothing about your {listWords(SPECIAL_CATEGORY_KINDS)}.</>;
+    return (
+      <>
+        We collect no sensitive ("special category") data about you: nothing about your{' '}
+        {listWords(SPECIAL_CATEGORY_KINDS).replace(/ and ([^,]+)$/, ', or $1')}.
+      </>
+    );
   return (
     <>
       We hold these sensitive ("special category") data only with your explicit consent:{' '}
@@ -384,7 +389,8 @@ function Partners({ policy }: { policy: PolicyModel }) {
         <a href="/account/newsletter">Account Home, on the Newsletter Subscription page</a>. Agreeing to one partner is not agreeing to
         another. This is stricter than asking once for consent to "carefully selected third parties", which is not specific enough for
         consent. You can withdraw at any time on the same page, and we then pass nothing more to that partner. Every time we pass your
-        details on, we record what was shared, with whom and when, and Account Home shows it to you.
+        details on, we record what was shared, with whom and when, and Account Home shows it to you. What a partner has received, it holds
+        under its own privacy policy, linked above.
       </p>
       <p>
         We never sell your personal data. Apart from a partner you agree to (its country is given above), we do not transfer your data
@@ -402,7 +408,7 @@ function PartnerFacts({ partner }: { partner: PolicyPartner }) {
         <dt>What it would receive</dt>
         <dd>Your {partner.receives}</dd>
         <dt>Why</dt>
-        <dd>{partner.why}</dd>
+        <dd>{upperFirst(partner.why)}</dd>
         <dt>Country</dt>
         <dd>{partner.country}</dd>
         <dt>Its privacy policy</dt>
