@@ -137,13 +137,12 @@ describe(`back-in-stock alerts (${testDialect})`, () => {
     const queued = await alertsTo(purpose);
     expect(queued.map((m) => m.to_address).sort()).toEqual([ann, dan, eve]);
     for (const m of queued) expect(m.unsubscribe_url).toMatch(/^http.+\/unsubscribe\/.+/);
-    // Each alert is used once: withdrawn as "sent" in the transaction that queued its e-mail; the ledger keeps both entries.
-    for (const email of [ann, dan, eve])
-      expect(await stateOf(email, purpose)).toMatchObject({ given: 0, method: 'sent', action: 'withdrawn' });
-    expect(await consentingTo(db(), purpose)).toEqual([]);
-    expect(await verifyConsentLedger(db())).toMatchObject({ ok: true });
+    // Queued, not yet sent: the alerts still stand, and a run before the outbox sends queues nothing twice.
+    for (const email of [ann, dan, eve]) expect(await stateOf(email, purpose)).toMatchObject({ given: 1 });
+    expect(await sendAlerts()).toEqual({ pieces: 1, sent: 0 });
+    expect(await alertsTo(purpose)).toHaveLength(3);
 
-    // eve unsubscribes between queueing and sending: hers is withheld; the "sent" ones still go.
+    // eve unsubscribes between queueing and sending: hers is withheld; the others go.
     await unsubscribeWithToken(db(), unsubscribeToken(db(), eve, purpose), 'unsubscribe-link', later(1));
     const mailer = keepingMailer();
     const delivered = await deliverDueMail(db(), mailer, later(1), { unsubscribeMailto: 'unsubscribe@assay.example' });
@@ -162,6 +161,12 @@ describe(`back-in-stock alerts (${testDialect})`, () => {
         'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
       });
     }
+
+    // Each alert is used once: withdrawn as "sent" when the outbox sent it; the ledger keeps both entries.
+    for (const email of [ann, dan]) expect(await stateOf(email, purpose)).toMatchObject({ given: 0, method: 'sent', action: 'withdrawn' });
+    expect(await stateOf(eve, purpose)).toMatchObject({ given: 0, method: 'unsubscribe-link' });
+    expect(await consentingTo(db(), purpose)).toEqual([]);
+    expect(await verifyConsentLedger(db())).toMatchObject({ ok: true });
 
     // A second run, and a later one, send nothing more.
     expect(await sendAlerts()).toEqual({ pieces: 0, sent: 0 });

@@ -10,9 +10,8 @@ import {
   normaliseAddress,
   requestSignUp,
   unsubscribeUrl,
-  withdrawAddress,
 } from '../consent/consent.service.js';
-import { enqueueMarketingMail } from '../mail/outbox.service.js';
+import { addressesAwaitingMail, enqueueMarketingMail } from '../mail/outbox.service.js';
 import { pieceName } from './alerts.domain.js';
 import { type AlertMailContext, alertMails } from './alerts.mail.js';
 
@@ -20,9 +19,9 @@ import { type AlertMailContext, alertMails } from './alerts.mail.js';
  * Back-in-stock alerts: "Tell me when it's back" under a sold-out variant. An alert is a consent
  * to the purpose `stock-alert:<variant id>` in the consent ledger, given by double opt-in like the
  * newsletter (the e-mail's link opens a page whose Confirm button records it). When the variant
- * is in stock again, `sendBackInStockAlerts` queues one e-mail to each address waiting for it and,
- * in the same transaction, withdraws the consent as "sent": it is used once, and the ledger keeps
- * the entry. An alert never sent is withdrawn as "expired" after 6 months by consent.housekeeping.
+ * is in stock again, `sendBackInStockAlerts` queues one e-mail to each address waiting for it;
+ * once the outbox has sent it, the consent is withdrawn as "sent": it is used once, and the
+ * ledger keeps the entry. An alert never sent is withdrawn as "expired" after 6 months by consent.housekeeping.
  * No table of its own: the consent feature keeps everything.
  */
 
@@ -94,9 +93,10 @@ export function confirmAlert(db: Executor, token: string, now: Date): Promise<Al
 
 /**
  * Sends the alerts of every variant that is back in stock: one e-mail to each address with a
- * current alert for it, queued in the transaction that withdraws that address's alert as "sent"
- * (so an address is never told twice, even by two processes at once: the ledger's lock orders
- * them, and the second finds nothing given). Archived pieces are not announced.
+ * current alert for it and none already waiting in the outbox. The alert is used up when the
+ * outbox has sent it (the consent gate withdraws it as "sent" then), so one that could not be
+ * delivered is tried again, and one withdrawn before its turn is withheld. The job runs once per
+ * scheduled time across processes. Archived pieces are not announced.
  */
 export async function sendBackInStockAlerts(db: Executor, now: Date, ctx: AlertMailContext): Promise<{ pieces: number; sent: number }> {
   const purposes = await awaitedStockAlerts(db);
@@ -112,35 +112,26 @@ export async function sendBackInStockAlerts(db: Executor, now: Date, ctx: AlertM
     pieces++;
     const piece = pieceName(variant);
     const productUrl = `${ctx.publicUrl}/products/${variant.productSlug}`;
-    const addresses = new Map((await consentingTo(db, purpose)).map((p) => [normaliseAddress(p.email), p.email]));
-    for (const email of addresses.values()) {
-      const queued = await inTransaction(db, async (trx) => {
-        const id = await enqueueMarketingMail(
-          trx,
-          {
-            kind: 'stock-alert',
-            purpose,
-            reference: `stock-alert-${variant.variantId}`,
-            to: email,
-            unsubscribeUrl: unsubscribeUrl(trx, ctx.publicUrl, email, purpose, 'stock-alert'),
-            ...alertMails.backInStock(ctx, piece, productUrl),
-          },
-          now,
-          ctx.messageDomain,
-        );
-        if (id === null) return false;
-        const { withdrawn } = await withdrawAddress(trx, { email, purpose, method: 'sent' }, now);
-        // Withdrawn by another run since it was read: this one's e-mail is rolled back with it.
-        if (withdrawn === 0) throw new AlreadySent();
-        return true;
-      }).catch((err: unknown) => {
-        if (err instanceof AlreadySent) return false;
-        throw err;
-      });
-      if (queued) sent++;
+    const waiting = new Map((await consentingTo(db, purpose)).map((p) => [normaliseAddress(p.email), p.email]));
+    // An alert queued on an earlier run and not yet sent is not queued again.
+    const queuedBefore = await addressesAwaitingMail(db, purpose, [...waiting.keys()]);
+    for (const [key, email] of waiting) {
+      if (queuedBefore.has(key)) continue;
+      const id = await enqueueMarketingMail(
+        db,
+        {
+          kind: 'stock-alert',
+          purpose,
+          reference: `stock-alert-${variant.variantId}`,
+          to: email,
+          unsubscribeUrl: unsubscribeUrl(db, ctx.publicUrl, email, purpose, 'stock-alert'),
+          ...alertMails.backInStock(ctx, piece, productUrl),
+        },
+        now,
+        ctx.messageDomain,
+      );
+      if (id !== null) sent++;
     }
   }
   return { pieces, sent };
 }
-
-class AlreadySent extends Error {}

@@ -209,16 +209,7 @@ export async function consentingAddressHashes(db: Executor, addressHashes: strin
     .select('s.address_hash')
     .distinct()
     .where('s.purpose', '=', purpose)
-    .where((eb) =>
-      eb.or([
-        eb('s.given', '=', 1),
-        // An alert's consent ends when its one e-mail is queued ("sent"); that e-mail may still go.
-        eb.and([
-          eb('s.purpose', 'like', 'stock-alert:%'),
-          eb.exists(eb.selectFrom('consent_ledger as l').select('l.id').whereRef('l.id', '=', 's.entry_id').where('l.method', '=', 'sent')),
-        ]),
-      ]),
-    )
+    .where('s.given', '=', 1)
     .where('s.address_hash', 'in', addressHashes)
     .where(({ not, exists, selectFrom }) =>
       not(

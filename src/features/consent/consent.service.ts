@@ -13,6 +13,7 @@ import {
   type PurposeKey,
   SIGN_UP_CONFIRM_DAYS,
   STOCK_ALERT_DAYS,
+  familyOf,
   parsePurpose,
 } from './consent.inventory.js';
 import {
@@ -109,7 +110,14 @@ export function keyConsentLedger(db: Db, secretKey: string): void {
     address: deriveKey(secretKey, 'marketing-address'),
     unsubscribe: deriveKey(secretKey, 'unsubscribe-link'),
   });
-  setMarketingGate(db, { allowed: (exec, addresses, purpose) => reachableAddresses(exec, addresses, purpose) });
+  setMarketingGate(db, {
+    allowed: (exec, addresses, purpose) => reachableAddresses(exec, addresses, purpose),
+    // A back-in-stock alert is one e-mail: once it has gone, the consent is used up.
+    sent: async (exec, address, purpose, now) => {
+      if (familyOf(purpose) === 'stock-alert')
+        await withdrawAddress(exec, { email: address, purpose: purpose as PurposeKey, method: 'sent' }, now);
+    },
+  });
 }
 
 /** An address as compared everywhere: trimmed, in lower case. */

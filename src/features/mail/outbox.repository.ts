@@ -70,6 +70,21 @@ export async function deleteUnusedMailBodies(db: Db, createdBefore: string): Pro
   return Number(r.numDeletedRows);
 }
 
+/** The addresses (of those given, in lower case) with a marketing e-mail for the purpose not yet sent, given up or withheld. */
+export async function findAddressesAwaitingMail(db: Db, purpose: string, addresses: string[]): Promise<string[]> {
+  if (addresses.length === 0) return [];
+  const rows = await db
+    .selectFrom('mail_outbox')
+    .select('to_address')
+    .where('purpose', '=', purpose)
+    .where('sent_at', 'is', null)
+    .where('failed_at', 'is', null)
+    .where('withheld_at', 'is', null)
+    .where((eb) => eb(eb.fn('lower', ['to_address']), 'in', addresses))
+    .execute();
+  return rows.map((r) => r.to_address);
+}
+
 /** The outbox refused to send it: consent was no longer there. */
 export async function markMailWithheld(db: Db, id: number, at: string): Promise<void> {
   await db.updateTable('mail_outbox').set({ withheld_at: at, claimed_until: null }).where('id', '=', id).execute();

@@ -7,6 +7,7 @@ import {
   claimMail,
   countOutbox,
   countMailWithReference,
+  findAddressesAwaitingMail,
   findMailBody,
   insertMailBody,
   insertOutboxMails,
@@ -82,6 +83,8 @@ export const UNSUBSCRIBE_PLACEHOLDER = '%%unsubscribe_url%%';
 export interface MarketingGate {
   /** Of these addresses, those (in lower case) with a current consent to the purpose and not suppressed for it. */
   allowed(db: Executor, addresses: readonly string[], purpose: string): Promise<Set<string>>;
+  /** Told once a marketing e-mail has been sent: a one-off consent (a back-in-stock alert) is used up then. */
+  sent?(db: Executor, address: string, purpose: string, now: Date): Promise<void>;
 }
 
 const gates = new WeakMap<object, MarketingGate>();
@@ -134,6 +137,19 @@ export async function enqueueMarketingMail(
     if (err instanceof ConsentRequiredError) return null;
     throw err;
   }
+}
+
+/** Of these addresses, those (in lower case) with a marketing e-mail for the purpose still waiting to be sent. */
+export async function addressesAwaitingMail(db: Executor, purpose: string, addresses: readonly string[]): Promise<Set<string>> {
+  return new Set(
+    (
+      await findAddressesAwaitingMail(
+        db,
+        purpose,
+        addresses.map((a) => a.trim().toLowerCase()),
+      )
+    ).map((a) => a.toLowerCase()),
+  );
 }
 
 /** Keeps a subject and body shared by many e-mails (a campaign's); their text and HTML carry UNSUBSCRIBE_PLACEHOLDER. */
@@ -313,7 +329,9 @@ export async function deliverDueMail(
       else tally.retried++;
       continue;
     }
-    await markMailSent(db, mail.id, clock().toISOString());
+    const sentAt = clock();
+    await markMailSent(db, mail.id, sentAt.toISOString());
+    if (mail.purpose !== null) await gates.get(identityOf(db))?.sent?.(db, mail.to_address, mail.purpose, sentAt);
     tally.sent++;
   }
   return tally;
