@@ -26,18 +26,19 @@ import {
   removeAddress,
   requestEmailChange,
   revokeSession,
+  saveNewsletterChoices,
   signInAddressKey,
   signOutEverywhere,
   updateDetails,
 } from './customers.service.js';
 import { accountMailContext, clearSessionCookie, requireCustomer } from './customers.session.js';
-import { CONSENT_WORDING } from '../consent/consent.inventory.js';
-import { choicesOfAccount, setAccountChoice } from '../consent/consent.service.js';
+import { choicesOfAccount, historyOfAccount } from '../consent/consent.service.js';
+import { type Partner, activePartners, partnerById } from '../partners/partners.service.js';
 import { AccountHome } from './views/account-home.js';
 import { AccountLayout, type AccountSection } from './views/account-layout.js';
 import { ADDRESS_BOOK_FULL, AddressBook, type AddressValues, EditAddress, addressValues } from './views/addresses.js';
 import { DetailsPage, type DetailsValues } from './views/details.js';
-import { NewsletterPage } from './views/newsletter.js';
+import { NewsletterPage, newsletterBoxes } from './views/newsletter.js';
 import { OrderDetail, OrdersList } from './views/orders.js';
 import { PrivacyPage } from './views/privacy.js';
 import { SecurityPage } from './views/security.js';
@@ -336,19 +337,47 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
 
   // ——— Newsletter Subscription ———
 
+  /**
+   * The page's boxes for an account, and what it consents to now: ours, one per partner in use,
+   * and — so that it can still be withdrawn — one for each retired partner the account still
+   * consents to (a retired partner is never offered anew).
+   */
+  async function newsletterOf(account: { customerId: number; email: string }) {
+    const [choices, partners] = await Promise.all([choicesOfAccount(app.db, account), activePartners(app.db)]);
+    const given = new Set([...choices.values()].filter((c) => c.given).map((c) => c.purpose));
+    const inUse = new Set(partners.map((p) => `partner:${p.id}`));
+    const retired: Partner[] = [];
+    for (const purpose of given) {
+      if (!/^partner:\d+$/.test(purpose) || inUse.has(purpose)) continue;
+      const partner = await partnerById(app.db, Number(purpose.slice('partner:'.length)));
+      if (partner) retired.push(partner);
+    }
+    return { given, boxes: newsletterBoxes(partners, retired) };
+  }
+
   app.get('/account/newsletter', signedInOnly, async (req, reply) => {
     const me = await signedIn(req, reply);
     if (!me) return reply;
-    const general = (await choicesOfAccount(app.db, { customerId: me.customer.id, email: me.customer.email })).get('general-subscription');
+    const account = { customerId: me.customer.id, email: me.customer.email };
+    const [{ given, boxes }, history] = await Promise.all([newsletterOf(account), historyOfAccount(app.db, account)]);
+    // The history names every partner it mentions, retired ones too.
+    const partnerIds = new Set(history.flatMap((e) => (/^partner:\d+$/.test(e.purpose) ? [Number(e.purpose.slice(8))] : [])));
+    const partnerNames = new Map<number, string>();
+    for (const id of partnerIds) {
+      const partner = await partnerById(app.db, id);
+      if (partner) partnerNames.set(id, partner.name);
+    }
     return show(
       reply,
       '/account/newsletter',
       'Newsletter Subscription',
       <NewsletterPage
         csrf={reply.csrfToken()}
-        subscribed={general?.given ?? false}
-        changedAt={general?.changedAt ?? null}
+        boxes={boxes}
+        given={given}
         saved={fieldText(query(req).saved) !== ''}
+        history={history}
+        partnerNames={partnerNames}
       />,
     );
   });
@@ -357,18 +386,15 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     const me = await signedIn(req, reply);
     if (!me) return reply;
     const now = app.clock();
-    await setAccountChoice(
-      app.db,
-      {
-        account: { customerId: me.customer.id, email: me.customer.email },
-        purpose: 'general-subscription',
-        on: fieldText(formBodyOf(req).general_subscription) === 'yes',
-        method: 'account',
-        wording: CONSENT_WORDING.accountGeneral,
-        policyVersion: (await app.privacy.policy(now)).version,
-      },
-      now,
-    );
+    const body = formBodyOf(req);
+    const account = { customerId: me.customer.id, email: me.customer.email };
+    // The boxes are those offered now: one for a partner retired since the page was shown can only withdraw.
+    const choices = (await newsletterOf(account)).boxes.map((b) => ({
+      purpose: b.purpose,
+      wording: b.wording,
+      on: fieldText(body[b.field]) === 'yes',
+    }));
+    await saveNewsletterChoices(app.db, account, choices, (await app.privacy.policy(now)).version, now);
     return reply.redirect('/account/newsletter?saved=1', 303);
   });
 

@@ -5,8 +5,8 @@ import { type Db, inTransaction } from '../../db/database.js';
 import { deriveKey, hmacHex, randomToken, tokenHash } from '../../shared/crypto.js';
 import { lockMinutes, passwordMatches } from '../../shared/passwords.js';
 import { type AccessRow, accessesToCustomerRecords } from '../audit/audit.service.js';
-import { CONSENT_WORDING } from '../consent/consent.inventory.js';
-import { accountAddressChanged, recordConsent } from '../consent/consent.service.js';
+import { CONSENT_WORDING, type PurposeKey } from '../consent/consent.inventory.js';
+import { accountAddressChanged, choicesOfAccount, recordConsent, setAccountChoice } from '../consent/consent.service.js';
 import { enqueueMail } from '../mail/outbox.service.js';
 import {
   MAX_ADDRESSES,
@@ -508,6 +508,43 @@ export async function accountEmails(db: Db, ids: number[]): Promise<Map<number, 
   return out;
 }
 
+// ——— Newsletter Subscription ———
+
+/** A box of the Newsletter Subscription page as sent: the purpose, the words it showed, and whether it is ticked. */
+export interface NewsletterChoice {
+  purpose: PurposeKey;
+  wording: string;
+  on: boolean;
+}
+
+/**
+ * Saves the Newsletter Subscription page in one transaction. Only a box that changed makes a
+ * ledger entry: a box left as it was records nothing (an unticked one withdraws nothing, so it
+ * puts nothing on the suppression list either). Returns how many choices changed.
+ */
+export function saveNewsletterChoices(
+  db: Db,
+  account: { customerId: number; email: string },
+  choices: NewsletterChoice[],
+  policyVersion: string,
+  now: Date,
+): Promise<number> {
+  return inTransaction(db, async (trx) => {
+    const current = await choicesOfAccount(trx, account);
+    let changed = 0;
+    for (const c of choices) {
+      if ((current.get(c.purpose)?.given ?? false) === c.on) continue;
+      const done = await setAccountChoice(
+        trx,
+        { account, purpose: c.purpose, on: c.on, method: 'account', wording: c.wording, policyVersion },
+        now,
+      );
+      if (done) changed++;
+    }
+    return changed;
+  });
+}
+
 // ——— Address book ———
 
 export async function addressesOf(db: Db, customerId: number): Promise<AddressRow[]> {
@@ -637,4 +674,31 @@ export async function accountForPrivacy(
       : await findCustomerIdsOfPerson(db, null, [by.email.trim().toLowerCase()]);
   const customer = ids[0] === undefined ? null : await findCustomerById(db, ids[0]);
   return customer ? { customerId: customer.id, email: customer.email } : null;
+}
+
+/** What a partner export can write of an account: its names and address, and the postcode and town of its default address. */
+export interface PartnerExportDetails {
+  firstName: string;
+  surname: string;
+  email: string;
+  postcode: string;
+  town: string;
+}
+
+/** The details of each of these accounts that still exists, for a partner export (the partners feature picks the declared fields). */
+export async function partnerExportDetails(db: Db, ids: number[]): Promise<Map<number, PartnerExportDetails>> {
+  const out = new Map<number, PartnerExportDetails>();
+  for (const id of ids) {
+    const customer = await findCustomerById(db, id);
+    if (!customer) continue;
+    const [address] = await listAddresses(db, id);
+    out.set(id, {
+      firstName: customer.first_name,
+      surname: customer.surname,
+      email: customer.email,
+      postcode: address?.postcode ?? '',
+      town: address?.city ?? '',
+    });
+  }
+  return out;
 }

@@ -76,6 +76,9 @@ export function AccountHome({
         <li>
           <h2>Newsletter Subscription</h2>
           <p>{subscribed ? 'You are subscribed to the General Subscription.' : 'You are not subscribed.'}</p>
+          <p>
+            <a href="/account/newsletter#history">Your consent history</a>: what you agreed to, when, and in which words.
+          </p>
           <a href="/account/newsletter">Change my subscription</a>
         </li>
         <li>
