@@ -9,7 +9,7 @@ import { claimJobSlot, recordJobFinished } from './jobs.repository.js';
  *
  * 1. takes the time from the app's clock and works out the scheduled time (the "slot") that run is
  *    for: the latest time the job's cron pattern names, at or before now;
- * 2. takes a lock named after the job (a PostgreSQL advisory lock, see `db/locks.ts`), skipping the
+ * 2. waits for one of JOB_CONCURRENCY places in this process, then takes a lock named after the job (a PostgreSQL advisory lock, see `db/locks.ts`), skipping the
  *    run if another process holds it, so a job never overlaps itself across processes (croner's
  *    `protect` does the same within one process);
  * 3. claims the slot in `job_runs` by moving the job's last slot forward in one statement, skipping
@@ -55,6 +55,38 @@ const SKIP_REASON: Record<Extract<RunOutcome, { status: 'skipped' }>['why'], str
   'already run': 'already run for this scheduled time',
 };
 
+/**
+ * How many job runs one process lets hold their lock at once. On PostgreSQL each run keeps a pooled
+ * connection for its lock and uses another for its work; a dozen start-up runs at once on a pool
+ * of 10 would each hold a lock connection and wait for ever for a second one. Four runs use at
+ * most eight, and the rest wait their turn (a run's slot is fixed before it waits).
+ */
+export const JOB_CONCURRENCY = 4;
+
+/** A counting gate per app: at most JOB_CONCURRENCY runs past it at once, the others in order. */
+class RunGate {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  async enter(): Promise<void> {
+    if (this.running < JOB_CONCURRENCY) {
+      this.running++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+  leave(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.running--;
+  }
+}
+const gates = new WeakMap<FastifyInstance, RunGate>();
+function gateOf(app: FastifyInstance): RunGate {
+  let gate = gates.get(app);
+  if (!gate) gates.set(app, (gate = new RunGate()));
+  return gate;
+}
+
 /** Each job's pattern, parsed once: the mail job asks for its slot every 10 seconds. */
 const patterns = new WeakMap<Pick<JobDefinition, 'cron' | 'timezone'>, Cron>();
 
@@ -80,6 +112,8 @@ export async function runJob(app: FastifyInstance, definition: JobDefinition): P
   const slot = slotFor(definition, now).toISOString();
   const t0 = performance.now();
   const ms = () => Math.round(performance.now() - t0);
+  const gate = gateOf(app);
+  await gate.enter();
   try {
     const locked = await withLock(app.db, `job:${name}`, async (): Promise<RunOutcome> => {
       if (!(await claimJobSlot(app.db, name, slot, now.toISOString()))) return { status: 'skipped', why: 'already run' };
@@ -106,6 +140,8 @@ export async function runJob(app: FastifyInstance, definition: JobDefinition): P
     const outcome: RunOutcome = { status: 'failed', ms: ms() };
     app.log.error({ job: name, slot, ms: outcome.ms, err }, `${name} failed`);
     return outcome;
+  } finally {
+    gate.leave();
   }
 }
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { defineJob } from '../../src/jobs/job.js';
 import { findJobRun } from '../../src/jobs/jobs.repository.js';
-import { runJob, scheduleJob, slotFor } from '../../src/jobs/runner.js';
+import { JOB_CONCURRENCY, runJob, scheduleJob, slotFor } from '../../src/jobs/runner.js';
+import type { JobName } from '../../src/jobs/names.js';
 import { buildTestShop, type TestShop, testDialect } from '../support/build-app.js';
 import { captureLog } from './log-capture.js';
 
@@ -145,5 +146,44 @@ describe(`the job runner on ${testDialect}`, () => {
     expect(slotFor(daily, new Date('2026-12-01T03:29:59Z')).toISOString()).toBe('2026-11-30T03:30:00.000Z');
     expect(slotFor(daily, new Date('2026-07-01T12:00:00Z')).toISOString()).toBe('2026-07-01T02:30:00.000Z');
     expect(slotFor({ cron: '*/10 * * * * *' }, new Date('2026-12-01T10:00:09.999Z')).toISOString()).toBe('2026-12-01T10:00:00.000Z');
+  });
+
+  it(`lets at most ${JOB_CONCURRENCY} runs hold their locks at once in a process, the rest in turn, so the pool is never all locks`, async () => {
+    now = new Date('2026-12-07T10:00:00Z');
+    let running = 0;
+    let most = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const names: JobName[] = [
+      'bag.retention',
+      'contact.retention',
+      'mail.retention',
+      'orders.retention',
+      'staff.housekeeping',
+      'customers.housekeeping',
+    ];
+    const runs = names.map((name) =>
+      runJob(
+        shop.app,
+        defineJob({
+          name,
+          cron: '* * * * *',
+          run: async () => {
+            running++;
+            most = Math.max(most, running);
+            await gate;
+            running--;
+            return { done: 1 };
+          },
+        }),
+      ),
+    );
+    await expect.poll(() => running).toBe(JOB_CONCURRENCY);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(running).toBe(JOB_CONCURRENCY);
+    release();
+    const outcomes = await Promise.all(runs);
+    expect(outcomes.map((o) => o.status)).toEqual(names.map(() => 'done'));
+    expect(most).toBe(JOB_CONCURRENCY);
   });
 });
