@@ -82,10 +82,12 @@ describe('security baseline', () => {
     const changing = shop.app.routeTable.filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method));
     expect(changing.length).toBeGreaterThan(0);
     // Only the bag and checkout, which must work with cookies refused, check the origin instead of a token;
-    // so does the footer's newsletter form, which is on cached pages that carry no token.
+    // so do the footer's newsletter form and the back-in-stock form, which are on cached pages that
+    // carry no token, and the alert confirmation and feedback pages opened from an e-mail, which
+    // must work with cookies refused too.
     const byOrigin = changing.filter((r) => r.csrf === 'origin').map((r) => r.url);
     expect(
-      byOrigin.every((u) => /^\/(bag|checkout|orders|newsletter)\b/.test(u)),
+      byOrigin.every((u) => /^\/(bag|checkout|orders|newsletter|alerts|feedback)\b/.test(u)),
       byOrigin.join(', '),
     ).toBe(true);
     // Routes for signed-in staff or customers refuse anyone else from the headers alone, before the
