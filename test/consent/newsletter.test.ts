@@ -255,18 +255,24 @@ describe('the confirmation link', () => {
     expect(await reachable(email)).toBe(false);
   });
 
-  it('needs the form token to confirm', async () => {
+  it('refuses a confirmation posted from another site, and takes one with cookies refused', async () => {
     const email = address();
     await signUpForNewsletter(shop.app, email);
     const token = confirmationTokenOf(await confirmationMailTo(shop.app, email));
-    const res = await shop.app.inject({
-      method: 'POST',
-      url: '/newsletter/confirm',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: `token=${token}`,
-    });
-    expect(res.statusCode).toBe(403);
+    const post = (headers: Record<string, string>) =>
+      shop.app.inject({
+        method: 'POST',
+        url: '/newsletter/confirm',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        payload: `token=${token}`,
+      });
+    const forged = await post({ origin: 'https://elsewhere.example', 'sec-fetch-site': 'cross-site' });
+    expect(forged.statusCode).toBe(403);
     expect(await ledgerOf(email)).toEqual([]);
+    // The shop's own page, in a browser that keeps no cookies: no cookie, no form token.
+    const own = await post({ origin: new URL(shop.config.publicUrl).origin, 'sec-fetch-site': 'same-origin' });
+    expect(own.statusCode).toBe(303);
+    expect((await ledgerOf(email)).length).toBe(1);
   });
 
   it('lets an address that unsubscribed sign up again, which lifts its suppression', async () => {

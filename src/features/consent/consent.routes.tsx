@@ -85,7 +85,8 @@ export async function consentRoutes(app: FastifyInstance): Promise<void> {
     return page(reply, 'Confirm your sign-up', <ConfirmSignUpPage csrf={reply.csrfToken()} token={token} email={found.email} />);
   });
 
-  app.post('/newsletter/confirm', { config: formLimit }, async (req, reply) => {
+  // Checked by origin, like the alert's Confirm button: someone who refuses cookies can confirm too.
+  app.post('/newsletter/confirm', { config: { csrf: 'origin', ...formLimit } }, async (req, reply) => {
     const token = fieldText(formBodyOf(req).token);
     const confirmed = token === '' ? ({ ok: false, reason: 'unknown' } as const) : await confirmSignUp(app.db, token, app.clock());
     if (!confirmed.ok) return linkFailed(reply, confirmed.reason);
