@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordConsent, verifyConsentLedger } from '../../src/features/consent/consent.service.js';
 import { type TestShop, buildTestShop, testDialect } from '../support/build-app.js';
+import { signInShopper } from '../support/customer.js';
 import { adminPost, signInAs } from '../support/staff.js';
 import { ACME, choosePartner, customerWithAddress, declareAsOwner } from './support.js';
 
@@ -121,6 +122,15 @@ describe(`the partner export (${testDialect})`, () => {
       });
     }
     expect(await verifyConsentLedger(shop.app.db)).toMatchObject({ ok: true });
+  });
+
+  it('lets each person exported read in Account Home what was shared with whom; the others read nothing of it', async () => {
+    const seen = await (await signInShopper(shop.app, people.agreed.person.email)).get('/account/newsletter');
+    expect(seen.statusCode).toBe(200);
+    expect(seen.body).toContain(`We shared your first name, e-mail address and postcode with ${ACME.name}`);
+    const notShared = await (await signInShopper(shop.app, people.withdrew.person.email)).get('/account/newsletter');
+    expect(notShared.statusCode).toBe(200);
+    expect(notShared.body).not.toContain('We shared your');
   });
 
   it('exports to another partner only its own consenting customers and columns', async () => {
