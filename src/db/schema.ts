@@ -423,6 +423,10 @@ export interface Database {
     failed: number | null;
     withheld: number | null;
     body_id: number | null;
+    /** The fingerprint of the last address queued: queueing resumes after it. */
+    queue_cursor: string | null;
+    /** When the whole audience had been queued. */
+    queued_at: string | null;
     created_by: number | null;
     created_at: string;
     updated_at: string;

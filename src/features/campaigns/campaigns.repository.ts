@@ -107,8 +107,31 @@ export async function claimDueCampaign(db: Db, id: number, now: string): Promise
   return Number(r.numUpdatedRows) > 0;
 }
 
-export async function recordCampaignQueued(db: Db, id: number, q: { audience: number; queued: number; body_id: number }): Promise<void> {
-  await db.updateTable('campaigns').set(q).where('id', '=', id).execute();
+/** Notes a campaign's shared body as sending starts. */
+export async function recordCampaignBody(db: Db, id: number, bodyId: number): Promise<void> {
+  await db.updateTable('campaigns').set({ body_id: bodyId, audience: 0, queued: 0, queue_cursor: '' }).where('id', '=', id).execute();
+}
+
+/** Adds one page's numbers to a campaign being queued, and moves its cursor past the page. */
+export async function recordCampaignPage(
+  db: Db,
+  id: number,
+  page: { audience: number; queued: number; cursor: string; at: string },
+): Promise<void> {
+  await db
+    .updateTable('campaigns')
+    .set((eb) => ({
+      audience: eb('audience', '+', page.audience),
+      queued: eb('queued', '+', page.queued),
+      queue_cursor: page.cursor,
+      updated_at: page.at,
+    }))
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function recordCampaignQueued(db: Db, id: number, at: string): Promise<void> {
+  await db.updateTable('campaigns').set({ queued_at: at }).where('id', '=', id).execute();
 }
 
 export function sendingCampaigns(db: Db): Promise<CampaignRow[]> {

@@ -1,7 +1,7 @@
 import { type Db, type Executor, inTransaction } from '../../db/database.js';
 import { type AuditActor, type AuditEntry, entryBy, recordAudit } from '../audit/audit.service.js';
 import { CONSENT_PURPOSES, type PurposeKey, familyOf } from '../consent/consent.inventory.js';
-import { audienceOf, audienceSize, unsubscribeUrl, unsubscribesFrom, withdrawAddress } from '../consent/consent.service.js';
+import { audienceAfter, audienceSize, unsubscribeUrl, unsubscribesFrom, withdrawAddress } from '../consent/consent.service.js';
 import { countMailByReference, createMailBody, enqueueBulkMarketing, enqueueMail } from '../mail/outbox.service.js';
 import { AUDIENCE_PAGE, CAMPAIGN_PURPOSE, campaignReference } from './campaigns.domain.js';
 import { type CampaignFrame, campaignMail, sampleCampaignMail } from './campaigns.mail.js';
@@ -15,6 +15,8 @@ import {
   finishSendingCampaign,
   insertCampaign,
   listCampaigns,
+  recordCampaignBody,
+  recordCampaignPage,
   recordCampaignQueued,
   scheduleEditableCampaign,
   sendingCampaigns,
@@ -178,40 +180,73 @@ export function testSendCampaign(
  * every e-mail due at its turn at `ratePerMinute` from now. A failure rolls it all back, and the
  * next run tries again.
  */
-async function sendCampaign(db: Db, id: number, sending: CampaignSending, now: Date): Promise<number | null> {
+/** A campaign whose queueing has not moved for this long was left half-way by a run that stopped. */
+const QUEUEING_LEASE_MS = 5 * 60_000;
+
+/** Claims a due campaign for sending (one process wins) and makes its shared body; false when another process has it. */
+function startCampaign(db: Db, id: number, sending: CampaignSending, now: Date): Promise<boolean> {
   return inTransaction(db, async (trx) => {
-    if (!(await claimDueCampaign(trx, id, now.toISOString()))) return null;
+    if (!(await claimDueCampaign(trx, id, now.toISOString()))) return false;
     const c = await findCampaign(trx, id);
-    if (!c) return null;
-    const purpose = c.purpose as PurposeKey;
-    const reference = campaignReference(id);
+    if (!c) return false;
     const bodyId = await createMailBody(
       trx,
-      campaignMail(frameOf(sending.shopName, purpose), { subject: c.subject, markdown: c.body_markdown }),
+      campaignMail(frameOf(sending.shopName, c.purpose as PurposeKey), { subject: c.subject, markdown: c.body_markdown }),
       now,
     );
-    const gapMs = 60_000 / sending.ratePerMinute;
-    let audience = 0;
-    let queued = 0;
-    for await (const page of audienceOf(trx, purpose, AUDIENCE_PAGE)) {
-      const recipients = page.map((r, i) => ({
-        to: r.email,
-        unsubscribeUrl: unsubscribeUrl(trx, sending.publicUrl, r.email, purpose, reference),
-        dueAt: new Date(now.getTime() + Math.floor((audience + i) * gapMs)),
-      }));
-      audience += page.length;
-      queued += (await enqueueBulkMarketing(trx, { kind: 'campaign', reference, purpose, bodyId, recipients }, now, sending.messageDomain))
-        .queued;
-    }
-    await recordCampaignQueued(trx, id, { audience, queued, body_id: bodyId });
-    return queued;
+    await recordCampaignBody(trx, id, bodyId);
+    return true;
   });
+}
+
+/**
+ * Queues a campaign's audience, read from the consent ledger now, one page per transaction: a
+ * page is queued with the campaign's progress, or not at all, and nothing holds the database for
+ * the whole audience (100,000 e-mails would keep SQLite's one writer, and every checkout, waiting
+ * for seconds). A run that stops half-way is resumed after the last page queued by the next run;
+ * the job's lock keeps two processes from queueing one campaign at once. Returns how many it queued.
+ */
+async function queueCampaign(db: Db, c: CampaignRow, sending: CampaignSending, now: Date): Promise<number> {
+  const purpose = c.purpose as PurposeKey;
+  const reference = campaignReference(c.id);
+  const gapMs = 60_000 / sending.ratePerMinute;
+  const start = Date.parse(c.started_at ?? now.toISOString());
+  let audience = c.audience ?? 0;
+  let cursor = c.queue_cursor ?? '';
+  let queued = 0;
+  for (;;) {
+    const page = await audienceAfter(db, purpose, cursor, AUDIENCE_PAGE);
+    if (page.length === 0) break;
+    const recipients = page.map((r, i) => ({
+      to: r.email,
+      unsubscribeUrl: unsubscribeUrl(db, sending.publicUrl, r.email, purpose, reference),
+      dueAt: new Date(Math.max(start + Math.floor((audience + i) * gapMs), now.getTime())),
+    }));
+    const last = page[page.length - 1]!.addressHash;
+    const n = await inTransaction(db, async (trx) => {
+      const q = await enqueueBulkMarketing(
+        trx,
+        { kind: 'campaign', reference, purpose, bodyId: c.body_id ?? 0, recipients },
+        now,
+        sending.messageDomain,
+      );
+      await recordCampaignPage(trx, c.id, { audience: page.length, queued: q.queued, cursor: last, at: now.toISOString() });
+      return q.queued;
+    });
+    audience += page.length;
+    queued += n;
+    cursor = last;
+    if (page.length < AUDIENCE_PAGE) break;
+  }
+  await recordCampaignQueued(db, c.id, now.toISOString());
+  return queued;
 }
 
 /** Marks each campaign being sent as sent once none of its e-mails waits in the outbox, keeping its final counts. */
 async function finishCampaigns(db: Db, now: Date): Promise<number> {
   let finished = 0;
   for (const c of await sendingCampaigns(db)) {
+    if (c.queued_at === null) continue;
     const counts = await countMailByReference(db, campaignReference(c.id));
     if (counts.waiting > 0) continue;
     if (await finishSendingCampaign(db, c.id, { ...counts, at: now.toISOString() })) finished++;
@@ -225,14 +260,17 @@ export async function sendDueCampaigns(
   sending: CampaignSending,
   now: Date,
 ): Promise<{ started: number; queued: number; finished: number }> {
-  let started = 0;
+  const startedHere = new Set<number>();
   let queued = 0;
-  for (const id of await dueCampaignIds(db, now.toISOString())) {
-    const n = await sendCampaign(db, id, sending, now);
-    if (n === null) continue;
-    started++;
-    queued += n;
+  for (const id of await dueCampaignIds(db, now.toISOString())) if (await startCampaign(db, id, sending, now)) startedHere.add(id);
+  // Those just started here, and any that a run which stopped half-way left untouched for a while
+  // (one another process is queueing right now moves on every page, and is left to it).
+  const stalled = now.getTime() - QUEUEING_LEASE_MS;
+  for (const c of await sendingCampaigns(db)) {
+    if (c.queued_at !== null || (!startedHere.has(c.id) && Date.parse(c.updated_at) > stalled)) continue;
+    queued += await queueCampaign(db, c, sending, now);
   }
+  const started = startedHere.size;
   return { started, queued, finished: await finishCampaigns(db, now) };
 }
 

@@ -583,7 +583,17 @@ export async function reachableAddresses(db: Executor, addresses: readonly strin
   return new Set([...ok].map((h) => byHash.get(h)).filter((a): a is string => a !== undefined));
 }
 
-/** The audience of a purpose now, page by page (never held whole): one address each, suppressed ones left out. */
+/** One page of a purpose's audience now, in fingerprint order after `after` ('' for the first): one address each, suppressed ones left out. */
+export async function audienceAfter(
+  db: Executor,
+  purpose: PurposeKey,
+  after: string,
+  limit: number,
+): Promise<{ email: string; addressHash: string }[]> {
+  return (await audiencePage(db, purpose, after, limit)).map((r) => ({ email: r.email, addressHash: r.address_hash }));
+}
+
+/** The audience of a purpose now, page by page (never held whole). */
 export async function* audienceOf(
   db: Executor,
   purpose: PurposeKey,
@@ -591,10 +601,10 @@ export async function* audienceOf(
 ): AsyncGenerator<{ email: string; addressHash: string }[]> {
   let after = '';
   for (;;) {
-    const page = await audiencePage(db, purpose, after, pageSize);
+    const page = await audienceAfter(db, purpose, after, pageSize);
     if (page.length === 0) return;
-    yield page.map((r) => ({ email: r.email, addressHash: r.address_hash }));
-    after = page[page.length - 1]?.address_hash ?? after;
+    yield page;
+    after = page[page.length - 1]?.addressHash ?? after;
     if (page.length < pageSize) return;
   }
 }
