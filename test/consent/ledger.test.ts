@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { PurposeKey } from '../../src/features/consent/consent.inventory.js';
 import {
   type ConsentSubject,
+  addressHashOf,
   importTicksFromBeforeTheLedger,
   reachableAddresses,
   rebuildConsentState,
@@ -217,6 +218,34 @@ describe(`consent, erasure and the ticks from before the ledger (${testDialect})
     // Rebuilding does not bring the erased person back.
     await rebuildConsentState(db);
     expect(await db.selectFrom('consent_state').select('subject_key').execute()).toHaveLength(2);
+  });
+
+  it('records a consent given anew to a suppressed address, even when an older consent stood, and lifts the suppression', async () => {
+    const shop = await shopWithEntries(1);
+    const db = shop.app.db;
+    // The address is suppressed while its old consent row stands (as one restored from an old backup would).
+    await sql`insert into marketing_suppressions (address_hash, purpose, method, created_at)
+      values (${addressHashOf(db, 'person0@example.org')}, 'general-subscription', 'one-click', '2026-12-01T00:00:00.000Z')`.execute(db);
+    expect([...(await reachableAddresses(db, ['person0@example.org'], 'general-subscription'))]).toEqual([]);
+    const again = await recordConsent(
+      db,
+      {
+        subject: { customerId: null, email: 'person0@example.org' },
+        purpose: 'general-subscription',
+        action: 'given',
+        method: 'newsletter-confirmation',
+        wording: 'Sign me up',
+        policyVersion: 'v2',
+      },
+      at(),
+    );
+    expect(again.changed).toBe(true);
+    expect(await db.selectFrom('consent_ledger').select('policy_version').orderBy('id').execute()).toEqual([
+      { policy_version: 'v1' },
+      { policy_version: 'v2' },
+    ]);
+    expect([...(await reachableAddresses(db, ['person0@example.org'], 'general-subscription'))]).toEqual(['person0@example.org']);
+    expect(await verifyConsentLedger(db)).toMatchObject({ ok: true });
   });
 
   it('writes each General Subscription tick from before the ledger into it once, with its date and the words of the time', async () => {

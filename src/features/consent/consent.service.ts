@@ -193,11 +193,13 @@ export function recordConsent(db: Executor, event: ConsentEvent, now: Date): Pro
     const at = now.toISOString();
     const state = await findState(trx, subjectKey, event.purpose);
     const given = event.action === 'given';
-    if (given) await deleteSuppression(trx, addressHash, event.purpose);
-    else if (OBJECTIONS.includes(event.method)) {
+    // A consent given anew to a suppressed address lifts the suppression, and is recorded even when
+    // an older consent stood: the ledger must hold what now lets the address be mailed.
+    const lifted = given && (await deleteSuppression(trx, addressHash, event.purpose)) > 0;
+    if (!given && OBJECTIONS.includes(event.method)) {
       await insertSuppression(trx, { address_hash: addressHash, purpose: event.purpose, method: event.method, created_at: at });
     }
-    if (given ? state?.given === 1 : !state || state.given === 0) return { changed: false, entryId: null };
+    if (given ? state?.given === 1 && !lifted : !state || state.given === 0) return { changed: false, entryId: null };
     const wording = event.wording ?? null;
     if (wording !== null) await saveWording(trx, wordingHash(wording), wording, at);
     const entryId = await appendEntry(trx, {
@@ -494,7 +496,6 @@ export function confirmSignUp(db: Executor, token: string, now: Date): Promise<S
     if (!found.ok) return found;
     const request = await findRequestByTokenHash(trx, tokenHash(token));
     if (!request) return { ok: false, reason: 'unknown' } as const;
-    await deleteSuppression(trx, addressHashOf(trx, request.email), found.purpose);
     const wording = await wordingText(trx, request.wording_hash);
     await recordConsent(
       trx,
