@@ -1,4 +1,4 @@
-import { MailParagraphs, renderMailHtml } from '../mail/mail.layout.js';
+import { plainMail } from '../mail/mail.layout.js';
 import type { OutboxMail } from '../mail/outbox.service.js';
 import { SIGN_UP_CONFIRM_DAYS } from './consent.inventory.js';
 
@@ -25,23 +25,6 @@ export function newsletterConfirmMail(ctx: ConsentMailContext, to: string, token
     `Nothing is sent until you confirm. The link opens a page with a Confirm button, and works for ${SIGN_UP_CONFIRM_DAYS} days.`,
     "If you didn't ask, ignore this e-mail: without confirmation the sign-up is deleted, and we won't write again.",
   ];
-  const closing = `${ctx.shopName} · ${ctx.shopEmail}`;
-  const label = 'Confirm my sign-up';
-  const text = [...paragraphs, '', `${label}: ${url}`, '', closing, ''].join('\n');
-  const html = renderMailHtml({
-    shopName: ctx.shopName,
-    subject,
-    footer: closing,
-    children: (
-      <>
-        <MailParagraphs paragraphs={paragraphs} />
-        <p>
-          <a href={url} style="display:inline-block;background:#1d1a16;color:#fff;padding:10px 18px;text-decoration:none">
-            {label}
-          </a>
-        </p>
-      </>
-    ),
-  });
+  const { text, html } = plainMail(ctx, subject, paragraphs, { link: { href: url, label: 'Confirm my sign-up' } });
   return { kind: NEWSLETTER_CONFIRM_KIND, reference: 'newsletter', to, subject, text, html };
 }

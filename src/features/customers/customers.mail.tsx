@@ -1,4 +1,4 @@
-import { MailParagraphs, renderMailHtml } from '../mail/mail.layout.js';
+import { plainMail } from '../mail/mail.layout.js';
 
 /**
  * Account e-mails: service messages about the account itself, sent whatever the marketing choice.
@@ -18,26 +18,7 @@ export interface AccountMail {
 }
 
 function mail(ctx: AccountMailContext, subject: string, paragraphs: string[], link?: { href: string; label: string }): AccountMail {
-  const closing = `${ctx.shopName} · ${ctx.shopEmail}`;
-  const text = [...paragraphs, ...(link ? ['', `${link.label}: ${link.href}`] : []), '', closing, ''].join('\n');
-  const html = renderMailHtml({
-    shopName: ctx.shopName,
-    subject,
-    footer: closing,
-    children: (
-      <>
-        <MailParagraphs paragraphs={paragraphs} />
-        {link && (
-          <p>
-            <a href={link.href} style="display:inline-block;background:#1d1a16;color:#fff;padding:10px 18px;text-decoration:none">
-              {link.label}
-            </a>
-          </p>
-        )}
-      </>
-    ),
-  });
-  return { subject, text, html };
+  return plainMail(ctx, subject, paragraphs, link ? { link } : {});
 }
 
 export const accountMails = {

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { renderToString } from 'preact-render-to-string';
+import { UNSUBSCRIBE_PLACEHOLDER } from './outbox.service.js';
 
 /**
  * The one frame every shop e-mail's HTML part sits in: the shop's name at the top, the content,
@@ -37,4 +38,53 @@ export function MailParagraphs({ paragraphs }: { paragraphs: string[] }) {
       ))}
     </>
   );
+}
+
+const BUTTON = 'display:inline-block;background:#1d1a16;color:#fff;padding:10px 18px;text-decoration:none';
+const QUIET = 'font-family:Arial,sans-serif;font-size:13px;color:#6b625a';
+
+/**
+ * A plain shop e-mail as text and HTML: its paragraphs, a link shown as a button, and — for a
+ * marketing e-mail — a quiet line ending in its Unsubscribe link (`unsubscribe` is the words before
+ * it; the outbox puts the recipient's link where the placeholder is), then the shop's name and address.
+ */
+export function plainMail(
+  shop: { shopName: string; shopEmail: string },
+  subject: string,
+  paragraphs: string[],
+  options: { link?: { href: string; label: string }; unsubscribe?: string } = {},
+): { subject: string; text: string; html: string } {
+  const { link, unsubscribe } = options;
+  const closing = `${shop.shopName} · ${shop.shopEmail}`;
+  const text = [
+    ...paragraphs,
+    ...(link ? ['', `${link.label}: ${link.href}`] : []),
+    '',
+    ...(unsubscribe ? [`${unsubscribe} Unsubscribe: ${UNSUBSCRIBE_PLACEHOLDER}`, ''] : []),
+    closing,
+    '',
+  ].join('\n');
+  const html = renderMailHtml({
+    shopName: shop.shopName,
+    subject,
+    footer: closing,
+    children: (
+      <>
+        <MailParagraphs paragraphs={paragraphs} />
+        {link && (
+          <p>
+            <a href={link.href} style={BUTTON}>
+              {link.label}
+            </a>
+          </p>
+        )}
+        {unsubscribe && (
+          <p style={QUIET}>
+            {unsubscribe} <a href={UNSUBSCRIBE_PLACEHOLDER}>Unsubscribe</a>
+          </p>
+        )}
+      </>
+    ),
+  });
+  return { subject, text, html };
 }
