@@ -1,4 +1,4 @@
-import { type Selectable, sql } from 'kysely';
+import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
 import { type Db, type Executor, dialectOf } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 
@@ -202,25 +202,32 @@ export async function deleteAllState(db: Executor): Promise<void> {
 }
 
 /** Of these address fingerprints, those with a current consent to the purpose and no suppression for it. */
+/** A state row that lets its address be sent marketing for the purpose: given, with an address, and not suppressed for it. */
+function reachable(eb: ExpressionBuilder<Database & { s: Database['consent_state'] }, 's'>, purpose: string) {
+  return eb.and([
+    eb('s.purpose', '=', purpose),
+    eb('s.given', '=', 1),
+    eb('s.email', 'is not', null),
+    eb.not(
+      eb.exists(
+        eb
+          .selectFrom('marketing_suppressions as m')
+          .select('m.address_hash')
+          .whereRef('m.address_hash', '=', 's.address_hash')
+          .where('m.purpose', '=', purpose),
+      ),
+    ),
+  ]);
+}
+
 export async function consentingAddressHashes(db: Executor, addressHashes: string[], purpose: string): Promise<Set<string>> {
   if (addressHashes.length === 0) return new Set();
   const rows = await db
     .selectFrom('consent_state as s')
     .select('s.address_hash')
     .distinct()
-    .where('s.purpose', '=', purpose)
-    .where('s.given', '=', 1)
+    .where((eb) => reachable(eb, purpose))
     .where('s.address_hash', 'in', addressHashes)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('marketing_suppressions as m')
-            .select('m.address_hash')
-            .whereRef('m.address_hash', '=', 's.address_hash')
-            .where('m.purpose', '=', purpose),
-        ),
-      ),
-    )
     .execute();
   return new Set(rows.map((r) => r.address_hash).filter((h): h is string => h !== null));
 }
@@ -242,20 +249,8 @@ export function audiencePage(
       (eb) => eb.fn.min<string>('s.email').as('email'),
       (eb) => eb.fn.min<string>('s.subject_key').as('subject_key'),
     ])
-    .where('s.purpose', '=', purpose)
-    .where('s.given', '=', 1)
+    .where((eb) => reachable(eb, purpose))
     .where('s.address_hash', '>', after)
-    .where('s.email', 'is not', null)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('marketing_suppressions as m')
-            .select('m.address_hash')
-            .whereRef('m.address_hash', '=', 's.address_hash')
-            .where('m.purpose', '=', purpose),
-        ),
-      ),
-    )
     .groupBy('s.address_hash')
     .orderBy('s.address_hash')
     .limit(limit)
@@ -266,19 +261,7 @@ export async function countAudience(db: Executor, purpose: string): Promise<numb
   const r = await db
     .selectFrom('consent_state as s')
     .select((eb) => eb.fn.count<number>('s.address_hash').distinct().as('n'))
-    .where('s.purpose', '=', purpose)
-    .where('s.given', '=', 1)
-    .where('s.email', 'is not', null)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('marketing_suppressions as m')
-            .select('m.address_hash')
-            .whereRef('m.address_hash', '=', 's.address_hash')
-            .where('m.purpose', '=', purpose),
-        ),
-      ),
-    )
+    .where((eb) => reachable(eb, purpose))
     .executeTakeFirst();
   return Number(r?.n ?? 0);
 }
