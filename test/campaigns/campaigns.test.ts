@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { campaignsSendJob } from '../../src/features/campaigns/campaigns.job.js';
 import { recordConsent, unsubscribeWithToken, withdrawAddress } from '../../src/features/consent/consent.service.js';
 import { deliverDueMail } from '../../src/features/mail/outbox.service.js';
-import type { Mailer, OutgoingMail } from '../../src/features/mail/mailer.js';
 import type { Role } from '../../src/features/staff/staff.domain.js';
 import { type TestShop, buildTestShop, testDialect } from '../support/build-app.js';
+import { keepingMailer } from '../support/mail.js';
 import { adminPost, openAdminForm, signInAs } from '../support/staff.js';
 
 /**
@@ -17,19 +17,6 @@ let now = new Date('2026-12-01T10:00:00Z');
 const db = () => shop.app.db;
 const staff = new Map<Role, { cookie: string; staffId: number; email: string }>();
 const as = (role: Role) => staff.get(role)!;
-
-/** A mailer that keeps what it is given, as a mail server would receive it. */
-function recordingMailer(): Mailer & { sent: OutgoingMail[] } {
-  const sent: OutgoingMail[] = [];
-  return {
-    sent,
-    async send(mail) {
-      sent.push(mail);
-      return { messageId: mail.messageId ?? '' };
-    },
-    async close() {},
-  };
-}
 
 const consent = (email: string, customerId: number | null = null) =>
   recordConsent(
@@ -234,7 +221,7 @@ describe(`composing, previewing, testing, scheduling and cancelling (${testDiale
 });
 
 describe(`sending a campaign (${testDialect})`, () => {
-  const mailer = recordingMailer();
+  const mailer = keepingMailer();
   const people = {
     ann: 'ann@example.org',
     bob: 'Bob@Example.org',

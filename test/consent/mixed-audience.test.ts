@@ -2,10 +2,10 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { campaignsSendJob } from '../../src/features/campaigns/campaigns.job.js';
 import { addressHashOf, unsubscribeUrl, verifyConsentLedger } from '../../src/features/consent/consent.service.js';
-import type { Mailer, OutgoingMail } from '../../src/features/mail/mailer.js';
 import { deliverDueMail } from '../../src/features/mail/outbox.service.js';
 import { erasePerson, findPerson } from '../../src/features/privacy/subjects.service.js';
 import { type TestShop, buildTestShop, testDialect } from '../support/build-app.js';
+import { keepingMailer } from '../support/mail.js';
 import { oneClickUnsubscribe, signUpAndConfirm, signUpForNewsletter, unsubscribeLinkOf } from '../support/consent.js';
 import { checkout, registerAndVerify, send, signInShopper } from '../support/customer.js';
 import { GUEST, Shopper } from '../support/shopper.js';
@@ -23,18 +23,6 @@ let now = new Date('2026-12-01T10:00:00Z');
 const db = () => shop.app.db;
 const tag = Date.now().toString(36);
 const address = (who: string) => `${who}.${tag}@example.org`;
-
-function recordingMailer(): Mailer & { sent: OutgoingMail[] } {
-  const sent: OutgoingMail[] = [];
-  return {
-    sent,
-    async send(mail) {
-      sent.push(mail);
-      return { messageId: mail.messageId ?? '' };
-    },
-    async close() {},
-  };
-}
 
 /** A customer who ticks the General Subscription in Account Home; the signed-in browser is returned. */
 async function subscribedCustomer(who: string): Promise<Shopper> {
@@ -138,7 +126,7 @@ describe(`a campaign to a mixed audience (${testDialect})`, () => {
     expect(await campaignsSendJob.run(shop.app, now)).toMatchObject({ started: 1, queued: CONSENTED.length });
 
     now = new Date(now.getTime() + 3_600_000);
-    const mailer = recordingMailer();
+    const mailer = keepingMailer();
     for (let i = 0; i < 5; i++) await deliverDueMail(db(), mailer, now);
     const reached = mailer.sent.filter((m) => m.subject === 'New pieces').map((m) => m.to.toLowerCase());
     expect(reached.sort()).toEqual(CONSENTED.map(address).sort());

@@ -1,7 +1,6 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { inTransaction } from '../../src/db/database.js';
 import { returnStock } from '../../src/features/catalog/catalog.service.js';
-import type { Mailer, OutgoingMail } from '../../src/features/mail/mailer.js';
 import { lastMail } from './customer.js';
 import { Shopper } from './shopper.js';
 
@@ -60,15 +59,4 @@ export async function pressAlertConfirm(app: FastifyInstance, token: string, sho
   return shopper.post('/alerts/confirm', Shopper.formFields(page.body, '/alerts/confirm'));
 }
 
-/** A mail server that accepts everything and keeps it, to read what the outbox sent and with which headers. */
-export function keepingMailer(): Mailer & { sent: OutgoingMail[] } {
-  const sent: OutgoingMail[] = [];
-  return {
-    sent,
-    async send(mail) {
-      sent.push(mail);
-      return { messageId: mail.messageId ?? '' };
-    },
-    async close() {},
-  };
-}
+export { keepingMailer } from './mail.js';
