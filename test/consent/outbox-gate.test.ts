@@ -8,6 +8,7 @@ import {
   enqueueBulkMarketing,
   enqueueMail,
   enqueueMarketingMail,
+  outboxHealth,
 } from '../../src/features/mail/outbox.service.js';
 import { erasePerson, findPerson } from '../../src/features/privacy/subjects.service.js';
 import { type TestShop, buildTestShop, testDialect } from '../support/build-app.js';
@@ -176,8 +177,9 @@ describe(`the outbox refuses marketing without consent, from every entry point (
       .where('to_address', '=', 'late@example.org')
       .executeTakeFirstOrThrow();
     expect(withheld).toEqual({ sent_at: null, withheld_at: now.toISOString() });
-    // A withheld e-mail is never tried again.
+    // A withheld e-mail is never tried again, and the dashboard does not count it as waiting.
     expect(await deliverDueMail(db(), shop.app.mailer, later(DAY), {})).toMatchObject({ sent: 0, withheld: 0 });
+    expect(await outboxHealth(db(), now)).toEqual({ waiting: 0, overdue: 0, failed: 0 });
   });
 
   it('sends transactional mail whatever the marketing choices', async () => {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { PublicError, notFound } from '../../http/errors.js';
 import { parseInput, singleText, singleTextOrBlank } from '../../http/form-fields.js';
 import { privatePage } from '../../http/render.js';
-import { Notice } from '../../http/views/components.js';
+import { ContinueShopping, Notice } from '../../http/views/components.js';
 import { emailField } from '../customers/customers.forms.js';
 import { messageIdDomain } from '../mail/outbox.service.js';
 import type { AlertMailContext } from './alerts.mail.js';
@@ -63,11 +63,7 @@ export async function alertsRoutes(app: FastifyInstance): Promise<void> {
           piece is back in stock.
         </p>
         <p>Nothing is sent until you confirm, and an unconfirmed request is deleted after 7 days.</p>
-        <p>
-          <a class="button" href="/">
-            Continue shopping
-          </a>
-        </p>
+        <ContinueShopping />
       </section>,
     ),
   );

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { Breadcrumbs, Notice } from '../../http/views/components.js';
+import { Breadcrumbs, ContinueShopping, Notice } from '../../http/views/components.js';
 import { Csrf, ErrorSummary, Field, SelectField } from '../../http/views/form.js';
 import { CONTACT_RETENTION } from './contact.inventory.js';
 import { privatePage } from '../../http/render.js';
@@ -61,11 +61,7 @@ export async function contactRoutes(app: FastifyInstance): Promise<void> {
         <Notice kind="success">Thank you — your message has been sent.</Notice>
         <h1>We'll be in touch</h1>
         <p class="lead">We reply to every message within two working days.</p>
-        <p>
-          <a class="button" href="/">
-            Continue shopping
-          </a>
-        </p>
+        <ContinueShopping />
       </section>,
     );
   });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { PublicError, notFound } from '../../http/errors.js';
 import { singleTextOrBlank } from '../../http/form-fields.js';
 import { privatePage } from '../../http/render.js';
-import { Notice } from '../../http/views/components.js';
+import { ContinueShopping, Notice } from '../../http/views/components.js';
 import { ErrorSummary, type FieldErrors, fieldErrors } from '../../http/views/form.js';
 import { deriveKey } from '../../shared/crypto.js';
 import { type FeedbackInput, MAX_COMMENTS, answerFeedback, readFeedbackToken } from './feedback.service.js';
@@ -79,11 +79,7 @@ export async function feedbackRoutes(app: FastifyInstance): Promise<void> {
         <Notice kind="success">Thank you — your feedback has reached us.</Notice>
         <h1>Thank you</h1>
         <p class="lead">We read every answer. We kept only what you wrote, not who wrote it.</p>
-        <p>
-          <a class="button" href="/">
-            Continue shopping
-          </a>
-        </p>
+        <ContinueShopping />
       </section>,
     );
   });

@@ -166,7 +166,7 @@ export async function countOutbox(db: Db, overdueBefore: string): Promise<{ wait
         .sum<number>(
           eb
             .case()
-            .when(eb.and([eb('sent_at', 'is', null), eb('failed_at', 'is', null)]))
+            .when(eb.and([eb('sent_at', 'is', null), eb('failed_at', 'is', null), eb('withheld_at', 'is', null)]))
             .then(1)
             .else(0)
             .end(),
@@ -176,7 +176,14 @@ export async function countOutbox(db: Db, overdueBefore: string): Promise<{ wait
         .sum<number>(
           eb
             .case()
-            .when(eb.and([eb('sent_at', 'is', null), eb('failed_at', 'is', null), eb('next_attempt_at', '<', overdueBefore)]))
+            .when(
+              eb.and([
+                eb('sent_at', 'is', null),
+                eb('failed_at', 'is', null),
+                eb('withheld_at', 'is', null),
+                eb('next_attempt_at', '<', overdueBefore),
+              ]),
+            )
             .then(1)
             .else(0)
             .end(),

@@ -89,3 +89,14 @@ export function RowLink({ href, children }: { href: string; children: ComponentC
     </th>
   );
 }
+
+/** The way back to the shop from a page that ends a task (a message sent, a sign-up asked for). */
+export function ContinueShopping() {
+  return (
+    <p>
+      <a class="button" href="/">
+        Continue shopping
+      </a>
+    </p>
+  );
+}

@@ -1,4 +1,4 @@
-import { Notice } from '../../../http/views/components.js';
+import { ContinueShopping, Notice } from '../../../http/views/components.js';
 import { Csrf } from '../../../http/views/form.js';
 import { SIGN_UP_CONFIRM_DAYS } from '../consent.inventory.js';
 import { NewsletterForm } from './newsletter-form.js';
@@ -34,11 +34,7 @@ export function CheckInboxPage() {
         Nothing is sent until you confirm, and the link works for {SIGN_UP_CONFIRM_DAYS} days. If nothing arrives within a few minutes, look
         in your junk mail folder, or send the form again later.
       </p>
-      <p>
-        <a class="button" href="/">
-          Continue shopping
-        </a>
-      </p>
+      <ContinueShopping />
     </section>
   );
 }
@@ -71,11 +67,7 @@ export function SubscribedPage() {
       <p class="lead">We'll e-mail you about new pieces and events.</p>
       <h2>How to stop</h2>
       {HOW_TO_STOP}
-      <p>
-        <a class="button" href="/">
-          Continue shopping
-        </a>
-      </p>
+      <ContinueShopping />
     </section>
   );
 }
@@ -123,11 +115,7 @@ export function UnsubscribedPage({ purposeName }: { purposeName: string }) {
         We keep only a one-way fingerprint of the address, never the address itself, so that it stays off our list even if your other data
         is later erased. If you change your mind, sign up again with the form at the foot of any page.
       </p>
-      <p>
-        <a class="button" href="/">
-          Continue shopping
-        </a>
-      </p>
+      <ContinueShopping />
     </section>
   );
 }
