@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,37 +6,21 @@ import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningShop, startShop } from '../bench/shop.js';
-import { launchBrowser, outputDir, screenshot, expectAccessible } from './browser.js';
+import { createStaffWithCli, launchBrowser, outputDir, screenshot, expectAccessible } from './browser.js';
 
 let shop: RunningShop;
 let browser: Browser;
 let page: Page;
 let setupPath: string;
 let totp: TOTP;
-const root = join(import.meta.dirname, '..');
 
 beforeAll(async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'assay-e2e-bo-'));
   // The first owner comes from the command line, as on a real shop.
-  const out = execFileSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/features/staff/staff.cli.ts',
-      'create',
-      '--email',
-      'owner@e2e.example',
-      '--role',
-      'owner',
-      '--name',
-      'Eve Owner',
-    ],
-    { cwd: root, env: { ...process.env, DATA_DIR: dataDir, SECRET_KEY: 'e2e-secret-e2e-secret-e2e-secret-e2e-0000' }, encoding: 'utf8' },
+  setupPath = createStaffWithCli(
+    { DATA_DIR: dataDir, SECRET_KEY: 'e2e-secret-e2e-secret-e2e-secret-e2e-0000' },
+    { email: 'owner@e2e.example', role: 'owner', name: 'Eve Owner' },
   );
-  const path = out.match(/(\/admin\/setup\/[\w-]+)/)?.[1];
-  if (!path) throw new Error(`no set-up link in: ${out}`);
-  setupPath = path;
   shop = await startShop({
     DATA_DIR: dataDir,
     SECRET_KEY: 'e2e-secret-e2e-secret-e2e-secret-e2e-0000',

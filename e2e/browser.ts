@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -97,4 +98,22 @@ export async function expectAccessible(page: Page, name: string): Promise<void> 
   await screenshot(page, name);
   const violations = await seriousViolations(page);
   expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
+}
+
+/**
+ * Makes a member of staff with the command line, as a real shop's first owner is made, on the data
+ * folder (and secret key) the shop will run with; returns the path of their one-time set-up link.
+ */
+export function createStaffWithCli(
+  env: { DATA_DIR: string; SECRET_KEY: string },
+  member: { email: string; role: string; name: string },
+): string {
+  const out = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', 'src/features/staff/staff.cli.ts', 'create', '--email', member.email, '--role', member.role, '--name', member.name],
+    { cwd: join(import.meta.dirname, '..'), env: { ...process.env, ...env }, encoding: 'utf8' },
+  );
+  const path = out.match(/(\/admin\/setup\/[\w-]+)/)?.[1];
+  if (!path) throw new Error(`no set-up link in: ${out}`);
+  return path;
 }

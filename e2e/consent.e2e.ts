@@ -1,11 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningShop, startShop } from '../bench/shop.js';
-import { expectAccessible, launchBrowser, screenshot } from './browser.js';
+import { createStaffWithCli, expectAccessible, launchBrowser, screenshot } from './browser.js';
 import { type Mail, mailsIn } from './mail.js';
 
 /**
@@ -16,7 +15,6 @@ import { type Mail, mailsIn } from './mail.js';
  * the next campaign does not reach them → Account Home shows the history in words.
  */
 const SECRET = 'e2e-consent-e2e-consent-e2e-consent-e2e-00';
-const root = join(import.meta.dirname, '..');
 let shop: RunningShop;
 let browser: Browser;
 let setupPath: string;
@@ -28,24 +26,10 @@ const CUSTOMER = {
 
 beforeAll(async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'assay-e2e-consent-'));
-  const out = execFileSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/features/staff/staff.cli.ts',
-      'create',
-      '--email',
-      'mark@e2e.example',
-      '--role',
-      'marketing',
-      '--name',
-      'Mark Eting',
-    ],
-    { cwd: root, env: { ...process.env, DATA_DIR: dataDir, SECRET_KEY: SECRET }, encoding: 'utf8' },
+  setupPath = createStaffWithCli(
+    { DATA_DIR: dataDir, SECRET_KEY: SECRET },
+    { email: 'mark@e2e.example', role: 'marketing', name: 'Mark Eting' },
   );
-  setupPath = out.match(/(\/admin\/setup\/[\w-]+)/)?.[1] ?? '';
-  if (!setupPath) throw new Error(`no set-up link in: ${out}`);
   [shop, browser] = await Promise.all([startShop({ DATA_DIR: dataDir, SECRET_KEY: SECRET, NODE_ENV: 'development' }), launchBrowser()]);
 });
 afterAll(async () => {
