@@ -1,7 +1,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { inTransaction } from '../../src/db/database.js';
 import { returnStock } from '../../src/features/catalog/catalog.service.js';
-import { lastMail } from './customer.js';
+import { demoVariantWithStock, lastMail } from './customer.js';
 import { Shopper } from './shopper.js';
 
 /**
@@ -14,21 +14,8 @@ export const ALERT_CONFIRM_KIND = 'stock-alert-confirm';
 
 /** A demo variant of a piece on sale, made sold out, with the product page address that shows it chosen. */
 export async function soldOutPiece(app: FastifyInstance, offset = 0): Promise<{ variantId: number; pageUrl: string; slug: string }> {
-  const v = await app.db
-    .selectFrom('variants as v')
-    .innerJoin('products as p', 'p.id', 'v.product_id')
-    .select(['v.id', 'v.metal', 'v.ring_size', 'v.chain_length_in', 'p.slug'])
-    .where('p.archived', '=', 0)
-    .orderBy('v.id')
-    .offset(offset)
-    .limit(1)
-    .executeTakeFirstOrThrow();
-  await app.db.updateTable('variants').set({ stock: 0 }).where('id', '=', v.id).execute();
-  await app.catalog.invalidate();
-  const q = new URLSearchParams({ metal: v.metal });
-  if (v.ring_size) q.set('size', v.ring_size);
-  if (v.chain_length_in) q.set('length', String(v.chain_length_in));
-  return { variantId: v.id, pageUrl: `/products/${v.slug}?${q}`, slug: v.slug };
+  const v = await demoVariantWithStock(app, offset, 0);
+  return { variantId: v.id, pageUrl: `/products/${v.slug}?${new URLSearchParams(v.choice)}`, slug: v.slug };
 }
 
 /** Stock comes back, as the catalogue records a delivery: with its movement row, and the pages refreshed. */

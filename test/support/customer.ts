@@ -159,8 +159,12 @@ function decode(html: string): string {
     .replace(/&amp;/g, '&');
 }
 
-/** A demo piece with plenty of stock, as the form fields that put it in the bag. */
-export async function pieceInStock(app: FastifyInstance, offset = 0): Promise<Record<string, string>> {
+/** A demo variant on sale (the `offset`-th), its stock set to `stock`, with the fields that choose it on its page. */
+export async function demoVariantWithStock(
+  app: FastifyInstance,
+  offset: number,
+  stock: number,
+): Promise<{ id: number; slug: string; choice: Record<string, string> }> {
   const v = await app.db
     .selectFrom('variants as v')
     .innerJoin('products as p', 'p.id', 'v.product_id')
@@ -170,12 +174,18 @@ export async function pieceInStock(app: FastifyInstance, offset = 0): Promise<Re
     .offset(offset)
     .limit(1)
     .executeTakeFirstOrThrow();
-  await app.db.updateTable('variants').set({ stock: 1000 }).where('id', '=', v.id).execute();
+  await app.db.updateTable('variants').set({ stock }).where('id', '=', v.id).execute();
   await app.catalog.invalidate();
-  const fields: Record<string, string> = { product: v.slug, metal: v.metal, quantity: '1' };
-  if (v.ring_size) fields.size = v.ring_size;
-  if (v.chain_length_in) fields.length = String(v.chain_length_in);
-  return fields;
+  const choice: Record<string, string> = { metal: v.metal };
+  if (v.ring_size) choice.size = v.ring_size;
+  if (v.chain_length_in) choice.length = String(v.chain_length_in);
+  return { id: v.id, slug: v.slug, choice };
+}
+
+/** A demo piece with plenty of stock, as the form fields that put it in the bag. */
+export async function pieceInStock(app: FastifyInstance, offset = 0): Promise<Record<string, string>> {
+  const v = await demoVariantWithStock(app, offset, 1000);
+  return { product: v.slug, ...v.choice, quantity: '1' };
 }
 
 /**
