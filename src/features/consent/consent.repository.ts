@@ -8,6 +8,27 @@ export type RequestRow = Selectable<Database['consent_requests']>;
 
 // ——— The ledger ———
 
+/** One person, as the consent tables find them: by account, by any address (lower case), or by their fingerprints. */
+export interface ConsentWho {
+  customerId: number | null;
+  emails: string[];
+  subjectKeys: string[];
+}
+
+/**
+ * The rows of a consent table (ledger or state, both of which carry these three columns) that
+ * belong to the person; none when nothing identifies them. `prefix` is the table's alias with its dot.
+ */
+function ofWho(who: ConsentWho, prefix = '') {
+  const ref = (column: string) => sql.ref(`${prefix}${column}`);
+  const parts = [
+    ...(who.customerId !== null ? [sql<boolean>`${ref('customer_id')} = ${who.customerId}`] : []),
+    ...(who.emails.length > 0 ? [sql<boolean>`lower(${ref('email')}) in (${sql.join(who.emails)})`] : []),
+    ...(who.subjectKeys.length > 0 ? [sql<boolean>`${ref('subject_key')} in (${sql.join(who.subjectKeys)})`] : []),
+  ];
+  return parts.length > 0 ? sql<boolean>`(${sql.join(parts, sql` or `)})` : sql<boolean>`1 = 0`;
+}
+
 export async function lockLedger(db: Executor): Promise<void> {
   // SQLite runs one write transaction at a time already; PostgreSQL needs an explicit lock (the database's own append check takes the same one).
   if (dialectOf(db) === 'postgres') await sql`select pg_advisory_xact_lock(728302)`.execute(db);
@@ -33,50 +54,23 @@ export async function* allLedgerRows(db: Executor, pageSize = 2000): AsyncGenera
 }
 
 /** A person's entries: by their account, by any of their addresses, or by their fingerprints. */
-export function findLedgerRowsOf(
-  db: Executor,
-  who: { customerId: number | null; emails: string[]; subjectKeys: string[] },
-): Promise<(LedgerRow & { wording: string | null })[]> {
+export function findLedgerRowsOf(db: Executor, who: ConsentWho): Promise<(LedgerRow & { wording: string | null })[]> {
   return db
     .selectFrom('consent_ledger as l')
     .leftJoin('consent_wordings as w', 'w.hash', 'l.wording_hash')
     .selectAll('l')
     .select('w.text as wording')
-    .where((eb) =>
-      eb.or([
-        ...(who.customerId !== null ? [eb('l.customer_id', '=', who.customerId)] : []),
-        ...(who.emails.length > 0 ? [eb(eb.fn('lower', ['l.email']), 'in', who.emails)] : []),
-        ...(who.subjectKeys.length > 0 ? [eb('l.subject_key', 'in', who.subjectKeys)] : []),
-        sql<boolean>`1 = 0`,
-      ]),
-    )
+    .where(ofWho(who, 'l.'))
     .orderBy('l.id')
     .execute();
 }
 
-export async function emptyLedgerIdentity(db: Executor, who: { customerId: number | null; emails: string[] }): Promise<number> {
-  if (who.customerId === null && who.emails.length === 0) return 0;
+/** Empties the address and account of every entry of the person (by account, address or fingerprint). */
+export async function emptyLedgerIdentity(db: Executor, who: ConsentWho): Promise<number> {
   const r = await db
     .updateTable('consent_ledger')
     .set({ customer_id: null, email: null })
-    .where((eb) =>
-      eb.or([
-        ...(who.customerId !== null ? [eb('customer_id', '=', who.customerId)] : []),
-        ...(who.emails.length > 0 ? [eb(eb.fn('lower', ['email']), 'in', who.emails)] : []),
-      ]),
-    )
-    .where((eb) => eb.or([eb('customer_id', 'is not', null), eb('email', 'is not', null)]))
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows);
-}
-
-/** Empties the address and account of every entry of these subjects. */
-export async function emptyLedgerIdentityOfSubjects(db: Executor, subjectKeys: string[]): Promise<number> {
-  if (subjectKeys.length === 0) return 0;
-  const r = await db
-    .updateTable('consent_ledger')
-    .set({ customer_id: null, email: null })
-    .where('subject_key', 'in', subjectKeys)
+    .where(ofWho(who))
     .where((eb) => eb.or([eb('customer_id', 'is not', null), eb('email', 'is not', null)]))
     .executeTakeFirst();
   return Number(r.numUpdatedRows);
@@ -124,22 +118,8 @@ export function findStatesOfSubjects(db: Executor, subjectKeys: string[]): Promi
   return db.selectFrom('consent_state').selectAll().where('subject_key', 'in', subjectKeys).orderBy('purpose').execute();
 }
 
-export function findStatesOf(
-  db: Executor,
-  who: { customerId: number | null; emails: string[]; subjectKeys: string[] },
-): Promise<StateRow[]> {
-  return db
-    .selectFrom('consent_state')
-    .selectAll()
-    .where((eb) =>
-      eb.or([
-        ...(who.customerId !== null ? [eb('customer_id', '=', who.customerId)] : []),
-        ...(who.emails.length > 0 ? [eb(eb.fn('lower', ['email']), 'in', who.emails)] : []),
-        ...(who.subjectKeys.length > 0 ? [eb('subject_key', 'in', who.subjectKeys)] : []),
-        sql<boolean>`1 = 0`,
-      ]),
-    )
-    .execute();
+export function findStatesOf(db: Executor, who: ConsentWho): Promise<StateRow[]> {
+  return db.selectFrom('consent_state').selectAll().where(ofWho(who)).execute();
 }
 
 export async function upsertState(db: Executor, row: StateRow): Promise<void> {
@@ -165,21 +145,8 @@ export async function deleteStatesOfSubjects(db: Executor, subjectKeys: string[]
   return Number(r.numDeletedRows);
 }
 
-export async function deleteStatesOf(
-  db: Executor,
-  who: { customerId: number | null; emails: string[]; subjectKeys: string[] },
-): Promise<number> {
-  const r = await db
-    .deleteFrom('consent_state')
-    .where((eb) =>
-      eb.or([
-        ...(who.customerId !== null ? [eb('customer_id', '=', who.customerId)] : []),
-        ...(who.emails.length > 0 ? [eb(eb.fn('lower', ['email']), 'in', who.emails)] : []),
-        ...(who.subjectKeys.length > 0 ? [eb('subject_key', 'in', who.subjectKeys)] : []),
-        sql<boolean>`1 = 0`,
-      ]),
-    )
-    .executeTakeFirst();
+export async function deleteStatesOf(db: Executor, who: ConsentWho): Promise<number> {
+  const r = await db.deleteFrom('consent_state').where(ofWho(who)).executeTakeFirst();
   return Number(r.numDeletedRows);
 }
 

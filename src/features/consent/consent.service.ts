@@ -35,7 +35,6 @@ import {
   deleteStatesOfSubjects,
   deleteSuppression,
   emptyLedgerIdentity,
-  emptyLedgerIdentityOfSubjects,
   findLatestRequest,
   findLedgerRowsOf,
   findLegacyTick,
@@ -737,7 +736,7 @@ export async function consentHousekeeping(db: Db, now: Date): Promise<{ signUps:
   const cutoff = new Date(now.getTime() - LEDGER_IDENTITY_YEARS * 365 * 86_400_000).toISOString();
   const anonymised = await inTransaction(db, async (trx) => {
     const ended = await subjectsEndedBefore(trx, cutoff);
-    const n = await emptyLedgerIdentityOfSubjects(trx, ended);
+    const n = await emptyLedgerIdentity(trx, { customerId: null, emails: [], subjectKeys: ended });
     await deleteStatesOfSubjects(trx, ended);
     return n;
   });
@@ -825,7 +824,7 @@ export const consentSubjects: SubjectHandlers = {
         s.customer_id !== null ? { customerId: s.customer_id, email: s.email } : { customerId: null, email: s.email };
       await recordConsent(trx, { subject, purpose: s.purpose as PurposeKey, action: 'withdrawn', method: 'erased' }, now);
     }
-    const anonymised = (await emptyLedgerIdentity(trx, who)) + (await emptyLedgerIdentityOfSubjects(trx, subjectKeys));
+    const anonymised = await emptyLedgerIdentity(trx, who);
     const states = await deleteStatesOf(trx, who);
     const requests = await deleteRequestsOf(trx, emails);
     const ticks = person.customerId === null ? 0 : await deleteLegacyTick(trx, person.customerId);
