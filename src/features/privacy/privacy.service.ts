@@ -139,6 +139,8 @@ function policyVersionOf(said: unknown, cookies: unknown, shop: Config['shop'], 
  */
 export class PrivacyService {
   private cached: PolicyModel | null = null;
+  /** The partners the cached policy was made with: the inventories never change while the shop runs, the partners may. */
+  private cachedPartners = '';
 
   constructor(
     private readonly db: Db,
@@ -155,8 +157,14 @@ export class PrivacyService {
       country: p.country,
       policyUrl: p.policyUrl,
     }));
+    // Asked on every checkout and sign-up (for the version a consent is given under): made again only when the partners changed.
+    const partnersKey = JSON.stringify(partners);
+    if (this.cached && partnersKey === this.cachedPartners) return this.cached;
     const content = policyContent(this.inventories, this.shop, partners);
-    if (this.cached?.version === content.version) return this.cached;
+    if (this.cached?.version === content.version) {
+      this.cachedPartners = partnersKey;
+      return this.cached;
+    }
     const summary = `${content.items.length} kinds of personal data, ${content.cookies.length} cookies, ${content.partners.length} partners`;
     const history = await recordPolicyVersion(this.db, content.version, summary, now.toISOString());
     const current = history.find((h) => h.version === content.version);
@@ -166,6 +174,7 @@ export class PrivacyService {
       publishedAt: current?.published_at ?? now.toISOString(),
       history: history.map((h) => ({ version: h.version, publishedAt: h.published_at })),
     };
+    this.cachedPartners = partnersKey;
     return this.cached;
   }
 }
