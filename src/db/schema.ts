@@ -427,7 +427,6 @@ export interface Database {
     queue_cursor: string | null;
     /** When the whole audience had been queued. */
     queued_at: string | null;
-    created_by: number | null;
     created_at: string;
     updated_at: string;
   };

@@ -163,7 +163,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     // Queueing goes a page at a time, each page in its own transaction: the last address queued, and when the last page was.
     .addColumn('queue_cursor', 'text')
     .addColumn('queued_at', 'text')
-    .addColumn('created_by', 'integer')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();

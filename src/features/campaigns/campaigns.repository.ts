@@ -10,7 +10,7 @@ const EDITABLE: CampaignStatus[] = ['draft', 'cancelled'];
 
 export async function insertCampaign(
   db: Db,
-  c: { title: string; subject: string; body_markdown: string; purpose: string; created_by: number | null; at: string },
+  c: { title: string; subject: string; body_markdown: string; purpose: string; at: string },
 ): Promise<number> {
   const r = await db
     .insertInto('campaigns')
@@ -20,7 +20,6 @@ export async function insertCampaign(
       body_markdown: c.body_markdown,
       purpose: c.purpose,
       status: 'draft',
-      created_by: c.created_by,
       created_at: c.at,
       updated_at: c.at,
     })

@@ -80,7 +80,6 @@ export function createCampaign(db: Db, words: CampaignWords, actor: AuditActor, 
       subject: words.subject,
       body_markdown: words.body,
       purpose: CAMPAIGN_PURPOSE,
-      created_by: actor.staffId,
       at: now.toISOString(),
     });
     await audit(trx, actor, { action: 'create', subject: { type: 'campaign', id }, fields: ['title', 'subject', 'body'] }, now);
