@@ -252,39 +252,43 @@ export function withdrawAddress(
   input: { email: string; purpose: PurposeKey; method: ConsentMethod; detail?: string | null; staff?: ConsentEvent['staff'] },
   now: Date,
 ): Promise<{ withdrawn: number }> {
-  return inTransaction(db, async (trx) => {
-    const addressHash = addressHashOf(trx, input.email);
-    const current = (await findStatesByAddress(trx, addressHash, input.purpose)).filter((s) => s.given === 1);
-    let withdrawn = 0;
-    for (const s of current) {
-      const subject: ConsentSubject =
-        s.customer_id !== null
-          ? { customerId: s.customer_id, email: s.email ?? input.email }
-          : { customerId: null, email: s.email ?? input.email };
-      const r = await recordConsent(
-        trx,
-        {
-          subject,
-          purpose: input.purpose,
-          action: 'withdrawn',
-          method: input.method,
-          detail: input.detail ?? null,
-          ...(input.staff ? { staff: input.staff } : {}),
-        },
-        now,
-      );
-      if (r.changed) withdrawn++;
-    }
-    if (OBJECTIONS.includes(input.method)) {
-      await insertSuppression(trx, {
-        address_hash: addressHash,
-        purpose: input.purpose,
-        method: input.method,
-        created_at: now.toISOString(),
-      });
-    }
-    return { withdrawn };
-  });
+  return inTransaction(db, (trx) => withdrawFingerprint(trx, addressHashOf(trx, input.email), input, now));
+}
+
+/** Withdraws a purpose from every person with a current consent to it at the address with this fingerprint (see withdrawAddress). */
+async function withdrawFingerprint(
+  trx: Trx,
+  addressHash: string,
+  input: { purpose: PurposeKey; method: ConsentMethod; detail?: string | null; staff?: ConsentEvent['staff'] },
+  now: Date,
+): Promise<{ withdrawn: number }> {
+  let withdrawn = 0;
+  for (const s of await findStatesByAddress(trx, addressHash, input.purpose)) {
+    if (s.given !== 1 || s.email === null) continue;
+    const event: ConsentEvent = {
+      subject: subjectOfState(s, s.email),
+      purpose: input.purpose,
+      action: 'withdrawn',
+      method: input.method,
+      detail: input.detail ?? null,
+      ...(input.staff ? { staff: input.staff } : {}),
+    };
+    if ((await recordConsent(trx, event, now)).changed) withdrawn++;
+  }
+  if (OBJECTIONS.includes(input.method)) {
+    await insertSuppression(trx, {
+      address_hash: addressHash,
+      purpose: input.purpose,
+      method: input.method,
+      created_at: now.toISOString(),
+    });
+  }
+  return { withdrawn };
+}
+
+/** The person a state row is about, at its address. */
+function subjectOfState(s: StateRow, email: string): ConsentSubject {
+  return s.customer_id !== null ? { customerId: s.customer_id, email } : { customerId: null, email };
 }
 
 async function findStatesByAddress(db: Executor, addressHash: string, purpose: string): Promise<StateRow[]> {
@@ -558,13 +562,7 @@ export function unsubscribeWithToken(
     const read = readUnsubscribeToken(trx, token);
     if (!read) return { ok: false } as const;
     const detail = from && /^[a-z0-9-]{1,40}$/.test(from) ? from : null;
-    for (const s of await findStatesByAddress(trx, read.addressHash, read.purpose)) {
-      if (s.given !== 1 || s.email === null) continue;
-      const subject: ConsentSubject =
-        s.customer_id !== null ? { customerId: s.customer_id, email: s.email } : { customerId: null, email: s.email };
-      await recordConsent(trx, { subject, purpose: read.purpose, action: 'withdrawn', method, detail }, now);
-    }
-    await insertSuppression(trx, { address_hash: read.addressHash, purpose: read.purpose, method, created_at: now.toISOString() });
+    await withdrawFingerprint(trx, read.addressHash, { purpose: read.purpose, method, detail }, now);
     return { ok: true, purpose: read.purpose } as const;
   });
 }
@@ -728,8 +726,7 @@ export async function consentHousekeeping(db: Db, now: Date): Promise<{ signUps:
     new Date(now.getTime() - STOCK_ALERT_DAYS * 86_400_000).toISOString(),
   )) {
     if (s.email === null) continue;
-    const subject: ConsentSubject =
-      s.customer_id !== null ? { customerId: s.customer_id, email: s.email } : { customerId: null, email: s.email };
+    const subject = subjectOfState(s, s.email);
     const r = await recordConsent(db, { subject, purpose: s.purpose as PurposeKey, action: 'withdrawn', method: 'expired' }, now);
     if (r.changed) alerts++;
   }
@@ -820,8 +817,7 @@ export const consentSubjects: SubjectHandlers = {
     const who = { customerId: person.customerId, emails, subjectKeys };
     for (const s of await findStatesOf(trx, who)) {
       if (s.given !== 1 || s.email === null) continue;
-      const subject: ConsentSubject =
-        s.customer_id !== null ? { customerId: s.customer_id, email: s.email } : { customerId: null, email: s.email };
+      const subject = subjectOfState(s, s.email);
       await recordConsent(trx, { subject, purpose: s.purpose as PurposeKey, action: 'withdrawn', method: 'erased' }, now);
     }
     const anonymised = await emptyLedgerIdentity(trx, who);
