@@ -244,9 +244,15 @@ export function givenStatesOfFamilyBefore(db: Executor, prefix: string, before: 
     .execute();
 }
 
-/** Given consents to exactly this purpose. */
-export function givenStatesOf(db: Executor, purpose: string): Promise<StateRow[]> {
-  return db.selectFrom('consent_state').selectAll().where('purpose', '=', purpose).where('given', '=', 1).orderBy('subject_key').execute();
+/** The people who may be reached for exactly this purpose now: given, with an address, not suppressed. */
+export async function reachableStatesOf(db: Executor, purpose: string): Promise<{ customer_id: number | null; email: string }[]> {
+  const rows = await db
+    .selectFrom('consent_state as s')
+    .select(['s.customer_id', 's.email'])
+    .where((eb) => reachable(eb, purpose))
+    .orderBy('s.subject_key')
+    .execute();
+  return rows.filter((r): r is { customer_id: number | null; email: string } => r.email !== null);
 }
 
 /** Subjects whose every consent has ended before `before`: their entries' identity can be emptied. */

@@ -46,7 +46,7 @@ import {
   findStatesOfSubjects,
   findSuppressionsOf,
   findWording,
-  givenStatesOf,
+  reachableStatesOf,
   givenPurposesOfFamily,
   givenStatesOfFamilyBefore,
   insertLedgerRow,
@@ -613,13 +613,7 @@ export function audienceSize(db: Executor, purpose: PurposeKey): Promise<number>
 
 /** The people with a current consent to exactly this purpose (a partner's, an alert's), with their account when they have one. */
 export async function consentingTo(db: Executor, purpose: PurposeKey): Promise<{ customerId: number | null; email: string }[]> {
-  const rows = await givenStatesOf(db, purpose);
-  const out: { customerId: number | null; email: string }[] = [];
-  for (const r of rows) {
-    if (r.email === null || r.address_hash === null || (await isSuppressed(db, r.address_hash, purpose))) continue;
-    out.push({ customerId: r.customer_id, email: r.email });
-  }
-  return out;
+  return (await reachableStatesOf(db, purpose)).map((r) => ({ customerId: r.customer_id, email: r.email }));
 }
 
 // ——— Checking the ledger ———
