@@ -1,4 +1,4 @@
-import type { ExpressionBuilder, Insertable, Selectable } from 'kysely';
+import type { Expression, ExpressionBuilder, Insertable, Selectable, SqlBool } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 
@@ -158,38 +158,22 @@ export async function deleteMailFailedBefore(db: Db, cutoff: string): Promise<nu
 }
 
 /** Counts only: the back office sees how the outbox is doing, never whom the mail is for. */
+/** How many rows meet the condition, as a sum of ones: several counts in one pass over the outbox. */
+function countWhere(eb: ExpressionBuilder<Database, 'mail_outbox'>, condition: Expression<SqlBool>) {
+  return eb.fn.sum<number>(eb.case().when(condition).then(1).else(0).end());
+}
+
+/** Not yet sent, given up on or withheld: still waiting its turn. */
+const stillWaiting = (eb: ExpressionBuilder<Database, 'mail_outbox'>) =>
+  eb.and([eb('sent_at', 'is', null), eb('failed_at', 'is', null), eb('withheld_at', 'is', null)]);
+
 export async function countOutbox(db: Db, overdueBefore: string): Promise<{ waiting: number; overdue: number; failed: number }> {
   const r = await db
     .selectFrom('mail_outbox')
     .select((eb) => [
-      eb.fn
-        .sum<number>(
-          eb
-            .case()
-            .when(eb.and([eb('sent_at', 'is', null), eb('failed_at', 'is', null), eb('withheld_at', 'is', null)]))
-            .then(1)
-            .else(0)
-            .end(),
-        )
-        .as('waiting'),
-      eb.fn
-        .sum<number>(
-          eb
-            .case()
-            .when(
-              eb.and([
-                eb('sent_at', 'is', null),
-                eb('failed_at', 'is', null),
-                eb('withheld_at', 'is', null),
-                eb('next_attempt_at', '<', overdueBefore),
-              ]),
-            )
-            .then(1)
-            .else(0)
-            .end(),
-        )
-        .as('overdue'),
-      eb.fn.sum<number>(eb.case().when('failed_at', 'is not', null).then(1).else(0).end()).as('failed'),
+      countWhere(eb, stillWaiting(eb)).as('waiting'),
+      countWhere(eb, eb.and([stillWaiting(eb), eb('next_attempt_at', '<', overdueBefore)])).as('overdue'),
+      countWhere(eb, eb('failed_at', 'is not', null)).as('failed'),
     ])
     .executeTakeFirst();
   return { waiting: Number(r?.waiting ?? 0), overdue: Number(r?.overdue ?? 0), failed: Number(r?.failed ?? 0) };
@@ -233,19 +217,10 @@ export async function countMailWithReference(
   const r = await db
     .selectFrom('mail_outbox')
     .select((eb) => [
-      eb.fn
-        .sum<number>(
-          eb
-            .case()
-            .when(eb.and([eb('sent_at', 'is', null), eb('failed_at', 'is', null), eb('withheld_at', 'is', null)]))
-            .then(1)
-            .else(0)
-            .end(),
-        )
-        .as('waiting'),
-      eb.fn.sum<number>(eb.case().when('sent_at', 'is not', null).then(1).else(0).end()).as('sent'),
-      eb.fn.sum<number>(eb.case().when('failed_at', 'is not', null).then(1).else(0).end()).as('failed'),
-      eb.fn.sum<number>(eb.case().when('withheld_at', 'is not', null).then(1).else(0).end()).as('withheld'),
+      countWhere(eb, stillWaiting(eb)).as('waiting'),
+      countWhere(eb, eb('sent_at', 'is not', null)).as('sent'),
+      countWhere(eb, eb('failed_at', 'is not', null)).as('failed'),
+      countWhere(eb, eb('withheld_at', 'is not', null)).as('withheld'),
     ])
     .where('reference', '=', reference)
     .executeTakeFirst();
