@@ -147,7 +147,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await migrateToLatest(handle.db);
   // The consent ledger's keys, and the outbox's consent check for marketing e-mail; then the
   // General Subscription ticks from before the ledger are written into it, once.
-  keyConsentLedger(handle.db, config.secretKey);
+  keyConsentLedger(handle.db, config.secretKey, config.publicUrl);
   await importTicksFromBeforeTheLedger(handle.db, (ids) => accountEmails(handle.db, ids));
   app.decorate('privacy', new PrivacyService(handle.db, inventories, config.shop));
   if (config.seedDemo && (await seedDemoCatalogue(handle.db, app.clock()))) {

@@ -263,7 +263,6 @@ export interface Database {
     /** A body shared by many e-mails (a campaign's), used when the row's own are empty. */
     body_id: number | null;
     /** A marketing e-mail's one-click unsubscribe link, for its List-Unsubscribe header and its footer. */
-    unsubscribe_url: string | null;
     /** When the outbox refused to send it because consent was no longer there. */
     withheld_at: string | null;
   };
@@ -424,7 +423,6 @@ export interface Database {
     withheld: number | null;
     body_id: number | null;
     /** The fingerprint of the last address queued: queueing resumes after it. */
-    queue_cursor: string | null;
     /** When the whole audience had been queued. */
     queued_at: string | null;
     created_at: string;

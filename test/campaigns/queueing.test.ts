@@ -64,11 +64,17 @@ describe(`queueing a campaign page by page (${testDialect})`, () => {
     expect(done).toMatchObject({ status: 'sending', audience: PEOPLE, queued: PEOPLE, queued_at: now.toISOString() });
 
     // As if the run had stopped after its first page: the second page's e-mails and progress never written.
-    const firstPage = all.slice(0, AUDIENCE_PAGE);
-    const lastOfFirst = [...firstPage.map((r) => addressHashOf(db(), r.to_address))].sort().at(-1)!;
+    // Pages go in address order: the first page holds the first thousand addresses.
+    const inAddressOrder = await db()
+      .selectFrom('mail_outbox')
+      .select('id')
+      .where('reference', '=', `campaign-${id}`)
+      .orderBy(sql`lower(to_address)`)
+      .execute();
+    expect(inAddressOrder.map((r) => r.id)).toEqual(all.map((r) => r.id));
     const secondPage = all.slice(AUDIENCE_PAGE).map((r) => r.id);
     await db().deleteFrom('mail_outbox').where('id', 'in', secondPage).execute();
-    await sql`update campaigns set queued_at = null, queue_cursor = ${lastOfFirst}, audience = ${AUDIENCE_PAGE}, queued = ${AUDIENCE_PAGE} where id = ${id}`.execute(
+    await sql`update campaigns set queued_at = null, audience = ${AUDIENCE_PAGE}, queued = ${AUDIENCE_PAGE} where id = ${id}`.execute(
       db(),
     );
 
@@ -78,6 +84,13 @@ describe(`queueing a campaign page by page (${testDialect})`, () => {
     expect(await campaignsSendJob.run(shop.app, now)).toEqual({ started: 0, queued: PEOPLE - AUDIENCE_PAGE, finished: 0 });
     const resumed = await outbox(id);
     expect(resumed).toHaveLength(PEOPLE);
+    // Turns follow the queue: spaced at the sending rate, and the resumed ones (their turns past) due at once.
+    const due = (await db().selectFrom('mail_outbox').select('next_attempt_at').where('reference', '=', `campaign-${id}`).orderBy('id').execute()).map(
+      (r) => r.next_attempt_at,
+    );
+    expect(due).toEqual([...due].sort());
+    expect(new Set(due.slice(0, AUDIENCE_PAGE)).size).toBe(AUDIENCE_PAGE);
+    expect(due.slice(AUDIENCE_PAGE).every((d) => d === now.toISOString())).toBe(true);
     expect(new Set(resumed.map((r) => r.to_address)).size).toBe(PEOPLE);
     expect(await campaign(id)).toMatchObject({ audience: PEOPLE, queued: PEOPLE, queued_at: now.toISOString() });
     // Finished, nothing more is queued.

@@ -34,7 +34,7 @@ async function subscribedCustomer(who: string): Promise<Shopper> {
 
 /** The unsubscribe link each person would find in a marketing e-mail (the one the campaign would carry). */
 async function linkFor(email: string): Promise<string> {
-  return unsubscribeLinkOf({ unsubscribe_url: unsubscribeUrl(db(), shop.app.config.publicUrl, email, 'general-subscription') });
+  return unsubscribeLinkOf(unsubscribeUrl(db(), shop.app.config.publicUrl, email, 'general-subscription'));
 }
 
 const CONSENTED = ['newsletter', 'customer', 'newsletter-and-customer'];

@@ -70,7 +70,7 @@ describe('the footer form', () => {
     expect(mail.kind).toBe(NEWSLETTER_CONFIRM_KIND);
     // A service message the person asked for, not marketing: no purpose, no unsubscribe link.
     expect(mail.purpose).toBeNull();
-    expect(mail.unsubscribe_url).toBeNull();
+    expect(mail.text_body).not.toContain('/unsubscribe/');
     const token = confirmationTokenOf(mail);
     expect(mail.text_body).toContain(`${shop.config.publicUrl}/newsletter/confirm?token=${token}`);
     expect(mail.html_body).toContain(`href="${shop.config.publicUrl}/newsletter/confirm?token=${token}"`);
@@ -98,7 +98,7 @@ describe('the footer form', () => {
       (
         await oneClickUnsubscribe(
           shop.app,
-          unsubscribeLinkOf({ unsubscribe_url: unsubscribeUrl(shop.app.db, shop.config.publicUrl, suppressed, 'general-subscription') }),
+          unsubscribeLinkOf(unsubscribeUrl(shop.app.db, shop.config.publicUrl, suppressed, 'general-subscription')),
         )
       ).statusCode,
     ).toBe(200);
@@ -279,7 +279,7 @@ describe('the confirmation link', () => {
     const email = address();
     await signUpAndConfirm(shop.app, email);
     later(5);
-    const link = unsubscribeLinkOf({ unsubscribe_url: unsubscribeUrl(shop.app.db, shop.config.publicUrl, email, 'general-subscription') });
+    const link = unsubscribeLinkOf(unsubscribeUrl(shop.app.db, shop.config.publicUrl, email, 'general-subscription'));
     expect((await oneClickUnsubscribe(shop.app, link)).statusCode).toBe(200);
     expect(await reachable(email)).toBe(false);
     later(60);

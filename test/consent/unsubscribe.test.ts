@@ -3,10 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addressHashOf, choicesOfAccount, reachableAddresses, unsubscribeUrl } from '../../src/features/consent/consent.service.js';
-import { UNSUBSCRIBE_PLACEHOLDER, enqueueMarketingMail, messageIdDomain } from '../../src/features/mail/outbox.service.js';
+import { UNSUBSCRIBE_PLACEHOLDER, deliverDueMail, enqueueMarketingMail, messageIdDomain } from '../../src/features/mail/outbox.service.js';
 import { type TestShop, buildTestShop } from '../support/build-app.js';
 import { oneClickUnsubscribe, pressUnsubscribe, signUpAndConfirm, unsubscribeLinkOf } from '../support/consent.js';
 import { send, signedInCustomer } from '../support/customer.js';
+import { keepingMailer } from '../support/mail.js';
 
 /**
  * The Unsubscribe link at the bottom of every marketing e-mail, and RFC 8058 one-click: no
@@ -28,7 +29,7 @@ afterAll(async () => {
 
 const reachable = async (email: string) => (await reachableAddresses(shop.app.db, [email], 'general-subscription')).has(email);
 const linkFor = (email: string, from?: string) =>
-  unsubscribeLinkOf({ unsubscribe_url: unsubscribeUrl(shop.app.db, shop.config.publicUrl, email, 'general-subscription', from) });
+  unsubscribeLinkOf(unsubscribeUrl(shop.app.db, shop.config.publicUrl, email, 'general-subscription', from));
 const ledgerOf = (email: string) => shop.app.db.selectFrom('consent_ledger').selectAll().where('email', '=', email).orderBy('id').execute();
 const suppressionOf = (email: string) =>
   shop.app.db
@@ -38,7 +39,7 @@ const suppressionOf = (email: string) =>
     .where('purpose', '=', 'general-subscription')
     .executeTakeFirst();
 
-/** A subscriber, confirmed on the footer form, with a campaign e-mail in the outbox carrying their link. */
+/** A subscriber, confirmed on the footer form, sent a campaign e-mail by the outbox, which put in their link. */
 async function subscriberWithCampaignMail(from = 'winter-2026') {
   const email = address();
   await signUpAndConfirm(shop.app, email);
@@ -49,7 +50,6 @@ async function subscriberWithCampaignMail(from = 'winter-2026') {
     {
       kind: 'campaign',
       purpose: 'general-subscription',
-      unsubscribeUrl: unsubscribeUrl(shop.app.db, shop.config.publicUrl, email, 'general-subscription', from),
       reference: from,
       to: email,
       subject: 'Winter',
@@ -60,11 +60,10 @@ async function subscriberWithCampaignMail(from = 'winter-2026') {
     messageIdDomain(shop.config.publicUrl),
   );
   expect(id).not.toBeNull();
-  const mail = await shop.app.db
-    .selectFrom('mail_outbox')
-    .selectAll()
-    .where('id', '=', id as number)
-    .executeTakeFirstOrThrow();
+  const mailer = keepingMailer();
+  await deliverDueMail(shop.app.db, mailer, now);
+  const mail = mailer.sent.find((m) => m.to === email && m.subject === 'Winter');
+  if (!mail) throw new Error('the campaign e-mail was not sent');
   return { email, mail };
 }
 

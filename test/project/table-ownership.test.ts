@@ -37,7 +37,7 @@ const lineOf = (source: string, index: number) => source.slice(0, index).split('
  * Every table a source names in a query: the first argument of Kysely's selectFrom, insertInto,
  * updateTable, deleteFrom, mergeInto and joins ('table', 'table as t', or an array of them, split
  * over lines or not), a qualified reference ('table.column'), and what follows from, join, into,
- * update or table in raw sql`…` text.
+ * update or table in raw sql`…` text (but not a table-valued function there: `from json_each(…)`).
  */
 export function tableReferences(source: string): { table: string; line: number; how: string }[] {
   const found: { table: string; line: number; how: string }[] = [];
@@ -52,7 +52,7 @@ export function tableReferences(source: string): { table: string; line: number; 
     if (ownerOf(m[1] ?? '') !== undefined) found.push({ table: m[1] ?? '', line: lineOf(source, m.index), how: 'qualified reference' });
   }
   for (const m of source.matchAll(/\bsql\s*(?:<[^`]*?>)?\s*`([^`]*)`/g)) {
-    for (const t of (m[1] ?? '').matchAll(/\b(?:from|join|into|update|table)\s+([a-z_][a-z0-9_]*)/gi)) {
+    for (const t of (m[1] ?? '').matchAll(/\b(?:from|join|into|update|table)\s+([a-z_][a-z0-9_]*)\b(?!\()/gi)) {
       found.push({ table: t[1] ?? '', line: lineOf(source, m.index), how: 'raw sql' });
     }
   }
@@ -94,6 +94,10 @@ describe('table references (the scanner this test relies on)', () => {
 
   it('finds nothing in code that names no table', () => {
     expect(tableReferences("const a = 'order'; sql`select pg_advisory_xact_lock(${1})`; x.where('p.id', '=', 1);")).toEqual([]);
+    // A table-valued function is not a table; the table it fills is.
+    expect(tableReferences('sql`insert into mail_outbox (a) select o.value from json_each(${json}) as o`;').map((r) => r.table)).toEqual([
+      'mail_outbox',
+    ]);
   });
 });
 

@@ -57,12 +57,11 @@ export async function signUpAndConfirm(app: FastifyInstance, email: string): Pro
 }
 
 /**
- * The unsubscribe link of a marketing e-mail in the outbox, as a path within the shop with its
- * query (`/unsubscribe/<token>?from=…`), ready for app.inject: from the row's unsubscribe_url,
- * or else from its text.
+ * An unsubscribe link as a path within the shop with its query (`/unsubscribe/<token>?from=…`),
+ * ready for app.inject: the link itself, or the one in the text of a marketing e-mail as sent.
  */
-export function unsubscribeLinkOf(mail: { unsubscribe_url?: string | null; text_body?: string | null }): string {
-  const url = mail.unsubscribe_url ?? mail.text_body?.match(/https?:\/\/\S+\/unsubscribe\/\S+/)?.[0];
+export function unsubscribeLinkOf(sent: string | { text?: string | null }): string {
+  const url = typeof sent === 'string' ? sent : sent.text?.match(/https?:\/\/\S+\/unsubscribe\/\S+/)?.[0];
   if (!url) throw new Error('no unsubscribe link in the e-mail');
   const u = new URL(url);
   return `${u.pathname}${u.search}`;

@@ -9,7 +9,6 @@ import {
   findSignUp,
   normaliseAddress,
   requestSignUp,
-  unsubscribeUrl,
 } from '../consent/consent.service.js';
 import { addressesAwaitingMail, enqueueMarketingMail } from '../mail/outbox.service.js';
 import { pieceName } from './alerts.domain.js';
@@ -124,7 +123,6 @@ export async function sendBackInStockAlerts(db: Executor, now: Date, ctx: AlertM
           purpose,
           reference: `stock-alert-${variant.variantId}`,
           to: email,
-          unsubscribeUrl: unsubscribeUrl(db, ctx.publicUrl, email, purpose, 'stock-alert'),
           ...alertMails.backInStock(ctx, piece, productUrl),
         },
         now,

@@ -108,21 +108,16 @@ export async function claimDueCampaign(db: Db, id: number, now: string): Promise
 
 /** Notes a campaign's shared body as sending starts. */
 export async function recordCampaignBody(db: Db, id: number, bodyId: number): Promise<void> {
-  await db.updateTable('campaigns').set({ body_id: bodyId, audience: 0, queued: 0, queue_cursor: '' }).where('id', '=', id).execute();
+  await db.updateTable('campaigns').set({ body_id: bodyId, audience: 0, queued: 0 }).where('id', '=', id).execute();
 }
 
-/** Adds one page's numbers to a campaign being queued, and moves its cursor past the page. */
-export async function recordCampaignPage(
-  db: Db,
-  id: number,
-  page: { audience: number; queued: number; cursor: string; at: string },
-): Promise<void> {
+/** Adds one page to a campaign being queued: its audience, each of whom was queued an e-mail. */
+export async function recordCampaignPage(db: Db, id: number, page: { queued: number; at: string }): Promise<void> {
   await db
     .updateTable('campaigns')
     .set((eb) => ({
-      audience: eb('audience', '+', page.audience),
+      audience: eb('audience', '+', page.queued),
       queued: eb('queued', '+', page.queued),
-      queue_cursor: page.cursor,
       updated_at: page.at,
     }))
     .where('id', '=', id)

@@ -1,8 +1,8 @@
 import { type Db, type Executor, inTransaction } from '../../db/database.js';
 import { type AuditActor, type AuditEntry, entryBy, recordAudit } from '../audit/audit.service.js';
 import { CONSENT_PURPOSES, type PurposeKey, familyOf } from '../consent/consent.inventory.js';
-import { audienceAfter, audienceSize, unsubscribeUrl, unsubscribesFrom, withdrawAddress } from '../consent/consent.service.js';
-import { countMailByReference, createMailBody, enqueueBulkMarketing, enqueueMail } from '../mail/outbox.service.js';
+import { audienceSize, unsubscribesFrom, withdrawAddress } from '../consent/consent.service.js';
+import { countMailByReference, createMailBody, enqueueAudiencePage, enqueueMail, lastAddressQueued } from '../mail/outbox.service.js';
 import { AUDIENCE_PAGE, CAMPAIGN_PURPOSE, campaignReference } from './campaigns.domain.js';
 import { type CampaignFrame, campaignMail, sampleCampaignMail } from './campaigns.mail.js';
 import {
@@ -200,42 +200,44 @@ function startCampaign(db: Db, id: number, sending: CampaignSending, now: Date):
 
 /**
  * Queues a campaign's audience, read from the consent ledger now, one page per transaction: a
- * page is queued with the campaign's progress, or not at all, and nothing holds the database for
- * the whole audience (100,000 e-mails would keep SQLite's one writer, and every checkout, waiting
- * for seconds). A run that stops half-way is resumed after the last page queued by the next run;
- * the job's lock keeps two processes from queueing one campaign at once. Returns how many it queued.
+ * page is read and queued with the campaign's progress, or not at all, and nothing holds the
+ * database for the whole audience (100,000 e-mails would keep SQLite's one writer, and every
+ * checkout, waiting for seconds). Pages go in address order, so a run that stops half-way is
+ * resumed by the next after the greatest address the outbox holds for the campaign; the job's lock
+ * keeps two processes from queueing one campaign at once. Returns how many it queued.
  */
 async function queueCampaign(db: Db, c: CampaignRow, sending: CampaignSending, now: Date): Promise<number> {
-  const purpose = c.purpose as PurposeKey;
   const reference = campaignReference(c.id);
   const gapMs = 60_000 / sending.ratePerMinute;
   const start = Date.parse(c.started_at ?? now.toISOString());
-  let audience = c.audience ?? 0;
-  let cursor = c.queue_cursor ?? '';
+  const dueAt = (i: number) => new Date(Math.max(start + Math.floor(i * gapMs), now.getTime()));
+  let first = c.queued ?? 0;
+  let after = (await lastAddressQueued(db, reference)) ?? '';
   let queued = 0;
   for (;;) {
-    const page = await audienceAfter(db, purpose, cursor, AUDIENCE_PAGE);
-    if (page.length === 0) break;
-    const recipients = page.map((r, i) => ({
-      to: r.email,
-      unsubscribeUrl: unsubscribeUrl(db, sending.publicUrl, r.email, purpose, reference),
-      dueAt: new Date(Math.max(start + Math.floor((audience + i) * gapMs), now.getTime())),
-    }));
-    const last = page[page.length - 1]!.addressHash;
-    const n = await inTransaction(db, async (trx) => {
-      const q = await enqueueBulkMarketing(
+    const page = await inTransaction(db, async (trx) => {
+      const q = await enqueueAudiencePage(
         trx,
-        { kind: 'campaign', reference, purpose, bodyId: c.body_id ?? 0, recipients },
+        {
+          kind: 'campaign',
+          reference,
+          purpose: c.purpose,
+          bodyId: c.body_id ?? 0,
+          after,
+          limit: AUDIENCE_PAGE,
+          first,
+          dueAt,
+        },
         now,
         sending.messageDomain,
       );
-      await recordCampaignPage(trx, c.id, { audience: page.length, queued: q.queued, cursor: last, at: now.toISOString() });
-      return q.queued;
+      if (q.queued > 0) await recordCampaignPage(trx, c.id, { queued: q.queued, at: now.toISOString() });
+      return q;
     });
-    audience += page.length;
-    queued += n;
-    cursor = last;
-    if (page.length < AUDIENCE_PAGE) break;
+    queued += page.queued;
+    first += page.queued;
+    if (page.last === null || page.queued < AUDIENCE_PAGE) break;
+    after = page.last;
   }
   await recordCampaignQueued(db, c.id, now.toISOString());
   return queued;

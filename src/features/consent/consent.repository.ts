@@ -200,28 +200,26 @@ export async function consentingAddressHashes(db: Executor, addressHashes: strin
 }
 
 /**
- * One page of a purpose's audience, in fingerprint order after `after`: one row per address with
- * a current consent and no suppression. Read page by page, the audience is never held whole.
+ * One page of a purpose's audience, in address order (lower case) after `after`: one row per
+ * address with a current consent and no suppression. Read page by page, the audience is never held
+ * whole; in address order, the e-mails queued for it join the outbox's address index at its end.
  */
 export function audiencePage(
   db: Executor,
   purpose: string,
   after: string,
   limit: number,
-): Promise<{ address_hash: string; email: string; subject_key: string }[]> {
+): Promise<{ address: string; email: string }[]> {
+  const address = sql<string>`lower(${sql.ref('s.email')})`;
   return db
     .selectFrom('consent_state as s')
-    .select([
-      's.address_hash',
-      (eb) => eb.fn.min<string>('s.email').as('email'),
-      (eb) => eb.fn.min<string>('s.subject_key').as('subject_key'),
-    ])
+    .select([address.as('address'), (eb) => eb.fn.min<string>('s.email').as('email')])
     .where((eb) => reachable(eb, purpose))
-    .where('s.address_hash', '>', after)
-    .groupBy('s.address_hash')
-    .orderBy('s.address_hash')
+    .where(address, '>', after)
+    .groupBy(address)
+    .orderBy(address)
     .limit(limit)
-    .execute() as Promise<{ address_hash: string; email: string; subject_key: string }[]>;
+    .execute();
 }
 
 export async function countAudience(db: Executor, purpose: string): Promise<number> {

@@ -99,10 +99,11 @@ function keysOf(db: Executor): ConsentKeys {
 
 /**
  * Gives the consent ledger of this database its keys (from SECRET_KEY), and makes the outbox ask
- * it before queueing or sending any marketing e-mail. Every process that writes to the database
- * calls this once, after migrating.
+ * it before queueing or sending any marketing e-mail, and for each one's unsubscribe link (at
+ * `publicUrl`) when it sends. Every process that writes to the database calls this once, after
+ * migrating.
  */
-export function keyConsentLedger(db: Db, secretKey: string): void {
+export function keyConsentLedger(db: Db, secretKey: string, publicUrl: string): void {
   keysByDatabase.set(consentDatabaseIdentity(db), {
     chain: deriveKey(secretKey, 'consent-chain'),
     subject: deriveKey(secretKey, 'consent-subject'),
@@ -111,6 +112,11 @@ export function keyConsentLedger(db: Db, secretKey: string): void {
   });
   setMarketingGate(db, {
     allowed: (exec, addresses, purpose) => reachableAddresses(exec, addresses, purpose),
+    audience: (exec, purpose, after, limit) => {
+      const key = parsePurpose(purpose);
+      return key ? audienceAfter(exec, key, after, limit) : Promise.resolve([]);
+    },
+    link: (exec, address, purpose, from) => unsubscribeUrl(exec, publicUrl, address, purpose as PurposeKey, from),
     // A back-in-stock alert is one e-mail: once it has gone, the consent is used up.
     sent: async (exec, address, purpose, now) => {
       if (familyOf(purpose) === 'stock-alert')
@@ -530,6 +536,7 @@ export function unsubscribeToken(db: Executor, email: string, purpose: PurposeKe
   return `${purpose}.${addressHash}.${hmacHex(keysOf(db).unsubscribe, `${purpose}|${addressHash}`).slice(0, 32)}`;
 }
 
+/** An address's unsubscribe link; `from` names the e-mail it came in (a campaign's reference), to count who left after it. */
 export function unsubscribeUrl(db: Executor, publicUrl: string, email: string, purpose: PurposeKey, from?: string): string {
   const base = `${publicUrl.replace(/\/$/, '')}/unsubscribe/${encodeURIComponent(unsubscribeToken(db, email, purpose))}`;
   return from ? `${base}?from=${encodeURIComponent(from)}` : base;
@@ -581,30 +588,18 @@ export async function reachableAddresses(db: Executor, addresses: readonly strin
   return new Set([...ok].map((h) => byHash.get(h)).filter((a): a is string => a !== undefined));
 }
 
-/** One page of a purpose's audience now, in fingerprint order after `after` ('' for the first): one address each, suppressed ones left out. */
+/**
+ * One page of a purpose's audience now, in address order after `after` (an address in lower case;
+ * '' for the first): one per address, suppressed ones left out. The outbox queues a campaign from
+ * these pages (its gate's `audience`).
+ */
 export async function audienceAfter(
   db: Executor,
   purpose: PurposeKey,
   after: string,
   limit: number,
-): Promise<{ email: string; addressHash: string }[]> {
-  return (await audiencePage(db, purpose, after, limit)).map((r) => ({ email: r.email, addressHash: r.address_hash }));
-}
-
-/** The audience of a purpose now, page by page (never held whole). */
-export async function* audienceOf(
-  db: Executor,
-  purpose: PurposeKey,
-  pageSize = 1000,
-): AsyncGenerator<{ email: string; addressHash: string }[]> {
-  let after = '';
-  for (;;) {
-    const page = await audienceAfter(db, purpose, after, pageSize);
-    if (page.length === 0) return;
-    yield page;
-    after = page[page.length - 1]?.addressHash ?? after;
-    if (page.length < pageSize) return;
-  }
+): Promise<{ email: string; address: string }[]> {
+  return (await audiencePage(db, purpose, after, limit)).map((r) => ({ email: r.email, address: r.address }));
 }
 
 export function audienceSize(db: Executor, purpose: PurposeKey): Promise<number> {

@@ -1,6 +1,5 @@
 import { type Executor, inTransaction } from '../../db/database.js';
 import { hmacHex, sameText } from '../../shared/crypto.js';
-import { unsubscribeUrl } from '../consent/consent.service.js';
 import { enqueueMarketingMail } from '../mail/outbox.service.js';
 import { ordersDeliveredBetween } from '../orders/orders.service.js';
 import type { SubjectHandlers } from '../privacy/inventory.js';
@@ -78,7 +77,6 @@ export async function sendFeedbackRequests(
           purpose: 'feedback',
           reference: order.number,
           to: order.email,
-          unsubscribeUrl: unsubscribeUrl(trx, ctx.publicUrl, order.email, 'feedback', 'feedback-request'),
           ...feedbackRequestMail(ctx, order.number, answerUrl, FEEDBACK_LINK_DAYS),
         },
         now,

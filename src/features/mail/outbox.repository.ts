@@ -1,5 +1,5 @@
-import type { Expression, ExpressionBuilder, Insertable, Selectable, SqlBool } from 'kysely';
-import type { Db } from '../../db/database.js';
+import { type Expression, type ExpressionBuilder, type Insertable, type Selectable, type SqlBool, sql } from 'kysely';
+import { type Db, dialectOf } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 
 export type OutboxRow = Selectable<Database['mail_outbox']>;
@@ -9,7 +9,6 @@ export async function insertOutboxMail(
   m: {
     kind: string;
     purpose?: string;
-    unsubscribeUrl?: string;
     reference: string;
     to: string;
     replyTo?: string | null;
@@ -34,19 +33,60 @@ export async function insertOutboxMail(
       created_at: m.at,
       next_attempt_at: m.at,
       purpose: m.purpose ?? null,
-      unsubscribe_url: m.unsubscribeUrl ?? null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
   return r.id;
 }
 
-/** Queues many e-mails in one statement per few hundred. */
-export async function insertOutboxMails(db: Db, rows: Insertable<Database['mail_outbox']>[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 500) {
-    const chunk = rows.slice(i, i + 500);
-    if (chunk.length > 0) await db.insertInto('mail_outbox').values(chunk).execute();
+/** What the e-mails of one bulk send share: everything but their recipient, Message-ID and due time. */
+export interface SharedMail {
+  kind: string;
+  reference: string;
+  purpose: string;
+  body_id: number;
+  created_at: string;
+}
+
+/** What each e-mail of a bulk send has of its own. */
+export interface OwnMail {
+  to_address: string;
+  message_id: string;
+  next_attempt_at: string;
+}
+
+/**
+ * Queues many e-mails sharing a body in one statement, in the order given: the e-mails' own values
+ * go as one JSON document, so a thousand e-mails are a
+ * statement of a few parameters, not one of thirteen thousand to compile, send and parse.
+ */
+export async function insertMailsSharingBody(db: Db, shared: SharedMail, own: readonly OwnMail[]): Promise<void> {
+  if (own.length === 0) return;
+  const columns = sql`(kind, reference, purpose, body_id, created_at, reply_to, subject, text_body, html_body, attempts,
+    to_address, message_id, next_attempt_at)`;
+  const common = sql`${shared.kind}, ${shared.reference}, ${shared.purpose}, cast(${shared.body_id} as integer), ${shared.created_at}, null, '', '', '', 0`;
+  const json = JSON.stringify(own.map((m) => [m.to_address, m.message_id, m.next_attempt_at]));
+  if (dialectOf(db) === 'postgres') {
+    await sql`insert into mail_outbox ${columns}
+      select ${common}, o.value ->> 0, o.value ->> 1, o.value ->> 2
+      from json_array_elements(${json}::json) with ordinality as o(value, n)
+      order by o.n`.execute(db);
+    return;
   }
+  await sql`insert into mail_outbox ${columns}
+    select ${common}, o.value ->> 0, o.value ->> 1, o.value ->> 2
+    from json_each(${json}) as o
+    order by o.key`.execute(db);
+}
+
+/** The greatest address (lower case) among the e-mails under a reference; null when there are none. */
+export async function greatestAddressOf(db: Db, reference: string): Promise<string | null> {
+  const r = await db
+    .selectFrom('mail_outbox')
+    .select(sql<string | null>`max(lower(to_address))`.as('address'))
+    .where('reference', '=', reference)
+    .executeTakeFirst();
+  return r?.address ?? null;
 }
 
 export async function insertMailBody(db: Db, body: Insertable<Database['mail_bodies']>): Promise<number> {

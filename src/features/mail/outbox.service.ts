@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { v7 as timeOrderedUuid } from 'uuid';
 import { type Person, type SubjectHandlers, emailsOf, exportOf, reportOf } from '../privacy/inventory.js';
 import type { Db, Executor } from '../../db/database.js';
 import { FAILED_MAIL_RETENTION_DAYS, SENT_MAIL_RETENTION_DAYS } from './mail.inventory.js';
@@ -10,11 +10,12 @@ import {
   findAddressesAwaitingMail,
   findMailBody,
   insertMailBody,
-  insertOutboxMails,
+  insertMailsSharingBody,
   deleteMailFailedBefore,
   deleteMailOfPerson,
   deleteMailSentBefore,
   findMailOfPerson,
+  greatestAddressOf,
   insertOutboxMail,
   markMailSent,
   markMailWithheld,
@@ -38,8 +39,6 @@ export interface OutboxMail {
    * e-mail is queued and sent only to an address with a current consent to it.
    */
   purpose?: string;
-  /** A marketing e-mail's unsubscribe link; its text and HTML must each carry UNSUBSCRIBE_PLACEHOLDER where the link goes. */
-  unsubscribeUrl?: string;
   /** What it is about, e.g. the order number. */
   reference: string;
   to: string;
@@ -76,13 +75,24 @@ export function messageIdDomain(publicUrl: string): string {
 /** The kinds of e-mail that are marketing: queued only with a purpose, so only with consent. */
 export const MARKETING_KINDS: readonly string[] = ['campaign', 'stock-alert', 'feedback-request'];
 
-/** Where a marketing e-mail's unsubscribe link goes in its text and HTML; replaced with the recipient's link when it is sent. */
+/**
+ * Where a marketing e-mail's unsubscribe link goes in its text and HTML. The outbox puts the
+ * recipient's link there when it sends (from the gate): no queued e-mail can lack one, or carry
+ * the wrong one, and none is stored.
+ */
 export const UNSUBSCRIBE_PLACEHOLDER = '%%unsubscribe_url%%';
 
 /** Who may be sent marketing for a purpose: the consent ledger's answer, given to the outbox when the app starts. */
 export interface MarketingGate {
   /** Of these addresses, those (in lower case) with a current consent to the purpose and not suppressed for it. */
   allowed(db: Executor, addresses: readonly string[], purpose: string): Promise<Set<string>>;
+  /**
+   * One page of the addresses that may be sent marketing for the purpose now, in address order
+   * (lower case) after `after` ('' for the first).
+   */
+  audience(db: Executor, purpose: string, after: string, limit: number): Promise<{ email: string; address: string }[]>;
+  /** The address's unsubscribe link for the purpose; `from` names the e-mail it comes in, never the person. */
+  link(db: Executor, address: string, purpose: string, from: string): string;
   /** Told once a marketing e-mail has been sent: a one-off consent (a back-in-stock alert) is used up then. */
   sent?(db: Executor, address: string, purpose: string, now: Date): Promise<void>;
 }
@@ -108,13 +118,12 @@ export class ConsentRequiredError extends Error {
   }
 }
 
-/** Checks the form of an e-mail: a marketing one has a purpose, an unsubscribe link and a place for it in both bodies. */
-function checkKind(mail: Pick<OutboxMail, 'kind' | 'purpose' | 'unsubscribeUrl'>, bodies: { text: string; html: string } | null): void {
+/** Checks the form of an e-mail: a marketing one has a purpose and a place for its unsubscribe link in both bodies. */
+function checkKind(mail: Pick<OutboxMail, 'kind' | 'purpose'>, bodies: { text: string; html: string } | null): void {
   const marketing = mail.purpose !== undefined;
   if (MARKETING_KINDS.includes(mail.kind) && !marketing)
     throw new Error(`a ${mail.kind} e-mail is marketing and needs the consent purpose it is sent under`);
   if (!marketing) return;
-  if (!mail.unsubscribeUrl?.startsWith('http')) throw new Error("a marketing e-mail needs its recipient's unsubscribe link");
   if (bodies && (!bodies.text.includes(UNSUBSCRIBE_PLACEHOLDER) || !bodies.html.includes(UNSUBSCRIBE_PLACEHOLDER))) {
     throw new Error('a marketing e-mail must carry the unsubscribe link in its text and its HTML');
   }
@@ -127,7 +136,7 @@ function checkKind(mail: Pick<OutboxMail, 'kind' | 'purpose' | 'unsubscribeUrl'>
  */
 export async function enqueueMarketingMail(
   trx: Executor,
-  mail: OutboxMail & { purpose: string; unsubscribeUrl: string },
+  mail: OutboxMail & { purpose: string },
   now: Date,
   domain: string,
 ): Promise<number | null> {
@@ -154,53 +163,68 @@ export async function addressesAwaitingMail(db: Executor, purpose: string, addre
 
 /** Keeps a subject and body shared by many e-mails (a campaign's); their text and HTML carry UNSUBSCRIBE_PLACEHOLDER. */
 export async function createMailBody(trx: Executor, body: { subject: string; text: string; html: string }, now: Date): Promise<number> {
-  checkKind({ kind: 'campaign', purpose: 'x', unsubscribeUrl: 'https://x' }, body);
+  checkKind({ kind: 'campaign', purpose: 'x' }, body);
   return insertMailBody(trx, { subject: body.subject, text_body: body.text, html_body: body.html, created_at: now.toISOString() });
 }
 
 /**
- * Queues one e-mail per recipient with a shared body, each due at its own time (a campaign spreads
- * them at its sending rate). Recipients without a current consent to the purpose are left out;
- * returns how many were queued and how many refused.
+ * Queues one page of a purpose's audience with a shared body, in the caller's transaction: the
+ * page is read from the gate, so only people with a current consent, not suppressed, are queued,
+ * and the check at enqueue is the reading itself. Pages follow address order: pass the `last`
+ * address of one page as `after` for the next. The e-mail at position `i` of the whole audience is
+ * due at `dueAt(i)`, counted from `first`, the number queued before this page.
  */
-export async function enqueueBulkMarketing(
+export async function enqueueAudiencePage(
   trx: Executor,
-  batch: {
+  page: {
     kind: string;
     reference: string;
     purpose: string;
     bodyId: number;
-    recipients: { to: string; unsubscribeUrl: string; dueAt: Date }[];
+    after: string;
+    limit: number;
+    first: number;
+    dueAt: (i: number) => Date;
   },
   now: Date,
   domain: string,
-): Promise<{ queued: number; refused: number }> {
-  const allowed = await allowedAddresses(
+): Promise<{ queued: number; last: string | null }> {
+  const gate = gates.get(identityOf(trx));
+  if (!gate) return { queued: 0, last: null };
+  checkKind({ kind: page.kind, purpose: page.purpose }, null);
+  const people = await gate.audience(trx, page.purpose, page.after, page.limit);
+  await insertMailsSharingBody(
     trx,
-    batch.recipients.map((r) => r.to),
-    batch.purpose,
-  );
-  const rows = batch.recipients.filter((r) => allowed.has(r.to.trim().toLowerCase()));
-  for (const r of rows) checkKind({ kind: batch.kind, purpose: batch.purpose, unsubscribeUrl: r.unsubscribeUrl }, null);
-  await insertOutboxMails(
-    trx,
-    rows.map((r) => ({
-      kind: batch.kind,
-      reference: batch.reference,
-      to_address: r.to,
-      reply_to: null,
-      subject: '',
-      text_body: '',
-      html_body: '',
-      message_id: `<${randomUUID()}@${domain}>`,
-      created_at: now.toISOString(),
-      next_attempt_at: r.dueAt.toISOString(),
-      purpose: batch.purpose,
-      body_id: batch.bodyId,
-      unsubscribe_url: r.unsubscribeUrl,
+    { kind: page.kind, reference: page.reference, purpose: page.purpose, body_id: page.bodyId, created_at: now.toISOString() },
+    people.map((p, i) => ({
+      to_address: p.email,
+      message_id: newMessageId(domain),
+      next_attempt_at: page.dueAt(page.first + i).toISOString(),
     })),
   );
-  return { queued: rows.length, refused: batch.recipients.length - rows.length };
+  return { queued: people.length, last: people.at(-1)?.address ?? null };
+}
+
+/**
+ * What an unsubscribe link says it came in (`?from=`), to count who left after a campaign: the
+ * campaign (its reference, `campaign-7`), or the kind of any other marketing e-mail
+ * (`stock-alert`, `feedback-request`), whose reference may name an order.
+ */
+function linkFrom(mail: { kind: string; reference: string }): string {
+  return mail.kind === 'campaign' ? mail.reference : mail.kind;
+}
+
+/** The greatest address (lower case) queued under a reference: where queueing a campaign that stopped half-way resumes. */
+export function lastAddressQueued(db: Executor, reference: string): Promise<string | null> {
+  return greatestAddressOf(db, reference);
+}
+
+/**
+ * A new Message-ID. Time-ordered (a version 7 UUID), so that e-mails queued together sit together
+ * in the Message-ID index, rather than each of 100,000 landing on a different page of it.
+ */
+function newMessageId(domain: string): string {
+  return `<${timeOrderedUuid()}@${domain}>`;
 }
 
 /**
@@ -214,7 +238,7 @@ export async function enqueueMail(trx: Executor, mail: OutboxMail, now: Date, do
   if (mail.purpose !== undefined && !(await allowedAddresses(trx, [mail.to], mail.purpose)).has(mail.to.trim().toLowerCase())) {
     throw new ConsentRequiredError(mail.purpose);
   }
-  return insertOutboxMail(trx, { ...mail, messageId: `<${randomUUID()}@${domain}>`, at: now.toISOString() });
+  return insertOutboxMail(trx, { ...mail, messageId: newMessageId(domain), at: now.toISOString() });
 }
 
 const escapeAttribute = (s: string) => s.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
@@ -275,8 +299,9 @@ export async function deliverDueMail(
     let headers: Record<string, string> | undefined;
     if (mail.purpose !== null) {
       // Asked again now: consent withdrawn since the e-mail was queued means it is not sent.
-      const allowed = await allowedAddresses(db, [mail.to_address], mail.purpose);
-      if (!allowed.has(mail.to_address.trim().toLowerCase()) || !mail.unsubscribe_url) {
+      const gate = gates.get(identityOf(db));
+      const allowed = gate ? await gate.allowed(db, [mail.to_address], mail.purpose) : new Set<string>();
+      if (!gate || !allowed.has(mail.to_address.trim().toLowerCase())) {
         await markMailWithheld(db, mail.id, clock().toISOString());
         tally.withheld++;
         continue;
@@ -289,7 +314,7 @@ export async function deliverDueMail(
         }
         if (body) content = { subject: body.subject, text: body.text_body, html: body.html_body };
       }
-      const link = mail.unsubscribe_url;
+      const link = gate.link(db, mail.to_address, mail.purpose, linkFrom(mail));
       content = {
         subject: content.subject,
         text: content.text.replaceAll(UNSUBSCRIBE_PLACEHOLDER, link),
