@@ -43,6 +43,10 @@ import { consentRoutes } from './features/consent/consent.routes.js';
 import { alertsRoutes } from './features/alerts/alerts.routes.js';
 import { feedbackRoutes } from './features/feedback/feedback.routes.js';
 import { feedbackAdminRoutes } from './features/feedback/feedback.admin.js';
+import { personalisePage } from './features/preferences/preferences.splice.js';
+import { preferencesRoutes } from './features/preferences/preferences.routes.js';
+import { installStatistics } from './features/statistics/statistics.plugin.js';
+import { statisticsAdminRoutes } from './features/statistics/statistics.admin.js';
 import { accountEmails } from './features/customers/customers.service.js';
 import { inventories } from './features/privacy/inventory.registry.js';
 import { PrivacyService } from './features/privacy/privacy.service.js';
@@ -177,7 +181,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     // Kept as encoded bytes, so a hit costs no rendering and no re-encoding. Nothing in a cached
     // page is per visitor (its forms need no token), so browsing sets no cookie.
     const bytes = await catalog.memo(`page:${key}`, async () => Buffer.from(renderDocument(app.chrome(), meta(), body()), 'utf8'));
-    return this.code(200).type('text/html; charset=utf-8').send(bytes);
+    return this.code(200).type('text/html; charset=utf-8').send(personalisePage(this.request, this, key, bytes));
   });
 
   await app.register(helmet, {
@@ -234,6 +238,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     },
   });
   installCardGuard(app);
+  await installStatistics(app);
   // Every state-changing route is CSRF-checked unless its config says csrf: false.
   const routeTable: FastifyInstance['routeTable'] = [];
   app.decorate('routeTable', routeTable);
@@ -290,6 +295,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     await admin.register(campaignsAdminRoutes);
     await admin.register(ordersAdminRoutes);
     await admin.register(partnersAdminRoutes);
+    await admin.register(statisticsAdminRoutes);
     await admin.register(catalogAdminRoutes);
   });
   installCustomerSessions(app);
@@ -307,6 +313,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(consentRoutes);
   await app.register(alertsRoutes);
   await app.register(feedbackRoutes);
+  await app.register(preferencesRoutes);
   return app;
 }
 

@@ -28,6 +28,7 @@ export type FeatureName =
   | 'payments'
   | 'privacy'
   | 'security'
+  | 'statistics'
   | 'staff';
 
 export const TABLE_OWNERS = {
@@ -75,6 +76,11 @@ export const TABLE_OWNERS = {
   campaigns: 'campaigns',
   partners: 'partners',
   feedback_answers: 'feedback',
+  // Visitor statistics: the day's salts, raw page views of two days at most, and the daily figures.
+  stats_salts: 'statistics',
+  stats_page_views: 'statistics',
+  stats_daily: 'statistics',
+  stats_daily_breakdown: 'statistics',
   policy_versions: 'privacy',
   job_runs: 'jobs',
 } as const satisfies Record<keyof Database, FeatureName>;

@@ -447,4 +447,43 @@ export interface Database {
     comments: string;
     created_at: string;
   };
+  /** One random salt per day for the visitor keys of the statistics; deleted after 48 hours. */
+  stats_salts: {
+    day: string;
+    salt: string;
+    created_at: string;
+  };
+  /** Raw page views and page-leave beacons of the last two days at most: no address, no User-Agent. */
+  stats_page_views: {
+    at_ms: number;
+    day: string;
+    visitor_key: string;
+    /** 'view' (a page view) or 'leave' (the page was hidden: refines time on site, not a view). */
+    kind: string;
+    path: string;
+    referrer_host: string | null;
+    browser: string;
+    device: string;
+  };
+  /** A day's figures: counts only. */
+  stats_daily: {
+    day: string;
+    visitors: number;
+    visits: number;
+    page_views: number;
+    /** The sum over the day's visits of first to last event, in seconds. */
+    visit_seconds: number;
+    /** Visits of one page view. */
+    bounces: number;
+    rolled_up_at: string;
+  };
+  /** A day's figures by page, entry page, browser, device or referring host: counts only. */
+  stats_daily_breakdown: {
+    day: string;
+    dimension: string;
+    value: string;
+    visitors: number;
+    visits: number;
+    page_views: number;
+  };
 }

@@ -8,8 +8,10 @@ import { feedbackInventory } from '../feedback/feedback.inventory.js';
 import { mailInventory } from '../mail/mail.inventory.js';
 import { ordersInventory } from '../orders/orders.inventory.js';
 import { partnersInventory } from '../partners/partners.inventory.js';
+import { preferencesInventory } from '../preferences/preferences.inventory.js';
 import { securityInventory } from '../security/security.inventory.js';
 import { staffInventory } from '../staff/staff.inventory.js';
+import { statisticsInventory } from '../statistics/statistics.inventory.js';
 import type { FeatureInventory } from './inventory.js';
 
 /** Every feature's inventory. A test fails when a `<feature>.inventory.ts` file is missing here. */
@@ -26,4 +28,6 @@ export const inventories: FeatureInventory[] = [
   consentInventory,
   partnersInventory,
   feedbackInventory,
+  statisticsInventory,
+  preferencesInventory,
 ];

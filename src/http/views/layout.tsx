@@ -89,6 +89,7 @@ export function Layout({ chrome, meta, children }: { chrome: Chrome; meta: PageM
         <link rel="stylesheet" href="/assets/site.css" />
         <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
         <script src="/assets/site.js" defer />
+        <script src="/assets/statistics.js" defer />
         {meta.jsonLd && (
           <script
             type="application/ld+json"
@@ -169,6 +170,9 @@ export function Layout({ chrome, meta, children }: { chrome: Chrome; meta: PageM
                 </li>
                 <li>
                   <a href="/cookies">Cookies</a>
+                </li>
+                <li>
+                  <a href="/cookies#choices">Cookie settings</a>
                 </li>
               </ul>
             </nav>

@@ -1,0 +1,4 @@
+import type { FastifyInstance } from 'fastify';
+
+/** Back office > Statistics. */
+export async function statisticsAdminRoutes(_admin: FastifyInstance): Promise<void> {}

@@ -1,0 +1,1 @@
+// Visitor statistics: see src/features/statistics/CONTEXT.md.
