@@ -157,7 +157,7 @@ async function measureDelivery(): Promise<{ campaign: number; transactional: num
             { subject: 'News', text: `x ${UNSUBSCRIBE_PLACEHOLDER}`, html: `<a href="${UNSUBSCRIBE_PLACEHOLDER}">x</a>` },
             NOW,
           );
-          for (let after = ''; ; ) {
+          for (let after = ''; ;) {
             const page = await enqueueAudiencePage(
               db,
               {

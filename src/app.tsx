@@ -181,7 +181,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     // Kept as encoded bytes, so a hit costs no rendering and no re-encoding. Nothing in a cached
     // page is per visitor (its forms need no token), so browsing sets no cookie.
     const bytes = await catalog.memo(`page:${key}`, async () => Buffer.from(renderDocument(app.chrome(), meta(), body()), 'utf8'));
-    return this.code(200).type('text/html; charset=utf-8').send(personalisePage(this.request, this, key, bytes));
+    return this.code(200)
+      .type('text/html; charset=utf-8')
+      .send(personalisePage(this.request, this, key, bytes));
   });
 
   await app.register(helmet, {

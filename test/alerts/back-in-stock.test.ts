@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSENT_WORDING, type PurposeKey } from '../../src/features/consent/consent.inventory.js';
-import { consentingTo, unsubscribeToken, unsubscribeUrl, unsubscribeWithToken, verifyConsentLedger } from '../../src/features/consent/consent.service.js';
+import {
+  consentingTo,
+  unsubscribeToken,
+  unsubscribeUrl,
+  unsubscribeWithToken,
+  verifyConsentLedger,
+} from '../../src/features/consent/consent.service.js';
 import { deliverDueMail } from '../../src/features/mail/outbox.service.js';
 import { jobRegistry } from '../../src/jobs/registry.js';
 import { type TestShop, buildTestShop, testDialect } from '../support/build-app.js';

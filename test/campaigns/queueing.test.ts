@@ -74,9 +74,7 @@ describe(`queueing a campaign page by page (${testDialect})`, () => {
     expect(inAddressOrder.map((r) => r.id)).toEqual(all.map((r) => r.id));
     const secondPage = all.slice(AUDIENCE_PAGE).map((r) => r.id);
     await db().deleteFrom('mail_outbox').where('id', 'in', secondPage).execute();
-    await sql`update campaigns set queued_at = null, audience = ${AUDIENCE_PAGE}, queued = ${AUDIENCE_PAGE} where id = ${id}`.execute(
-      db(),
-    );
+    await sql`update campaigns set queued_at = null, audience = ${AUDIENCE_PAGE}, queued = ${AUDIENCE_PAGE} where id = ${id}`.execute(db());
 
     // While its last page is recent, another process may still be at it: it is left alone.
     expect(await campaignsSendJob.run(shop.app, now)).toEqual({ started: 0, queued: 0, finished: 0 });
@@ -85,9 +83,9 @@ describe(`queueing a campaign page by page (${testDialect})`, () => {
     const resumed = await outbox(id);
     expect(resumed).toHaveLength(PEOPLE);
     // Turns follow the queue: spaced at the sending rate, and the resumed ones (their turns past) due at once.
-    const due = (await db().selectFrom('mail_outbox').select('next_attempt_at').where('reference', '=', `campaign-${id}`).orderBy('id').execute()).map(
-      (r) => r.next_attempt_at,
-    );
+    const due = (
+      await db().selectFrom('mail_outbox').select('next_attempt_at').where('reference', '=', `campaign-${id}`).orderBy('id').execute()
+    ).map((r) => r.next_attempt_at);
     expect(due).toEqual([...due].sort());
     expect(new Set(due.slice(0, AUDIENCE_PAGE)).size).toBe(AUDIENCE_PAGE);
     expect(due.slice(AUDIENCE_PAGE).every((d) => d === now.toISOString())).toBe(true);

@@ -123,7 +123,7 @@ describe(`the outbox refuses marketing without consent, from every entry point (
     const reference = 'campaign-bulk';
     const pages: string[][] = [];
     // Pages of two, as a campaign reads pages of a thousand; each in its own transaction.
-    for (let after = ''; ; ) {
+    for (let after = ''; ;) {
       const page = await db()
         .transaction()
         .execute((trx) =>
@@ -181,7 +181,9 @@ describe(`the outbox refuses marketing without consent, from every entry point (
       withheld: 1,
     });
     expect(smtp.received.map((m) => m.to)).toEqual([['stays@example.org']]);
-    const raw = smtp.received[0]!.raw.replace(/=\r?\n/g, '').replace(/\r?\n[ \t]+/g, ' ').replaceAll('=3D', '=');
+    const raw = smtp.received[0]!.raw.replace(/=\r?\n/g, '')
+      .replace(/\r?\n[ \t]+/g, ' ')
+      .replaceAll('=3D', '=');
     // The link names the e-mail it came in (a campaign's reference), and the shop's own address.
     const link = unsubscribeUrl(db(), shop.config.publicUrl, 'stays@example.org', 'general-subscription', 'campaign-test');
     expect(link).toMatch(/\/unsubscribe\/general-subscription\.[0-9a-f]{64}\.[0-9a-f]{32}\?from=campaign-test$/);

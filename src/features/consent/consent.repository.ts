@@ -204,12 +204,7 @@ export async function consentingAddressHashes(db: Executor, addressHashes: strin
  * address with a current consent and no suppression. Read page by page, the audience is never held
  * whole; in address order, the e-mails queued for it join the outbox's address index at its end.
  */
-export function audiencePage(
-  db: Executor,
-  purpose: string,
-  after: string,
-  limit: number,
-): Promise<{ address: string; email: string }[]> {
+export function audiencePage(db: Executor, purpose: string, after: string, limit: number): Promise<{ address: string; email: string }[]> {
   const address = sql<string>`lower(${sql.ref('s.email')})`;
   return db
     .selectFrom('consent_state as s')
