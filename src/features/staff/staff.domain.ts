@@ -31,6 +31,8 @@ export const PERMISSIONS = {
   'partners.view': 'See the partners the shop may share data with, each only with consent',
   'partners.manage': 'Declare, change and retire partners, and export to one the customers who agreed to it (every export is recorded)',
   'feedback.view': 'Read the answers to feedback requests (they name no one)',
+  'statistics.view': 'See the visitor statistics and download their figures (counts only: they name no one)',
+  'statistics.export': 'Take the research export of the visitor statistics for an outside agency, with a reason (every export is recorded)',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -50,10 +52,12 @@ export const MATRIX: Record<Role, readonly Permission[]> = {
     'marketing.requests',
     'partners.view',
     'feedback.view',
+    'statistics.view',
+    'statistics.export',
   ],
   customer_service: ['dashboard.view', 'catalogue.view', 'enquiries.view', 'orders.view', 'orders.manage', 'marketing.requests'],
   fulfilment: ['dashboard.view', 'catalogue.view', 'stock.adjust', 'orders.fulfil'],
-  marketing: ['dashboard.view', 'catalogue.view', 'marketing.view', 'marketing.send', 'marketing.requests'],
+  marketing: ['dashboard.view', 'catalogue.view', 'marketing.view', 'marketing.send', 'marketing.requests', 'statistics.view'],
 };
 
 export function can(role: string, permission: Permission): boolean {

@@ -20,6 +20,7 @@ const NAV: { href: string; label: string; section: string; permission: Permissio
   { href: '/admin/enquiries', label: 'Enquiries', section: 'enquiries', permission: 'enquiries.view' },
   { href: '/admin/feedback', label: 'Feedback', section: 'feedback', permission: 'feedback.view' },
   { href: '/admin/campaigns', label: 'Campaigns', section: 'campaigns', permission: 'marketing.view' },
+  { href: '/admin/statistics', label: 'Statistics', section: 'statistics', permission: 'statistics.view' },
   { href: '/admin/marketing-requests', label: 'Marketing requests', section: 'marketing-requests', permission: 'marketing.requests' },
   { href: '/admin/partners', label: 'Partners', section: 'partners', permission: 'partners.view' },
   { href: '/admin/staff', label: 'Staff', section: 'staff', permission: 'staff.manage' },
