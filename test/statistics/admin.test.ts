@@ -246,4 +246,30 @@ describe('statistics in the back office', () => {
     expect(bad.body).toContain('Please give the first day as a real date');
     expect(await db().selectFrom('audit_log').select('id').where('subject_type', '=', 'statistics').execute()).toHaveLength(1);
   });
+  it('a day rolled up again shows its new figures at once', async () => {
+    const before = (await get('owner', '/admin/statistics?period=7')).body;
+    expect(before).toContain('<th scope="row">Safari</th>');
+    await db().deleteFrom('stats_daily_breakdown').where('day', '=', LAST).execute();
+    await db().deleteFrom('stats_daily').where('day', '=', LAST).execute();
+    await db()
+      .insertInto('stats_daily')
+      .values({
+        day: LAST,
+        visitors: 1000,
+        visits: 1000,
+        page_views: 1000,
+        visit_seconds: 0,
+        bounces: 0,
+        rolled_up_at: '2026-12-01T09:00:00.000Z',
+      })
+      .execute();
+    await db()
+      .insertInto('stats_daily_breakdown')
+      .values({ day: LAST, dimension: 'browser', value: 'Edge', visitors: 1000, visits: 1000, page_views: 1000 })
+      .execute();
+    const after = (await get('owner', '/admin/statistics?period=7')).body;
+    const week = DAYS.slice(83, 89);
+    expect(after).toContain(`<dt>Visits</dt><dd>${(week.reduce((s, d) => s + d.visits, 0) + 1000).toLocaleString('en-GB')}</dd>`);
+    expect(after).toContain('<th scope="row">Edge</th>');
+  });
 });

@@ -17,6 +17,8 @@ export interface DailyFigures {
   pageViews: number;
   visitSeconds: number;
   bounces: number;
+  /** When the day's figures (with its breakdown rows, written together) were last made. */
+  rolledUpAt: string;
 }
 
 export interface BreakdownFigures {
@@ -34,7 +36,7 @@ const n = (v: unknown): number => Number(v ?? 0);
 export async function dailyFiguresBetween(db: Executor, from: string, to: string): Promise<DailyFigures[]> {
   const rows = await db
     .selectFrom('stats_daily')
-    .select(['day', 'visitors', 'visits', 'page_views', 'visit_seconds', 'bounces'])
+    .select(['day', 'visitors', 'visits', 'page_views', 'visit_seconds', 'bounces', 'rolled_up_at'])
     .where('day', '>=', from)
     .where('day', '<=', to)
     .orderBy('day')
@@ -46,6 +48,7 @@ export async function dailyFiguresBetween(db: Executor, from: string, to: string
     pageViews: n(r.page_views),
     visitSeconds: n(r.visit_seconds),
     bounces: n(r.bounces),
+    rolledUpAt: r.rolled_up_at,
   }));
 }
 

@@ -145,10 +145,51 @@ export function totalsOf(days: DailyFigures[]): Totals {
   };
 }
 
-const emptyDay = (day: string): DailyFigures => ({ day, visitors: 0, visits: 0, pageViews: 0, visitSeconds: 0, bounces: 0 });
+const emptyDay = (day: string): DailyFigures => ({
+  day,
+  visitors: 0,
+  visits: 0,
+  pageViews: 0,
+  visitSeconds: 0,
+  bounces: 0,
+  rolledUpAt: '',
+});
+
+/**
+ * Reports already made, per database, keyed by the period and what its days' figures are: a day's
+ * figures and its breakdown rows are only ever written together, with a new rolled_up_at, so the
+ * same days rolled up at the same times give the same report. Summing a period's breakdown rows
+ * is the costly part of the page (tens of thousands of rows over 90 days); the day rows that make
+ * the key are read on every request, so a new roll-up shows at once.
+ */
+const REPORTS_KEPT = 16;
+const madeReports = new WeakMap<Executor, Map<string, StatisticsReport>>();
+
+function figuresKey(period: Period, found: DailyFigures[]): string {
+  let newest = '';
+  for (const d of found) if (d.rolledUpAt > newest) newest = d.rolledUpAt;
+  return `${period.from}|${period.to}|${found.length}|${newest}`;
+}
 
 export async function statisticsReport(db: Executor, period: Period): Promise<StatisticsReport> {
   const found = await dailyFiguresBetween(db, period.from, period.to);
+  const key = figuresKey(period, found);
+  let made = madeReports.get(db);
+  if (!made) madeReports.set(db, (made = new Map()));
+  const known = made.get(key);
+  if (known) {
+    // Most recently used last, so the oldest is the one dropped.
+    made.delete(key);
+    made.set(key, known);
+    return { ...known, period };
+  }
+  const report = await makeReport(db, period, found);
+  made.set(key, report);
+  if (made.size > REPORTS_KEPT) made.delete(made.keys().next().value as string);
+  return report;
+}
+
+async function makeReport(db: Executor, period: Period, found: DailyFigures[]): Promise<StatisticsReport> {
   const byDay = new Map(found.map((d) => [d.day, d]));
   const days: DailyFigures[] = [];
   for (let i = 0; i < period.days; i++) {

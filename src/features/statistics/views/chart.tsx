@@ -5,6 +5,10 @@
  * office's content security policy allows no inline style.
  */
 
+// One formatter for every number: toLocaleString builds a new one on each call, which shows over 90 days.
+const numberFormat = new Intl.NumberFormat('en-GB');
+export const count = (n: number) => numberFormat.format(n);
+
 const WIDTH = 720;
 const HEIGHT = 220;
 const PAD = { left: 48, right: 12, top: 12, bottom: 28 };
@@ -51,7 +55,7 @@ export function DayChart(props: { id: string; title: string; description: string
           <g key={t}>
             <line class="stats-grid" x1={PAD.left} x2={WIDTH - PAD.right} y1={r(y(t))} y2={r(y(t))} />
             <text class="stats-axis stats-axis-y" x={PAD.left - 6} y={r(y(t)) + 4}>
-              {t.toLocaleString('en-GB')}
+              {count(t)}
             </text>
           </g>
         ))}
@@ -110,7 +114,7 @@ export function BarChart(props: { id: string; title: string; description: string
               width={Math.max(1, Math.round((b.value / max) * room))}
             />
             <text class="stats-bar-value" x={BAR_LABEL + Math.max(1, Math.round((b.value / max) * room)) + 6} y={i * BAR_ROW + 21}>
-              {b.value.toLocaleString('en-GB')}
+              {count(b.value)}
             </text>
           </g>
         ))}

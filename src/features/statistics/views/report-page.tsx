@@ -11,9 +11,7 @@ import {
   perVisit,
   percent,
 } from '../statistics.report.service.js';
-import { BarChart, DayChart } from './chart.js';
-
-const count = (n: number) => n.toLocaleString('en-GB');
+import { BarChart, DayChart, count } from './chart.js';
 
 export interface PeriodFormValues {
   period: string;
