@@ -80,7 +80,9 @@ describe('statistics in the back office', () => {
     }
     // Only managers and the owner are offered the research export.
     expect((await get('marketing', '/admin/statistics')).body).not.toContain('/admin/statistics/research-export');
-    expect((await get('manager', '/admin/statistics')).body).toContain('/admin/statistics/research-export');
+    const managerPage = (await get('manager', '/admin/statistics')).body;
+    expect(managerPage).toContain('/admin/statistics/research-export');
+    expect(managerPage).toContain('Rows of fewer than 10 visitors are left out');
   });
 
   it('totals, averages and the bounce rate of the last 7 days come from the daily rows', async () => {
@@ -227,6 +229,9 @@ describe('statistics in the back office', () => {
     });
     expect(entries[0]!.fields).toContain('research');
     expect(entries[0]!.fields).toContain(`left-out:${leftOut}`);
+    const trail = await get('owner', '/admin/audit');
+    expect(trail.statusCode).toBe(200);
+    expect(trail.body).toContain('statistics #2026-11-29..2026-11-30');
   });
 
   it('a research export of a period with nothing of 10 visitors or more is refused and not audited', async () => {

@@ -60,7 +60,8 @@ export function DayChart(props: { id: string; title: string; description: string
           </g>
         ))}
         {days.map((d, i) =>
-          i % labelEvery === 0 || i === days.length - 1 ? (
+          // Every few days, and the last, unless the one before it would overlap it.
+          (i % labelEvery === 0 && i <= days.length - 1 - labelEvery / 2) || i === days.length - 1 ? (
             <text key={d} class="stats-axis stats-axis-x" x={r(x(i))} y={HEIGHT - 8}>
               {d.slice(5)}
             </text>

@@ -89,7 +89,8 @@ function Summary({ report }: { report: StatisticsReport }) {
 function DayTable({ report }: { report: StatisticsReport }) {
   const t = report.totals;
   return (
-    <div class="stats-table-wrap">
+    // Scrolls on its own when long, so it can take the keyboard's focus and says what it is.
+    <div class="stats-table-wrap" role="region" aria-label="Figures per day" tabIndex={0}>
       <table class="admin-table stats-table">
         <caption>Figures per day</caption>
         <thead>
