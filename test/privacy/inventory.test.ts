@@ -151,6 +151,16 @@ describe('privacy and cookies pages are rendered from the inventory', () => {
       const set = (await shop.app.inject({ method: 'GET', url })).headers['set-cookie'];
       for (const c of [set ?? []].flat()) names.add(c.split('=')[0] ?? '');
     }
+    // The cookie choice: a yes sets the choice cookie and the preferences cookie.
+    const answer = await shop.app.inject({
+      method: 'POST',
+      url: '/preferences/choice',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: shop.config.publicUrl, 'sec-fetch-site': 'same-origin' },
+      payload: 'answer=yes&back=%2F',
+    });
+    const answered = [answer.headers['set-cookie'] ?? []].flat();
+    for (const c of answered) names.add(c.split('=')[0] ?? '');
+    expect(names).toContain('assay_prefs');
     expect(names.size).toBeGreaterThan(0);
     const declaredCookies = new Set(inventories.flatMap((i) => i.cookies.map((c) => c.name)));
     for (const n of names) expect(declaredCookies).toContain(n);

@@ -11,6 +11,8 @@ import { bagLink, bagTokenOf, cookieCarries } from '../../http/bag-token.js';
 import { parseInput, singleText } from '../../http/form-fields.js';
 import { orderTotals, variantLabel } from '../orders/orders.domain.js';
 import { TotalsList } from '../orders/views/summary.js';
+import { afterBagChoice, promptFor } from '../preferences/preferences.splice.js';
+import { RememberPrompt } from '../preferences/views/choice.js';
 import { BAG_COOKIE } from './bag.inventory.js';
 import {
   BAG_LIFETIME_DAYS,
@@ -121,6 +123,7 @@ export async function bagRoutes(app: FastifyInstance): Promise<void> {
       );
     }
     setBagCookie(reply, bag);
+    afterBagChoice(req, reply, choice);
     // The token rides on the redirect once: if the cookie comes back with the next request, cookies work.
     return reply.redirect(`/bag?added=1&bag=${encodeURIComponent(bag.token)}`, 303);
   });
@@ -135,17 +138,22 @@ export async function bagRoutes(app: FastifyInstance): Promise<void> {
     }
     privatePage(reply);
     const contents = await bagContents(app.db, bag);
+    // Just after adding a piece with a size: may we remember it?
+    const prompt = q.added ? promptFor(req, contents.lines[contents.lines.length - 1]) : null;
     const token = bag && !cookieCarries(req, bag) ? bag.token : null;
     return reply.page(
       { title: 'Your bag', noindex: true },
-      <BagPage
-        maxPerLine={maxPerLine}
-        contents={contents}
-        bagToken={bag?.token ?? null}
-        linkToken={token}
-        notice={q.added ? 'Added to your bag.' : q.updated ? 'Your bag has been updated.' : null}
-        expired={q.bag !== undefined && !bag}
-      />,
+      <>
+        <BagPage
+          maxPerLine={maxPerLine}
+          contents={contents}
+          bagToken={bag?.token ?? null}
+          linkToken={token}
+          notice={q.added ? 'Added to your bag.' : q.updated ? 'Your bag has been updated.' : null}
+          expired={q.bag !== undefined && !bag}
+        />
+        {prompt && <RememberPrompt remembered={prompt} back={bagLink('/bag', token)} />}
+      </>,
     );
   });
 

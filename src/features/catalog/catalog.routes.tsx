@@ -11,6 +11,7 @@ import { findImageSource, listSitemapEntries } from './catalog.repository.js';
 import { type ListingQuery, SEARCH_MAX_LENGTH } from './catalog.service.js';
 import { parseChoice, resolveVariant } from './catalog.variants.js';
 import { isBagToken } from '../bag/bag.service.js';
+import { preferredFor, prepareRecentlyViewed } from '../preferences/preferences.splice.js';
 import { ProductGrid } from './views/cards.js';
 import { HomePage } from './views/home.js';
 import { ListingPage } from './views/listing.js';
@@ -112,7 +113,8 @@ const productQuerySchema = z.object({
 export async function catalogRoutes(app: FastifyInstance): Promise<void> {
   const { catalog } = app;
 
-  app.get('/', async (_req, reply) => {
+  app.get('/', async (req, reply) => {
+    await prepareRecentlyViewed(req, catalog, null);
     const featured = await catalog.featured(8);
     const collections = catalog.allCollections().filter((c) => c.featured);
     const previews = await Promise.all(collections.map(async (c) => ({ collection: c, cards: await catalog.collectionPreview(c.id, 4) })));
@@ -218,7 +220,11 @@ export async function catalogRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { slug: string } }>('/products/:slug', async (req, reply) => {
     const product = await catalog.product(req.params.slug);
     if (!product) throw notFound("We couldn't find that piece. It may have sold out for good — have a look at what's new instead.");
-    const q = parseInput(productQuerySchema, req.query);
+    const asked = parseInput(productQuerySchema, req.query);
+    // With a yes to remembering selections, a page opened without options opens with the last
+    // ones chosen: the cached page for those options, the same bytes anyone asking for them gets.
+    const q =
+      asked.metal || asked.size || asked.length || asked.bag !== undefined ? asked : { ...asked, ...preferredFor(req, product.variants) };
     const choice = parseChoice(
       product.variants.map((v) => v.metal),
       q,
@@ -238,6 +244,7 @@ export async function catalogRoutes(app: FastifyInstance): Promise<void> {
         />,
       );
     }
+    await prepareRecentlyViewed(req, catalog, product.slug);
     return reply.cachedPage(
       `product:${product.slug}:${choice.metal}:${choice.size ?? ''}:${choice.length ?? ''}`,
       () => ({

@@ -8,8 +8,8 @@ import type { FeatureInventory, Retention } from '../privacy/inventory.js';
  */
 
 /** A purpose as the ledger and the outbox name it: one of the fixed purposes, or a purpose about one partner or one piece. */
-export type PurposeKey = 'general-subscription' | 'feedback' | `partner:${number}` | `stock-alert:${number}`;
-export type PurposeFamily = 'general-subscription' | 'feedback' | 'partner' | 'stock-alert';
+export type PurposeKey = 'general-subscription' | 'feedback' | 'preferences-cookie' | `partner:${number}` | `stock-alert:${number}`;
+export type PurposeFamily = 'general-subscription' | 'feedback' | 'preferences-cookie' | 'partner' | 'stock-alert';
 
 export interface PurposeDeclaration {
   /** Its name, as people see it. */
@@ -32,6 +32,12 @@ export const CONSENT_PURPOSES: Record<PurposeFamily, PurposeDeclaration> = {
     what: 'An e-mail a few days after your order is delivered, asking what you thought of it',
     asked: 'An unticked box at checkout and in Account Home',
   },
+  'preferences-cookie': {
+    name: 'Remember my selections',
+    what: 'A preferences cookie in your browser with the pieces you looked at last and the metal, ring size and chain length you chose, so that product pages can show them to you again; nothing of it is kept by us',
+    asked:
+      'A small question with two equal buttons after you choose a size ("Remember UK size N on this device?"), and the choice on the Cookies page, where you can change your answer at any time; your browser\'s Global Privacy Control counts as no',
+  },
   partner: {
     name: 'Sharing with a named partner',
     what: 'Passing the details the partner is listed with to that one company, for the reason given',
@@ -52,7 +58,7 @@ export function familyOf(purpose: PurposeKey | string): PurposeFamily {
 
 /** Reads a purpose key from text (a form, a link); null when it is not one. */
 export function parsePurpose(text: string): PurposeKey | null {
-  if (text === 'general-subscription' || text === 'feedback') return text;
+  if (text === 'general-subscription' || text === 'feedback' || text === 'preferences-cookie') return text;
   const m = /^(partner|stock-alert):([1-9]\d{0,9})$/.exec(text);
   return m ? (`${m[1]}:${m[2]}` as PurposeKey) : null;
 }
@@ -72,6 +78,11 @@ export const CONSENT_WORDING = {
     `E-mail me once when ${piece} is back in stock. We will e-mail you a link to confirm; nothing is sent until you do.`,
   beforeLedger:
     'General Subscription: e-mail me about new pieces and events (optional; you can stop at any time on the Newsletter Subscription page)',
+  /** The question after a size is chosen; `what` is the choice in words ("UK size N", "an 18″ chain"). */
+  preferencesPrompt: (what: string) =>
+    `Remember ${what} on this device? We would keep it, with the last few pieces you looked at, in a preferences cookie in your browser for 6 months. You can change your mind at any time in Cookie settings.`,
+  preferencesSettings:
+    'Remember my selections: keep the last few pieces I looked at, and the metal, ring size and chain length I chose, in a preferences cookie in this browser for 6 months.',
 } as const;
 
 /** How a consent was given or withdrawn, as the ledger records it, with the words Account Home uses. */
@@ -90,6 +101,8 @@ export const CONSENT_METHODS = {
   erased: 'when you asked us to erase your data',
   'partner-export': 'when we passed your details to the partner',
   'address-changed': 'when you changed the e-mail address of your account',
+  'cookie-prompt': 'with the question shown after you chose a size',
+  'cookie-settings': 'with the choice on the Cookies page',
 } as const;
 export type ConsentMethod = keyof typeof CONSENT_METHODS;
 

@@ -130,8 +130,18 @@ export function normaliseAddress(email: string): string {
   return email.trim().toLowerCase();
 }
 
-export function subjectKeyOf(db: Executor, subject: ConsentSubject): string {
+/**
+ * An anonymous visitor, known only by the random id kept in their strictly necessary choice
+ * cookie: their entries (a cookie choice) have no address and no account, so they never reach
+ * marketing, the mail layer, or a member of staff as a person.
+ */
+export interface VisitorSubject {
+  visitorId: string;
+}
+
+export function subjectKeyOf(db: Executor, subject: ConsentSubject | VisitorSubject): string {
   const { subject: key } = keysOf(db);
+  if ('visitorId' in subject) return hmacHex(key, `visitor:${subject.visitorId}`);
   return subject.customerId !== null
     ? hmacHex(key, `customer:${subject.customerId}`)
     : hmacHex(key, `email:${normaliseAddress(subject.email)}`);
@@ -246,6 +256,64 @@ export function recordConsent(db: Executor, event: ConsentEvent, now: Date): Pro
     }
     return { changed: true, entryId };
   });
+}
+
+/** Purposes an anonymous visitor answers (a cookie choice), with no address behind them. */
+export type VisitorPurpose = 'preferences-cookie';
+
+/**
+ * Records an anonymous visitor's cookie choice, and their current state, in one transaction.
+ * Every answer is an entry, even one that repeats the last: each is a question shown and
+ * answered. No suppression entry is written: there is no address to suppress.
+ */
+export function recordVisitorChoice(
+  db: Executor,
+  input: {
+    visitor: VisitorSubject;
+    purpose: VisitorPurpose;
+    given: boolean;
+    method: ConsentMethod;
+    wording: string;
+    policyVersion: string;
+  },
+  now: Date,
+): Promise<number> {
+  return inTransaction(db, async (trx) => {
+    await lockLedger(trx);
+    const subjectKey = subjectKeyOf(trx, input.visitor);
+    const at = now.toISOString();
+    await saveWording(trx, wordingHash(input.wording), input.wording, at);
+    const entryId = await appendEntry(trx, {
+      at,
+      subject_key: subjectKey,
+      purpose: input.purpose,
+      action: input.given ? 'given' : 'withdrawn',
+      method: input.method,
+      wording_hash: wordingHash(input.wording),
+      policy_version: input.policyVersion,
+      staff_id: null,
+      reason: null,
+      detail: null,
+      customer_id: null,
+      email: null,
+    });
+    await upsertState(trx, {
+      subject_key: subjectKey,
+      purpose: input.purpose,
+      given: input.given ? 1 : 0,
+      customer_id: null,
+      email: null,
+      address_hash: null,
+      entry_id: entryId,
+      changed_at: at,
+    });
+    return entryId;
+  });
+}
+
+/** A visitor's ledger entries for a purpose, oldest first (the proof of their cookie choices). */
+export async function visitorEntries(db: Executor, visitor: VisitorSubject): Promise<LedgerRow[]> {
+  return findLedgerRowsOf(db, { customerId: null, emails: [], subjectKeys: [subjectKeyOf(db, visitor)] });
 }
 
 /**
@@ -682,14 +750,16 @@ export function rebuildConsentState(db: Executor): Promise<number> {
     for (const [key, derived] of states) {
       const [subjectKey = '', purpose = ''] = key.split(' ');
       const who = identity.get(subjectKey);
-      if (!who || who.email === null) continue;
+      // A visitor's cookie choice never had an address; anyone else's without one was erased.
+      const visitor = familyOf(purpose) === 'preferences-cookie';
+      if (!who || (who.email === null && !visitor)) continue;
       await upsertState(trx, {
         subject_key: subjectKey,
         purpose,
         given: derived.given,
         customer_id: who.customerId,
         email: who.email,
-        address_hash: addressHashOf(trx, who.email),
+        address_hash: who.email === null ? null : addressHashOf(trx, who.email),
         entry_id: derived.entryId,
         changed_at: derived.changedAt,
       });

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { Fragment } from 'preact';
+import { Fragment, type VNode } from 'preact';
+import { visitorStanding } from '../preferences/preferences.splice.js';
+import { PreferencesChoice } from '../preferences/views/choice.js';
 import { Breadcrumbs } from '../../http/views/components.js';
 import { CONSENT_PURPOSES, SIGN_UP_CONFIRM_DAYS } from '../consent/consent.inventory.js';
 import { CATEGORY_TEXT, type DataCategory, LAWFUL_BASIS_TEXT } from './inventory.js';
@@ -23,11 +25,22 @@ export async function privacyRoutes(app: FastifyInstance): Promise<void> {
     );
   });
 
-  app.get('/cookies', async (_req, reply) => {
+  app.get('/cookies', async (req, reply) => {
     const policy = await privacy.policy(app.clock());
+    const standing = visitorStanding(req);
+    // The page shows this visitor's answer, so no shared cache may keep it.
+    reply.header('cache-control', 'no-store');
     return reply.page(
       { title: 'Cookies', canonicalPath: '/cookies', description: `The cookies ${policy.shop.name} uses, and why.` },
-      <CookiesPage policy={policy} />,
+      <CookiesPage
+        policy={policy}
+        choices={
+          <>
+            <PreferencesChoice answer={standing.gpc ? null : standing.answer} gpc={standing.gpc} />
+            {/* The statistics paragraph and objection (StatisticsAbout, StatisticsChoice) join here with the statistics feature. */}
+          </>
+        }
+      />,
     );
   });
 }
@@ -608,7 +621,7 @@ function FullTable({ policy, topics }: { policy: PolicyModel; topics: TopicSecti
   );
 }
 
-export function CookiesPage({ policy }: { policy: PolicyModel }) {
+export function CookiesPage({ policy, choices }: { policy: PolicyModel; choices?: VNode }) {
   const kinds: Record<string, string> = {
     'strictly-necessary': 'Strictly necessary',
     statistics: 'Statistics',
@@ -629,7 +642,7 @@ export function CookiesPage({ policy }: { policy: PolicyModel }) {
           <thead>
             <tr>
               <th scope="col">Name</th>
-              <th scope="col">Type</th>
+              <th scope="col">Category</th>
               <th scope="col">What it does</th>
               <th scope="col">How long it lasts</th>
             </tr>
@@ -648,6 +661,18 @@ export function CookiesPage({ policy }: { policy: PolicyModel }) {
           </tbody>
         </table>
       </div>
+      <p>
+        We keep nothing in your browser's other storage (local storage, session storage or similar): the cookies above are all there is. A
+        cookie marked "Preferences" is set only after you say yes below, and never when your browser sends the Global Privacy Control
+        signal.
+      </p>
+      {choices && (
+        <section id="choices" aria-labelledby="choices-title">
+          <h2 id="choices-title">Your choices</h2>
+          <p>You can change these at any time; saying no deletes what we had set.</p>
+          {choices}
+        </section>
+      )}
       <h2>Refusing cookies</h2>
       <p>
         You can set your browser to refuse or delete cookies. You can still browse and search the shop without them; only forms that need

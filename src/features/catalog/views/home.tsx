@@ -1,4 +1,5 @@
 import type { CategoryRow, CollectionRow, ProductCard } from '../catalog.repository.js';
+import { RecentlyViewedSlot } from '../../preferences/views/slot.js';
 import { ProductGrid } from './cards.js';
 
 export function HomePage({
@@ -41,6 +42,7 @@ export function HomePage({
           ))}
         </ul>
       </nav>
+      <RecentlyViewedSlot />
       {featured.length > 0 && (
         <section aria-labelledby="featured-title" class="home-section">
           <h2 id="featured-title">Featured pieces</h2>

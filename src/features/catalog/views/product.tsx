@@ -4,6 +4,7 @@ import { vatIncluded } from '../../../shared/money.js';
 import { METALS, metalLabel, RING_SIZES, stoneLabel } from '../catalog.domain.js';
 import type { ProductDetail, VariantRow } from '../catalog.repository.js';
 import { BackInStockForm } from '../../alerts/views/alert-form.js';
+import { RecentlyViewedSlot } from '../../preferences/views/slot.js';
 
 export interface VariantChoice {
   metal: string;
@@ -242,6 +243,7 @@ export function ProductPage({ product: p, choice, chosen, bagToken, errors = {},
           </div>
         )}
       </section>
+      <RecentlyViewedSlot />
     </article>
   );
 }
