@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { renderToString } from 'preact-render-to-string';
 import type { VariantRow } from '../catalog/catalog.domain.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
+import { ProductGrid } from '../catalog/views/cards.js';
 import {
   type Answer,
   CHOICE_COOKIE,
@@ -73,17 +74,33 @@ export function preferredFor(req: FastifyRequest, variants: VariantRow[]): { met
   return s ? preferredOptions(variants, s) : {};
 }
 
+/** The recently viewed block around its cards, rendered once: the cards go between the two halves. */
+const GRID_OPEN = '<ul class="product-grid">';
+const [BLOCK_HEAD = '', BLOCK_TAIL = ''] = renderToString(<RecentlyViewed cards={[]} />).split(`${GRID_OPEN}</ul>`);
+
+/** One piece's card as the block shows it, rendered once per catalogue version (null when it is not sold). */
+function cardHtml(catalog: CatalogService, slug: string): Promise<string | null> {
+  return catalog.memo(`recent-card:${slug}`, async () => {
+    const [card] = await recentCards(catalog, [slug], null);
+    if (!card) return null;
+    const grid = renderToString(<ProductGrid cards={[card]} headingLevel={3} />);
+    return grid.slice(GRID_OPEN.length, grid.length - '</ul>'.length);
+  });
+}
+
 /**
- * Renders this visitor's recently viewed block before a cached page is served (the catalogue's
- * products are memoised, so it costs no query), for `personalisePage` to splice in. Does nothing
- * without a yes.
+ * Puts together this visitor's recently viewed block before a cached page is served, from cards
+ * rendered once per catalogue version, for `personalisePage` to splice in. Does nothing without
+ * a yes.
  */
 export async function prepareRecentlyViewed(req: FastifyRequest, catalog: CatalogService, except: string | null): Promise<void> {
   const s = visitorStanding(req).selections;
   if (!s || s.recent.length === 0) return;
-  const cards = await recentCards(catalog, s.recent, except);
+  const cards = (await Promise.all(s.recent.filter((slug) => slug !== except).map((slug) => cardHtml(catalog, slug)))).filter(
+    (c): c is string => c !== null,
+  );
   if (cards.length === 0) return;
-  recentBlocks.set(req, Buffer.from(renderToString(<RecentlyViewed cards={cards} />), 'utf8'));
+  recentBlocks.set(req, Buffer.from(`${BLOCK_HEAD}${GRID_OPEN}${cards.join('')}</ul>${BLOCK_TAIL}`, 'utf8'));
 }
 
 const MARKER = Buffer.from(RECENT_MARKER, 'utf8');
