@@ -216,6 +216,16 @@ describe('remembered selections', () => {
     expect(block.indexOf(`/products/${other.slug}`)).toBeLessThan(block.indexOf(`/products/${a.slug}`));
   });
 
+  it('with a yes, the metal and size of a piece put in the bag are remembered, and no question is asked', async () => {
+    const [a] = await twoRings();
+    const b = new Browser();
+    await b.post('/preferences/choice', { answer: 'yes', back: '/cookies#choices' });
+    const bag = await b.follow(await addRing(b, a));
+    expect(bag.body).toContain('Added to your bag.');
+    expect(bag.body).not.toContain('on this device?');
+    expect(readSelections(decodeURIComponent(b.jar.get('assay_prefs') ?? ''))).toEqual({ metal: a.metal, size: a.size, recent: [] });
+  });
+
   it('a no deletes the preferences cookie and is recorded; pages are then the cached bytes again', async () => {
     const [a, other] = await twoRings();
     const b = new Browser();
