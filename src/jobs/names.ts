@@ -19,4 +19,5 @@ export type JobName =
   | 'orders.release-reservations'
   | 'orders.cancel-unpaid'
   | 'orders.retention'
-  | 'staff.housekeeping';
+  | 'staff.housekeeping'
+  | 'statistics.rollup';

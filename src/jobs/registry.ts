@@ -9,6 +9,7 @@ import { feedbackRequestsJob, feedbackRetentionJob } from '../features/feedback/
 import { mailDeliveryJob, mailRetentionJob } from '../features/mail/outbox.job.js';
 import { cancelUnpaidOrdersJob, orderRetentionJob, releaseReservationsJob } from '../features/orders/orders.job.js';
 import { staffHousekeepingJob } from '../features/staff/staff.job.js';
+import { statisticsRollupJob } from '../features/statistics/statistics.job.js';
 import type { JobDefinition } from './job.js';
 import type { JobName } from './names.js';
 
@@ -34,6 +35,7 @@ export const jobRegistry = {
   'orders.cancel-unpaid': cancelUnpaidOrdersJob,
   'orders.retention': orderRetentionJob,
   'staff.housekeeping': staffHousekeepingJob,
+  'statistics.rollup': statisticsRollupJob,
 } as const satisfies { [N in JobName]: JobDefinition<N> };
 
 /** The registry's definitions, in a list (the order jobs start in). */

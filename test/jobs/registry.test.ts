@@ -24,6 +24,7 @@ const EVERY_NAME: Record<JobName, true> = {
   'orders.cancel-unpaid': true,
   'orders.retention': true,
   'staff.housekeeping': true,
+  'statistics.rollup': true,
 };
 
 describe('the job registry', () => {
@@ -55,6 +56,7 @@ describe('the job registry', () => {
       'orders.cancel-unpaid': ['30 3 * * *', 'Europe/London', true],
       'orders.retention': ['30 3 * * *', 'Europe/London', true],
       'staff.housekeeping': ['*/10 * * * *', null, true],
+      'statistics.rollup': ['*/10 * * * *', null, false],
     });
   });
 });

@@ -285,6 +285,40 @@ const cases: Record<RetentionJob, () => Promise<void>> = {
     expect(await member(stayer.staffId)).toBeDefined();
   },
 
+  'statistics.rollup': async () => {
+    const base = startCase();
+    const day = (d: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(d);
+    const rawOf = async (d: string) => (await db().selectFrom('stats_page_views').select('day').where('day', '=', d).execute()).length;
+    const saltOf = (d: string) => db().selectFrom('stats_salts').select('day').where('day', '=', d).executeTakeFirst();
+    const res = await shop.app.inject({
+      method: 'GET',
+      url: '/',
+      remoteAddress: '198.51.100.40',
+      headers: { 'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:132.0) Gecko/20100101 Firefox/132.0' },
+    });
+    expect(res.statusCode).toBe(200);
+    await shop.app.statistics.flush();
+    const visited = day(base);
+    expect(await rawOf(visited)).toBeGreaterThan(0);
+    expect(await saltOf(visited)).toBeDefined();
+    // The same day: nothing rolled up yet.
+    at(base, 0.4);
+    await run('statistics.rollup');
+    expect(await rawOf(visited)).toBeGreaterThan(0);
+    // The next day: the day's raw rows become counts and go; its salt stays until 48 hours after the day began.
+    at(base, 1);
+    expect(await run('statistics.rollup')).toMatchObject({ daysRolledUp: expect.any(Number) });
+    expect(await rawOf(visited)).toBe(0);
+    expect(await db().selectFrom('stats_daily').select('page_views').where('day', '=', visited).executeTakeFirst()).toMatchObject({
+      page_views: expect.any(Number),
+    });
+    expect(await saltOf(visited)).toBeDefined();
+    at(base, 2);
+    expect((await run('statistics.rollup')).saltsDeleted).toBeGreaterThan(0);
+    expect(await saltOf(visited)).toBeUndefined();
+    expect(await saltOf(day(now))).toBeDefined();
+  },
+
   'feedback.retention': async () => {
     const base = startCase();
     const key = deriveKey(shop.config.secretKey, 'feedback-link');
