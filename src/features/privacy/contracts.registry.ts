@@ -20,6 +20,7 @@ import { partnersInventory } from '../partners/partners.inventory.js';
 import { securityInventory } from '../security/security.inventory.js';
 import { staffInventory } from '../staff/staff.inventory.js';
 import { staffSubjects } from '../staff/staff.service.js';
+import { statisticsInventory } from '../statistics/statistics.inventory.js';
 import type { FeatureInventory, SubjectHandlers } from './inventory.js';
 
 /** A feature's privacy contract: what it declares, and the functions that export and erase one person from its tables. */
@@ -51,4 +52,5 @@ export const contracts: PrivacyContract[] = [
   { inventory: securityInventory, handlers: null },
   { inventory: partnersInventory, handlers: null },
   { inventory: feedbackInventory, handlers: feedbackSubjects },
+  { inventory: statisticsInventory, handlers: null },
 ];
