@@ -320,6 +320,7 @@ describe('remembered selections', () => {
     expect(choices).toContain('You have not answered, so nothing is remembered.');
     expect(choices).toContain('name="answer" value="yes"');
     expect(choices).toContain('name="answer" value="no"');
+    expect(choices).toContain('action="/statistics/objection"');
   });
 
   it('every cookie set by the choice route is declared; bad answers get a plain 400', async () => {

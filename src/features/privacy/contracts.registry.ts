@@ -17,6 +17,7 @@ import { mailSubjects } from '../mail/outbox.service.js';
 import { ordersInventory } from '../orders/orders.inventory.js';
 import { ordersSubjects } from '../orders/orders.service.js';
 import { partnersInventory } from '../partners/partners.inventory.js';
+import { preferencesInventory } from '../preferences/preferences.inventory.js';
 import { securityInventory } from '../security/security.inventory.js';
 import { staffInventory } from '../staff/staff.inventory.js';
 import { staffSubjects } from '../staff/staff.service.js';
@@ -53,4 +54,5 @@ export const contracts: PrivacyContract[] = [
   { inventory: partnersInventory, handlers: null },
   { inventory: feedbackInventory, handlers: feedbackSubjects },
   { inventory: statisticsInventory, handlers: null },
+  { inventory: preferencesInventory, handlers: null },
 ];

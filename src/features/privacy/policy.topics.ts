@@ -26,6 +26,7 @@ export const POLICY_TOPICS: Record<string, Partial<Record<DataSubject, string>>>
   bag: { customers: 'Your bag' },
   catalog: { customers: 'Browsing the shop', staff: 'Who changed the catalogue' },
   statistics: { customers: 'Counting visits' },
+  preferences: { customers: 'Remembered selections' },
   security: { customers: 'Keeping the shop safe' },
   audit: { customers: 'Who looked at your data', staff: 'The record of who looked at personal data' },
   staff: { staff: 'Staff accounts' },

@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { Fragment, type VNode } from 'preact';
 import { visitorStanding } from '../preferences/preferences.splice.js';
 import { PreferencesChoice } from '../preferences/views/choice.js';
+import { OBJECTION_COOKIE } from '../statistics/statistics.domain.js';
+import { StatisticsAbout, StatisticsChoice } from '../statistics/views/statistics-choice.js';
 import { Breadcrumbs } from '../../http/views/components.js';
 import { CONSENT_PURPOSES, SIGN_UP_CONFIRM_DAYS } from '../consent/consent.inventory.js';
 import { CATEGORY_TEXT, type DataCategory, LAWFUL_BASIS_TEXT } from './inventory.js';
@@ -37,7 +39,9 @@ export async function privacyRoutes(app: FastifyInstance): Promise<void> {
         choices={
           <>
             <PreferencesChoice answer={standing.gpc ? null : standing.answer} gpc={standing.gpc} />
-            {/* The statistics paragraph and objection (StatisticsAbout, StatisticsChoice) join here with the statistics feature. */}
+            <h3 id="statistics-title">Visitor statistics</h3>
+            <StatisticsAbout />
+            <StatisticsChoice objected={req.cookies[OBJECTION_COOKIE] !== undefined} signalled={standing.gpc || req.headers.dnt === '1'} />
           </>
         }
       />,
