@@ -119,7 +119,7 @@ describe('cookies in Chromium', () => {
         'BUTTON.button',
         'BUTTON.button',
       ]);
-      await screenshot(page, '40-remember-prompt');
+      await screenshot(page, '70-remember-prompt');
       await prompt.getByRole('button', { name: 'Yes', exact: true }).click();
       await page.waitForURL(/\/bag(\?|$)/);
       const names = await cookieNames(context);
@@ -134,7 +134,7 @@ describe('cookies in Chromium', () => {
       expect(await page.locator('#size').inputValue()).toBe(size);
       await page.goto(`${shop.url}/`);
       expect(await page.locator('.recently-viewed a[href^="/products/"]').count()).toBeGreaterThan(0);
-      await screenshot(page, '41-recently-viewed');
+      await screenshot(page, '71-recently-viewed');
       expect(await storageKeys(page)).toEqual([]);
 
       // Saying no in Cookie settings deletes the preferences cookie.
