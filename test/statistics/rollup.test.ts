@@ -140,6 +140,57 @@ describe(`the counting rules (${testDialect})`, () => {
   });
 });
 
+describe(`reading a day a page at a time (${testDialect})`, () => {
+  it('gives the same figures whatever the page size, with visitors cut across pages and one longer than a page', async () => {
+    // The same events on two days: one rolled up in pages of 3 events, the other in one page.
+    const events = (day: string) => {
+      const start = Date.parse(`${day}T08:00:00Z`);
+      const rows = [];
+      for (let v = 0; v < 7; v++)
+        for (let n = 0; n < (v === 3 ? 11 : v + 1); n++)
+          rows.push({
+            at_ms: start + v * 1000 + n * (v === 5 ? 31 : 4) * MIN,
+            day,
+            visitor_key: `key-${v}`,
+            kind: n === 2 ? 'leave' : 'view',
+            path: n === 0 ? '/' : `/products/p${(v + n) % 3}`,
+            referrer_host: n === 0 && v % 2 === 0 ? 'search.example' : null,
+            browser: v % 2 === 0 ? 'Firefox' : 'Safari',
+            device: 'desktop',
+          });
+      return rows;
+    };
+    await app()
+      .db.insertInto('stats_page_views')
+      .values([...events('2026-03-03'), ...events('2026-03-04')])
+      .execute();
+    await rollUpDay(app().db, '2026-03-03', now, 3);
+    await rollUpDay(app().db, '2026-03-04', now);
+    const figures = async (day: string) => ({
+      daily: await app()
+        .db.selectFrom('stats_daily')
+        .select(['visitors', 'visits', 'page_views', 'visit_seconds', 'bounces'])
+        .where('day', '=', day)
+        .execute(),
+      breakdown: await app()
+        .db.selectFrom('stats_daily_breakdown')
+        .select(['dimension', 'value', 'visitors', 'visits', 'page_views'])
+        .where('day', '=', day)
+        .orderBy('dimension')
+        .orderBy('value')
+        .execute(),
+    });
+    const paged = await figures('2026-03-03');
+    expect(paged).toEqual(await figures('2026-03-04'));
+    // 7 visitors, 35 events, 5 of them leaves; visitor 5's events are 31 minutes apart, so each of
+    // its views is a visit of its own (its leave alone is none): 6 + 5 visits.
+    expect(paged.daily).toEqual([
+      { visitors: 7, visits: 6 + 5, page_views: 35 - 5, visit_seconds: expect.any(Number), bounces: expect.any(Number) },
+    ]);
+    expect(await rawRows(app())).toEqual([]);
+  });
+});
+
 describe(`the roll-up job, salts and deletion (${testDialect})`, () => {
   const salt = async (day: string) =>
     (await app().db.selectFrom('stats_salts').select('salt').where('day', '=', day).executeTakeFirst())?.salt;

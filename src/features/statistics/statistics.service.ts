@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Executor, inTransaction } from '../../db/database.js';
 import {
+  DayTally,
   RAW_RETENTION_MS,
   VISIT_GAP_MS,
   type EventKind,
@@ -13,7 +14,8 @@ import {
 } from './statistics.domain.js';
 import {
   type PageViewRow,
-  dayFigures,
+  browsersOf,
+  dayEventsFrom,
   deleteRawBefore,
   deleteRawDay,
   deleteSalts,
@@ -93,10 +95,50 @@ export async function rotateSalts(db: Executor, salts: SaltCache | null, now: Da
   return { saltsDeleted: await deleteSalts(db, expired) };
 }
 
-/** Rolls up one day, in one transaction: its figures replaced by those of its raw rows, which are then deleted. */
-export async function rollUpDay(db: Executor, day: string, now: Date): Promise<{ pageViews: number; rawDeleted: number }> {
+/** How many events the roll-up reads at a time. */
+const ROLL_UP_PAGE = 20_000;
+
+/**
+ * Rolls up one day, in one transaction: its figures replaced by those of its raw rows, which are
+ * then deleted. The events are read a page at a time in key order (the visit index gives that
+ * order for nothing) and counted a visitor at a time, so a day of a million page views is never
+ * held whole: a page is cut before its last visitor, whose events the next page starts with.
+ */
+export async function rollUpDay(
+  db: Executor,
+  day: string,
+  now: Date,
+  pageSize = ROLL_UP_PAGE,
+): Promise<{ pageViews: number; rawDeleted: number }> {
   return inTransaction(db, async (trx) => {
-    const figures = await dayFigures(trx, day, VISIT_GAP_MS);
+    const tally = new DayTally(VISIT_GAP_MS);
+    let fromKey = '';
+    let limit = pageSize;
+    for (;;) {
+      const events = await dayEventsFrom(trx, day, fromKey, limit);
+      const full = events.length === limit;
+      const lastKey = events.at(-1)?.visitor_key;
+      if (full && events[0]?.visitor_key === lastKey) {
+        // One visitor fills the page: read more of them at once.
+        limit *= 2;
+        continue;
+      }
+      const browsers = lastKey === undefined ? new Map() : await browsersOf(trx, day, fromKey, lastKey);
+      let start = 0;
+      for (let i = 1; i <= events.length; i++) {
+        const key = events[i]?.visitor_key;
+        if (key === events[start]?.visitor_key) continue;
+        // The page's last visitor may go on in the next page: counted there, whole.
+        if (full && key === undefined) break;
+        const key0 = events[start]?.visitor_key ?? '';
+        tally.addVisitor(browsers.get(key0) ?? { browser: 'Other', device: 'other' }, events, start, i);
+        start = i;
+      }
+      if (!full || lastKey === undefined) break;
+      fromKey = lastKey;
+      limit = pageSize;
+    }
+    const figures = tally.figures();
     const total = figures.find((f) => f.dimension === 'day');
     const { visitors = 0, visits = 0, page_views = 0, visit_seconds = 0, bounces = 0 } = total ?? {};
     await replaceDayFigures(
