@@ -1,5 +1,6 @@
 import { type Executor, inTransaction } from '../../db/database.js';
 import { type AuditActor, entryBy, recordAudit } from '../audit/audit.service.js';
+import { ukDay } from './statistics.domain.js';
 import {
   type BreakdownFigures,
   DIMENSIONS,
@@ -54,13 +55,6 @@ export interface Period {
 export type PeriodInput = { period?: string; from?: string; to?: string };
 export type PeriodResult = { ok: true; period: Period } | { ok: false; errors: { period?: string; from?: string; to?: string } };
 
-const londonDayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
-
-/** The UK calendar day at this instant, 'YYYY-MM-DD'. */
-export function londonDay(now: Date): string {
-  return londonDayFormat.format(now);
-}
-
 const dayMs = 86_400_000;
 const dayNumber = (day: string) => Date.parse(`${day}T00:00:00Z`) / dayMs;
 const dayOf = (num: number) => new Date(num * dayMs).toISOString().slice(0, 10);
@@ -78,7 +72,7 @@ function realDay(text: string): boolean {
  * figures are made after it ends), or from one date to another, both included.
  */
 export function parsePeriod(input: PeriodInput, now: Date): PeriodResult {
-  const today = londonDay(now);
+  const today = ukDay(now);
   const yesterday = addDays(today, -1);
   const fromText = (input.from ?? '').trim();
   const toText = (input.to ?? '').trim();
