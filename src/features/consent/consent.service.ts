@@ -215,32 +215,22 @@ export function recordConsent(db: Executor, event: ConsentEvent, now: Date): Pro
       await insertSuppression(trx, { address_hash: addressHash, purpose: event.purpose, method: event.method, created_at: at });
     }
     if (given ? state?.given === 1 && !lifted : !state || state.given === 0) return { changed: false, entryId: null };
-    const wording = event.wording ?? null;
-    if (wording !== null) await saveWording(trx, wordingHash(wording), wording, at);
-    const entryId = await appendEntry(trx, {
-      at,
-      subject_key: subjectKey,
-      purpose: event.purpose,
-      action: event.action,
-      method: event.method,
-      wording_hash: wording === null ? null : wordingHash(wording),
-      policy_version: event.policyVersion ?? null,
-      staff_id: event.staff?.actor.staffId ?? null,
-      reason: event.staff?.reason ?? null,
-      detail: event.detail ?? null,
-      customer_id: event.subject.customerId,
-      email: event.subject.email.trim(),
-    });
-    await upsertState(trx, {
-      subject_key: subjectKey,
-      purpose: event.purpose,
-      given: given ? 1 : 0,
-      customer_id: event.subject.customerId,
-      email: event.subject.email.trim(),
-      address_hash: addressHash,
-      entry_id: entryId,
-      changed_at: at,
-    });
+    const entryId = await appendWithState(
+      trx,
+      {
+        subject_key: subjectKey,
+        purpose: event.purpose,
+        action: event.action,
+        method: event.method,
+        policy_version: event.policyVersion ?? null,
+        staff_id: event.staff?.actor.staffId ?? null,
+        reason: event.staff?.reason ?? null,
+        detail: event.detail ?? null,
+        customer_id: event.subject.customerId,
+        email: event.subject.email.trim(),
+      },
+      { wording: event.wording ?? null, addressHash, at },
+    );
     if (event.staff) {
       await recordAudit(
         trx,
@@ -280,40 +270,48 @@ export function recordVisitorChoice(
 ): Promise<number> {
   return inTransaction(db, async (trx) => {
     await lockLedger(trx);
-    const subjectKey = subjectKeyOf(trx, input.visitor);
-    const at = now.toISOString();
-    await saveWording(trx, wordingHash(input.wording), input.wording, at);
-    const entryId = await appendEntry(trx, {
-      at,
-      subject_key: subjectKey,
-      purpose: input.purpose,
-      action: input.given ? 'given' : 'withdrawn',
-      method: input.method,
-      wording_hash: wordingHash(input.wording),
-      policy_version: input.policyVersion,
-      staff_id: null,
-      reason: null,
-      detail: null,
-      customer_id: null,
-      email: null,
-    });
-    await upsertState(trx, {
-      subject_key: subjectKey,
-      purpose: input.purpose,
-      given: input.given ? 1 : 0,
-      customer_id: null,
-      email: null,
-      address_hash: null,
-      entry_id: entryId,
-      changed_at: at,
-    });
-    return entryId;
+    return appendWithState(
+      trx,
+      {
+        subject_key: subjectKeyOf(trx, input.visitor),
+        purpose: input.purpose,
+        action: input.given ? 'given' : 'withdrawn',
+        method: input.method,
+        policy_version: input.policyVersion,
+        staff_id: null,
+        reason: null,
+        detail: null,
+        customer_id: null,
+        email: null,
+      },
+      { wording: input.wording, addressHash: null, at: now.toISOString() },
+    );
   });
 }
 
-/** A visitor's ledger entries for a purpose, oldest first (the proof of their cookie choices). */
-export async function visitorEntries(db: Executor, visitor: VisitorSubject): Promise<LedgerRow[]> {
-  return findLedgerRowsOf(db, { customerId: null, emails: [], subjectKeys: [subjectKeyOf(db, visitor)] });
+/**
+ * Appends one entry (its wording kept once, by hash) and makes the current state follow it: the
+ * one way both a person's consent and a visitor's cookie choice are written. The caller holds the
+ * ledger's lock, in its transaction.
+ */
+async function appendWithState(
+  trx: Trx,
+  entry: Omit<LedgerRow, 'id' | 'prev_hash' | 'hash' | 'at' | 'wording_hash'>,
+  how: { wording: string | null; addressHash: string | null; at: string },
+): Promise<number> {
+  if (how.wording !== null) await saveWording(trx, wordingHash(how.wording), how.wording, how.at);
+  const entryId = await appendEntry(trx, { ...entry, at: how.at, wording_hash: how.wording === null ? null : wordingHash(how.wording) });
+  await upsertState(trx, {
+    subject_key: entry.subject_key,
+    purpose: entry.purpose,
+    given: entry.action === 'given' ? 1 : 0,
+    customer_id: entry.customer_id,
+    email: entry.email,
+    address_hash: how.addressHash,
+    entry_id: entryId,
+    changed_at: how.at,
+  });
+  return entryId;
 }
 
 /**
