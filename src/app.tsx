@@ -183,7 +183,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     const bytes = await catalog.memo(`page:${key}`, async () => Buffer.from(renderDocument(app.chrome(), meta(), body()), 'utf8'));
     return this.code(200)
       .type('text/html; charset=utf-8')
-      .send(personalisePage(this.request, this, key, bytes));
+      .send(await personalisePage(this.request, this, key, bytes));
   });
 
   await app.register(helmet, {

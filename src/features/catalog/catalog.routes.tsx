@@ -11,7 +11,7 @@ import { findImageSource, listSitemapEntries } from './catalog.repository.js';
 import { type ListingQuery, SEARCH_MAX_LENGTH } from './catalog.service.js';
 import { parseChoice, resolveVariant } from './catalog.variants.js';
 import { isBagToken } from '../bag/bag.service.js';
-import { preferredFor, prepareRecentlyViewed } from '../preferences/preferences.splice.js';
+import { preferredFor } from '../preferences/preferences.splice.js';
 import { ProductGrid } from './views/cards.js';
 import { HomePage } from './views/home.js';
 import { ListingPage } from './views/listing.js';
@@ -113,8 +113,7 @@ const productQuerySchema = z.object({
 export async function catalogRoutes(app: FastifyInstance): Promise<void> {
   const { catalog } = app;
 
-  app.get('/', async (req, reply) => {
-    await prepareRecentlyViewed(req, catalog, null);
+  app.get('/', async (_req, reply) => {
     const featured = await catalog.featured(8);
     const collections = catalog.allCollections().filter((c) => c.featured);
     const previews = await Promise.all(collections.map(async (c) => ({ collection: c, cards: await catalog.collectionPreview(c.id, 4) })));
@@ -244,7 +243,6 @@ export async function catalogRoutes(app: FastifyInstance): Promise<void> {
         />,
       );
     }
-    await prepareRecentlyViewed(req, catalog, product.slug);
     return reply.cachedPage(
       `product:${product.slug}:${choice.metal}:${choice.size ?? ''}:${choice.length ?? ''}`,
       () => ({

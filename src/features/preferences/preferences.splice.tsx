@@ -35,7 +35,6 @@ export interface VisitorStanding {
 }
 
 const standings = new WeakMap<FastifyRequest, VisitorStanding>();
-const recentBlocks = new WeakMap<FastifyRequest, Buffer>();
 
 export function visitorStanding(req: FastifyRequest): VisitorStanding {
   let s = standings.get(req);
@@ -88,38 +87,33 @@ function cardHtml(catalog: CatalogService, slug: string): Promise<string | null>
   });
 }
 
-/**
- * Puts together this visitor's recently viewed block before a cached page is served, from cards
- * rendered once per catalogue version, for `personalisePage` to splice in. Does nothing without
- * a yes.
- */
-export async function prepareRecentlyViewed(req: FastifyRequest, catalog: CatalogService, except: string | null): Promise<void> {
-  const s = visitorStanding(req).selections;
-  if (!s || s.recent.length === 0) return;
-  const cards = (await Promise.all(s.recent.filter((slug) => slug !== except).map((slug) => cardHtml(catalog, slug)))).filter(
+/** This visitor's recently viewed block, from cards rendered once per catalogue version; null when it would be empty. */
+async function recentlyViewedBlock(catalog: CatalogService, recent: string[], except: string | null): Promise<Buffer | null> {
+  const cards = (await Promise.all(recent.filter((slug) => slug !== except).map((slug) => cardHtml(catalog, slug)))).filter(
     (c): c is string => c !== null,
   );
-  if (cards.length === 0) return;
-  recentBlocks.set(req, Buffer.from(`${BLOCK_HEAD}${GRID_OPEN}${cards.join('')}</ul>${BLOCK_TAIL}`, 'utf8'));
+  return cards.length === 0 ? null : Buffer.from(`${BLOCK_HEAD}${GRID_OPEN}${cards.join('')}</ul>${BLOCK_TAIL}`, 'utf8');
 }
 
 const MARKER = Buffer.from(RECENT_MARKER, 'utf8');
 
 /**
- * A cached page as this visitor gets it: the same bytes for everyone, unless they said yes to
- * remembering their selections, when their recently viewed block is spliced in at its marker
- * and a product page they open is added to the list (a Set-Cookie on this response).
+ * A cached page as this visitor gets it (`reply.cachedPage` asks for every one): the same bytes
+ * for everyone, unless they said yes to remembering their selections, when their recently viewed
+ * block is spliced in at its marker (on a product page, without the piece on screen) and a
+ * product page they open is added to the list (a Set-Cookie on this response).
  */
-export function personalisePage(req: FastifyRequest, reply: FastifyReply, key: string, bytes: Buffer): Buffer {
+export async function personalisePage(req: FastifyRequest, reply: FastifyReply, key: string, bytes: Buffer): Promise<Buffer> {
   const s = visitorStanding(req).selections;
   if (!s) return bytes;
   // This visitor's alone, as a page with a bag count is: no shared cache may keep it.
   if (reply.getHeader('cache-control') === undefined) reply.header('cache-control', 'private, no-cache');
-  if (key.startsWith('product:')) setSelectionsCookie(reply, withView(s, key.split(':')[1] ?? ''));
-  const block = recentBlocks.get(req);
-  if (!block) return bytes;
-  const at = bytes.indexOf(MARKER);
+  const product = key.startsWith('product:') ? (key.split(':')[1] ?? '') : null;
+  if (product !== null) setSelectionsCookie(reply, withView(s, product));
+  const at = s.recent.length > 0 ? bytes.indexOf(MARKER) : -1;
   if (at < 0) return bytes;
+  const block = await recentlyViewedBlock(reply.server.catalog, s.recent, product);
+  if (!block) return bytes;
   return Buffer.concat([bytes.subarray(0, at), block, bytes.subarray(at + MARKER.length)]);
 }
 
