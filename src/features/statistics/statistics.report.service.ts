@@ -121,6 +121,15 @@ export interface StatisticsReport {
   top: Record<Dimension, BreakdownFigures[]>;
 }
 
+/** Seconds per visit, pages per visit and bounces per visit of some figures; each null with no visits. */
+export function ratesOf(f: { visits: number; pageViews: number; visitSeconds: number; bounces: number }) {
+  return {
+    averageVisitSeconds: f.visits > 0 ? f.visitSeconds / f.visits : null,
+    pagesPerVisit: f.visits > 0 ? f.pageViews / f.visits : null,
+    bounceRate: f.visits > 0 ? f.bounces / f.visits : null,
+  };
+}
+
 export function totalsOf(days: DailyFigures[]): Totals {
   const sum = (f: (d: DailyFigures) => number) => days.reduce((s, d) => s + f(d), 0);
   const visits = sum((d) => d.visits);
@@ -133,9 +142,7 @@ export function totalsOf(days: DailyFigures[]): Totals {
     pageViews,
     visitSeconds,
     bounces,
-    averageVisitSeconds: visits > 0 ? visitSeconds / visits : null,
-    pagesPerVisit: visits > 0 ? pageViews / visits : null,
-    bounceRate: visits > 0 ? bounces / visits : null,
+    ...ratesOf({ visits, pageViews, visitSeconds, bounces }),
   };
 }
 

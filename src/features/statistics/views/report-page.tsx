@@ -9,6 +9,7 @@ import {
   type StatisticsReport,
   durationInWords,
   perVisit,
+  ratesOf,
   percent,
 } from '../statistics.report.service.js';
 import { BarChart, DayChart, count } from './chart.js';
@@ -118,30 +119,36 @@ function DayTable({ report }: { report: StatisticsReport }) {
         </thead>
         <tbody>
           {report.days.map((d) => (
-            <tr key={d.day}>
-              <th scope="row">{d.day}</th>
-              <td class="num">{count(d.visitors)}</td>
-              <td class="num">{count(d.visits)}</td>
-              <td class="num">{count(d.pageViews)}</td>
-              <td class="num">{durationInWords(d.visits > 0 ? d.visitSeconds / d.visits : null)}</td>
-              <td class="num">{perVisit(d.visits > 0 ? d.pageViews / d.visits : null)}</td>
-              <td class="num">{percent(d.visits > 0 ? d.bounces / d.visits : null)}</td>
-            </tr>
+            <FigureRow key={d.day} label={d.day} figures={d} />
           ))}
         </tbody>
         <tfoot>
-          <tr>
-            <th scope="row">Whole period</th>
-            <td class="num">{count(t.visitors)}</td>
-            <td class="num">{count(t.visits)}</td>
-            <td class="num">{count(t.pageViews)}</td>
-            <td class="num">{durationInWords(t.averageVisitSeconds)}</td>
-            <td class="num">{perVisit(t.pagesPerVisit)}</td>
-            <td class="num">{percent(t.bounceRate)}</td>
-          </tr>
+          <FigureRow label="Whole period" figures={t} />
         </tfoot>
       </table>
     </div>
+  );
+}
+
+/** One line of the figures table: a day's, or the whole period's. */
+function FigureRow({
+  label,
+  figures: f,
+}: {
+  label: string;
+  figures: { visitors: number; visits: number; pageViews: number; visitSeconds: number; bounces: number };
+}) {
+  const rates = ratesOf(f);
+  return (
+    <tr>
+      <th scope="row">{label}</th>
+      <td class="num">{count(f.visitors)}</td>
+      <td class="num">{count(f.visits)}</td>
+      <td class="num">{count(f.pageViews)}</td>
+      <td class="num">{durationInWords(rates.averageVisitSeconds)}</td>
+      <td class="num">{perVisit(rates.pagesPerVisit)}</td>
+      <td class="num">{percent(rates.bounceRate)}</td>
+    </tr>
   );
 }
 
