@@ -75,6 +75,11 @@ export function notCountedBecause(h: Headers, cookies: Record<string, string | u
 export function isPageResponse(method: string, status: number, contentType: unknown, url: string): boolean {
   if (method !== 'GET' || status !== 200) return false;
   if (typeof contentType !== 'string' || !contentType.startsWith('text/html')) return false;
+  return isFrontPath(url);
+}
+
+/** Whether a path (or URL within the shop) is of the shop's front: not the back office, not a file. */
+export function isFrontPath(url: string): boolean {
   return !(url === '/admin' || url.startsWith('/admin/') || url.startsWith('/admin?') || url.startsWith('/assets/'));
 }
 

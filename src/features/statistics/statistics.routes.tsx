@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { PublicError } from '../../http/errors.js';
 import { fieldText, formBodyOf } from '../../http/form-fields.js';
-import { OBJECTION_COOKIE, OBJECTION_COOKIE_DAYS, matchRoute, notCountedBecause, recordedPath } from './statistics.domain.js';
+import { OBJECTION_COOKIE, OBJECTION_COOKIE_DAYS, isFrontPath, matchRoute, notCountedBecause, recordedPath } from './statistics.domain.js';
 
 const choiceSchema = z.enum(['object', 'allow']);
 
@@ -28,7 +28,7 @@ export async function statisticsRoutes(app: FastifyInstance): Promise<void> {
     }
     if (!page || ![ownHost, req.hostname.toLowerCase()].includes(page.hostname.toLowerCase())) return reply.code(204).send();
     const path = page.pathname;
-    if (path === '/admin' || path.startsWith('/admin/') || path.startsWith('/assets/')) return reply.code(204).send();
+    if (!isFrontPath(path)) return reply.code(204).send();
     const pattern = matchRoute(stats.routePatterns, path);
     if (pattern === null) return reply.code(204).send();
     stats.record({
