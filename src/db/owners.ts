@@ -82,6 +82,11 @@ export const TABLE_OWNERS = {
   stats_daily: 'statistics',
   stats_daily_breakdown: 'statistics',
   policy_versions: 'privacy',
+  // Privacy rights: requests and their steps, objection and restriction flags, the erasure journal.
+  privacy_requests: 'privacy',
+  privacy_request_events: 'privacy',
+  privacy_flags: 'privacy',
+  erasure_journal: 'privacy',
   job_runs: 'jobs',
 } as const satisfies Record<keyof Database, FeatureName>;
 

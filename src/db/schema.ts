@@ -486,4 +486,64 @@ export interface Database {
     visits: number;
     page_views: number;
   };
+  /**
+   * A privacy request (access, rectification, erasure, objection, restriction, complaint). Kept six
+   * years after it closes as the proof of compliance; the address, name and details are emptied
+   * when it is minimised, the keyed hash of the address stays.
+   */
+  privacy_requests: {
+    id: Generated<number>;
+    reference: string;
+    kind: string;
+    channel: string;
+    status: string;
+    email: string | null;
+    address_hash: string;
+    customer_id: number | null;
+    name: string | null;
+    details: string | null;
+    token_hash: string | null;
+    token_expires_at: string | null;
+    received_at: string;
+    confirmed_at: string | null;
+    due_at: string | null;
+    extended_due_at: string | null;
+    extension_reason: string | null;
+    extension_told_at: string | null;
+    acknowledged_at: string | null;
+    closed_at: string | null;
+    outcome: string | null;
+    answer_token_hash: string | null;
+    answer_expires_at: string | null;
+    residue_scan: string | null;
+    minimised_at: string | null;
+    keep_until: string | null;
+  };
+  /** Each step of a privacy request: what, when, by whom (the person, the shop, or a staff role). */
+  privacy_request_events: {
+    id: Generated<number>;
+    request_id: number;
+    at: string;
+    step: string;
+    actor: string;
+    note: string | null;
+  };
+  /** An objection or a restriction, by a keyed hash of the address; every processing path asks. */
+  privacy_flags: {
+    address_hash: string;
+    kind: string;
+    set_at: string;
+    request_id: number | null;
+  };
+  /** Every erasure under pseudonymous keys, to re-apply after a restore; and orders whose erasure waits. */
+  erasure_journal: {
+    id: Generated<number>;
+    erased_at: string;
+    address_keys: string;
+    customer_key: string | null;
+    staff_key: string | null;
+    request_id: number | null;
+    waiting_orders: string | null;
+    finished_at: string | null;
+  };
 }

@@ -19,5 +19,7 @@ export type JobName =
   | 'orders.release-reservations'
   | 'orders.cancel-unpaid'
   | 'orders.retention'
+  | 'privacy.erasures'
+  | 'privacy.requests'
   | 'staff.housekeeping'
   | 'statistics.rollup';

@@ -8,6 +8,8 @@ import { accountHousekeepingJob } from '../features/customers/customers.job.js';
 import { feedbackRequestsJob, feedbackRetentionJob } from '../features/feedback/feedback.job.js';
 import { mailDeliveryJob, mailRetentionJob } from '../features/mail/outbox.job.js';
 import { cancelUnpaidOrdersJob, orderRetentionJob, releaseReservationsJob } from '../features/orders/orders.job.js';
+import { privacyErasuresJob } from '../features/privacy/erasure.job.js';
+import { privacyRequestsJob } from '../features/privacy/requests.job.js';
 import { staffHousekeepingJob } from '../features/staff/staff.job.js';
 import { statisticsRollupJob } from '../features/statistics/statistics.job.js';
 import type { JobDefinition } from './job.js';
@@ -34,6 +36,8 @@ export const jobRegistry = {
   'orders.release-reservations': releaseReservationsJob,
   'orders.cancel-unpaid': cancelUnpaidOrdersJob,
   'orders.retention': orderRetentionJob,
+  'privacy.erasures': privacyErasuresJob,
+  'privacy.requests': privacyRequestsJob,
   'staff.housekeeping': staffHousekeepingJob,
   'statistics.rollup': statisticsRollupJob,
 } as const satisfies { [N in JobName]: JobDefinition<N> };

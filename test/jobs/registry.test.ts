@@ -23,6 +23,8 @@ const EVERY_NAME: Record<JobName, true> = {
   'orders.release-reservations': true,
   'orders.cancel-unpaid': true,
   'orders.retention': true,
+  'privacy.erasures': true,
+  'privacy.requests': true,
   'staff.housekeeping': true,
   'statistics.rollup': true,
 };
@@ -55,6 +57,8 @@ describe('the job registry', () => {
       'orders.release-reservations': ['* * * * *', null, true],
       'orders.cancel-unpaid': ['30 3 * * *', 'Europe/London', true],
       'orders.retention': ['30 3 * * *', 'Europe/London', true],
+      'privacy.erasures': ['35 3 * * *', 'Europe/London', true],
+      'privacy.requests': ['50 7 * * *', 'Europe/London', false],
       'staff.housekeeping': ['*/10 * * * *', null, true],
       'statistics.rollup': ['*/10 * * * *', null, false],
     });
@@ -90,6 +94,7 @@ describe(`starting and stopping every job as main.ts does, on ${testDialect}`, (
       { job: 'orders.cancel-unpaid', slot: '2026-12-01T03:30:00.000Z', outcome: 'done' },
       { job: 'orders.release-reservations', slot: '2026-12-01T10:00:00.000Z', outcome: 'done' },
       { job: 'orders.retention', slot: '2026-12-01T03:30:00.000Z', outcome: 'done' },
+      { job: 'privacy.erasures', slot: '2026-12-01T03:35:00.000Z', outcome: 'done' },
       { job: 'staff.housekeeping', slot: '2026-12-01T10:00:00.000Z', outcome: 'done' },
     ]);
     const started = allJobs.filter((j) => j.runAtStart).map((j) => j.name);

@@ -17,6 +17,7 @@ import * as personLookups from './2026-12-02-person-lookups.js';
 import * as consentAndMarketing from './2026-12-03-consent-and-marketing.js';
 import * as audienceInAddressOrder from './2026-12-04-audience-in-address-order.js';
 import * as visitorStatistics from './2026-12-05-visitor-statistics.js';
+import * as privacyRights from './2026-12-06-privacy-rights.js';
 
 /** Every migration, by dated name. Add new ones at the end; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03-consent-and-marketing': consentAndMarketing,
   '2026-12-04-audience-in-address-order': audienceInAddressOrder,
   '2026-12-05-visitor-statistics': visitorStatistics,
+  '2026-12-06-privacy-rights': privacyRights,
 };

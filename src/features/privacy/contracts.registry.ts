@@ -23,6 +23,8 @@ import { staffInventory } from '../staff/staff.inventory.js';
 import { staffSubjects } from '../staff/staff.service.js';
 import { statisticsInventory } from '../statistics/statistics.inventory.js';
 import type { FeatureInventory, SubjectHandlers } from './inventory.js';
+import { privacyInventory } from './privacy.inventory.js';
+import { privacySubjects } from './requests.service.js';
 
 /** A feature's privacy contract: what it declares, and the functions that export and erase one person from its tables. */
 export interface PrivacyContract {
@@ -55,4 +57,5 @@ export const contracts: PrivacyContract[] = [
   { inventory: feedbackInventory, handlers: feedbackSubjects },
   { inventory: statisticsInventory, handlers: null },
   { inventory: preferencesInventory, handlers: null },
+  { inventory: privacyInventory, handlers: privacySubjects },
 ];

@@ -13,6 +13,7 @@ import { securityInventory } from '../security/security.inventory.js';
 import { staffInventory } from '../staff/staff.inventory.js';
 import { statisticsInventory } from '../statistics/statistics.inventory.js';
 import type { FeatureInventory } from './inventory.js';
+import { privacyInventory } from '../privacy/privacy.inventory.js';
 
 /** Every feature's inventory. A test fails when a `<feature>.inventory.ts` file is missing here. */
 export const inventories: FeatureInventory[] = [
@@ -30,4 +31,5 @@ export const inventories: FeatureInventory[] = [
   feedbackInventory,
   statisticsInventory,
   preferencesInventory,
+  privacyInventory,
 ];

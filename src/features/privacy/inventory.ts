@@ -60,7 +60,7 @@ export function longestDays(rule: Retention): number {
 }
 
 /** The people whose data the shop holds. */
-export type SubjectKind = 'customer' | 'guest-buyer' | 'newsletter-signup' | 'enquirer' | 'staff-member';
+export type SubjectKind = 'customer' | 'guest-buyer' | 'newsletter-signup' | 'enquirer' | 'staff-member' | 'requester';
 
 export const SUBJECT_TEXT: Record<SubjectKind, string> = {
   customer: 'A customer with an account',
@@ -68,6 +68,7 @@ export const SUBJECT_TEXT: Record<SubjectKind, string> = {
   'newsletter-signup': 'Someone who signed up for our newsletter',
   enquirer: 'Someone who wrote to us through the contact form',
   'staff-member': 'A member of staff with a back-office account',
+  requester: 'Someone who asked us, online, by e-mail or by post, to act on their rights over their data',
 };
 
 /** How one person's rows are found: the column of `table` that identifies them (`orders.customer_id`, `orders.email`). */

@@ -32,6 +32,8 @@ export const PERMISSIONS = {
   'partners.manage': 'Declare, change and retire partners, and export to one the customers who agreed to it (every export is recorded)',
   'feedback.view': 'Read the answers to feedback requests (they name no one)',
   'statistics.view': 'See the visitor statistics and download their figures (counts only: they name no one)',
+  'privacy.requests':
+    "Handle privacy requests: record those received by e-mail or post, answer them, correct and erase customers' data (every step is recorded)",
   'statistics.export': 'Take the research export of the visitor statistics for an outside agency, with a reason (every export is recorded)',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
@@ -54,8 +56,9 @@ export const MATRIX: Record<Role, readonly Permission[]> = {
     'feedback.view',
     'statistics.view',
     'statistics.export',
+    'privacy.requests',
   ],
-  customer_service: ['dashboard.view', 'catalogue.view', 'enquiries.view', 'orders.view', 'orders.manage', 'marketing.requests'],
+  customer_service: ['dashboard.view', 'catalogue.view', 'enquiries.view', 'orders.view', 'orders.manage', 'marketing.requests', 'privacy.requests'],
   fulfilment: ['dashboard.view', 'catalogue.view', 'stock.adjust', 'orders.fulfil'],
   marketing: ['dashboard.view', 'catalogue.view', 'marketing.view', 'marketing.send', 'marketing.requests', 'statistics.view'],
 };

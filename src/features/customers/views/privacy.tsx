@@ -38,29 +38,33 @@ export function PrivacyPage({
       <ul class="card-list">
         <li>
           <h2>Download my data</h2>
-          <p>A copy of everything we hold about you — account, addresses and orders — in a file you can keep or take elsewhere.</p>
           <p>
-            <button type="button" class="button" disabled aria-describedby="download-soon">
-              Download my data
-            </button>
+            A copy of everything we hold about you — account, addresses, orders, your choices, e-mails and more — to read here or to
+            download as a file you can keep or take elsewhere. Free, and at once.
           </p>
-          <p class="form-note" id="download-soon">
-            Coming soon — until then, write to {writeTo} and we'll send it to you within a month.
+          <p>
+            <a class="button" href="/account/privacy/copy">
+              See and download my data
+            </a>
           </p>
         </li>
         <li>
           <h2>Delete my account</h2>
           <p>
-            Closes your account and deletes your details and addresses. Orders are accounting records that we must keep for six years, so
-            those are kept until then.
+            Closes your account and deletes your details, addresses and choices. Orders are accounting records that we must keep for six
+            years, so only their tax record is kept until then, without your name, contact details or addresses.
           </p>
           <p>
-            <button type="button" class="button" disabled aria-describedby="delete-soon">
-              Delete my account
-            </button>
+            <a class="button button-quiet" href="/account/privacy/delete">
+              Delete my account…
+            </a>
           </p>
-          <p class="form-note" id="delete-soon">
-            Coming soon — until then, write to {writeTo} and we'll do it within a month.
+        </li>
+        <li>
+          <h2>Other rights</h2>
+          <p>
+            Ask us to correct something, object to how we use your data, restrict it, or make a complaint:{' '}
+            <a href="/privacy/rights">your privacy rights</a>. You can also write to {writeTo}.
           </p>
         </li>
       </ul>
