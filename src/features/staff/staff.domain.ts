@@ -58,7 +58,15 @@ export const MATRIX: Record<Role, readonly Permission[]> = {
     'statistics.export',
     'privacy.requests',
   ],
-  customer_service: ['dashboard.view', 'catalogue.view', 'enquiries.view', 'orders.view', 'orders.manage', 'marketing.requests', 'privacy.requests'],
+  customer_service: [
+    'dashboard.view',
+    'catalogue.view',
+    'enquiries.view',
+    'orders.view',
+    'orders.manage',
+    'marketing.requests',
+    'privacy.requests',
+  ],
   fulfilment: ['dashboard.view', 'catalogue.view', 'stock.adjust', 'orders.fulfil'],
   marketing: ['dashboard.view', 'catalogue.view', 'marketing.view', 'marketing.send', 'marketing.requests', 'statistics.view'],
 };
