@@ -37,6 +37,21 @@ export async function noteRequestStep(
   throw new Error('noteRequestStep is being built');
 }
 
+/** A request as staff handle it (by its reference), or null: what the correction page needs to find the person. */
+export interface RequestForStaff {
+  id: number;
+  reference: string;
+  kind: RequestKind;
+  status: string;
+  email: string | null;
+  customerId: number | null;
+  details: string | null;
+}
+
+export async function requestForStaff(_db: Executor, _reference: string): Promise<RequestForStaff | null> {
+  throw new Error('requestForStaff is being built');
+}
+
 /** The privacy feature's own exporter and eraser: a person's requests, flags and journal entries. */
 export const privacySubjects: SubjectHandlers = {
   async exportSubject() {
