@@ -204,17 +204,27 @@ export async function consentingAddressHashes(db: Executor, addressHashes: strin
  * address with a current consent and no suppression. Read page by page, the audience is never held
  * whole; in address order, the e-mails queued for it join the outbox's address index at its end.
  */
-export function audiencePage(db: Executor, purpose: string, after: string, limit: number): Promise<{ address: string; email: string }[]> {
+export function audiencePage(
+  db: Executor,
+  purpose: string,
+  after: string,
+  limit: number,
+  heldBack: readonly string[] = [],
+): Promise<{ address: string; email: string }[]> {
   const address = sql<string>`lower(${sql.ref('s.email')})`;
-  return db
-    .selectFrom('consent_state as s')
-    .select([address.as('address'), (eb) => eb.fn.min<string>('s.email').as('email')])
-    .where((eb) => reachable(eb, purpose))
-    .where(address, '>', after)
-    .groupBy(address)
-    .orderBy(address)
-    .limit(limit)
-    .execute();
+  return (
+    db
+      .selectFrom('consent_state as s')
+      .select([address.as('address'), (eb) => eb.fn.min<string>('s.email').as('email')])
+      .where((eb) => reachable(eb, purpose))
+      .where(address, '>', after)
+      // Addresses (by hash) held back by an objection or a restriction: a small set, read once per page.
+      .$if(heldBack.length > 0, (qb) => qb.where('s.address_hash', 'not in', [...heldBack]))
+      .groupBy(address)
+      .orderBy(address)
+      .limit(limit)
+      .execute()
+  );
 }
 
 export async function countAudience(db: Executor, purpose: string): Promise<number> {

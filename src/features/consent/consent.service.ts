@@ -5,6 +5,7 @@ import { GENESIS_HASH, chainSeal, keyedJudge, walkChain } from '../../shared/has
 import { type AuditActor, entryBy, recordAudit } from '../audit/audit.service.js';
 import { type OutboxMail, enqueueMail, setMarketingGate } from '../mail/outbox.service.js';
 import { type SubjectHandlers, emailsOf, exportOf, reportOf } from '../privacy/inventory.js';
+import { type ProcessingUse, heldBackAmong, heldBackHashes } from '../privacy/flags.service.js';
 import {
   CONSENT_WORDING,
   type ConsentMethod,
@@ -111,10 +112,19 @@ export function keyConsentLedger(db: Db, secretKey: string, publicUrl: string): 
     unsubscribe: deriveKey(secretKey, 'unsubscribe-link'),
   });
   setMarketingGate(db, {
-    allowed: (exec, addresses, purpose) => reachableAddresses(exec, addresses, purpose),
-    audience: (exec, purpose, after, limit) => {
+    // An objection or a restriction (privacy flags) holds an address back as well as consent does.
+    allowed: async (exec, addresses, purpose) => {
+      const ok = await reachableAddresses(exec, addresses, purpose);
+      const use = useOfPurpose(purpose);
+      if (use === null || ok.size === 0) return ok;
+      const held = await heldBackAmong(exec, [...ok], use);
+      return held.size === 0 ? ok : new Set([...ok].filter((a) => !held.has(a)));
+    },
+    audience: async (exec, purpose, after, limit) => {
       const key = parsePurpose(purpose);
-      return key ? audienceAfter(exec, key, after, limit) : Promise.resolve([]);
+      if (!key) return [];
+      const use = useOfPurpose(key);
+      return audienceAfter(exec, key, after, limit, use === null ? [] : await heldBackHashes(exec, use));
     },
     link: (exec, address, purpose, from) => unsubscribeUrl(exec, publicUrl, address, purpose as PurposeKey, from),
     // A back-in-stock alert is one e-mail: once it has gone, the consent is used up.
@@ -123,6 +133,16 @@ export function keyConsentLedger(db: Db, secretKey: string, publicUrl: string): 
         await withdrawAddress(exec, { email: address, purpose: purpose as PurposeKey, method: 'sent' }, now);
     },
   });
+}
+
+/** Which use of a person's data a purpose's e-mails are, as objection and restriction name them. */
+function useOfPurpose(purpose: string): ProcessingUse | null {
+  const family = familyOf(purpose);
+  if (family === 'general-subscription') return 'marketing';
+  if (family === 'feedback') return 'feedback';
+  if (family === 'stock-alert') return 'alerts';
+  if (family === 'partner') return 'sharing';
+  return null;
 }
 
 /** An address as compared everywhere: trimmed, in lower case. */
@@ -664,8 +684,9 @@ export async function audienceAfter(
   purpose: PurposeKey,
   after: string,
   limit: number,
+  heldBack: readonly string[] = [],
 ): Promise<{ email: string; address: string }[]> {
-  return (await audiencePage(db, purpose, after, limit)).map((r) => ({ email: r.email, address: r.address }));
+  return (await audiencePage(db, purpose, after, limit, heldBack)).map((r) => ({ email: r.email, address: r.address }));
 }
 
 export function audienceSize(db: Executor, purpose: PurposeKey): Promise<number> {

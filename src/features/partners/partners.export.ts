@@ -2,6 +2,7 @@ import { type Executor, inTransaction } from '../../db/database.js';
 import { type AuditActor, entryBy, recordAudit } from '../audit/audit.service.js';
 import { consentingTo, recordShared } from '../consent/consent.service.js';
 import { type PartnerExportDetails, partnerExportDetails } from '../customers/customers.service.js';
+import { heldBackAmong } from '../privacy/flags.service.js';
 import { type Partner, type PartnerField, fieldsOf, partnerById, receivesInWords } from './partners.service.js';
 
 /**
@@ -40,8 +41,15 @@ export type PartnerExport =
 async function consentingCustomers(db: Executor, partnerId: number): Promise<{ customerId: number; email: string }[]> {
   const seen = new Set<number>();
   const out: { customerId: number; email: string }[] = [];
-  for (const s of await consentingTo(db, `partner:${partnerId}`)) {
-    if (s.customerId === null || seen.has(s.customerId)) continue;
+  const consenting = await consentingTo(db, `partner:${partnerId}`);
+  // An objection to sharing, or a restriction, holds a person back whatever their consent says.
+  const heldBack = await heldBackAmong(
+    db,
+    consenting.map((s) => s.email),
+    'sharing',
+  );
+  for (const s of consenting) {
+    if (s.customerId === null || seen.has(s.customerId) || heldBack.has(s.email.trim().toLowerCase())) continue;
     seen.add(s.customerId);
     out.push({ customerId: s.customerId, email: s.email });
   }

@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isPageResponse, notCountedBecause, recordedPath, referrerHost } from './statistics.domain.js';
 import { statisticsRoutes } from './statistics.routes.js';
 import { type PendingEvent, SaltCache, recordEvents } from './statistics.service.js';
+import { SESSION_COOKIE } from '../customers/customers.domain.js';
+import { loadStatisticsExclusions, statisticsExclusionsNow } from '../privacy/flags.service.js';
 
 /** What the app knows of its visitor statistics' recording (see CONTEXT.md). */
 export interface StatisticsRecorder {
@@ -41,7 +43,11 @@ export async function installStatistics(app: FastifyInstance): Promise<void> {
   const routePatterns: string[] = [];
   const ownHost = new URL(app.config.publicUrl).hostname.toLowerCase();
 
+  // Page views of signed-in customers waiting on the check for an objection or a restriction.
+  const checks = new Set<Promise<void>>();
+
   const flush = async (): Promise<number> => {
+    if (checks.size > 0) await Promise.all([...checks]);
     if (buffer.length === 0) return 0;
     const taken = buffer;
     buffer = [];
@@ -57,7 +63,7 @@ export async function installStatistics(app: FastifyInstance): Promise<void> {
   const recorder: StatisticsRecorder = {
     enabled: true,
     flush,
-    pending: () => buffer.length,
+    pending: () => buffer.length + checks.size,
     record(event) {
       buffer.push(event);
       if (buffer.length >= FLUSH_AT) void flush();
@@ -82,14 +88,31 @@ export async function installStatistics(app: FastifyInstance): Promise<void> {
     const pattern = req.routeOptions.url;
     if (pattern === undefined) return;
     if (notCountedBecause(req.headers, req.cookies ?? {}) !== null) return;
-    recorder.record({
+    const event: PendingEvent = {
       atMs: app.clock().getTime(),
       kind: 'view',
       path: recordedPath(pattern, req.url),
       referrerHost: referrerHost(req.headers.referer, [ownHost, req.hostname.toLowerCase()]),
       address: req.ip,
       userAgent: req.headers['user-agent'] ?? '',
-    });
+    };
+    // Only a signed-in customer can have objected (or asked for restriction) by address, and
+    // while nobody has, the set in memory is empty: a visitor without a session costs nothing.
+    const excluded = req.cookies?.[SESSION_COOKIE] ? statisticsExclusionsNow(app.db) : undefined;
+    if (excluded === undefined || excluded?.size === 0) {
+      recorder.record(event);
+      return;
+    }
+    const check: Promise<void> = (async () => {
+      const set = excluded ?? (await loadStatisticsExclusions(app.db));
+      const session = set.size === 0 ? null : await req.customerSession();
+      if (!session || !set.has(session.email)) recorder.record(event);
+    })()
+      .catch(() => {
+        // Not counted when the check cannot be made: the safe side for a person who objected.
+      })
+      .finally(() => checks.delete(check));
+    checks.add(check);
   }
 
   const timer = setInterval(() => void flush(), FLUSH_EVERY_MS);
