@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inventories } from '../../src/features/privacy/inventory.registry.js';
 import { POLICY_TOPICS, type DataSubject, topicId } from '../../src/features/privacy/policy.topics.js';
 import { type PolicyItem, policyContent } from '../../src/features/privacy/privacy.service.js';
+import { RIGHTS } from '../../src/features/privacy/rights.js';
 import { buildTestShop, type TestShop, testDialect } from '../support/build-app.js';
 
 let shop: TestShop;
@@ -72,8 +73,8 @@ describe(`the privacy policy is a layered notice (${testDialect})`, () => {
       expect(text).toContain(heading);
     expect(text).toContain(shop.config.shop.email);
     expect(text).toContain(shop.config.shop.name);
-    // Short: a few lines per topic, under 400 words.
-    expect(text.split(' ').length).toBeLessThan(400);
+    // Short: a few lines per topic (eleven of them), under 440 words.
+    expect(text.split(' ').length).toBeLessThan(440);
     // What is kept longest is said here too: the tax record of an order.
     expect(text).toMatch(/some of it for longer: 6 years from the end of our financial year in which your order took its last step/);
     // Each topic of customers' data is summed up, with a link to its section.
@@ -117,5 +118,42 @@ describe(`the privacy policy is a layered notice (${testDialect})`, () => {
       expect(text).toContain(c.label);
       expect(text).toContain(c.retention.text);
     }
+  });
+});
+
+describe(`the policy's rights, from the declaration of rights and the inventory (${testDialect})`, () => {
+  it('explains each right: what we do, where to use it online, by e-mail and by post, and by when', () => {
+    const rights = element(html, '<section aria-labelledby="rights">');
+    const text = textOf(rights);
+    expect(text).toContain(shop.config.shop.email);
+    expect(text).toContain(shop.config.shop.address);
+    expect(rights).toContain('href="/privacy/rights"');
+    for (const r of RIGHTS) {
+      const row = textOf(element(rights, `<tr id="right-${r.kind}"`));
+      expect(row, r.kind).toContain(r.name);
+      expect(row, r.kind).toContain(textOf(r.what));
+      expect(row, r.kind).toContain(textOf(r.deadline));
+      for (const o of r.online) expect(element(rights, `<tr id="right-${r.kind}"`)).toContain(`href="${o.href}"`);
+    }
+    expect(RIGHTS.map((r) => r.kind)).toEqual(
+      expect.arrayContaining(['access', 'rectification', 'erasure', 'objection', 'restriction', 'complaint']),
+    );
+  });
+
+  it('says what erasure keeps: every customer column an inventory declares kept, with its reason and end', () => {
+    const text = textOf(element(html, '<section aria-labelledby="rights">'));
+    const kept = inventories.flatMap((inv) =>
+      inv.personal
+        .filter((c) => c.erasure.action === 'keep')
+        .map((c) => ({ c, part: items.find((i) => i.feature === inv.feature && i.label === c.label)?.subject })),
+    );
+    const customers = kept.filter((k) => k.part === 'customers');
+    expect(customers.length).toBeGreaterThan(3);
+    for (const { c } of customers) {
+      if (c.erasure.action !== 'keep') continue;
+      expect(text, `${c.table}.${c.column}`).toContain(textOf(c.label));
+      expect(text, `${c.table}.${c.column}`).toContain(textOf(c.erasure.reason));
+    }
+    expect(text).toContain('Opayo');
   });
 });

@@ -8,7 +8,7 @@ export const REQUEST_RECORD_RETENTION = {
   kind: 'period',
   days: 2192,
   from: 'your request is closed',
-  text: '6 years from when your request is closed, as our proof that we answered it, then deleted',
+  text: '6 years after it is closed, as our proof that we answered it, then deleted',
   job: 'privacy.requests',
 } as const satisfies Retention;
 
@@ -20,7 +20,7 @@ export const REQUEST_DETAILS_RETENTION = {
   kind: 'period',
   days: 30,
   from: 'your request is closed',
-  text: '30 days from when your request is closed (at once when you asked for erasure), then emptied',
+  text: '30 days after your request is closed (at once when you asked for erasure), then emptied',
   job: 'privacy.requests',
 } as const satisfies Retention;
 
@@ -121,7 +121,7 @@ export const privacyInventory: FeatureInventory = {
     {
       ...request,
       column: 'customer_id',
-      category: 'account',
+      category: 'technical',
       label: 'The account a privacy request was made from',
       retention: REQUEST_DETAILS_RETENTION,
       erasure: { action: 'anonymise' },

@@ -8,6 +8,7 @@ import { Breadcrumbs } from '../../http/views/components.js';
 import { CONSENT_PURPOSES, SIGN_UP_CONFIRM_DAYS } from '../consent/consent.inventory.js';
 import { CATEGORY_TEXT, type DataCategory, LAWFUL_BASIS_TEXT } from './inventory.js';
 import { type TopicSection, policyTopics, spread, usualRetention } from './policy.topics.js';
+import { RIGHTS_CLOCK } from './rights.js';
 import { type PolicyItem, type PolicyModel, type PolicyPartner, SPECIAL_CATEGORY_KINDS, specialCategoryItems } from './privacy.service.js';
 
 const longDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
@@ -207,35 +208,63 @@ export function PrivacyPolicy({ policy }: { policy: PolicyModel }) {
       <section aria-labelledby="rights">
         <h2 id="rights">Your rights</h2>
         <p>
-          You can exercise any of these rights free of charge by e-mailing <a href={`mailto:${shop.email}`}>{shop.email}</a>. We may ask you
-          to confirm a request from the e-mail address we hold, and only that. We answer within one month of that confirmation; if a request
-          is complex we may need up to two more months, and we will tell you so within the first month.
+          Every right below is free. Use it online where the table says so, or on our <a href="/privacy/rights">privacy rights form</a> (no
+          account needed), or by e-mail to <a href={`mailto:${shop.email}`}>{shop.email}</a>, or by post to {shop.name}, {shop.address}. To
+          be sure a request is yours, we send a confirmation link to the e-mail address we hold — nothing more — and our one-month clock
+          starts when you use it (the link works for {RIGHTS_CLOCK.confirmationHours} hours).
+        </p>
+        <div class="table-scroll">
+          <table class="data-table rights-table">
+            <caption class="visually-hidden">Your rights, what we do, how to use them and by when</caption>
+            <thead>
+              <tr>
+                <th scope="col">Right</th>
+                <th scope="col">What we do</th>
+                <th scope="col">Online, at once</th>
+                <th scope="col">By when</th>
+              </tr>
+            </thead>
+            <tbody>
+              {policy.rights.map((r) => (
+                <tr key={r.kind} id={`right-${r.kind}`}>
+                  <th scope="row">{r.name}</th>
+                  <td>{r.what}</td>
+                  <td>
+                    {r.online.length === 0
+                      ? 'On the form, by e-mail or by post'
+                      : r.online.map((o, i) => (
+                          <span key={o.href}>
+                            {i > 0 && '; '}
+                            <a href={o.href}>{o.text}</a>
+                          </span>
+                        ))}
+                  </td>
+                  <td>{r.deadline}.</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <h3 id="erasure-keeps">What erasure keeps</h3>
+        <p>
+          Erasure deletes everything else in one go: your account, addresses, sessions, bag, sign-ups and alerts, the e-mails we keep, your
+          enquiries, and your name in our consent records. What the law makes us keep:
         </p>
         <ul>
-          <li>
-            <strong>Access</strong>: a copy of everything we hold about you, in a readable and a machine-readable form.
-          </li>
-          <li>
-            <strong>Rectification</strong>: we correct or complete anything inaccurate.
-          </li>
-          <li>
-            <strong>Erasure</strong>: we delete your data unless the law requires us to keep part of it (for example order records for tax,
-            kept for 6 years from the end of the financial year), and we tell you what we kept and why.
-          </li>
-          <li>
-            <strong>Restriction</strong>: we keep your data but stop using it.
-          </li>
-          <li>
-            <strong>Objection</strong>: you can object to any use based on our legitimate interests, and to direct marketing at any time —
-            we then stop at once.
-          </li>
-          <li>
-            <strong>Portability</strong>: the data you gave us, in a machine-readable form.
-          </li>
+          {policy.keptOnErasure.map((k) => (
+            <li key={k.reason}>
+              <strong>{k.what.join('; ')}</strong> — {k.reason}. Kept: {k.until.charAt(0).toLowerCase() + k.until.slice(1)}.
+            </li>
+          ))}
         </ul>
         <p>
-          If you are unhappy with how we have handled your data, please tell us first: we acknowledge complaints within 30 days. You may
-          also complain to the Information Commissioner's Office (ico.org.uk, 0303 123 1113).
+          Opayo, who take card payments for us, keep their own record of your payment under their own privacy policy. Backups taken before
+          an erasure are never restored without applying it again first, and expire on their own.
+        </p>
+        <p>
+          If you are unhappy with how we have handled your data, please tell us first: we acknowledge complaints within{' '}
+          {RIGHTS_CLOCK.complaintAcknowledgeDays} days. You may also complain to the Information Commissioner&apos;s Office (ico.org.uk,
+          0303 123 1113).
         </p>
       </section>
 
@@ -503,8 +532,8 @@ function PolicySummary({ policy, topics }: { policy: PolicyModel; topics: TopicS
         </dd>
         <dt>Your rights</dt>
         <dd>
-          A copy of your data; correcting or deleting it; limiting its use, or objecting (marketing stops at once); taking it elsewhere.
-          Free, answered within a month: <a href="#rights">your rights</a>.
+          A copy of your data, correction, erasure, restriction, objection (marketing stops at once): free, within a month —{' '}
+          <a href="#rights">your rights</a>.
         </dd>
       </dl>
       <p class="form-note">

@@ -14,6 +14,7 @@ import {
 } from './inventory.js';
 import { type PolicyItem, partOf } from './policy.topics.js';
 import { recordPolicyVersion } from './privacy.repository.js';
+import { RIGHTS, type RightDeclaration } from './rights.js';
 
 export type { PolicyItem };
 
@@ -27,9 +28,19 @@ export interface PolicyPartner {
   policyUrl: string;
 }
 
+/** What erasure keeps, for one reason until one end: the items it covers. */
+export interface KeptOnErasure {
+  what: string[];
+  reason: string;
+  until: string;
+}
+
 export interface PolicyModel {
   shop: Config['shop'];
   items: PolicyItem[];
+  /** What an erasure keeps of a customer's data, and why and until when: every column an inventory declares kept. */
+  keptOnErasure: KeptOnErasure[];
+  rights: RightDeclaration[];
   cookies: (CookieDeclaration & { feature: string })[];
   /** The partners in use now, each shared with only on consent to it by name. */
   partners: PolicyPartner[];
@@ -88,8 +99,15 @@ export function specialCategoryItems(items: PolicyItem[]): PolicyItem[] {
  */
 export function policyContent(inventories: FeatureInventory[], shop: Config['shop'], partners: PolicyPartner[] = []) {
   const items: PolicyItem[] = [];
+  const kept = new Map<string, KeptOnErasure>();
   for (const inv of inventories) {
     for (const c of inv.personal) {
+      if (c.erasure.action === 'keep' && partOf(subjectsOf(inv, c)) === 'customers') {
+        const key = `${c.erasure.reason}\u0000${c.erasure.until.text}`;
+        const entry = kept.get(key) ?? { what: [], reason: c.erasure.reason, until: c.erasure.until.text };
+        if (!entry.what.includes(c.label)) entry.what.push(c.label);
+        kept.set(key, entry);
+      }
       items.push({
         feature: inv.feature,
         subject: partOf(subjectsOf(inv, c)),
@@ -121,7 +139,15 @@ export function policyContent(inventories: FeatureInventory[], shop: Config['sho
   const cookies = inventories.flatMap((inv) => inv.cookies.map((c) => ({ ...c, feature: inv.feature })));
   // The fingerprint is of what is said, not of how it is laid out: where an item is filed is left out.
   const said = items.map(({ feature: _feature, ...rest }) => rest);
-  return { items, cookies, partners, version: policyVersionOf(said, cookies, shop, partners) };
+  const keptOnErasure = [...kept.values()];
+  return {
+    items,
+    cookies,
+    partners,
+    keptOnErasure,
+    rights: RIGHTS,
+    version: policyVersionOf({ said, keptOnErasure, rights: RIGHTS }, cookies, shop, partners),
+  };
 }
 
 function policyVersionOf(said: unknown, cookies: unknown, shop: Config['shop'], partners: PolicyPartner[]): string {
