@@ -285,6 +285,27 @@ describe(`Download my data (${testDialect})`, () => {
     }
   });
 
+  it('limits the zip per network, so that it cannot be used to load the server', async () => {
+    const limited = await buildTestShop({ clock: () => now, env: { FORM_RATE_LIMIT: '2' } });
+    try {
+      const { person } = await registerAndVerify(limited.app);
+      const s = await signInShopper(limited.app, person.email);
+      const statuses: number[] = [];
+      let refused = '';
+      for (let i = 0; i < 3; i++) {
+        const res = await s.get('/account/privacy/copy.zip');
+        statuses.push(res.statusCode);
+        if (res.statusCode === 429) refused = res.body;
+      }
+      expect(statuses).toEqual([200, 200, 429]);
+      expect(refused).toContain('Please slow down');
+      expect(refused).not.toMatch(/at .*\.ts:\d+|stack/i);
+      expect(refused).not.toContain(person.email);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it("leaves out guest orders with the account's address while that address is not confirmed", async () => {
     const person = newPerson({ first_name: 'Unconfirmed', line1: '1 Unproven Way' });
     const s = new Shopper(shop.app);

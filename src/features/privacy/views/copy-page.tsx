@@ -1,5 +1,21 @@
+import { Fragment } from 'preact';
 import type { CopySection, PersonalCopy } from '../copy.service.js';
 import { whenText } from '../../customers/views/when.js';
+
+/** A value as written, its line breaks kept (an e-mail's text, a message). */
+function MultiLine({ text }: { text: string }) {
+  const lines = text.split('\n');
+  return (
+    <>
+      {lines.map((line, i) => (
+        <Fragment key={i}>
+          {i > 0 && <br />}
+          {line}
+        </Fragment>
+      ))}
+    </>
+  );
+}
 
 /** One section of the copy: its items, each a list of labelled values; an empty section says so. */
 export function CopySectionView({ section, level = 2 }: { section: CopySection; level?: 2 | 3 }) {
@@ -17,10 +33,12 @@ export function CopySectionView({ section, level = 2 }: { section: CopySection; 
             {item.heading && <ItemHeading>{item.heading}</ItemHeading>}
             <dl class="facts">
               {item.fields.map((f, j) => (
-                <>
-                  <dt key={`t${j}`}>{f.label}</dt>
-                  <dd key={`d${j}`}>{f.value}</dd>
-                </>
+                <Fragment key={j}>
+                  <dt>{f.label}</dt>
+                  <dd>
+                    <MultiLine text={f.value} />
+                  </dd>
+                </Fragment>
               ))}
             </dl>
           </div>
