@@ -32,17 +32,16 @@ export async function rectificationAdminRoutes(admin: FastifyInstance): Promise<
     const done = (req.query as Record<string, unknown>).done;
     const csrf = reply.csrfToken();
     reply.header('cache-control', 'no-store');
-    return reply
-      .code(status)
-      .adminPage(
-        { title: `Correction ${found.correction.request.reference}`, section: 'privacy-requests', csrfToken: csrf },
-        <CorrectionPage
-          correction={found.correction}
-          csrf={csrf}
-          notice={typeof done === 'string' ? NOTICES[done] : undefined}
-          sent={sent}
-        />,
-      );
+    return reply.adminPage(
+      { title: `Correction ${found.correction.request.reference}`, section: 'privacy-requests', csrfToken: csrf },
+      <CorrectionPage
+        correction={found.correction}
+        csrf={csrf}
+        notice={typeof done === 'string' ? NOTICES[done] : undefined}
+        sent={sent}
+      />,
+      status,
+    );
   };
 
   const checked = (req: FastifyRequest<{ Params: Params }>) => {
