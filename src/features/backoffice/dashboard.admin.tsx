@@ -6,6 +6,7 @@ import { outboxHealth } from '../mail/outbox.service.js';
 import { RECONCILE_AFTER_MINUTES } from '../orders/orders.domain.js';
 import { orderDashboardCounts } from '../orders/orders.service.js';
 import { can } from '../staff/staff.domain.js';
+import { requestClockCounts } from '../privacy/requests.service.js';
 
 export const LOW_STOCK_AT = 2;
 
@@ -30,7 +31,7 @@ export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
     const session = req.staffSession!;
     const role = session.staff.role;
     // Each figure is asked of the feature that owns its table, all at once.
-    const [stock, enquiriesThisWeek, orders, mail] = await Promise.all([
+    const [stock, enquiriesThisWeek, orders, mail, privacy] = await Promise.all([
       catalogueStockCounts(app.db, LOW_STOCK_AT),
       countEnquiriesSince(app.db, new Date(now.getTime() - 7 * 86_400_000)),
       orderDashboardCounts(app.db, {
@@ -38,6 +39,7 @@ export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
         reconcileBefore: new Date(now.getTime() - RECONCILE_AFTER_MINUTES * 60_000).toISOString(),
       }),
       outboxHealth(app.db, now),
+      can(role, 'privacy.requests') ? requestClockCounts(app.db, now) : null,
     ]);
     const counts = {
       ...stock,
@@ -106,11 +108,19 @@ export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
           <li>
             <span class="figure">{counts.products}</span> products on sale
           </li>
-          <li>
-            <span class="figure">0</span> open privacy requests
-            <br />
-            <small>Requests by e-mail are answered within one month.</small>
-          </li>
+          {privacy && (
+            <li class={privacy.overdue > 0 || privacy.complaintsToAcknowledge > 0 ? 'stat-attention' : undefined}>
+              <span class="figure">{privacy.overdue}</span> privacy requests overdue, <span class="figure">{privacy.dueSoon}</span> due
+              within 7 days
+              <br />
+              <small>
+                {privacy.complaintsToAcknowledge} complaint{privacy.complaintsToAcknowledge === 1 ? '' : 's'} awaiting acknowledgement.
+                Answers are due one month from confirmation.
+              </small>
+              <br />
+              <a href="/admin/privacy-requests?status=live">Privacy requests</a>
+            </li>
+          )}
           {can(role, 'orders.view') && (
             <li class={mail.overdue > 0 || mail.failed > 0 ? 'stat-attention' : undefined}>
               <span class="figure">{mail.waiting}</span> e-mails waiting to send

@@ -1,21 +1,67 @@
-import { type Executor, inTransaction } from '../../db/database.js';
-
-import { addressHashOf } from '../consent/consent.service.js';
-import type { ErasureReport, SubjectExport, SubjectHandlers } from './inventory.js';
+import { z } from 'zod';
+import { type Db, type Executor, type Trx, inTransaction } from '../../db/database.js';
+import { randomToken, tokenHash } from '../../shared/crypto.js';
+import { type AuditActor, entryBy, recordAudit } from '../audit/audit.service.js';
+import { addressHashOf, awaitedStockAlerts, withdrawAddress } from '../consent/consent.service.js';
+import type { PurposeKey } from '../consent/consent.inventory.js';
+import { enqueueMail } from '../mail/outbox.service.js';
+import { activeOwners } from '../staff/staff.directory.js';
+import type { ErasureReport, Person, SubjectExport, SubjectHandlers } from './inventory.js';
 import { emailsOf } from './inventory.js';
-import { REQUEST_RECORD_RETENTION } from './privacy.inventory.js';
-import { type RequestChannel, type RequestKind, dueDateOf, newRequestReference } from './requests.domain.js';
+import { REQUEST_DETAILS_RETENTION, REQUEST_RECORD_RETENTION } from './privacy.inventory.js';
 import {
+  ANSWER_LINK_DAYS,
+  CONFIRMATION_HOURS,
+  EXTENSION_ERROR,
+  OBJECTION_TARGETS,
+  type ObjectionTarget,
+  REQUEST_KINDS,
+  type RequestChannel,
+  type RequestKind,
+  acknowledgeByOf,
+  checkExtension,
+  dueDateOf,
+  dueSoonLimit,
+  effectiveDue,
+  isLive,
+  newRequestReference,
+  todayText,
+} from './requests.domain.js';
+import {
+  acknowledgementMail,
+  answerLinkMail,
+  confirmRequestMail,
+  digestMail,
+  extensionMail,
+  refusalMail,
+  type RequestMailContext,
+} from './requests.mail.js';
+import {
+  type RequestEventRow,
   type RequestRow,
   anonymiseRequests,
+  complaintsAwaitingAcknowledgement,
+  deleteRecordsKeptUntil,
+  eventsOfRequest,
   eventsOfRequests,
+  expireAnswerLinks,
+  expireUnconfirmed,
+  findRequestByAnswerHash,
+  findRequestById,
   findRequestByReference,
+  findRequestByTokenHash,
   insertRequest,
   insertRequestEvent,
+  listRequests,
+  liveRequestsDueBy,
+  minimiseClosed,
   referenceTaken,
   requestsOfPerson,
+  updateRequest,
+  updateRequestInStatus,
 } from './requests.repository.js';
-import { exportFlags } from './flags.service.js';
+import { type FlagKind, exportFlags, setFlags } from './flags.service.js';
+import { findPerson } from './subjects.service.js';
 
 /**
  * Privacy requests: from anyone (the public form), from Account Home, or recorded by staff from an
@@ -23,6 +69,7 @@ import { exportFlags } from './flags.service.js';
  */
 
 export type { RequestKind } from './requests.domain.js';
+export type { RequestRow, RequestEventRow } from './requests.repository.js';
 
 export interface RequestRef {
   id: number;
@@ -197,3 +244,715 @@ export const privacySubjects: SubjectHandlers = {
     return report;
   },
 };
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+/** Who took a step, as the history records it. */
+export const staffStep = (actor: AuditActor) => `staff:${actor.role}`;
+
+const audit = (
+  db: Executor,
+  actor: AuditActor,
+  reference: string,
+  action: 'view' | 'change' | 'create',
+  fields: string[],
+  now: Date,
+  reason?: string,
+) => recordAudit(db, entryBy(actor, { action, subject: { type: 'privacy_request', id: reference }, fields, reason }), now);
+
+// ——— The form ———
+
+const optionalText = (max: number, tooLong: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').trim())
+    .pipe(z.string().max(max, tooLong));
+
+const objectionsField = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
+  .pipe(z.array(z.enum(OBJECTION_TARGETS, { message: 'Please choose from the list what you object to.' })));
+
+export const requestFormSchema = z
+  .object({
+    kind: z.enum(REQUEST_KINDS, { message: 'Please choose what you would like us to do.' }),
+    email: z
+      .string({ message: 'Please give your e-mail address, so that we can check it is you and answer.' })
+      .trim()
+      .min(1, 'Please give your e-mail address, so that we can check it is you and answer.')
+      .max(254, 'That e-mail address is too long.')
+      .pipe(z.email({ message: 'Please check your e-mail address — it should look like name@example.co.uk.' })),
+    name: optionalText(100, 'Please keep your name under 100 characters.'),
+    details: optionalText(5000, 'Please keep the details under 5,000 characters.'),
+    objections: objectionsField,
+  })
+  .superRefine((v, ctx) => {
+    if ((v.kind === 'rectification' || v.kind === 'complaint') && v.details.length === 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['details'],
+        message:
+          v.kind === 'rectification'
+            ? 'Please tell us what is wrong and what it should say.'
+            : 'Please tell us what your complaint is about.',
+      });
+    if (v.kind === 'objection' && v.objections.length === 0)
+      ctx.addIssue({ code: 'custom', path: ['objections'], message: 'Please tick at least one thing you object to.' });
+  });
+
+export type RequestFormInput = z.infer<typeof requestFormSchema>;
+export type RequestFormErrors = Partial<Record<keyof RequestFormInput, string>>;
+
+export function validateRequestForm(input: unknown): { ok: true; value: RequestFormInput } | { ok: false; errors: RequestFormErrors } {
+  const r = requestFormSchema.safeParse(input ?? {});
+  if (r.success) return { ok: true, value: r.data };
+  const errors: RequestFormErrors = {};
+  for (const issue of r.error.issues) {
+    const key = issue.path[0] as keyof RequestFormInput;
+    errors[key] ??= issue.message;
+  }
+  return { ok: false, errors };
+}
+
+const OBJECTS_TO = 'Objects to: ';
+
+/** What the request says, as stored: for an objection, what it objects to on the first line. */
+function detailsOf(input: { kind: RequestKind; details: string; objections: ObjectionTarget[] }): string | null {
+  const lines = [
+    ...(input.kind === 'objection' ? [`${OBJECTS_TO}${[...new Set(input.objections)].join(', ')}`] : []),
+    ...(input.details ? [input.details] : []),
+  ];
+  return lines.length > 0 ? lines.join('\n') : null;
+}
+
+/** The flags a request sets when applied: what an objection names, or restriction. */
+export function flagsOfRequest(r: { kind: string; details: string | null }): FlagKind[] {
+  if (r.kind === 'restriction') return ['restriction'];
+  if (r.kind !== 'objection') return [];
+  const first = (r.details ?? '').split('\n')[0] ?? '';
+  if (!first.startsWith(OBJECTS_TO)) return [];
+  return first
+    .slice(OBJECTS_TO.length)
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t): t is ObjectionTarget => (OBJECTION_TARGETS as readonly string[]).includes(t))
+    .map((t) => `objection-${t}` as FlagKind);
+}
+
+/** A confirmation link for a request: its token (e-mailed, never stored) and when it stops working. */
+function newConfirmation(now: Date) {
+  const token = randomToken();
+  return { token, hash: tokenHash(token), expiresAt: new Date(now.getTime() + CONFIRMATION_HOURS * HOUR_MS) };
+}
+
+/**
+ * A request from the public form: recorded awaiting confirmation, and the confirmation e-mail
+ * queued in the same transaction. Whether the address has an account or orders makes no difference
+ * to what the person sees.
+ */
+export function receivePublicRequest(db: Executor, mail: RequestMailContext, input: RequestFormInput, now: Date): Promise<RequestRef> {
+  return inTransaction(db, async (trx) => {
+    const c = newConfirmation(now);
+    const ref = await insertNewRequest(
+      trx,
+      {
+        kind: input.kind,
+        channel: 'online',
+        status: 'awaiting-confirmation',
+        email: input.email,
+        addressKey: addressHashOf(trx, input.email),
+        customerId: null,
+        name: input.name || null,
+        details: detailsOf(input),
+        tokenHash: c.hash,
+        tokenExpiresAt: c.expiresAt,
+        receivedAt: now,
+        confirmedAt: null,
+      },
+      [{ step: 'received', actor: 'person', note: 'Made with the online form' }],
+      now,
+    );
+    await sendConfirmation(trx, mail, { ...ref, kind: input.kind }, input.email, c.token, now);
+    return ref;
+  });
+}
+
+async function sendConfirmation(
+  trx: Trx,
+  mail: RequestMailContext,
+  r: RequestRef & { kind: RequestKind },
+  email: string,
+  token: string,
+  now: Date,
+) {
+  await enqueueMail(
+    trx,
+    { kind: 'privacy-request-confirm', reference: r.reference, to: email, ...confirmRequestMail(mail, r, token) },
+    now,
+    mail.domain,
+  );
+}
+
+export type ConfirmationLookup = { ok: true; reference: string; kind: RequestKind } | { ok: false; reason: 'unknown' | 'expired' };
+
+/** What a confirmation link is for, without changing anything (mail scanners open links). */
+export async function findConfirmation(db: Executor, token: string, now: Date): Promise<ConfirmationLookup> {
+  if (!token) return { ok: false, reason: 'unknown' };
+  const row = await findRequestByTokenHash(db, tokenHash(token));
+  if (!row || row.status !== 'awaiting-confirmation') return { ok: false, reason: 'unknown' };
+  if (!row.token_expires_at || row.token_expires_at < now.toISOString()) return { ok: false, reason: 'expired' };
+  return { ok: true, reference: row.reference, kind: row.kind as RequestKind };
+}
+
+/**
+ * The person pressed Confirm: the identity check is done and the clock starts. The request is
+ * linked to the account of the address, if there is one.
+ */
+export function confirmRequest(
+  db: Executor,
+  token: string,
+  now: Date,
+): Promise<{ ok: true; reference: string; due: string } | { ok: false; reason: 'unknown' | 'expired' }> {
+  return inTransaction(db, async (trx) => {
+    const found = await findConfirmation(trx, token, now);
+    if (!found.ok) return found;
+    const row = await findRequestByTokenHash(trx, tokenHash(token));
+    if (!row || !row.email) return { ok: false, reason: 'unknown' };
+    const person = await findPerson(trx, { email: row.email });
+    const due = dueDateOf(now);
+    const changed = await updateRequestInStatus(trx, row.id, ['awaiting-confirmation'], {
+      status: 'open',
+      confirmed_at: now.toISOString(),
+      due_at: due,
+      token_hash: null,
+      token_expires_at: null,
+      customer_id: person?.customerId ?? null,
+    });
+    if (changed === 0) return { ok: false, reason: 'unknown' };
+    await noteRequestStep(trx, row.id, 'confirmed', 'person', 'Confirmed with the link sent to the address', now);
+    return { ok: true, reference: row.reference, due };
+  });
+}
+
+// ——— Staff intake ———
+
+export const staffIntakeSchema = z
+  .object({
+    kind: z.enum(REQUEST_KINDS, { message: 'Please choose the kind of request.' }),
+    channel: z.enum(['email', 'post'], { message: 'Please choose how the request came: by e-mail or by post.' }),
+    received: z
+      .string({ message: 'Please give the date the request was received.' })
+      .trim()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'Please give the date received as a date, such as 2027-01-31.'),
+    email: z
+      .string()
+      .optional()
+      .transform((v) => (v ?? '').trim())
+      .pipe(
+        z.union([
+          z.literal(''),
+          z
+            .email({ message: 'Please check the e-mail address — it should look like name@example.co.uk.' })
+            .max(254, 'That e-mail address is too long.'),
+        ]),
+      ),
+    name: optionalText(100, 'Please keep the name under 100 characters.'),
+    details: optionalText(5000, 'Please keep the details under 5,000 characters.'),
+    objections: objectionsField,
+    identity: z.enum(['email', 'post'], { message: 'Please choose how the person’s identity is checked.' }),
+    identityNote: optionalText(500, 'Please keep the note under 500 characters.'),
+  })
+  .superRefine((v, ctx) => {
+    if (v.identity === 'email' && v.email === '')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['email'],
+        message: 'Please give the e-mail address on record: the confirmation link is sent to it.',
+      });
+    if (v.identity === 'post' && v.channel !== 'post')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['identity'],
+        message: 'Identity can be checked by post only for a request that came by post.',
+      });
+    if (v.identity === 'post' && v.identityNote.length < 5)
+      ctx.addIssue({ code: 'custom', path: ['identityNote'], message: 'Please say how the identity was checked by post.' });
+    if (v.identity === 'post' && v.email === '' && v.name === '')
+      ctx.addIssue({ code: 'custom', path: ['name'], message: 'Please give the name on the letter.' });
+    if ((v.kind === 'rectification' || v.kind === 'complaint') && v.details.length === 0)
+      ctx.addIssue({ code: 'custom', path: ['details'], message: 'Please say what the request asks for.' });
+    if (v.kind === 'objection' && v.objections.length === 0)
+      ctx.addIssue({ code: 'custom', path: ['objections'], message: 'Please tick at least one thing the person objects to.' });
+  });
+
+export type StaffIntakeInput = z.infer<typeof staffIntakeSchema>;
+export type StaffIntakeErrors = Partial<Record<keyof StaffIntakeInput, string>>;
+
+export function validateStaffIntake(
+  input: unknown,
+  now: Date,
+): { ok: true; value: StaffIntakeInput; receivedAt: Date } | { ok: false; errors: StaffIntakeErrors } {
+  const r = staffIntakeSchema.safeParse(input ?? {});
+  if (!r.success) {
+    const errors: StaffIntakeErrors = {};
+    for (const issue of r.error.issues) errors[issue.path[0] as keyof StaffIntakeInput] ??= issue.message;
+    return { ok: false, errors };
+  }
+  const receivedAt = new Date(`${r.data.received}T12:00:00Z`);
+  if (Number.isNaN(receivedAt.getTime()) || !receivedAt.toISOString().startsWith(r.data.received))
+    return { ok: false, errors: { received: 'That date does not exist.' } };
+  if (r.data.received > todayText(now)) return { ok: false, errors: { received: 'The date received cannot be in the future.' } };
+  return { ok: true, value: r.data, receivedAt };
+}
+
+/**
+ * A request received by e-mail or post, recorded by staff. With an address, the same confirmation
+ * e-mail checks identity (the clock starts on confirmation); for a letter from someone with no
+ * e-mail, staff may record that identity was checked by post, and the clock starts now.
+ */
+export function recordStaffRequest(
+  db: Executor,
+  mail: RequestMailContext,
+  input: StaffIntakeInput,
+  receivedAt: Date,
+  actor: AuditActor,
+  now: Date,
+): Promise<RequestRef> {
+  return inTransaction(db, async (trx) => {
+    const byPost = input.identity === 'post';
+    const c = byPost ? null : newConfirmation(now);
+    const email = input.email || null;
+    const person = byPost && email ? await findPerson(trx, { email }) : null;
+    const ref = await insertNewRequest(
+      trx,
+      {
+        kind: input.kind,
+        channel: input.channel,
+        status: byPost ? 'open' : 'awaiting-confirmation',
+        email,
+        // A letter with no address still needs a key: one that links to nobody.
+        addressKey: addressHashOf(trx, email ?? `no-address:${randomToken()}`),
+        customerId: person?.customerId ?? null,
+        name: input.name || null,
+        details: detailsOf(input),
+        tokenHash: c?.hash ?? null,
+        tokenExpiresAt: c?.expiresAt ?? null,
+        receivedAt,
+        confirmedAt: byPost ? now : null,
+      },
+      [
+        { step: 'received', actor: staffStep(actor), note: input.channel === 'post' ? 'Received by post' : 'Received by e-mail' },
+        ...(byPost ? [{ step: 'confirmed', actor: staffStep(actor), note: `Identity checked by post: ${input.identityNote}` }] : []),
+      ],
+      now,
+    );
+    if (c && email) await sendConfirmation(trx, mail, { ...ref, kind: input.kind }, email, c.token, now);
+    await audit(trx, actor, ref.reference, 'create', ['email', 'name', 'details'], now, `Recorded a request received by ${input.channel}`);
+    return ref;
+  });
+}
+
+// ——— Handling ———
+
+export interface RequestView {
+  row: RequestRow;
+  events: RequestEventRow[];
+}
+
+/** A request and its steps as staff see it; the look is audited in the same transaction. */
+export function openRequest(db: Executor, reference: string, actor: AuditActor, now: Date): Promise<RequestView | null> {
+  return inTransaction(db, async (trx) => {
+    const row = await findRequestByReference(trx, reference);
+    if (!row) return null;
+    const shown = (['email', 'name', 'details'] as const).filter((c) => row[c] !== null);
+    if (shown.length > 0) await audit(trx, actor, row.reference, 'view', [...shown], now);
+    return { row, events: await eventsOfRequest(trx, row.id) };
+  });
+}
+
+export function requestsForList(db: Executor, status: string[] | null): Promise<RequestRow[]> {
+  return listRequests(db, { status, limit: 500 });
+}
+
+export type ActionResult = { ok: true; message: string } | { ok: false; status: 400 | 404 | 409; message: string };
+
+const notFoundResult: ActionResult = { ok: false, status: 404, message: 'We couldn’t find that request.' };
+const notLive: ActionResult = {
+  ok: false,
+  status: 409,
+  message: 'This request is not open: it is awaiting confirmation or already closed.',
+};
+
+/** Closes a live request with its outcome; the record is kept 6 years from now. */
+async function close(
+  trx: Trx,
+  row: RequestRow,
+  status: 'completed' | 'refused' | 'withdrawn',
+  outcome: string,
+  actor: AuditActor,
+  now: Date,
+): Promise<boolean> {
+  const changed = await updateRequestInStatus(trx, row.id, ['open', 'extended'], {
+    status,
+    outcome,
+    closed_at: now.toISOString(),
+    keep_until: keepUntilOf(now),
+  });
+  if (changed === 0) return false;
+  await noteRequestStep(trx, row.id, status === 'completed' ? 'closed' : status, staffStep(actor), outcome, now);
+  await audit(trx, actor, row.reference, 'change', ['status', 'outcome'], now, `Closed the request: ${status}`);
+  return true;
+}
+
+async function live(trx: Trx, reference: string): Promise<RequestRow | ActionResult> {
+  const row = await findRequestByReference(trx, reference);
+  if (!row) return notFoundResult;
+  if (!isLive(row.status)) return notLive;
+  return row;
+}
+const isResult = (x: RequestRow | ActionResult): x is ActionResult => 'ok' in x;
+
+/** Extends a live request by one or two months, with a reason, and tells the person. */
+export function extendRequest(
+  db: Executor,
+  mail: RequestMailContext,
+  reference: string,
+  months: number,
+  reason: string,
+  actor: AuditActor,
+  now: Date,
+): Promise<ActionResult> {
+  return inTransaction(db, async (trx) => {
+    const row = await findRequestByReference(trx, reference);
+    if (!row) return notFoundResult;
+    const check = checkExtension(row, months, reason, now);
+    if (!check.ok)
+      return {
+        ok: false,
+        status: check.reason === 'reason-needed' || check.reason === 'months' ? 400 : 409,
+        message: EXTENSION_ERROR[check.reason],
+      };
+    if (!row.email)
+      return {
+        ok: false,
+        status: 409,
+        message: 'There is no e-mail address to tell the person: write to them, then record the extension.',
+      };
+    const why = reason.trim();
+    await updateRequest(trx, row.id, {
+      status: 'extended',
+      extended_due_at: check.extendedDue,
+      extension_reason: why,
+      extension_told_at: now.toISOString(),
+    });
+    await enqueueMail(
+      trx,
+      { kind: 'privacy-request-extended', reference: row.reference, to: row.email, ...extensionMail(mail, row, why, check.extendedDue) },
+      now,
+      mail.domain,
+    );
+    await noteRequestStep(
+      trx,
+      row.id,
+      'extended',
+      staffStep(actor),
+      `Extended by ${months} month${months === 1 ? '' : 's'} to ${check.extendedDue}: ${why}`,
+      now,
+    );
+    await audit(trx, actor, row.reference, 'change', ['extended_due_at', 'extension_reason'], now, 'Extended the deadline');
+    return { ok: true, message: `The request is extended to ${check.extendedDue}, and the person has been told.` };
+  });
+}
+
+/** Refuses a live request with the reason, telling the person of their right to complain to the ICO. */
+export function refuseRequest(
+  db: Executor,
+  mail: RequestMailContext,
+  reference: string,
+  reason: string,
+  actor: AuditActor,
+  now: Date,
+): Promise<ActionResult> {
+  return inTransaction(db, async (trx) => {
+    const row = await live(trx, reference);
+    if (isResult(row)) return row;
+    const why = reason.trim();
+    if (why.length < 5) return { ok: false, status: 400, message: 'Please give the reason for refusing: the person is told it.' };
+    if (row.email)
+      await enqueueMail(
+        trx,
+        { kind: 'privacy-request-refused', reference: row.reference, to: row.email, ...refusalMail(mail, row, why) },
+        now,
+        mail.domain,
+      );
+    await close(trx, row, 'refused', `Refused: ${why}`, actor, now);
+    return {
+      ok: true,
+      message: row.email
+        ? 'The request is refused and the person has been told.'
+        : 'The request is refused: write to the person with the reason.',
+    };
+  });
+}
+
+/** Acknowledges a complaint by e-mail. */
+export function acknowledgeComplaint(
+  db: Executor,
+  mail: RequestMailContext,
+  reference: string,
+  actor: AuditActor,
+  now: Date,
+): Promise<ActionResult> {
+  return inTransaction(db, async (trx) => {
+    const row = await live(trx, reference);
+    if (isResult(row)) return row;
+    if (row.kind !== 'complaint') return { ok: false, status: 409, message: 'Only a complaint is acknowledged.' };
+    if (row.acknowledged_at) return { ok: false, status: 409, message: 'This complaint has already been acknowledged.' };
+    if (row.email)
+      await enqueueMail(
+        trx,
+        { kind: 'privacy-complaint-ack', reference: row.reference, to: row.email, ...acknowledgementMail(mail, row) },
+        now,
+        mail.domain,
+      );
+    await updateRequest(trx, row.id, { acknowledged_at: now.toISOString() });
+    await noteRequestStep(
+      trx,
+      row.id,
+      'acknowledged',
+      staffStep(actor),
+      row.email ? 'Acknowledged by e-mail' : 'Acknowledged by post',
+      now,
+    );
+    await audit(trx, actor, row.reference, 'change', ['acknowledged_at'], now, 'Acknowledged the complaint');
+    return { ok: true, message: 'The complaint is acknowledged.' };
+  });
+}
+
+/** Closes a rectification or complaint (or any live request) with an outcome note naming no one. */
+export function closeWithOutcome(db: Executor, reference: string, outcome: string, actor: AuditActor, now: Date): Promise<ActionResult> {
+  return inTransaction(db, async (trx) => {
+    const row = await live(trx, reference);
+    if (isResult(row)) return row;
+    const note = outcome.trim();
+    if (note.length < 3) return { ok: false, status: 400, message: 'Please write the outcome: what was done.' };
+    if (note.length > 1000) return { ok: false, status: 400, message: 'Please keep the outcome under 1,000 characters.' };
+    if (row.kind === 'complaint' && !row.acknowledged_at)
+      return { ok: false, status: 409, message: 'Please acknowledge the complaint before closing it.' };
+    await close(trx, row, 'completed', note, actor, now);
+    return { ok: true, message: 'The request is closed.' };
+  });
+}
+
+/** The person behind a request: by its address (with the account of it, and guest orders by it), or its account. */
+export async function personOfRequest(db: Executor, row: { email: string | null; customer_id: number | null }): Promise<Person | null> {
+  if (row.email) return findPerson(db, { email: row.email });
+  if (row.customer_id !== null) return findPerson(db, { customerId: row.customer_id });
+  return null;
+}
+
+/** Applies an objection or restriction: sets the flags and, for marketing, withdraws every marketing consent of the address at once. */
+export function applyFlagsOfRequest(db: Executor, reference: string, actor: AuditActor, now: Date): Promise<ActionResult> {
+  return inTransaction(db, async (trx) => {
+    const row = await live(trx, reference);
+    if (isResult(row)) return row;
+    const kinds = flagsOfRequest(row);
+    if (kinds.length === 0) return { ok: false, status: 409, message: 'This request sets no objection or restriction.' };
+    if (!row.email) return { ok: false, status: 409, message: 'There is no e-mail address on this request to apply it to.' };
+    await setFlags(trx, row.email, kinds, now, row.id);
+    const staff = { actor, reason: `Privacy request ${row.reference}` };
+    const withdraw = async (purpose: PurposeKey) =>
+      withdrawAddress(trx, { email: row.email as string, purpose, method: 'staff', staff }, now);
+    if (kinds.includes('objection-marketing') || kinds.includes('restriction')) {
+      await withdraw('general-subscription');
+      for (const p of await awaitedStockAlerts(trx)) await withdraw(p);
+    }
+    if (kinds.includes('objection-feedback') || kinds.includes('restriction')) await withdraw('feedback');
+    await close(trx, row, 'completed', `Applied: ${kinds.join(', ')}`, actor, now);
+    return { ok: true, message: 'The objection is applied and the request closed.' };
+  });
+}
+
+/** A fresh answer link for an access request, e-mailed to the person; the request is answered and closed. */
+export function sendAccessAnswer(
+  db: Executor,
+  mail: RequestMailContext,
+  reference: string,
+  actor: AuditActor,
+  now: Date,
+): Promise<ActionResult> {
+  return inTransaction(db, async (trx) => {
+    const row = await live(trx, reference);
+    if (isResult(row)) return row;
+    if (row.kind !== 'access') return { ok: false, status: 409, message: 'Only an access request is answered with a copy.' };
+    if (!row.email) return { ok: false, status: 409, message: 'There is no e-mail address to send the copy to.' };
+    const token = randomToken();
+    await updateRequest(trx, row.id, {
+      answer_token_hash: tokenHash(token),
+      answer_expires_at: new Date(now.getTime() + ANSWER_LINK_DAYS * DAY_MS).toISOString(),
+    });
+    await enqueueMail(
+      trx,
+      { kind: 'privacy-request-answer', reference: row.reference, to: row.email, ...answerLinkMail(mail, row, token) },
+      now,
+      mail.domain,
+    );
+    await noteRequestStep(trx, row.id, 'answered', staffStep(actor), `The copy was sent as a link valid for ${ANSWER_LINK_DAYS} days`, now);
+    await close(trx, row, 'completed', 'The copy was sent', actor, now);
+    return { ok: true, message: 'The copy’s link has been e-mailed; the request is closed.' };
+  });
+}
+
+export type AnswerLookup =
+  { ok: true; requestId: number; reference: string; person: Person } | { ok: false; reason: 'unknown' | 'expired' };
+
+/**
+ * An opening of an access answer link: the token is the key to one person's data. Every opening is
+ * audited and noted as a step, in the caller's transaction with the copy.
+ */
+export async function openAnswer(trx: Executor, token: string, form: 'page' | 'zip', now: Date): Promise<AnswerLookup> {
+  if (!token) return { ok: false, reason: 'unknown' };
+  const row = await findRequestByAnswerHash(trx, tokenHash(token));
+  if (!row) return { ok: false, reason: 'unknown' };
+  if (!row.answer_expires_at || row.answer_expires_at < now.toISOString()) return { ok: false, reason: 'expired' };
+  const person = await personOfRequest(trx, row);
+  if (!person) return { ok: false, reason: 'unknown' };
+  await noteRequestStep(trx, row.id, 'opened', 'person', form === 'zip' ? 'The copy was downloaded as a zip' : 'The copy was opened', now);
+  await recordAudit(
+    trx,
+    {
+      actor: { staffId: null, role: 'requester' },
+      action: 'export',
+      subject: { type: 'privacy_request', id: row.reference },
+      fields: ['copy'],
+      reason:
+        form === 'zip'
+          ? 'The person downloaded the answer to their access request'
+          : 'The person opened the answer to their access request',
+      network: null,
+    },
+    now,
+  );
+  return { ok: true, requestId: row.id, reference: row.reference, person };
+}
+
+/** An erasure request was carried out: its outcome (counts only) and the residue traces stored, the request closed. */
+export function recordErasureDone(
+  db: Executor,
+  requestId: number,
+  outcome: string,
+  residue: string,
+  actor: AuditActor,
+  now: Date,
+): Promise<ActionResult> {
+  return inTransaction(db, async (trx) => {
+    const row = await findRequestById(trx, requestId);
+    if (!row) return notFoundResult;
+    await updateRequest(trx, row.id, {
+      residue_scan: residue,
+      email: null,
+      name: null,
+      details: null,
+      customer_id: null,
+      minimised_at: now.toISOString(),
+    });
+    await noteRequestStep(trx, row.id, 'erased', staffStep(actor), outcome, now);
+    if (isLive(row.status)) await close(trx, row, 'completed', outcome, actor, now);
+    return { ok: true, message: 'The person has been erased and the request closed.' };
+  });
+}
+
+/** Stores a residue scan's result on a closed erasure request. */
+export async function recordResidueScan(
+  db: Executor,
+  requestId: number,
+  residue: string,
+  clean: boolean,
+  actor: AuditActor,
+  now: Date,
+): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    const row = await findRequestById(trx, requestId);
+    if (!row) return;
+    await updateRequest(trx, requestId, { residue_scan: residue });
+    await noteRequestStep(
+      trx,
+      requestId,
+      'residue-scan',
+      staffStep(actor),
+      clean ? 'The residue scan found nothing' : 'The residue scan found traces',
+      now,
+    );
+    await audit(trx, actor, row.reference, 'view', ['residue_scan'], now, 'Ran the residue scan');
+  });
+}
+
+// ——— The clock, for the dashboard and the digest ———
+
+export interface ClockCounts {
+  overdue: number;
+  dueSoon: number;
+  complaintsToAcknowledge: number;
+}
+
+export async function clockOfRequests(db: Executor, now: Date) {
+  const today = todayText(now);
+  const due = (await liveRequestsDueBy(db, dueSoonLimit(now))).map((r) => ({
+    reference: r.reference,
+    kind: r.kind as RequestKind,
+    due: effectiveDue(r) as string,
+    overdue: (effectiveDue(r) as string) < today,
+  }));
+  const complaints = (await complaintsAwaitingAcknowledgement(db)).map((c) => ({
+    reference: c.reference,
+    by: acknowledgeByOf(new Date(c.received_at)),
+  }));
+  return { due, complaints };
+}
+
+export async function requestClockCounts(db: Executor, now: Date): Promise<ClockCounts> {
+  const { due, complaints } = await clockOfRequests(db, now);
+  return {
+    overdue: due.filter((d) => d.overdue).length,
+    dueSoon: due.filter((d) => !d.overdue).length,
+    complaintsToAcknowledge: complaints.length,
+  };
+}
+
+// ——— The daily job ———
+
+export interface RequestsHousekeeping {
+  expired: number;
+  digests: number;
+  minimised: number;
+  answerLinksExpired: number;
+  deleted: number;
+}
+
+/** The day's work of `privacy.requests` (see requests.job.ts). */
+export async function privacyRequestsHousekeeping(db: Db, mail: RequestMailContext, now: Date): Promise<RequestsHousekeeping> {
+  return inTransaction(db, async (trx) => {
+    const iso = now.toISOString();
+    const expiredIds = await expireUnconfirmed(trx, iso);
+    for (const id of expiredIds) {
+      await updateRequest(trx, id, { keep_until: keepUntilOf(now) });
+      await noteRequestStep(trx, id, 'expired', 'shop', `Not confirmed within ${CONFIRMATION_HOURS} hours`, now);
+    }
+    let digests = 0;
+    const { due, complaints } = await clockOfRequests(trx, now);
+    if (due.length > 0 || complaints.length > 0) {
+      const body = digestMail(mail, due, complaints);
+      for (const owner of await activeOwners(trx)) {
+        await enqueueMail(trx, { kind: 'privacy-requests-digest', reference: todayText(now), to: owner.email, ...body }, now, mail.domain);
+        digests++;
+      }
+    }
+    const minimised = await minimiseClosed(trx, new Date(now.getTime() - REQUEST_DETAILS_RETENTION.days * DAY_MS).toISOString(), iso);
+    const answerLinksExpired = await expireAnswerLinks(trx, iso);
+    const deleted = await deleteRecordsKeptUntil(trx, iso);
+    return { expired: expiredIds.length, digests, minimised, answerLinksExpired, deleted };
+  });
+}

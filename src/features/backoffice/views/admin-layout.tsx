@@ -18,6 +18,7 @@ const NAV: { href: string; label: string; section: string; permission: Permissio
   { href: '/admin/dispatch', label: 'Dispatch', section: 'dispatch', permission: 'orders.fulfil' },
   { href: '/admin/orders/reconcile', label: 'Reconcile payments', section: 'reconcile', permission: 'orders.manage' },
   { href: '/admin/enquiries', label: 'Enquiries', section: 'enquiries', permission: 'enquiries.view' },
+  { href: '/admin/privacy-requests', label: 'Privacy requests', section: 'privacy-requests', permission: 'privacy.requests' },
   { href: '/admin/feedback', label: 'Feedback', section: 'feedback', permission: 'feedback.view' },
   { href: '/admin/campaigns', label: 'Campaigns', section: 'campaigns', permission: 'marketing.view' },
   { href: '/admin/statistics', label: 'Statistics', section: 'statistics', permission: 'statistics.view' },
