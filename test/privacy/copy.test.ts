@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceLabel } from '../../src/features/customers/customers.domain.js';
 import { contracts } from '../../src/features/privacy/contracts.registry.js';
 import { makeCopy } from '../../src/features/privacy/copy.service.js';
+import { FLAG_TEXT, setFlags } from '../../src/features/privacy/flags.service.js';
+import { recordAccountRequest } from '../../src/features/privacy/requests.service.js';
 import { findPerson } from '../../src/features/privacy/subjects.service.js';
 import { formatPence } from '../../src/shared/money.js';
 import { alertConfirmToken, askForAlert, pressAlertConfirm, soldOutPiece } from '../support/alerts.js';
@@ -39,9 +41,10 @@ interface Journey {
   customerId: number;
   email: string;
   shopper: Shopper;
+  request: string;
   own: { number: string; total: number };
   guest: { number: string; total: number };
-  staff: { name: string; email: string };
+  staff: { id: number; name: string; email: string };
   other: { email: string; number: string };
 }
 let j: Journey;
@@ -111,6 +114,8 @@ beforeAll(async () => {
   expect((await askForAlert(app, piece.pageUrl, person.email, shopper)).statusCode).toBe(303);
   expect((await pressAlertConfirm(app, await alertConfirmToken(app, person.email), shopper)).statusCode).toBeLessThan(400);
   await signInFrom(SAFARI, person.email);
+  const request = await recordAccountRequest(app.db, { kind: 'access', customerId: id, email: person.email, details: null }, now);
+  await setFlags(app.db, person.email, ['objection-marketing'], now, request.id);
 
   const member = await signInAs(app, 'customer_service');
   const opened = await app.inject({ method: 'GET', url: `/admin/orders/${own.number}`, headers: { cookie: member.cookie } });
@@ -125,9 +130,10 @@ beforeAll(async () => {
     customerId: id,
     email: person.email,
     shopper,
+    request: request.reference,
     own: { number: own.number, total: await totalOf(own.number) },
     guest: { number: guest.number, total: await totalOf(guest.number) },
-    staff: staffRow,
+    staff: { id: member.staffId, ...staffRow },
     other: { email: other.person.email, number: theirs.number },
   };
 });
@@ -155,6 +161,8 @@ const enteredValues = () => [
   'General Subscription',
   'Back-in-stock alert',
   deviceLabel(SAFARI),
+  `Request ${j.request}`,
+  FLAG_TEXT['objection-marketing'],
 ];
 
 const decoded = (html: string) =>
@@ -283,6 +291,25 @@ describe(`Download my data (${testDialect})`, () => {
       expect(String(res.headers.location), url).toMatch(/^\/account\/sign-in/);
       expect(res.body).not.toContain('Rosalind');
     }
+  });
+
+  it("makes a staff member's copy too: their account, and what they did in the back office", async () => {
+    const person = await findPerson(shop.app.db, { staffId: j.staff.id });
+    if (!person) throw new Error('no such member');
+    const copy = await makeCopy(shop.app.db, person, now);
+    const words = JSON.stringify(copy.sections);
+    expect(words).toContain(j.staff.name);
+    expect(words).toContain(j.staff.email);
+    expect(copy.sections.map((s) => s.id)).toContain('staff-actions');
+    expect(
+      copy.sections
+        .find((s) => s.id === 'staff-actions')
+        ?.items.map((i) => i.heading)
+        .join(' '),
+    ).toContain(j.own.number);
+    expect(copy.data.staff?.[0]).not.toHaveProperty('password_hash');
+    expect(copy.data.staff?.[0]).not.toHaveProperty('totp_secret');
+    expect(words).not.toContain('Rosalind');
   });
 
   it('limits the zip per network, so that it cannot be used to load the server', async () => {

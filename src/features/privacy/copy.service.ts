@@ -11,6 +11,8 @@ import { DELIVERY_OPTIONS, STATUS_LABELS } from '../orders/orders.domain.js';
 import { ROLE_LABELS } from '../staff/staff.domain.js';
 import { formatPence } from '../../shared/money.js';
 import { contracts } from './contracts.registry.js';
+import { FLAG_TEXT } from './flags.service.js';
+import { CHANNEL_TEXT, KIND_TEXT, STATUS_TEXT as REQUEST_STATUS_TEXT } from './requests.domain.js';
 import type { Person, PersonalColumn, SubjectExport, TableName } from './inventory.js';
 import { exportPerson } from './subjects.service.js';
 import { CopyFile } from './views/copy-file.js';
@@ -140,6 +142,7 @@ const ACTION_TEXT: Record<string, string> = {
   delete: 'Deleted',
   create: 'Created',
 };
+const lookup = (labels: Record<string, string>, v: unknown): string => labels[text(v)] ?? text(v);
 const methodText = (m: unknown): string => (CONSENT_METHODS as Record<string, string | undefined>)[text(m)] ?? text(m);
 
 type Field = { label: string; value: string };
@@ -484,18 +487,39 @@ function sectionsOf(data: SubjectExport, person: Person): CopySection[] {
     intro: 'The requests you made about your data, and each step we took.',
     items: take('privacy_requests').map((r) => ({
       heading: `Request ${text(r.reference)}`,
-      fields: [
-        ...fields(
-          Object.entries(r)
-            .filter(([k]) => k !== 'id')
-            .map(([k, v]) => [columnLabel('privacy_requests', k), genericValue(k, v)]),
-        ),
-        ...fields(
-          requestEvents
-            .filter((e) => e.request_id === r.id)
-            .map((e): [string, string] => ['Step', lines(when(e.at), text(e.step).replace(/-/g, ' '), text(e.note))]),
-        ),
-      ],
+      fields: fields([
+        ['Reference', text(r.reference)],
+        ['What you asked', lookup(KIND_TEXT, r.kind)],
+        ['How it came', lookup(CHANNEL_TEXT, r.channel)],
+        ['Status', lookup(REQUEST_STATUS_TEXT, r.status)],
+        ['E-mail address', text(r.email)],
+        ['Name', text(r.name)],
+        ['Details you gave', text(r.details)],
+        ['Received', when(r.received_at)],
+        ['Confirmed', when(r.confirmed_at)],
+        ['Due', when(r.due_at)],
+        ['Extended to', when(r.extended_due_at)],
+        ['Why it was extended', text(r.extension_reason)],
+        ['Acknowledged', when(r.acknowledged_at)],
+        ['Closed', when(r.closed_at)],
+        ['Outcome', text(r.outcome)],
+        ...requestEvents
+          .filter((e) => e.request_id === r.id)
+          .map((e): [string, string] => ['Step', lines(when(e.at), text(e.step).replace(/-/g, ' '), text(e.note))]),
+      ]),
+    })),
+  });
+
+  sections.push({
+    id: 'flags',
+    title: 'Your objections and restrictions',
+    intro: 'What you asked us to stop doing with your data; every part of the shop checks these before using it.',
+    items: take('privacy_flags').map((f) => ({
+      heading: lookup(FLAG_TEXT, f.kind),
+      fields: fields([
+        ['What', lookup(FLAG_TEXT, f.kind)],
+        ['Since', when(f.set_at)],
+      ]),
     })),
   });
 
