@@ -6,7 +6,7 @@ import { makeCopy } from '../../src/features/privacy/copy.service.js';
 import { FLAG_TEXT, setFlags } from '../../src/features/privacy/flags.service.js';
 import { recordAccountRequest } from '../../src/features/privacy/requests.service.js';
 import { findPerson } from '../../src/features/privacy/subjects.service.js';
-import { formatPence } from '../../src/shared/money.js';
+import { formatPence, vatIncluded } from '../../src/shared/money.js';
 import { alertConfirmToken, askForAlert, pressAlertConfirm, soldOutPiece } from '../support/alerts.js';
 import { type TestShop, buildTestShop, testDialect } from '../support/build-app.js';
 import {
@@ -197,6 +197,8 @@ describe(`Download my data (${testDialect})`, () => {
     ])
       expect(html, title).toContain(title);
     expect(html).toContain('Customer service');
+    expect(html).toContain(`Of which VAT (20 %)`);
+    expect(html).toContain(formatPence(vatIncluded(j.own.total)));
     expect(html).not.toContain(j.staff.name);
     expect(html).not.toContain(j.staff.email);
     // Someone else's data is not in it.

@@ -9,7 +9,7 @@ import { customerById } from '../customers/customers.service.js';
 import { whenText } from '../customers/views/when.js';
 import { DELIVERY_OPTIONS, STATUS_LABELS } from '../orders/orders.domain.js';
 import { ROLE_LABELS } from '../staff/staff.domain.js';
-import { formatPence } from '../../shared/money.js';
+import { formatPence, vatIncluded } from '../../shared/money.js';
 import { contracts } from './contracts.registry.js';
 import { FLAG_TEXT } from './flags.service.js';
 import { CHANNEL_TEXT, KIND_TEXT, STATUS_TEXT as REQUEST_STATUS_TEXT } from './requests.domain.js';
@@ -175,12 +175,22 @@ function genericValue(column: string, v: unknown): string {
   return text(v);
 }
 
+/** Titles for tables that have no section of their own but a name people know. */
+const TABLE_TITLES: Partial<Record<TableName, string>> = {
+  bags: 'Shopping bags',
+  bag_items: 'Pieces in your shopping bags',
+  stock_movements: 'Stock changes you made',
+  price_changes: 'Price changes you made',
+  staff_networks: 'Networks you signed in to the back office from',
+  staff_tokens: 'Back-office links we e-mailed you',
+};
+
 function genericSection(table: TableName, rows: Row[]): CopySection {
   const contract = contracts.flatMap((c) => c.inventory.tables).find((t) => t.table === table);
   const feature = contracts.find((c) => c.inventory.tables.some((t) => t.table === table))?.inventory.feature;
   return {
     id: `table-${table.replace(/_/g, '-')}`,
-    title: `Other records: ${table.replace(/_/g, ' ')}`,
+    title: TABLE_TITLES[table] ?? `Other records: ${table.replace(/_/g, ' ')}`,
     intro: [`What we keep in our ${feature ?? 'shop'} records (the ${table} table) about you.`, contract?.note ?? ''].join(' ').trim(),
     items: rows.map((row) => ({
       fields: fields(Object.entries(row).map(([c, v]) => [columnLabel(table, c), genericValue(c, v)])),
@@ -273,6 +283,7 @@ function sectionsOf(data: SubjectExport, person: Person): CopySection[] {
         ['Pieces', money(o.subtotal_pence)],
         ['Delivery charge', money(o.delivery_pence)],
         ['Total', money(o.total_pence)],
+        ['Of which VAT (20 %)', typeof o.total_pence === 'number' ? formatPence(vatIncluded(o.total_pence)) : ''],
         ['Refunded', typeof o.refunded_pence === 'number' && o.refunded_pence > 0 ? money(o.refunded_pence) : ''],
         ['Tracking number', text(o.tracking_number)],
         ...events
@@ -368,6 +379,7 @@ function sectionsOf(data: SubjectExport, person: Person): CopySection[] {
         heading: purposeText(r.purpose),
         fields: fields([
           ['Alert', purposeText(r.purpose)],
+          ['What you asked', text(ledger.findLast((e) => e.purpose === r.purpose && e.wording)?.wording)],
           ['Active', r.given === 1 || r.given === true ? 'Yes' : 'No'],
           ['Since', when(r.changed_at)],
           ['For the address', text(r.email)],
