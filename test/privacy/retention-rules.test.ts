@@ -11,6 +11,7 @@ import { type TestShop, buildTestShop, testDialect } from '../support/build-app.
 import { checkout, newPerson, payFor, pieceInStock, registerAndVerify, send, signInShopper } from '../support/customer.js';
 import { formBody, submitForm } from '../support/forms.js';
 import { feedbackToken } from '../../src/features/feedback/feedback.service.js';
+import { closeWithOutcome } from '../../src/features/privacy/requests.service.js';
 import { deriveKey } from '../../src/shared/crypto.js';
 import { GUEST, Shopper } from '../support/shopper.js';
 import { adminPost, signInAs } from '../support/staff.js';
@@ -56,7 +57,49 @@ const orderRow = (number: string) =>
 
 const cases: Record<RetentionJob, () => Promise<void>> = {
   'privacy.requests': async () => {
-    throw new Error('the case of privacy.requests is still to be written');
+    const base = startCase();
+    // The job is run at later dates without moving the shared clock, which other cases need to stay years back.
+    const later = (days: number) => new Date(base.getTime() + days * DAY);
+    const runAt = (days: number) => jobRegistry['privacy.requests'].run(shop.app, later(days));
+    const requestRow = (email: string) => db().selectFrom('privacy_requests').selectAll().where('email', '=', email).executeTakeFirst();
+    const byId = (id: number) => db().selectFrom('privacy_requests').selectAll().where('id', '=', id).executeTakeFirst();
+    async function closedRequest(email: string) {
+      await submitForm(shop.app, '/privacy/rights', '/privacy/rights', { kind: 'rectification', email, details: 'My surname is misspelt' });
+      const mail = await db().selectFrom('mail_outbox').select('text_body').where('to_address', '=', email).executeTakeFirstOrThrow();
+      const token = mail.text_body.match(/confirm\?token=([A-Za-z0-9_-]{43})/)?.[1] ?? '';
+      const confirmed = await shop.app.inject({
+        method: 'POST',
+        url: '/privacy/rights/confirm',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: shop.config.publicUrl },
+        payload: formBody({ token }),
+      });
+      expect(confirmed.statusCode).toBe(200);
+      const row = (await requestRow(email))!;
+      expect(await closeWithOutcome(db(), row.reference, 'Corrected', { staffId: null, role: 'manager' }, now)).toMatchObject({ ok: true });
+      return row.id;
+    }
+    const [old, recent, unconfirmed] = [`old-${tag()}@example.org`, `recent-${tag()}@example.org`, `never-${tag()}@example.org`];
+    const oldId = await closedRequest(old);
+    at(base, 10);
+    const recentId = await closedRequest(recent);
+    await submitForm(shop.app, '/privacy/rights', '/privacy/rights', { kind: 'access', email: unconfirmed });
+    // Unconfirmed after 24 hours: expired.
+    expect((await runAt(10.5)).expired).toBe(0);
+    expect((await runAt(11.1)).expired).toBe(1);
+    expect((await requestRow(unconfirmed))?.status).toBe('expired');
+    // The details are emptied 30 days after closing; the record stays.
+    await runAt(29);
+    expect((await byId(oldId))?.email).toBe(old);
+    await runAt(31);
+    expect(await byId(oldId)).toMatchObject({ email: null, details: null, status: 'completed' });
+    expect((await byId(recentId))?.email).toBe(recent);
+    // The record itself goes 6 years after closing.
+    await runAt(2191);
+    expect(await byId(oldId)).toBeDefined();
+    expect(await runAt(2193)).toMatchObject({ deleted: 1 });
+    expect(await byId(oldId)).toBeUndefined();
+    expect(await byId(recentId)).toMatchObject({ email: null, status: 'completed' });
+    expect(await db().selectFrom('privacy_request_events').select('id').where('request_id', '=', oldId).execute()).toHaveLength(0);
   },
   'privacy.erasures': async () => {
     throw new Error('the case of privacy.erasures is still to be written');
