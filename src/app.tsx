@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
@@ -127,7 +128,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     logger:
       options.logger === false
         ? false
-        : loggerOptions(config.logLevel, options.logStream, config.env === 'development' && process.stdout.isTTY === true),
+        : loggerOptions(
+            config.logLevel,
+            // LOG_FILE: the log is appended to that file instead of standard output.
+            options.logStream ?? (config.logFile ? createWriteStream(config.logFile, { flags: 'a', mode: 0o600 }) : undefined),
+            config.env === 'development' && process.stdout.isTTY === true,
+          ),
     trustProxy: config.trustProxy,
     ...serverTimeouts(),
     bodyLimit: 64 * 1024,

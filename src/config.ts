@@ -39,6 +39,8 @@ const schema = z.object({
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'expected a pino level such as info' })
     .default('info'),
+  /** A file the log is written to (appended) instead of standard output; the residue scan reads it too. Unset: standard output only. */
+  LOG_FILE: z.string().min(1, 'expected the path of a file').optional(),
   TRUST_PROXY: booleanText.default(false),
   SEARCH_RATE_LIMIT: z.coerce
     .number({ message: 'expected a number of searches per minute' })
@@ -130,6 +132,8 @@ export interface Config {
   seedDemo: boolean;
   secretKey: string;
   logLevel: string;
+  /** LOG_FILE: where the log goes instead of standard output, when set. */
+  logFile: string | null;
   trustProxy: boolean;
   rateLimits: { searchPerMinute: number; formsPer10Minutes: number };
   shop: { name: string; address: string; email: string; icoNumber: string };
@@ -231,6 +235,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     seedDemo: e.SEED_DEMO,
     secretKey,
     logLevel: e.LOG_LEVEL,
+    logFile: e.LOG_FILE ?? null,
     trustProxy: e.TRUST_PROXY,
     rateLimits: { searchPerMinute: e.SEARCH_RATE_LIMIT, formsPer10Minutes: e.FORM_RATE_LIMIT },
     shop: { name: e.SHOP_NAME, address: e.SHOP_ADDRESS, email: e.SHOP_EMAIL, icoNumber: e.SHOP_ICO_NUMBER },

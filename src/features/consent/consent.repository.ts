@@ -387,3 +387,13 @@ export async function givenPurposesOfFamily(db: Executor, prefix: string): Promi
     .execute();
   return rows.map((r) => r.purpose);
 }
+
+/** Every address with a consent state or a waiting sign-up, each once, for the erasure journal's re-apply. */
+export async function findEveryConsentAddress(db: Executor): Promise<{ email: string; customer_id: number | null }[]> {
+  const states = await db.selectFrom('consent_state').select(['email', 'customer_id']).distinct().where('email', 'is not', null).execute();
+  const requests = await db.selectFrom('consent_requests').select('email').distinct().execute();
+  return [
+    ...states.map((s) => ({ email: s.email as string, customer_id: s.customer_id })),
+    ...requests.map((r) => ({ email: r.email, customer_id: null })),
+  ];
+}

@@ -61,6 +61,7 @@ import {
   saveWording,
   subjectsEndedBefore,
   upsertState,
+  findEveryConsentAddress,
 } from './consent.repository.js';
 
 /**
@@ -903,6 +904,11 @@ export const consentSubjects: SubjectHandlers = {
     const requests = await deleteRequestsOf(trx, emails);
     const ticks = person.customerId === null ? 0 : await deleteLegacyTick(trx, person.customerId);
     return reportOf({ consent_state: states, consent_requests: requests, consent_legacy_ticks: ticks }, { consent_ledger: anonymised });
+  },
+
+  /** Everyone with a consent choice or a waiting sign-up, by address (and account). */
+  async knownPeople(trx) {
+    return (await findEveryConsentAddress(trx)).map((c) => ({ email: c.email, customerId: c.customer_id, staffId: null }));
   },
 };
 

@@ -69,3 +69,9 @@ export async function countContactMessagesSince(db: Db, since: string): Promise<
     .executeTakeFirst();
   return Number(r?.n ?? 0);
 }
+
+/** Every address an enquiry came from, each once, for the erasure journal's re-apply. */
+export async function findEveryEnquirer(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('contact_messages').select('email').distinct().execute();
+  return rows.map((r) => r.email);
+}

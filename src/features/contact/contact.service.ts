@@ -12,6 +12,7 @@ import {
   findContactMessage,
   findContactMessagesFrom,
   insertContactMessage,
+  findEveryEnquirer,
 } from './contact.repository.js';
 
 export const contactSchema = z.object({
@@ -102,6 +103,11 @@ export const contactSubjects: SubjectHandlers = {
   /** Deletes the person's enquiries; the copies forwarded through the outbox are the mail feature's to erase. */
   async eraseSubject(trx, person) {
     return reportOf({ contact_messages: await deleteContactMessagesFrom(trx, emailsOf(person)) });
+  },
+
+  /** Everyone who sent an enquiry, by address. */
+  async knownPeople(trx) {
+    return (await findEveryEnquirer(trx)).map((email) => ({ email, customerId: null, staffId: null }));
   },
 };
 

@@ -303,3 +303,8 @@ export async function deleteAccounts(db: Db, ids: number[]) {
   const customers = count(await db.deleteFrom('customers').where('id', 'in', ids).executeTakeFirst());
   return { customers, customer_addresses, customer_sessions, customer_tokens };
 }
+
+/** Every account by number and address: whom the erasure journal's re-apply compares with its keys. */
+export function findEveryAccountAddress(db: Db): Promise<{ id: number; email: string }[]> {
+  return db.selectFrom('customers').select(['id', 'email']).orderBy('id').execute();
+}

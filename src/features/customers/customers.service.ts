@@ -69,6 +69,7 @@ import {
   updateCustomer,
   useToken,
   waitSignInsUntil,
+  findEveryAccountAddress,
 } from './customers.repository.js';
 
 /**
@@ -400,6 +401,24 @@ export async function resetPassword(
   });
 }
 
+/**
+ * Checks the signed-in customer's password again before something that cannot be undone (deleting
+ * the account), with the one password check: wrong ones counted, and refused while the address waits.
+ */
+export async function confirmPassword(
+  db: Db,
+  customerId: number,
+  password: string,
+  now: Date,
+  addressKey: Buffer,
+): Promise<{ ok: true; email: string } | { ok: false; reason: 'wrong-password' } | { ok: false; reason: 'waiting'; minutes: number }> {
+  const customer = await findCustomerById(db, customerId);
+  if (!customer) return { ok: false, reason: 'wrong-password' };
+  const checked = await checkPassword(db, customer.email, customer.password_hash, password, now, addressKey);
+  if (!checked.ok) return checked.reason === 'waiting' ? checked : { ok: false, reason: 'wrong-password' };
+  return { ok: true, email: customer.email };
+}
+
 export type ChangePasswordResult =
   { ok: true } | { ok: false; reason: 'wrong-password' } | { ok: false; reason: 'waiting'; minutes: number };
 
@@ -660,6 +679,11 @@ export const customersSubjects: SubjectHandlers = {
   async eraseSubject(trx, person) {
     const ids = await findCustomerIdsOfPerson(trx, person.customerId, emailsOf(person));
     return reportOf(await deleteAccounts(trx, ids));
+  },
+
+  /** Every account, by number and address. */
+  async knownPeople(trx) {
+    return (await findEveryAccountAddress(trx)).map((a) => ({ email: a.email, customerId: a.id, staffId: null }));
   },
 };
 

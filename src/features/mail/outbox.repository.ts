@@ -271,3 +271,8 @@ export async function countMailWithReference(
     withheld: Number(r?.withheld ?? 0),
   };
 }
+
+/** Deletes one e-mail: one the shop keeps no copy of once it is sent. */
+export async function deleteMailById(db: Db, id: number): Promise<void> {
+  await db.deleteFrom('mail_outbox').where('id', '=', id).execute();
+}

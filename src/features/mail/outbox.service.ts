@@ -1,3 +1,5 @@
+import { readFile, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { v7 as timeOrderedUuid } from 'uuid';
 import { type Person, type SubjectHandlers, emailsOf, exportOf, reportOf } from '../privacy/inventory.js';
 import type { Db, Executor } from '../../db/database.js';
@@ -12,6 +14,7 @@ import {
   insertMailBody,
   insertMailsSharingBody,
   deleteMailFailedBefore,
+  deleteMailById,
   deleteMailOfPerson,
   deleteMailSentBefore,
   findMailOfPerson,
@@ -71,6 +74,13 @@ export function messageIdDomain(publicUrl: string): string {
 }
 
 // ——— Marketing: consent is enforced here, whoever queues the e-mail ———
+
+/**
+ * The kinds of e-mail the shop keeps no copy of once sent: the row is deleted as soon as the mail
+ * server has it (and the development mailer's .eml file with it). The notice that a person's data
+ * has been erased is one: keeping it would keep their address and name, the very thing erased.
+ */
+export const FORGOTTEN_ONCE_SENT: readonly string[] = ['privacy-erased', 'privacy-erasure-finished'];
 
 /** The kinds of e-mail that are marketing: queued only with a purpose, so only with consent. */
 export const MARKETING_KINDS: readonly string[] = ['campaign', 'stock-alert', 'feedback-request'];
@@ -328,8 +338,9 @@ export async function deliverDueMail(
         'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
       };
     }
+    let delivered: { file?: string };
     try {
-      await mailer.send({
+      delivered = await mailer.send({
         to: mail.to_address,
         ...(mail.reply_to ? { replyTo: mail.reply_to } : {}),
         subject: content.subject,
@@ -355,6 +366,13 @@ export async function deliverDueMail(
       continue;
     }
     const sentAt = clock();
+    if (FORGOTTEN_ONCE_SENT.includes(mail.kind)) {
+      // Nothing of it stays: not the row, nor the file the development mailer wrote.
+      await deleteMailById(db, mail.id);
+      if (delivered.file) await rm(delivered.file, { force: true });
+      tally.sent++;
+      continue;
+    }
     await markMailSent(db, mail.id, sentAt.toISOString());
     if (mail.purpose !== null) await gates.get(identityOf(db))?.sent?.(db, mail.to_address, mail.purpose, sentAt);
     tally.sent++;
@@ -411,3 +429,47 @@ export const mailSubjects: SubjectHandlers = {
     return reportOf({ mail_outbox: await deleteMailOfPerson(trx, emailsOf(person), referencesOf(person)) });
   },
 };
+
+/** Deletes the outbox's e-mails carrying these references (an order's number), whoever they went to: an erasure finished. */
+export async function forgetMailAbout(trx: Executor, references: string[]): Promise<number> {
+  return deleteMailOfPerson(trx, [], references);
+}
+
+/** The addresses an .eml file was written to or answers to, in lower case, from its header section. */
+function addressesInHeaders(raw: string): string[] {
+  const head = raw.split(/\r?\n\r?\n/, 1)[0] ?? '';
+  // Folded header lines continue with white space.
+  const lines = head.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/);
+  const found: string[] = [];
+  for (const line of lines) {
+    if (!/^(to|cc|reply-to):/i.test(line)) continue;
+    for (const m of line.matchAll(/[^\s<>,;:"]+@[^\s<>,;:"]+/g)) found.push(m[0].toLowerCase());
+  }
+  return found;
+}
+
+/**
+ * Deletes the development mailer's .eml files (under DATA_DIR/outbox) written to or answering to
+ * one of these addresses: its copies of the person's e-mails. Files are not in any transaction, so
+ * the caller runs this after its erasure has committed. Returns how many files went.
+ */
+export async function eraseMailFilesOf(outboxDir: string, emails: readonly string[]): Promise<number> {
+  const wanted = new Set(emails.map((e) => e.trim().toLowerCase()).filter((e) => e !== ''));
+  if (wanted.size === 0) return 0;
+  let names: string[];
+  try {
+    names = await readdir(outboxDir);
+  } catch {
+    return 0;
+  }
+  let deleted = 0;
+  for (const name of names.filter((n) => n.endsWith('.eml'))) {
+    const file = join(outboxDir, name);
+    const raw = await readFile(file, 'utf8').catch(() => '');
+    if (addressesInHeaders(raw).some((a) => wanted.has(a))) {
+      await rm(file, { force: true });
+      deleted++;
+    }
+  }
+  return deleted;
+}

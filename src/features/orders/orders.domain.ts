@@ -126,6 +126,32 @@ export const FINISHED_STATUSES = ['dispatched', 'delivered', 'refunded', 'cancel
  */
 export const ORDER_DETAILS_DAYS = 180;
 
+/** Our returns window: a delivered order can be sent back for this many days. */
+export const RETURNS_WINDOW_DAYS = 30;
+
+/**
+ * Whether erasing the buyer must wait for this order: it was paid and is not yet finished with
+ * (still to be dispatched, or dispatched or delivered less than RETURNS_WINDOW_DAYS ago), so its
+ * delivery details and the buyer's contact are still needed to deliver it or take it back. A
+ * cancelled or refunded order, or one whose window has passed, does not wait.
+ */
+export function erasureWaitsFor(
+  order: {
+    status: string;
+    paid_at: string | null;
+    anonymised_at: string | null;
+    dispatched_at: string | null;
+    delivered_at: string | null;
+  },
+  now: Date,
+): boolean {
+  if (order.paid_at === null || order.anonymised_at !== null) return false;
+  if (order.status === 'paid') return true;
+  if (order.status !== 'dispatched' && order.status !== 'delivered') return false;
+  const since = order.delivered_at ?? order.dispatched_at;
+  return since === null || Date.parse(since) + RETURNS_WINDOW_DAYS * 86_400_000 > now.getTime();
+}
+
 /** The tax record (date, lines, amounts, VAT, delivery country, number) is kept this many years after the end of its financial year. */
 export const TAX_RECORD_YEARS = 6;
 

@@ -406,3 +406,21 @@ export function findOrdersDeliveredBetween(db: Executor, from: string, to: strin
     .orderBy('id')
     .execute();
 }
+
+/** Takes these orders out of the account they were placed from, keeping everything else on them. */
+export async function unlinkOrdersFromCustomer(trx: Trx, orderIds: number[]): Promise<number> {
+  if (orderIds.length === 0) return 0;
+  const res = await trx.updateTable('orders').set({ customer_id: null }).where('id', 'in', orderIds).executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
+/** The orders with these numbers, in number order. */
+export function findOrdersByNumbers(db: Executor, numbers: string[]): Promise<OrderRow[]> {
+  if (numbers.length === 0) return Promise.resolve([]);
+  return db.selectFrom('orders').selectAll().where('number', 'in', numbers).orderBy('number').execute();
+}
+
+/** Every buyer's address and account number on an order, each pair once, for the erasure journal's re-apply. */
+export function findEveryBuyer(db: Executor): Promise<{ email: string; customer_id: number | null }[]> {
+  return db.selectFrom('orders').select(['email', 'customer_id']).distinct().where('email', '!=', '').execute();
+}

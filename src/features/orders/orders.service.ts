@@ -18,6 +18,7 @@ import {
   UNPAID_CANCEL_DAYS,
   UNPAID_ORDER_RETENTION_DAYS,
   buyerEmail,
+  erasureWaitsFor,
   newOrderNumber,
   taxRecordsEndedBefore,
   orderTotals,
@@ -49,10 +50,13 @@ import {
   findEventsRecordedBy,
   findOrderLines,
   findOrderRecords,
+  findEveryBuyer,
+  findOrdersByNumbers,
   findOrdersOfPerson,
   findOrdersWithDetailsChangedBefore,
   forgetStaffInEvents,
   findUnpaidOrdersCreatedBefore,
+  unlinkOrdersFromCustomer,
   insertAttempt,
   insertOrder,
   insertOrderEvent,
@@ -708,7 +712,15 @@ async function exportSubject(trx: Trx, person: Person): Promise<SubjectExport> {
  */
 async function eraseSubject(trx: Trx, person: Person, now: Date): Promise<ErasureReport> {
   const at = now.toISOString();
-  const orders = await findOrdersOfPerson(trx, person.customerId, person.emails);
+  const all = await findOrdersOfPerson(trx, person.customerId, person.emails);
+  // An order still to be delivered, or in its returns window, is finished first: it leaves the
+  // account now and keeps what delivery and a return need; finishErasureOfOrders erases it later.
+  const waiting = all.filter((o) => erasureWaitsFor(o, now));
+  const unlinked = await unlinkOrdersFromCustomer(
+    trx,
+    waiting.filter((o) => o.customer_id !== null).map((o) => o.id),
+  );
+  const orders = all.filter((o) => !waiting.includes(o));
   const neverPaid = orders.filter((o) => o.paid_at === null);
   for (const order of neverPaid) {
     await releaseStock(trx, order, at, 'the buyer asked for their data to be erased');
@@ -730,15 +742,70 @@ async function eraseSubject(trx: Trx, person: Person, now: Date): Promise<Erasur
   );
   const staffSteps = person.staffId === null ? 0 : await forgetStaffInEvents(trx, person.staffId);
   return {
-    orders: { deleted, anonymised: kept.orders },
+    orders: { deleted, anonymised: kept.orders + unlinked },
     order_lines: { deleted: dropped.lines.length, anonymised: 0 },
     order_events: { deleted: dropped.events.length, anonymised: kept.events + staffSteps },
     payment_attempts: { deleted: dropped.attempts.length, anonymised: kept.attempts },
   };
 }
 
+/**
+ * The numbers of the person's orders that erasing them must wait for (erasureWaitsFor): paid and
+ * not yet delivered, or still in the returns window. Ask before erasing: the eraser leaves these
+ * out of the account but keeps them whole.
+ */
+export async function ordersErasureWaitsFor(db: Executor, person: Person, now: Date): Promise<string[]> {
+  const orders = await findOrdersOfPerson(db, person.customerId, person.emails);
+  return orders.filter((o) => erasureWaitsFor(o, now)).map((o) => o.number);
+}
+
+/** A waiting order once its erasure is finished: who to tell, read before it was anonymised. */
+export interface FinishedErasure {
+  number: string;
+  email: string;
+  firstName: string;
+  /** When the order was placed, for the date its tax record is kept until. */
+  createdAt: string;
+}
+
+/**
+ * Finishes the erasure of waiting orders that no longer need their details (delivered or
+ * dispatched RETURNS_WINDOW_DAYS ago, or cancelled or refunded): each keeps only its tax record,
+ * as any erased order does. Returns those finished (with the address to tell, read first) and the
+ * numbers still waiting. An order already anonymised (by retention) counts as finished.
+ */
+export async function finishErasureOfOrders(
+  trx: Trx,
+  numbers: string[],
+  now: Date,
+): Promise<{ finished: FinishedErasure[]; stillWaiting: string[] }> {
+  const orders = await findOrdersByNumbers(trx, numbers);
+  const ready = orders.filter((o) => !erasureWaitsFor(o, now));
+  const finished = ready.map((o) => ({ number: o.number, email: o.email, firstName: o.first_name, createdAt: o.created_at }));
+  await anonymiseOrders(
+    trx,
+    ready.filter((o) => o.anonymised_at === null).map((o) => o.id),
+    now.toISOString(),
+    { unlinkCustomer: true },
+  );
+  return { finished, stillWaiting: orders.filter((o) => erasureWaitsFor(o, now)).map((o) => o.number) };
+}
+
+/** The order's dates, for saying until when its tax record is kept. */
+export async function orderDatesOf(db: Executor, person: Person): Promise<{ number: string; createdAt: string; paid: boolean }[]> {
+  const orders = await findOrdersOfPerson(db, person.customerId, person.emails);
+  return orders.map((o) => ({ number: o.number, createdAt: o.created_at, paid: o.paid_at !== null }));
+}
+
 /** The orders feature's exporter and eraser, over its own tables, inside the caller's transaction. */
-export const ordersSubjects: SubjectHandlers = { exportSubject, eraseSubject };
+export const ordersSubjects: SubjectHandlers = {
+  exportSubject,
+  eraseSubject,
+  /** Every buyer on an order, by address and the account it was placed from. */
+  async knownPeople(trx) {
+    return (await findEveryBuyer(trx)).map((b) => ({ email: b.email, customerId: b.customer_id, staffId: null }));
+  },
+};
 
 /**
  * The back office's order list. A search by a person's e-mail address or surname tells the

@@ -1,4 +1,5 @@
 import { defineJob } from '../../jobs/job.js';
+import { finishWaitingErasures } from './erasure.service.js';
 
 /**
  * Policy: every night at 03:35 (London), and at start, erasures waiting for open orders are
@@ -10,5 +11,5 @@ export const privacyErasuresJob = defineJob({
   cron: '35 3 * * *',
   timezone: 'Europe/London',
   runAtStart: true,
-  run: async () => ({}),
+  run: async (app, now) => ({ ...(await finishWaitingErasures(app, now)) }),
 });

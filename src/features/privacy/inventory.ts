@@ -106,10 +106,24 @@ export type SubjectExport = Partial<Record<TableName, Record<string, unknown>[]>
 /** What an erasure did, table by table. */
 export type ErasureReport = Partial<Record<TableName, { deleted: number; anonymised: number }>>;
 
+/** Someone a feature's rows name: by address, account number or staff number (any may be missing). */
+export interface KnownPerson {
+  email: string | null;
+  customerId: number | null;
+  staffId: number | null;
+}
+
 /** The functions each feature with personal data provides over its own tables, inside the caller's transaction. */
 export interface SubjectHandlers {
   exportSubject(trx: Trx, person: Person): Promise<SubjectExport>;
   eraseSubject(trx: Trx, person: Person, now: Date): Promise<ErasureReport>;
+  /**
+   * Everyone the feature's tables name by address, account or staff number, each once: what the
+   * erasure journal's re-apply hashes and compares with its keys, to find erased people in a
+   * database restored from a backup without reading another feature's tables. Given by the
+   * features whose rows find a person by those (accounts, orders, consent, enquiries, staff).
+   */
+  knownPeople?(trx: Trx): Promise<KnownPerson[]>;
 }
 
 /** A column that holds personal data. */

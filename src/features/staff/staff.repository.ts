@@ -309,3 +309,8 @@ export async function deleteStaffRecords(db: Db, staffId: number) {
   const staff = count(await db.deleteFrom('staff').where('id', '=', staffId).executeTakeFirst());
   return { staff, staff_sessions, staff_tokens, staff_recovery_codes, staff_networks };
 }
+
+/** Every member of staff by number and address, for the erasure journal's re-apply. */
+export function findEveryMemberAddress(db: Db): Promise<{ id: number; email: string }[]> {
+  return db.selectFrom('staff').select(['id', 'email']).orderBy('id').execute();
+}

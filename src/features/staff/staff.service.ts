@@ -1,6 +1,6 @@
 import { hash } from '@node-rs/argon2';
 import { type SubjectHandlers, exportOf, reportOf } from '../privacy/inventory.js';
-import { deleteStaffRecords, findStaffRecords } from './staff.repository.js';
+import { deleteStaffRecords, findEveryMemberAddress, findStaffRecords } from './staff.repository.js';
 import { Secret, TOTP } from 'otpauth';
 import QRCode from 'qrcode';
 import { z } from 'zod';
@@ -765,6 +765,11 @@ export const staffSubjects: SubjectHandlers = {
     const deleted = await deleteStaffRecords(trx, person.staffId);
     if (deleted.staff > 0) await auditStaffDeleted(trx, person.staffId, 'the member asked for their data to be erased', now);
     return reportOf(deleted);
+  },
+
+  /** Every member of staff, by number and address. */
+  async knownPeople(trx) {
+    return (await findEveryMemberAddress(trx)).map((m) => ({ email: m.email, customerId: null, staffId: m.id }));
   },
 };
 
