@@ -135,12 +135,23 @@ export async function isHeldBack(db: Executor, email: string, use: ProcessingUse
 /** Of these addresses, those (in lower case) whose use is held back: one query for the lot. */
 export async function heldBackAmong(db: Executor, emails: readonly string[], use: ProcessingUse): Promise<Set<string>> {
   if (emails.length === 0) return new Set();
-  const held = new Set(await heldBackHashes(db, use));
+  const kinds: readonly string[] = HELD_BACK_BY[use];
+  // A few addresses (one e-mail as it is queued or sent) are looked up by key; many are read against the whole set.
+  const held =
+    emails.length <= FEW
+      ? new Set(
+          (await flagRowsOf(db, [...new Set(emails.map((e) => addressHashOf(db, e)))]))
+            .filter((r) => kinds.includes(r.kind))
+            .map((r) => r.address_hash),
+        )
+      : new Set(await heldBackHashes(db, use));
   const out = new Set<string>();
   if (held.size === 0) return out;
   for (const email of emails) if (held.has(addressHashOf(db, email))) out.add(normaliseAddress(email));
   return out;
 }
+
+const FEW = 50;
 
 /**
  * Every address (as its hash) whose use is held back: the small set a campaign's page or a run is
