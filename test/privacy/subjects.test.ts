@@ -5,6 +5,7 @@ import type { Person, SubjectExport, TableName } from '../../src/features/privac
 import { erasePerson, exportPerson, findPerson } from '../../src/features/privacy/subjects.service.js';
 import { CONSENT_WORDING } from '../../src/features/consent/consent.inventory.js';
 import { requestSignUp } from '../../src/features/consent/consent.service.js';
+import { setFlags } from '../../src/features/privacy/flags.service.js';
 import { type TestShop, buildTestShop, testDialect } from '../support/build-app.js';
 import { checkout, payFor, registerAndVerify, send, signInShopper } from '../support/customer.js';
 import { submitForm } from '../support/forms.js';
@@ -33,6 +34,8 @@ const NOT_IN_THE_COPY: Partial<Record<TableName, string>> = {
   consent_legacy_ticks:
     'Only accounts from before the consent ledger had one, and the shop writes each into the ledger as it starts, so none is left to copy.',
   feedback_answers: 'An answer is stored without any order, address or account, so none can be found as one person’s.',
+  erasure_journal:
+    'Written only when a person is erased, and then under keyed fingerprints alone: a person not yet erased has no entry, and an erased one has nothing left to copy.',
 };
 
 interface Journey {
@@ -112,6 +115,33 @@ beforeAll(async () => {
     message: 'Could my ring be engraved?',
   });
   expect(enquiry.statusCode).toBeLessThan(400);
+  // A privacy request from the public form, confirmed from its e-mail, and the objection it sets.
+  const asked = await submitForm(app, '/privacy/rights', '/privacy/rights', {
+    kind: 'objection',
+    email: person.email,
+    name: 'Rosalind Franklin',
+    objections: 'statistics',
+  });
+  expect(asked.statusCode).toBe(303);
+  const confirmMail = await app.db
+    .selectFrom('mail_outbox')
+    .select('text_body')
+    .where('to_address', '=', person.email)
+    .where('kind', '=', 'privacy-request-confirm')
+    .executeTakeFirstOrThrow();
+  const confirmed = await app.inject({
+    method: 'POST',
+    url: '/privacy/rights/confirm',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: shop.config.publicUrl },
+    payload: new URLSearchParams({ token: confirmMail.text_body.match(/confirm\?token=([A-Za-z0-9_-]{43})/)?.[1] ?? '' }).toString(),
+  });
+  expect(confirmed.statusCode).toBe(200);
+  const privacyRequest = await app.db
+    .selectFrom('privacy_requests')
+    .select('id')
+    .where('email', '=', person.email)
+    .executeTakeFirstOrThrow();
+  await setFlags(app.db, person.email, ['objection-statistics'], now, privacyRequest.id);
 
   // Someone else, whose data erasing Rosalind must not touch.
   const other = await registerAndVerify(app);

@@ -6,8 +6,8 @@ import { addressHashOf, awaitedStockAlerts, withdrawAddress } from '../consent/c
 import type { PurposeKey } from '../consent/consent.inventory.js';
 import { enqueueMail } from '../mail/outbox.service.js';
 import { activeOwners } from '../staff/staff.directory.js';
-import type { ErasureReport, Person, SubjectExport, SubjectHandlers } from './inventory.js';
-import { emailsOf } from './inventory.js';
+import type { ErasureReport, Person, SubjectHandlers } from './inventory.js';
+import { emailsOf, exportOf } from './inventory.js';
 import { REQUEST_DETAILS_RETENTION, REQUEST_RECORD_RETENTION } from './privacy.inventory.js';
 import {
   ANSWER_LINK_DAYS,
@@ -221,10 +221,10 @@ export const privacySubjects: SubjectHandlers = {
       trx,
       requests.map((r) => r.id),
     );
-    const out: SubjectExport = {
+    const out = exportOf({
       privacy_requests: requests.map(requestForCopy),
       privacy_request_events: events.map((e) => ({ ...e })),
-    };
+    });
     return { ...out, ...(await exportFlags(trx, person)) };
   },
   /** The record stays as the proof that the request was answered; the address, name, details and account go. */
