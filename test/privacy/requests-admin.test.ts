@@ -202,6 +202,39 @@ describe('the answer to an access request', () => {
   });
 });
 
+describe('erasure', () => {
+  it('erases the person, keeps only counts as the outcome, closes and minimises the request; the residue scan can be run after', async () => {
+    const guest = newPerson();
+    await checkout(shop.app, new Shopper(shop.app), { ...GUEST, email: guest.email });
+    const r = await confirmedRequest(guest.email, { kind: 'erasure', name: 'Grace Hopper' });
+    const erased = await act(r.reference, 'erase');
+    expect(erased.statusCode).toBe(303);
+    const row = await byRef(r.reference);
+    expect(row).toMatchObject({ status: 'completed', email: null, name: null, details: null, customer_id: null });
+    expect(row.outcome).toMatch(/^Erased: \d+ rows deleted/);
+    expect(row.outcome).not.toContain(guest.email);
+    expect(row.outcome).not.toContain('Hopper');
+    const stored = JSON.parse(row.residue_scan ?? '{}') as { traceKeys: string[] };
+    expect(stored.traceKeys.length).toBeGreaterThan(0);
+    expect(row.residue_scan).not.toContain(guest.email);
+    const page = await shop.app.inject({ method: 'GET', url: `/admin/privacy-requests/${r.reference}`, headers: { cookie: staff.cookie } });
+    expect(page.body).toContain('Run the residue scan');
+    expect(page.body).not.toContain(guest.email);
+    expect((await act(r.reference, 'erase')).statusCode).toBe(409);
+    const scanned = await act(r.reference, 'residue-scan');
+    expect(scanned.statusCode).toBe(303);
+    const after = JSON.parse((await byRef(r.reference)).residue_scan ?? '{}') as { scan: { scannedAt: string } | null };
+    expect(after.scan?.scannedAt).toBe(now.toISOString());
+    const shown = await shop.app.inject({
+      method: 'GET',
+      url: `/admin/privacy-requests/${r.reference}`,
+      headers: { cookie: staff.cookie },
+    });
+    expect(shown.body).toMatch(/Residue scan of [^<]*: (clean|traces found)/);
+    expect(await stepsOf(r.reference)).toEqual(expect.arrayContaining(['erased', 'closed', 'residue-scan']));
+  });
+});
+
 describe('objection', () => {
   it('applies the flags the person chose and closes the request', async () => {
     const email = fresh('object');
