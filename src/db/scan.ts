@@ -6,7 +6,8 @@ import { dialectOf } from './database.js';
  * must see everything (the residue scan after an erasure): table names come from the catalogue
  * (sqlite_master, or information_schema for PostgreSQL's current schema), and rows are read in
  * pages in their physical order (SQLite's rowid, PostgreSQL's ctid), so a big table never sits in
- * memory whole. It changes nothing and holds no lock between pages.
+ * memory whole. It changes nothing and holds no lock between pages. SQLite's full-text index is
+ * left out: it indexes another table, which is scanned.
  */
 
 /** Rows read at a time. */
@@ -19,10 +20,12 @@ export async function listTables(db: Kysely<any>): Promise<string[]> {
       where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`.execute(db);
     return r.rows.map((t) => t.name);
   }
-  const r = await sql<{
-    name: string;
-  }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(db);
-  return r.rows.map((t) => t.name);
+  const r = await sql<{ name: string; sql: string | null }>`select name, sql from sqlite_master
+    where type = 'table' and name not like 'sqlite_%' order by name`.execute(db);
+  // A full-text index (a virtual table and its shadow tables) holds only tokens of a table that is
+  // itself scanned (its content= table); its shadow tables are SQLite's own, some without rowid.
+  const virtual = r.rows.filter((t) => /^create virtual table/i.test(t.sql ?? '')).map((t) => t.name);
+  return r.rows.map((t) => t.name).filter((name) => !virtual.some((v) => name === v || name.startsWith(`${v}_`)));
 }
 
 /** The rows of one table, a page at a time, every column as the driver returns it. */

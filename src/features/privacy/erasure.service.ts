@@ -90,8 +90,10 @@ const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !
  * holds them, or a name typed in the contact form), phones, address lines and postcodes, read by
  * the column names every feature uses for them.
  */
-export function tracesOfCopy(copy: SubjectExport, person: Person): Traces {
+export function tracesOfCopy(copy: SubjectExport, person: Person, shopAddresses: string[] = []): Traces {
   const traces: Traces = { emails: [...emailsOf(person)], names: [], phones: [], lines: [], postcodes: [] };
+  // An enquiry the person sent went to the shop's own inbox: the shop's address is no trace of them.
+  const shop = new Set(shopAddresses.map((a) => a.trim().toLowerCase()));
   for (const [table, rows] of Object.entries(copy)) {
     for (const row of rows ?? []) {
       for (const [column, value] of Object.entries(row)) {
@@ -109,6 +111,7 @@ export function tracesOfCopy(copy: SubjectExport, person: Person): Traces {
       }
     }
   }
+  traces.emails = traces.emails.filter((e) => !shop.has(e.trim().toLowerCase()));
   return traces;
 }
 
@@ -127,7 +130,7 @@ export async function eraseSomeone(
   const emails = emailsOf(person);
   const outcome = await inTransaction(app.db, async (trx) => {
     const copy = await exportPerson(trx, person);
-    const traceKeys = traceKeysOf(app.config.secretKey, tracesOfCopy(copy, person));
+    const traceKeys = traceKeysOf(app.config.secretKey, tracesOfCopy(copy, person, [app.config.shop.email]));
     const waitingOrders = await ordersErasureWaitsFor(trx, person, now);
     const orders = await orderDatesOf(trx, person);
     const firstName = firstNameIn(copy);

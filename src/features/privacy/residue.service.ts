@@ -118,11 +118,23 @@ function lookupOf(traceKeys: string[]): Map<string, TraceKind> {
 
 const EMAIL_TOKEN = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
 const POSTCODE_TOKEN = /\b[A-Za-z]{1,2}\d[A-Za-z\d]?\s*\d[A-Za-z]{2}\b/g;
-const PHONE_TOKEN = /\+?\d[\d\s().-]{5,}\d/g;
+// Bounded, so that a long run of figures (an image's path data) is not tried from every digit to its end.
+const PHONE_TOKEN = /\+?\d[\d\s().-]{5,18}\d/g;
+
+/**
+ * Encoded media, not text anyone typed: an image stored as SVG (the catalogue's pictures) or as
+ * base64. Its path data would be hundreds of thousands of candidates naming no one, so it is passed by.
+ */
+export function isEncodedMedia(text: string): boolean {
+  const start = text.slice(0, 200).trimStart().toLowerCase();
+  if (start.startsWith('<svg') || start.startsWith('<?xml') || start.startsWith('data:')) return true;
+  return text.length > 2000 && !/\s/.test(text.slice(0, 2000));
+}
 
 /** The kinds of trace found in one text, by the keyed hashes of its candidates; each kind once per text. */
 function tracesIn(text: string, key: Buffer, lookup: Map<string, TraceKind>): Set<TraceKind> {
   const found = new Set<TraceKind>();
+  if (isEncodedMedia(text)) return found;
   const check = (form: Form, raw: string) => {
     const normalised = NORMALISE[form](raw);
     if (normalised === '') return;
@@ -134,8 +146,14 @@ function tracesIn(text: string, key: Buffer, lookup: Map<string, TraceKind>): Se
   for (const m of text.matchAll(POSTCODE_TOKEN)) check('postcode', m[0]);
   for (const m of text.matchAll(PHONE_TOKEN)) check('phone', m[0]);
   const words = normaliseWords(text).split(' ');
+  // A name or an address line has a word with letters in it: runs of figures alone are not tried.
+  const lettered = words.map((w) => /\p{L}/u.test(w));
   for (let i = 0; i < words.length; i++) {
-    for (let n = MIN_WINDOW; n <= MAX_WINDOW && i + n <= words.length; n++) check('words', words.slice(i, i + n).join(' '));
+    let hasLetters = false;
+    for (let n = 1; n <= MAX_WINDOW && i + n <= words.length; n++) {
+      hasLetters ||= lettered[i + n - 1] === true;
+      if (n >= MIN_WINDOW && hasLetters) check('words', words.slice(i, i + n).join(' '));
+    }
   }
   return found;
 }

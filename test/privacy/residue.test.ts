@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliverDueMail } from '../../src/features/mail/outbox.service.js';
+import { eraseSomeone, tracesOfCopy } from '../../src/features/privacy/erasure.service.js';
+import { scanResidue, traceKeysOf } from '../../src/features/privacy/residue.service.js';
+import { exportPerson, findPerson } from '../../src/features/privacy/subjects.service.js';
+import { createMailer } from '../../src/features/mail/mailer.js';
+import { type TestShop, buildTestShop, testDialect } from '../support/build-app.js';
+import { checkout, payFor, send, signedInCustomer } from '../support/customer.js';
+import { submitForm } from '../support/forms.js';
+import { keepingMailer } from '../support/mail.js';
+import { adminPost, signInAs } from '../support/staff.js';
+
+/**
+ * The residue scan over the real app's database, outbox files and log: a customer with an
+ * account, a second address, a phone, a paid order finished long ago, an enquiry, a newsletter
+ * choice and the e-mails all that sent (delivered to files, as in development). Before erasure the
+ * scan finds their traces and says where; after erasure, and after the notice is delivered, it is
+ * clean — the tax record left on the order holds none of them. A planted value is found again.
+ */
+const DAY = 86_400_000;
+let now = new Date('2026-03-02T10:00:00Z');
+let shop: TestShop;
+const db = () => shop.app.db;
+
+beforeAll(async () => {
+  shop = await buildTestShop({ clock: () => now, env: { FORM_RATE_LIMIT: '100000', UNPAID_ORDERS_PER_BUYER: '1000' } });
+});
+afterAll(async () => shop?.close());
+
+/** Delivers the outbox as the development mailer does: each e-mail written as an .eml file under DATA_DIR/outbox. */
+const deliverToFiles = () => deliverDueMail(db(), createMailer(shop.config), now);
+
+describe(`The residue scan (${testDialect})`, () => {
+  it('finds the traces of a person before erasure, and none after it and its notice', async () => {
+    const c = await signedInCustomer(shop.app, {
+      first_name: 'Ottoline',
+      surname: 'Quennell',
+      phone: '07700 900777',
+      line1: '7 Pinfold Lane',
+      postcode: 'LS2 9JT',
+    });
+    const added = await send(c.shopper, '/account/addresses', '/account/addresses', {
+      first_name: 'Ottoline',
+      surname: 'Quennell',
+      line1: '41 Tanner Row',
+      line2: '',
+      city: 'York',
+      postcode: 'YO1 6JP',
+    });
+    expect(added.statusCode).toBe(303);
+    const order = await checkout(shop.app, c.shopper);
+    await payFor(shop.app, c.shopper, order.orderUrl);
+    const staff = await signInAs(shop.app, 'fulfilment');
+    const page = `/admin/dispatch/${order.number}`;
+    expect((await adminPost(shop.app, staff.cookie, page, `${page}/dispatch`, { tracking: 'AB123456789GB' })).statusCode).toBe(303);
+    const enquiry = await submitForm(shop.app, '/contact', '/contact', {
+      name: 'Ottoline Quennell',
+      email: c.person.email,
+      subject: 'other',
+      message: 'Please ring me on 07700 900777 about a ring',
+    });
+    expect(enquiry.statusCode).toBeLessThan(400);
+    await deliverToFiles();
+
+    const person = await findPerson(db(), { customerId: c.id });
+    const traceKeys = traceKeysOf(
+      shop.config.secretKey,
+      tracesOfCopy(await exportPerson(db(), person!), person!, [shop.config.shop.email]),
+    );
+
+    // The control: before erasure, every kind of trace is found, and where.
+    const before = await scanResidue(shop.app, traceKeys, now);
+    expect(before.clean).toBe(false);
+    expect(new Set(before.hits.map((h) => h.what))).toEqual(new Set(['e-mail', 'name', 'phone', 'address', 'postcode']));
+    const where = before.hits.map((h) => `${h.where} ${h.what}`);
+    expect(where).toEqual(
+      expect.arrayContaining([
+        'customers.email e-mail',
+        'customer_addresses.postcode postcode',
+        'orders.phone phone',
+        'orders.billing_line1 address',
+        'contact_messages.name name',
+        'contact_messages.message phone',
+      ]),
+    );
+    expect(before.hits.some((h) => h.where.startsWith('outbox file ') && h.what === 'e-mail')).toBe(true);
+    expect(before.files).toBeGreaterThan(0);
+    // Never the value.
+    expect(JSON.stringify(before)).not.toContain(c.person.email);
+    expect(JSON.stringify(before)).not.toContain('Quennell');
+
+    // Finished long ago: dispatched over 30 days back, so only the tax record stays.
+    now = new Date(now.getTime() + 60 * DAY);
+    const outcome = await eraseSomeone(shop.app, person!, now, { requestId: null, actor: { kind: 'person' } });
+    expect(outcome.waitingOrders).toEqual([]);
+    expect(new Set(outcome.traceKeys)).toEqual(new Set(traceKeys));
+    const notice = keepingMailer();
+    expect((await deliverDueMail(db(), notice, now)).sent).toBe(1);
+    expect(notice.sent[0]?.to).toBe(c.person.email);
+
+    const after = await scanResidue(shop.app, outcome.traceKeys, now);
+    expect(after.hits).toEqual([]);
+    expect(after.clean).toBe(true);
+    expect(after.tables).toBeGreaterThan(20);
+    expect(after.rows).toBeGreaterThan(0);
+    // The tax record is still there, and is no hit.
+    const taxRecord = await db().selectFrom('orders').selectAll().where('number', '=', order.number).executeTakeFirstOrThrow();
+    expect(taxRecord.total_pence).toBeGreaterThan(0);
+    expect(taxRecord.delivery_country).toBe('GB');
+
+    // A value planted after erasure is found again, by table and column.
+    await db()
+      .updateTable('orders')
+      .set({ gift_message: 'For Ottoline Quennell, 41 Tanner Row' })
+      .where('number', '=', order.number)
+      .execute();
+    const planted = await scanResidue(shop.app, outcome.traceKeys, now);
+    expect(planted.clean).toBe(false);
+    expect(planted.hits).toEqual(
+      expect.arrayContaining([
+        { where: 'orders.gift_message', what: 'name', count: 1 },
+        { where: 'orders.gift_message', what: 'address', count: 1 },
+      ]),
+    );
+  });
+});
