@@ -143,6 +143,17 @@ export const privacyInventory: FeatureInventory = {
       erasure: proof,
     },
     {
+      ...request,
+      column: 'residue_scan',
+      category: 'technical',
+      label: 'After an erasure: keyed fingerprints of what was erased, and where a later scan for it looked and what it found',
+      purpose: 'To check, and show, that an erasure left nothing of you behind',
+      retention: REQUEST_RECORD_RETENTION,
+      erasure: proof,
+      leftOutOfExport:
+        'Fingerprints made with the shop’s key: they cannot be turned back into your data, and are of no use outside the shop',
+    },
+    {
       table: 'privacy_flags',
       column: 'address_hash',
       category: 'marketing',
@@ -187,6 +198,12 @@ export const privacyInventory: FeatureInventory = {
       reason: 'A one-way hash of the confirmation link’s token, emptied when the request is confirmed',
     },
     { table: 'privacy_requests', column: 'token_expires_at', reason: 'When the confirmation link stops working' },
+    {
+      table: 'privacy_requests',
+      column: 'outcome',
+      reason: 'What the shop did, in its own words and counts (rows erased, orders waiting), naming no one',
+    },
+    { table: 'privacy_requests', column: 'extension_reason', reason: 'Why the shop needed more time, in its own words, naming no one' },
     {
       table: 'privacy_requests',
       column: 'answer_token_hash',
