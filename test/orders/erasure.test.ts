@@ -6,6 +6,7 @@ import type { Person } from '../../src/features/privacy/inventory.js';
 import { type TestShop, buildTestShop, testDialect } from '../support/build-app.js';
 import { checkout, payFor, registerAndVerify, signInShopper } from '../support/customer.js';
 import { GUEST, Shopper } from '../support/shopper.js';
+import { adminPost, signInAs } from '../support/staff.js';
 
 /**
  * Erasing one person from the orders tables: a paid order keeps only its tax record (the columns
@@ -19,6 +20,17 @@ beforeAll(async () => {
   shop = await buildTestShop({ clock: () => now, env: { FORM_RATE_LIMIT: '100000', UNPAID_ORDERS_PER_BUYER: '1000' } });
 });
 afterAll(async () => shop?.close());
+
+/**
+ * Dispatches a paid order and moves past the returns window: only then is it finished with, and
+ * erasing its buyer leaves its tax record at once (an order still open waits; see below).
+ */
+async function finishedWith(number: string) {
+  const staff = await signInAs(shop.app, 'fulfilment');
+  const page = `/admin/dispatch/${number}`;
+  expect((await adminPost(shop.app, staff.cookie, page, `${page}/dispatch`, { tracking: 'AB123456789GB' })).statusCode).toBe(303);
+  now = new Date(now.getTime() + 31 * 86_400_000);
+}
 
 const exportOf = (person: Person) => inTransaction(shop.app.db, (trx) => ordersSubjects.exportSubject(trx, person));
 const erase = (person: Person) => inTransaction(shop.app.db, (trx) => ordersSubjects.eraseSubject(trx, person, now));
@@ -63,6 +75,7 @@ describe(`erasing a person from the orders (${testDialect})`, () => {
     const buyer = new Shopper(shop.app);
     const paid = await checkout(shop.app, buyer, { ...GUEST, email: 'Ada.Erase@Example.org', gift_message: 'For Grace' });
     await payFor(shop.app, buyer, paid.orderUrl);
+    await finishedWith(paid.number);
     const unpaid = await checkout(shop.app, new Shopper(shop.app), { ...GUEST, email: 'ada.erase@example.org' });
     const unpaidRow = await orderRow(unpaid.number);
     expect(unpaidRow).toMatchObject({ status: 'awaiting_payment', stock_reserved: 1 });
@@ -129,6 +142,7 @@ describe(`erasing a person from the orders (${testDialect})`, () => {
     const me = await signInShopper(shop.app, p.email);
     const mine = await checkout(shop.app, me);
     await payFor(shop.app, me, mine.orderUrl);
+    await finishedWith(mine.number);
     const stranger = new Shopper(shop.app);
     const theirs = await checkout(shop.app, stranger, { ...GUEST, email: 'someone.else@example.org' });
     await payFor(shop.app, stranger, theirs.orderUrl);
@@ -147,5 +161,16 @@ describe(`erasing a person from the orders (${testDialect})`, () => {
     const list = await (await signInShopper(shop.app, p.email)).get('/account/orders');
     expect(list.statusCode).toBe(200);
     expect(list.body).not.toContain(mine.number);
+  });
+
+  it('keeps an order still to be delivered whole, out of the account, for its delivery: its erasure waits', async () => {
+    const { person: p } = await registerAndVerify(shop.app);
+    const me = await signInShopper(shop.app, p.email);
+    const open = await checkout(shop.app, me);
+    await payFor(shop.app, me, open.orderUrl);
+    const account = await shop.app.db.selectFrom('customers').select('id').where('email', '=', p.email).executeTakeFirstOrThrow();
+    const before = await orderRow(open.number);
+    expect((await erase({ customerId: account.id, emails: [p.email], staffId: null })).orders).toEqual({ deleted: 0, anonymised: 1 });
+    expect(await orderRow(open.number)).toEqual({ ...before, customer_id: null });
   });
 });

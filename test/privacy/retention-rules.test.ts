@@ -14,6 +14,8 @@ import { feedbackToken } from '../../src/features/feedback/feedback.service.js';
 import { closeWithOutcome } from '../../src/features/privacy/requests.service.js';
 import { deriveKey } from '../../src/shared/crypto.js';
 import { GUEST, Shopper } from '../support/shopper.js';
+import { eraseSomeone } from '../../src/features/privacy/erasure.service.js';
+import { findPerson } from '../../src/features/privacy/subjects.service.js';
 import { adminPost, signInAs } from '../support/staff.js';
 
 /**
@@ -102,7 +104,36 @@ const cases: Record<RetentionJob, () => Promise<void>> = {
     expect(await db().selectFrom('privacy_request_events').select('id').where('request_id', '=', oldId).execute()).toHaveLength(0);
   },
   'privacy.erasures': async () => {
-    throw new Error('the case of privacy.erasures is still to be written');
+    const base = startCase();
+    const { person, id } = await registerAndVerify(shop.app);
+    const buyer = await signInShopper(shop.app, person.email);
+    const open = await checkout(shop.app, buyer);
+    await payFor(shop.app, buyer, open.orderUrl);
+    const erasing = await findPerson(db(), { customerId: id });
+    const { journalId, waitingOrders } = await eraseSomeone(shop.app, erasing!, now, { requestId: null, actor: { kind: 'person' } });
+    expect(waitingOrders).toEqual([open.number]);
+    const entry = () => db().selectFrom('erasure_journal').selectAll().where('id', '=', journalId).executeTakeFirst();
+    // Not yet dispatched: the order waits, with its details.
+    at(base, 40);
+    expect(await run('privacy.erasures')).toMatchObject({ orders: 0, finished: 0 });
+    expect((await orderRow(open.number))?.email).toBe(person.email);
+    const staff = await signInAs(shop.app, 'fulfilment');
+    const page = `/admin/dispatch/${open.number}`;
+    expect((await adminPost(shop.app, staff.cookie, page, `${page}/dispatch`, { tracking: 'AB123456789GB' })).statusCode).toBe(303);
+    // Dispatched on day 40: in the returns window until day 70, finished after it.
+    at(base, 69);
+    expect(await run('privacy.erasures')).toMatchObject({ orders: 0 });
+    at(base, 71);
+    expect(await run('privacy.erasures')).toMatchObject({ orders: 1, finished: 1 });
+    expect((await orderRow(open.number))?.email).toBe('');
+    expect((await entry())?.finished_at).toBe(now.toISOString());
+    // The entry is kept 120 days after the erasure finished, then deleted.
+    at(base, 71 + 119);
+    await run('privacy.erasures');
+    expect(await entry()).toBeDefined();
+    at(base, 71 + 121);
+    expect((await run('privacy.erasures')).deleted).toBeGreaterThanOrEqual(1);
+    expect(await entry()).toBeUndefined();
   },
   'audit.retention': async () => {
     const base = startCase();
