@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobRegistry } from '../../src/jobs/registry.js';
 import { dueDateOf } from '../../src/features/privacy/requests.domain.js';
 import { type TestShop, buildTestShop } from '../support/build-app.js';
-import { checkout, lastMail, linkToken, newPerson } from '../support/customer.js';
+import { checkout, lastMail, linkToken, newPerson, send, signedInCustomer } from '../support/customer.js';
 import { formBody, submitForm } from '../support/forms.js';
 import { GUEST, Shopper } from '../support/shopper.js';
 import { adminPost, signInAs } from '../support/staff.js';
@@ -232,6 +232,21 @@ describe('erasure', () => {
     });
     expect(shown.body).toMatch(/Residue scan of [^<]*: (clean|traces found)/);
     expect(await stepsOf(r.reference)).toEqual(expect.arrayContaining(['erased', 'closed', 'residue-scan']));
+  });
+});
+
+describe('erasure from Account Home', () => {
+  it('is recorded as a request confirmed at once, and closed and minimised when done', async () => {
+    const customer = await signedInCustomer(shop.app);
+    const res = await send(customer.shopper, '/account/privacy/delete', '/account/privacy/delete', { password: customer.person.password });
+    expect(res.statusCode).toBe(200);
+    const reference = res.body.match(/PR-[0-9A-HJKMNP-TV-Z]{6}/)?.[0] ?? '';
+    expect(reference).not.toBe('');
+    const row = await byRef(reference);
+    expect(row).toMatchObject({ kind: 'erasure', channel: 'account', status: 'completed', email: null, customer_id: null });
+    expect(row.confirmed_at).toBe(now.toISOString());
+    expect(row.minimised_at).toBe(now.toISOString());
+    expect(await stepsOf(reference)).toEqual(['received', 'confirmed', 'erased', 'closed']);
   });
 });
 

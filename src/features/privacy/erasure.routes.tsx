@@ -7,7 +7,7 @@ import { clearSessionCookie, requireCustomer } from '../customers/customers.sess
 import { AccountLayout } from '../customers/views/account-layout.js';
 import { ordersErasureWaitsFor } from '../orders/orders.service.js';
 import { DELETED_TEXT, eraseSomeone, keptByInventory } from './erasure.service.js';
-import { recordAccountRequest } from './requests.service.js';
+import { recordAccountRequest, recordErasureDone } from './requests.service.js';
 import { findPerson } from './subjects.service.js';
 import { DeleteAccountPage } from './views/delete-account.js';
 import { AccountDeletedPage } from './views/delete-done.js';
@@ -72,6 +72,7 @@ export async function erasureRoutes(app: FastifyInstance): Promise<void> {
       now,
     );
     const outcome = await eraseSomeone(app, person, now, { requestId: request.id, actor: { kind: 'person' } });
+    await recordErasureDone(app.db, request.id, outcome, null, now);
     clearSessionCookie(reply, app.config);
     reply.header('cache-control', 'no-store');
     return reply.page(

@@ -142,17 +142,7 @@ export async function privacyRequestsAdminRoutes(admin: FastifyInstance): Promis
         requestId: r.id,
         actor: { kind: 'staff', staffId: actor.staffId ?? 0, role: actor.role },
       });
-      const counts = Object.values(outcome.report).reduce(
-        (sum, t) => ({ deleted: sum.deleted + (t?.deleted ?? 0), anonymised: sum.anonymised + (t?.anonymised ?? 0) }),
-        { deleted: 0, anonymised: 0 },
-      );
-      // Counts and what was kept, in general words: never what was erased.
-      const summary = [
-        `Erased: ${counts.deleted} rows deleted, ${counts.anonymised} anonymised, across ${Object.keys(outcome.report).length} tables`,
-        `${outcome.waitingOrders.length} orders to finish first`,
-        outcome.kept.length > 0 ? `Kept: ${outcome.kept.map((k) => k.what).join('; ')}` : 'Nothing kept',
-      ].join('. ');
-      return recordErasureDone(app.db, r.id, summary, JSON.stringify({ traceKeys: outcome.traceKeys, scan: null }), actor, now);
+      return recordErasureDone(app.db, r.id, outcome, actor, now);
     },
     'erased',
   );

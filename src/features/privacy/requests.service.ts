@@ -592,7 +592,7 @@ async function close(
   row: RequestRow,
   status: 'completed' | 'refused' | 'withdrawn',
   outcome: string,
-  actor: AuditActor,
+  actor: AuditActor | null,
   now: Date,
 ): Promise<boolean> {
   const changed = await updateRequestInStatus(trx, row.id, ['open', 'extended'], {
@@ -602,8 +602,9 @@ async function close(
     keep_until: keepUntilOf(now),
   });
   if (changed === 0) return false;
-  await noteRequestStep(trx, row.id, status === 'completed' ? 'closed' : status, staffStep(actor), outcome, now);
-  await audit(trx, actor, row.reference, 'change', ['status', 'outcome'], now, `Closed the request: ${status}`);
+  await noteRequestStep(trx, row.id, status === 'completed' ? 'closed' : status, actor ? staffStep(actor) : 'person', outcome, now);
+  // A staff step is audited; the person's own (an erasure from Account Home) is not a staff look.
+  if (actor) await audit(trx, actor, row.reference, 'change', ['status', 'outcome'], now, `Closed the request: ${status}`);
   return true;
 }
 
@@ -840,27 +841,45 @@ export async function openAnswer(trx: Executor, token: string, form: 'page' | 'z
 }
 
 /** An erasure request was carried out: its outcome (counts only) and the residue traces stored, the request closed. */
+/** What an erasure did, in counts and general words: never what was erased. */
+export function erasureSummary(outcome: { report: ErasureReport; waitingOrders: string[]; kept: { what: string }[] }): string {
+  const counts = Object.values(outcome.report).reduce(
+    (sum, t) => ({ deleted: sum.deleted + (t?.deleted ?? 0), anonymised: sum.anonymised + (t?.anonymised ?? 0) }),
+    { deleted: 0, anonymised: 0 },
+  );
+  return [
+    `Erased: ${counts.deleted} rows deleted, ${counts.anonymised} anonymised, across ${Object.keys(outcome.report).length} tables`,
+    `${outcome.waitingOrders.length} orders to finish first`,
+    outcome.kept.length > 0 ? `Kept: ${outcome.kept.map((k) => k.what).join('; ')}` : 'Nothing kept',
+  ].join('. ');
+}
+
+/**
+ * An erasure request was carried out: its outcome (counts only) and the residue traces stored, the
+ * request closed and minimised at once. `actor` is the member of staff, or null when the person
+ * erased themselves from Account Home.
+ */
 export function recordErasureDone(
   db: Executor,
   requestId: number,
-  outcome: string,
-  residue: string,
-  actor: AuditActor,
+  outcome: { report: ErasureReport; waitingOrders: string[]; kept: { what: string }[]; traceKeys: string[] },
+  actor: AuditActor | null,
   now: Date,
 ): Promise<ActionResult> {
   return inTransaction(db, async (trx) => {
     const row = await findRequestById(trx, requestId);
     if (!row) return notFoundResult;
+    const summary = erasureSummary(outcome);
     await updateRequest(trx, row.id, {
-      residue_scan: residue,
+      residue_scan: JSON.stringify({ traceKeys: outcome.traceKeys, scan: null }),
       email: null,
       name: null,
       details: null,
       customer_id: null,
       minimised_at: now.toISOString(),
     });
-    await noteRequestStep(trx, row.id, 'erased', staffStep(actor), outcome, now);
-    if (isLive(row.status)) await close(trx, row, 'completed', outcome, actor, now);
+    await noteRequestStep(trx, row.id, 'erased', actor ? staffStep(actor) : 'person', summary, now);
+    if (isLive(row.status)) await close(trx, row, 'completed', summary, actor, now);
     return { ok: true, message: 'The person has been erased and the request closed.' };
   });
 }
