@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
 import { type Db, type Executor, type Trx, inTransaction } from '../../db/database.js';
-import { deriveKey, hmacHex, randomToken, sameText, tokenHash } from '../../shared/crypto.js';
+import { hmacHex, randomToken, sameText, tokenHash } from '../../shared/crypto.js';
 import { GENESIS_HASH, chainSeal, keyedJudge, walkChain } from '../../shared/hash-chain.js';
 import { type AuditActor, entryBy, recordAudit } from '../audit/audit.service.js';
 import { type OutboxMail, enqueueMail, setMarketingGate } from '../mail/outbox.service.js';
 import { type SubjectHandlers, emailsOf, exportOf, reportOf } from '../privacy/inventory.js';
 import { type ProcessingUse, heldBackAmong, heldBackHashes } from '../privacy/flags.service.js';
+import { addressHashOf, keysOf, normaliseAddress, setConsentKeys } from './consent.keys.js';
+
+export { addressHashOf, normaliseAddress };
 import {
   CONSENT_WORDING,
   type ConsentMethod,
@@ -23,7 +26,6 @@ import {
   allLedgerRows,
   allStateRows,
   audiencePage,
-  consentDatabaseIdentity,
   consentingAddressHashes,
   countAudience,
   countLedgerRowsWithDetail,
@@ -83,22 +85,6 @@ import {
 
 export type ConsentSubject = { customerId: number; email: string } | { customerId: null; email: string };
 
-interface ConsentKeys {
-  chain: Buffer;
-  subject: Buffer;
-  address: Buffer;
-  unsubscribe: Buffer;
-}
-
-const keysByDatabase = new WeakMap<object, ConsentKeys>();
-
-function keysOf(db: Executor): ConsentKeys {
-  const keys = keysByDatabase.get(consentDatabaseIdentity(db));
-  if (!keys)
-    throw new Error('The consent ledger has no key for this database: call keyConsentLedger(db, config.secretKey) when it is opened');
-  return keys;
-}
-
 /**
  * Gives the consent ledger of this database its keys (from SECRET_KEY), and makes the outbox ask
  * it before queueing or sending any marketing e-mail, and for each one's unsubscribe link (at
@@ -106,12 +92,7 @@ function keysOf(db: Executor): ConsentKeys {
  * migrating.
  */
 export function keyConsentLedger(db: Db, secretKey: string, publicUrl: string): void {
-  keysByDatabase.set(consentDatabaseIdentity(db), {
-    chain: deriveKey(secretKey, 'consent-chain'),
-    subject: deriveKey(secretKey, 'consent-subject'),
-    address: deriveKey(secretKey, 'marketing-address'),
-    unsubscribe: deriveKey(secretKey, 'unsubscribe-link'),
-  });
+  setConsentKeys(db, secretKey);
   setMarketingGate(db, {
     // An objection or a restriction (privacy flags) holds an address back as well as consent does.
     allowed: async (exec, addresses, purpose) => {
@@ -146,11 +127,6 @@ function useOfPurpose(purpose: string): ProcessingUse | null {
   return null;
 }
 
-/** An address as compared everywhere: trimmed, in lower case. */
-export function normaliseAddress(email: string): string {
-  return email.trim().toLowerCase();
-}
-
 /**
  * An anonymous visitor, known only by the random id kept in their strictly necessary choice
  * cookie: their entries (a cookie choice) have no address and no account, so they never reach
@@ -166,11 +142,6 @@ export function subjectKeyOf(db: Executor, subject: ConsentSubject | VisitorSubj
   return subject.customerId !== null
     ? hmacHex(key, `customer:${subject.customerId}`)
     : hmacHex(key, `email:${normaliseAddress(subject.email)}`);
-}
-
-/** The keyed fingerprint of an address, as the suppression list and the audience compare it. */
-export function addressHashOf(db: Executor, email: string): string {
-  return hmacHex(keysOf(db).address, normaliseAddress(email));
 }
 
 const wordingHash = (text: string) => createHash('sha256').update(text).digest('hex');

@@ -24,7 +24,7 @@ import { staffSubjects } from '../staff/staff.service.js';
 import { statisticsInventory } from '../statistics/statistics.inventory.js';
 import type { FeatureInventory, SubjectHandlers } from './inventory.js';
 import { privacyInventory } from './privacy.inventory.js';
-import { privacySubjects } from './requests.service.js';
+import { privacySubjects } from './privacy.subjects.js';
 
 /** A feature's privacy contract: what it declares, and the functions that export and erase one person from its tables. */
 export interface PrivacyContract {

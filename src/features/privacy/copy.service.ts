@@ -13,6 +13,7 @@ import { formatPence, vatIncluded } from '../../shared/money.js';
 import { contracts } from './contracts.registry.js';
 import { FLAG_TEXT } from './flags.service.js';
 import { CHANNEL_TEXT, KIND_TEXT, STATUS_TEXT as REQUEST_STATUS_TEXT } from './requests.domain.js';
+import type { CopySection, PersonalCopy } from './copy.types.js';
 import type { Person, PersonalColumn, SubjectExport, TableName } from './inventory.js';
 import { exportPerson } from './subjects.service.js';
 import { CopyFile } from './views/copy-file.js';
@@ -24,21 +25,7 @@ import { CopyFile } from './views/copy-file.js';
  * the inventories leave out of a copy (one-way fingerprints of passwords and links) are in neither.
  */
 
-/** A person's copy of their data: in words, section by section, and as the data itself, table by table. */
-export interface PersonalCopy {
-  madeAt: string;
-  emails: string[];
-  sections: CopySection[];
-  data: SubjectExport;
-}
-
-/** One part of the readable copy ("Your orders"), as labelled values. */
-export interface CopySection {
-  id: string;
-  title: string;
-  intro: string;
-  items: { heading?: string; fields: { label: string; value: string }[] }[];
-}
+export type { CopySection, PersonalCopy };
 
 type Row = Record<string, unknown>;
 

@@ -1,5 +1,5 @@
 import type { Executor } from '../../db/database.js';
-import { addressHashOf, normaliseAddress } from '../consent/consent.service.js';
+import { addressHashOf, normaliseAddress } from '../consent/consent.keys.js';
 import { type Person, type SubjectExport, emailsOf, exportOf } from './inventory.js';
 import { deleteFlags, flagRowsOf, hashesWithKinds, insertFlags } from './flags.repository.js';
 

@@ -1,11 +1,10 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { VNode } from 'preact';
-import { inTransaction } from '../../db/database.js';
 import { fieldText, fieldTexts, formBodyOf } from '../../http/form-fields.js';
 import { privatePage } from '../../http/render.js';
-import { copyDay, makeCopy, zipOfCopy } from './copy.service.js';
+import { copyDay, zipOfCopy } from './copy.service.js';
 import { requestMailContext } from './requests.mail.js';
-import { confirmRequest, findConfirmation, openAnswer, receivePublicRequest, validateRequestForm } from './requests.service.js';
+import { answerCopy, confirmRequest, findConfirmation, receivePublicRequest, validateRequestForm } from './requests.service.js';
 import { CopyDocument } from './views/copy-page.js';
 import {
   CheckYourEmailPage,
@@ -96,13 +95,7 @@ export async function privacyRequestRoutes(app: FastifyInstance): Promise<void> 
   // ——— The answer to an access request: the token is the key to one person's copy ———
 
   const answerLimit = { rateLimit: { max: app.config.rateLimits.formsPer10Minutes * 2, timeWindow: '10 minutes' } };
-  const answerOf = (token: string, form: 'page' | 'zip') => {
-    const now = app.clock();
-    return inTransaction(app.db, async (trx) => {
-      const opened = await openAnswer(trx, token, form, now);
-      return opened.ok ? { ...opened, copy: await makeCopy(trx, opened.person, now) } : opened;
-    });
-  };
+  const answerOf = (token: string, form: 'page' | 'zip') => answerCopy(app.db, token, form, app.clock());
 
   app.get('/privacy/requests/answer', { config: answerLimit }, async (req, reply) => {
     const token = fieldText((req.query as Record<string, unknown>).token).slice(0, 200);

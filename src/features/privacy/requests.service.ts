@@ -6,8 +6,7 @@ import { addressHashOf, awaitedStockAlerts, withdrawAddress } from '../consent/c
 import type { PurposeKey } from '../consent/consent.inventory.js';
 import { enqueueMail } from '../mail/outbox.service.js';
 import { activeOwners } from '../staff/staff.directory.js';
-import type { ErasureReport, Person, SubjectHandlers } from './inventory.js';
-import { emailsOf, exportOf } from './inventory.js';
+import type { ErasureReport, Person } from './inventory.js';
 import { REQUEST_DETAILS_RETENTION, REQUEST_RECORD_RETENTION } from './privacy.inventory.js';
 import {
   ANSWER_LINK_DAYS,
@@ -39,11 +38,9 @@ import {
 import {
   type RequestEventRow,
   type RequestRow,
-  anonymiseRequests,
   complaintsAwaitingAcknowledgement,
   deleteRecordsKeptUntil,
   eventsOfRequest,
-  eventsOfRequests,
   expireAnswerLinks,
   expireUnconfirmed,
   findRequestByAnswerHash,
@@ -56,12 +53,12 @@ import {
   liveRequestsDueBy,
   minimiseClosed,
   referenceTaken,
-  requestsOfPerson,
   updateRequest,
   updateRequestInStatus,
 } from './requests.repository.js';
-import { type FlagKind, exportFlags, setFlags } from './flags.service.js';
+import { type FlagKind, setFlags } from './flags.service.js';
 import { findPerson } from './subjects.service.js';
+import { type PersonalCopy, makeCopy } from './copy.service.js';
 
 /**
  * Privacy requests: from anyone (the public form), from Account Home, or recorded by staff from an
@@ -201,49 +198,6 @@ export async function requestForStaff(db: Executor, reference: string): Promise<
     details: row.details,
   };
 }
-
-/** A request as a person's copy shows it: never a token's hash. */
-function requestForCopy(r: RequestRow): Record<string, unknown> {
-  const { token_hash: _t, answer_token_hash: _a, residue_scan: _s, ...rest } = r;
-  return rest;
-}
-
-/** The privacy feature's own exporter and eraser: a person's requests, flags and journal entries. */
-export const privacySubjects: SubjectHandlers = {
-  async exportSubject(trx, person) {
-    const emails = emailsOf(person);
-    const requests = await requestsOfPerson(trx, {
-      emails,
-      hashes: emails.map((e) => addressHashOf(trx, e)),
-      customerId: person.customerId,
-    });
-    const events = await eventsOfRequests(
-      trx,
-      requests.map((r) => r.id),
-    );
-    const out = exportOf({
-      privacy_requests: requests.map(requestForCopy),
-      privacy_request_events: events.map((e) => ({ ...e })),
-    });
-    return { ...out, ...(await exportFlags(trx, person)) };
-  },
-  /** The record stays as the proof that the request was answered; the address, name, details and account go. */
-  async eraseSubject(trx, person, now) {
-    const emails = emailsOf(person);
-    const requests = await requestsOfPerson(trx, {
-      emails,
-      hashes: emails.map((e) => addressHashOf(trx, e)),
-      customerId: person.customerId,
-    });
-    const anonymised = await anonymiseRequests(
-      trx,
-      requests.map((r) => r.id),
-      now.toISOString(),
-    );
-    const report: ErasureReport = { privacy_requests: { deleted: 0, anonymised } };
-    return report;
-  },
-};
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -838,6 +792,19 @@ export async function openAnswer(trx: Executor, token: string, form: 'page' | 'z
     now,
   );
   return { ok: true, requestId: row.id, reference: row.reference, person };
+}
+
+/** The copy that answers an access request, opened by its link: the opening and the copy are one transaction. */
+export function answerCopy(
+  db: Executor,
+  token: string,
+  form: 'page' | 'zip',
+  now: Date,
+): Promise<(Extract<AnswerLookup, { ok: true }> & { copy: PersonalCopy }) | Extract<AnswerLookup, { ok: false }>> {
+  return inTransaction(db, async (trx) => {
+    const opened = await openAnswer(trx, token, form, now);
+    return opened.ok ? { ...opened, copy: await makeCopy(trx, opened.person, now) } : opened;
+  });
 }
 
 /** An erasure request was carried out: its outcome (counts only) and the residue traces stored, the request closed. */

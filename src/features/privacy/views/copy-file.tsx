@@ -1,4 +1,4 @@
-import type { PersonalCopy } from '../copy.service.js';
+import type { PersonalCopy } from '../copy.types.js';
 import { CopyDocument } from './copy-page.js';
 
 // The page is a download, opened from a file and never served with the shop's CSP, so its styles travel inside it.

@@ -1,5 +1,5 @@
 import { Fragment } from 'preact';
-import type { CopySection, PersonalCopy } from '../copy.service.js';
+import type { CopySection, PersonalCopy } from '../copy.types.js';
 import { whenText } from '../../customers/views/when.js';
 
 /** A value as written, its line breaks kept (an e-mail's text, a message). */
