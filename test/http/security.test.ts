@@ -85,10 +85,13 @@ describe('security baseline', () => {
     // so do the footer's newsletter form and the back-in-stock form, which are on cached pages that
     // carry no token, and the alert confirmation and feedback pages opened from an e-mail, which
     // must work with cookies refused too; and the statistics' leave beacon and objection and the
-    // cookie choice, which carry no form token and must work with cookies refused.
+    // cookie choice, which carry no form token and must work with cookies refused; and the
+    // confirmation of a privacy request, opened from an e-mail like the alert's.
     const byOrigin = changing.filter((r) => r.csrf === 'origin').map((r) => r.url);
     expect(
-      byOrigin.every((u) => /^\/(bag|checkout|orders|newsletter|alerts|feedback|statistics|preferences)\b/.test(u)),
+      byOrigin.every((u) =>
+        /^\/(bag|checkout|orders|newsletter|alerts|feedback|statistics|preferences|privacy\/rights\/confirm)\b/.test(u),
+      ),
       byOrigin.join(', '),
     ).toBe(true);
     // Routes for signed-in staff or customers refuse anyone else from the headers alone, before the

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { type CalendarDate, londonDate } from '../orders/orders.domain.js';
+import { RIGHTS_CLOCK } from './rights.js';
 
 /**
  * The rules of a privacy request, without a database: its kinds and statuses, its reference, and
@@ -69,16 +70,16 @@ export const CHANNEL_TEXT: Record<RequestChannel, string> = {
   post: 'Post',
 };
 
-/** A confirmation link works for this long. */
-export const CONFIRMATION_HOURS = 24;
+/** A confirmation link works for this long (the clock the policy publishes, rights.ts). */
+export const CONFIRMATION_HOURS = RIGHTS_CLOCK.confirmationHours;
 /** The answer link of an access request works for this long. */
-export const ANSWER_LINK_DAYS = 7;
+export const ANSWER_LINK_DAYS = RIGHTS_CLOCK.answerLinkDays;
 /** A request due within this many days is "due soon". */
 export const DUE_SOON_DAYS = 7;
 /** A complaint is acknowledged within this many days of receipt. */
-export const COMPLAINT_ACK_DAYS = 30;
+export const COMPLAINT_ACK_DAYS = RIGHTS_CLOCK.complaintAcknowledgeDays;
 /** An extension adds at most this many calendar months. */
-export const MAX_EXTENSION_MONTHS = 2;
+export const MAX_EXTENSION_MONTHS = RIGHTS_CLOCK.extensionMonths;
 
 // Crockford's alphabet, as order numbers use: no I, L, O or U, so a reference read out is not misheard.
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';

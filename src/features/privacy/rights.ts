@@ -3,7 +3,6 @@
  * policy, the "Your privacy rights" form and the handling of requests all read, so what the
  * policy promises is what the shop does. UK GDPR Articles 12–21; complaints from 19 June 2026.
  */
-import type { RequestKind } from './requests.service.js';
 
 /** The statutory clock, in the units the law uses. */
 export const RIGHTS_CLOCK = {
@@ -21,7 +20,7 @@ export const RIGHTS_CLOCK = {
 
 export interface RightDeclaration {
   /** The kind of request that exercises it; portability is answered by the copy an access request gives. */
-  kind: RequestKind | 'portability';
+  kind: 'access' | 'portability' | 'rectification' | 'erasure' | 'objection' | 'restriction' | 'complaint';
   name: string;
   /** What the shop does, in a sentence. */
   what: string;
