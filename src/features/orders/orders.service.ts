@@ -791,12 +791,6 @@ export async function finishErasureOfOrders(
   return { finished, stillWaiting: orders.filter((o) => erasureWaitsFor(o, now)).map((o) => o.number) };
 }
 
-/** The order's dates, for saying until when its tax record is kept. */
-export async function orderDatesOf(db: Executor, person: Person): Promise<{ number: string; createdAt: string; paid: boolean }[]> {
-  const orders = await findOrdersOfPerson(db, person.customerId, person.emails);
-  return orders.map((o) => ({ number: o.number, createdAt: o.created_at, paid: o.paid_at !== null }));
-}
-
 /** The orders feature's exporter and eraser, over its own tables, inside the caller's transaction. */
 export const ordersSubjects: SubjectHandlers = {
   exportSubject,

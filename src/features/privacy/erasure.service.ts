@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { inTransaction } from '../../db/database.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { enqueueMail, eraseMailFilesOf, forgetMailAbout, messageIdDomain } from '../mail/outbox.service.js';
-import { type CalendarDate, type MonthDay, londonDate, taxRecordKeptUntil } from '../orders/orders.domain.js';
-import { finishErasureOfOrders, orderDatesOf, ordersErasureWaitsFor } from '../orders/orders.service.js';
+import { type CalendarDate, type MonthDay, erasureWaitsFor, londonDate, taxRecordKeptUntil } from '../orders/orders.domain.js';
+import { finishErasureOfOrders } from '../orders/orders.service.js';
 import { contracts } from './contracts.registry.js';
 import { erasedMail, erasureFinishedMail } from './erasure.mail.js';
 import { deleteExpiredJournalEntries, noteWaitingOrders, recordErasure, unfinishedErasures } from './erasure.journal.js';
@@ -115,6 +115,9 @@ export function tracesOfCopy(copy: SubjectExport, person: Person, shopAddresses:
   return traces;
 }
 
+/** What an exported order says about when its erasure can happen and how long its tax record is kept. */
+type OrderFacts = Parameters<typeof erasureWaitsFor>[0] & { number: string; created_at: string };
+
 /** The person's first name, to greet them, from their account or an order. */
 function firstNameIn(copy: SubjectExport): string | null {
   return text(copy.customers?.[0]?.first_name) ?? text(copy.orders?.at(-1)?.first_name);
@@ -131,8 +134,10 @@ export async function eraseSomeone(
   const outcome = await inTransaction(app.db, async (trx) => {
     const copy = await exportPerson(trx, person);
     const traceKeys = traceKeysOf(app.config.secretKey, tracesOfCopy(copy, person, [app.config.shop.email]));
-    const waitingOrders = await ordersErasureWaitsFor(trx, person, now);
-    const orders = await orderDatesOf(trx, person);
+    // Which orders wait, and each one's date, from the orders just read for the traces: the same rows, in the same transaction.
+    const rows = (copy.orders ?? []) as OrderFacts[];
+    const waitingOrders = rows.filter((o) => erasureWaitsFor(o, now)).map((o) => o.number);
+    const orders = rows.map((o) => ({ number: o.number, createdAt: o.created_at, paid: o.paid_at !== null }));
     const firstName = firstNameIn(copy);
     // The address to tell: the account's, else the one the request or the orders came from.
     const to = text(copy.customers?.[0]?.email) ?? person.emails[0] ?? null;
@@ -141,11 +146,18 @@ export async function eraseSomeone(
     const journalId = await recordErasure(trx, { person, requestId: by.requestId, waitingOrders }, now);
 
     const kept: KeptRecord[] = [];
-    for (const o of orders.filter((x) => x.paid && !waitingOrders.includes(x.number))) {
+    // One line per end date, naming its orders: a customer with 500 orders gets a readable e-mail, not 500 paragraphs.
+    const waiting = new Set(waitingOrders);
+    const byEnd = new Map<string, string[]>();
+    for (const o of orders.filter((x) => x.paid && !waiting.has(x.number))) {
+      const until = taxRecordUntilText(o.createdAt, app.config.financialYearEnd);
+      byEnd.set(until, [...(byEnd.get(until) ?? []), o.number]);
+    }
+    for (const [until, numbers] of byEnd) {
       kept.push({
-        what: `The tax record of order ${o.number}: its date, what was bought, the amounts, VAT and the delivery country — without your name, contact details or addresses`,
+        what: `The tax record of ${numbers.length === 1 ? 'order' : 'orders'} ${numbers.join(', ')}: the date, what was bought, the amounts, VAT and the delivery country — without your name, contact details or addresses`,
         why: 'tax law requires us to keep sales records',
-        until: taxRecordUntilText(o.createdAt, app.config.financialYearEnd),
+        until,
       });
     }
     for (const n of waitingOrders) {

@@ -90,9 +90,13 @@ const hashOf = (key: Buffer, form: Form, normalised: string) => hmacHex(key, `${
 export function traceKeysOf(secretKey: string, traces: Traces): string[] {
   const key = traceKeyring(secretKey);
   const keys = new Set<string>();
+  const seen = new Set<string>();
   const add = (kind: TraceKind, value: string) => {
     const normalised = NORMALISE[FORM_OF[kind]](value);
     if (normalised === '') return;
+    // The same value comes on every order: hash it once.
+    if (seen.has(`${kind}\u0000${normalised}`)) return;
+    seen.add(`${kind}\u0000${normalised}`);
     if (kind === 'phone' && normalised.length < MIN_PHONE_DIGITS) return;
     if (kind === 'name' && !normalised.includes(' ')) return;
     keys.add(`${kind}:${hashOf(key, FORM_OF[kind], normalised)}`);
