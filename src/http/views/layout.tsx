@@ -174,6 +174,9 @@ export function Layout({ chrome, meta, children }: { chrome: Chrome; meta: PageM
                 <li>
                   <a href="/cookies#choices">Cookie settings</a>
                 </li>
+                <li>
+                  <a href="/privacy/rights">Your privacy rights</a>
+                </li>
               </ul>
             </nav>
           </div>
