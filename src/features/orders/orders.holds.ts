@@ -1,5 +1,5 @@
 import type { Executor } from '../../db/database.js';
-import { findOrdersOfPerson, sumStockHeldForBag } from './orders.repository.js';
+import { findOrderKeysOfPerson, sumStockHeldForBag } from './orders.repository.js';
 
 /**
  * What unpaid orders hold, asked by the bag. Kept apart from orders.service, which reads and
@@ -21,7 +21,7 @@ export async function ordersOfPerson(
   customerId: number | null,
   emails: string[],
 ): Promise<{ numbers: string[]; bagIds: number[] }> {
-  const orders = await findOrdersOfPerson(db, customerId, emails);
+  const orders = await findOrderKeysOfPerson(db, customerId, emails);
   return {
     numbers: orders.map((o) => o.number),
     bagIds: [...new Set(orders.flatMap((o) => (o.bag_id === null ? [] : [o.bag_id])))],

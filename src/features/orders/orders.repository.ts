@@ -313,16 +313,18 @@ export async function anonymiseOrders(
   options: { unlinkCustomer: boolean },
 ): Promise<{ orders: number; events: number; attempts: number }> {
   if (orderIds.length === 0) return { orders: 0, events: 0, attempts: 0 };
-  let events = 0;
-  const kinds = Object.keys(EVENT_SUMMARIES);
-  for (const [kind, text] of [...Object.entries(EVENT_SUMMARIES), [null, 'Recorded'] as const]) {
-    const q = trx
-      .updateTable('order_events')
-      .set({ detail: `${text} ${EVENT_DETAILS_REMOVED}` })
-      .where('order_id', 'in', orderIds);
-    const res = await (kind === null ? q.where('kind', 'not in', kinds) : q.where('kind', '=', kind)).executeTakeFirst();
-    events += Number(res.numUpdatedRows);
-  }
+  // One statement for every kind of event: its detail becomes the kind's summary, marked as removed.
+  const summaries = Object.entries(EVENT_SUMMARIES);
+  const eventsDone = await trx
+    .updateTable('order_events')
+    .set((eb) => {
+      let c = eb.case('kind').when(summaries[0]![0]).then(`${summaries[0]![1]} ${EVENT_DETAILS_REMOVED}`);
+      for (const [kind, text] of summaries.slice(1)) c = c.when(kind).then(`${text} ${EVENT_DETAILS_REMOVED}`);
+      return { detail: c.else(`Recorded ${EVENT_DETAILS_REMOVED}`).end() };
+    })
+    .where('order_id', 'in', orderIds)
+    .executeTakeFirst();
+  const events = Number(eventsDone.numUpdatedRows);
   const attempts = await trx
     .updateTable('payment_attempts')
     .set({ vps_tx_id: null, status_detail: null, tx_auth_no: null })
@@ -349,6 +351,27 @@ export async function findOrdersOfPerson(db: Executor, customerId: number | null
   return db
     .selectFrom('orders')
     .selectAll()
+    .where((eb) => {
+      const by = [];
+      if (customerId !== null) by.push(eb('customer_id', '=', customerId));
+      if (lowered.length > 0) by.push(eb(eb.fn('lower', ['email']), 'in', lowered));
+      return eb.or(by);
+    })
+    .orderBy('id')
+    .execute();
+}
+
+/** The numbers and bags of one person's orders, found as findOrdersOfPerson finds them, without reading the rest of each order. */
+export async function findOrderKeysOfPerson(
+  db: Executor,
+  customerId: number | null,
+  emails: string[],
+): Promise<{ number: string; bag_id: number | null }[]> {
+  const lowered = [...new Set(emails.map((e) => e.trim().toLowerCase()).filter((e) => e !== ''))];
+  if (customerId === null && lowered.length === 0) return [];
+  return db
+    .selectFrom('orders')
+    .select(['number', 'bag_id'])
     .where((eb) => {
       const by = [];
       if (customerId !== null) by.push(eb('customer_id', '=', customerId));

@@ -623,7 +623,8 @@ export async function zipOfCopy(copy: PersonalCopy, shopName: string): Promise<B
   const files: [string, string][] = [
     ['README.txt', readme],
     ['copy.html', html],
-    ['data.json', JSON.stringify(copy.data, null, 2)],
+    // Compact: the data is for programs (the readable copy is copy.html), and half the bytes to check and deflate.
+    ['data.json', JSON.stringify(copy.data)],
     ['orders.csv', csvOf(orders, ORDER_COLUMNS)],
     ['order-lines.csv', csvOf(orderLines, LINE_COLUMNS)],
   ];

@@ -95,21 +95,27 @@ export function tracesOfCopy(copy: SubjectExport, person: Person, shopAddresses:
   // An enquiry the person sent went to the shop's own inbox: the shop's address is no trace of them.
   const shop = new Set(shopAddresses.map((a) => a.trim().toLowerCase()));
   for (const [table, rows] of Object.entries(copy)) {
-    for (const row of rows ?? []) {
-      for (const [column, value] of Object.entries(row)) {
-        const v = text(value);
+    if (!rows || rows.length === 0) continue;
+    // What each column holds is the same on every row of a table: sorted once, from the first row's columns.
+    const columns = Object.keys(rows[0] ?? {}).flatMap((column): [string, keyof Traces, string | null][] => {
+      if (/(^|_)email$/.test(column) || column === 'to_address' || column === 'reply_to') return [[column, 'emails', null]];
+      if (column === 'phone') return [[column, 'phones', null]];
+      if (/line[12]$/.test(column)) return [[column, 'lines', null]];
+      if (/postcode$/.test(column)) return [[column, 'postcodes', null]];
+      if (column === 'name' && table === 'contact_messages') return [[column, 'names', null]];
+      if (/(^|_)first_name$/.test(column)) return [[column, 'names', column.replace(/first_name$/, 'surname')]];
+      return [];
+    });
+    for (const row of rows)
+      for (const [column, kind, surnameColumn] of columns) {
+        const v = text(row[column]);
         if (v === null) continue;
-        if (/(^|_)email$/.test(column) || column === 'to_address' || column === 'reply_to') traces.emails.push(v);
-        else if (column === 'phone') traces.phones.push(v);
-        else if (/line[12]$/.test(column)) traces.lines.push(v);
-        else if (/postcode$/.test(column)) traces.postcodes.push(v);
-        else if (column === 'name' && table === 'contact_messages') traces.names.push(v);
-        else if (/(^|_)first_name$/.test(column)) {
-          const surname = text(row[column.replace(/first_name$/, 'surname')]);
-          if (surname) traces.names.push(`${v} ${surname}`);
+        if (surnameColumn === null) traces[kind].push(v);
+        else {
+          const surname = text(row[surnameColumn]);
+          if (surname) traces[kind].push(`${v} ${surname}`);
         }
       }
-    }
   }
   traces.emails = traces.emails.filter((e) => !shop.has(e.trim().toLowerCase()));
   return traces;
