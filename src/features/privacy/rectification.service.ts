@@ -89,12 +89,55 @@ async function partnersOf(db: Executor, customer: CustomerRow, requestId: number
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** What the correction page shows; the look at the person's data is audited in the same transaction. */
-export function openCorrection(db: Executor, reference: string, actor: AuditActor, now: Date): Promise<CorrectionLookup> {
-  return inTransaction(db, async (trx): Promise<CorrectionLookup> => {
+/** A staff look at or change to the account's data on a correction request, audited as one of the customer's data. */
+function auditCustomer(
+  trx: Executor,
+  actor: AuditActor,
+  action: 'view' | 'change',
+  customer: CustomerRow,
+  fields: string[],
+  request: RequestForStaff,
+  now: Date,
+): Promise<void> {
+  return recordAudit(
+    trx,
+    entryBy(actor, { action, subject: { type: 'customer', id: customer.id }, fields, reason: `Correction request ${request.reference}` }),
+    now,
+  );
+}
+
+/**
+ * One step on a correction request, in one transaction: the request found by its reference (and a
+ * correction request), with the account it is about, or null when it has none.
+ */
+function onCorrection<R>(
+  db: Executor,
+  reference: string,
+  act: (trx: Executor, request: RequestForStaff, customer: CustomerRow | null) => Promise<R>,
+): Promise<R | Refusal> {
+  return inTransaction(db, async (trx): Promise<R | Refusal> => {
     const found = await requestToCorrect(trx, reference);
     if ('ok' in found) return found;
-    const customer = await customerOf(trx, found);
+    return act(trx, found, await customerOf(trx, found));
+  });
+}
+
+/** A correction of the account's data: refused when the request has no account to correct. */
+function correctAccount(
+  db: Executor,
+  reference: string,
+  act: (trx: Executor, request: RequestForStaff, customer: CustomerRow) => Promise<CorrectionResult>,
+): Promise<CorrectionResult> {
+  return onCorrection(db, reference, (trx, request, customer) =>
+    customer
+      ? act(trx, request, customer)
+      : Promise.resolve<CorrectionResult>({ ok: false, status: 409, message: 'This request has no account to correct.' }),
+  );
+}
+
+/** What the correction page shows; the look at the person's data is audited in the same transaction. */
+export function openCorrection(db: Executor, reference: string, actor: AuditActor, now: Date): Promise<CorrectionLookup> {
+  return onCorrection(db, reference, async (trx, found, customer): Promise<CorrectionLookup> => {
     const [addresses, orders, partners, events] = customer
       ? await Promise.all([
           addressesOf(trx as never, customer.id),
@@ -104,16 +147,7 @@ export function openCorrection(db: Executor, reference: string, actor: AuditActo
         ])
       : [[], [], [], await eventsOfRequest(trx, found.id)];
     if (customer)
-      await recordAudit(
-        trx,
-        entryBy(actor, {
-          action: 'view',
-          subject: { type: 'customer', id: customer.id },
-          fields: ['first_name', 'surname', 'phone', 'email', 'addresses', 'orders'],
-          reason: `Correction request ${found.reference}`,
-        }),
-        now,
-      );
+      await auditCustomer(trx, actor, 'view', customer, ['first_name', 'surname', 'phone', 'email', 'addresses', 'orders'], found, now);
     return {
       ok: true,
       correction: {
@@ -139,16 +173,7 @@ async function recordCorrection(
   actor: AuditActor,
   now: Date,
 ): Promise<void> {
-  await recordAudit(
-    trx,
-    entryBy(actor, {
-      action: 'change',
-      subject: { type: 'customer', id: customer.id },
-      fields: columns,
-      reason: `Correction request ${request.reference}`,
-    }),
-    now,
-  );
+  await auditCustomer(trx, actor, 'change', customer, columns, request, now);
   await noteRequestStep(trx, request.id, CORRECTED_STEP, staffStep(actor), `corrected: ${words.join(', ')}`, now);
 }
 
@@ -160,11 +185,7 @@ export function correctDetails(
   actor: AuditActor,
   now: Date,
 ): Promise<CorrectionResult> {
-  return inTransaction(db, async (trx): Promise<CorrectionResult> => {
-    const found = await requestToCorrect(trx, reference);
-    if ('ok' in found) return found;
-    const customer = await customerOf(trx, found);
-    if (!customer) return { ok: false, status: 409, message: 'This request has no account to correct.' };
+  return correctAccount(db, reference, async (trx, found, customer) => {
     const columns = [
       ...(customer.first_name !== details.firstName ? ['first_name'] : []),
       ...(customer.surname !== details.surname ? ['surname'] : []),
@@ -187,11 +208,7 @@ export function correctAddress(
   actor: AuditActor,
   now: Date,
 ): Promise<CorrectionResult> {
-  return inTransaction(db, async (trx): Promise<CorrectionResult> => {
-    const found = await requestToCorrect(trx, reference);
-    if ('ok' in found) return found;
-    const customer = await customerOf(trx, found);
-    if (!customer) return { ok: false, status: 409, message: 'This request has no account to correct.' };
+  return correctAccount(db, reference, async (trx, found, customer) => {
     const before = await addressOf(trx as never, customer.id, addressId);
     if (!before) return { ok: false, status: 404, message: "We couldn't find that address in the person's address book." };
     const after = {
@@ -226,10 +243,7 @@ export function notePartnerTold(
   actor: AuditActor,
   now: Date,
 ): Promise<CorrectionResult> {
-  return inTransaction(db, async (trx): Promise<CorrectionResult> => {
-    const found = await requestToCorrect(trx, reference);
-    if ('ok' in found) return found;
-    const customer = await customerOf(trx, found);
+  return onCorrection(db, reference, async (trx, found, customer): Promise<CorrectionResult> => {
     const partner = customer ? (await partnersOf(trx, customer, found.id)).find((p) => p.id === partnerId) : undefined;
     if (!partner) return { ok: false, status: 404, message: "That partner didn't receive this person's data." };
     await noteRequestStep(trx, found.id, PARTNER_TOLD_STEP, staffStep(actor), partnerNote(partner), now);

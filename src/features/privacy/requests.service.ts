@@ -342,12 +342,7 @@ async function sendConfirmation(
   token: string,
   now: Date,
 ) {
-  await enqueueMail(
-    trx,
-    { kind: 'privacy-request-confirm', reference: r.reference, to: email, ...confirmRequestMail(mail, r, token) },
-    now,
-    mail.domain,
-  );
+  await mailRequester(trx, mail, { reference: r.reference, email }, 'privacy-request-confirm', confirmRequestMail(mail, r, token), now);
 }
 
 export type ConfirmationLookup = { ok: true; reference: string; kind: RequestKind } | { ok: false; reason: 'unknown' | 'expired' };
@@ -562,13 +557,63 @@ async function close(
   return true;
 }
 
-async function live(trx: Trx, reference: string): Promise<RequestRow | ActionResult> {
-  const row = await findRequestByReference(trx, reference);
-  if (!row) return notFoundResult;
-  if (!isLive(row.status)) return notLive;
-  return row;
+/** What one staff action does to a request found by its reference, inside the action's transaction. */
+type StaffAction = (trx: Trx, row: RequestRow) => Promise<ActionResult>;
+
+/** A staff action on a request, in one transaction: the request is found by its reference, or the action is refused. */
+function actOnRequest(db: Executor, reference: string, act: StaffAction): Promise<ActionResult> {
+  return inTransaction(db, async (trx) => {
+    const row = await findRequestByReference(trx, reference);
+    return row ? act(trx, row) : notFoundResult;
+  });
 }
-const isResult = (x: RequestRow | ActionResult): x is ActionResult => 'ok' in x;
+
+/** A staff action on a live request, and only on one of `only.kind` when given (else refused with `only.message`). */
+function actOnLiveRequest(
+  db: Executor,
+  reference: string,
+  act: StaffAction,
+  only?: { kind: RequestKind; message: string },
+): Promise<ActionResult> {
+  return actOnRequest(db, reference, (trx, row) => {
+    if (!isLive(row.status)) return Promise.resolve(notLive);
+    if (only && row.kind !== only.kind) return Promise.resolve<ActionResult>({ ok: false, status: 409, message: only.message });
+    return act(trx, row);
+  });
+}
+
+/** Queues one of a request's e-mails to the person, in the caller's transaction; a request with no address (a letter) gets none. */
+async function mailRequester(
+  trx: Trx,
+  mail: RequestMailContext,
+  row: { reference: string; email: string | null },
+  kind: string,
+  body: { subject: string; text: string; html: string },
+  now: Date,
+): Promise<void> {
+  if (row.email) await enqueueMail(trx, { kind, reference: row.reference, to: row.email, ...body }, now, mail.domain);
+}
+
+/** A step taken by staff, noted in the request's history and audited as a change of `fields`. */
+async function noteStaffChange(
+  trx: Trx,
+  actor: AuditActor,
+  row: RequestRow,
+  step: { step: string; note: string; fields: string[]; reason: string },
+  now: Date,
+): Promise<void> {
+  await noteRequestStep(trx, row.id, step.step, staffStep(actor), step.note, now);
+  await audit(trx, actor, row.reference, 'change', step.fields, now, step.reason);
+}
+
+/** A staff action on a live request that may e-mail the person: all it takes is the request's reference. */
+type MailingStaffAction = (
+  db: Executor,
+  mail: RequestMailContext,
+  reference: string,
+  actor: AuditActor,
+  now: Date,
+) => Promise<ActionResult>;
 
 /** Extends a live request by one or two months, with a reason, and tells the person. */
 export function extendRequest(
@@ -580,9 +625,8 @@ export function extendRequest(
   actor: AuditActor,
   now: Date,
 ): Promise<ActionResult> {
-  return inTransaction(db, async (trx) => {
-    const row = await findRequestByReference(trx, reference);
-    if (!row) return notFoundResult;
+  // Not `actOnLiveRequest`: the extension's own check says why a request that is not live cannot be extended.
+  return actOnRequest(db, reference, async (trx, row) => {
     const check = checkExtension(row, months, reason, now);
     if (!check.ok)
       return {
@@ -603,21 +647,19 @@ export function extendRequest(
       extension_reason: why,
       extension_told_at: now.toISOString(),
     });
-    await enqueueMail(
+    await mailRequester(trx, mail, row, 'privacy-request-extended', extensionMail(mail, row, why, check.extendedDue), now);
+    await noteStaffChange(
       trx,
-      { kind: 'privacy-request-extended', reference: row.reference, to: row.email, ...extensionMail(mail, row, why, check.extendedDue) },
-      now,
-      mail.domain,
-    );
-    await noteRequestStep(
-      trx,
-      row.id,
-      'extended',
-      staffStep(actor),
-      `Extended by ${months} month${months === 1 ? '' : 's'} to ${check.extendedDue}: ${why}`,
+      actor,
+      row,
+      {
+        step: 'extended',
+        note: `Extended by ${months} month${months === 1 ? '' : 's'} to ${check.extendedDue}: ${why}`,
+        fields: ['extended_due_at', 'extension_reason'],
+        reason: 'Extended the deadline',
+      },
       now,
     );
-    await audit(trx, actor, row.reference, 'change', ['extended_due_at', 'extension_reason'], now, 'Extended the deadline');
     return { ok: true, message: `The request is extended to ${check.extendedDue}, and the person has been told.` };
   });
 }
@@ -631,18 +673,10 @@ export function refuseRequest(
   actor: AuditActor,
   now: Date,
 ): Promise<ActionResult> {
-  return inTransaction(db, async (trx) => {
-    const row = await live(trx, reference);
-    if (isResult(row)) return row;
+  return actOnLiveRequest(db, reference, async (trx, row) => {
     const why = reason.trim();
     if (why.length < 5) return { ok: false, status: 400, message: 'Please give the reason for refusing: the person is told it.' };
-    if (row.email)
-      await enqueueMail(
-        trx,
-        { kind: 'privacy-request-refused', reference: row.reference, to: row.email, ...refusalMail(mail, row, why) },
-        now,
-        mail.domain,
-      );
+    await mailRequester(trx, mail, row, 'privacy-request-refused', refusalMail(mail, row, why), now);
     await close(trx, row, 'refused', `Refused: ${why}`, actor, now);
     return {
       ok: true,
@@ -654,44 +688,34 @@ export function refuseRequest(
 }
 
 /** Acknowledges a complaint by e-mail. */
-export function acknowledgeComplaint(
-  db: Executor,
-  mail: RequestMailContext,
-  reference: string,
-  actor: AuditActor,
-  now: Date,
-): Promise<ActionResult> {
-  return inTransaction(db, async (trx) => {
-    const row = await live(trx, reference);
-    if (isResult(row)) return row;
-    if (row.kind !== 'complaint') return { ok: false, status: 409, message: 'Only a complaint is acknowledged.' };
-    if (row.acknowledged_at) return { ok: false, status: 409, message: 'This complaint has already been acknowledged.' };
-    if (row.email)
-      await enqueueMail(
+export const acknowledgeComplaint: MailingStaffAction = (db, mail, reference, actor, now) =>
+  actOnLiveRequest(
+    db,
+    reference,
+    async (trx, row) => {
+      if (row.acknowledged_at) return { ok: false, status: 409, message: 'This complaint has already been acknowledged.' };
+      await mailRequester(trx, mail, row, 'privacy-complaint-ack', acknowledgementMail(mail, row), now);
+      await updateRequest(trx, row.id, { acknowledged_at: now.toISOString() });
+      await noteStaffChange(
         trx,
-        { kind: 'privacy-complaint-ack', reference: row.reference, to: row.email, ...acknowledgementMail(mail, row) },
+        actor,
+        row,
+        {
+          step: 'acknowledged',
+          note: row.email ? 'Acknowledged by e-mail' : 'Acknowledged by post',
+          fields: ['acknowledged_at'],
+          reason: 'Acknowledged the complaint',
+        },
         now,
-        mail.domain,
       );
-    await updateRequest(trx, row.id, { acknowledged_at: now.toISOString() });
-    await noteRequestStep(
-      trx,
-      row.id,
-      'acknowledged',
-      staffStep(actor),
-      row.email ? 'Acknowledged by e-mail' : 'Acknowledged by post',
-      now,
-    );
-    await audit(trx, actor, row.reference, 'change', ['acknowledged_at'], now, 'Acknowledged the complaint');
-    return { ok: true, message: 'The complaint is acknowledged.' };
-  });
-}
+      return { ok: true, message: 'The complaint is acknowledged.' };
+    },
+    { kind: 'complaint', message: 'Only a complaint is acknowledged.' },
+  );
 
 /** Closes a rectification or complaint (or any live request) with an outcome note naming no one. */
 export function closeWithOutcome(db: Executor, reference: string, outcome: string, actor: AuditActor, now: Date): Promise<ActionResult> {
-  return inTransaction(db, async (trx) => {
-    const row = await live(trx, reference);
-    if (isResult(row)) return row;
+  return actOnLiveRequest(db, reference, async (trx, row) => {
     const note = outcome.trim();
     if (note.length < 3) return { ok: false, status: 400, message: 'Please write the outcome: what was done.' };
     if (note.length > 1000) return { ok: false, status: 400, message: 'Please keep the outcome under 1,000 characters.' };
@@ -711,9 +735,7 @@ export async function personOfRequest(db: Executor, row: { email: string | null;
 
 /** Applies an objection or restriction: sets the flags and, for marketing, withdraws every marketing consent of the address at once. */
 export function applyFlagsOfRequest(db: Executor, reference: string, actor: AuditActor, now: Date): Promise<ActionResult> {
-  return inTransaction(db, async (trx) => {
-    const row = await live(trx, reference);
-    if (isResult(row)) return row;
+  return actOnLiveRequest(db, reference, async (trx, row) => {
     const kinds = flagsOfRequest(row);
     if (kinds.length === 0) return { ok: false, status: 409, message: 'This request sets no objection or restriction.' };
     if (!row.email) return { ok: false, status: 409, message: 'There is no e-mail address on this request to apply it to.' };
@@ -732,34 +754,31 @@ export function applyFlagsOfRequest(db: Executor, reference: string, actor: Audi
 }
 
 /** A fresh answer link for an access request, e-mailed to the person; the request is answered and closed. */
-export function sendAccessAnswer(
-  db: Executor,
-  mail: RequestMailContext,
-  reference: string,
-  actor: AuditActor,
-  now: Date,
-): Promise<ActionResult> {
-  return inTransaction(db, async (trx) => {
-    const row = await live(trx, reference);
-    if (isResult(row)) return row;
-    if (row.kind !== 'access') return { ok: false, status: 409, message: 'Only an access request is answered with a copy.' };
-    if (!row.email) return { ok: false, status: 409, message: 'There is no e-mail address to send the copy to.' };
-    const token = randomToken();
-    await updateRequest(trx, row.id, {
-      answer_token_hash: tokenHash(token),
-      answer_expires_at: new Date(now.getTime() + ANSWER_LINK_DAYS * DAY_MS).toISOString(),
-    });
-    await enqueueMail(
-      trx,
-      { kind: 'privacy-request-answer', reference: row.reference, to: row.email, ...answerLinkMail(mail, row, token) },
-      now,
-      mail.domain,
-    );
-    await noteRequestStep(trx, row.id, 'answered', staffStep(actor), `The copy was sent as a link valid for ${ANSWER_LINK_DAYS} days`, now);
-    await close(trx, row, 'completed', 'The copy was sent', actor, now);
-    return { ok: true, message: 'The copy’s link has been e-mailed; the request is closed.' };
-  });
-}
+export const sendAccessAnswer: MailingStaffAction = (db, mail, reference, actor, now) =>
+  actOnLiveRequest(
+    db,
+    reference,
+    async (trx, row) => {
+      if (!row.email) return { ok: false, status: 409, message: 'There is no e-mail address to send the copy to.' };
+      const token = randomToken();
+      await updateRequest(trx, row.id, {
+        answer_token_hash: tokenHash(token),
+        answer_expires_at: new Date(now.getTime() + ANSWER_LINK_DAYS * DAY_MS).toISOString(),
+      });
+      await mailRequester(trx, mail, row, 'privacy-request-answer', answerLinkMail(mail, row, token), now);
+      await noteRequestStep(
+        trx,
+        row.id,
+        'answered',
+        staffStep(actor),
+        `The copy was sent as a link valid for ${ANSWER_LINK_DAYS} days`,
+        now,
+      );
+      await close(trx, row, 'completed', 'The copy was sent', actor, now);
+      return { ok: true, message: 'The copy’s link has been e-mailed; the request is closed.' };
+    },
+    { kind: 'access', message: 'Only an access request is answered with a copy.' },
+  );
 
 export type AnswerLookup =
   { ok: true; requestId: number; reference: string; person: Person } | { ok: false; reason: 'unknown' | 'expired' };
