@@ -9,20 +9,10 @@ import { findPerson } from '../../src/features/privacy/subjects.service.js';
 import { formatPence, vatIncluded } from '../../src/shared/money.js';
 import { alertConfirmToken, askForAlert, pressAlertConfirm, soldOutPiece } from '../support/alerts.js';
 import { type TestShop, buildTestShop, testDialect } from '../support/build-app.js';
-import {
-  CUSTOMER_PASSWORD,
-  checkout,
-  csrfOf,
-  lastMail,
-  linkToken,
-  newPerson,
-  payFor,
-  registerAndVerify,
-  send,
-  signInShopper,
-} from '../support/customer.js';
+import { CUSTOMER_PASSWORD, checkout, csrfOf, payFor, registerAndVerify, send, signInShopper } from '../support/customer.js';
 import { cookieHeader, formBody } from '../support/forms.js';
 import { GUEST, Shopper } from '../support/shopper.js';
+import { JOURNEY_ENV, addAddress, registeredUnconfirmed } from '../support/privacy.js';
 import { signInAs } from '../support/staff.js';
 
 /**
@@ -70,7 +60,7 @@ const totalOf = async (number: string) =>
   (await shop.app.db.selectFrom('orders').select('total_pence').where('number', '=', number).executeTakeFirstOrThrow()).total_pence;
 
 beforeAll(async () => {
-  shop = await buildTestShop({ clock: () => now, env: { FORM_RATE_LIMIT: '100000', UNPAID_ORDERS_PER_BUYER: '1000' } });
+  shop = await buildTestShop({ clock: () => now, env: { ...JOURNEY_ENV } });
   const app = shop.app;
   const { person, id } = await registerAndVerify(app, {
     first_name: 'Rosalind',
@@ -81,15 +71,7 @@ beforeAll(async () => {
     postcode: 'CB2 1QA',
   });
   const shopper = await signInShopper(app, person.email);
-  const added = await send(shopper, '/account/addresses', '/account/addresses', {
-    first_name: 'Rosalind',
-    surname: 'Franklin',
-    line1: '3 Kings Parade',
-    line2: 'Flat 2',
-    city: 'Cambridge',
-    postcode: 'CB2 1SJ',
-  });
-  expect(added.statusCode).toBe(303);
+  await addAddress(shopper, { line2: 'Flat 2' });
   const details = await send(shopper, '/account/details', '/account/details', {
     first_name: 'Rosalind',
     surname: 'Franklin',
@@ -336,9 +318,7 @@ describe(`Download my data (${testDialect})`, () => {
   });
 
   it("leaves out guest orders with the account's address while that address is not confirmed", async () => {
-    const person = newPerson({ first_name: 'Unconfirmed', line1: '1 Unproven Way' });
-    const s = new Shopper(shop.app);
-    expect((await send(s, '/account/register', '/account/register', { ...person })).statusCode).toBe(303);
+    const { person, confirm } = await registeredUnconfirmed(shop.app, { first_name: 'Unconfirmed', line1: '1 Unproven Way' });
     // Someone places a guest order with that address: the account's holder has not shown it is theirs.
     const guest = await checkout(shop.app, new Shopper(shop.app), { ...GUEST, email: person.email });
     const account = await findPerson(shop.app.db, { email: person.email });
@@ -351,8 +331,7 @@ describe(`Download my data (${testDialect})`, () => {
     expect(JSON.stringify(unconfirmed.sections)).not.toContain(guest.number);
 
     // Once the address is confirmed, the same copy includes the guest order.
-    const token = linkToken((await lastMail(shop.app, person.email, 'account-verify'))?.text_body, '/account/verify');
-    expect((await send(s, `/account/verify?token=${token}`, '/account/verify', { token })).statusCode).toBe(303);
+    await confirm();
     const confirmed = await makeCopy(shop.app.db, byAccount, now);
     expect(confirmed.data.orders?.map((o) => o.number)).toEqual([guest.number]);
     expect(JSON.stringify(confirmed.sections)).toContain(guest.number);

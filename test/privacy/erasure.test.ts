@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CONSENT_WORDING } from '../../src/features/consent/consent.inventory.js';
 import { addressHashOf, recordConsent, verifyConsentLedger } from '../../src/features/consent/consent.service.js';
 import { deliverDueMail } from '../../src/features/mail/outbox.service.js';
@@ -6,10 +6,10 @@ import { eraseSomeone } from '../../src/features/privacy/erasure.service.js';
 import { erasePerson, exportPerson, findPerson } from '../../src/features/privacy/subjects.service.js';
 import { inTransaction } from '../../src/db/database.js';
 import { jobRegistry } from '../../src/jobs/registry.js';
-import { type TestShop, buildTestShop, testDialect } from '../support/build-app.js';
+import { testDialect } from '../support/build-app.js';
 import { checkout, csrfOf, payFor, signInShopper, signedInCustomer } from '../support/customer.js';
 import { keepingMailer } from '../support/mail.js';
-import { adminPost, signInAs } from '../support/staff.js';
+import { DAY, dispatchOrder, shopForThisFile } from '../support/privacy.js';
 
 /**
  * Erasure from Account Home ("Delete my account") and the waiting-order rule, through the real
@@ -18,25 +18,14 @@ import { adminPost, signInAs } from '../support/staff.js';
  * audit entry naming no one; an order still to be delivered is kept for delivery and erased by the
  * job `privacy.erasures` 30 days after delivery, the person told both times.
  */
-const DAY = 86_400_000;
 let now = new Date('2026-06-01T09:00:00Z');
-let shop: TestShop;
+const shop = shopForThisFile(() => now);
 const db = () => shop.app.db;
-
-beforeAll(async () => {
-  shop = await buildTestShop({ clock: () => now, env: { FORM_RATE_LIMIT: '100000', UNPAID_ORDERS_PER_BUYER: '1000' } });
-});
-afterAll(async () => shop?.close());
 
 const orderRow = (number: string) => db().selectFrom('orders').selectAll().where('number', '=', number).executeTakeFirst();
 const customerRow = (id: number) => db().selectFrom('customers').select(['id', 'email']).where('id', '=', id).executeTakeFirst();
 
-async function dispatchAndDeliver(number: string) {
-  const staff = await signInAs(shop.app, 'fulfilment');
-  const page = `/admin/dispatch/${number}`;
-  expect((await adminPost(shop.app, staff.cookie, page, `${page}/dispatch`, { tracking: 'AB123456789GB' })).statusCode).toBe(303);
-  expect((await adminPost(shop.app, staff.cookie, page, `${page}/delivered`, { from: 'dispatch' })).statusCode).toBe(303);
-}
+const dispatchAndDeliver = (number: string) => dispatchOrder(shop.app, number, { delivered: true });
 
 async function subscribe(customerId: number, email: string) {
   await recordConsent(

@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONSENT_WORDING } from '../../src/features/consent/consent.inventory.js';
-import { requestSignUp } from '../../src/features/consent/consent.service.js';
 import { contracts } from '../../src/features/privacy/contracts.registry.js';
 import { setFlags } from '../../src/features/privacy/flags.service.js';
 import type { PersonalColumn, SubjectExport, SubjectKind, TableName } from '../../src/features/privacy/inventory.js';
@@ -8,10 +6,7 @@ import { recordAccountRequest } from '../../src/features/privacy/requests.servic
 import { exportPerson, findPerson } from '../../src/features/privacy/subjects.service.js';
 import { alertConfirmToken, askForAlert, pressAlertConfirm, soldOutPiece } from '../support/alerts.js';
 import { type TestShop, buildTestShop, testDialect } from '../support/build-app.js';
-import { checkout, payFor, registerAndVerify, send, signInShopper } from '../support/customer.js';
-import { submitForm } from '../support/forms.js';
-import { GUEST, Shopper } from '../support/shopper.js';
-import { adminPost, signInAs } from '../support/staff.js';
+import { JOURNEY_ENV, customerAcrossTheShop, staffAcrossTheShop } from '../support/privacy.js';
 
 /**
  * The exporters' completeness, held by tests rather than memory: every table with a declared
@@ -42,94 +37,17 @@ const STAFF_KINDS: SubjectKind[] = ['staff-member'];
 let copies: { kinds: SubjectKind[]; data: SubjectExport }[];
 
 beforeAll(async () => {
-  shop = await buildTestShop({ clock: () => now, env: { FORM_RATE_LIMIT: '100000', UNPAID_ORDERS_PER_BUYER: '1000' } });
+  shop = await buildTestShop({ clock: () => now, env: { ...JOURNEY_ENV } });
   const app = shop.app;
-  const { person, id } = await registerAndVerify(app, { first_name: 'Rosalind', surname: 'Franklin' });
-  const shopper = await signInShopper(app, person.email);
-  expect(
-    (
-      await send(shopper, '/account/addresses', '/account/addresses', {
-        first_name: 'Rosalind',
-        surname: 'Franklin',
-        line1: '3 Kings Parade',
-        city: 'Cambridge',
-        postcode: 'CB2 1SJ',
-      })
-    ).statusCode,
-  ).toBe(303);
-  // Given, then withdrawn (a suppression entry), and a newsletter sign-up waiting for confirmation.
-  for (const choice of [{ general_subscription: 'yes' }, {}] as Record<string, string>[])
-    expect((await send(shopper, '/account/newsletter', '/account/newsletter', choice)).statusCode).toBe(303);
-  await requestSignUp(
-    app.db,
-    {
-      email: person.email,
-      purpose: 'general-subscription',
-      method: 'newsletter-confirmation',
-      wording: CONSENT_WORDING.newsletterForm,
-      policyVersion: 'test',
-    },
-    now,
-    {
-      compose: (token) => ({
-        kind: 'newsletter-confirm',
-        reference: 'sign-up',
-        to: person.email,
-        subject: 'Confirm',
-        text: token,
-        html: token,
-      }),
-      domain: 'example.org',
-    },
-  );
-  const own = await checkout(app, shopper);
-  await payFor(app, shopper, own.orderUrl);
-  await checkout(app, new Shopper(app), { ...GUEST, email: person.email.toUpperCase() });
+  const { person, id, shopper, own } = await customerAcrossTheShop(app, now);
   const piece = await soldOutPiece(app);
   expect((await askForAlert(app, piece.pageUrl, person.email, shopper)).statusCode).toBe(303);
   expect((await pressAlertConfirm(app, await alertConfirmToken(app, person.email), shopper)).statusCode).toBeLessThan(400);
-  const enquiry = await submitForm(app, '/contact', '/contact', {
-    name: 'Rosalind Franklin',
-    email: person.email,
-    subject: 'order',
-    message: 'Could my ring be engraved?',
-  });
-  expect(enquiry.statusCode).toBeLessThan(400);
   const request = await recordAccountRequest(app.db, { kind: 'access', customerId: id, email: person.email, details: 'Everything' }, now);
   await setFlags(app.db, person.email, ['objection-statistics'], now, request.id);
 
   // A member of staff who changes a piece, opens the order and signs in with a password from a network.
-  const member = await signInAs(app, 'owner');
-  const v = await app.db
-    .selectFrom('variants')
-    .select(['id', 'product_id', 'price_pence'])
-    .orderBy('id')
-    .limit(1)
-    .executeTakeFirstOrThrow();
-  const page = `/admin/products/${v.product_id}`;
-  const saved = await adminPost(app, member.cookie, page, `${page}/variants/save`, {
-    row: String(v.id),
-    [`price-${v.id}`]: ((v.price_pence + 100) / 100).toFixed(2),
-    [`delta-${v.id}`]: '+2',
-    [`reason-${v.id}`]: 'delivery',
-    [`note-${v.id}`]: 'From the workshop',
-  });
-  expect(saved.statusCode).toBe(303);
-  expect((await app.inject({ method: 'GET', url: `/admin/orders/${own.number}`, headers: { cookie: member.cookie } })).statusCode).toBe(
-    200,
-  );
-  const form = await app.inject({ method: 'GET', url: '/admin/sign-in' });
-  const csrf = form.body.match(/name="_csrf" value="([^"]+)"/)?.[1] ?? '';
-  const cookie = [form.headers['set-cookie']]
-    .flat()
-    .map((c) => String(c).split(';')[0])
-    .join('; ');
-  await app.inject({
-    method: 'POST',
-    url: '/admin/sign-in',
-    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams({ _csrf: csrf, email: member.email, password: 'correct horse battery staple', next: '/admin' }).toString(),
-  });
+  const member = await staffAcrossTheShop(app, own.number);
 
   const customer = await findPerson(app.db, { email: person.email });
   const staff = await findPerson(app.db, { staffId: member.staffId });

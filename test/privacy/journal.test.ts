@@ -2,18 +2,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readJournal, reapplyErasures } from '../../src/features/privacy/erasure.journal.js';
 import { eraseSomeone } from '../../src/features/privacy/erasure.service.js';
 import { scanResidue } from '../../src/features/privacy/residue.service.js';
 import { exportPerson, findPerson } from '../../src/features/privacy/subjects.service.js';
-import { type TestShop, buildTestShop, testDialect } from '../support/build-app.js';
-import { checkout, payFor, signedInCustomer } from '../support/customer.js';
-import { submitForm } from '../support/forms.js';
-import { adminPost, signInAs } from '../support/staff.js';
+import { type TestShop, buildTestShop, freshDatabase, testDialect } from '../support/build-app.js';
+import { signedInCustomer } from '../support/customer.js';
+import { DAY, paidAndDispatched, sendEnquiry, shopForThisFile } from '../support/privacy.js';
 
 /**
  * The erasure journal's re-apply, tested by restoring a copy of the database taken before the
@@ -22,19 +19,15 @@ import { adminPost, signInAs } from '../support/staff.js';
  * gone from the copy too (nothing personal in their copy of data, the residue scan clean), and
  * another person is as they were.
  */
-const DAY = 86_400_000;
 let now = new Date('2026-04-10T10:00:00Z');
-let shop: TestShop;
+const shop = shopForThisFile(() => now);
 let restored: TestShop | undefined;
 const cleanups: (() => Promise<void> | void)[] = [];
 
-beforeAll(async () => {
-  shop = await buildTestShop({ clock: () => now, env: { FORM_RATE_LIMIT: '100000', UNPAID_ORDERS_PER_BUYER: '1000' } });
-});
+// Runs before the shop is closed.
 afterAll(async () => {
   await restored?.close();
   for (const c of cleanups) await c();
-  await shop?.close();
 });
 
 /** A copy of the live database as a backup would be, opened as a shop of its own. */
@@ -49,40 +42,26 @@ async function backupAndOpen(): Promise<TestShop> {
   const live = shop.config.database.url;
   const dump = join(mkdtempSync(join(tmpdir(), 'assay-dump-')), 'live.dump');
   execFileSync('pg_dump', ['-Fc', '-f', dump, live]);
-  const name = `assay_restore_${randomBytes(6).toString('hex')}`;
-  const server = process.env.DATABASE_URL as string;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  execFileSync('pg_restore', ['--no-owner', '-d', url.toString(), dump]);
+  const target = await freshDatabase(shop.dataDir);
+  const url = target.env.DATABASE_URL as string;
+  execFileSync('pg_restore', ['--no-owner', '-d', url, dump]);
   cleanups.push(async () => {
-    const c = new pg.Client({ connectionString: server });
-    await c.connect();
-    await c.query(`drop database if exists ${name} with (force)`);
-    await c.end();
+    await target.drop();
     rmSync(dump, { force: true });
   });
-  return { url: url.toString() } as unknown as TestShop;
+  return { url } as unknown as TestShop;
 }
 
 describe(`The erasure journal (${testDialect})`, () => {
   it('re-applies an erasure to a database restored from a backup taken before it', async () => {
     const erased = await signedInCustomer(shop.app, { first_name: 'Wilhelmina', surname: 'Ashdown', line1: '3 Quarry Hill' });
-    const order = await checkout(shop.app, erased.shopper);
-    await payFor(shop.app, erased.shopper, order.orderUrl);
-    const staff = await signInAs(shop.app, 'fulfilment');
-    const page = `/admin/dispatch/${order.number}`;
-    expect((await adminPost(shop.app, staff.cookie, page, `${page}/dispatch`, { tracking: 'AB123456789GB' })).statusCode).toBe(303);
-    const enquiry = await submitForm(shop.app, '/contact', '/contact', {
+    const order = await paidAndDispatched(shop.app, erased.shopper);
+    await sendEnquiry(shop.app, {
       name: 'Wilhelmina Ashdown',
       email: erased.person.email,
       subject: 'other',
       message: 'A question about sizes',
     });
-    expect(enquiry.statusCode).toBeLessThan(400);
     const other = await signedInCustomer(shop.app, { first_name: 'Barnaby', surname: 'Thorne', phone: '07700 900999', postcode: 'M1 1AE' });
 
     const backup = (await backupAndOpen()) as unknown as { file?: string; dir?: string; url?: string };

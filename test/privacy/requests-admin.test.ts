@@ -4,8 +4,9 @@ import { jobRegistry } from '../../src/jobs/registry.js';
 import { dueDateOf } from '../../src/features/privacy/requests.domain.js';
 import { type TestShop, buildTestShop } from '../support/build-app.js';
 import { checkout, lastMail, linkToken, newPerson, send, signedInCustomer } from '../support/customer.js';
-import { formBody, submitForm } from '../support/forms.js';
+import { submitForm } from '../support/forms.js';
 import { GUEST, Shopper } from '../support/shopper.js';
+import { confirmedRequest } from '../support/privacy.js';
 import { adminPost, signInAs } from '../support/staff.js';
 
 const DAY = 86_400_000;
@@ -53,20 +54,6 @@ const act = (reference: string, action: string, fields: Record<string, string> =
   adminPost(shop.app, staff.cookie, `/admin/privacy-requests/${reference}`, `/admin/privacy-requests/${reference}/${action}`, fields);
 const referenceOf = (location: unknown) => String(location).match(/PR-[0-9A-Z]{6}/)?.[0] ?? '';
 
-/** A request made online and confirmed from its e-mail, as a person would. */
-async function confirmedRequest(email: string, fields: Record<string, string | string[]>) {
-  const res = await submitForm(shop.app, '/privacy/rights', '/privacy/rights', { email, ...fields });
-  expect(res.statusCode).toBe(303);
-  const token = linkToken((await lastMail(shop.app, email, 'privacy-request-confirm'))?.text_body, '/privacy/rights/confirm');
-  const done = await shop.app.inject({
-    method: 'POST',
-    url: '/privacy/rights/confirm',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: shop.config.publicUrl },
-    payload: formBody({ token }),
-  });
-  expect(done.statusCode).toBe(200);
-  return db().selectFrom('privacy_requests').selectAll().where('email', '=', email).orderBy('id', 'desc').executeTakeFirstOrThrow();
-}
 const fresh = (what: string) => `${what}-${randomBytes(3).toString('hex')}@example.co.uk`;
 
 describe('staff intake', () => {
@@ -130,7 +117,7 @@ describe('staff intake', () => {
 describe('the clock', () => {
   it('extends only with a reason, within the first month, by at most two months, and tells the person', async () => {
     const email = fresh('extend');
-    const r = await confirmedRequest(email, { kind: 'access' });
+    const r = await confirmedRequest(shop.app, email, { kind: 'access' });
     expect((await act(r.reference, 'extend', { months: '2', reason: '' })).statusCode).toBe(400);
     expect((await act(r.reference, 'extend', { months: '3', reason: 'Many records to gather' })).statusCode).toBe(400);
     const ok = await act(r.reference, 'extend', { months: '2', reason: 'Many records to gather' });
@@ -143,7 +130,7 @@ describe('the clock', () => {
     expect((await act(r.reference, 'extend', { months: '1', reason: 'Once more please' })).statusCode).toBe(409);
     expect(await stepsOf(r.reference)).toContain('extended');
 
-    const late = await confirmedRequest(fresh('late'), { kind: 'access' });
+    const late = await confirmedRequest(shop.app, fresh('late'), { kind: 'access' });
     await move(32 * DAY);
     const refused = await act(late.reference, 'extend', { months: '1', reason: 'Many records to gather' });
     expect(refused.statusCode).toBe(409);
@@ -152,7 +139,7 @@ describe('the clock', () => {
 
   it('a complaint is acknowledged by e-mail, and cannot be closed before', async () => {
     const email = fresh('complaint');
-    const r = await confirmedRequest(email, { kind: 'complaint', details: 'You kept e-mailing me after I unsubscribed' });
+    const r = await confirmedRequest(shop.app, email, { kind: 'complaint', details: 'You kept e-mailing me after I unsubscribed' });
     expect((await act(r.reference, 'close', { outcome: 'Looked into it' })).statusCode).toBe(409);
     expect((await act(r.reference, 'acknowledge')).statusCode).toBe(303);
     expect((await byRef(r.reference)).acknowledged_at).toBe(now.toISOString());
@@ -163,7 +150,7 @@ describe('the clock', () => {
 
   it('refusing tells the person of their right to complain to the ICO', async () => {
     const email = fresh('refuse');
-    const r = await confirmedRequest(email, { kind: 'erasure' });
+    const r = await confirmedRequest(shop.app, email, { kind: 'erasure' });
     expect((await act(r.reference, 'refuse', { reason: '' })).statusCode).toBe(400);
     expect((await act(r.reference, 'refuse', { reason: 'The fourth identical request this week' })).statusCode).toBe(303);
     expect(await byRef(r.reference)).toMatchObject({ status: 'refused' });
@@ -175,7 +162,7 @@ describe('the answer to an access request', () => {
   it('is a link valid 7 days to one person’s copy (guest orders found by e-mail), audited at each opening', async () => {
     const guest = newPerson();
     const order = await checkout(shop.app, new Shopper(shop.app), { ...GUEST, email: guest.email });
-    const r = await confirmedRequest(guest.email, { kind: 'access' });
+    const r = await confirmedRequest(shop.app, guest.email, { kind: 'access' });
     expect((await act(r.reference, 'answer')).statusCode).toBe(303);
     expect(await byRef(r.reference)).toMatchObject({ status: 'completed' });
     const mail = await lastMail(shop.app, guest.email, 'privacy-request-answer');
@@ -206,7 +193,7 @@ describe('erasure', () => {
   it('erases the person, keeps only counts as the outcome, closes and minimises the request; the residue scan can be run after', async () => {
     const guest = newPerson();
     await checkout(shop.app, new Shopper(shop.app), { ...GUEST, email: guest.email });
-    const r = await confirmedRequest(guest.email, { kind: 'erasure', name: 'Grace Hopper' });
+    const r = await confirmedRequest(shop.app, guest.email, { kind: 'erasure', name: 'Grace Hopper' });
     const erased = await act(r.reference, 'erase');
     expect(erased.statusCode).toBe(303);
     const row = await byRef(r.reference);
@@ -253,7 +240,7 @@ describe('erasure from Account Home', () => {
 describe('objection', () => {
   it('applies the flags the person chose and closes the request', async () => {
     const email = fresh('object');
-    const r = await confirmedRequest(email, { kind: 'objection', objections: ['sharing', 'statistics'] });
+    const r = await confirmedRequest(shop.app, email, { kind: 'objection', objections: ['sharing', 'statistics'] });
     const res = await act(r.reference, 'apply');
     expect(res.statusCode).toBe(303);
     const row = await byRef(r.reference);
@@ -273,9 +260,9 @@ describe('the dashboard and the daily job', () => {
       .set({ status: 'withdrawn', closed_at: now.toISOString() })
       .where('status', 'in', ['open', 'extended'])
       .execute();
-    const soon = await confirmedRequest(fresh('soon'), { kind: 'access' });
-    const over = await confirmedRequest(fresh('over'), { kind: 'restriction' });
-    await confirmedRequest(fresh('grumble'), { kind: 'complaint', details: 'Unhappy' });
+    const soon = await confirmedRequest(shop.app, fresh('soon'), { kind: 'access' });
+    const over = await confirmedRequest(shop.app, fresh('over'), { kind: 'restriction' });
+    await confirmedRequest(shop.app, fresh('grumble'), { kind: 'complaint', details: 'Unhappy' });
     // Move the clock: 'soon' is due in 5 days; make 'over' overdue by dating its confirmation back.
     await move(26 * DAY);
     await db().updateTable('privacy_requests').set({ due_at: '2028-05-20' }).where('id', '=', over.id).execute();

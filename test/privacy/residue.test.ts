@@ -1,14 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deliverDueMail } from '../../src/features/mail/outbox.service.js';
 import { eraseSomeone, tracesOfCopy } from '../../src/features/privacy/erasure.service.js';
 import { scanResidue, traceKeysOf } from '../../src/features/privacy/residue.service.js';
 import { exportPerson, findPerson } from '../../src/features/privacy/subjects.service.js';
 import { createMailer } from '../../src/features/mail/mailer.js';
-import { type TestShop, buildTestShop, testDialect } from '../support/build-app.js';
-import { checkout, payFor, send, signedInCustomer } from '../support/customer.js';
-import { submitForm } from '../support/forms.js';
+import { testDialect } from '../support/build-app.js';
+import { signedInCustomer } from '../support/customer.js';
 import { keepingMailer } from '../support/mail.js';
-import { adminPost, signInAs } from '../support/staff.js';
+import { DAY, addAddress, paidAndDispatched, sendEnquiry, shopForThisFile } from '../support/privacy.js';
 
 /**
  * The residue scan over the real app's database, outbox files and log: a customer with an
@@ -17,15 +16,9 @@ import { adminPost, signInAs } from '../support/staff.js';
  * scan finds their traces and says where; after erasure, and after the notice is delivered, it is
  * clean — the tax record left on the order holds none of them. A planted value is found again.
  */
-const DAY = 86_400_000;
 let now = new Date('2026-03-02T10:00:00Z');
-let shop: TestShop;
+const shop = shopForThisFile(() => now);
 const db = () => shop.app.db;
-
-beforeAll(async () => {
-  shop = await buildTestShop({ clock: () => now, env: { FORM_RATE_LIMIT: '100000', UNPAID_ORDERS_PER_BUYER: '1000' } });
-});
-afterAll(async () => shop?.close());
 
 /** Delivers the outbox as the development mailer does: each e-mail written as an .eml file under DATA_DIR/outbox. */
 const deliverToFiles = () => deliverDueMail(db(), createMailer(shop.config), now);
@@ -39,7 +32,7 @@ describe(`The residue scan (${testDialect})`, () => {
       line1: '7 Pinfold Lane',
       postcode: 'LS2 9JT',
     });
-    const added = await send(c.shopper, '/account/addresses', '/account/addresses', {
+    await addAddress(c.shopper, {
       first_name: 'Ottoline',
       surname: 'Quennell',
       line1: '41 Tanner Row',
@@ -47,19 +40,9 @@ describe(`The residue scan (${testDialect})`, () => {
       city: 'York',
       postcode: 'YO1 6JP',
     });
-    expect(added.statusCode).toBe(303);
-    const order = await checkout(shop.app, c.shopper);
-    await payFor(shop.app, c.shopper, order.orderUrl);
-    const staff = await signInAs(shop.app, 'fulfilment');
-    const page = `/admin/dispatch/${order.number}`;
-    expect((await adminPost(shop.app, staff.cookie, page, `${page}/dispatch`, { tracking: 'AB123456789GB' })).statusCode).toBe(303);
-    const enquiry = await submitForm(shop.app, '/contact', '/contact', {
-      name: 'Ottoline Quennell',
-      email: c.person.email,
-      subject: 'other',
-      message: 'Please ring me on 07700 900777 about a ring',
-    });
-    expect(enquiry.statusCode).toBeLessThan(400);
+    const order = await paidAndDispatched(shop.app, c.shopper);
+    const message = 'Please ring me on 07700 900777 about a ring';
+    await sendEnquiry(shop.app, { name: 'Ottoline Quennell', email: c.person.email, subject: 'other', message });
     await deliverToFiles();
 
     const person = await findPerson(db(), { customerId: c.id });

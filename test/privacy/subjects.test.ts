@@ -3,14 +3,17 @@ import { contracts } from '../../src/features/privacy/contracts.registry.js';
 import { inventories } from '../../src/features/privacy/inventory.registry.js';
 import type { Person, SubjectExport, TableName } from '../../src/features/privacy/inventory.js';
 import { erasePerson, exportPerson, findPerson } from '../../src/features/privacy/subjects.service.js';
-import { CONSENT_WORDING } from '../../src/features/consent/consent.inventory.js';
-import { requestSignUp } from '../../src/features/consent/consent.service.js';
 import { setFlags } from '../../src/features/privacy/flags.service.js';
 import { type TestShop, buildTestShop, testDialect } from '../support/build-app.js';
-import { checkout, payFor, registerAndVerify, send, signInShopper } from '../support/customer.js';
-import { submitForm } from '../support/forms.js';
-import { GUEST, Shopper } from '../support/shopper.js';
-import { adminPost, signInAs } from '../support/staff.js';
+import { checkout, payFor, registerAndVerify, signInShopper } from '../support/customer.js';
+import {
+  JOURNEY_ENV,
+  confirmedRequest,
+  customerAcrossTheShop,
+  dispatchOrder,
+  sendEnquiry,
+  staffAcrossTheShop,
+} from '../support/privacy.js';
 
 /**
  * One person's data across the shop, made through the real app: an account (registered,
@@ -46,101 +49,17 @@ interface Journey {
 }
 let journey: Journey;
 
-async function staffChangesAPiece(cookie: string): Promise<void> {
-  const v = await shop.app.db
-    .selectFrom('variants')
-    .select(['id', 'product_id', 'price_pence'])
-    .orderBy('id')
-    .limit(1)
-    .executeTakeFirstOrThrow();
-  const page = `/admin/products/${v.product_id}`;
-  const res = await adminPost(shop.app, cookie, page, `${page}/variants/save`, {
-    row: String(v.id),
-    [`price-${v.id}`]: ((v.price_pence + 100) / 100).toFixed(2),
-    [`delta-${v.id}`]: '+2',
-    [`reason-${v.id}`]: 'delivery',
-    [`note-${v.id}`]: 'From the workshop',
-  });
-  if (res.statusCode !== 303) throw new Error(`variants not saved: ${res.statusCode}`);
-}
-
 beforeAll(async () => {
-  shop = await buildTestShop({ clock: () => now, env: { FORM_RATE_LIMIT: '100000', UNPAID_ORDERS_PER_BUYER: '1000' } });
+  shop = await buildTestShop({ clock: () => now, env: { ...JOURNEY_ENV } });
   const app = shop.app;
 
-  const { person, id } = await registerAndVerify(app, { first_name: 'Rosalind', surname: 'Franklin' });
-  const signedIn = await signInShopper(app, person.email);
-  const added = await send(signedIn, '/account/addresses', '/account/addresses', {
-    first_name: 'Rosalind',
-    surname: 'Franklin',
-    line1: '3 Kings Parade',
-    city: 'Cambridge',
-    postcode: 'CB2 1SJ',
-  });
-  expect(added.statusCode).toBe(303);
-  // The General Subscription, given and then withdrawn (which puts the address on the suppression
-  // list), and a newsletter sign-up of the same address still waiting for its confirmation.
-  for (const choice of [{ general_subscription: 'yes' }, {}] as Record<string, string>[]) {
-    expect((await send(signedIn, '/account/newsletter', '/account/newsletter', choice)).statusCode).toBe(303);
-  }
-  await requestSignUp(
-    app.db,
-    {
-      email: person.email,
-      purpose: 'general-subscription',
-      method: 'newsletter-confirmation',
-      wording: CONSENT_WORDING.newsletterForm,
-      policyVersion: 'test',
-    },
-    now,
-    {
-      compose: (token) => ({
-        kind: 'newsletter-confirm',
-        reference: 'sign-up',
-        to: person.email,
-        subject: 'Confirm',
-        text: token,
-        html: token,
-      }),
-      domain: 'example.org',
-    },
-  );
-  const own = await checkout(app, signedIn);
-  await payFor(app, signedIn, own.orderUrl);
-  const guest = await checkout(app, new Shopper(app), { ...GUEST, email: person.email.toUpperCase() });
-  const enquiry = await submitForm(app, '/contact', '/contact', {
-    name: 'Rosalind Franklin',
-    email: person.email,
-    subject: 'order',
-    message: 'Could my ring be engraved?',
-  });
-  expect(enquiry.statusCode).toBeLessThan(400);
+  const { person, id, own, guest } = await customerAcrossTheShop(app, now);
   // A privacy request from the public form, confirmed from its e-mail, and the objection it sets.
-  const asked = await submitForm(app, '/privacy/rights', '/privacy/rights', {
+  const privacyRequest = await confirmedRequest(app, person.email, {
     kind: 'objection',
-    email: person.email,
     name: 'Rosalind Franklin',
     objections: 'statistics',
   });
-  expect(asked.statusCode).toBe(303);
-  const confirmMail = await app.db
-    .selectFrom('mail_outbox')
-    .select('text_body')
-    .where('to_address', '=', person.email)
-    .where('kind', '=', 'privacy-request-confirm')
-    .executeTakeFirstOrThrow();
-  const confirmed = await app.inject({
-    method: 'POST',
-    url: '/privacy/rights/confirm',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: shop.config.publicUrl },
-    payload: new URLSearchParams({ token: confirmMail.text_body.match(/confirm\?token=([A-Za-z0-9_-]{43})/)?.[1] ?? '' }).toString(),
-  });
-  expect(confirmed.statusCode).toBe(200);
-  const privacyRequest = await app.db
-    .selectFrom('privacy_requests')
-    .select('id')
-    .where('email', '=', person.email)
-    .executeTakeFirstOrThrow();
   await setFlags(app.db, person.email, ['objection-statistics'], now, privacyRequest.id);
 
   // Someone else, whose data erasing Rosalind must not touch.
@@ -148,29 +67,14 @@ beforeAll(async () => {
   const otherShopper = await signInShopper(app, other.person.email);
   const theirs = await checkout(app, otherShopper);
   await payFor(app, otherShopper, theirs.orderUrl);
-  await submitForm(app, '/contact', '/contact', { name: 'Someone Else', email: other.person.email, subject: 'other', message: 'Hello' });
+  await sendEnquiry(app, { name: 'Someone Else', email: other.person.email, subject: 'other', message: 'Hello' });
 
-  const member = await signInAs(app, 'owner');
-  await staffChangesAPiece(member.cookie);
-  const opened = await app.inject({ method: 'GET', url: `/admin/orders/${own.number}`, headers: { cookie: member.cookie } });
-  expect(opened.statusCode).toBe(200);
+  // A member of staff who changes a piece and the stock, opens the customer's order and signs in
+  // with a password from a network.
+  const member = await staffAcrossTheShop(app, own.number);
   // The member dispatches the paid order: once past the returns window it is finished with, and
   // erasure leaves only its tax record (an order still to be delivered would wait for it).
-  const dispatch = `/admin/dispatch/${own.number}`;
-  expect((await adminPost(app, member.cookie, dispatch, `${dispatch}/dispatch`, { tracking: 'AB123456789GB' })).statusCode).toBe(303);
-  // A password sign-in from a network: the member's networks, and the security notice it may send.
-  const form = await app.inject({ method: 'GET', url: '/admin/sign-in' });
-  const csrf = form.body.match(/name="_csrf" value="([^"]+)"/)?.[1] ?? '';
-  const cookie = [form.headers['set-cookie']]
-    .flat()
-    .map((c) => String(c).split(';')[0])
-    .join('; ');
-  await app.inject({
-    method: 'POST',
-    url: '/admin/sign-in',
-    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams({ _csrf: csrf, email: member.email, password: 'correct horse battery staple', next: '/admin' }).toString(),
-  });
+  await dispatchOrder(app, own.number, { cookie: member.cookie });
 
   const customer = await findPerson(app.db, { email: person.email.toUpperCase() });
   const staff = await findPerson(app.db, { staffId: member.staffId });
