@@ -4,7 +4,7 @@
  * committed to the repository: 100,000 customers, each with an address; 1,000,000 orders with two
  * lines and two events each, most on an account and a fifth as guests under the account's
  * address; and one customer, the one whose rights are exercised, with 500 orders spread through
- * the table, three addresses, sessions and e-mails.
+ * the table, three addresses and sessions; half the customers subscribed to the newsletter.
  */
 import { sql } from 'kysely';
 import { type Db, dialectOf } from '../src/db/database.js';
@@ -107,6 +107,12 @@ export async function fillRightsData(db: Db, data: RightsData, now: Date): Promi
       })),
     )
     .execute();
+  // Half the customers take the General Subscription: the current choices a copy and an erasure look through.
+  await sql`insert into consent_state (subject_key, purpose, given, customer_id, email, address_hash, entry_id, changed_at)
+    select 'bench-' || id, 'general-subscription', 1, id, email, 'bench-hash-' || id, 0, ${long} from customers where id % 2 = 1`.execute(
+    db,
+  );
+
   // A running shop's database has its statistics; the planner needs them to use the indexes.
   await sql`analyze`.execute(db);
   return { heavyCustomerId: heavy.id };

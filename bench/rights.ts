@@ -69,7 +69,7 @@ async function explain(db: Db, q: CompiledQuery, large: Set<string>): Promise<Pl
 }
 
 async function largeTables(db: Db): Promise<Set<string>> {
-  const names = ['customers', 'customer_addresses', 'orders', 'order_lines', 'order_events', 'payment_attempts'];
+  const names = ['customers', 'customer_addresses', 'orders', 'order_lines', 'order_events', 'payment_attempts', 'consent_state'];
   const out = new Set<string>();
   for (const t of names) {
     const { rows } = await sql<{ n: number }>`select count(*) as n from ${sql.table(t)}`.execute(db);

@@ -18,6 +18,7 @@ import * as consentAndMarketing from './2026-12-03-consent-and-marketing.js';
 import * as audienceInAddressOrder from './2026-12-04-audience-in-address-order.js';
 import * as visitorStatistics from './2026-12-05-visitor-statistics.js';
 import * as privacyRights from './2026-12-06-privacy-rights.js';
+import * as consentStateAddressLookup from './2026-12-07-consent-state-address-lookup.js';
 
 /** Every migration, by dated name. Add new ones at the end; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04-audience-in-address-order': audienceInAddressOrder,
   '2026-12-05-visitor-statistics': visitorStatistics,
   '2026-12-06-privacy-rights': privacyRights,
+  '2026-12-07-consent-state-address-lookup': consentStateAddressLookup,
 };
