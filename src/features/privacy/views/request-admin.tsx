@@ -6,7 +6,6 @@ import {
   CHANNEL_TEXT,
   KIND_TEXT,
   MAX_EXTENSION_MONTHS,
-  REQUEST_KINDS,
   REQUEST_STATUSES,
   type RequestChannel,
   type RequestKind,
@@ -20,7 +19,7 @@ import {
   urgencyOf,
 } from '../requests.domain.js';
 import type { RequestRow, RequestView } from '../requests.service.js';
-import { ObjectionBoxes, RadioGroup } from './request-pages.js';
+import { KindQuestions, RadioGroup } from './request-pages.js';
 
 const kindText = (k: string) => KIND_TEXT[k as RequestKind] ?? k;
 const statusText = (s: string) => STATUS_TEXT[s as RequestStatus] ?? s;
@@ -120,14 +119,12 @@ export function IntakePage({ csrf, values, errors }: { csrf: string; values: Int
       <ErrorSummary errors={errors} />
       <form method="post" action="/admin/privacy-requests/new" class="stacked-form" novalidate>
         <Csrf token={csrf} />
-        <RadioGroup
-          name="kind"
-          legend="What does the person ask?"
-          value={values.kind}
-          error={errors.kind}
-          options={REQUEST_KINDS.map((k) => ({ value: k, label: KIND_TEXT[k] }))}
+        <KindQuestions
+          kindLegend="What does the person ask?"
+          objectionLegend="For an objection: to what?"
+          values={values}
+          errors={errors}
         />
-        <ObjectionBoxes legend="For an objection: to what?" chosen={values.objections ?? []} error={errors.objections} />
         <RadioGroup
           name="channel"
           legend="How did it come?"

@@ -65,6 +65,27 @@ export function ObjectionBoxes({ chosen, error, legend }: { chosen: string[]; er
   );
 }
 
+/** What every privacy request form asks first: the kind of request and, for an objection, what it objects to. */
+export function KindQuestions(props: {
+  kindLegend: string;
+  objectionLegend: string;
+  values: { kind?: string; objections?: string[] };
+  errors: FieldErrors;
+}) {
+  return (
+    <>
+      <RadioGroup
+        name="kind"
+        legend={props.kindLegend}
+        value={props.values.kind}
+        error={props.errors.kind}
+        options={REQUEST_KINDS.map((k) => ({ value: k, label: KIND_TEXT[k] }))}
+      />
+      <ObjectionBoxes legend={props.objectionLegend} chosen={props.values.objections ?? []} error={props.errors.objections} />
+    </>
+  );
+}
+
 export interface RequestFormValues {
   kind?: string;
   email?: string;
@@ -102,14 +123,12 @@ export function RequestFormPage(props: {
         <ErrorSummary errors={errors} />
         <form method="post" action="/privacy/rights" class="stacked-form" novalidate>
           <Csrf token={props.csrf} />
-          <RadioGroup
-            name="kind"
-            legend="What would you like us to do?"
-            value={values.kind}
-            error={errors.kind}
-            options={REQUEST_KINDS.map((k) => ({ value: k, label: KIND_TEXT[k] }))}
+          <KindQuestions
+            kindLegend="What would you like us to do?"
+            objectionLegend="If you object: what do you object to?"
+            values={values}
+            errors={errors}
           />
-          <ObjectionBoxes legend="If you object: what do you object to?" chosen={values.objections ?? []} error={errors.objections} />
           <Field
             name="email"
             label="Your e-mail address"
