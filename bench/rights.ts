@@ -35,13 +35,23 @@ const LARGE = 10_000;
 /** Collects every statement run through the database it is plugged into, compiled, for EXPLAIN. */
 class StatementLog implements KyselyPlugin {
   readonly seen = new Map<string, CompiledQuery>();
+  /** Milliseconds spent in each statement (from its compiling to its result), while `timing` is on. */
+  readonly spent = new Map<string, number>();
+  timing = false;
+  private readonly started = new Map<string, { sql: string; at: number }>();
   constructor(private readonly db: Db) {}
   transformQuery(args: { node: RootOperationNode; queryId: { readonly queryId: string } }): RootOperationNode {
     const compiled = this.db.getExecutor().compileQuery(args.node, args.queryId);
     if (!this.seen.has(compiled.sql)) this.seen.set(compiled.sql, compiled);
+    if (this.timing) this.started.set(args.queryId.queryId, { sql: compiled.sql, at: performance.now() });
     return args.node;
   }
-  async transformResult(args: { result: any }) {
+  async transformResult(args: { result: any; queryId: { readonly queryId: string } }) {
+    const s = this.started.get(args.queryId.queryId);
+    if (s) {
+      this.spent.set(s.sql, (this.spent.get(s.sql) ?? 0) + performance.now() - s.at);
+      this.started.delete(args.queryId.queryId);
+    }
     return args.result;
   }
 }
@@ -150,6 +160,7 @@ try {
     .executeTakeFirstOrThrow();
   const other = await findPerson(logged, { email: second.email });
   if (other) {
+    log.timing = true;
     await logged
       .transaction()
       .execute(async (trx) => {
@@ -160,6 +171,7 @@ try {
         if (!(e instanceof RollBack)) throw e;
       });
   }
+  log.timing = false;
   const plans: Plan[] = [];
   for (const q of log.seen.values()) if (/^\s*(select|update|delete|insert|with)/i.test(q.sql)) plans.push(await explain(db, q, large));
   const scans = plans.filter((p) => p.fullScans.length > 0);
@@ -178,6 +190,9 @@ try {
   row(`zip of the copy (${(zipBytes / 1024).toFixed(0)} KB)`, median(zipMs), null);
   row('copy: find, export, in words, zip', median(copyMs), TARGET_MS);
   row(`erasure: every table in one transaction, journal, e-mail (${anonymised} orders kept as tax records)`, eraseMs, TARGET_MS);
+  const slowest = [...log.spent.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6);
+  console.log(`\nThe second customer's erasure (${other ? 'rolled back' : 'none'}), its slowest statements:`);
+  for (const [text, t] of slowest) console.log(`  ${t.toFixed(1)} ms  ${text.replace(/\s+/g, ' ').slice(0, 110)}`);
   console.log(`\n${plans.length} distinct statements explained; large tables: ${[...large].join(', ')}`);
   if (process.argv.includes('--plans'))
     for (const p of plans) console.log(`\n${p.sql.replace(/\s+/g, ' ').slice(0, 240)}\n  ${p.plan.join('\n  ')}`);

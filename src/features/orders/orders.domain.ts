@@ -184,7 +184,9 @@ const londonParts = new Intl.DateTimeFormat('en-GB', {
 });
 
 function wallClock(instant: Date): CalendarDate & { hour: number; minute: number; second: number } {
-  const part = (type: string) => Number(londonParts.formatToParts(instant).find((p) => p.type === type)?.value);
+  // One formatting of the instant for all six fields (formatToParts is the costly step).
+  const parts = londonParts.formatToParts(instant);
+  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   return { year: part('year'), month: part('month'), day: part('day'), hour: part('hour'), minute: part('minute'), second: part('second') };
 }
 
