@@ -344,19 +344,25 @@ export async function deleteOrdersChangedBefore(db: Executor, cutoff: string): P
   return Number(res.numDeletedRows);
 }
 
+/** A person's addresses as orders are matched on them: trimmed, in lower case, each once. */
+const loweredAddresses = (emails: string[]) => [...new Set(emails.map((e) => e.trim().toLowerCase()).filter((e) => e !== ''))];
+
+/** Orders of one person: placed from their account, or with one of their addresses in any letter case (the `lower(email)` index). */
+function ofPerson(eb: ExpressionBuilder<Database, 'orders'>, customerId: number | null, lowered: string[]) {
+  const by = [];
+  if (customerId !== null) by.push(eb('customer_id', '=', customerId));
+  if (lowered.length > 0) by.push(eb(eb.fn('lower', ['email']), 'in', lowered));
+  return eb.or(by);
+}
+
 /** The orders of one person: their account's, and any placed with one of their e-mail addresses (in any letter case). */
 export async function findOrdersOfPerson(db: Executor, customerId: number | null, emails: string[]): Promise<OrderRow[]> {
-  const lowered = [...new Set(emails.map((e) => e.trim().toLowerCase()).filter((e) => e !== ''))];
+  const lowered = loweredAddresses(emails);
   if (customerId === null && lowered.length === 0) return [];
   return db
     .selectFrom('orders')
     .selectAll()
-    .where((eb) => {
-      const by = [];
-      if (customerId !== null) by.push(eb('customer_id', '=', customerId));
-      if (lowered.length > 0) by.push(eb(eb.fn('lower', ['email']), 'in', lowered));
-      return eb.or(by);
-    })
+    .where((eb) => ofPerson(eb, customerId, lowered))
     .orderBy('id')
     .execute();
 }
@@ -367,17 +373,12 @@ export async function findOrderKeysOfPerson(
   customerId: number | null,
   emails: string[],
 ): Promise<{ number: string; bag_id: number | null }[]> {
-  const lowered = [...new Set(emails.map((e) => e.trim().toLowerCase()).filter((e) => e !== ''))];
+  const lowered = loweredAddresses(emails);
   if (customerId === null && lowered.length === 0) return [];
   return db
     .selectFrom('orders')
     .select(['number', 'bag_id'])
-    .where((eb) => {
-      const by = [];
-      if (customerId !== null) by.push(eb('customer_id', '=', customerId));
-      if (lowered.length > 0) by.push(eb(eb.fn('lower', ['email']), 'in', lowered));
-      return eb.or(by);
-    })
+    .where((eb) => ofPerson(eb, customerId, lowered))
     .orderBy('id')
     .execute();
 }
