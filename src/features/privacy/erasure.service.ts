@@ -219,6 +219,7 @@ export async function finishWaitingErasures(
 ): Promise<{ orders: number; finished: number; deleted: number }> {
   let orders = 0;
   let finished = 0;
+  const told: string[] = [];
   for (const entry of await unfinishedErasures(app.db)) {
     const done = await inTransaction(app.db, async (trx) => {
       const result = await finishErasureOfOrders(trx, entry.waitingOrders, now);
@@ -242,11 +243,14 @@ export async function finishWaitingErasures(
         await enqueueMail(trx, mail, now, messageIdDomain(app.config.publicUrl));
       }
       await noteWaitingOrders(trx, entry.id, stillWaiting, now);
-      return { orders: result.finished.length, finished: stillWaiting.length === 0 };
+      return { orders: result.finished.length, finished: stillWaiting.length === 0, emails: result.finished.map((o) => o.email) };
     });
     orders += done.orders;
     if (done.finished) finished++;
+    told.push(...(done.emails ?? []));
   }
+  // As for the erasure itself: the development mailer's copies of the orders' e-mails go once the rows have.
+  await eraseMailFilesOf(app.config.outboxDir, told);
   const deleted = await deleteExpiredJournalEntries(app.db, now);
   return { orders, finished, deleted };
 }
