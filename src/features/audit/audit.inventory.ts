@@ -54,7 +54,7 @@ export const auditInventory: FeatureInventory = {
       subject: 'customer',
       table: 'audit_log',
       column: 'subject_id',
-      how: "The entries about a customer's account (subject type customer)",
+      how: "The entries about a customer's account (subject type customer), and those of the customer taking their own copy of their data (subject type own-copy, no staff member)",
     },
     {
       subject: 'guest-buyer',
