@@ -20,16 +20,6 @@ export const KIND_TEXT: Record<RequestKind, string> = {
   complaint: 'A complaint about how you handled my data',
 };
 
-/** One line on each right, as the public form explains it. */
-export const KIND_EXPLAINED: Record<RequestKind, string> = {
-  access: 'You can have a copy of everything we hold about you, free of charge.',
-  rectification: 'If anything we hold about you is wrong or incomplete, we will correct it.',
-  erasure: 'We will delete your data, keeping only what the law makes us keep (such as tax records of orders), and tell you what and why.',
-  objection: 'You can tell us to stop using your data for marketing, feedback requests, sharing with partners or visitor statistics.',
-  restriction: 'While something is sorted out, we can hold your data without using it for anything but the legal minimum.',
-  complaint: 'Tell us if you are unhappy with how we handled your data; you can also complain to the Information Commissioner’s Office.',
-};
-
 export const OBJECTION_TARGETS = ['marketing', 'feedback', 'sharing', 'statistics'] as const;
 export type ObjectionTarget = (typeof OBJECTION_TARGETS)[number];
 

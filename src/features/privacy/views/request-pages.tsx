@@ -1,10 +1,10 @@
 import type { ComponentChildren } from 'preact';
 import { Breadcrumbs, ContinueShopping } from '../../../http/views/components.js';
+import { RIGHTS } from '../rights.js';
 import { Csrf, ErrorSummary, Field, type FieldErrors } from '../../../http/views/form.js';
 import {
   ANSWER_LINK_DAYS,
   CONFIRMATION_HOURS,
-  KIND_EXPLAINED,
   KIND_TEXT,
   OBJECTION_TARGETS,
   OBJECTION_TEXT,
@@ -114,7 +114,7 @@ export function RequestFormPage(props: {
         {REQUEST_KINDS.map((k) => (
           <>
             <dt key={`t${k}`}>{KIND_TEXT[k]}</dt>
-            <dd key={`d${k}`}>{KIND_EXPLAINED[k]}</dd>
+            <dd key={`d${k}`}>{RIGHTS.find((r) => r.kind === k)?.what}</dd>
           </>
         ))}
       </dl>
