@@ -172,13 +172,7 @@ describe('privacy rights in Chromium', () => {
     await submit(page, page.getByRole('button', { name: 'Sign in', exact: true }), '/account/sign-in');
     await page.waitForURL((u) => u.pathname === '/account');
     const number = await buy(page);
-
-    await page.goto(`${shop.url}/account/privacy`);
-    await page.getByRole('link', { name: 'See and download my data' }).click();
-    await page.waitForURL((u) => u.pathname === '/account/privacy/copy');
-    await expectAccessible(page, '80-my-data');
-    const text = (await page.locator('main').textContent()) ?? '';
-    for (const value of [
+    const entered = [
       CUSTOMER.firstName,
       CUSTOMER.surname,
       CUSTOMER.email,
@@ -187,8 +181,14 @@ describe('privacy rights in Chromium', () => {
       CUSTOMER.city,
       CUSTOMER.postcode,
       number,
-    ])
-      expect(text, value).toContain(value);
+    ];
+
+    await page.goto(`${shop.url}/account/privacy`);
+    await page.getByRole('link', { name: 'See and download my data' }).click();
+    await page.waitForURL((u) => u.pathname === '/account/privacy/copy');
+    await expectAccessible(page, '80-my-data');
+    const text = (await page.locator('main').textContent()) ?? '';
+    for (const value of entered) expect(text, value).toContain(value);
     expect(text).toContain('General Subscription');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /Download as a file/ }).click()]);
@@ -196,17 +196,7 @@ describe('privacy rights in Chromium', () => {
     const files = unzipSync(new Uint8Array(readFileSync(await download.path())));
     expect(Object.keys(files)).toEqual(expect.arrayContaining(['README.txt', 'copy.html', 'data.json', 'orders.csv', 'order-lines.csv']));
     const data = strFromU8(files['data.json']!);
-    for (const value of [
-      CUSTOMER.firstName,
-      CUSTOMER.surname,
-      CUSTOMER.email,
-      CUSTOMER.phone,
-      CUSTOMER.line1,
-      CUSTOMER.city,
-      CUSTOMER.postcode,
-      number,
-    ])
-      expect(data, value).toContain(value);
+    for (const value of entered) expect(data, value).toContain(value);
     expect(strFromU8(files['orders.csv']!)).toContain(number);
     expect(JSON.parse(data)).toHaveProperty('orders');
     await screenshot(page, '81-my-data-downloaded');
