@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { Cron } from 'croner';
 import { z } from 'zod';
+import { longestBackupAgeDays } from './features/backups/backup.policy.js';
 
 /**
  * The configuration contract: environment variables, validated once at start-up.
@@ -108,6 +110,27 @@ const schema = z.object({
     .regex(/^\d{2}-\d{2}$/, 'expected the last day of the financial year as month-day, such as 03-31')
     .refine(isMonthDayOfEveryYear, 'expected a day that falls in every year, such as 03-31 (for a year ending in February, use 02-28)')
     .default('03-31'),
+  /** Where backups go: any restic repository (rest:http://…, s3:…, sftp:…, b2:…, or a path on another disk). Unset: no backups. */
+  BACKUP_REPOSITORY: z
+    .string()
+    .min(1, 'expected a restic repository such as rest:http://127.0.0.1:8000/ or /mnt/backup-disk/assay')
+    .optional(),
+  /** The restic repository's password: it encrypts every backup. */
+  BACKUP_PASSWORD: z.string().optional(),
+  BACKUP_SCHEDULE: z
+    .string()
+    .refine(isCronPattern, 'expected a cron pattern such as "15 2 * * *" (02:15 every day, London time)')
+    .default('15 2 * * *'),
+  BACKUP_KEEP_DAILY: keepCount('daily backups', 7),
+  BACKUP_KEEP_WEEKLY: keepCount('weekly backups', 4),
+  BACKUP_KEEP_MONTHLY: keepCount('monthly backups', 3),
+  /** How many app processes one `npm start` runs (node:cluster); each is stateless, sharing the database. */
+  WEB_CONCURRENCY: z.coerce
+    .number({ message: 'expected a number of processes' })
+    .int('expected a whole number')
+    .min(1, 'expected at least 1')
+    .max(64, 'expected at most 64')
+    .default(1),
   SHOP_NAME: z.string().min(1).max(80).default('Assay Demo Jewellers'),
   SHOP_ADDRESS: z.string().min(1).max(300).default('124 Vyse Street, Jewellery Quarter, Birmingham B18 6NF'),
   SHOP_EMAIL: z.email({ message: 'expected an e-mail address' }).default('privacy@assay.example'),
@@ -116,6 +139,24 @@ const schema = z.object({
     .regex(/^[A-Z0-9]{6,10}$/, 'expected an ICO registration number such as ZA123456')
     .default('ZA000000'),
 });
+
+function keepCount(what: string, fallback: number) {
+  return z.coerce
+    .number({ message: `expected a number of ${what} to keep` })
+    .int('expected a whole number')
+    .min(0, 'expected 0 or more')
+    .max(120, 'expected at most 120')
+    .default(fallback);
+}
+
+function isCronPattern(text: string): boolean {
+  try {
+    new Cron(text, { paused: true }).stop();
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export type Env = z.input<typeof schema>;
 
@@ -159,6 +200,17 @@ export interface Config {
   feedbackRequestDays: number;
   /** The last day of the shop's financial year (FINANCIAL_YEAR_END): tax records are kept 6 years from the end of theirs. */
   financialYearEnd: { month: number; day: number };
+  /** Backups to a restic repository (src/features/backups); repository null when BACKUP_REPOSITORY is unset. */
+  backups: {
+    repository: string | null;
+    password: string | null;
+    /** When the shop backs itself up: a cron pattern, in London time. */
+    schedule: string;
+    /** How many snapshots are kept: the last of each of this many days, weeks and months. */
+    keep: { daily: number; weekly: number; monthly: number };
+  };
+  /** WEB_CONCURRENCY: app processes started by one `npm start`. */
+  webConcurrency: number;
   /** The built-in imitation of Opayo's hosted page, on a listener of its own. */
   sandbox: {
     enabled: boolean;
@@ -172,6 +224,9 @@ export interface Config {
 export const SANDBOX_GATEWAY_PATH = '/gateway/service/vspform-register.vsp';
 
 export class ConfigError extends Error {}
+
+/** The longest backups may be kept: less than the erasure journal's 120 days, with a margin for a late restore. */
+export const MAX_BACKUP_AGE_DAYS = 110;
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const clean = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
@@ -222,6 +277,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (production && !e.OPAYO_GATEWAY_URL && !sandboxEnabled) {
     throw new ConfigError('Missing OPAYO_GATEWAY_URL: required when NODE_ENV=production (the Opayo live or test gateway URL)');
   }
+  if (e.BACKUP_REPOSITORY && !e.BACKUP_PASSWORD) {
+    throw new ConfigError(
+      'Missing BACKUP_PASSWORD: required when BACKUP_REPOSITORY is set (it encrypts every backup; keep a copy away from the shop)',
+    );
+  }
+  if (e.BACKUP_KEEP_DAILY + e.BACKUP_KEEP_WEEKLY + e.BACKUP_KEEP_MONTHLY === 0) {
+    throw new ConfigError('Invalid BACKUP_KEEP_DAILY, BACKUP_KEEP_WEEKLY and BACKUP_KEEP_MONTHLY: at least one backup must be kept');
+  }
+  const keep = { daily: e.BACKUP_KEEP_DAILY, weekly: e.BACKUP_KEEP_WEEKLY, monthly: e.BACKUP_KEEP_MONTHLY };
+  // The erasure journal is kept 120 days (src/features/privacy/erasure.journal.ts): every backup
+  // must expire before it does, or a restore could bring an erased person back.
+  if (longestBackupAgeDays(keep) > MAX_BACKUP_AGE_DAYS) {
+    throw new ConfigError(
+      `Invalid BACKUP_KEEP_DAILY, BACKUP_KEEP_WEEKLY or BACKUP_KEEP_MONTHLY: backups would be kept ${longestBackupAgeDays(keep)} days, and at most ${MAX_BACKUP_AGE_DAYS} are allowed (erased people must never come back from a backup)`,
+    );
+  }
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -249,6 +320,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     marketingRatePerMinute: e.MARKETING_RATE_PER_MINUTE,
     feedbackRequestDays: e.FEEDBACK_REQUEST_DAYS,
     financialYearEnd: monthDay(e.FINANCIAL_YEAR_END),
+    backups: {
+      repository: e.BACKUP_REPOSITORY ?? null,
+      password: e.BACKUP_REPOSITORY ? (e.BACKUP_PASSWORD ?? null) : null,
+      schedule: e.BACKUP_SCHEDULE,
+      keep,
+    },
+    webConcurrency: e.WEB_CONCURRENCY,
     sandbox: { enabled: sandboxEnabled, port: e.SANDBOX_PORT, url: sandboxOrigin },
   };
 }

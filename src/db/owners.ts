@@ -12,6 +12,7 @@ import type { Database } from './schema.js';
 export type FeatureName =
   | 'audit'
   | 'backoffice'
+  | 'backups'
   | 'bag'
   | 'campaigns'
   | 'catalog'
@@ -88,6 +89,8 @@ export const TABLE_OWNERS = {
   privacy_flags: 'privacy',
   erasure_journal: 'privacy',
   job_runs: 'jobs',
+  backup_runs: 'backups',
+  rate_limit_hits: 'security',
 } as const satisfies Record<keyof Database, FeatureName>;
 
 /** Tables the schema types do not describe because only raw SQL reads them: SQLite's full-text index of the catalogue. */

@@ -546,4 +546,30 @@ export interface Database {
     waiting_orders: string | null;
     finished_at: string | null;
   };
+  /** Every backup, restore, drill and journal push (no personal data): see src/features/backups. */
+  backup_runs: {
+    id: Generated<number>;
+    kind: 'backup' | 'restore' | 'drill' | 'journal';
+    started_at: string;
+    finished_at: string | null;
+    outcome: 'running' | 'done' | 'failed';
+    /** The restic snapshot made (backup, journal) or used (restore, drill). */
+    snapshot_id: string | null;
+    /** The snapshot's size in bytes, before restic's compression and deduplication. */
+    bytes: number | null;
+    ms: number | null;
+    /** What the run counted, as JSON: tables, rows, differences, erasures re-applied. Never personal data. */
+    detail: string | null;
+    /** Why it failed, in words that name no one. */
+    error: string | null;
+    /** Who started it: 'schedule', 'command line', or 'staff:<id>'. */
+    actor: string;
+  };
+  /** The rate limits' shared counters, keyed by a keyed hash of the limit and network address (src/features/security). */
+  rate_limit_hits: {
+    key: string;
+    hits: number;
+    /** When the window ends, in milliseconds since 1970: the counter is deleted after. */
+    resets_at: number;
+  };
 }

@@ -7,6 +7,8 @@ export type JobName =
   | 'alerts.send'
   | 'audit.retention'
   | 'audit.anchor'
+  | 'backup.run'
+  | 'backup.journal'
   | 'bag.retention'
   | 'campaigns.send'
   | 'consent.housekeeping'
@@ -21,5 +23,6 @@ export type JobName =
   | 'orders.retention'
   | 'privacy.erasures'
   | 'privacy.requests'
+  | 'security.housekeeping'
   | 'staff.housekeeping'
   | 'statistics.rollup';

@@ -1,5 +1,6 @@
 import { alertsSendJob } from '../features/alerts/alerts.job.js';
 import { auditAnchorJob, auditRetentionJob } from '../features/audit/audit.job.js';
+import { backupJournalJob, backupRunJob } from '../features/backups/backup.job.js';
 import { bagRetentionJob } from '../features/bag/bag.job.js';
 import { campaignsSendJob } from '../features/campaigns/campaigns.job.js';
 import { consentHousekeepingJob } from '../features/consent/consent.job.js';
@@ -10,6 +11,7 @@ import { mailDeliveryJob, mailRetentionJob } from '../features/mail/outbox.job.j
 import { cancelUnpaidOrdersJob, orderRetentionJob, releaseReservationsJob } from '../features/orders/orders.job.js';
 import { privacyErasuresJob } from '../features/privacy/erasure.job.js';
 import { privacyRequestsJob } from '../features/privacy/requests.job.js';
+import { securityHousekeepingJob } from '../features/security/security.job.js';
 import { staffHousekeepingJob } from '../features/staff/staff.job.js';
 import { statisticsRollupJob } from '../features/statistics/statistics.job.js';
 import type { JobDefinition } from './job.js';
@@ -24,6 +26,8 @@ export const jobRegistry = {
   'alerts.send': alertsSendJob,
   'audit.retention': auditRetentionJob,
   'audit.anchor': auditAnchorJob,
+  'backup.run': backupRunJob,
+  'backup.journal': backupJournalJob,
   'bag.retention': bagRetentionJob,
   'campaigns.send': campaignsSendJob,
   'consent.housekeeping': consentHousekeepingJob,
@@ -38,6 +42,7 @@ export const jobRegistry = {
   'orders.retention': orderRetentionJob,
   'privacy.erasures': privacyErasuresJob,
   'privacy.requests': privacyRequestsJob,
+  'security.housekeeping': securityHousekeepingJob,
   'staff.housekeeping': staffHousekeepingJob,
   'statistics.rollup': statisticsRollupJob,
 } as const satisfies { [N in JobName]: JobDefinition<N> };

@@ -11,6 +11,8 @@ const EVERY_NAME: Record<JobName, true> = {
   'alerts.send': true,
   'audit.retention': true,
   'audit.anchor': true,
+  'backup.run': true,
+  'backup.journal': true,
   'bag.retention': true,
   'campaigns.send': true,
   'consent.housekeeping': true,
@@ -25,6 +27,7 @@ const EVERY_NAME: Record<JobName, true> = {
   'orders.retention': true,
   'privacy.erasures': true,
   'privacy.requests': true,
+  'security.housekeeping': true,
   'staff.housekeeping': true,
   'statistics.rollup': true,
 };

@@ -19,6 +19,7 @@ import * as audienceInAddressOrder from './2026-12-04-audience-in-address-order.
 import * as visitorStatistics from './2026-12-05-visitor-statistics.js';
 import * as privacyRights from './2026-12-06-privacy-rights.js';
 import * as consentStateAddressLookup from './2026-12-07-consent-state-address-lookup.js';
+import * as backupsAndSharedLimits from './2026-12-08-backups-and-shared-limits.js';
 
 /** Every migration, by dated name. Add new ones at the end; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05-visitor-statistics': visitorStatistics,
   '2026-12-06-privacy-rights': privacyRights,
   '2026-12-07-consent-state-address-lookup': consentStateAddressLookup,
+  '2026-12-08-backups-and-shared-limits': backupsAndSharedLimits,
 };
