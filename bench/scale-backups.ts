@@ -1,0 +1,143 @@
+/**
+ * The scale benchmark's backup and restore times, on the privacy-rights data set (bench/rights-data.ts:
+ * 100,000 customers, 1,000,000 orders): a backup to a restic repository served by `rclone serve
+ * restic` on loopback, a few erasures made after it (journalled), the journal pushed, and the
+ * snapshot restored into an empty database through the shop's own services, which apply the
+ * journal again. Then a check that nobody erased after the backup came back.
+ */
+import { statSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { type DatabaseHandle, openDatabase } from '../src/db/database.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { pushJournal, takeBackup } from '../src/features/backups/backup.service.js';
+import { type RestoreTarget, restoreSnapshot } from '../src/features/backups/restore.service.js';
+import { readJournal, reapplyErasures } from '../src/features/privacy/erasure.journal.js';
+import { eraseSomeone } from '../src/features/privacy/erasure.service.js';
+import { findPerson } from '../src/features/privacy/subjects.service.js';
+import { fillRightsData } from './rights-data.js';
+import { postgresDatabase, startRcloneRestic, tempDir } from './scale-processes.js';
+
+export interface BackupSettings {
+  dialect: 'sqlite' | 'postgres';
+  serverUrl: string;
+  customers: number;
+  orders: number;
+  /** People erased after the backup, whose erasures the restore must apply again. */
+  erasures: number;
+}
+
+const NOW = new Date('2026-12-01T12:00:00Z');
+const LATER = new Date(NOW.getTime() + 3_600_000);
+const MB = 1024 * 1024;
+
+/** Bytes of the files under a folder. */
+function sizeOf(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += statSync(join(entry.parentPath, entry.name)).size;
+  }
+  return total;
+}
+
+export async function measureBackups(s: BackupSettings): Promise<string[]> {
+  const lines: string[] = [];
+  const say = (line: string) => {
+    lines.push(line);
+    console.log(line);
+  };
+  const dataDir = tempDir('assay-bench-scale-backup-');
+  const repositoryDir = tempDir('assay-bench-scale-repository-');
+  const restoreDir = tempDir('assay-bench-scale-restored-');
+  const live = s.dialect === 'postgres' ? await postgresDatabase(s.serverUrl) : null;
+  const scratch = s.dialect === 'postgres' ? await postgresDatabase(s.serverUrl) : null;
+  const rclone = await startRcloneRestic(repositoryDir);
+  const env = {
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    SEED_DEMO: 'false',
+    SECRET_KEY: 'bench-secret-bench-secret-bench-secret-0000',
+    BACKUP_REPOSITORY: rclone.repository,
+    BACKUP_PASSWORD: 'bench-backup-password',
+    ...(live ? { DATABASE_URL: live.url } : {}),
+  };
+  const config = loadConfig(env);
+  const handle = openDatabase(config.database);
+  let restored: DatabaseHandle | null = null;
+  let app: Awaited<ReturnType<typeof buildApp>> | null = null;
+  try {
+    await migrateToLatest(handle.db);
+    let started = performance.now();
+    await fillRightsData(handle.db, { customers: s.customers, orders: s.orders, heavyOrders: 500 }, NOW);
+    const fillMs = performance.now() - started;
+    app = await buildApp(config, { database: handle, logger: false, clock: () => NOW });
+
+    const backup = await takeBackup(app, NOW, { kind: 'command line' });
+    const stored = sizeOf(repositoryDir);
+
+    // Erasures after the backup: the restored database holds these people until the journal is applied again.
+    const erased: string[] = [];
+    const candidates = await app.db.selectFrom('customers').select('email').orderBy('id', 'desc').limit(s.erasures).execute();
+    started = performance.now();
+    for (const { email } of candidates) {
+      const person = await findPerson(app.db, { email });
+      if (!person) continue;
+      await eraseSomeone(app, person, LATER, { requestId: null, actor: { kind: 'person' } });
+      erased.push(email);
+    }
+    const eraseMs = performance.now() - started;
+    started = performance.now();
+    const pushed = await pushJournal(app, LATER);
+    const pushMs = performance.now() - started;
+
+    const target: RestoreTarget = scratch
+      ? { dialect: 'postgres', url: scratch.url }
+      : { dialect: 'sqlite', file: join(restoreDir, 'assay.db') };
+    const report = await restoreSnapshot(
+      config,
+      { snapshot: backup.snapshotId, target, imagesDir: join(restoreDir, 'images'), force: false, live: config.database },
+      LATER,
+    );
+
+    // Nobody erased after the backup is found in the restored database.
+    restored = openDatabase(target);
+    let cameBack = 0;
+    for (const email of erased) if (await findPerson(restored.db, { email })) cameBack++;
+    // The journal applied once more to the restored database: the cost of looking everyone up, with nobody left to erase.
+    const journal = await readJournal(handle.db);
+    started = performance.now();
+    const again = await reapplyErasures(restored.db, journal, LATER);
+    const againMs = performance.now() - started;
+
+    const dialect = s.dialect === 'postgres' ? 'PostgreSQL' : 'SQLite';
+    const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    say(
+      `\nBackup and restore — ${dialect}, ${s.customers.toLocaleString('en-GB')} customers, ${s.orders.toLocaleString('en-GB')} orders ` +
+        `(filled in ${seconds(fillMs)}), restic to \`rclone serve restic\` on loopback\n`,
+    );
+    say('| step | time | size | rate | |');
+    say('|---|---:|---:|---:|---|');
+    say(
+      `| backup: consistent copy, restic, prune | ${seconds(backup.ms)} | ${(backup.bytes / MB).toFixed(1)} MB (database ${(backup.databaseBytes / MB).toFixed(1)} MB) | ${(backup.bytes / MB / (backup.ms / 1000)).toFixed(1)} MB/s | snapshot ${backup.snapshotId.slice(0, 8)}, ${stored ? `${(stored / MB).toFixed(1)} MB in the repository, encrypted` : ''} |`,
+    );
+    say(`| ${erased.length} erasures after the backup, journalled | ${(eraseMs / Math.max(1, erased.length)).toFixed(0)} ms each | | | |`);
+    say(
+      `| journal pushed to the repository | ${(pushMs / 1000).toFixed(2)} s | | | ${pushed.entries} entries, ${pushed.pushed ? 'pushed' : 'unchanged'} |`,
+    );
+    say(
+      `| restore into an empty database, journal applied | ${seconds(report.ms)} | ${report.tables} tables, ${report.rows.toLocaleString('en-GB')} rows | ${(report.rows / (report.ms / 1000)).toFixed(0)} rows/s | journal: ${report.journal.sources.map((j) => `${j.entries} from the ${j.from}`).join(', ')}; ${report.journal.people} people erased again |`,
+    );
+    say(
+      `| the journal applied once more (nobody left to erase) | ${(againMs / 1000).toFixed(2)} s | | | ${again.entries} entries, ${again.people} people |`,
+    );
+    say(`\nPeople erased after the backup found in the restored database: ${cameBack} of ${erased.length}${cameBack ? ' — WRONG' : ''}.`);
+    if (cameBack > 0) process.exitCode = 1;
+    return lines;
+  } finally {
+    await restored?.close().catch(() => undefined);
+    await app?.close();
+    await handle.close().catch(() => undefined);
+    await rclone.stop();
+  }
+}
