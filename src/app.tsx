@@ -10,6 +10,7 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { VNode } from 'preact';
+import type { CatalogueRelay } from './cluster.js';
 import type { Config } from './config.js';
 import { type DatabaseHandle, type Db, type Dialect, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -58,6 +59,7 @@ import { inventories } from './features/privacy/inventory.registry.js';
 import { PrivacyService } from './features/privacy/privacy.service.js';
 import { installCardGuard } from './http/card-guard.js';
 import { installErrorHandling } from './http/errors.js';
+import { installCloseSteps, installHealth } from './http/health.js';
 import { loggerOptions } from './http/logging.js';
 import { parseQueryString } from './http/query.js';
 import { sameOriginOnly } from './http/same-origin.js';
@@ -117,13 +119,23 @@ export interface AppOptions {
   logger?: boolean;
   /** Where logs go (standard output by default); tests read them back. */
   logStream?: NodeJS.WritableStream;
+  /**
+   * How catalogue changes reach the other processes on SQLite, which has no LISTEN/NOTIFY: the
+   * cluster's primary relays them between its workers (src/cluster.ts). PostgreSQL ignores it.
+   */
+  catalogueRelay?: CatalogueRelay;
 }
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 export const assetsDir = join(here, 'http', 'assets');
 
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
-  const handle = options.database ?? openDatabase(config.database);
+  // An idle connection the server ended is reported here, not thrown: the pool reconnects when next asked.
+  const handle =
+    options.database ??
+    openDatabase(config.database, {
+      onConnectionLost: (err) => app.log.warn({ code: connectionErrorCode(err) }, 'database connection lost'),
+    });
   const app: FastifyInstance = Fastify({
     logger:
       options.logger === false
@@ -183,6 +195,13 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       (err) => app.log.warn({ err }, 'catalogue change listener lost its connection; reconnecting'),
     );
     app.addHook('onClose', () => listener.close());
+  } else if (options.catalogueRelay) {
+    const relay = options.catalogueRelay;
+    catalog.announceChange = async () => relay.announce();
+    const unsubscribe = relay.subscribe(
+      () => void catalog.invalidate({ announce: false }).catch((err) => app.log.error({ err }, 'cache refresh failed')),
+    );
+    app.addHook('onClose', async () => unsubscribe());
   }
   app.decorate('chrome', () => ({ shopName: config.shop.name, publicUrl: config.publicUrl, categories: catalog.navCategories() }));
   app.decorateReply('page', function (this: FastifyReply, meta: PageMeta, body: VNode, status = 200) {
@@ -292,10 +311,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
 
   installErrorHandling(app, (reply, status, title, message) => renderErrorPage(app, reply, status, title, message));
 
-  app.get('/healthz', async (_req, reply) => {
-    reply.header('cache-control', 'no-store');
-    return { status: 'ok' };
-  });
+  installHealth(app);
 
   // The back office: its own scope, so its session and permission checks apply to /admin only.
   await app.register(async (admin) => {
@@ -332,6 +348,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(alertsRoutes);
   await app.register(feedbackRoutes);
   await app.register(preferencesRoutes);
+  installCloseSteps(app);
   return app;
 }
 
@@ -343,6 +360,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
 function cspSource(url: string): string {
   const u = new URL(url);
   return `${u.origin}${u.pathname.replace(/;/g, '%3B').replace(/,/g, '%2C')}`;
+}
+
+/** An error's code (ECONNRESET, 57P01…): it names the failure, never data. */
+export function connectionErrorCode(err: unknown): string | null {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : null;
 }
 
 function fontDir(pkg: string): string {

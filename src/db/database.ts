@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, type Transaction, sql } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.js';
 import type { Database } from './schema.js';
@@ -30,7 +30,20 @@ export interface DatabaseHandle {
 // Postgres returns bigint (count(*)) as text; our counts are small, so read them as numbers.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 
-export function openDatabase(database: Config['database'], options: { poolSize?: number } = {}): DatabaseHandle {
+export interface OpenOptions {
+  poolSize?: number;
+  /**
+   * Told when an idle pooled connection is lost (the server restarted, or ended the session).
+   * Without a listener pg would throw it and end the process; the pool makes a new connection
+   * when next asked, so the shop reconnects by itself.
+   */
+  onConnectionLost?: (err: Error) => void;
+}
+
+/** How long a query waits for a pooled connection (a new one, when the server is unreachable) before failing with a 503. */
+export const CONNECT_TIMEOUT_MS = 5_000;
+
+export function openDatabase(database: Config['database'], options: OpenOptions = {}): DatabaseHandle {
   if (database.dialect === 'sqlite') {
     mkdirSync(dirname(database.file), { recursive: true });
     const sqlite = new SQLite(database.file);
@@ -44,7 +57,8 @@ export function openDatabase(database: Config['database'], options: { poolSize?:
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
     return { db, dialect: 'sqlite', close: () => db.destroy() };
   }
-  const pool = new pg.Pool({ connectionString: database.url, max: options.poolSize ?? 10 });
+  const pool = new pg.Pool({ connectionString: database.url, max: options.poolSize ?? 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  pool.on('error', (err) => options.onConnectionLost?.(err));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
@@ -52,4 +66,36 @@ export function openDatabase(database: Config['database'], options: { poolSize?:
 /** The one place that tells the dialects apart; repositories ask it when their SQL must differ. */
 export function dialectOf(db: Kysely<any>): Dialect {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+}
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN']);
+
+/**
+ * Whether an error means the database cannot be reached for now, rather than a fault in the
+ * query: the connection was refused, reset or ended by the server (PostgreSQL 57P01 admin
+ * shutdown, 57P02 crash shutdown, 57P03 cannot connect now, class 08 connection exceptions),
+ * no pooled connection came in time, or SQLite stayed locked beyond its busy timeout. Such a
+ * request deserves "try again in a moment", not "something went wrong".
+ */
+export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
+  if (depth > 3 || !err || typeof err !== 'object') return false;
+  const e = err as { code?: unknown; message?: unknown; cause?: unknown };
+  const code = typeof e.code === 'string' ? e.code : '';
+  if (CONNECTION_CODES.has(code)) return true;
+  if (code === '57P01' || code === '57P02' || code === '57P03' || /^08[0-9A-Z]{3}$/.test(code)) return true;
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT' || code === 'SQLITE_LOCKED') return true;
+  const message = typeof e.message === 'string' ? e.message : '';
+  if (
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly/i.test(
+      message,
+    )
+  ) {
+    return true;
+  }
+  return e.cause !== undefined ? isDatabaseUnavailable(e.cause, depth + 1) : false;
+}
+
+/** `select 1`: resolves when the database answers. */
+export async function pingDatabase(db: Db): Promise<void> {
+  await sql`select 1`.execute(db);
 }

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '../db/database.js';
 
 /** An error whose message is written for the shopper and safe to show. */
 export class PublicError extends Error {
@@ -49,10 +50,25 @@ function publicMessageFor(err: FastifyError, status: number): string {
   return "Something went wrong on our side. It's been logged and we'll look into it. Please try again in a moment.";
 }
 
+/** Seconds a visitor (or a client) is asked to wait when the database is briefly out of reach. */
+export const UNAVAILABLE_RETRY_SECONDS = 5;
+
 export type ErrorPageRenderer = (reply: FastifyReply, status: number, title: string, message: string) => FastifyReply;
 
 export function installErrorHandling(app: FastifyInstance, renderError: ErrorPageRenderer): void {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (isDatabaseUnavailable(err)) {
+      // The database restarting or out of reach: the pool reconnects by itself, so this is a
+      // moment's wait, not a fault. The code names the kind of failure and nothing else.
+      request.log.warn({ code: (err as { code?: unknown }).code ?? null }, 'database unavailable');
+      reply.header('retry-after', String(UNAVAILABLE_RETRY_SECONDS));
+      return renderError(
+        reply,
+        503,
+        'The shop is briefly unavailable',
+        "We can't reach our records for a moment. Please try again in a few seconds — nothing you did caused this.",
+      );
+    }
     const raw = err.statusCode ?? 500;
     const status = raw >= 400 && raw < 600 ? raw : 500;
     if (status >= 500) request.log.error({ err }, 'request failed');
