@@ -3,6 +3,7 @@
  * WEB_CONCURRENCY=N, its product page under autocannon, then guest checkouts made over HTTP by
  * concurrent buyers (bench/journeys.ts), each the whole journey from the bag to the confirmed order.
  */
+import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/database.js';
@@ -36,6 +37,8 @@ export interface LoadFigures {
   /** Paid orders in the database at the end, as a check that each counted checkout was real. */
   paidOrders: number;
   firstError: string | null;
+  /** The machine's one-minute load average as the measurement began: other work on the shared cores. */
+  loadBefore: number;
 }
 
 const percentile = (xs: number[], p: number) =>
@@ -114,6 +117,7 @@ export async function measureLoad(s: LoadSettings): Promise<LoadFigures> {
     // Warm-up: every worker compiles its pages and fills its caches before anything is counted.
     await autocannon({ url: productUrl, connections: s.connections, duration: 2 });
     await checkouts(2);
+    const loadBefore = loadavg()[0] ?? 0;
     const product = await autocannon({ url: productUrl, connections: s.connections, duration: s.seconds });
     const bought = await checkouts(s.seconds);
     const paid = await handle.db
@@ -136,6 +140,7 @@ export async function measureLoad(s: LoadSettings): Promise<LoadFigures> {
       checkoutsFailed: bought.failed,
       paidOrders: Number(paid.n),
       firstError,
+      loadBefore,
     };
   } finally {
     await handle?.close().catch(() => undefined);

@@ -12,7 +12,6 @@
  *   --pg       backs up and restores the large data set on PostgreSQL rather than SQLite
  */
 import { availableParallelism } from 'node:os';
-import { measureBackups } from './scale-backups.js';
 import { type LoadFigures, measureLoad } from './scale-load.js';
 import { cleanUp } from './scale-processes.js';
 
@@ -42,9 +41,9 @@ function printLoad(rows: LoadFigures[]) {
       'so more processes compete with it: the ratios understate what separate machines would give.\n',
   );
   console.log(
-    '| database | WEB_CONCURRENCY | node processes | product req/s | × 1 process | p50 ms | p99 ms | checkouts/s | × 1 process | checkout p50 ms | checkout p99 ms | failed |',
+    '| database | WEB_CONCURRENCY | node processes | product req/s | × 1 process | p50 ms | p99 ms | checkouts/s | × 1 process | checkout p50 ms | checkout p99 ms | failed | load avg |',
   );
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     const base = rows.find((b) => b.dialect === r.dialect && b.processes === 1);
     const ratio = (x: number, y: number | undefined) => (y ? `${(x / y).toFixed(2)}` : '');
@@ -52,10 +51,13 @@ function printLoad(rows: LoadFigures[]) {
     console.log(
       `| ${r.dialect === 'postgres' ? 'PostgreSQL' : 'SQLite'} | ${r.processes} | ${r.running} | ${Math.round(r.productRps)} | ${ratio(r.productRps, base?.productRps)} | ` +
         `${r.productP50} | ${r.productP99} | ${r.checkoutsPerSecond.toFixed(1)} | ${ratio(r.checkoutsPerSecond, base?.checkoutsPerSecond)} | ` +
-        `${r.checkoutP50.toFixed(0)} | ${r.checkoutP99.toFixed(0)} | ${failures} |`,
+        `${r.checkoutP50.toFixed(0)} | ${r.checkoutP99.toFixed(0)} | ${failures} | ${r.loadBefore.toFixed(1)} |`,
     );
   }
-  console.log('\n"node processes" counts what ran in the shop\'s process group: with node:cluster, a primary and N workers.');
+  console.log(
+    '\n"node processes" counts what ran in the shop\'s process group: with node:cluster, a primary and N workers. ' +
+      '"load avg" is the machine\'s one-minute load average as the row began: other work sharing the cores.',
+  );
   const single = rows.filter((r) => r.processes > 1 && r.running < r.processes + 1);
   if (single.length > 0)
     console.log(
@@ -79,6 +81,8 @@ try {
   }
   if (!flag('no-big')) {
     console.error('filling the large data set, then backing it up and restoring it…');
+    // Loaded only when wanted: the load measurements need none of the backup feature.
+    const { measureBackups } = await import('./scale-backups.js');
     await measureBackups({
       dialect: flag('pg') ? 'postgres' : 'sqlite',
       serverUrl,
