@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
 import type { JobName } from './names.js';
 
 /** What a run did, as counts ({ deleted: 3 }): logged and kept in job_runs. Never personal data. */
@@ -12,6 +13,8 @@ export interface JobDefinition<N extends JobName = JobName> {
   name: N;
   /** A cron pattern (croner's: an optional leading seconds field). */
   cron: string;
+  /** A schedule set by the shop's configuration (BACKUP_SCHEDULE): when present, the runner uses it instead of `cron`. */
+  cronFrom?(config: Config): string;
   /** For daily jobs, the shop's own time ('Europe/London'), so 03:30 stays 03:30 across the clock change. */
   timezone?: string;
   /** Also run once when the process starts (catching up a scheduled time missed while the shop was down). */

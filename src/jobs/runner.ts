@@ -88,17 +88,27 @@ function gateOf(app: FastifyInstance): RunGate {
 }
 
 /** Each job's pattern, parsed once: the mail job asks for its slot every 10 seconds. */
-const patterns = new WeakMap<Pick<JobDefinition, 'cron' | 'timezone'>, Cron>();
+const patterns = new WeakMap<object, { cron: string; pattern: Cron }>();
+
+/** The cron pattern a job runs at: the one the configuration gives (`cronFrom`), or its own. */
+export function cronOf(definition: Pick<JobDefinition, 'cron' | 'cronFrom'>, config?: FastifyInstance['config']): string {
+  return definition.cronFrom && config ? definition.cronFrom(config) : definition.cron;
+}
 
 /** The scheduled time a run at `now` is for: the latest time the pattern names at or before now. */
-export function slotFor(definition: Pick<JobDefinition, 'cron' | 'timezone'>, now: Date): Date {
-  let pattern = patterns.get(definition);
-  if (!pattern) {
-    pattern = new Cron(definition.cron, { paused: true, ...(definition.timezone ? { timezone: definition.timezone } : {}) });
-    patterns.set(definition, pattern);
+export function slotFor(
+  definition: Pick<JobDefinition, 'cron' | 'timezone' | 'cronFrom'>,
+  now: Date,
+  config?: FastifyInstance['config'],
+): Date {
+  const cron = cronOf(definition, config);
+  let cached = patterns.get(definition);
+  if (!cached || cached.cron !== cron) {
+    cached = { cron, pattern: new Cron(cron, { paused: true, ...(definition.timezone ? { timezone: definition.timezone } : {}) }) };
+    patterns.set(definition, cached);
   }
   // previousRuns looks strictly before its reference; one millisecond on includes a run due exactly now.
-  return pattern.previousRuns(1, new Date(now.getTime() + 1))[0] ?? now;
+  return cached.pattern.previousRuns(1, new Date(now.getTime() + 1))[0] ?? now;
 }
 
 /**
@@ -109,7 +119,7 @@ export function slotFor(definition: Pick<JobDefinition, 'cron' | 'timezone'>, no
 export async function runJob(app: FastifyInstance, definition: JobDefinition): Promise<RunOutcome> {
   const { name } = definition;
   const now = app.clock();
-  const slot = slotFor(definition, now).toISOString();
+  const slot = slotFor(definition, now, app.config).toISOString();
   const t0 = performance.now();
   const ms = () => Math.round(performance.now() - t0);
   const gate = gateOf(app);
@@ -175,7 +185,7 @@ export function scheduleJob(app: FastifyInstance, definition: JobDefinition): Sc
   const trigger = (): Promise<RunOutcome> => {
     if (running) {
       const outcome: RunOutcome = { status: 'skipped', why: 'running here' };
-      log(app, definition, slotFor(definition, app.clock()).toISOString(), outcome);
+      log(app, definition, slotFor(definition, app.clock(), app.config).toISOString(), outcome);
       return Promise.resolve(outcome);
     }
     const run = runJob(app, definition).finally(() => {
@@ -185,7 +195,7 @@ export function scheduleJob(app: FastifyInstance, definition: JobDefinition): Sc
     return run;
   };
   const timer = new Cron(
-    definition.cron,
+    cronOf(definition, app.config),
     { protect: true, ...(definition.timezone ? { timezone: definition.timezone } : {}) },
     async () => {
       await trigger();
