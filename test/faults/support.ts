@@ -1,0 +1,524 @@
+/**
+ * What the fault tests share: the real shop in processes of its own (started as CI starts it,
+ * killed with SIGKILL, restarted on the same database and ports), a guest checkout over HTTP in
+ * steps (so a test can kill the shop between any two of them), a private PostgreSQL cluster a test
+ * may restart, and nginx in front of several shops.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { loadConfig } from '../../src/config.js';
+import { type Db, openDatabase } from '../../src/db/database.js';
+import { GUEST } from '../support/shopper.js';
+
+const root = join(import.meta.dirname, '..', '..');
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A free TCP port on loopback. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** The settings every shop process of a fault test runs with, as in production. */
+export const SHOP_ENV = {
+  NODE_ENV: 'production',
+  SECRET_KEY: 'fault-secret-fault-secret-fault-secret-0000',
+  OPAYO_VENDOR: 'assayfaults',
+  OPAYO_ENCRYPTION_PASSWORD: 'Fault16BytesPass',
+  SANDBOX_ENABLED: 'true',
+  SEED_DEMO: 'true',
+  LOG_LEVEL: 'warn',
+  FORM_RATE_LIMIT: '100000000',
+  SEARCH_RATE_LIMIT: '100000000',
+  UNPAID_ORDERS_PER_BUYER: '1000',
+} as const;
+
+/** One shop process: its ports and data folder outlive it, so a restart comes back at the same address on the same database. */
+export class ShopProcess {
+  child: ChildProcess | null = null;
+  /** Everything the process wrote to stderr and stdout, for a failing test's message. */
+  output = '';
+
+  private constructor(
+    readonly port: number,
+    readonly sandboxPort: number,
+    readonly dataDir: string,
+    readonly env: Record<string, string>,
+  ) {}
+
+  /** A shop on fresh ports and a data folder of its own (DATA_DIR in `env` shares one). */
+  static async create(env: Record<string, string>): Promise<ShopProcess> {
+    const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'assay-fault-'));
+    return new ShopProcess(await freePort(), await freePort(), dataDir, env);
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+  get sandboxUrl(): string {
+    return `http://127.0.0.1:${this.sandboxPort}`;
+  }
+  /** The address the shop's links and the sandbox's return go to: a proxy in front, when there is one. */
+  get publicUrl(): string {
+    return this.env.PUBLIC_URL ?? this.url;
+  }
+
+  /** Starts `node --import tsx src/main.ts` and waits until it is ready. */
+  async start(): Promise<void> {
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) throw new Error('already running');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        ...SHOP_ENV,
+        PORT: String(this.port),
+        SANDBOX_PORT: String(this.sandboxPort),
+        PUBLIC_URL: this.url,
+        HOST: '127.0.0.1',
+        ...this.env,
+        DATA_DIR: this.dataDir,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    const keep = (chunk: Buffer) => {
+      this.output = (this.output + chunk.toString('utf8')).slice(-20_000);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`the shop exited (${child.exitCode ?? child.signalCode}) while starting:\n${this.output}`);
+      }
+      if (await isReady(this.url)) return;
+      if (Date.now() > deadline) throw new Error(`the shop was not ready within 90 s:\n${this.output}`);
+      await sleep(150);
+    }
+  }
+
+  /** kill -9, and wait until the process is gone. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const gone = new Promise((r) => child.once('exit', r));
+    process.kill(child.pid as number, 'SIGKILL');
+    await gone;
+  }
+
+  /** Stops the process (if still running) and removes its data folder. */
+  async remove(): Promise<void> {
+    await this.kill();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+/** GET /readyz answering 200; before /readyz exists (404), the home page answering 200. */
+export async function isReady(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) });
+    await res.arrayBuffer();
+    if (res.status === 200) return true;
+    if (res.status !== 404) return false;
+    const home = await fetch(`${url}/`, { signal: AbortSignal.timeout(5000) });
+    await home.arrayBuffer();
+    return home.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+// ——— A guest checkout over HTTP, in steps ———
+
+/** A variant as the product form names it, with its id. */
+export interface Piece {
+  id: number;
+  slug: string;
+  metal: string;
+  ring_size: string | null;
+  chain_length_in: number | null;
+}
+
+const hidden = (html: string, name: string) => html.match(new RegExp(`name="${name}" value="([^"]*)"`))?.[1]?.replace(/&amp;/g, '&') ?? '';
+
+/** Where a guest's purchase has got to; each step is one or two requests, as a browser makes them. */
+export class Checkout {
+  cookies = '';
+  orderPath = '';
+  /** The card page's sandbox session. */
+  session = '';
+  /** The return address with the encrypted result, as the sandbox sent the browser to it. */
+  returnUrl = '';
+
+  constructor(
+    private shopUrl: string,
+    private sandboxUrl: string,
+    readonly email: string = GUEST.email,
+  ) {}
+
+  /** Another way in to the same shop (a restarted process, or the proxy). */
+  via(shopUrl: string, sandboxUrl = this.sandboxUrl): this {
+    this.shopUrl = shopUrl;
+    this.sandboxUrl = sandboxUrl;
+    return this;
+  }
+
+  private form() {
+    return {
+      'content-type': 'application/x-www-form-urlencoded',
+      origin: this.shopUrl,
+      'sec-fetch-site': 'same-origin',
+      cookie: this.cookies,
+    };
+  }
+
+  /** Adds the piece to a new bag and places the order; returns the order's page path. */
+  async placeOrder(piece: Piece): Promise<string> {
+    const add = await fetch(`${this.shopUrl}/bag/items`, {
+      method: 'POST',
+      headers: this.form(),
+      redirect: 'manual',
+      body: new URLSearchParams({
+        product: piece.slug,
+        metal: piece.metal,
+        ...(piece.ring_size ? { size: piece.ring_size } : {}),
+        ...(piece.chain_length_in ? { length: String(piece.chain_length_in) } : {}),
+        quantity: '1',
+      }),
+    });
+    await add.arrayBuffer();
+    if (add.status !== 303) throw new Error(`add to bag: ${add.status}`);
+    this.cookies = (add.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const page = await fetch(`${this.shopUrl}/checkout`, { headers: { cookie: this.cookies } });
+    const checkoutPage = await page.text();
+    if (page.status !== 200) throw new Error(`checkout page: ${page.status}`);
+    const placed = await fetch(`${this.shopUrl}/checkout`, {
+      method: 'POST',
+      headers: this.form(),
+      redirect: 'manual',
+      body: new URLSearchParams({ bag: hidden(checkoutPage, 'bag'), ...GUEST, email: this.email }),
+    });
+    await placed.arrayBuffer();
+    if (placed.status !== 303) throw new Error(`place the order: ${placed.status}`);
+    this.orderPath = String(placed.headers.get('location'));
+    return this.orderPath;
+  }
+
+  /** Opens the order's page and posts its crypt to the sandbox: the card page is open. */
+  async openPaymentPage(): Promise<void> {
+    const res = await fetch(`${this.shopUrl}${this.orderPath}`, { headers: { cookie: this.cookies } });
+    const orderPage = await res.text();
+    if (res.status !== 200) throw new Error(`order page: ${res.status}`);
+    const crypt = hidden(orderPage, 'Crypt');
+    if (!crypt) throw new Error('the order page has no payment form');
+    const gateway = await fetch(`${this.sandboxUrl}/gateway/service/vspform-register.vsp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ VPSProtocol: '4.00', TxType: 'PAYMENT', Vendor: hidden(orderPage, 'Vendor'), Crypt: crypt }),
+    });
+    const cardPage = await gateway.text();
+    if (gateway.status !== 200) throw new Error(`sandbox payment page: ${gateway.status}`);
+    this.session = hidden(cardPage, 'session');
+  }
+
+  /** Pays with a test Visa: the sandbox answers with the return address, which is not followed yet. */
+  async payByCard(): Promise<string> {
+    const paid = await fetch(`${this.sandboxUrl}/gateway/service/card`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      redirect: 'manual',
+      body: new URLSearchParams({ session: this.session, cardNumber: '4929000000006', expiry: '12/30', cv2: '123' }),
+    });
+    await paid.arrayBuffer();
+    if (paid.status !== 302) throw new Error(`sandbox payment: ${paid.status}`);
+    // The return goes to the shop's public address; a test may reach the shop another way.
+    this.returnUrl = String(paid.headers.get('location'));
+    return this.returnUrl;
+  }
+
+  /** The return URL as this checkout now reaches the shop. */
+  private returnAddress(): string {
+    const u = new URL(this.returnUrl);
+    return `${this.shopUrl}${u.pathname}${u.search}`;
+  }
+
+  /** Sends the browser back to the shop with the result, without waiting for the answer. */
+  sendReturn(): Promise<Response> {
+    return fetch(this.returnAddress(), { headers: { cookie: this.cookies }, redirect: 'manual' });
+  }
+
+  /** Follows the return with the result and then the order page; true when the page says the order is confirmed. */
+  async completeReturn(): Promise<{ status: number; confirmed: boolean }> {
+    const back = await this.sendReturn();
+    await back.arrayBuffer();
+    if (back.status !== 303) return { status: back.status, confirmed: false };
+    const page = await fetch(`${this.shopUrl}${back.headers.get('location')}`, { headers: { cookie: this.cookies } });
+    const html = await page.text();
+    return { status: back.status, confirmed: html.includes('your order is confirmed') };
+  }
+
+  /** The whole purchase; true when the shop confirmed it to the buyer. */
+  async buy(piece: Piece): Promise<boolean> {
+    await this.placeOrder(piece);
+    await this.openPaymentPage();
+    await this.payByCard();
+    return (await this.completeReturn()).confirmed;
+  }
+
+  /** The order number, from the order page's path (/orders/AS-…?…). */
+  get orderNumber(): string {
+    return /\/orders\/([^/?]+)/.exec(this.orderPath)?.[1] ?? '';
+  }
+}
+
+// ——— Looking at the database the shops share ———
+
+/** The database of a shop's settings, opened by the test itself to check what the shop stored. */
+export function openShopDatabase(env: Record<string, string>, dataDir: string): { db: Db; close(): Promise<void> } {
+  const config = loadConfig({ ...SHOP_ENV, NODE_ENV: 'test', ...env, DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+  return openDatabase(config.database);
+}
+
+/** Pieces with plenty of stock set aside for a test: the first `count` variants of the catalogue, each given `stock`. */
+export async function stockPieces(db: Db, count: number, stock: number): Promise<Piece[]> {
+  const pieces = await db
+    .selectFrom('variants as v')
+    .innerJoin('products as p', 'p.id', 'v.product_id')
+    .select(['v.id', 'v.metal', 'v.ring_size', 'v.chain_length_in', 'p.slug'])
+    .where('p.archived', '=', 0)
+    .orderBy('v.id')
+    .limit(count)
+    .execute();
+  await db
+    .updateTable('variants')
+    .set({ stock })
+    .where(
+      'id',
+      'in',
+      pieces.map((p) => p.id),
+    )
+    .execute();
+  return pieces;
+}
+
+/** For each piece: its stock now plus what orders holding stock (reserved or sold) have of it. */
+export async function stockAccount(db: Db, pieces: Piece[]): Promise<Map<number, { stock: number; held: number }>> {
+  const ids = pieces.map((p) => p.id);
+  const stocks = await db.selectFrom('variants').select(['id', 'stock']).where('id', 'in', ids).execute();
+  const held = await db
+    .selectFrom('order_lines as l')
+    .innerJoin('orders as o', 'o.id', 'l.order_id')
+    .select(['l.variant_id', (eb) => eb.fn.sum<number>('l.quantity').as('n')])
+    .where('o.stock_reserved', '=', 1)
+    .where('l.variant_id', 'in', ids)
+    .groupBy('l.variant_id')
+    .execute();
+  return new Map(stocks.map((s) => [s.id, { stock: Number(s.stock), held: Number(held.find((h) => h.variant_id === s.id)?.n ?? 0) }]));
+}
+
+/** An order as the checks need it: status, how many 'paid' events and settled attempts it has. */
+export async function orderFacts(db: Db, number: string) {
+  const orders = await db.selectFrom('orders').select(['id', 'status', 'stock_reserved']).where('number', '=', number).execute();
+  const order = orders[0];
+  if (!order) return { copies: 0, status: null, paidEvents: 0, okAttempts: 0, lines: 0 };
+  const events = await db.selectFrom('order_events').select('kind').where('order_id', '=', order.id).execute();
+  const attempts = await db.selectFrom('payment_attempts').select('status').where('order_id', '=', order.id).execute();
+  const lines = await db.selectFrom('order_lines').select('id').where('order_id', '=', order.id).execute();
+  return {
+    copies: orders.length,
+    status: order.status,
+    stockReserved: order.stock_reserved,
+    paidEvents: events.filter((e) => e.kind === 'paid').length,
+    events: events.length,
+    okAttempts: attempts.filter((a) => a.status === 'OK').length,
+    lines: lines.length,
+  };
+}
+
+// ——— Databases: a throwaway one on the shared server, or a private cluster ———
+
+/** A private PostgreSQL 15 cluster on a port of its own, owned by this test, which may restart it. */
+export class PrivatePostgres {
+  private constructor(
+    readonly dir: string,
+    readonly port: number,
+  ) {}
+
+  static readonly bin = '/usr/lib/postgresql/15/bin';
+  static available(): boolean {
+    return existsSync(join(PrivatePostgres.bin, 'initdb'));
+  }
+
+  private static asPostgres(args: string[]): string {
+    const command = [join(PrivatePostgres.bin, args[0] as string), ...args.slice(1)];
+    const runAs = process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', ...command]] : [command[0], command.slice(1)];
+    return execFileSync(runAs[0] as string, runAs[1] as string[], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  }
+
+  static async start(): Promise<PrivatePostgres> {
+    const dir = mkdtempSync(join(tmpdir(), 'assay-pg-'));
+    chmodSync(dir, 0o777);
+    if (process.getuid?.() === 0) execFileSync('chown', ['postgres:postgres', dir]);
+    const data = join(dir, 'data');
+    PrivatePostgres.asPostgres(['initdb', '-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C']);
+    const port = await freePort();
+    const server = new PrivatePostgres(dir, port);
+    server.ctl(['start']);
+    return server;
+  }
+
+  private ctl(args: string[]): void {
+    PrivatePostgres.asPostgres([
+      'pg_ctl',
+      '-D',
+      join(this.dir, 'data'),
+      '-l',
+      join(this.dir, 'server.log'),
+      '-o',
+      `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off`,
+      '-w',
+      ...args,
+    ]);
+  }
+
+  get adminUrl(): string {
+    return `postgres://postgres@127.0.0.1:${this.port}/postgres`;
+  }
+
+  /** `pg_ctl restart -m fast`: every connection is cut, the server comes back. */
+  restart(): void {
+    this.ctl(['restart', '-m', 'fast']);
+  }
+
+  stop(): void {
+    try {
+      this.ctl(['stop', '-m', 'immediate']);
+    } catch {
+      // Already stopped.
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** A throwaway database on a server (the admin URL's), dropped by `drop`. */
+export async function throwawayDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `assay_fault_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      try {
+        await c.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+/** The shared server when DATABASE_URL is set, else a private cluster (null when PostgreSQL is not installed). */
+export async function postgresServer(): Promise<{ adminUrl: string; close(): void } | null> {
+  if (process.env.DATABASE_URL) return { adminUrl: process.env.DATABASE_URL, close: () => {} };
+  if (!PrivatePostgres.available()) return null;
+  const server = await PrivatePostgres.start();
+  return { adminUrl: server.adminUrl, close: () => server.stop() };
+}
+
+// ——— nginx in front of several shops ———
+
+export class Nginx {
+  private constructor(
+    readonly dir: string,
+    readonly port: number,
+    private readonly child: ChildProcess,
+  ) {}
+
+  static available(): boolean {
+    return existsSync('/usr/sbin/nginx');
+  }
+
+  /** Round robin over the upstream ports; a failed upstream is skipped (proxy_next_upstream) and rested (max_fails). */
+  static async start(upstreams: number[]): Promise<Nginx> {
+    const dir = mkdtempSync(join(tmpdir(), 'assay-nginx-'));
+    mkdirSync(join(dir, 'logs'));
+    const port = await freePort();
+    const conf = `
+daemon off;
+worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log ${dir}/logs/access.log;
+  client_body_temp_path ${dir}/client_body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  upstream shop {
+${upstreams.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=5s;`).join('\n')}
+    keepalive 16;
+  }
+  server {
+    listen 127.0.0.1:${port};
+    location / {
+      proxy_pass http://shop;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $http_host;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_next_upstream error timeout http_502 http_503;
+      proxy_next_upstream_tries 3;
+      proxy_connect_timeout 1s;
+      proxy_read_timeout 30s;
+    }
+  }
+}
+`;
+    const file = join(dir, 'nginx.conf');
+    writeFileSync(file, conf);
+    const child = spawn('/usr/sbin/nginx', ['-c', file, '-p', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const nginx = new Nginx(dir, port, child);
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`nginx exited with code ${child.exitCode}`);
+      try {
+        await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) }).then((r) => r.arrayBuffer());
+        return nginx;
+      } catch {}
+      if (Date.now() > deadline) throw new Error('nginx did not start within 10 s');
+      await sleep(100);
+    }
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode === null) {
+      const gone = new Promise((r) => this.child.once('exit', r));
+      process.kill(this.child.pid as number, 'SIGKILL');
+      await gone;
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
