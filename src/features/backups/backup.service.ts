@@ -302,7 +302,10 @@ export async function pruneBackups(app: FastifyInstance, now: Date): Promise<{ f
   const before = await listSnapshots(target, BACKUP_TAG);
   // Every snapshot of the shop is one group (the staged folder's name differs each time).
   const group = ['--group-by', 'host'];
-  await restic(target, ['forget', '--tag', JOURNAL_TAG, ...group, '--keep-last', String(JOURNAL_SNAPSHOTS_KEPT)]);
+  const journals = (await listSnapshots(target, JOURNAL_TAG)).length;
+  if (journals > JOURNAL_SNAPSHOTS_KEPT) {
+    await restic(target, ['forget', '--tag', JOURNAL_TAG, ...group, '--keep-last', String(JOURNAL_SNAPSHOTS_KEPT)]);
+  }
   if (before.length > 0) {
     await restic(target, [
       'forget',
@@ -323,6 +326,7 @@ export async function pruneBackups(app: FastifyInstance, now: Date): Promise<{ f
   if (tooOld.length > 0) await restic(target, ['forget', ...tooOld]);
   const after = await listSnapshots(target, BACKUP_TAG);
   const forgotten = before.length - after.length;
-  await restic(target, ['prune']);
+  // Pruning rewrites the repository's packs: only worth it when something was forgotten.
+  if (forgotten > 0 || journals > JOURNAL_SNAPSHOTS_KEPT) await restic(target, ['prune']);
   return { forgotten };
 }
