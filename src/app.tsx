@@ -52,6 +52,7 @@ import { feedbackRoutes } from './features/feedback/feedback.routes.js';
 import { feedbackAdminRoutes } from './features/feedback/feedback.admin.js';
 import { personalisePage } from './features/preferences/preferences.splice.js';
 import { preferencesRoutes } from './features/preferences/preferences.routes.js';
+import { sharedRateLimitStore } from './features/security/rate-limit.store.js';
 import { installStatistics } from './features/statistics/statistics.plugin.js';
 import { statisticsAdminRoutes } from './features/statistics/statistics.admin.js';
 import { accountEmails } from './features/customers/customers.service.js';
@@ -262,6 +263,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(formbody, { parser: (body) => parseQueryString(body) });
   await app.register(rateLimit, {
     global: false,
+    // Counted in the database, so every process of the shop shares one count per network.
+    store: sharedRateLimitStore(app),
     errorResponseBuilder: (_req, ctx) => {
       const err = new Error('rate limited') as Error & { statusCode: number; headers: Record<string, string> };
       err.statusCode = ctx.statusCode;

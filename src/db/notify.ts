@@ -15,7 +15,16 @@ export interface Listener {
   close(): Promise<void>;
 }
 
-/** Calls onChange for every announcement from another instance; reconnects if the connection drops. */
+/** The wait before the listener's first reconnection attempt, doubled after each failed one up to MAX_RECONNECT_MS. */
+export const RECONNECT_MS = 250;
+export const MAX_RECONNECT_MS = 10_000;
+
+/**
+ * Calls onChange for every announcement from another instance. If the connection drops (the
+ * server restarted, or ended the session), it reconnects, retrying with a growing wait until the
+ * server answers again, and treats the reconnection as a change: announcements made meanwhile
+ * were missed.
+ */
 export async function listen(
   url: string,
   channel: string,
@@ -26,18 +35,56 @@ export async function listen(
   if (!/^[a-z_]+$/.test(channel)) throw new Error('channel names are lowercase words');
   let closed = false;
   let client: pg.Client | null = null;
+  let retry: NodeJS.Timeout | null = null;
+  let failures = 0;
+
+  const scheduleReconnect = () => {
+    if (closed || retry) return;
+    const wait = Math.min(MAX_RECONNECT_MS, RECONNECT_MS * 2 ** failures);
+    failures++;
+    retry = setTimeout(() => {
+      retry = null;
+      connect().catch((err: Error) => {
+        onError(err);
+        scheduleReconnect();
+      });
+    }, wait);
+    retry.unref();
+  };
+
   const connect = async (): Promise<void> => {
-    const c = new pg.Client({ connectionString: url });
+    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+    let lost = false;
+    const drop = (err?: Error) => {
+      if (lost) return;
+      lost = true;
+      if (client === c) client = null;
+      c.end().catch(() => {});
+      if (closed) return;
+      if (err) onError(err);
+      scheduleReconnect();
+    };
     c.on('notification', (msg) => {
       if (msg.payload !== instanceId) onChange();
     });
-    c.on('error', (err) => {
-      onError(err);
-      if (!closed) setTimeout(() => void connect().catch(onError), 1000).unref();
-    });
-    await c.connect();
-    await c.query(`listen ${channel}`);
+    c.on('error', (err) => drop(err));
+    c.on('end', () => drop());
+    try {
+      await c.connect();
+      await c.query(`listen ${channel}`);
+    } catch (err) {
+      lost = true;
+      c.removeAllListeners('end');
+      c.on('error', () => {});
+      await c.end().catch(() => {});
+      throw err;
+    }
+    if (closed) {
+      await c.end().catch(() => {});
+      return;
+    }
     client = c;
+    failures = 0;
     // Changes made while we were disconnected are unknown: treat a (re)connection as a change.
     onChange();
   };
@@ -45,6 +92,7 @@ export async function listen(
   return {
     async close() {
       closed = true;
+      if (retry) clearTimeout(retry);
       await client?.end().catch(() => {});
     },
   };

@@ -67,7 +67,18 @@ const orderRow = (number: string) =>
 
 const cases: Record<RetentionJob, () => Promise<void>> = {
   'security.housekeeping': async () => {
-    throw new Error('being built');
+    const base = startCase();
+    const counters = async () => (await db().selectFrom('rate_limit_hits').select(['key', 'resets_at']).execute()).length;
+    await db().deleteFrom('rate_limit_hits').execute();
+    // Two searches count against the search limit's one-minute window, opened at `base`.
+    for (let i = 0; i < 2; i++) expect((await shop.app.inject({ method: 'GET', url: '/search?q=ring' })).statusCode).toBe(200);
+    expect(await counters()).toBe(1);
+    // Half a minute on, the window is still open: the counter stays.
+    expect(await jobRegistry['security.housekeeping'].run(shop.app, new Date(base.getTime() + 30_000))).toEqual({ deleted: 0 });
+    expect(await counters()).toBe(1);
+    // Once the window has ended it goes.
+    expect(await jobRegistry['security.housekeeping'].run(shop.app, new Date(base.getTime() + 60_000))).toEqual({ deleted: 1 });
+    expect(await counters()).toBe(0);
   },
   'privacy.requests': async () => {
     const base = startCase();
