@@ -5,6 +5,8 @@
  */
 import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/database.js';
 import { type Piece, buy } from './journeys.js';
@@ -39,10 +41,34 @@ export interface LoadFigures {
   firstError: string | null;
   /** The machine's one-minute load average as the measurement began: other work on the shared cores. */
   loadBefore: number;
+  /** Lines the shop logged at warn or above during the run, and the first error's message (logs hold no personal data). */
+  shopWarnings: number;
+  shopFirstError: string | null;
 }
 
 const percentile = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
+
+/** Counts the pino lines at warn (40) or above in the shop's log, and gives the first error's message and code. */
+function readShopLog(file: string): { shopWarnings: number; shopFirstError: string | null } {
+  if (!existsSync(file)) return { shopWarnings: 0, shopFirstError: null };
+  let shopWarnings = 0;
+  let shopFirstError: string | null = null;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    type Entry = { level?: number; msg?: string; err?: { type?: string; code?: string } } | null;
+    let entry: Entry;
+    try {
+      entry = JSON.parse(line) as Entry;
+    } catch {
+      continue;
+    }
+    if (!entry || (entry.level ?? 0) < 40) continue;
+    shopWarnings++;
+    if (shopFirstError === null && (entry.level ?? 0) >= 50)
+      shopFirstError = [entry.msg, entry.err?.type, entry.err?.code].filter(Boolean).join(' — ');
+  }
+  return { shopWarnings, shopFirstError };
+}
 
 export async function measureLoad(s: LoadSettings): Promise<LoadFigures> {
   const dataDir = tempDir(`assay-bench-scale-${s.dialect}-${s.processes}-`);
@@ -125,7 +151,9 @@ export async function measureLoad(s: LoadSettings): Promise<LoadFigures> {
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('status', '=', 'paid')
       .executeTakeFirstOrThrow();
+    const log = readShopLog(join(dataDir, 'shop.log'));
     return {
+      ...log,
       dialect: s.dialect,
       processes: s.processes,
       running,
