@@ -43,6 +43,8 @@ export interface RestoreOptions {
   force: boolean;
   /** The live database, to read its erasure journal from too (skipped, and said so, when it cannot be opened). */
   live?: Config['database'] | null;
+  /** Where the snapshot is unpacked for the moment of the restore (a fresh 0700 folder in it, removed after): the OS temp folder by default. */
+  workDir?: string;
   /** Who restores, for the audit trail (the command line when not given). */
   actor?: BackupActor;
 }
@@ -149,7 +151,7 @@ export async function restoreSnapshot(config: Config, options: RestoreOptions, n
     entries.push(...fromRepository);
   } else sources.push({ from: 'backup repository', entries: 0, note: 'no journal has been pushed' });
 
-  const work = await mkdtemp(join(tmpdir(), 'assay-restore-'));
+  const work = await mkdtemp(join(options.workDir ?? tmpdir(), 'assay-restore-'));
   let images = 0;
   try {
     await restic(target, ['restore', snapshot.id, '--target', work]);
