@@ -171,7 +171,13 @@ export async function restoreSnapshot(config: Config, options: RestoreOptions, n
       await rename(incoming, database.file);
     } else {
       const clean = options.force ? ['--clean', '--if-exists'] : [];
-      await runPostgresTool('pg_restore', ['--no-owner', '--no-privileges', '--single-transaction', ...clean, dump], database.url);
+      // pg_restore restores only when given -d; the name alone, the rest (password too) from libpq's environment.
+      const dbname = decodeURIComponent(new URL(database.url).pathname.replace(/^\//, ''));
+      await runPostgresTool(
+        'pg_restore',
+        ['--no-owner', '--no-privileges', '--single-transaction', ...clean, '-d', dbname, dump],
+        database.url,
+      );
     }
     const restoredImages = join(work, SNAPSHOT_FILES.images);
     if (options.imagesDir && existsSync(restoredImages)) {
