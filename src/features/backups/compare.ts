@@ -15,6 +15,12 @@ export interface TableComparison {
   onlyRestored: number;
   /** Why a difference is expected ('written after the snapshot', 'erased again from the journal'), if it is. */
   explained?: string;
+  /**
+   * Rows set aside as written after the snapshot: those whose (whole-number) key is above the
+   * bound given in `writtenAfter` (the drill's own audit entries: the backup's in the live
+   * database, the restore's in the restored one).
+   */
+  afterSnapshot?: number;
   /** The first few primary keys that differ (ids and keys only, never a row's other values), to look into. */
   examples?: string[];
 }
@@ -37,7 +43,12 @@ const EXAMPLES = 5;
 export async function compareDatabases(
   live: Db,
   restored: Db,
-  options: { skip?: Record<string, string>; pageRows?: number } = {},
+  options: {
+    skip?: Record<string, string>;
+    pageRows?: number;
+    /** By table: the highest whole-number key written before the snapshot; rows above it are set aside (`afterSnapshot`). */
+    writtenAfter?: Record<string, number>;
+  } = {},
 ): Promise<TableComparison[]> {
   const skip = options.skip ?? {};
   const [liveTables, restoredTables] = await Promise.all([listTables(live), listTables(restored)]);
@@ -69,9 +80,10 @@ export async function compareDatabases(
     const pageRows = options.pageRows ?? COMPARE_PAGE_ROWS;
     const key = await primaryKeyOf(live, table);
     if (key.length > 0) {
+      const bound = options.writtenAfter?.[table];
       results.push({
         ...base,
-        ...(await merge(rowsByKey(live, table, key, pageRows), rowsByKey(restored, table, key, pageRows), key, true)),
+        ...(await merge(rowsByKey(live, table, key, pageRows), rowsByKey(restored, table, key, pageRows), key, true, bound)),
       });
       continue;
     }
@@ -101,9 +113,23 @@ async function merge(
   restoredPages: AsyncGenerator<Record<string, unknown>[]>,
   key: KeyColumn[],
   showKey: boolean,
-): Promise<{ changed: number; onlyLive: number; onlyRestored: number; examples?: string[] }> {
-  const a = rowCursor(livePages);
-  const b = rowCursor(restoredPages);
+  bound?: number,
+): Promise<{ changed: number; onlyLive: number; onlyRestored: number; afterSnapshot?: number; examples?: string[] }> {
+  // Rows keyed above the bound are counted apart, on whichever side they are.
+  let afterSnapshot = 0;
+  const beyond = (row: Record<string, unknown> | null) =>
+    row !== null && bound !== undefined && key.length === 1 && isInteger(row[key[0]!.name]) && Number(row[key[0]!.name]) > bound;
+  const live = rowCursor(livePages);
+  const restored = rowCursor(restoredPages);
+  const next = async (cursor: ReturnType<typeof rowCursor>) => {
+    for (;;) {
+      const row = await cursor.next();
+      if (!beyond(row)) return row;
+      afterSnapshot++;
+    }
+  };
+  const a = { next: () => next(live) };
+  const b = { next: () => next(restored) };
   let changed = 0;
   let onlyLive = 0;
   let onlyRestored = 0;
@@ -135,7 +161,13 @@ async function merge(
       y = await b.next();
     }
   }
-  return { changed, onlyLive, onlyRestored, ...(examples.length > 0 ? { examples } : {}) };
+  return {
+    changed,
+    onlyLive,
+    onlyRestored,
+    ...(bound !== undefined ? { afterSnapshot } : {}),
+    ...(examples.length > 0 ? { examples } : {}),
+  };
 }
 
 /** One row at a time from pages. */

@@ -35,6 +35,7 @@ export const PERMISSIONS = {
   'privacy.requests':
     "Handle privacy requests: record those received by e-mail or post, answer them, correct and erase customers' data (every step is recorded)",
   'statistics.export': 'Take the research export of the visitor statistics for an outside agency, with a reason (every export is recorded)',
+  'backups.manage': 'See the backups and their restore drills, back up now and run the restore drill (every run is recorded)',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
