@@ -59,6 +59,10 @@ export function openDatabase(database: Config['database'], options: OpenOptions 
   }
   const pool = new pg.Pool({ connectionString: database.url, max: options.poolSize ?? 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   pool.on('error', (err) => options.onConnectionLost?.(err));
+  // A connection lost while a query holds it fails that query (the request gets the 503 page), and
+  // pg then also emits 'error' on the client, which with no listener would end the process. The
+  // pool drops such a client when it is released.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }

@@ -39,12 +39,25 @@ export async function readiness(app: FastifyInstance): Promise<Readiness> {
     timer = setTimeout(() => resolve('timeout'), READY_TIMEOUT_MS);
   });
   try {
-    const answer = await Promise.race([pingDatabase(app.db).then(() => 'ok' as const), timeout]);
+    const answer = await Promise.race([pingTwice(app).then(() => 'ok' as const), timeout]);
     return answer === 'ok' ? { ready: true } : { ready: false, reason: 'database' };
   } catch {
     return { ready: false, reason: 'database' };
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * A connection the server ended a moment ago may still sit in the pool, not yet known to be dead:
+ * the first ping can fail on it, and the pool drops it. A second on a fresh connection tells
+ * whether the database itself answers.
+ */
+async function pingTwice(app: FastifyInstance): Promise<void> {
+  try {
+    await pingDatabase(app.db);
+  } catch {
+    await pingDatabase(app.db);
   }
 }
 

@@ -30,6 +30,13 @@ declare module 'fastify' {
 /** Buffered events are written every 5 seconds, when 500 are waiting, and when the app closes. */
 export const FLUSH_EVERY_MS = 5_000;
 export const FLUSH_AT = 500;
+/** The most events kept in memory while flushes fail; beyond it the oldest are dropped. */
+export const MAX_PENDING = 10_000;
+
+function errorCode(err: unknown): string | null {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : null;
+}
 
 /**
  * Records page views for the visitor statistics (see CONTEXT.md): a hook on every response that
@@ -45,6 +52,8 @@ export async function installStatistics(app: FastifyInstance): Promise<void> {
 
   // Page views of signed-in customers waiting on the check for an objection or a restriction.
   const checks = new Set<Promise<void>>();
+  // While the database is away every page view past FLUSH_AT would start a flush; one at a time.
+  let flushing = false;
 
   const flush = async (): Promise<number> => {
     if (checks.size > 0) await Promise.all([...checks]);
@@ -54,8 +63,13 @@ export async function installStatistics(app: FastifyInstance): Promise<void> {
     try {
       return await recordEvents(app.db, salts, taken, app.clock());
     } catch (err) {
-      // The events are dropped rather than kept: they hold addresses and User-Agents, which must not linger.
-      app.log.warn({ err: { message: (err as Error).message }, dropped: taken.length }, 'statistics flush failed');
+      // Kept for the next flush (the database may be restarting), in memory only and at most
+      // MAX_PENDING of them, the oldest dropped first: they hold addresses and User-Agents, which
+      // must not pile up.
+      buffer = [...taken, ...buffer];
+      const dropped = Math.max(0, buffer.length - MAX_PENDING);
+      if (dropped > 0) buffer = buffer.slice(dropped);
+      app.log.warn({ code: errorCode(err), kept: buffer.length, dropped }, 'statistics flush failed');
       return 0;
     }
   };
@@ -66,7 +80,10 @@ export async function installStatistics(app: FastifyInstance): Promise<void> {
     pending: () => buffer.length + checks.size,
     record(event) {
       buffer.push(event);
-      if (buffer.length >= FLUSH_AT) void flush();
+      if (buffer.length >= FLUSH_AT && !flushing) {
+        flushing = true;
+        void flush().finally(() => (flushing = false));
+      }
     },
     salts,
     routePatterns,
