@@ -142,6 +142,32 @@ describe(`Backups (${testDialect})`, () => {
     expect(outcome).toMatchObject({ status: 'done', counts: { pushed: 0 } });
   });
 
+  it('backup.run takes a backup on its schedule, and npm run backup from the command line', async () => {
+    const { shop, server, target } = main;
+    now = new Date(now.getTime() + DAY);
+    const before = (await listSnapshots(target, BACKUP_TAG)).length;
+    expect(await runJob(shop.app, backupRunJob)).toMatchObject({ status: 'done', counts: { backups: 1, forgotten: 0 } });
+    expect(await latestRun(shop.app.db, 'backup')).toMatchObject({ outcome: 'done', actor: 'schedule' });
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      NODE_ENV: 'test',
+      DATA_DIR: shop.dataDir,
+      SECRET_KEY: 'test-secret-key-test-secret-key-0123456789',
+      BACKUP_REPOSITORY: server.repository,
+      BACKUP_PASSWORD: PASSWORD,
+      ...(shop.config.database.dialect === 'postgres' ? { DATABASE_URL: shop.config.database.url } : {}),
+    };
+    const cli = await run('npx', ['tsx', 'src/features/backups/backup.cli.ts'], { cwd: ROOT, env });
+    expect(cli.stdout).toMatch(/^Backed up to snapshot [0-9a-f]{8,}/);
+    // The command line takes the real time: every snapshot of this test's June is past the longest age by then.
+    expect(cli.stdout).toContain(`${before + 1} old snapshot(s) forgotten`);
+    const left = await listSnapshots(target, BACKUP_TAG);
+    expect(left).toHaveLength(1);
+    expect(Math.abs(new Date(left[0]!.time).getTime() - Date.now())).toBeLessThan(5 * 60_000);
+    expect(await latestRun(shop.app.db, 'backup')).toMatchObject({ outcome: 'done', actor: 'command line' });
+  }, 60_000);
+
   it('a failed backup is recorded with a safe reason, leaves nothing staged, and the job fails without hiding it', async () => {
     const { shop, server } = main;
     const wrong = await buildTestShop({

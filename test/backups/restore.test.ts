@@ -187,9 +187,23 @@ describe(`Restore (${testDialect})`, () => {
     const refused = await cli(['--snapshot', snapshotId]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('already holds tables');
+    // Into a shop whose database is empty (a new SQLite folder, or a new PostgreSQL database): done, and said what it did.
+    const fresh = await emptyTarget();
+    const into = { ...env, DATA_DIR: fresh.dir, ...(fresh.target.dialect === 'postgres' ? { DATABASE_URL: fresh.target.url } : {}) };
+    const restoredByCli = await run('npx', ['tsx', 'src/features/backups/restore.cli.ts', '--snapshot', snapshotId.slice(0, 8)], {
+      cwd: ROOT,
+      env: into,
+    });
+    expect(restoredByCli.stdout).toMatch(/Restored snapshot [0-9a-f]{8} of .*: \d+ tables, \d+ rows, 1 image files/);
+    expect(restoredByCli.stdout).toMatch(/backup repository: [1-9]\d* entries/);
+    expect(restoredByCli.stdout).toContain('1 people erased again');
+    const viaCli = await openRestored(fresh.env);
+    expect(await findPerson(viaCli.app.db, { customerId: erased.id })).toBeNull();
+    expect(await findPerson(viaCli.app.db, { customerId: kept.id })).not.toBeNull();
+
     const bad = await cli(['--snapshots', 'x']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('Usage:');
     expect(bad.stderr).not.toMatch(/\n\s+at /);
-  }, 60_000);
+  }, 120_000);
 });
