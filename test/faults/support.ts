@@ -4,12 +4,13 @@
  * steps (so a test can kill the shop between any two of them), a private PostgreSQL cluster a test
  * may restart, and nginx in front of several shops.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { loadConfig } from '../../src/config.js';
 import { type Db, openDatabase } from '../../src/db/database.js';
@@ -359,10 +360,15 @@ export class PrivatePostgres {
     return existsSync(join(PrivatePostgres.bin, 'initdb'));
   }
 
-  private static asPostgres(args: string[]): string {
+  /** The command line running a PostgreSQL program as the postgres user (the server refuses to run as root). */
+  private static commandAsPostgres(args: string[]): [string, string[]] {
     const command = [join(PrivatePostgres.bin, args[0] as string), ...args.slice(1)];
-    const runAs = process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', ...command]] : [command[0], command.slice(1)];
-    return execFileSync(runAs[0] as string, runAs[1] as string[], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', ...command]] : [command[0] as string, command.slice(1)];
+  }
+
+  private static asPostgres(args: string[]): string {
+    const [file, rest] = PrivatePostgres.commandAsPostgres(args);
+    return execFileSync(file, rest, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   }
 
   static async start(): Promise<PrivatePostgres> {
@@ -377,8 +383,8 @@ export class PrivatePostgres {
     return server;
   }
 
-  private ctl(args: string[]): void {
-    PrivatePostgres.asPostgres([
+  private ctlArgs(args: string[]): string[] {
+    return [
       'pg_ctl',
       '-D',
       join(this.dir, 'data'),
@@ -388,16 +394,21 @@ export class PrivatePostgres {
       `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off`,
       '-w',
       ...args,
-    ]);
+    ];
+  }
+
+  private ctl(args: string[]): void {
+    PrivatePostgres.asPostgres(this.ctlArgs(args));
+  }
+
+  /** `pg_ctl restart -m fast`, without blocking this process: every connection is cut, the server comes back. */
+  async restart(): Promise<void> {
+    const [file, rest] = PrivatePostgres.commandAsPostgres(this.ctlArgs(['restart', '-m', 'fast']));
+    await promisify(execFile)(file, rest);
   }
 
   get adminUrl(): string {
     return `postgres://postgres@127.0.0.1:${this.port}/postgres`;
-  }
-
-  /** `pg_ctl restart -m fast`: every connection is cut, the server comes back. */
-  restart(): void {
-    this.ctl(['restart', '-m', 'fast']);
   }
 
   stop(): void {
@@ -454,11 +465,13 @@ export class Nginx {
     return existsSync('/usr/sbin/nginx');
   }
 
-  /** Round robin over the upstream ports; a failed upstream is skipped (proxy_next_upstream) and rested (max_fails). */
-  static async start(upstreams: number[]): Promise<Nginx> {
+  /**
+   * Round robin over the upstream ports; a failed upstream is skipped (proxy_next_upstream) and
+   * rested (max_fails). Start it once the upstreams are ready: its probe would rest them otherwise.
+   */
+  static async start(upstreams: number[], port: number): Promise<Nginx> {
     const dir = mkdtempSync(join(tmpdir(), 'assay-nginx-'));
     mkdirSync(join(dir, 'logs'));
-    const port = await freePort();
     const conf = `
 daemon off;
 worker_processes 1;
@@ -521,4 +534,139 @@ ${upstreams.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=5s;`)
     }
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+// ——— Load: buyers and readers at once, every answer recorded ———
+
+/** One answer the load saw: when (ms from the start), what status (0: no answer), and whether it was the 503 page. */
+export interface Answer {
+  at: number;
+  status: number;
+  method: string;
+  path: string;
+  unavailablePage: boolean;
+  /** The page's title (or the start of its body), for an answer of 400 or more. */
+  title?: string;
+}
+
+export interface LoadResult {
+  answers: Answer[];
+  /** Orders whose page told the buyer they were confirmed. */
+  confirmed: string[];
+  /** Checkouts given up (a step answered other than expected even after retries). */
+  abandoned: number;
+}
+
+/**
+ * Runs `buyers` checkout loops and `readers` product-page loops for `seconds` against `shopUrl`,
+ * recording every answer. A step answered 503 (or not at all) is tried again shortly, as a
+ * shopper reloads; the payment return is tried again until the shop takes it.
+ */
+export async function runLoad(options: {
+  shopUrl: string;
+  sandboxUrl: string;
+  pieces: Piece[];
+  buyers: number;
+  readers: number;
+  seconds: number;
+  /** Called once, `atSecond` seconds in, while the load goes on. */
+  fault?: { atSecond: number; run: () => Promise<void> };
+}): Promise<LoadResult & { faultAt: number | null }> {
+  const started = performance.now();
+  const answers: Answer[] = [];
+  const confirmed: string[] = [];
+  let abandoned = 0;
+  const realFetch = globalThis.fetch;
+  const recording: typeof fetch = async (input, init) => {
+    const url = new URL(String(input instanceof Request ? input.url : input));
+    const at = performance.now() - started;
+    const method = init?.method ?? 'GET';
+    try {
+      const res = await realFetch(input, init);
+      let unavailablePage = false;
+      let title: string | undefined;
+      if (res.status >= 400) {
+        const body = await res.clone().text();
+        title = /<title>([^<]*)<\/title>/.exec(body)?.[1] ?? body.slice(0, 120);
+        unavailablePage = res.status === 503 && body.includes('briefly unavailable');
+      }
+      answers.push({ at, status: res.status, method, path: url.pathname, unavailablePage, ...(title ? { title } : {}) });
+      return res;
+    } catch (err) {
+      answers.push({ at, status: 0, method, path: url.pathname, unavailablePage: false });
+      throw err;
+    }
+  };
+  const until = started + options.seconds * 1000;
+  let faultAt: number | null = null;
+  globalThis.fetch = recording;
+  try {
+    const retrying = async <T>(step: () => Promise<T>): Promise<T> => {
+      for (let tries = 0; ; tries++) {
+        try {
+          return await step();
+        } catch (err) {
+          if (tries >= 20) throw err;
+          await sleep(250);
+        }
+      }
+    };
+    const buyer = async (b: number) => {
+      for (let n = 0; performance.now() < until; n++) {
+        const c = new Checkout(options.shopUrl, options.sandboxUrl, `load-${b}-${n}@example.com`);
+        const piece = options.pieces[(b + n) % options.pieces.length] as Piece;
+        try {
+          await retrying(() => c.placeOrder(piece));
+          await retrying(async () => {
+            await c.openPaymentPage();
+            await c.payByCard();
+          });
+          const done = await retrying(async () => {
+            const r = await c.completeReturn();
+            if (!r.confirmed) throw new Error(`return answered ${r.status}`);
+            return r;
+          });
+          if (done.confirmed) confirmed.push(c.orderNumber);
+        } catch {
+          abandoned++;
+        }
+      }
+    };
+    const reader = async (r: number) => {
+      while (performance.now() < until) {
+        const piece = options.pieces[r % options.pieces.length] as Piece;
+        try {
+          const res = await fetch(`${options.shopUrl}/products/${piece.slug}`);
+          await res.arrayBuffer();
+        } catch {
+          await sleep(50);
+        }
+      }
+    };
+    const fault = options.fault
+      ? (async () => {
+          await sleep((options.fault?.atSecond ?? 0) * 1000);
+          faultAt = performance.now() - started;
+          await options.fault?.run();
+        })()
+      : Promise.resolve();
+    await Promise.all([
+      ...Array.from({ length: options.buyers }, (_, b) => buyer(b)),
+      ...Array.from({ length: options.readers }, (_, r) => reader(r)),
+      fault,
+    ]);
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+  return { answers, confirmed, abandoned, faultAt };
+}
+
+/** Counts of answers by status, for the summary line: "200×812 303×120 503×4". */
+export function statusSummary(answers: Answer[]): string {
+  const counts = new Map<number, number>();
+  for (const a of answers) counts.set(a.status, (counts.get(a.status) ?? 0) + 1);
+  return [...counts]
+    .sort(([a], [b]) => a - b)
+    .map(([s, n]) => `${s || 'no answer'}×${n}`)
+    .join(' ');
 }
