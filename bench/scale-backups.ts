@@ -34,6 +34,9 @@ const NOW = new Date('2026-12-01T12:00:00Z');
 const LATER = new Date(NOW.getTime() + 3_600_000);
 const MB = 1024 * 1024;
 
+/** A step failed and has been reported as a row of the table. */
+class StepFailed extends Error {}
+
 /** Whether every row of copy `a` is also in copy `b`, table by table. */
 function within(a: SubjectExport, b: SubjectExport): boolean {
   const rows = (x: unknown) => (Array.isArray(x) ? x : x === undefined || x === null ? [] : [x]).map((r) => JSON.stringify(r));
@@ -83,38 +86,63 @@ export async function measureBackups(s: BackupSettings): Promise<string[]> {
     await fillRightsData(handle.db, { customers: s.customers, orders: s.orders, heavyOrders: 500 }, NOW);
     const fillMs = performance.now() - started;
     app = await buildApp(config, { database: handle, logger: false, clock: () => NOW });
+    const dialect = s.dialect === 'postgres' ? 'PostgreSQL' : 'SQLite';
+    const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    say(
+      `\nBackup and restore — ${dialect}, ${s.customers.toLocaleString('en-GB')} customers, ${s.orders.toLocaleString('en-GB')} orders ` +
+        `(filled in ${seconds(fillMs)}), restic to \`rclone serve restic\` on loopback; each row printed as its step ends\n`,
+    );
+    say('| step | time | size | rate | |');
+    say('|---|---:|---:|---:|---|');
+    /** Runs a step; a failure is a row of the table (its message's first line), and the steps after it are not run. */
+    const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+      const began = performance.now();
+      try {
+        return await work();
+      } catch (err) {
+        say(`| ${name} | FAILED after ${seconds(performance.now() - began)} | | | ${String((err as Error).message).split('\n')[0]} |`);
+        throw new StepFailed();
+      }
+    };
 
-    const backup = await takeBackup(app, NOW, { kind: 'command line' });
+    const backup = await step('backup', () => takeBackup(app as NonNullable<typeof app>, NOW, { kind: 'command line' }));
     const stored = sizeOf(repositoryDir);
+    say(
+      `| backup: consistent copy, restic, prune | ${seconds(backup.ms)} | ${(backup.bytes / MB).toFixed(1)} MB (database ${(backup.databaseBytes / MB).toFixed(1)} MB) | ${(backup.bytes / MB / (backup.ms / 1000)).toFixed(1)} MB/s | snapshot ${backup.snapshotId.slice(0, 8)}, ${(stored / MB).toFixed(1)} MB in the repository, encrypted |`,
+    );
 
     // Erasures after the backup: the restored database holds these people until the journal is applied again.
     const erased: { email: string; before: string; after: SubjectExport }[] = [];
     const candidates = await app.db.selectFrom('customers').select('email').orderBy('id', 'desc').limit(s.erasures).execute();
-    started = performance.now();
+    let eraseMs = 0;
     for (const { email } of candidates) {
       const person = await findPerson(app.db, { email });
       if (!person) continue;
       const before = JSON.stringify(await exportPerson(app.db, person));
+      started = performance.now();
       await eraseSomeone(app, person, LATER, { requestId: null, actor: { kind: 'person' } });
-      erased.push({ email, before, after: {} });
+      eraseMs += performance.now() - started;
+      erased.push({ email, before, after: await exportPerson(app.db, person) });
     }
-    const eraseMs = performance.now() - started;
+    say(`| ${erased.length} erasures after the backup, journalled | ${(eraseMs / Math.max(1, erased.length)).toFixed(0)} ms each | | | |`);
     started = performance.now();
-    const pushed = await pushJournal(app, LATER);
-    const pushMs = performance.now() - started;
-    // What the shop holds of each of them now, outside the timings: what the restored database must hold too.
-    for (const e of erased) {
-      const person = await findPerson(app.db, { email: e.email });
-      if (person) e.after = await exportPerson(app.db, person);
-    }
+    const pushed = await step('journal pushed to the repository', () => pushJournal(app as NonNullable<typeof app>, LATER));
+    say(
+      `| journal pushed to the repository | ${((performance.now() - started) / 1000).toFixed(2)} s | | | ${pushed.entries} entries, ${pushed.pushed ? 'pushed' : 'unchanged'} |`,
+    );
 
     const target: RestoreTarget = scratch
       ? { dialect: 'postgres', url: scratch.url }
       : { dialect: 'sqlite', file: join(restoreDir, 'assay.db') };
-    const report = await restoreSnapshot(
-      config,
-      { snapshot: backup.snapshotId, target, imagesDir: join(restoreDir, 'images'), force: false, live: config.database },
-      LATER,
+    const report = await step('restore into an empty database, journal applied', () =>
+      restoreSnapshot(
+        config,
+        { snapshot: backup.snapshotId, target, imagesDir: join(restoreDir, 'images'), force: false, live: config.database },
+        LATER,
+      ),
+    );
+    say(
+      `| restore into an empty database, journal applied | ${seconds(report.ms)} | ${report.tables} tables, ${report.rows.toLocaleString('en-GB')} rows | ${(report.rows / (report.ms / 1000)).toFixed(0)} rows/s | journal: ${report.journal.sources.map((j) => `${j.entries} from the ${j.from}`).join(', ')}; ${report.journal.people} people erased again |`,
     );
 
     // Each person erased after the backup: the restored database holds of them what the live one does, not what the backup did.
@@ -131,29 +159,9 @@ export async function measureBackups(s: BackupSettings): Promise<string[]> {
     // The journal applied once more to the restored database: the cost of looking everyone up, with nobody left to erase.
     const journal = await readJournal(handle.db);
     started = performance.now();
-    const again = await reapplyErasures(restored.db, journal, LATER);
-    const againMs = performance.now() - started;
-
-    const dialect = s.dialect === 'postgres' ? 'PostgreSQL' : 'SQLite';
-    const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    const again = await step('the journal applied once more', () => reapplyErasures((restored as DatabaseHandle).db, journal, LATER));
     say(
-      `\nBackup and restore — ${dialect}, ${s.customers.toLocaleString('en-GB')} customers, ${s.orders.toLocaleString('en-GB')} orders ` +
-        `(filled in ${seconds(fillMs)}), restic to \`rclone serve restic\` on loopback\n`,
-    );
-    say('| step | time | size | rate | |');
-    say('|---|---:|---:|---:|---|');
-    say(
-      `| backup: consistent copy, restic, prune | ${seconds(backup.ms)} | ${(backup.bytes / MB).toFixed(1)} MB (database ${(backup.databaseBytes / MB).toFixed(1)} MB) | ${(backup.bytes / MB / (backup.ms / 1000)).toFixed(1)} MB/s | snapshot ${backup.snapshotId.slice(0, 8)}, ${stored ? `${(stored / MB).toFixed(1)} MB in the repository, encrypted` : ''} |`,
-    );
-    say(`| ${erased.length} erasures after the backup, journalled | ${(eraseMs / Math.max(1, erased.length)).toFixed(0)} ms each | | | |`);
-    say(
-      `| journal pushed to the repository | ${(pushMs / 1000).toFixed(2)} s | | | ${pushed.entries} entries, ${pushed.pushed ? 'pushed' : 'unchanged'} |`,
-    );
-    say(
-      `| restore into an empty database, journal applied | ${seconds(report.ms)} | ${report.tables} tables, ${report.rows.toLocaleString('en-GB')} rows | ${(report.rows / (report.ms / 1000)).toFixed(0)} rows/s | journal: ${report.journal.sources.map((j) => `${j.entries} from the ${j.from}`).join(', ')}; ${report.journal.people} people erased again |`,
-    );
-    say(
-      `| the journal applied once more (nobody left to erase) | ${(againMs / 1000).toFixed(2)} s | | | ${again.entries} entries, ${again.people} people |`,
+      `| the journal applied once more (nobody left to erase) | ${((performance.now() - started) / 1000).toFixed(2)} s | | | ${again.entries} entries, ${again.people} people |`,
     );
     say(
       `\nPeople erased after the backup: in the restored database, ${asLive} of ${erased.length} hold nothing the live database does not ` +
@@ -161,6 +169,10 @@ export async function measureBackups(s: BackupSettings): Promise<string[]> {
         `${cameBack} came back as the backup had them${cameBack ? ' — WRONG' : ''}.`,
     );
     if (cameBack > 0 || asLive < erased.length) process.exitCode = 1;
+    return lines;
+  } catch (err) {
+    if (!(err instanceof StepFailed)) throw err;
+    process.exitCode = 1;
     return lines;
   } finally {
     await restored?.close().catch(() => undefined);

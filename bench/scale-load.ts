@@ -41,7 +41,7 @@ export interface LoadFigures {
   firstError: string | null;
   /** The machine's one-minute load average as the measurement began: other work on the shared cores. */
   loadBefore: number;
-  /** Lines the shop logged at warn or above during the run, and the first error's message (logs hold no personal data). */
+  /** Lines the shop logged at warn or above during the run, and the first one's message (logs hold no personal data). */
   shopWarnings: number;
   shopFirstError: string | null;
 }
@@ -49,13 +49,13 @@ export interface LoadFigures {
 const percentile = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
 
-/** Counts the pino lines at warn (40) or above in the shop's log, and gives the first error's message and code. */
+/** Counts the pino lines at warn (40) or above in the shop's log, and gives the first one's message and error code. */
 function readShopLog(file: string): { shopWarnings: number; shopFirstError: string | null } {
   if (!existsSync(file)) return { shopWarnings: 0, shopFirstError: null };
   let shopWarnings = 0;
   let shopFirstError: string | null = null;
   for (const line of readFileSync(file, 'utf8').split('\n')) {
-    type Entry = { level?: number; msg?: string; err?: { type?: string; code?: string } } | null;
+    type Entry = { level?: number; msg?: string; code?: string; err?: { type?: string; code?: string } } | null;
     let entry: Entry;
     try {
       entry = JSON.parse(line) as Entry;
@@ -64,8 +64,7 @@ function readShopLog(file: string): { shopWarnings: number; shopFirstError: stri
     }
     if (!entry || (entry.level ?? 0) < 40) continue;
     shopWarnings++;
-    if (shopFirstError === null && (entry.level ?? 0) >= 50)
-      shopFirstError = [entry.msg, entry.err?.type, entry.err?.code].filter(Boolean).join(' — ');
+    if (shopFirstError === null) shopFirstError = [entry.msg, entry.code, entry.err?.type, entry.err?.code].filter(Boolean).join(' — ');
   }
   return { shopWarnings, shopFirstError };
 }

@@ -67,7 +67,7 @@ function printLoad(rows: LoadFigures[]) {
     if (r.firstError) console.log(`${r.dialect} × ${r.processes}: first failed checkout: ${r.firstError}`);
     if (r.shopWarnings > 0)
       console.log(
-        `${r.dialect} × ${r.processes}: the shop logged ${r.shopWarnings} warnings or errors${r.shopFirstError ? `, the first error: ${r.shopFirstError}` : ''}`,
+        `${r.dialect} × ${r.processes}: the shop logged ${r.shopWarnings} warnings or errors${r.shopFirstError ? `, the first: ${r.shopFirstError}` : ''}`,
       );
     console.log(`${r.dialect} × ${r.processes}: ${r.paidOrders} orders paid in the database (warm-up included).`);
   }
