@@ -98,6 +98,7 @@ describe(`Restore (${testDialect})`, () => {
     expect(report.journal.sources.map((s) => s.from).sort()).toEqual(['backup repository', 'live database', 'restored database']);
     // Nothing of the restore's work is left in the temporary folder.
     expect(readdirSync(workDir)).toEqual([]);
+    expect(readdirSync(dir).filter((n) => n.includes('.restoring'))).toEqual([]);
 
     const restored = await openRestored(env);
     expect(await findPerson(restored.app.db, { customerId: erased.id })).not.toBeNull();

@@ -18,6 +18,7 @@ import {
   SNAPSHOT_FILES,
   actorText,
   auditActorOf,
+  safeErrorText,
 } from './backup.service.js';
 import { finishRun, insertRun } from './backups.repository.js';
 import { runPostgresTool } from './pg-tools.js';
@@ -162,23 +163,6 @@ export async function restoreSnapshot(config: Config, options: RestoreOptions, n
       );
     }
     const dump = join(work, manifest.database);
-    if (database.dialect === 'sqlite') {
-      await mkdir(dirname(database.file), { recursive: true });
-      // Into place in one rename: a half-copied file is never the database.
-      const incoming = `${database.file}.restoring`;
-      await copyFile(dump, incoming);
-      for (const stale of ['-wal', '-shm', '-journal']) await rm(`${database.file}${stale}`, { force: true });
-      await rename(incoming, database.file);
-    } else {
-      const clean = options.force ? ['--clean', '--if-exists'] : [];
-      // pg_restore restores only when given -d; the name alone, the rest (password too) from libpq's environment.
-      const dbname = decodeURIComponent(new URL(database.url).pathname.replace(/^\//, ''));
-      await runPostgresTool(
-        'pg_restore',
-        ['--no-owner', '--no-privileges', '--single-transaction', ...clean, '-d', dbname, dump],
-        database.url,
-      );
-    }
     const restoredImages = join(work, SNAPSHOT_FILES.images);
     if (options.imagesDir && existsSync(restoredImages)) {
       for (const entry of await readdir(restoredImages, { withFileTypes: true, recursive: true })) {
@@ -190,58 +174,94 @@ export async function restoreSnapshot(config: Config, options: RestoreOptions, n
         images++;
       }
     }
+    if (database.dialect === 'sqlite') {
+      await mkdir(dirname(database.file), { recursive: true });
+      // The journal is applied to the copy beside the database, which then goes into place in one
+      // rename: the database is never a half-copied file, nor one that still holds erased people.
+      const incoming = `${database.file}.restoring`;
+      const removeIncoming = async () => {
+        for (const suffix of ['', '-wal', '-shm', '-journal']) await rm(`${incoming}${suffix}`, { force: true });
+      };
+      await removeIncoming();
+      try {
+        await copyFile(dump, incoming);
+        const report = await openAndReapply({ dialect: 'sqlite', file: incoming });
+        for (const stale of ['-wal', '-shm', '-journal']) await rm(`${database.file}${stale}`, { force: true });
+        await rename(incoming, database.file);
+        return report;
+      } finally {
+        await removeIncoming();
+      }
+    }
+    const clean = options.force ? ['--clean', '--if-exists'] : [];
+    // pg_restore restores only when given -d; the name alone, the rest (password too) from libpq's environment.
+    const dbname = decodeURIComponent(new URL(database.url).pathname.replace(/^\//, ''));
+    await runPostgresTool(
+      'pg_restore',
+      ['--no-owner', '--no-privileges', '--single-transaction', ...clean, '-d', dbname, dump],
+      database.url,
+    );
+    try {
+      return await openAndReapply(database);
+    } catch (err) {
+      throw new Error(
+        `The database was restored but the erasure journal could not be applied (${safeErrorText(err)}): do not start the shop on it; restore again with --force`,
+      );
+    }
   } finally {
     await rm(work, { recursive: true, force: true });
   }
 
   // Opened as the shop opens it: migrated to this version, the consent and audit keys from SECRET_KEY.
-  const handle = openDatabase(database, { poolSize: 2 });
-  try {
-    await migrateToLatest(handle.db);
-    keyConsentLedger(handle.db, config.secretKey, config.publicUrl);
-    await keyAuditTrail(handle.db, config.secretKey, now);
-    const counts = await countRowsByTable(handle.db);
-    const own = await readJournal(handle.db);
-    sources.unshift({ from: 'restored database', entries: own.length });
-    const distinct = new Map<string, JournalEntry>();
-    for (const e of [...own, ...entries]) if (!distinct.has(sameErasure(e))) distinct.set(sameErasure(e), e);
-    const applied = await reapplyErasures(handle.db, [...distinct.values()], now);
-    const actor = options.actor ?? { kind: 'command line' };
-    const ms = Math.round(performance.now() - t0);
-    const report: RestoreReport = {
-      snapshotId: snapshot.id,
-      snapshotTime: snapshot.time,
-      tables: Object.keys(counts).length,
-      rows: Object.values(counts).reduce((a, b) => a + b, 0),
-      images,
-      journal: { sources, distinct: distinct.size, ...applied },
-      ms,
-    };
-    const runId = await insertRun(handle.db, { kind: 'restore', startedAt: now.toISOString(), actor: actorText(actor) });
-    await finishRun(handle.db, runId, {
-      finishedAt: new Date(now.getTime() + ms).toISOString(),
-      outcome: 'done',
-      snapshotId: snapshot.id,
-      ms,
-      detail: {
-        tables: report.tables,
-        rows: report.rows,
+  async function openAndReapply(restored: Config['database']): Promise<RestoreReport> {
+    const handle = openDatabase(restored, { poolSize: 2 });
+    try {
+      await migrateToLatest(handle.db);
+      keyConsentLedger(handle.db, config.secretKey, config.publicUrl);
+      await keyAuditTrail(handle.db, config.secretKey, now);
+      const counts = await countRowsByTable(handle.db);
+      const own = await readJournal(handle.db);
+      sources.unshift({ from: 'restored database', entries: own.length });
+      const distinct = new Map<string, JournalEntry>();
+      for (const e of [...own, ...entries]) if (!distinct.has(sameErasure(e))) distinct.set(sameErasure(e), e);
+      const applied = await reapplyErasures(handle.db, [...distinct.values()], now);
+      const actor = options.actor ?? { kind: 'command line' };
+      const ms = Math.round(performance.now() - t0);
+      const report: RestoreReport = {
+        snapshotId: snapshot.id,
+        snapshotTime: snapshot.time,
+        tables: Object.keys(counts).length,
+        rows: Object.values(counts).reduce((a, b) => a + b, 0),
         images,
-        journal: { sources, distinct: distinct.size, entries: applied.entries, matched: applied.matched, people: applied.people },
-      },
-    });
-    await recordAudit(
-      handle.db,
-      entryBy(auditActorOf(actor), {
-        action: 'change',
-        subject: { type: 'backup', id: snapshot.id },
-        fields: ['database', 'images'],
-        reason: `restored from the backup of ${snapshot.time}; erasure journal re-applied (${applied.people} people erased again)`,
-      }),
-      now,
-    );
-    return report;
-  } finally {
-    await handle.close();
+        journal: { sources, distinct: distinct.size, ...applied },
+        ms,
+      };
+      const runId = await insertRun(handle.db, { kind: 'restore', startedAt: now.toISOString(), actor: actorText(actor) });
+      await finishRun(handle.db, runId, {
+        finishedAt: new Date(now.getTime() + ms).toISOString(),
+        outcome: 'done',
+        snapshotId: snapshot.id,
+        ms,
+        detail: {
+          tables: report.tables,
+          rows: report.rows,
+          images,
+          journal: { sources, distinct: distinct.size, entries: applied.entries, matched: applied.matched, people: applied.people },
+        },
+      });
+      await recordAudit(
+        handle.db,
+        entryBy(auditActorOf(actor), {
+          action: 'change',
+          subject: { type: 'backup', id: snapshot.id },
+          fields: ['database', 'images'],
+          reason: `restored from the backup of ${snapshot.time}; erasure journal re-applied (${applied.people} people erased again)`,
+        }),
+        now,
+      );
+      return report;
+    } finally {
+      await handle.close();
+    }
   }
 }
