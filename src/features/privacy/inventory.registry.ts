@@ -1,4 +1,5 @@
 import { auditInventory } from '../audit/audit.inventory.js';
+import { backupsInventory } from '../backups/backups.inventory.js';
 import { bagInventory } from '../bag/bag.inventory.js';
 import { catalogInventory } from '../catalog/catalog.inventory.js';
 import { consentInventory } from '../consent/consent.inventory.js';
@@ -32,4 +33,5 @@ export const inventories: FeatureInventory[] = [
   statisticsInventory,
   preferencesInventory,
   privacyInventory,
+  backupsInventory,
 ];

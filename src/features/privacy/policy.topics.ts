@@ -29,6 +29,7 @@ export const POLICY_TOPICS: Record<string, Partial<Record<DataSubject, string>>>
   preferences: { customers: 'Remembered selections' },
   security: { customers: 'Keeping the shop safe' },
   privacy: { customers: 'When you use your privacy rights' },
+  backups: { customers: 'Backups' },
   audit: { customers: 'Who looked at your data', staff: 'The record of who looked at personal data' },
   staff: { staff: 'Staff accounts' },
 };

@@ -259,7 +259,7 @@ export function PrivacyPolicy({ policy }: { policy: PolicyModel }) {
         </ul>
         <p>
           Opayo, who take card payments for us, keep their own record of your payment under their own privacy policy. Backups taken before
-          an erasure are never restored without applying it again first, and expire on their own.
+          an erasure are never restored without applying it again first, and each expires {policy.backups.retention}.
         </p>
         <p>
           If you are unhappy with how we have handled your data, please tell us first: we acknowledge complaints within{' '}
@@ -275,6 +275,13 @@ export function PrivacyPolicy({ policy }: { policy: PolicyModel }) {
           <li>Repeated searches and form posts from one network are slowed down to stop abuse.</li>
           <li>Personal data is kept out of our logs.</li>
           <li>Each kind of data is deleted automatically when its period above ends.</li>
+          {policy.backups.configured && (
+            <li class="policy-backups">
+              Encrypted copies of the database (backups) are kept in a second location, in another data centre, away from the shop; each
+              expires {policy.backups.retention} (we keep {policy.backups.keep}), and none is ever restored without your erasure applied
+              again first.
+            </li>
+          )}
         </ul>
         <p>
           No system on the internet is perfectly secure. If a breach put your rights at high risk, we would tell you without undue delay and

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/database.js';
+import { DEFAULT_KEEP, type KeepPolicy, backupRetentionText, keepPolicyText } from '../backups/backup.policy.js';
+import { backupCopies } from '../backups/backups.inventory.js';
 import { CONSENT_PURPOSES } from '../consent/consent.inventory.js';
 import { activePartners, receivesInWords } from '../partners/partners.service.js';
 import {
@@ -35,8 +37,18 @@ export interface KeptOnErasure {
   until: string;
 }
 
+/** The backups as the policy states them: whether they are taken, and how long each lasts. */
+export interface PolicyBackups {
+  configured: boolean;
+  /** "within 93 days" */
+  retention: string;
+  /** "the last 7 daily, 4 weekly and 3 monthly backups" */
+  keep: string;
+}
+
 export interface PolicyModel {
   shop: Config['shop'];
+  backups: PolicyBackups;
   items: PolicyItem[];
   /** What an erasure keeps of a customer's data, and why and until when: every column an inventory declares kept. */
   keptOnErasure: KeptOnErasure[];
@@ -97,10 +109,20 @@ export function specialCategoryItems(items: PolicyItem[]): PolicyItem[] {
  * What the policy says, derived only from the inventories, the consent purposes, the shop profile
  * and the partners in use.
  */
-export function policyContent(inventories: FeatureInventory[], shop: Config['shop'], partners: PolicyPartner[] = []) {
+export function policyContent(
+  inventories: FeatureInventory[],
+  shop: Config['shop'],
+  partners: PolicyPartner[] = [],
+  backups: { configured: boolean; keep: KeepPolicy } = { configured: true, keep: DEFAULT_KEEP },
+) {
   const items: PolicyItem[] = [];
+  // The backups' period comes from the keep policy in force, so it is added here rather than
+  // declared once in the backups inventory; a shop without backups set up says nothing of them.
+  const withBackups = backups.configured
+    ? inventories.map((inv) => (inv.feature === 'backups' ? { ...inv, transient: [...inv.transient, backupCopies(backups.keep)] } : inv))
+    : inventories;
   const kept = new Map<string, KeptOnErasure>();
-  for (const inv of inventories) {
+  for (const inv of withBackups) {
     for (const c of inv.personal) {
       if (c.erasure.action === 'keep' && partOf(subjectsOf(inv, c)) === 'customers') {
         const key = `${c.erasure.reason}\u0000${c.erasure.until.text}`;
@@ -140,13 +162,19 @@ export function policyContent(inventories: FeatureInventory[], shop: Config['sho
   // The fingerprint is of what is said, not of how it is laid out: where an item is filed is left out.
   const said = items.map(({ feature: _feature, ...rest }) => rest);
   const keptOnErasure = [...kept.values()];
+  const policyBackups: PolicyBackups = {
+    configured: backups.configured,
+    retention: backupRetentionText(backups.keep),
+    keep: keepPolicyText(backups.keep),
+  };
   return {
     items,
+    backups: policyBackups,
     cookies,
     partners,
     keptOnErasure,
     rights: RIGHTS,
-    version: policyVersionOf({ said, keptOnErasure, rights: RIGHTS }, cookies, shop, partners),
+    version: policyVersionOf({ said, keptOnErasure, rights: RIGHTS, backups: policyBackups }, cookies, shop, partners),
   };
 }
 
@@ -172,6 +200,8 @@ export class PrivacyService {
     private readonly db: Db,
     private readonly inventories: FeatureInventory[],
     private readonly shop: Config['shop'],
+    /** The backups (config.backups): whether they are set up, and the keep policy whose longest age the policy states. */
+    private readonly backups: { configured: boolean; keep: KeepPolicy } = { configured: false, keep: DEFAULT_KEEP },
   ) {}
 
   async policy(now: Date): Promise<PolicyModel> {
@@ -186,7 +216,7 @@ export class PrivacyService {
     // Asked on every checkout and sign-up (for the version a consent is given under): made again only when the partners changed.
     const partnersKey = JSON.stringify(partners);
     if (this.cached && partnersKey === this.cachedPartners) return this.cached;
-    const content = policyContent(this.inventories, this.shop, partners);
+    const content = policyContent(this.inventories, this.shop, partners, this.backups);
     if (this.cached?.version === content.version) {
       this.cachedPartners = partnersKey;
       return this.cached;
