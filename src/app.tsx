@@ -26,6 +26,7 @@ import { checkoutRoutes } from './features/checkout/checkout.routes.js';
 import { ordersRoutes } from './features/orders/orders.routes.js';
 import { paymentsRoutes } from './features/payments/payments.routes.js';
 import { auditRoutes } from './features/audit/audit.admin.js';
+import { backupsAdminRoutes } from './features/backups/backups.admin.js';
 import { backofficePlugin } from './features/backoffice/backoffice.plugin.js';
 import { dashboardRoutes } from './features/backoffice/dashboard.admin.js';
 import { catalogAdminRoutes } from './features/catalog/catalog.admin.js';
@@ -177,7 +178,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   // General Subscription ticks from before the ledger are written into it, once.
   keyConsentLedger(handle.db, config.secretKey, config.publicUrl);
   await importTicksFromBeforeTheLedger(handle.db, (ids) => accountEmails(handle.db, ids));
-  app.decorate('privacy', new PrivacyService(handle.db, inventories, config.shop));
+  app.decorate(
+    'privacy',
+    new PrivacyService(handle.db, inventories, config.shop, { configured: config.backups.repository !== null, keep: config.backups.keep }),
+  );
   if (config.seedDemo && (await seedDemoCatalogue(handle.db, app.clock()))) {
     app.log.info('The database was empty, so the demo catalogue has been added (SEED_DEMO=false to start empty).');
   }
@@ -331,6 +335,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     await admin.register(privacyRequestsAdminRoutes);
     await admin.register(rectificationAdminRoutes);
     await admin.register(catalogAdminRoutes);
+    await admin.register(backupsAdminRoutes);
   });
   installCustomerSessions(app);
   installBagCount(app);
