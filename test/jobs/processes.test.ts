@@ -7,6 +7,7 @@ import { buildTestShop, type TestShop, testDialect } from '../support/build-app.
 /** Two processes of the shop on one PostgreSQL database, each with its own clock. */
 let first: TestShop;
 let second: TestShop;
+let third: TestShop;
 let firstNow = new Date('2026-12-01T03:30:00Z');
 let secondNow = firstNow;
 const postgres = testDialect === 'postgres';
@@ -15,8 +16,10 @@ beforeAll(async () => {
   if (!postgres) return;
   first = await buildTestShop({ env: { SEED_DEMO: 'false' }, clock: () => firstNow });
   second = await buildTestShop({ env: { SEED_DEMO: 'false' }, clock: () => secondNow, sharingDatabaseOf: first });
+  third = await buildTestShop({ env: { SEED_DEMO: 'false' }, clock: () => secondNow, sharingDatabaseOf: first });
 });
 afterAll(async () => {
+  await third?.close();
   await second?.close();
   await first?.close();
 });
@@ -87,6 +90,34 @@ describe('a job runs once across processes that share a database', () => {
       // Once the first process lets go, the later time runs.
       expect(await runJob(second.app, job)).toMatchObject({ status: 'done' });
       expect(runs).toHaveLength(2);
+    },
+  );
+
+  it.skipIf(!postgres)(
+    'three processes firing together for 30 scheduled times, with requests in flight, run each time once (needs PostgreSQL)',
+    async () => {
+      const slots: string[] = [];
+      const job = defineJob({
+        name: 'campaigns.send',
+        cron: '* * * * *',
+        run: async (_app, now) => {
+          slots.push(now.toISOString());
+          await new Promise((r) => setTimeout(r, 5));
+          return { sent: 0 };
+        },
+      });
+      const shops = [first, second, third];
+      for (let minute = 0; minute < 30; minute++) {
+        firstNow = new Date(Date.UTC(2026, 11, 5, 9, minute, 0));
+        secondNow = new Date(firstNow.getTime() + 1_000);
+        // Pages served by each process while the job runs, each taking pooled connections.
+        const load = shops.map((s) => s.app.inject({ method: 'GET', url: '/search?q=ring' }));
+        const outcomes = await Promise.all([...shops.map((s) => runJob(s.app, job)), ...shops.map((s) => runJob(s.app, job))]);
+        expect(outcomes.filter((o) => o.status === 'done')).toHaveLength(1);
+        for (const res of await Promise.all(load)) expect(res.statusCode).toBe(200);
+      }
+      expect(slots).toHaveLength(30);
+      expect(new Set(slots.map((t) => t.slice(0, 16))).size).toBe(30);
     },
   );
 });
