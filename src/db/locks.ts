@@ -12,8 +12,8 @@ import { type Db, dialectOf } from './database.js';
  * number of locks held at once (one per job running at that moment: a handful at 03:30). If the
  * process dies, the server ends its session and the lock goes with it.
  *
- * SQLite: the shop runs one process per database file, so there is nobody to exclude and the work
- * just runs.
+ * SQLite: one process runs the jobs of a database file — the shop alone, or worker 1 of a
+ * WEB_CONCURRENCY cluster (src/main.ts) — so there is nobody to exclude and the work just runs.
  */
 
 /** The first half of every lock key, so that the shop's locks never collide with another user's. */

@@ -4,8 +4,8 @@ import type { Db } from './database.js';
 
 /**
  * Change announcements between app processes that share one PostgreSQL database (LISTEN/NOTIFY),
- * so that every process drops its caches when any of them writes. SQLite runs in one process and
- * needs none of this.
+ * so that every process drops its caches when any of them writes. SQLite has no such thing: the
+ * workers of a WEB_CONCURRENCY cluster pass changes through the cluster's primary (src/cluster.ts).
  */
 export async function announce(db: Db, channel: string, instanceId: string): Promise<void> {
   await sql`select pg_notify(${channel}, ${instanceId})`.execute(db);
