@@ -77,10 +77,14 @@ export class ShopProcess {
   /** Starts `node --import tsx src/main.ts` and waits until it is ready. */
   async start(): Promise<void> {
     if (this.child && this.child.exitCode === null && this.child.signalCode === null) throw new Error('already running');
+    // The runner's DATABASE_URL names the server to make databases on, never the shop's database:
+    // a shop is on PostgreSQL only when its own env says so.
+    const { DATABASE_URL: _server, ...inherited } = process.env;
+    void _server;
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: root,
       env: {
-        ...process.env,
+        ...inherited,
         ...SHOP_ENV,
         PORT: String(this.port),
         SANDBOX_PORT: String(this.sandboxPort),
