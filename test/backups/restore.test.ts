@@ -197,7 +197,7 @@ describe(`Restore (${testDialect})`, () => {
     });
     expect(restoredByCli.stdout).toMatch(/Restored snapshot [0-9a-f]{8} of .*: \d+ tables, \d+ rows, 1 image files/);
     expect(restoredByCli.stdout).toMatch(/backup repository: [1-9]\d* entries/);
-    expect(restoredByCli.stdout).toContain('1 people erased again');
+    expect(restoredByCli.stdout).toContain('1 person erased again');
     const viaCli = await openRestored(fresh.env);
     expect(await findPerson(viaCli.app.db, { customerId: erased.id })).toBeNull();
     expect(await findPerson(viaCli.app.db, { customerId: kept.id })).not.toBeNull();

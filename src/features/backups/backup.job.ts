@@ -7,7 +7,7 @@ import { backupStatus } from './backups.status.js';
 /**
  * backup.run — at BACKUP_SCHEDULE (02:15 London by default): takes a backup and prunes old
  * snapshots; a failure e-mails the owners. Does nothing (counts { skipped: 1 }) when backups are
- * not set up.
+ * not set up. Also at start-up, which catches up a scheduled backup missed while the shop was down.
  *
  * backup.journal — every 5 minutes: pushes the erasure journal to the repository when it changed,
  * and e-mails the owners once a day while no backup has succeeded for BACKUP_OVERDUE_HOURS.
@@ -28,6 +28,8 @@ export const backupRunJob = defineJob({
   cron: '15 2 * * *',
   cronFrom: (config) => config.backups.schedule,
   timezone: 'Europe/London',
+  // A backup missed while the shop was down is taken when it starts again (once across processes).
+  runAtStart: true,
   warnWhen: (counts) => (counts.failed ?? 0) > 0,
   run: async (app, now): Promise<JobCounts> => {
     if (!app.config.backups.repository) return { skipped: 1 };

@@ -72,7 +72,9 @@ try {
   );
   console.log('Erasure journal applied again:');
   for (const s of r.journal.sources) console.log(`  ${s.from}: ${s.entries} entries${s.note ? ` (${s.note})` : ''}`);
-  console.log(`  ${r.journal.distinct} distinct erasures; ${r.journal.matched} found someone; ${r.journal.people} people erased again.`);
+  console.log(
+    `  ${r.journal.distinct} distinct erasures; ${r.journal.matched} found someone; ${r.journal.people === 1 ? '1 person' : `${r.journal.people} people`} erased again.`,
+  );
   console.log(`Done in ${(r.ms / 1000).toFixed(1)} s. The shop can be started.`);
   process.exit(0);
 } catch (err) {

@@ -255,7 +255,7 @@ export async function restoreSnapshot(config: Config, options: RestoreOptions, n
           action: 'change',
           subject: { type: 'backup', id: snapshot.id },
           fields: ['database', 'images'],
-          reason: `restored from the backup of ${snapshot.time}; erasure journal re-applied (${applied.people} people erased again)`,
+          reason: `restored from the backup of ${snapshot.time}; erasure journal re-applied (${applied.people === 1 ? '1 person' : `${applied.people} people`} erased again)`,
         }),
         now,
       );
