@@ -7,6 +7,8 @@ import { RECONCILE_AFTER_MINUTES } from '../orders/orders.domain.js';
 import { orderDashboardCounts } from '../orders/orders.service.js';
 import { can } from '../staff/staff.domain.js';
 import { requestClockCounts } from '../privacy/requests.service.js';
+import { backupStatus } from '../backups/backups.status.js';
+import { BackupStatusLines, backupsNeedAttention } from '../backups/views/backup-status.js';
 
 export const LOW_STOCK_AT = 2;
 
@@ -31,7 +33,9 @@ export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
     const session = req.staffSession!;
     const role = session.staff.role;
     // Each figure is asked of the feature that owns its table, all at once.
-    const [stock, enquiriesThisWeek, orders, mail, privacy] = await Promise.all([
+    // The backups are the owner's and the manager's to watch: the manager sees them, the owner acts on them.
+    const seesBackups = role === 'owner' || role === 'manager';
+    const [stock, enquiriesThisWeek, orders, mail, privacy, backups] = await Promise.all([
       catalogueStockCounts(app.db, LOW_STOCK_AT),
       countEnquiriesSince(app.db, new Date(now.getTime() - 7 * 86_400_000)),
       orderDashboardCounts(app.db, {
@@ -40,6 +44,7 @@ export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
       }),
       outboxHealth(app.db, now),
       can(role, 'privacy.requests') ? requestClockCounts(app.db, now) : null,
+      seesBackups ? backupStatus(app, now) : null,
     ]);
     const counts = {
       ...stock,
@@ -131,6 +136,13 @@ export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
                   : 'Order e-mails go out within a minute or two.'}
                 {mail.failed > 0 && ` ${mail.failed} could not be sent after every retry: contact those customers another way.`}
               </small>
+            </li>
+          )}
+          {backups && (
+            <li class={backupsNeedAttention(backups) ? 'stat-attention backups-panel' : 'backups-panel'}>
+              <strong>Backups</strong>
+              <BackupStatusLines status={backups} />
+              {can(role, 'backups.manage') && <a href="/admin/backups">Backups</a>}
             </li>
           )}
           {can(role, 'enquiries.view') && (

@@ -1,0 +1,215 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alertOwners } from '../../src/features/backups/backups.mail.js';
+import { finishRun, insertRun } from '../../src/features/backups/backups.repository.js';
+import { BACKUP_OVERDUE_HOURS, backupStatus } from '../../src/features/backups/backups.status.js';
+import { type TestShop, buildTestShop, testDialect } from '../support/build-app.js';
+import { adminPost, signInAs } from '../support/staff.js';
+import { type ResticServer, startResticServer } from './restic-server.js';
+
+/**
+ * What the shop says about its backups, on a fixed clock: the status read from backup_runs (last
+ * backup, its age and size, a failure after it, overdue, the last drill), the owners' alert at most
+ * once a day per kind, the dashboard's Backups panel for owner and manager, the owner's Backups
+ * page and its buttons (against a real restic repository), and what /privacy says about backups
+ * under the keep policy in force.
+ */
+const HOUR = 3_600_000;
+let now = new Date('2026-06-10T12:00:00Z');
+const clock = () => now;
+const shops: TestShop[] = [];
+let server: ResticServer;
+
+async function shop(env: Record<string, string> = {}): Promise<TestShop> {
+  const s = await buildTestShop({ clock, env: { SEED_DEMO: 'false', ...env } });
+  shops.push(s);
+  return s;
+}
+
+const configured = () => ({ BACKUP_REPOSITORY: server.repository, BACKUP_PASSWORD: 'correct horse battery staple for status' });
+
+async function recordRun(
+  s: TestShop,
+  kind: 'backup' | 'drill',
+  at: Date,
+  outcome: 'done' | 'failed',
+  extra: { bytes?: number; detail?: unknown; error?: string } = {},
+) {
+  const id = await insertRun(s.app.db, { kind, startedAt: at.toISOString(), actor: 'schedule' });
+  await finishRun(s.app.db, id, {
+    finishedAt: new Date(at.getTime() + 1000).toISOString(),
+    outcome,
+    snapshotId: outcome === 'done' ? 'abcdef0123456789' : null,
+    bytes: extra.bytes ?? null,
+    ms: 1000,
+    detail: extra.detail,
+    error: extra.error ?? null,
+  });
+}
+
+beforeAll(async () => {
+  server = await startResticServer();
+});
+
+afterAll(async () => {
+  for (const s of shops) await s.close();
+  await server?.stop();
+});
+
+describe(`backup status (${testDialect})`, () => {
+  it('reads the last backup, a failure after it, overdue and the last drill from the runs', async () => {
+    const s = await shop(configured());
+    expect(await backupStatus(s.app, now)).toEqual({ configured: true, last: null, lastFailed: null, drill: null, overdue: true });
+
+    await recordRun(s, 'backup', new Date(now.getTime() - 5 * HOUR), 'done', { bytes: 12_345_678 });
+    let status = await backupStatus(s.app, now);
+    expect(status.last).toMatchObject({ bytes: 12_345_678, snapshotId: 'abcdef0123456789' });
+    expect(status.last!.ageHours).toBeCloseTo(5, 2);
+    expect(status.overdue).toBe(false);
+    expect(status.lastFailed).toBeNull();
+
+    await recordRun(s, 'backup', new Date(now.getTime() - HOUR), 'failed', { error: 'the backup repository cannot be reached' });
+    await recordRun(s, 'drill', new Date(now.getTime() - HOUR), 'done', { detail: { differences: 0, tables: 50, rows: 900 } });
+    status = await backupStatus(s.app, now);
+    expect(status.lastFailed).toMatchObject({ error: 'the backup repository cannot be reached' });
+    expect(status.drill).toMatchObject({ ok: true, differences: 0 });
+
+    now = new Date(now.getTime() + BACKUP_OVERDUE_HOURS * HOUR);
+    status = await backupStatus(s.app, now);
+    expect(status.overdue).toBe(true);
+
+    await recordRun(s, 'drill', now, 'failed', { detail: { differences: 3, tables: 50, rows: 900 }, error: '3 rows differ, in orders' });
+    expect((await backupStatus(s.app, now)).drill).toMatchObject({ ok: false, differences: 3 });
+  });
+
+  it('says plainly that backups are not set up, and is never overdue then', async () => {
+    const s = await shop();
+    expect(await backupStatus(s.app, now)).toMatchObject({ configured: false, overdue: false });
+  });
+});
+
+describe(`alerting the owners (${testDialect})`, () => {
+  it('e-mails each active owner once a day per kind of alert, naming no customer', async () => {
+    const s = await shop(configured());
+    const owners = [await signInAs(s.app, 'owner'), await signInAs(s.app, 'owner')];
+    await signInAs(s.app, 'manager');
+    const day = new Date('2026-07-01T03:00:00Z');
+    expect(await alertOwners(s.app, { kind: 'failed', detail: 'the backup repository cannot be reached' }, day)).toBe(2);
+    expect(await alertOwners(s.app, { kind: 'failed', detail: 'again' }, new Date(day.getTime() + 6 * HOUR))).toBe(0);
+    expect(await alertOwners(s.app, { kind: 'overdue', detail: 'no backup for 27 hours' }, new Date(day.getTime() + 6 * HOUR))).toBe(2);
+    expect(await alertOwners(s.app, { kind: 'failed', detail: 'next day' }, new Date(day.getTime() + 24 * HOUR))).toBe(2);
+    const mail = await s.app.db
+      .selectFrom('mail_outbox')
+      .select(['to_address', 'subject', 'text_body', 'purpose'])
+      .where('kind', '=', 'backup-alert')
+      .orderBy('id')
+      .execute();
+    expect(mail).toHaveLength(6);
+    expect(new Set(mail.map((m) => m.to_address))).toEqual(new Set(owners.map((o) => o.email)));
+    expect(mail[0]!.subject).toContain('the backup failed');
+    expect(mail[0]!.text_body).toContain('What happened: the backup repository cannot be reached');
+    expect(mail.every((m) => m.purpose === null)).toBe(true);
+  });
+});
+
+describe(`the dashboard and the Backups page (${testDialect})`, () => {
+  it('tells owner and manager that backups are not set up, and nobody else', async () => {
+    const s = await shop();
+    for (const role of ['owner', 'manager'] as const) {
+      const { cookie } = await signInAs(s.app, role);
+      const res = await s.app.inject({ method: 'GET', url: '/admin', headers: { cookie } });
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toContain('Backups are not set up — set BACKUP_REPOSITORY and BACKUP_PASSWORD (see README, Backups).');
+    }
+    const { cookie } = await signInAs(s.app, 'fulfilment');
+    const res = await s.app.inject({ method: 'GET', url: '/admin', headers: { cookie } });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).not.toContain('Backups');
+  });
+
+  it("shows the last backup's time, age and size, a failure and the last drill", async () => {
+    const s = await shop(configured());
+    now = new Date('2026-08-03T12:00:00Z');
+    await recordRun(s, 'backup', new Date(now.getTime() - 50 * HOUR), 'done', { bytes: 5_500_000 });
+    await recordRun(s, 'backup', new Date(now.getTime() - 2 * HOUR), 'failed', { error: 'restic failed: the repository is locked' });
+    await recordRun(s, 'drill', new Date(now.getTime() - 49 * HOUR), 'done', { detail: { differences: 0, tables: 50, rows: 10 } });
+    const { cookie } = await signInAs(s.app, 'manager');
+    const res = await s.app.inject({ method: 'GET', url: '/admin', headers: { cookie } });
+    expect(res.body).toContain('Last backup: 1 Aug 2026, 11:00 (2 days ago), 5.5 MB.');
+    expect(res.body).toContain('The latest backup failed (3 Aug 2026, 11:00): restic failed: the repository is locked.');
+    expect(res.body).toContain(`Overdue: no backup has succeeded in the last ${BACKUP_OVERDUE_HOURS} hours.`);
+    expect(res.body).toContain('Last restore drill: 1 Aug 2026, 12:00, passed');
+    // The manager sees the panel, but the page with its buttons is the owner's.
+    expect(res.body).not.toContain('href="/admin/backups"');
+    expect((await s.app.inject({ method: 'GET', url: '/admin/backups', headers: { cookie } })).statusCode).toBe(403);
+  });
+
+  it('lets the owner back up and run the drill from the Backups page, audited, with the keep policy in words', async () => {
+    const s = await shop(configured());
+    now = new Date('2026-09-01T12:00:00Z');
+    const owner = await signInAs(s.app, 'owner');
+    const page = await s.app.inject({ method: 'GET', url: '/admin/backups', headers: { cookie: owner.cookie } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Kept: the last 7 daily, 4 weekly and 3 monthly backups, so no backup is older than 93 days.');
+    expect(page.body).toContain('Back up now');
+
+    const backedUp = await adminPost(s.app, owner.cookie, '/admin/backups', '/admin/backups/backup', {});
+    expect(backedUp.statusCode).toBe(303);
+    expect(backedUp.headers.location).toBe('/admin/backups?done=backed-up');
+    now = new Date(now.getTime() + HOUR);
+    // A back-office session ends after an idle hour: signed in again, the same owner.
+    const again = await signInAs(s.app, 'owner');
+    const drilled = await adminPost(s.app, again.cookie, '/admin/backups', '/admin/backups/drill', {});
+    expect(drilled.statusCode).toBe(303);
+    expect(drilled.headers.location).toBe('/admin/backups?done=drill-passed');
+    const after = await s.app.inject({ method: 'GET', url: '/admin/backups?done=drill-passed', headers: { cookie: again.cookie } });
+    expect(after.body).toContain('Restore drill passed');
+    expect(after.body).toMatch(/<td>Restore drill<\/td><td>[^<]+<\/td><td>Done<\/td>/);
+    const audited = await s.app.db
+      .selectFrom('audit_log')
+      .select(['subject_type', 'actor_staff_id'])
+      .where('subject_type', 'in', ['backup', 'backup drill'])
+      .orderBy('id')
+      .execute();
+    expect(audited.filter((a) => a.subject_type === 'backup drill')).toEqual([
+      { subject_type: 'backup drill', actor_staff_id: again.staffId },
+    ]);
+    // The backup pressed by the first owner, and the drill's own backup by the second.
+    expect(audited.filter((a) => a.subject_type === 'backup').map((a) => a.actor_staff_id)).toEqual([owner.staffId, again.staffId]);
+    // Without the form's token, nothing runs.
+    const forged = await s.app.inject({ method: 'POST', url: '/admin/backups/backup', headers: { cookie: again.cookie } });
+    expect(forged.statusCode).toBe(403);
+  }, 120_000);
+
+  it('answers the buttons with a clear message, not an error, when backups are not set up', async () => {
+    const s = await shop();
+    const owner = await signInAs(s.app, 'owner');
+    const res = await adminPost(s.app, owner.cookie, '/admin/backups', '/admin/backups/drill', {});
+    expect(res.statusCode).toBe(409);
+    expect(res.body).toContain('Backups are not set up — set BACKUP_REPOSITORY and BACKUP_PASSWORD (see README, Backups).');
+  });
+});
+
+describe(`what /privacy says about backups (${testDialect})`, () => {
+  it("states the keep policy's longest age, another data centre, and the erasure applied again, changing with BACKUP_KEEP_MONTHLY", async () => {
+    const standard = await shop(configured());
+    const a = await standard.app.inject({ method: 'GET', url: '/privacy' });
+    expect(a.statusCode).toBe(200);
+    expect(a.body).toContain('Encrypted copies of the database (backups) are kept in a second location, in another data centre');
+    expect(a.body).toContain('expires within 93 days (we keep the last 7 daily, 4 weekly and 3 monthly backups)');
+    expect(a.body).toContain('Encrypted copies of the database (backups), holding the data above');
+    expect(a.body).toContain('each expires within 93 days.');
+
+    const shorter = await shop({ ...configured(), BACKUP_KEEP_MONTHLY: '2' });
+    const b = await shorter.app.inject({ method: 'GET', url: '/privacy' });
+    expect(b.body).toContain('expires within 62 days (we keep the last 7 daily, 4 weekly and 2 monthly backups)');
+    expect(b.body).not.toContain('93 days');
+    // A different promise is a different policy version.
+    expect((await shorter.app.privacy.policy(now)).version).not.toBe((await standard.app.privacy.policy(now)).version);
+  });
+
+  it('claims no backups when none are set up', async () => {
+    const s = await shop();
+    const res = await s.app.inject({ method: 'GET', url: '/privacy' });
+    expect(res.body).not.toContain('Encrypted copies of the database');
+  });
+});
