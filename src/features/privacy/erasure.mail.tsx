@@ -1,3 +1,4 @@
+import { DEFAULT_KEEP, type KeepPolicy, backupRetentionText } from '../backups/backup.policy.js';
 import { plainMail } from '../mail/mail.layout.js';
 import type { OutboxMail } from '../mail/outbox.service.js';
 
@@ -12,15 +13,20 @@ export const ERASED_MAIL_KIND = 'privacy-erased';
 export const ERASURE_FINISHED_MAIL_KIND = 'privacy-erasure-finished';
 
 /**
- * How long a backup holding erased data can last: the backup issue owns the figure. Until a
+ * How long a backup holding erased data can last, under the default keep policy ("within 93
+ * days"); the e-mails say it for the policy in force (`backupKeep`, config.backups.keep). Until a
  * backup expires, it is never restored into live use without the erasure journal applied again.
  */
-export const BACKUP_RETENTION_TEXT = 'within 100 days';
+export const BACKUP_RETENTION_TEXT = backupRetentionText(DEFAULT_KEEP);
 
 export interface ErasureMailContext {
   shopName: string;
   shopEmail: string;
+  /** The keep policy in force (config.backups.keep); the default policy when not given. */
+  backupKeep?: KeepPolicy;
 }
+
+const backupRetentionOf = (ctx: ErasureMailContext) => backupRetentionText(ctx.backupKeep ?? DEFAULT_KEEP);
 
 export interface KeptLine {
   what: string;
@@ -48,7 +54,7 @@ export function erasedMail(
     ...(m.kept.length > 0 ? ['What we keep, why and until when:'] : []),
     ...m.kept.map((k) => `• ${k.what} — ${k.why}. Kept until ${k.until}.`),
     OPAYO,
-    `Copies of our database in backups expire ${BACKUP_RETENTION_TEXT}; until then they are never used, and if one were ever restored your erasure would be applied again before the shop opened.`,
+    `Copies of our database in backups expire ${backupRetentionOf(ctx)}; until then they are never used, and if one were ever restored your erasure would be applied again before the shop opened.`,
     `If you have a question, reply to this e-mail or write to ${ctx.shopEmail}.`,
   ];
   const { text, html } = plainMail(ctx, subject, paragraphs);
@@ -65,7 +71,7 @@ export function erasureFinishedMail(
     `When you asked us to erase your data, order ${m.number} was still open, so we kept what we needed to deliver it and to take it back within our 30-day returns window. That window has passed: your name, contact details and addresses are now erased from the order.`,
     `We keep its tax record (the date, what was bought, the amounts, VAT and the delivery country, naming no one) until ${m.taxRecordUntil}, because tax law requires it.`,
     OPAYO,
-    `Backups holding the order expire ${BACKUP_RETENTION_TEXT}.`,
+    `Backups holding the order expire ${backupRetentionOf(ctx)}.`,
   ];
   const { text, html } = plainMail(ctx, subject, paragraphs);
   return { kind: ERASURE_FINISHED_MAIL_KIND, reference: `erasure-${m.number}`, to: m.to, subject, text, html };

@@ -11,6 +11,7 @@ import { recordAccountRequest, recordErasureDone } from './requests.service.js';
 import { findPerson } from './subjects.service.js';
 import { DeleteAccountPage } from './views/delete-account.js';
 import { AccountDeletedPage } from './views/delete-done.js';
+import { backupRetentionText } from '../backups/backup.policy.js';
 
 /**
  * Account Home's "Delete my account": the page says what goes and what is kept (from the
@@ -36,6 +37,7 @@ export async function erasureRoutes(app: FastifyInstance): Promise<void> {
           deleted={DELETED_TEXT}
           kept={keptByInventory()}
           openOrders={openOrders}
+          backupRetention={backupRetentionText(app.config.backups.keep)}
         />
       </AccountLayout>,
       status,
@@ -77,7 +79,12 @@ export async function erasureRoutes(app: FastifyInstance): Promise<void> {
     reply.header('cache-control', 'no-store');
     return reply.page(
       { title: 'Your account is deleted', noindex: true },
-      <AccountDeletedPage kept={outcome.kept} waitingOrders={outcome.waitingOrders} reference={request.reference} />,
+      <AccountDeletedPage
+        kept={outcome.kept}
+        waitingOrders={outcome.waitingOrders}
+        reference={request.reference}
+        backupRetention={backupRetentionText(app.config.backups.keep)}
+      />,
     );
   });
 }

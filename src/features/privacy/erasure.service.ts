@@ -183,7 +183,7 @@ export async function eraseSomeone(
 
     if (to) {
       const mail = erasedMail(
-        { shopName: app.config.shop.name, shopEmail: app.config.shop.email },
+        { shopName: app.config.shop.name, shopEmail: app.config.shop.email, backupKeep: app.config.backups.keep },
         { to, firstName, deleted: DELETED_TEXT, kept, waitingOrders, reference: `erasure-${journalId}` },
       );
       await enqueueMail(trx, mail, now, messageIdDomain(app.config.publicUrl));
@@ -232,7 +232,7 @@ export async function finishWaitingErasures(
       for (const o of result.finished) {
         if (o.email.trim() === '') continue;
         const mail = erasureFinishedMail(
-          { shopName: app.config.shop.name, shopEmail: app.config.shop.email },
+          { shopName: app.config.shop.name, shopEmail: app.config.shop.email, backupKeep: app.config.backups.keep },
           {
             to: o.email,
             firstName: text(o.firstName),

@@ -9,12 +9,15 @@ export function DeleteAccountPage({
   deleted,
   kept,
   openOrders,
+  backupRetention,
 }: {
   csrf: string;
   errors: FieldErrors;
   deleted: string[];
   kept: KeptRecord[];
   openOrders: string[];
+  /** "within 93 days": the keep policy in force, in words (backupRetentionText). */
+  backupRetention: string;
 }) {
   return (
     <>
@@ -55,7 +58,7 @@ export function DeleteAccountPage({
         </dl>
         <p>
           Opayo (Elavon), our payment provider, keeps its own record of your card payments under its own privacy policy. Backups of our
-          database expire within 100 days and are never used in the meantime.
+          database expire {backupRetention} and are never used in the meantime.
         </p>
       </section>
       <section class="account-section" aria-labelledby="confirm-heading">

@@ -2,7 +2,18 @@ import { Notice } from '../../../http/views/components.js';
 import type { KeptRecord } from '../erasure.service.js';
 
 /** The page after the account is deleted: the visitor is signed out, and told what was kept and that an e-mail confirms it. */
-export function AccountDeletedPage({ kept, waitingOrders, reference }: { kept: KeptRecord[]; waitingOrders: string[]; reference: string }) {
+export function AccountDeletedPage({
+  kept,
+  waitingOrders,
+  reference,
+  backupRetention,
+}: {
+  kept: KeptRecord[];
+  waitingOrders: string[];
+  reference: string;
+  /** "within 93 days": the keep policy in force, in words (backupRetentionText). */
+  backupRetention: string;
+}) {
   return (
     <section class="narrow">
       <Notice kind="success">Your account is deleted, and you are signed out.</Notice>
@@ -22,7 +33,7 @@ export function AccountDeletedPage({ kept, waitingOrders, reference }: { kept: K
           </li>
         ))}
       </ul>
-      <p>Opayo (Elavon), our payment provider, keeps its own record of your card payments. Backups expire within 100 days.</p>
+      <p>Opayo (Elavon), our payment provider, keeps its own record of your card payments. Backups expire {backupRetention}.</p>
       <p>
         <a class="button" href="/">
           Back to the shop
