@@ -113,7 +113,7 @@ export function policyContent(
   inventories: FeatureInventory[],
   shop: Config['shop'],
   partners: PolicyPartner[] = [],
-  backups: { configured: boolean; keep: KeepPolicy } = { configured: true, keep: DEFAULT_KEEP },
+  backups: { configured: boolean; keep: KeepPolicy } = { configured: false, keep: DEFAULT_KEEP },
 ) {
   const items: PolicyItem[] = [];
   // The backups' period comes from the keep policy in force, so it is added here rather than
