@@ -128,7 +128,7 @@ describe(`Delete my account (${testDialect})`, () => {
     expect(mail?.text).toContain(`The tax record of order ${paid.number}`);
     expect(mail?.text).toContain('Kept until 31 March 2033');
     expect(mail?.text).toContain('Opayo');
-    expect(mail?.text).toContain('within 100 days');
+    expect(mail?.text).toContain('within 93 days');
     expect(mail?.text).toContain('Dear Grace');
     expect(await db().selectFrom('mail_outbox').select('id').where('to_address', '=', c.person.email).execute()).toEqual([]);
   });

@@ -21,7 +21,10 @@ import { erasePerson } from './subjects.service.js';
  * lists the open orders whose erasure waits until they are delivered and past the returns window.
  */
 
-/** Days an entry is kept after its erasure finished: longer than the oldest backup is kept (100 days), so every restore finds it. */
+/**
+ * Days an entry is kept after its erasure finished: longer than any backup is kept (at most
+ * MAX_BACKUP_AGE_DAYS, 110, which the configuration enforces), so every restore finds it.
+ */
 export const JOURNAL_RETENTION_DAYS = 120;
 
 /** What an entry says, as read back: its keys and what it still waits for. */

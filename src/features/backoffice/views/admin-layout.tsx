@@ -26,6 +26,7 @@ const NAV: { href: string; label: string; section: string; permission: Permissio
   { href: '/admin/partners', label: 'Partners', section: 'partners', permission: 'partners.view' },
   { href: '/admin/staff', label: 'Staff', section: 'staff', permission: 'staff.manage' },
   { href: '/admin/audit', label: 'Audit trail', section: 'audit', permission: 'audit.view' },
+  { href: '/admin/backups', label: 'Backups', section: 'backups', permission: 'backups.manage' },
 ];
 
 export function AdminLayout({
