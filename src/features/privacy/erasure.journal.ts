@@ -127,28 +127,42 @@ export function reapplyErasures(
   contracts: PrivacyContract[] = allContracts,
 ): Promise<ReapplyReport> {
   return inTransaction(db, async (trx) => {
-    const known: KnownPerson[] = [];
-    for (const { handlers } of contracts) if (handlers?.knownPeople) known.push(...(await handlers.knownPeople(trx)));
+    // Each person the shop knows is hashed once and indexed by their keys, so the work grows with
+    // the shop plus the journal, not with their product (a million orders, a hundred erasures).
+    const byKey = new Map<string, KnownPerson[]>();
+    const index = (key: string, k: KnownPerson) => {
+      const list = byKey.get(key);
+      if (list) list.push(k);
+      else byKey.set(key, [k]);
+    };
     const hashes = new Map<string, string>();
-    const hashOf = (email: string) => {
-      let h = hashes.get(email);
+    const hashOf = (value: string) => {
+      let h = hashes.get(value);
       if (h === undefined) {
-        h = addressHashOf(trx, email);
-        hashes.set(email, h);
+        h = addressHashOf(trx, value);
+        hashes.set(value, h);
       }
       return h;
     };
+    for (const { handlers } of contracts) {
+      if (!handlers?.knownPeople) continue;
+      for (const k of await handlers.knownPeople(trx)) {
+        const email = k.email?.trim().toLowerCase();
+        if (email) index(`a:${hashOf(email)}`, k);
+        if (k.customerId !== null) index(`c:${hashOf(`customer:${k.customerId}`)}`, k);
+        if (k.staffId !== null) index(`s:${hashOf(`staff:${k.staffId}`)}`, k);
+      }
+    }
     const report: ErasureReport = {};
     let matched = 0;
     let people = 0;
     for (const entry of entries) {
-      const addresses = new Set(entry.addressKeys);
-      const found = known.filter(
-        (k) =>
-          (k.email !== null && k.email.trim() !== '' && addresses.has(hashOf(k.email.trim().toLowerCase()))) ||
-          (k.customerId !== null && entry.customerKey !== null && numberKey(trx, 'customer', k.customerId) === entry.customerKey) ||
-          (k.staffId !== null && entry.staffKey !== null && numberKey(trx, 'staff', k.staffId) === entry.staffKey),
-      );
+      const keys = [
+        ...entry.addressKeys.map((h) => `a:${h}`),
+        ...(entry.customerKey === null ? [] : [`c:${entry.customerKey}`]),
+        ...(entry.staffKey === null ? [] : [`s:${entry.staffKey}`]),
+      ];
+      const found = [...new Set(keys.flatMap((key) => byKey.get(key) ?? []))];
       if (found.length === 0) continue;
       matched++;
       const customerIds = [...new Set(found.map((k) => k.customerId).filter((id): id is number => id !== null))];
