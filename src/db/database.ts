@@ -1,7 +1,19 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, type Transaction, sql } from 'kysely';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  PostgresAdapter,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+  type Transaction,
+  sql,
+} from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.js';
 import type { Database } from './schema.js';
@@ -30,6 +42,30 @@ export interface DatabaseHandle {
 // Postgres returns bigint (count(*)) as text; our counts are small, so read them as numbers.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 
+/**
+ * SQLite transactions begin IMMEDIATE: they take the write lock at the start, waiting for it up to
+ * the busy timeout. A plain (deferred) BEGIN takes it at the first write, and when another process
+ * has written since the transaction's first read SQLite cannot wait — it fails at once with
+ * SQLITE_BUSY. Within one process nothing changes (Kysely gives SQLite one connection, so its
+ * transactions already run one at a time); across processes (WEB_CONCURRENCY on SQLite, or a
+ * command such as the backup drill beside the shop) writers queue instead of failing.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #settings: SqliteDialectConfig;
+  constructor(settings: SqliteDialectConfig) {
+    super(settings);
+    this.#settings = settings;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#settings);
+  }
+}
+
 export interface OpenOptions {
   poolSize?: number;
   /**
@@ -54,7 +90,7 @@ export function openDatabase(database: Config['database'], options: OpenOptions 
     // 32 MB of page cache (SQLite's default is 2 MB), held only as pages are read: a write touching
     // hundreds of orders' rows and index pages (one person's erasure) then stays in memory until it commits.
     sqlite.pragma('cache_size = -32768');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
     return { db, dialect: 'sqlite', close: () => db.destroy() };
   }
   const pool = new pg.Pool({ connectionString: database.url, max: options.poolSize ?? 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
