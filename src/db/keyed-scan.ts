@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { dialectOf } from './database.js';
+import { pagesByOffset } from './scan.js';
 
 /**
  * Reading a table in primary-key order, a page at a time, for comparing two copies of the
@@ -66,13 +67,7 @@ export async function* rowsByAllColumns(
   const order = sql.join(
     columns.map((k) => (postgres && k.text ? sql`${sql.ref(k.name)} collate "C" nulls first` : sql`${sql.ref(k.name)} nulls first`)),
   );
-  for (let offset = 0; ; offset += pageRows) {
-    const r = await sql<
-      Record<string, unknown>
-    >`select * from ${sql.table(table)} order by ${order} limit ${pageRows} offset ${offset}`.execute(db);
-    if (r.rows.length > 0) yield r.rows;
-    if (r.rows.length < pageRows) return;
-  }
+  yield* pagesByOffset(db, table, order, pageRows);
 }
 
 /** The rows of a table in primary-key order, `pageRows` at a time, every column as the driver returns it. */

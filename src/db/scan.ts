@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { dialectOf } from './database.js';
 
 /**
@@ -30,7 +30,16 @@ export async function listTables(db: Kysely<any>): Promise<string[]> {
 
 /** The rows of one table, a page at a time, every column as the driver returns it. */
 export async function* tableRows(db: Kysely<any>, table: string, pageRows = SCAN_PAGE_ROWS): AsyncGenerator<Record<string, unknown>[]> {
-  const order = dialectOf(db) === 'postgres' ? sql.raw('ctid') : sql.raw('rowid');
+  yield* pagesByOffset(db, table, dialectOf(db) === 'postgres' ? sql.raw('ctid') : sql.raw('rowid'), pageRows);
+}
+
+/** The rows of one table in the given order, `pageRows` at a time by offset; no empty page. */
+export async function* pagesByOffset(
+  db: Kysely<any>,
+  table: string,
+  order: RawBuilder<unknown>,
+  pageRows: number,
+): AsyncGenerator<Record<string, unknown>[]> {
   for (let offset = 0; ; offset += pageRows) {
     const r = await sql<
       Record<string, unknown>
