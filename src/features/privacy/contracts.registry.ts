@@ -1,5 +1,6 @@
 import { auditInventory } from '../audit/audit.inventory.js';
 import { auditSubjects } from '../audit/audit.service.js';
+import { backupsInventory } from '../backups/backups.inventory.js';
 import { bagInventory } from '../bag/bag.inventory.js';
 import { bagSubjects } from '../bag/bag.service.js';
 import { catalogSubjects } from '../catalog/catalog.admin.service.js';
@@ -53,6 +54,7 @@ export const contracts: PrivacyContract[] = [
   { inventory: catalogInventory, handlers: catalogSubjects },
   { inventory: staffInventory, handlers: staffSubjects },
   { inventory: securityInventory, handlers: null },
+  { inventory: backupsInventory, handlers: null },
   { inventory: partnersInventory, handlers: null },
   { inventory: feedbackInventory, handlers: feedbackSubjects },
   { inventory: statisticsInventory, handlers: null },
