@@ -5,23 +5,10 @@
  * the scratch database. Exit 0 when the restored copy matches; 1 when it does not, or the drill
  * could not run (backups not set up, a role without CREATEDB on PostgreSQL, restic failing).
  */
-import { buildApp } from '../../app.js';
-import { ConfigError, loadConfig } from '../../config.js';
-import { BackupsNotSetUp, safeErrorText } from './backup.service.js';
+import { backupConfigOrExit, runWithAppAndExit } from './cli.js';
 import { type DrillReport, runDrill } from './drill.service.js';
 
-function fail(message: string): never {
-  console.error(message);
-  process.exit(1);
-}
-
-let config: ReturnType<typeof loadConfig>;
-try {
-  config = loadConfig();
-} catch (err) {
-  fail(err instanceof ConfigError ? err.message : safeErrorText(err));
-}
-if (!config.backups.repository) fail(new BackupsNotSetUp().message);
+const config = backupConfigOrExit();
 
 /** The report as the terminal shows it: a heading, then one line per table. */
 export function drillReportText(r: DrillReport): string[] {
@@ -48,16 +35,12 @@ export function drillReportText(r: DrillReport): string[] {
   return lines;
 }
 
-const app = await buildApp({ ...config, seedDemo: false }, { logger: false });
-let code = 0;
-try {
-  const report = await runDrill(app, new Date(), { kind: 'command line' });
-  for (const line of drillReportText(report)) console.log(line);
-  code = report.ok ? 0 : 1;
-} catch (err) {
-  console.error(err instanceof BackupsNotSetUp ? err.message : `The restore drill could not run: ${safeErrorText(err)}`);
-  code = 1;
-} finally {
-  await app.close();
-}
-process.exit(code);
+await runWithAppAndExit(
+  config,
+  async (app) => {
+    const report = await runDrill(app, new Date(), { kind: 'command line' });
+    for (const line of drillReportText(report)) console.log(line);
+    return report.ok ? 0 : 1;
+  },
+  (error) => `The restore drill could not run: ${error}`,
+);

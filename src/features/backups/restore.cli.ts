@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../../config.js';
+import { loadConfigOrExit } from '../../cli.js';
 import { BACKUP_TAG, safeErrorText } from './backup.service.js';
 import { listSnapshots, resticTargetOf } from './restic.js';
 import { RestoreRefused, restoreSnapshot } from './restore.service.js';
@@ -34,13 +34,7 @@ if (!args.list && !args.snapshot) {
   process.exit(2);
 }
 
-let config: ReturnType<typeof loadConfig>;
-try {
-  config = loadConfig();
-} catch (err) {
-  console.error(err instanceof ConfigError ? err.message : safeErrorText(err));
-  process.exit(1);
-}
+const config = loadConfigOrExit(safeErrorText);
 const target = resticTargetOf(config.backups);
 if (!target) {
   console.error('Backups are not set up: set BACKUP_REPOSITORY and BACKUP_PASSWORD to the repository to restore from');

@@ -5,7 +5,7 @@
  *   npm run staff -- list
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../../config.js';
+import { fail, loadConfigOrExit } from '../../cli.js';
 import { openDatabase } from '../../db/database.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import { keyAuditTrail } from '../audit/audit.service.js';
@@ -19,17 +19,7 @@ const usage = `Usage:
   npm run staff -- link --email <address>
   npm run staff -- list`;
 
-function fail(message: string): never {
-  console.error(message);
-  process.exit(1);
-}
-
-let config: ReturnType<typeof loadConfig>;
-try {
-  config = loadConfig();
-} catch (err) {
-  fail(err instanceof ConfigError ? err.message : String(err));
-}
+const config = loadConfigOrExit();
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
