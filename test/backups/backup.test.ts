@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backupJournalJob, backupRunJob } from '../../src/features/backups/backup.job.js';
@@ -20,6 +20,7 @@ import { runJob, slotFor } from '../../src/jobs/runner.js';
 import { type TestShop, buildTestShop, testDialect } from '../support/build-app.js';
 import { signedInCustomer } from '../support/customer.js';
 import { DAY, JOURNEY_ENV } from '../support/privacy.js';
+import { ROOT, commandLineEnv } from './command-line.js';
 import { type ResticServer, startResticServer } from './restic-server.js';
 
 /**
@@ -28,7 +29,6 @@ import { type ResticServer, startResticServer } from './restic-server.js';
  * age; the erasure journal pushed only when it changed; the shop without backups set up.
  */
 const PASSWORD = 'correct horse battery staple for backups';
-const ROOT = resolve(import.meta.dirname, '../..');
 const run = promisify(execFile);
 
 let now = new Date('2026-06-10T12:00:00Z');
@@ -148,16 +148,7 @@ describe(`Backups (${testDialect})`, () => {
     const before = (await listSnapshots(target, BACKUP_TAG)).length;
     expect(await runJob(shop.app, backupRunJob)).toMatchObject({ status: 'done', counts: { backups: 1, forgotten: 0 } });
     expect(await latestRun(shop.app.db, 'backup')).toMatchObject({ outcome: 'done', actor: 'schedule' });
-    const env = {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      NODE_ENV: 'test',
-      DATA_DIR: shop.dataDir,
-      SECRET_KEY: 'test-secret-key-test-secret-key-0123456789',
-      BACKUP_REPOSITORY: server.repository,
-      BACKUP_PASSWORD: PASSWORD,
-      ...(shop.config.database.dialect === 'postgres' ? { DATABASE_URL: shop.config.database.url } : {}),
-    };
+    const env = commandLineEnv(shop, { repository: server.repository, password: PASSWORD });
     const cli = await run('npx', ['tsx', 'src/features/backups/backup.cli.ts'], { cwd: ROOT, env });
     expect(cli.stdout).toMatch(/^Backed up to snapshot [0-9a-f]{8,}/);
     // The command line takes the real time: every snapshot of this test's June is past the longest age by then.
@@ -252,14 +243,7 @@ describe(`Without backups set up (${testDialect})`, () => {
     expect(await runJob(shop.app, backupJournalJob)).toMatchObject({ status: 'done', counts: { skipped: 1 } });
     await expect(takeBackup(shop.app, now, { kind: 'command line' })).rejects.toBeInstanceOf(BackupsNotSetUp);
 
-    const env = {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      NODE_ENV: 'test',
-      DATA_DIR: shop.dataDir,
-      SECRET_KEY: 'test-secret-key-test-secret-key-0123456789',
-      ...(shop.config.database.dialect === 'postgres' ? { DATABASE_URL: shop.config.database.url } : {}),
-    };
+    const env = commandLineEnv(shop);
     const cli = await run('npx', ['tsx', 'src/features/backups/backup.cli.ts'], { cwd: ROOT, env }).then(
       () => ({ code: 0, stderr: '' }),
       (err: { code: number; stderr: string }) => ({ code: err.code, stderr: err.stderr }),

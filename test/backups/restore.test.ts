@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pushJournal, takeBackup } from '../../src/features/backups/backup.service.js';
@@ -11,6 +11,7 @@ import { exportPerson, findPerson } from '../../src/features/privacy/subjects.se
 import { type TestShop, buildTestShop, freshDatabase, testDialect } from '../support/build-app.js';
 import { type TestCustomer, signedInCustomer } from '../support/customer.js';
 import { DAY, JOURNEY_ENV } from '../support/privacy.js';
+import { ROOT, commandLineEnv } from './command-line.js';
 import { type ResticServer, startResticServer } from './restic-server.js';
 
 /**
@@ -21,7 +22,6 @@ import { type ResticServer, startResticServer } from './restic-server.js';
  * the journal pushed to the repository; another customer is intact.
  */
 const PASSWORD = 'restore drill password, kept apart';
-const ROOT = resolve(import.meta.dirname, '../..');
 const run = promisify(execFile);
 
 let now = new Date('2026-06-10T12:00:00Z');
@@ -167,16 +167,7 @@ describe(`Restore (${testDialect})`, () => {
   });
 
   it('npm run restore lists snapshots, refuses a live database without --force, and says so for bad arguments', async () => {
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      NODE_ENV: 'test',
-      DATA_DIR: shop.dataDir,
-      SECRET_KEY: 'test-secret-key-test-secret-key-0123456789',
-      BACKUP_REPOSITORY: server.repository,
-      BACKUP_PASSWORD: PASSWORD,
-      ...(shop.config.database.dialect === 'postgres' ? { DATABASE_URL: shop.config.database.url } : {}),
-    };
+    const env = commandLineEnv(shop, { repository: server.repository, password: PASSWORD });
     const cli = (args: string[]) =>
       run('npx', ['tsx', 'src/features/backups/restore.cli.ts', ...args], { cwd: ROOT, env }).then(
         (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
