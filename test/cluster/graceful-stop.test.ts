@@ -1,7 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +8,7 @@ import { openDatabase } from '../../src/db/database.js';
 import { TestSmtpServer } from '../mail/smtp-test-server.js';
 import { freshDatabase, testDialect } from '../support/build-app.js';
 import { cookieHeader, formBody } from '../support/forms.js';
+import { fetchOnce as request, freePort, startShop, waitUntilStarted } from './shop-process.js';
 
 /**
  * One shop process (WEB_CONCURRENCY=1), stopped with SIGTERM while the outbox is in the middle of
@@ -25,36 +24,7 @@ let env: Record<string, string>;
 let output = '';
 let exited: Promise<number | null>;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const p = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return p;
-}
-
-function fetchOnce(path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
-  return new Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }>((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        method: options.method ?? 'GET',
-        agent: false,
-        headers: { connection: 'close', ...options.headers },
-      },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-      },
-    );
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
+const fetchOnce = (path: string, options?: Parameters<typeof request>[2]) => request(port, path, options);
 
 beforeAll(async () => {
   smtp = await TestSmtpServer.start();
@@ -75,18 +45,14 @@ beforeAll(async () => {
     SMTP_URL: smtp.url,
     ...database.env,
   };
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-  if (!database.env.DATABASE_URL) delete childEnv.DATABASE_URL;
-  delete childEnv.WEB_CONCURRENCY;
-  child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  ({ child, exited } = startShop(env));
   child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
-  const deadline = Date.now() + 60_000;
-  while (!output.includes('is open at')) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the shop did not start:\n${output}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitUntilStarted(
+    child,
+    () => output.includes('is open at'),
+    () => `the shop did not start:\n${output}`,
+  );
 }, 90_000);
 
 afterAll(async () => {

@@ -1,7 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +9,7 @@ import { keyAuditTrail } from '../../src/features/audit/audit.service.js';
 import { completeSetup, createStaff } from '../../src/features/staff/staff.service.js';
 import { freshDatabase, testDialect } from '../support/build-app.js';
 import { cookieHeader, formBody } from '../support/forms.js';
+import { fetchOnce as request, freePort, startShop, waitUntilStarted } from './shop-process.js';
 
 /**
  * `npm start` with WEB_CONCURRENCY=2, as a real process: a node:cluster primary and two workers on
@@ -26,40 +25,8 @@ let env: Record<string, string>;
 const lines: { pid: number; msg: string; reqId?: string; req?: { path?: string } }[] = [];
 let exited: Promise<number | null>;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const p = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return p;
-}
-
 /** One request on a connection of its own. */
-function fetchOnce(
-  path: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
-): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        method: options.method ?? 'GET',
-        agent: false,
-        headers: { connection: 'close', ...options.headers },
-      },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-      },
-    );
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
+const fetchOnce = (path: string, options?: Parameters<typeof request>[2]) => request(port, path, options);
 
 const pidsServing = (from: number, path: string) =>
   new Set(
@@ -84,10 +51,7 @@ beforeAll(async () => {
     WEB_CONCURRENCY: '2',
     ...database.env,
   };
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-  if (!database.env.DATABASE_URL) delete childEnv.DATABASE_URL;
-  child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  ({ child, exited } = startShop(env));
   let partial = '';
   const read = (chunk: Buffer) => {
     partial += chunk.toString();
@@ -103,12 +67,11 @@ beforeAll(async () => {
   };
   child.stdout?.on('data', read);
   child.stderr?.on('data', read);
-  const deadline = Date.now() + 60_000;
-  while (lines.filter((l) => /worker \d \(pid \d+\) is open/.test(l.msg)).length < 2) {
-    if (Date.now() > deadline || child.exitCode !== null)
-      throw new Error(`the cluster did not start:\n${lines.map((l) => l.msg).join('\n')}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitUntilStarted(
+    child,
+    () => lines.filter((l) => /worker \d \(pid \d+\) is open/.test(l.msg)).length >= 2,
+    () => `the cluster did not start:\n${lines.map((l) => l.msg).join('\n')}`,
+  );
 }, 90_000);
 
 afterAll(async () => {
