@@ -9,6 +9,7 @@ import autocannon from 'autocannon';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/database.js';
 import { freshDatabase } from '../test/support/build-app.js';
+import { stockPieces } from '../test/support/stock.js';
 import { type Piece, buy } from './journeys.js';
 import { startShop } from './shop.js';
 
@@ -36,23 +37,7 @@ const shop = await startShop(env);
 // Plenty of stock on the pieces bought, so the run measures checkouts rather than selling out.
 const config = loadConfig({ ...env, DATA_DIR: shop.dataDir, PUBLIC_URL: shop.url, LOG_LEVEL: 'silent' });
 const handle = openDatabase(config.database);
-const pieces = await handle.db
-  .selectFrom('variants as v')
-  .innerJoin('products as p', 'p.id', 'v.product_id')
-  .select(['v.id', 'v.metal', 'v.ring_size', 'v.chain_length_in', 'p.slug'])
-  .where('p.archived', '=', 0)
-  .orderBy('v.id')
-  .limit(40)
-  .execute();
-await handle.db
-  .updateTable('variants')
-  .set({ stock: 1_000_000 })
-  .where(
-    'id',
-    'in',
-    pieces.map((p) => p.id),
-  )
-  .execute();
+const pieces = await stockPieces(handle.db, 40, 1_000_000);
 
 /** One customer's whole purchase; returns its duration in ms. */
 async function checkout(n: number): Promise<number> {

@@ -1,4 +1,4 @@
-import { GUEST } from '../test/support/shopper.js';
+import { GUEST, bagItemFields } from '../test/support/shopper.js';
 import type { RunningShop } from './shop.js';
 
 /** A variant as the product form names it. */
@@ -27,13 +27,7 @@ export async function buy(shop: RunningShop, piece: Piece, cookie = ''): Promise
     method: 'POST',
     headers: { ...form(shop), cookie },
     redirect: 'manual',
-    body: new URLSearchParams({
-      product: piece.slug,
-      metal: piece.metal,
-      ...(piece.ring_size ? { size: piece.ring_size } : {}),
-      ...(piece.chain_length_in ? { length: String(piece.chain_length_in) } : {}),
-      quantity: '1',
-    }),
+    body: new URLSearchParams(bagItemFields(piece)),
   });
   if (add.status !== 303) throw new Error(`add to bag: ${add.status}`);
   const cookies = [cookie, (add.headers.get('set-cookie') ?? '').split(';')[0] ?? ''].filter(Boolean).join('; ');

@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/database.js';
+import { stockPieces } from '../test/support/stock.js';
 import { type Piece, buy } from './journeys.js';
 import { type ScaleShop, postgresDatabase, startScaleShop, tempDir } from './scale-processes.js';
 
@@ -93,25 +94,9 @@ export async function measureLoad(s: LoadSettings): Promise<LoadFigures> {
     const running = shop.processes;
     const config = loadConfig({ ...env, DATA_DIR: dataDir, PUBLIC_URL: shop.url, LOG_LEVEL: 'silent' });
     handle = openDatabase(config.database);
-    const pieces = (await handle.db
-      .selectFrom('variants as v')
-      .innerJoin('products as p', 'p.id', 'v.product_id')
-      .select(['v.id', 'v.metal', 'v.ring_size', 'v.chain_length_in', 'p.slug'])
-      .where('p.archived', '=', 0)
-      .orderBy('v.id')
-      .limit(40)
-      .execute()) as (Piece & { id: number })[];
-    if (pieces.length === 0) throw new Error('the demo catalogue has no pieces');
     // Plenty of stock, so the run measures checkouts rather than selling out.
-    await handle.db
-      .updateTable('variants')
-      .set({ stock: 1_000_000 })
-      .where(
-        'id',
-        'in',
-        pieces.map((p) => p.id),
-      )
-      .execute();
+    const pieces = await stockPieces(handle.db, 40, 1_000_000);
+    if (pieces.length === 0) throw new Error('the demo catalogue has no pieces');
     const productUrl = `${shop.url}/products/${pieces[0]?.slug}`;
     const live = shop;
 

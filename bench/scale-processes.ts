@@ -10,7 +10,7 @@ import { mkdtempSync, openSync, readFileSync, readdirSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { freePort } from './shop.js';
+import { freePort, shopProcessEnv, untilHealthy } from './shop.js';
 
 type Undo = { what: string; run: () => Promise<void> | void; sync?: () => void };
 const undos: Undo[] = [];
@@ -151,16 +151,7 @@ export async function startScaleShop(env: Record<string, string>, dataDir: strin
   const out = openSync(logFile, 'a');
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: join(import.meta.dirname, '..'),
-    env: {
-      ...process.env,
-      PORT: String(port),
-      SANDBOX_PORT: String(sandboxPort),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      ...env,
-      DATA_DIR: dataDir,
-    },
+    env: shopProcessEnv(port, sandboxPort, env, dataDir),
     stdio: ['ignore', out, out],
     detached: true,
   });
@@ -172,16 +163,7 @@ export async function startScaleShop(env: Record<string, string>, dataDir: strin
   const url = `http://127.0.0.1:${port}`;
   const tail = () => readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n');
   const wanted = Number(env.WEB_CONCURRENCY ?? '1');
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the shop exited with code ${child.exitCode}:\n${tail()}`);
-    try {
-      const res = await fetch(`${url}/healthz`);
-      if (res.ok) break;
-    } catch {}
-    if (Date.now() > deadline) throw new Error(`the shop did not start within 90 s:\n${tail()}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  await untilHealthy(child, url, { withinMs: 90_000, everyMs: 250, detail: () => `:\n${tail()}` });
   const pgid = child.pid as number;
   const workersBy = Date.now() + 30_000;
   while (wanted > 1 && nodeProcessesInGroup(pgid) < wanted + 1 && Date.now() < workersBy) await new Promise((r) => setTimeout(r, 250));

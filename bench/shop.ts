@@ -1,18 +1,44 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../test/support/ports.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** A free TCP port on loopback. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
+export { freePort };
+
+/** The environment of a shop process started as `npm start` would be, on loopback at `port`, `env` over the defaults. */
+export function shopProcessEnv(port: number, sandboxPort: number, env: Record<string, string>, dataDir: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PORT: String(port),
+    SANDBOX_PORT: String(sandboxPort),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    ...env,
+    DATA_DIR: dataDir,
+  };
+}
+
+/**
+ * Waits until `url`/healthz answers 2xx, asking every `everyMs`; throws when the process exits
+ * first or `withinMs` pass, the message followed by `detail()` (the log's tail, say).
+ */
+export async function untilHealthy(
+  child: ChildProcess,
+  url: string,
+  { withinMs, everyMs, detail = () => '' }: { withinMs: number; everyMs: number; detail?: () => string },
+): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the shop exited with code ${child.exitCode}${detail()}`);
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.ok) return;
+    } catch {}
+    if (Date.now() > deadline) throw new Error(`the shop did not start within ${withinMs / 1000} s${detail()}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
 }
 
 export interface RunningShop {
@@ -34,29 +60,11 @@ export async function startShop(env: Record<string, string> = {}): Promise<Runni
   const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'assay-run-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: join(import.meta.dirname, '..'),
-    env: {
-      ...process.env,
-      PORT: String(port),
-      SANDBOX_PORT: String(sandboxPort),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      ...env,
-      DATA_DIR: dataDir,
-    },
+    env: shopProcessEnv(port, sandboxPort, env, dataDir),
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the shop exited with code ${child.exitCode}`);
-    try {
-      const res = await fetch(`${url}/healthz`);
-      if (res.ok) break;
-    } catch {}
-    if (Date.now() > deadline) throw new Error('the shop did not start within 60 s');
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await untilHealthy(child, url, { withinMs: 60_000, everyMs: 200 });
   return {
     url,
     sandboxUrl: `http://127.0.0.1:${sandboxPort}`,

@@ -7,28 +7,20 @@
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { loadConfig } from '../../src/config.js';
 import { type Db, openDatabase } from '../../src/db/database.js';
-import { GUEST } from '../support/shopper.js';
+import { freePort } from '../support/ports.js';
+import { GUEST, bagItemFields } from '../support/shopper.js';
+import { type StockedPiece, stockPieces } from '../support/stock.js';
 
 const root = join(import.meta.dirname, '..', '..');
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A free TCP port on loopback. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+export { freePort };
 
 /** The settings every shop process of a fault test runs with, as in production. */
 export const SHOP_ENV = {
@@ -146,13 +138,7 @@ export async function isReady(url: string): Promise<boolean> {
 // ——— A guest checkout over HTTP, in steps ———
 
 /** A variant as the product form names it, with its id. */
-export interface Piece {
-  id: number;
-  slug: string;
-  metal: string;
-  ring_size: string | null;
-  chain_length_in: number | null;
-}
+export type Piece = StockedPiece;
 
 const hidden = (html: string, name: string) => html.match(new RegExp(`name="${name}" value="([^"]*)"`))?.[1]?.replace(/&amp;/g, '&') ?? '';
 
@@ -193,13 +179,7 @@ export class Checkout {
       method: 'POST',
       headers: this.form(),
       redirect: 'manual',
-      body: new URLSearchParams({
-        product: piece.slug,
-        metal: piece.metal,
-        ...(piece.ring_size ? { size: piece.ring_size } : {}),
-        ...(piece.chain_length_in ? { length: String(piece.chain_length_in) } : {}),
-        quantity: '1',
-      }),
+      body: new URLSearchParams(bagItemFields(piece)),
     });
     await add.arrayBuffer();
     if (add.status !== 303) throw new Error(`add to bag: ${add.status}`);
@@ -294,27 +274,7 @@ export function openShopDatabase(env: Record<string, string>, dataDir: string): 
   return openDatabase(config.database);
 }
 
-/** Pieces with plenty of stock set aside for a test: the first `count` variants of the catalogue, each given `stock`. */
-export async function stockPieces(db: Db, count: number, stock: number): Promise<Piece[]> {
-  const pieces = await db
-    .selectFrom('variants as v')
-    .innerJoin('products as p', 'p.id', 'v.product_id')
-    .select(['v.id', 'v.metal', 'v.ring_size', 'v.chain_length_in', 'p.slug'])
-    .where('p.archived', '=', 0)
-    .orderBy('v.id')
-    .limit(count)
-    .execute();
-  await db
-    .updateTable('variants')
-    .set({ stock })
-    .where(
-      'id',
-      'in',
-      pieces.map((p) => p.id),
-    )
-    .execute();
-  return pieces;
-}
+export { stockPieces };
 
 /** For each piece: its stock now plus what orders holding stock (reserved or sold) have of it. */
 export async function stockAccount(db: Db, pieces: Piece[]): Promise<Map<number, { stock: number; held: number }>> {

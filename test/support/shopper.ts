@@ -1,6 +1,17 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { formBody } from './forms.js';
 
+/** The add-to-bag form's fields for one of a piece, as the product page posts them. */
+export function bagItemFields(piece: { slug: string; metal: string; ring_size: string | null; chain_length_in: number | null }) {
+  return {
+    product: piece.slug,
+    metal: piece.metal,
+    ...(piece.ring_size ? { size: piece.ring_size } : {}),
+    ...(piece.chain_length_in ? { length: String(piece.chain_length_in) } : {}),
+    quantity: '1',
+  };
+}
+
 /**
  * A shopper's browser over app.inject: keeps cookies (unless it refuses them), sends the Origin
  * header a browser sends with a form post, and follows redirects within the shop.
