@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { type JobCounts, defineJob } from '../../jobs/job.js';
-import { BackupsNotSetUp, pushJournal, safeErrorText, takeBackup } from './backup.service.js';
+import { BackupsNotSetUp, deleteOldBackupRuns, pushJournal, safeErrorText, takeBackup } from './backup.service.js';
 import { alertOwners } from './backups.mail.js';
 import { backupStatus } from './backups.status.js';
 
 /**
  * backup.run — at BACKUP_SCHEDULE (02:15 London by default): takes a backup and prunes old
  * snapshots; a failure e-mails the owners. Does nothing (counts { skipped: 1 }) when backups are
- * not set up. Also at start-up, which catches up a scheduled backup missed while the shop was down.
+ * not set up. Runs recorded over BACKUP_RUNS_KEPT_DAYS ago are deleted. Also at start-up, which catches up a scheduled backup missed while the shop was down.
  *
  * backup.journal — every 5 minutes: pushes the erasure journal to the repository when it changed,
  * and e-mails the owners once a day while no backup has succeeded for BACKUP_OVERDUE_HOURS.
@@ -35,7 +35,8 @@ export const backupRunJob = defineJob({
     if (!app.config.backups.repository) return { skipped: 1 };
     try {
       const result = await takeBackup(app, now, { kind: 'schedule' });
-      return { backups: 1, bytes: result.bytes, images: result.images, forgotten: result.forgotten };
+      const history = await deleteOldBackupRuns(app.db, now);
+      return { backups: 1, bytes: result.bytes, images: result.images, forgotten: result.forgotten, history };
     } catch (err) {
       if (err instanceof BackupsNotSetUp) return { skipped: 1 };
       await alertSafely(app, { kind: 'failed', detail: safeErrorText(err) }, now);

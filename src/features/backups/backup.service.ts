@@ -2,11 +2,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import { copyFile, link, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { Db } from '../../db/database.js';
 import { migrations } from '../../db/migrations/index.js';
 import { type AuditActor, entryBy, recordAudit } from '../audit/audit.service.js';
 import { readJournal } from '../privacy/erasure.journal.js';
 import { longestBackupAgeDays } from './backup.policy.js';
-import { finishRun, insertRun, latestRun } from './backups.repository.js';
+import { deleteRunsStartedBefore, finishRun, insertRun, latestRun } from './backups.repository.js';
 import { runPostgresTool } from './pg-tools.js';
 import { type ResticTarget, ensureRepository, listSnapshots, restic, resticTargetOf } from './restic.js';
 import { copySqliteOnline, countRowsByTable } from './snapshot.repository.js';
@@ -235,6 +236,14 @@ export interface PushedJournal {
   pushedAt: string;
   digest: string;
   entries: Awaited<ReturnType<typeof readJournal>>;
+}
+
+/** How long the history of backup runs (backup_runs: times, sizes, outcomes, counts) is kept. */
+export const BACKUP_RUNS_KEPT_DAYS = 400;
+
+/** Deletes the runs that started more than BACKUP_RUNS_KEPT_DAYS before `now`. */
+export function deleteOldBackupRuns(db: Db, now: Date): Promise<number> {
+  return deleteRunsStartedBefore(db, new Date(now.getTime() - BACKUP_RUNS_KEPT_DAYS * 86_400_000).toISOString());
 }
 
 /** Pushes the erasure journal to the repository when it changed since the last push. */
