@@ -49,15 +49,18 @@ export function installBagCount(app: FastifyInstance): void {
     if (token === undefined || !(typeof payload === 'string' || Buffer.isBuffer(payload))) return done(null, payload);
     const type = reply.getHeader('content-type');
     if (typeof type !== 'string' || !type.startsWith('text/html') || !hasPlainBagLink(payload)) return done(null, payload);
-    bagCount(app.db, token, app.clock()).then((count) => {
-      if (count === 0) return done(null, payload);
-      const viaLink = cookie !== token;
-      if (viaLink) reply.header('cache-control', 'no-store');
-      else if (reply.getHeader('cache-control') !== 'no-store') reply.header('cache-control', 'private, no-cache');
-      done(null, withBagLink(payload, count, viaLink ? bagLink('/bag', token) : '/bag'));
-      // The count is a nicety: when the database cannot give it (it is out of reach, and this may be
-      // the page saying so), the page goes as it is, with its plain "Bag" link.
-    }, () => done(null, payload));
+    bagCount(app.db, token, app.clock()).then(
+      (count) => {
+        if (count === 0) return done(null, payload);
+        const viaLink = cookie !== token;
+        if (viaLink) reply.header('cache-control', 'no-store');
+        else if (reply.getHeader('cache-control') !== 'no-store') reply.header('cache-control', 'private, no-cache');
+        done(null, withBagLink(payload, count, viaLink ? bagLink('/bag', token) : '/bag'));
+        // The count is a nicety: when the database cannot give it (it is out of reach, and this may be
+        // the page saying so), the page goes as it is, with its plain "Bag" link.
+      },
+      () => done(null, payload),
+    );
   });
 }
 
