@@ -96,6 +96,12 @@ async function runShop(config: ReturnType<typeof loadConfig>): Promise<void> {
         ? `${config.shop.name} is open at ${config.publicUrl} (${where})`
         : `${config.shop.name} worker ${worker} (pid ${process.pid}) is open at ${config.publicUrl} (${where})`,
     );
+    if (first && !config.backups.repository) {
+      // Said once at start, as the dashboard says it: a shop without backups should know.
+      app.log[config.env === 'production' ? 'warn' : 'info'](
+        'Backups are not set up: set BACKUP_REPOSITORY and BACKUP_PASSWORD to back the shop up, encrypted, to a second place (README, "Backups").',
+      );
+    }
     if (sandbox) {
       await sandbox.listen({ port: config.sandbox.port, host: config.host });
       app.log.info(
