@@ -106,7 +106,9 @@ describe.skipIf(skip)(`three processes behind nginx, one killed${skip ? ' (skipp
 
     // The outbox's job runs in all three; each confirmation is delivered under one Message-ID, none
     // twice (but one the killed process was sending, which waits for its claim to run out).
-    const deadline = Date.now() + 30_000;
+    // The outbox sends a batch of 50 per 10-second slot across all processes (one run per slot), so
+    // the wait allows for the confirmations the load made.
+    const deadline = Date.now() + 30_000 + Math.ceil(load.confirmed.length / 50) * 10_000;
     let waiting = Infinity;
     while (Date.now() < deadline) {
       const rows = await handle.db.selectFrom('mail_outbox').select(['message_id', 'sent_at', 'claimed_until']).execute();
