@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { Cron } from 'croner';
 import { z } from 'zod';
 import { longestBackupAgeDays } from './features/backups/backup.policy.js';
+import { DEFAULT_PROCESSORS, type ProcessorRole, type ProcessorSetting, parseProcessorSetting } from './features/privacy/processors.js';
 
 /**
  * The configuration contract: environment variables, validated once at start-up.
@@ -138,7 +139,24 @@ const schema = z.object({
     .string()
     .regex(/^[A-Z0-9]{6,10}$/, 'expected an ICO registration number such as ZA123456')
     .default('ZA000000'),
+  /** The processors the shop uses, each "Company name; Country; safeguard" (src/features/privacy/processors.ts). */
+  PAYMENT_PROCESSOR: processorSetting(),
+  MAIL_PROCESSOR: processorSetting(),
+  HOSTING_PROCESSOR: processorSetting(),
+  BACKUP_PROCESSOR: processorSetting(),
 });
+
+function processorSetting() {
+  return z
+    .string()
+    .transform((text, ctx) => {
+      const parsed = parseProcessorSetting(text);
+      if (parsed.ok) return parsed.value;
+      ctx.addIssue({ code: 'custom', message: parsed.message });
+      return z.NEVER;
+    })
+    .optional();
+}
 
 function keepCount(what: string, fallback: number) {
   return z.coerce
@@ -178,6 +196,8 @@ export interface Config {
   trustProxy: boolean;
   rateLimits: { searchPerMinute: number; formsPer10Minutes: number };
   shop: { name: string; address: string; email: string; icoNumber: string };
+  /** Who handles personal data for the shop in each role (PAYMENT_PROCESSOR, MAIL_PROCESSOR, HOSTING_PROCESSOR, BACKUP_PROCESSOR). */
+  processors: Record<ProcessorRole, ProcessorSetting>;
   payments: {
     vendor: string;
     /** The vendor's 16-byte Opayo encryption password: AES-128 key and IV of the crypt. */
@@ -285,6 +305,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.BACKUP_KEEP_DAILY + e.BACKUP_KEEP_WEEKLY + e.BACKUP_KEEP_MONTHLY === 0) {
     throw new ConfigError('Invalid BACKUP_KEEP_DAILY, BACKUP_KEEP_WEEKLY and BACKUP_KEEP_MONTHLY: at least one backup must be kept');
   }
+  // The published policy names the processors: in production it must name the real ones.
+  if (production && e.SMTP_URL && !e.MAIL_PROCESSOR) {
+    throw new ConfigError(
+      'Missing MAIL_PROCESSOR: required when NODE_ENV=production and SMTP_URL is set (who delivers the mail: "Company name; Country; safeguard")',
+    );
+  }
+  if (production && e.BACKUP_REPOSITORY && !e.BACKUP_PROCESSOR) {
+    throw new ConfigError(
+      'Missing BACKUP_PROCESSOR: required when NODE_ENV=production and BACKUP_REPOSITORY is set (who keeps the backups: "Company name; Country; safeguard")',
+    );
+  }
   const keep = { daily: e.BACKUP_KEEP_DAILY, weekly: e.BACKUP_KEEP_WEEKLY, monthly: e.BACKUP_KEEP_MONTHLY };
   // The erasure journal is kept 120 days (src/features/privacy/erasure.journal.ts): every backup
   // must expire before it does, or a restore could bring an erased person back.
@@ -310,6 +341,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TRUST_PROXY,
     rateLimits: { searchPerMinute: e.SEARCH_RATE_LIMIT, formsPer10Minutes: e.FORM_RATE_LIMIT },
     shop: { name: e.SHOP_NAME, address: e.SHOP_ADDRESS, email: e.SHOP_EMAIL, icoNumber: e.SHOP_ICO_NUMBER },
+    processors: {
+      payments: e.PAYMENT_PROCESSOR ?? DEFAULT_PROCESSORS.payments,
+      email: e.MAIL_PROCESSOR ?? DEFAULT_PROCESSORS.email,
+      hosting: e.HOSTING_PROCESSOR ?? DEFAULT_PROCESSORS.hosting,
+      backups: e.BACKUP_PROCESSOR ?? DEFAULT_PROCESSORS.backups,
+    },
     payments: {
       vendor: e.OPAYO_VENDOR ?? 'assaydemo',
       encryptionPassword,

@@ -14,6 +14,7 @@ export type FeatureName =
   | 'backoffice'
   | 'backups'
   | 'bag'
+  | 'breaches'
   | 'campaigns'
   | 'catalog'
   | 'consent'
@@ -21,6 +22,7 @@ export type FeatureName =
   | 'contact'
   | 'customers'
   | 'feedback'
+  | 'handover'
   | 'jobs'
   | 'mail'
   | 'orders'
@@ -91,6 +93,10 @@ export const TABLE_OWNERS = {
   job_runs: 'jobs',
   backup_runs: 'backups',
   rate_limit_hits: 'security',
+  // The breach register and the people each breach affects.
+  breaches: 'breaches',
+  breach_people: 'breaches',
+  staff_undertakings: 'staff',
 } as const satisfies Record<keyof Database, FeatureName>;
 
 /** Tables the schema types do not describe because only raw SQL reads them: SQLite's full-text index of the catalogue. */

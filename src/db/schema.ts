@@ -73,6 +73,15 @@ export interface Database {
     version: string;
     published_at: string;
     summary: string;
+    /** The policy as people read it (plain text), so that any two versions can be compared. */
+    text: Generated<string>;
+    /** The owner's summary of a material change; null when the change is not marked material. */
+    material_summary: string | null;
+    material_at: string | null;
+    /** When the storefront notice of a material change stops showing (30 days after it is marked). */
+    notice_ends_at: string | null;
+    /** When account holders' service notices of the change were queued in the outbox. */
+    notified_at: string | null;
   };
   staff: {
     id: Generated<number>;
@@ -571,5 +580,53 @@ export interface Database {
     hits: number;
     /** When the window ends, in milliseconds since 1970: the counter is deleted after. */
     resets_at: number;
+  };
+  /** The breach register (src/features/breaches): every suspected breach, reported or not. */
+  breaches: {
+    id: Generated<number>;
+    title: string;
+    what_happened: string;
+    occurred_at: string | null;
+    /** When the shop became aware of it: the ICO's 72 hours run from here. */
+    discovered_at: string;
+    recorded_at: string;
+    /** The staff number of who recorded it. */
+    recorded_by: number;
+    /** The inventory's data categories affected, as a JSON array. */
+    categories: string;
+    data_affected: string;
+    /** Who is affected, in words ("customers who ordered between 1 and 3 March"). */
+    people_affected: string;
+    people_count: number | null;
+    /** 'unassessed' | 'unlikely' | 'risk' | 'high' (a risk to people's rights and freedoms; high: tell them too). */
+    risk: string;
+    risk_assessment: string;
+    actions: string;
+    reported_at: string | null;
+    ico_reference: string | null;
+    not_reported_reason: string | null;
+    /** Why the report came after 72 hours (Art. 33(1)). */
+    late_reason: string | null;
+    notice_subject: string | null;
+    notice_body: string | null;
+    notice_reviewed_by: number | null;
+    notice_reviewed_at: string | null;
+    people_told_at: string | null;
+    people_not_told_reason: string | null;
+    closed_at: string | null;
+    updated_at: string;
+  };
+  /** The people a breach affects, to tell them. */
+  breach_people: {
+    breach_id: number;
+    email: string;
+    customer_id: number | null;
+    told_at: string | null;
+  };
+  /** Each staff member's acceptance of the confidentiality undertaking, one row per version of its text. */
+  staff_undertakings: {
+    staff_id: number;
+    version: string;
+    accepted_at: string;
   };
 }

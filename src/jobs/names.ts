@@ -10,6 +10,7 @@ export type JobName =
   | 'backup.run'
   | 'backup.journal'
   | 'bag.retention'
+  | 'breaches.retention'
   | 'campaigns.send'
   | 'consent.housekeeping'
   | 'contact.retention'

@@ -2,6 +2,7 @@ import { alertsSendJob } from '../features/alerts/alerts.job.js';
 import { auditAnchorJob, auditRetentionJob } from '../features/audit/audit.job.js';
 import { backupJournalJob, backupRunJob } from '../features/backups/backup.job.js';
 import { bagRetentionJob } from '../features/bag/bag.job.js';
+import { breachesRetentionJob } from '../features/breaches/breaches.job.js';
 import { campaignsSendJob } from '../features/campaigns/campaigns.job.js';
 import { consentHousekeepingJob } from '../features/consent/consent.job.js';
 import { contactRetentionJob } from '../features/contact/contact.job.js';
@@ -29,6 +30,7 @@ export const jobRegistry = {
   'backup.run': backupRunJob,
   'backup.journal': backupJournalJob,
   'bag.retention': bagRetentionJob,
+  'breaches.retention': breachesRetentionJob,
   'campaigns.send': campaignsSendJob,
   'consent.housekeeping': consentHousekeepingJob,
   'contact.retention': contactRetentionJob,

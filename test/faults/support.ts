@@ -34,6 +34,7 @@ export const SHOP_ENV = {
   FORM_RATE_LIMIT: '100000000',
   SEARCH_RATE_LIMIT: '100000000',
   UNPAID_ORDERS_PER_BUYER: '1000',
+  MAIL_PROCESSOR: 'A test mail server on loopback; United Kingdom',
 } as const;
 
 /** One shop process: its ports and data folder outlive it, so a restart comes back at the same address on the same database. */

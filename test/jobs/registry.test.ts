@@ -14,6 +14,7 @@ const EVERY_NAME: Record<JobName, true> = {
   'backup.run': true,
   'backup.journal': true,
   'bag.retention': true,
+  'breaches.retention': true,
   'campaigns.send': true,
   'consent.housekeeping': true,
   'contact.retention': true,

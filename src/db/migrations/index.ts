@@ -20,6 +20,7 @@ import * as visitorStatistics from './2026-12-05-visitor-statistics.js';
 import * as privacyRights from './2026-12-06-privacy-rights.js';
 import * as consentStateAddressLookup from './2026-12-07-consent-state-address-lookup.js';
 import * as backupsAndSharedLimits from './2026-12-08-backups-and-shared-limits.js';
+import * as accountability from './2026-12-09-accountability.js';
 
 /** Every migration, by dated name. Add new ones at the end; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-privacy-rights': privacyRights,
   '2026-12-07-consent-state-address-lookup': consentStateAddressLookup,
   '2026-12-08-backups-and-shared-limits': backupsAndSharedLimits,
+  '2026-12-09-accountability': accountability,
 };

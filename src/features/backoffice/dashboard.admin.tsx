@@ -34,7 +34,7 @@ export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
     const role = session.staff.role;
     // Each figure is asked of the feature that owns its table, all at once.
     // The backups are the owner's and the manager's to watch: the manager sees them, the owner acts on them.
-    const seesBackups = role === 'owner' || role === 'manager';
+    const seesBackups = can(role, 'backups.view');
     const [stock, enquiriesThisWeek, orders, mail, privacy, backups] = await Promise.all([
       catalogueStockCounts(app.db, LOW_STOCK_AT),
       countEnquiriesSince(app.db, new Date(now.getTime() - 7 * 86_400_000)),

@@ -1,6 +1,7 @@
 import { auditInventory } from '../audit/audit.inventory.js';
 import { backupsInventory } from '../backups/backups.inventory.js';
 import { bagInventory } from '../bag/bag.inventory.js';
+import { breachesInventory } from '../breaches/breaches.inventory.js';
 import { catalogInventory } from '../catalog/catalog.inventory.js';
 import { consentInventory } from '../consent/consent.inventory.js';
 import { customersInventory } from '../customers/customers.inventory.js';
@@ -34,4 +35,5 @@ export const inventories: FeatureInventory[] = [
   preferencesInventory,
   privacyInventory,
   backupsInventory,
+  breachesInventory,
 ];

@@ -27,6 +27,10 @@ const NAV: { href: string; label: string; section: string; permission: Permissio
   { href: '/admin/staff', label: 'Staff', section: 'staff', permission: 'staff.manage' },
   { href: '/admin/audit', label: 'Audit trail', section: 'audit', permission: 'audit.view' },
   { href: '/admin/backups', label: 'Backups', section: 'backups', permission: 'backups.manage' },
+  { href: '/admin/breaches', label: 'Breach register', section: 'breaches', permission: 'breaches.manage' },
+  { href: '/admin/records', label: 'Records of processing', section: 'records', permission: 'records.view' },
+  { href: '/admin/policy', label: 'Privacy policy', section: 'policy', permission: 'policy.manage' },
+  { href: '/admin/export', label: 'Whole-shop export', section: 'export', permission: 'shop.export' },
 ];
 
 export function AdminLayout({

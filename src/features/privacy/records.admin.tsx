@@ -1,0 +1,4 @@
+import type { FastifyInstance } from 'fastify';
+
+/** Placeholder while the feature is built. */
+export async function recordsAdminRoutes(_app: FastifyInstance): Promise<void> {}
