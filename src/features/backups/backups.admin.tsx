@@ -30,9 +30,10 @@ const KIND_TEXT: Record<BackupRunRow['kind'], string> = {
   journal: 'Erasure journal pushed',
 };
 
+/** The staff member who pressed the button: the routes are guarded, so there is always a session. */
 function backupActorOf(req: FastifyRequest): BackupActor {
   const a = actorOf(req);
-  return { kind: 'staff', staffId: a.staffId ?? 0, role: a.role, network: a.network ?? null };
+  return { kind: 'staff', staffId: req.staffSession!.staff.id, role: a.role, network: a.network ?? null };
 }
 
 function runsActorText(actor: string): string {
