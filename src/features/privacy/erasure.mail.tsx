@@ -1,4 +1,4 @@
-import { DEFAULT_KEEP, type KeepPolicy, backupRetentionText } from '../backups/backup.policy.js';
+import { type KeepPolicy, backupRetentionText } from '../backups/backup.policy.js';
 import { plainMail } from '../mail/mail.layout.js';
 import type { OutboxMail } from '../mail/outbox.service.js';
 
@@ -12,21 +12,18 @@ import type { OutboxMail } from '../mail/outbox.service.js';
 export const ERASED_MAIL_KIND = 'privacy-erased';
 export const ERASURE_FINISHED_MAIL_KIND = 'privacy-erasure-finished';
 
-/**
- * How long a backup holding erased data can last, under the default keep policy ("within 93
- * days"); the e-mails say it for the policy in force (`backupKeep`, config.backups.keep). Until a
- * backup expires, it is never restored into live use without the erasure journal applied again.
- */
-export const BACKUP_RETENTION_TEXT = backupRetentionText(DEFAULT_KEEP);
-
 export interface ErasureMailContext {
   shopName: string;
   shopEmail: string;
-  /** The keep policy in force (config.backups.keep); the default policy when not given. */
-  backupKeep?: KeepPolicy;
+  /**
+   * The keep policy in force (config.backups.keep): the e-mails say how long a backup holding the
+   * erased data can last under it ("within 93 days" for the default). Until a backup expires, it is never
+   * restored into live use without the erasure journal applied again.
+   */
+  backupKeep: KeepPolicy;
 }
 
-const backupRetentionOf = (ctx: ErasureMailContext) => backupRetentionText(ctx.backupKeep ?? DEFAULT_KEEP);
+const backupRetentionOf = (ctx: ErasureMailContext) => backupRetentionText(ctx.backupKeep);
 
 export interface KeptLine {
   what: string;
