@@ -39,7 +39,10 @@ export interface JournalEntry {
   finishedAt: string | null;
 }
 
-const numberKey = (db: Executor, kind: 'customer' | 'staff', id: number) => addressHashOf(db, `${kind}:${id}`);
+/** The text an account or staff number is hashed as: `customer:<id>`, `staff:<id>`. */
+const numberText = (kind: 'customer' | 'staff', id: number) => `${kind}:${id}`;
+
+const numberKey = (db: Executor, kind: 'customer' | 'staff', id: number) => addressHashOf(db, numberText(kind, id));
 
 function entryOf(row: JournalRow): JournalEntry {
   const list = (json: string | null): string[] => {
@@ -149,8 +152,8 @@ export function reapplyErasures(
       for (const k of await handlers.knownPeople(trx)) {
         const email = k.email?.trim().toLowerCase();
         if (email) index(`a:${hashOf(email)}`, k);
-        if (k.customerId !== null) index(`c:${hashOf(`customer:${k.customerId}`)}`, k);
-        if (k.staffId !== null) index(`s:${hashOf(`staff:${k.staffId}`)}`, k);
+        if (k.customerId !== null) index(`c:${hashOf(numberText('customer', k.customerId))}`, k);
+        if (k.staffId !== null) index(`s:${hashOf(numberText('staff', k.staffId))}`, k);
       }
     }
     const report: ErasureReport = {};
