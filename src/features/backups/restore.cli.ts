@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '../../cli.js';
 import { BACKUP_TAG, safeErrorText } from './backup.service.js';
 import { listSnapshots, resticTargetOf } from './restic.js';
-import { RestoreRefused, restoreSnapshot } from './restore.service.js';
+import { RestoreRefused, peopleText, restoreSnapshot } from './restore.service.js';
 
 const usage = `Usage:
   npm run restore -- --list
@@ -67,7 +67,7 @@ try {
   console.log('Erasure journal applied again:');
   for (const s of r.journal.sources) console.log(`  ${s.from}: ${s.entries} entries${s.note ? ` (${s.note})` : ''}`);
   console.log(
-    `  ${r.journal.distinct} distinct erasures; ${r.journal.matched} found someone; ${r.journal.people === 1 ? '1 person' : `${r.journal.people} people`} erased again.`,
+    `  ${r.journal.distinct} distinct erasures; ${r.journal.matched} found someone; ${peopleText(r.journal.people)} erased again.`,
   );
   console.log(`Done in ${(r.ms / 1000).toFixed(1)} s. The shop can be started.`);
   process.exit(0);

@@ -68,6 +68,11 @@ export interface RestoreReport {
   ms: number;
 }
 
+/** "1 person", "3 people": how many were erased again, in the report and the audit trail. */
+export function peopleText(count: number): string {
+  return count === 1 ? '1 person' : `${count} people`;
+}
+
 /** Thrown for a restore refused before anything was changed (a database not empty, an unknown snapshot): the message says why. */
 export class RestoreRefused extends Error {}
 
@@ -255,7 +260,7 @@ export async function restoreSnapshot(config: Config, options: RestoreOptions, n
           action: 'change',
           subject: { type: 'backup', id: snapshot.id },
           fields: ['database', 'images'],
-          reason: `restored from the backup of ${snapshot.time}; erasure journal re-applied (${applied.people === 1 ? '1 person' : `${applied.people} people`} erased again)`,
+          reason: `restored from the backup of ${snapshot.time}; erasure journal re-applied (${peopleText(applied.people)} erased again)`,
         }),
         now,
       );
