@@ -40,3 +40,8 @@ export async function recordJobFinished(
 export function findJobRun(db: Db, job: string): Promise<JobRunRow | undefined> {
   return db.selectFrom('job_runs').selectAll().where('job', '=', job).executeTakeFirst();
 }
+
+/** The last run of every job that has run (one row per job), by name. */
+export function listJobRuns(db: Db): Promise<JobRunRow[]> {
+  return db.selectFrom('job_runs').selectAll().orderBy('job').execute();
+}
