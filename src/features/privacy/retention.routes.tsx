@@ -1,4 +1,25 @@
 import type { FastifyInstance } from 'fastify';
+import { allJobs } from '../../jobs/registry.js';
+import { inventories } from './inventory.registry.js';
+import { inventoriesInForce } from './records.service.js';
+import { jobsAsScheduled, retentionSchedule } from './retention.schedule.js';
+import { RetentionPage } from './views/retention-page.js';
 
-/** Placeholder while the feature is built. */
-export async function retentionRoutes(_app: FastifyInstance): Promise<void> {}
+/**
+ * /privacy/retention, for everyone: the retention schedule, from the inventories in force and the
+ * jobs as this shop runs them. Both are fixed while the shop runs, so it is worked out once.
+ */
+export async function retentionRoutes(app: FastifyInstance): Promise<void> {
+  const schedule = retentionSchedule(inventoriesInForce(inventories, app.config.backups), jobsAsScheduled(allJobs, app.config));
+
+  app.get('/privacy/retention', async (_req, reply) =>
+    reply.page(
+      {
+        title: 'Retention schedule',
+        canonicalPath: '/privacy/retention',
+        description: `How long ${app.config.shop.name} keeps each kind of personal data, and when it is removed.`,
+      },
+      <RetentionPage schedule={schedule} shopName={app.config.shop.name} />,
+    ),
+  );
+}
