@@ -44,6 +44,8 @@ const schema = z.object({
     .default('info'),
   /** A file the log is written to (appended) instead of standard output; the residue scan reads it too. Unset: standard output only. */
   LOG_FILE: z.string().min(1, 'expected the path of a file').optional(),
+  /** The shop's own words for the staff confidentiality undertaking, a Markdown file (src/features/staff/staff.undertaking.ts). Unset: the default text. */
+  STAFF_UNDERTAKING_FILE: z.string().min(1, 'expected the path of a Markdown file').optional(),
   TRUST_PROXY: booleanText.default(false),
   SEARCH_RATE_LIMIT: z.coerce
     .number({ message: 'expected a number of searches per minute' })
@@ -193,6 +195,8 @@ export interface Config {
   logLevel: string;
   /** LOG_FILE: where the log goes instead of standard output, when set. */
   logFile: string | null;
+  /** STAFF_UNDERTAKING_FILE: the shop's own confidentiality undertaking for staff, if not the default text. */
+  staffUndertakingFile: string | null;
   trustProxy: boolean;
   rateLimits: { searchPerMinute: number; formsPer10Minutes: number };
   shop: { name: string; address: string; email: string; icoNumber: string };
@@ -338,6 +342,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretKey,
     logLevel: e.LOG_LEVEL,
     logFile: e.LOG_FILE ?? null,
+    staffUndertakingFile: e.STAFF_UNDERTAKING_FILE ? resolve(e.STAFF_UNDERTAKING_FILE) : null,
     trustProxy: e.TRUST_PROXY,
     rateLimits: { searchPerMinute: e.SEARCH_RATE_LIMIT, formsPer10Minutes: e.FORM_RATE_LIMIT },
     shop: { name: e.SHOP_NAME, address: e.SHOP_ADDRESS, email: e.SHOP_EMAIL, icoNumber: e.SHOP_ICO_NUMBER },

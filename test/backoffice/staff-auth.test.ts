@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStaff } from '../../src/features/staff/staff.service.js';
 import { PRODUCTION_PAYMENTS, type TestShop, buildTestShop } from '../support/build-app.js';
 import { cookieHeader, formBody, openForm } from '../support/forms.js';
-import { TEST_PASSWORD, openAdminForm } from '../support/staff.js';
+import { TEST_PASSWORD, acceptUndertakingOf, openAdminForm } from '../support/staff.js';
 import { recorded } from './staff-flows.js';
 
 let now = new Date('2026-11-23T10:00:00Z');
@@ -64,6 +64,7 @@ async function setUpOwner(email: string) {
   const codes = [...confirm.body.matchAll(/<code>([a-z0-9]{5}-[a-z0-9]{5})<\/code>/g)].map((m) => m[1] as string);
   expect(codes).toHaveLength(10);
   expect(new Set(codes).size).toBe(10);
+  await acceptUndertakingOf(shop.app, created.staffId, 'owner');
   return { totp, codes, staffCookie: staff };
 }
 

@@ -4,7 +4,7 @@ import { type Role } from '../../src/features/staff/staff.domain.js';
 import { createStaff } from '../../src/features/staff/staff.service.js';
 import { PRODUCTION_PAYMENTS } from '../support/build-app.js';
 import { cookieHeader, formBody, openForm } from '../support/forms.js';
-import { TEST_PASSWORD } from '../support/staff.js';
+import { TEST_PASSWORD, acceptUndertakingOf } from '../support/staff.js';
 
 /**
  * The back office's sign-in journeys as a browser walks them, for the staff security tests: each
@@ -135,14 +135,25 @@ export async function confirmShownKey(app: FastifyInstance, staff: string, now: 
   return { res, totp, codes };
 }
 
-/** A member created as the CLI or an owner would, with the one-time set-up link used to choose a password. */
-export async function newMember(app: FastifyInstance, email: string, role: Role, now: Date, ip = HOME_NETWORK) {
+/**
+ * A member created as the CLI or an owner would, with the one-time set-up link used to choose a
+ * password, who has accepted the confidentiality undertaking unless `accept: false`.
+ */
+export async function newMember(
+  app: FastifyInstance,
+  email: string,
+  role: Role,
+  now: Date,
+  ip = HOME_NETWORK,
+  options: { accept?: boolean } = {},
+) {
   const created = await createStaff(app.db, { email, name: `Member ${role}`, role }, { staffId: null, role: 'system' }, now);
   if (!created.ok) throw new Error('could not create staff');
   const url = `/admin/setup/${created.setupToken}`;
   const form = await openForm(app, url);
   const done = await post(app, url, form.cookie, { _csrf: form.csrf, password: TEST_PASSWORD, confirm: TEST_PASSWORD }, ip);
   if (done.statusCode !== 303) throw new Error(`set-up failed: ${done.statusCode}`);
+  if (options.accept ?? true) await acceptUndertakingOf(app, created.staffId, role);
   return { staffId: created.staffId, email, staff: staffCookieFrom(done) };
 }
 

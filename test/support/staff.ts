@@ -1,13 +1,30 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Role } from '../../src/features/staff/staff.domain.js';
-import { completeSetup, createStaff } from '../../src/features/staff/staff.service.js';
+import { acceptUndertaking, completeSetup, createStaff } from '../../src/features/staff/staff.service.js';
+import { loadUndertaking } from '../../src/features/staff/staff.undertaking.js';
 import { cookieHeader, formBody } from './forms.js';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 
-/** A staff member with a password set, signed in (no two-factor, as outside production). */
-export async function signInAs(app: FastifyInstance, role: Role): Promise<{ cookie: string; staffId: number; email: string }> {
+/**
+ * Records that the member accepted the confidentiality undertaking in force for this shop, as the
+ * undertaking page does (audited), so the back office lets them in.
+ */
+export async function acceptUndertakingOf(app: FastifyInstance, staffId: number, role: Role): Promise<void> {
+  const version = loadUndertaking(app.config).version;
+  await acceptUndertaking(app.db, { staffId, version, actor: { staffId, role, network: null }, now: app.clock() });
+}
+
+/**
+ * A staff member with a password set, signed in (no two-factor, as outside production), who has
+ * accepted the confidentiality undertaking unless `accept: false`.
+ */
+export async function signInAs(
+  app: FastifyInstance,
+  role: Role,
+  options: { accept?: boolean } = {},
+): Promise<{ cookie: string; staffId: number; email: string }> {
   const email = `${role}-${randomBytes(4).toString('hex')}@staff.example`;
   const created = await createStaff(
     app.db,
@@ -18,6 +35,7 @@ export async function signInAs(app: FastifyInstance, role: Role): Promise<{ cook
   if (!created.ok) throw new Error('could not create staff');
   const done = await completeSetup(app.db, created.setupToken, TEST_PASSWORD, false, app.clock());
   if (!done.ok) throw new Error('could not complete set-up');
+  if (options.accept ?? true) await acceptUndertakingOf(app, created.staffId, role);
   return { cookie: `assay_staff=${done.sessionToken}`, staffId: created.staffId, email };
 }
 

@@ -6,6 +6,7 @@ import { sendHtml } from '../../http/render.js';
 import { truncateIp } from '../../shared/crypto.js';
 import { type Permission, PERMISSIONS, ROLE_LABELS, type RouteAccess, can } from '../staff/staff.domain.js';
 import { type Actor, type SessionStage, type StaffSession, resolveSession, staffKeys } from '../staff/staff.service.js';
+import { type Undertaking, loadUndertaking } from '../staff/staff.undertaking.js';
 import { AdminLayout, type AdminMeta } from './views/admin-layout.js';
 
 export const STAFF_COOKIE = 'assay_staff';
@@ -16,6 +17,12 @@ declare module 'fastify' {
     access?: RouteAccess;
     /** Session stages that may use the route (default: only fully signed-in sessions). */
     stages?: SessionStage[];
+    /**
+     * Whether a signed-in member may use the route before accepting the confidentiality undertaking
+     * in force: only the undertaking page itself, signing out, and setting up one's own two-factor
+     * sign-in (the last step of setting up an account). Public routes need no undertaking.
+     */
+    beforeUndertaking?: boolean;
   }
   interface FastifyRequest {
     staffSession: StaffSession | null;
@@ -27,6 +34,8 @@ declare module 'fastify' {
     staffKeys: ReturnType<typeof staffKeys>;
     /** Whether staff must use two-factor sign-in (always in production). */
     requireTwoFactor: boolean;
+    /** The confidentiality undertaking in force (read once, at start). */
+    staffUndertaking: Undertaking;
   }
 }
 
@@ -45,12 +54,23 @@ export function clearStaffCookie(app: FastifyInstance, reply: FastifyReply): voi
 }
 
 /**
+ * Only back-office paths on this site, so a sign-in or undertaking link cannot send someone
+ * elsewhere; the sign-in and undertaking pages themselves are never the place to go back to.
+ */
+export function safeNext(next: string): string {
+  return /^\/admin(\/[\w\-/?=&%.+,]*)?$/.test(next) && !/^\/admin\/(sign-in|undertaking)(\/|\?|$)/.test(next) && !next.includes('//')
+    ? next
+    : '/admin';
+}
+
+/**
  * The back office's gatekeeper. Staff sessions use their own cookie, scoped to /admin, and share
  * nothing with customers. Every route must say who may use it, or the shop refuses to start.
  */
 export async function backofficePlugin(app: FastifyInstance): Promise<void> {
   app.decorate('staffKeys', staffKeys(app.config.secretKey));
   app.decorate('requireTwoFactor', app.config.env === 'production');
+  app.decorate('staffUndertaking', loadUndertaking(app.config));
   app.decorateRequest('staffSession', null);
 
   // The guard needs only the cookie, so it runs as soon as the headers are in (onRequest), before
@@ -72,7 +92,8 @@ export async function backofficePlugin(app: FastifyInstance): Promise<void> {
     const config = request.routeOptions.config;
     const access = config.access as RouteAccess;
     const token = request.cookies[STAFF_COOKIE];
-    request.staffSession = token ? await resolveSession(app.db, token, app.clock()) : null;
+    // One query finds the session, its member and whether they accepted the undertaking in force.
+    request.staffSession = token ? await resolveSession(app.db, token, app.clock(), app.staffUndertaking.version) : null;
     if (access === 'public') return;
     const session = request.staffSession;
     if (!session) {
@@ -88,6 +109,18 @@ export async function backofficePlugin(app: FastifyInstance): Promise<void> {
       if (session.stage === 'second-factor') return reply.redirect('/admin/sign-in/code', 303);
       if (session.stage === 'enrol') return reply.redirect('/admin/account/two-factor', 303);
       return reply.redirect('/admin', 303);
+    }
+    // Before anything else the back office shows a signed-in member, they accept the undertaking
+    // in force (again whenever its text changes). Half-signed-in stages reach only their sign-in step.
+    if (session.stage === 'full' && !session.undertakingAcceptedAt && !config.beforeUndertaking) {
+      if (request.method === 'GET' || request.method === 'HEAD') {
+        return reply.redirect(`/admin/undertaking?next=${encodeURIComponent(safeNext(request.url))}`, 303);
+      }
+      throw new PublicError(
+        403,
+        'Please read and accept the confidentiality undertaking first: open the back office, or go to /admin/undertaking, and it is the first page you see.',
+        'Confidentiality undertaking not yet accepted',
+      );
     }
     if (access !== 'signed-in' && !can(session.staff.role, access)) {
       throw new PublicError(

@@ -52,6 +52,12 @@ export const staffInventory: FeatureInventory = {
       column: 'staff_id',
       how: 'What the account knows of the networks it signed in from',
     },
+    {
+      subject: 'staff-member',
+      table: 'staff_undertakings',
+      column: 'staff_id',
+      how: 'Each version of the confidentiality undertaking the member accepted, and when',
+    },
   ],
   tables: [
     { table: 'staff', linkedBy: ['id', 'email'], rows: 'delete' },
@@ -59,6 +65,7 @@ export const staffInventory: FeatureInventory = {
     { table: 'staff_tokens', linkedBy: ['staff_id'], rows: 'delete' },
     { table: 'staff_recovery_codes', linkedBy: ['staff_id'], rows: 'delete' },
     { table: 'staff_networks', linkedBy: ['staff_id'], rows: 'delete' },
+    { table: 'staff_undertakings', linkedBy: ['staff_id'], rows: 'delete' },
   ],
   personal: [
     {
@@ -115,6 +122,21 @@ export const staffInventory: FeatureInventory = {
       erasure: erased,
     },
     {
+      table: 'staff_undertakings',
+      column: 'accepted_at',
+      category: 'account',
+      label: "When a staff member accepted each version of the shop's confidentiality undertaking",
+      purpose:
+        "To show that every member of staff undertook to keep customers' data confidential before the back office showed them any, and again whenever the text changed",
+      lawfulBasis: 'legal-obligation',
+      retention: {
+        ...STAFF_RETENTION,
+        text: 'With the staff account: while you work for the shop, and 6 months after your account is disabled',
+      },
+      recipients: ['The shop owner'],
+      erasure: erased,
+    },
+    {
       table: 'staff_sessions',
       column: 'last_seen_at',
       category: 'technical',
@@ -127,6 +149,11 @@ export const staffInventory: FeatureInventory = {
     },
   ],
   notPersonal: [
+    {
+      table: 'staff_undertakings',
+      column: 'version',
+      reason: 'A hash of the text of the confidentiality undertaking, the same for every member who accepted it; it identifies nobody.',
+    },
     { table: 'staff_tokens', column: 'token_hash', reason: 'A one-way hash of a one-time set-up link; it identifies nobody.' },
     { table: 'staff_sessions', column: 'token_hash', reason: 'A one-way hash of a session cookie; it identifies nobody.' },
     {

@@ -193,10 +193,16 @@ export async function deleteStaffNetworksBefore(db: Db, cutoff: string): Promise
   return Number(r.numDeletedRows);
 }
 
-export function findSession(db: Db, tokenHash: string) {
+/**
+ * A session with its member, and when the member accepted this version of the confidentiality
+ * undertaking (null if not): one query, each join by primary key, so the back office's guard
+ * knows both without a second look-up.
+ */
+export function findSession(db: Db, tokenHash: string, undertakingVersion: string) {
   return db
     .selectFrom('staff_sessions as s')
     .innerJoin('staff as m', 'm.id', 's.staff_id')
+    .leftJoin('staff_undertakings as u', (join) => join.onRef('u.staff_id', '=', 's.staff_id').on('u.version', '=', undertakingVersion))
     .select([
       's.token_hash',
       's.stage',
@@ -209,9 +215,27 @@ export function findSession(db: Db, tokenHash: string) {
       'm.role',
       'm.disabled_at',
       'm.totp_enabled_at',
+      'u.accepted_at as undertaking_accepted_at',
     ])
     .where('s.token_hash', '=', tokenHash)
     .executeTakeFirst();
+}
+
+/** Records that a member accepted a version of the undertaking; false if they already had. */
+export async function insertUndertaking(db: Db, u: { staffId: number; version: string; acceptedAt: string }): Promise<boolean> {
+  const r = await db
+    .insertInto('staff_undertakings')
+    .values({ staff_id: u.staffId, version: u.version, accepted_at: u.acceptedAt })
+    .onConflict((oc) => oc.columns(['staff_id', 'version']).doNothing())
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+/** Every acceptance of the undertaking, oldest first (a row per member and version: a small table). */
+export function findUndertakings(db: Db, staffId?: number) {
+  let q = db.selectFrom('staff_undertakings').select(['staff_id', 'version', 'accepted_at']);
+  if (staffId !== undefined) q = q.where('staff_id', '=', staffId);
+  return q.orderBy('accepted_at').orderBy('version').execute();
 }
 
 export async function touchSession(db: Db, tokenHash: string, now: string): Promise<void> {
@@ -244,6 +268,7 @@ export async function findStaffDisabledBefore(db: Db, cutoff: string): Promise<{
 }
 
 export async function deleteStaff(db: Db, id: number): Promise<void> {
+  await db.deleteFrom('staff_undertakings').where('staff_id', '=', id).execute();
   await db.deleteFrom('staff').where('id', '=', id).execute();
 }
 
@@ -296,18 +321,20 @@ export async function findStaffRecords(db: Db, staffId: number) {
     .orderBy('id')
     .execute();
   const staff_networks = await db.selectFrom('staff_networks').selectAll().where('staff_id', '=', staffId).orderBy('network').execute();
-  return { staff, staff_sessions, staff_tokens, staff_recovery_codes, staff_networks };
+  const staff_undertakings = await findUndertakings(db, staffId);
+  return { staff, staff_sessions, staff_tokens, staff_recovery_codes, staff_networks, staff_undertakings };
 }
 
-/** Deletes a member with their sessions, links, recovery codes and networks; the counts are per table. */
+/** Deletes a member with their sessions, links, recovery codes, networks and undertakings; the counts are per table. */
 export async function deleteStaffRecords(db: Db, staffId: number) {
   const count = (r: { numDeletedRows: bigint }) => Number(r.numDeletedRows);
   const staff_sessions = count(await db.deleteFrom('staff_sessions').where('staff_id', '=', staffId).executeTakeFirst());
   const staff_tokens = count(await db.deleteFrom('staff_tokens').where('staff_id', '=', staffId).executeTakeFirst());
   const staff_recovery_codes = count(await db.deleteFrom('staff_recovery_codes').where('staff_id', '=', staffId).executeTakeFirst());
   const staff_networks = count(await db.deleteFrom('staff_networks').where('staff_id', '=', staffId).executeTakeFirst());
+  const staff_undertakings = count(await db.deleteFrom('staff_undertakings').where('staff_id', '=', staffId).executeTakeFirst());
   const staff = count(await db.deleteFrom('staff').where('id', '=', staffId).executeTakeFirst());
-  return { staff, staff_sessions, staff_tokens, staff_recovery_codes, staff_networks };
+  return { staff, staff_sessions, staff_tokens, staff_recovery_codes, staff_networks, staff_undertakings };
 }
 
 /** Every member of staff by number and address, for the erasure journal's re-apply. */

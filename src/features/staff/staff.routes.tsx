@@ -2,14 +2,16 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { PublicError, notFound } from '../../http/errors.js';
 import { truncateIp } from '../../shared/crypto.js';
-import { STAFF_COOKIE, actorOf, clearStaffCookie, setStaffCookie } from '../backoffice/backoffice.plugin.js';
+import { STAFF_COOKIE, actorOf, clearStaffCookie, safeNext, setStaffCookie } from '../backoffice/backoffice.plugin.js';
 import { Notice } from '../../http/views/components.js';
 import { ActionButton, Csrf, ErrorSummary, Field, type FieldErrors, SelectField, fieldErrors } from '../../http/views/form.js';
 import { ROLE_LABELS, ROLES, type Role, isRole } from './staff.domain.js';
 import { staffMailContext } from './staff.mail.js';
 import { listStaff } from './staff.repository.js';
+import { MUST_TICK, UndertakingCell, UndertakingPage } from './views/undertaking.js';
 import {
   type MemberAction,
+  acceptUndertaking,
   type StaffContext,
   type StaffSession,
   beginMove,
@@ -29,6 +31,8 @@ import {
   signOut,
   signOutEverywhere,
   twoFactorState,
+  undertakingStanding,
+  undertakingStandings,
   verifySecondFactor,
 } from './staff.service.js';
 
@@ -193,11 +197,15 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
     return reply.adminPage({ title: 'Two-factor sign-in', csrfToken: csrf }, body, status);
   }
 
-  app.get('/admin/account/two-factor', { config: { access: 'signed-in', stages: ['enrol', 'full'] } }, async (req, reply) =>
-    twoFactorPage(reply, req.staffSession!),
+  // Setting up one's own two-factor sign-in ends setting up the account: it comes before the undertaking.
+  app.get(
+    '/admin/account/two-factor',
+    { config: { access: 'signed-in', stages: ['enrol', 'full'], beforeUndertaking: true } },
+    async (req, reply) => twoFactorPage(reply, req.staffSession!),
   );
 
-  app.post('/admin/account/two-factor/move', { config: { access: 'signed-in', stages: ['full'], ...signInLimit } }, async (req, reply) => {
+  const ownTwoFactor = { access: 'signed-in', beforeUndertaking: true, ...signInLimit } as const;
+  app.post('/admin/account/two-factor/move', { config: { ...ownTwoFactor, stages: ['full'] } }, async (req, reply) => {
     const session = req.staffSession!;
     const code = text((req.body as Record<string, unknown>)?.code);
     const done = await beginMove(app.db, ctxOf(req), session, code, app.clock());
@@ -205,48 +213,42 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
     return reply.redirect('/admin/account/two-factor', 303);
   });
 
-  app.post(
-    '/admin/account/two-factor',
-    { config: { access: 'signed-in', stages: ['enrol', 'full'], ...signInLimit } },
-    async (req, reply) => {
-      const session = req.staffSession!;
-      const code = text((req.body as Record<string, unknown>)?.code);
-      const done = await confirmEnrolment(app.db, ctxOf(req), session, code, app.clock());
-      if (!done.ok) {
-        return twoFactorPage(
-          reply,
-          session,
-          400,
-          session.pendingTotpSecret
-            ? "That code didn't match. Check the time on your phone is right, and enter the newest code."
-            : undefined,
-        );
-      }
-      if (done.sessionToken) setStaffCookie(app, reply, done.sessionToken);
-      return reply.adminPage(
-        { title: 'Recovery codes', csrfToken: reply.csrfToken() },
-        <section class="admin-card narrow">
-          <h1>Two-factor sign-in is on</h1>
-          <p>
-            Keep these ten recovery codes somewhere safe, away from your phone. Each works once, instead of a code from your app, if you
-            lose your phone. They will not be shown again.
-          </p>
-          <ol class="recovery-codes">
-            {done.recoveryCodes.map((c) => (
-              <li key={c}>
-                <code>{c}</code>
-              </li>
-            ))}
-          </ol>
-          <p>
-            <a class="button button-primary" href="/admin">
-              I've saved them — continue
-            </a>
-          </p>
-        </section>,
+  app.post('/admin/account/two-factor', { config: { ...ownTwoFactor, stages: ['enrol', 'full'] } }, async (req, reply) => {
+    const session = req.staffSession!;
+    const code = text((req.body as Record<string, unknown>)?.code);
+    const done = await confirmEnrolment(app.db, ctxOf(req), session, code, app.clock());
+    if (!done.ok) {
+      return twoFactorPage(
+        reply,
+        session,
+        400,
+        session.pendingTotpSecret ? "That code didn't match. Check the time on your phone is right, and enter the newest code." : undefined,
       );
-    },
-  );
+    }
+    if (done.sessionToken) setStaffCookie(app, reply, done.sessionToken);
+    return reply.adminPage(
+      { title: 'Recovery codes', csrfToken: reply.csrfToken() },
+      <section class="admin-card narrow">
+        <h1>Two-factor sign-in is on</h1>
+        <p>
+          Keep these ten recovery codes somewhere safe, away from your phone. Each works once, instead of a code from your app, if you lose
+          your phone. They will not be shown again.
+        </p>
+        <ol class="recovery-codes">
+          {done.recoveryCodes.map((c) => (
+            <li key={c}>
+              <code>{c}</code>
+            </li>
+          ))}
+        </ol>
+        <p>
+          <a class="button button-primary" href="/admin">
+            I've saved them — continue
+          </a>
+        </p>
+      </section>,
+    );
+  });
 
   app.get('/admin/account', { config: { access: 'signed-in' } }, async (req, reply) => {
     const session = req.staffSession!;
@@ -280,21 +282,54 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
     );
   });
 
-  app.post('/admin/sign-out', { config: { access: 'signed-in', stages: ['second-factor', 'enrol', 'full'] } }, async (req, reply) => {
+  const signOutConfig = { access: 'signed-in', beforeUndertaking: true } as const;
+  app.post('/admin/sign-out', { config: { ...signOutConfig, stages: ['second-factor', 'enrol', 'full'] } }, async (req, reply) => {
     await signOut(app.db, req.staffSession!);
     clearStaffCookie(app, reply);
     return reply.redirect('/admin/sign-in?signed-out=1', 303);
   });
 
-  app.post('/admin/sign-out-everywhere', { config: { access: 'signed-in', stages: ['enrol', 'full'] } }, async (req, reply) => {
+  app.post('/admin/sign-out-everywhere', { config: { ...signOutConfig, stages: ['enrol', 'full'] } }, async (req, reply) => {
     await signOutEverywhere(app.db, ctxOf(req), req.staffSession!, app.clock());
     clearStaffCookie(app, reply);
     return reply.redirect('/admin/sign-in?signed-out=1', 303);
   });
 
+  // ---- Confidentiality undertaking ----------------------------------------------------------
+  // The guard sends a signed-in member here until they accept the text in force (backoffice.plugin.tsx).
+  const undertaking = app.staffUndertaking;
+  const undertakingConfig = { access: 'signed-in', beforeUndertaking: true } as const;
+
+  async function undertakingPage(req: FastifyRequest, reply: FastifyReply, next: string, status = 200, error?: string) {
+    const standing = await undertakingStanding(app.db, req.staffSession!.staff.id, undertaking.version);
+    const csrf = reply.csrfToken();
+    return reply.adminPage(
+      { title: 'Confidentiality undertaking', csrfToken: csrf },
+      <UndertakingPage undertaking={undertaking} standing={standing} csrf={csrf} next={next} error={error} />,
+      status,
+    );
+  }
+
+  app.get('/admin/undertaking', { config: undertakingConfig }, async (req, reply) =>
+    undertakingPage(req, reply, safeNext(text((req.query as Record<string, unknown>).next))),
+  );
+
+  const acceptSchema = z.object({ accept: z.literal('yes', { message: MUST_TICK }), next: z.string().optional() });
+
+  app.post('/admin/undertaking', { config: undertakingConfig }, async (req, reply) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const next = safeNext(text(body.next));
+    const parsed = acceptSchema.safeParse(body);
+    if (!parsed.success) return undertakingPage(req, reply, next, 400, MUST_TICK);
+    const session = req.staffSession!;
+    await acceptUndertaking(app.db, { staffId: session.staff.id, version: undertaking.version, actor: actorOf(req), now: app.clock() });
+    return reply.redirect(next, 303);
+  });
+
   // ---- Staff management (owner) ------------------------------------------------------------
   app.get('/admin/staff', { config: { access: 'staff.manage' } }, async (req, reply) => {
     const staff = await listStaff(app.db);
+    const standings = await undertakingStandings(app.db, undertaking.version);
     const csrf = reply.csrfToken();
     const me = req.staffSession!.staff.id;
     return reply.adminPage(
@@ -314,6 +349,7 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
               <th scope="col">E-mail</th>
               <th scope="col">Role</th>
               <th scope="col">Status</th>
+              <th scope="col">Confidentiality undertaking</th>
               <th scope="col">Actions</th>
             </tr>
           </thead>
@@ -346,6 +382,9 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
                 </td>
                 <td>
                   {s.disabled_at ? 'Disabled' : s.password_hash ? (s.totp_enabled_at ? 'Active · two-factor on' : 'Active') : 'Invited'}
+                </td>
+                <td>
+                  <UndertakingCell standing={standings.get(s.id) ?? { state: 'never' }} current={undertaking.version} />
                 </td>
                 <td>
                   {s.id !== me && (
@@ -474,11 +513,6 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
 function staffId(raw: string): number {
   if (!/^\d{1,9}$/.test(raw)) throw notFound("We couldn't find that staff member.");
   return Number(raw);
-}
-
-/** Only back-office paths on this site, so a sign-in link cannot send someone elsewhere. */
-function safeNext(next: string): string {
-  return /^\/admin(\/[\w\-/?=&%.]*)?$/.test(next) && !next.startsWith('/admin/sign-in') ? next : '/admin';
 }
 
 function SignInPage({ csrf, next, email = '', error }: { csrf: string; next: string; email?: string; error?: string }) {

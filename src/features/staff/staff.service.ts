@@ -44,9 +44,11 @@ import {
   findStaffById,
   findStaffNetwork,
   findStaffToken,
+  findUndertakings,
   insertSession,
   insertStaff,
   insertStaffToken,
+  insertUndertaking,
   lockStaffNetwork,
   recordNetworkSignIn,
   replaceRecoveryCodes,
@@ -609,12 +611,18 @@ export interface StaffSession {
   /** A new two-factor key this session may confirm (sealed), if any. */
   pendingTotpSecret: string | null;
   staff: { id: number; name: string; email: string; role: Role; twoFactor: boolean };
+  /** When the member accepted the version of the confidentiality undertaking in force, or null if they have not. */
+  undertakingAcceptedAt: string | null;
 }
 
-/** The session a cookie names, if it is still valid: not idle for 30 minutes, not older than 12 hours, account active. */
-export async function resolveSession(db: Db, token: string, now: Date): Promise<StaffSession | null> {
+/**
+ * The session a cookie names, if it is still valid: not idle for 30 minutes, not older than 12
+ * hours, account active; with whether the member has accepted `undertakingVersion`, found by the
+ * same query.
+ */
+export async function resolveSession(db: Db, token: string, now: Date, undertakingVersion: string): Promise<StaffSession | null> {
   const hashed = tokenHash(token);
-  const s = await findSession(db, hashed);
+  const s = await findSession(db, hashed, undertakingVersion);
   if (!s) return null;
   const idle = now.getTime() - Date.parse(s.last_seen_at) > minutes(IDLE_TIMEOUT_MINUTES);
   const old = now.getTime() - Date.parse(s.created_at) > SESSION_MAX_HOURS * 3_600_000;
@@ -629,7 +637,64 @@ export async function resolveSession(db: Db, token: string, now: Date): Promise<
     stage: s.stage as SessionStage,
     pendingTotpSecret: s.pending_totp_secret,
     staff: { id: s.staff_id, name: s.name, email: s.email, role: s.role, twoFactor: s.totp_enabled_at !== null },
+    undertakingAcceptedAt: s.undertaking_accepted_at ?? null,
   };
+}
+
+// ——— The confidentiality undertaking ———
+
+/**
+ * A member accepts a version of the confidentiality undertaking: recorded once per version, and in
+ * the audit trail. Accepting a version already accepted changes nothing.
+ */
+export async function acceptUndertaking(
+  db: Db,
+  input: { staffId: number; version: string; actor: Actor; now: Date },
+): Promise<{ accepted: 'now' | 'before' }> {
+  return inTransaction(db, async (trx) => {
+    const recorded = await insertUndertaking(trx, { staffId: input.staffId, version: input.version, acceptedAt: input.now.toISOString() });
+    if (!recorded) return { accepted: 'before' } as const;
+    await audit(
+      trx,
+      input.actor,
+      {
+        action: 'create',
+        subject: { type: 'staff', id: input.staffId },
+        fields: ['undertaking'],
+        reason: `accepted the confidentiality undertaking, version ${input.version}`,
+      },
+      input.now,
+    );
+    return { accepted: 'now' } as const;
+  });
+}
+
+/**
+ * Where a member stands with the undertaking: `current` when they accepted the version in force,
+ * `earlier` when only an earlier text, `never` when none. `acceptedAt` and `version` are of the
+ * acceptance that counts: the current one, or else the latest.
+ */
+export type UndertakingStanding =
+  | { state: 'current'; version: string; acceptedAt: string }
+  | { state: 'earlier'; version: string; acceptedAt: string }
+  | { state: 'never' };
+
+function standingOf(rows: { version: string; accepted_at: string }[], currentVersion: string): UndertakingStanding {
+  const current = rows.find((r) => r.version === currentVersion);
+  if (current) return { state: 'current', version: current.version, acceptedAt: current.accepted_at };
+  const latest = rows.at(-1);
+  return latest ? { state: 'earlier', version: latest.version, acceptedAt: latest.accepted_at } : { state: 'never' };
+}
+
+export async function undertakingStanding(db: Db, staffId: number, currentVersion: string): Promise<UndertakingStanding> {
+  return standingOf(await findUndertakings(db, staffId), currentVersion);
+}
+
+/** Every member's standing with the undertaking, by staff id (a member absent from the map has never accepted). */
+export async function undertakingStandings(db: Db, currentVersion: string): Promise<Map<number, UndertakingStanding>> {
+  const byMember = new Map<number, { version: string; accepted_at: string }[]>();
+  for (const r of await findUndertakings(db)) byMember.set(r.staff_id, [...(byMember.get(r.staff_id) ?? []), r]);
+  return new Map([...byMember].map(([id, rows]) => [id, standingOf(rows, currentVersion)]));
 }
 
 export async function promoteSession(db: Db, session: StaffSession, stage: SessionStage, now: Date): Promise<void> {
@@ -751,7 +816,7 @@ function auditStaffDeleted(trx: Trx, staffId: number, reason: string, now: Date)
 // ——— A member's copy and erasure, for the privacy feature ———
 
 export const staffSubjects: SubjectHandlers = {
-  /** The member's account, sessions, links, recovery codes and networks, without any secret or fingerprint. */
+  /** The member's account, sessions, links, recovery codes, networks and undertakings, without any secret or fingerprint. */
   async exportSubject(trx, person) {
     return person.staffId === null ? {} : exportOf(await findStaffRecords(trx, person.staffId));
   },
