@@ -13,10 +13,26 @@ const HIDDEN_ON_ONE_LINE = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u206
 
 /**
  * The form fields that are multi-line (each is a textarea on its page): the contact message, the
- * gift message, the back office's descriptions and care notes, and a campaign's body. A test renders every page with
+ * gift message, the back office's descriptions and care notes, a campaign's body, and the breach register's
+ * descriptions, reasons and list of addresses. A test renders every page with
  * a textarea and fails when one is missing here.
  */
-export const MULTILINE_FIELDS: ReadonlySet<string> = new Set(['message', 'gift_message', 'description', 'care', 'body']);
+export const MULTILINE_FIELDS: ReadonlySet<string> = new Set([
+  'message',
+  'gift_message',
+  'description',
+  'care',
+  'body',
+  'what_happened',
+  'data_affected',
+  'people_affected',
+  'risk_assessment',
+  'actions',
+  'emails',
+  'late_reason',
+  'not_reported_reason',
+  'not_told_reason',
+]);
 
 /** True when the text holds a character that no field accepts (tab and line breaks only where the field is multi-line). */
 export function hasHiddenCharacter(text: string, multiline = false): boolean {

@@ -9,6 +9,8 @@ import { can } from '../staff/staff.domain.js';
 import { requestClockCounts } from '../privacy/requests.service.js';
 import { backupStatus } from '../backups/backups.status.js';
 import { BackupStatusLines, backupsNeedAttention } from '../backups/views/backup-status.js';
+import { breachesAwaitingReport } from '../breaches/breaches.service.js';
+import { BreachesPanel } from '../breaches/views/breach-pages.js';
 
 export const LOW_STOCK_AT = 2;
 
@@ -35,7 +37,7 @@ export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
     // Each figure is asked of the feature that owns its table, all at once.
     // The backups are the owner's and the manager's to watch: the manager sees them, the owner acts on them.
     const seesBackups = can(role, 'backups.view');
-    const [stock, enquiriesThisWeek, orders, mail, privacy, backups] = await Promise.all([
+    const [stock, enquiriesThisWeek, orders, mail, privacy, backups, breaches] = await Promise.all([
       catalogueStockCounts(app.db, LOW_STOCK_AT),
       countEnquiriesSince(app.db, new Date(now.getTime() - 7 * 86_400_000)),
       orderDashboardCounts(app.db, {
@@ -45,6 +47,8 @@ export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
       outboxHealth(app.db, now),
       can(role, 'privacy.requests') ? requestClockCounts(app.db, now) : null,
       seesBackups ? backupStatus(app, now) : null,
+      // Open breaches still to be reported or decided, the most urgent first: one query on the open-breach index.
+      can(role, 'breaches.manage') ? breachesAwaitingReport(app.db, now) : null,
     ]);
     const counts = {
       ...stock,
@@ -67,6 +71,7 @@ export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
           </Notice>
         )}
         <ul class="stats">
+          {breaches && breaches.length > 0 && <BreachesPanel awaiting={breaches} />}
           <li>
             <span class="figure">{counts.ordersPaidToday}</span> orders today
             <br />

@@ -4,6 +4,7 @@ import { backupsInventory } from '../backups/backups.inventory.js';
 import { bagInventory } from '../bag/bag.inventory.js';
 import { bagSubjects } from '../bag/bag.service.js';
 import { breachesInventory } from '../breaches/breaches.inventory.js';
+import { breachesSubjects } from '../breaches/breaches.service.js';
 import { catalogSubjects } from '../catalog/catalog.admin.service.js';
 import { catalogInventory } from '../catalog/catalog.inventory.js';
 import { consentInventory } from '../consent/consent.inventory.js';
@@ -61,5 +62,5 @@ export const contracts: PrivacyContract[] = [
   { inventory: statisticsInventory, handlers: null },
   { inventory: preferencesInventory, handlers: null },
   { inventory: privacyInventory, handlers: privacySubjects },
-  { inventory: breachesInventory, handlers: null },
+  { inventory: breachesInventory, handlers: breachesSubjects },
 ];
