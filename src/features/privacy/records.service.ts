@@ -324,6 +324,14 @@ export function recordsOfProcessing(
     });
   }
 
+  // Customers' (and visitors') data first, in the privacy policy's order of topics; staff members' after.
+  const topics = Object.keys(POLICY_TOPICS);
+  const rank = (a: ProcessingActivity) => {
+    const staffOnly = partOf(a.subjects.map((s) => s.kind).filter((s): s is SubjectKind => s !== 'visitor')) === 'staff';
+    return (staffOnly ? 1000 : 0) + Math.min(topics.indexOf(a.feature) >>> 0, 999);
+  };
+  activities.sort((a, b) => rank(a) - rank(b));
+
   const subjects: RecordSubject[] = [];
   for (const inv of inventories) for (const l of inv.subjects) addOnce(subjects, l.subject);
   for (const a of activities) for (const s of a.subjects) addOnce(subjects, s.kind);

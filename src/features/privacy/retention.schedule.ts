@@ -165,12 +165,12 @@ export function countsInWords(counts: Record<string, number>): string {
     .join(', ');
 }
 
-/** Each enforcing job with its last run, or null when it has never run. */
+/** Each enforcing job, by name, with its last run, or null when it has never run. */
 export function enforcingJobRuns(
   schedule: RetentionSchedule,
   runs: Map<JobName, LastJobRun>,
 ): { name: JobName; schedule: string; last: LastJobRun | null }[] {
-  return schedule.jobs.map((j) => ({ ...j, last: runs.get(j.name) ?? null }));
+  return schedule.jobs.map((j) => ({ ...j, last: runs.get(j.name) ?? null })).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** The shop's jobs as they run with this configuration (BACKUP_SCHEDULE sets the backup job's pattern). */

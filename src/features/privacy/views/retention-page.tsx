@@ -6,6 +6,8 @@ import type { RetentionSchedule, ScheduleArea } from '../retention.schedule.js';
  * removes it when — produced from the code's inventories and job definitions.
  */
 
+const upperFirst = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
 function AreaTable({ area }: { area: ScheduleArea }) {
   const id = `retention-${area.part}-${area.feature}`;
   return (
@@ -32,7 +34,7 @@ function AreaTable({ area }: { area: ScheduleArea }) {
                   </ul>
                 </td>
                 <td>{r.period}</td>
-                <td>{r.kind === 'until' ? `Until ${r.from}` : `When ${r.from}`}</td>
+                <td>{r.kind === 'until' ? `Until ${r.from}` : upperFirst(r.from)}</td>
                 <td>
                   The <code>{r.job}</code> job, {r.schedule}
                 </td>
