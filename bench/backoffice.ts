@@ -16,6 +16,7 @@ import { insertProduct, listCategories } from '../src/features/catalog/catalog.r
 import { seedDemoCatalogue } from '../src/features/catalog/demo/seed.js';
 import { keyAuditTrail } from '../src/features/audit/audit.service.js';
 import { completeSetup, createStaff } from '../src/features/staff/staff.service.js';
+import { acceptUndertakingIn } from '../test/support/staff.js';
 import { startShop } from './shop.js';
 
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) || fallback;
@@ -71,6 +72,7 @@ const owner = await createStaff(
 if (!owner.ok) throw new Error('could not create the owner');
 const session = await completeSetup(handle.db, owner.setupToken, 'bench password bench password', false, now);
 if (!session.ok) throw new Error('could not sign the owner in');
+await acceptUndertakingIn({ db: handle.db, config, now }, owner.staffId, 'owner');
 await handle.close();
 
 const shop = await startShop({ DATA_DIR: dataDir, SECRET_KEY: secret, NODE_ENV: 'development', FORM_RATE_LIMIT: '100000000' });

@@ -62,6 +62,11 @@ describe('the owner sets up the back office in Chromium', () => {
     await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
     await expect.poll(() => page.locator('.recovery-codes li').count()).toBe(10);
     await page.getByRole('link', { name: /saved them/ }).click();
+    // Before anything else, the confidentiality undertaking.
+    await page.waitForURL(/\/admin\/undertaking\?next=%2Fadmin$/);
+    await expectAccessible(page, '11-admin-undertaking');
+    await page.getByLabel('I have read and accept').check();
+    await page.getByRole('button', { name: 'Accept and continue' }).click();
     await page.waitForURL(/\/admin$/);
     await expectAccessible(page, '11-admin-dashboard');
   });

@@ -114,6 +114,10 @@ describe('consent and marketing e-mail in Chromium', () => {
       await admin.getByLabel('The same password again').fill('a jeweller keeps good passwords');
       await admin.getByRole('button', { name: 'Set password' }).click();
       await admin.waitForURL(/\/admin/);
+      await admin.goto(`${shop.url}/admin/undertaking`);
+      await admin.getByLabel('I have read and accept').check();
+      await admin.getByRole('button', { name: 'Accept and continue' }).click();
+      await admin.waitForURL((u) => u.pathname === '/admin');
       const first = await sendCampaign(admin, 'Winter pieces');
       await screenshot(admin, '62-campaign-sent');
 

@@ -246,6 +246,10 @@ describe('privacy rights in Chromium', () => {
     await admin.getByLabel('The same password again').fill(STAFF.password);
     await admin.getByRole('button', { name: 'Set password' }).click();
     await admin.waitForURL(/\/admin/);
+    await admin.goto(`${shop.url}/admin/undertaking`);
+    await admin.getByLabel('I have read and accept').check();
+    await admin.getByRole('button', { name: 'Accept and continue' }).click();
+    await admin.waitForURL((u) => u.pathname === '/admin');
     await admin.goto(`${shop.url}/admin/privacy-requests`);
     await expectAccessible(admin, '84-admin-requests');
     await admin.getByRole('link', { name: reference! }).click();

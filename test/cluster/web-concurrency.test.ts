@@ -8,6 +8,7 @@ import { openDatabase } from '../../src/db/database.js';
 import { keyAuditTrail } from '../../src/features/audit/audit.service.js';
 import { completeSetup, createStaff } from '../../src/features/staff/staff.service.js';
 import { freshDatabase, testDialect } from '../support/build-app.js';
+import { acceptUndertakingIn } from '../support/staff.js';
 import { cookieHeader, formBody } from '../support/forms.js';
 import { fetchOnce as request, freePort, startShop, waitUntilStarted } from './shop-process.js';
 
@@ -106,6 +107,7 @@ describe(`WEB_CONCURRENCY=2 on ${testDialect}`, () => {
         if (!created.ok) throw new Error('could not create staff');
         const done = await completeSetup(handle.db, created.setupToken, 'correct horse battery staple', false, new Date());
         if (!done.ok) throw new Error('could not complete set-up');
+        await acceptUndertakingIn({ db: handle.db, config }, created.staffId, 'owner');
         staffCookie = `assay_staff=${done.sessionToken}`;
       } finally {
         await handle.close();

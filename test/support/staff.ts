@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../src/config.js';
+import type { Db } from '../../src/db/database.js';
 import type { Role } from '../../src/features/staff/staff.domain.js';
 import { acceptUndertaking, completeSetup, createStaff } from '../../src/features/staff/staff.service.js';
 import { loadUndertaking } from '../../src/features/staff/staff.undertaking.js';
@@ -12,8 +14,13 @@ export const TEST_PASSWORD = 'correct horse battery staple';
  * undertaking page does (audited), so the back office lets them in.
  */
 export async function acceptUndertakingOf(app: FastifyInstance, staffId: number, role: Role): Promise<void> {
-  const version = loadUndertaking(app.config).version;
-  await acceptUndertaking(app.db, { staffId, version, actor: { staffId, role, network: null }, now: app.clock() });
+  await acceptUndertakingIn({ db: app.db, config: app.config, now: app.clock() }, staffId, role);
+}
+
+/** The same, for a shop running in another process: its database and configuration. */
+export async function acceptUndertakingIn(shop: { db: Db; config: Config; now?: Date }, staffId: number, role: Role): Promise<void> {
+  const version = loadUndertaking(shop.config).version;
+  await acceptUndertaking(shop.db, { staffId, version, actor: { staffId, role, network: null }, now: shop.now ?? new Date() });
 }
 
 /**

@@ -44,7 +44,8 @@ export function AdminLayout({
   meta: AdminMeta;
   children: ComponentChildren;
 }) {
-  const full = session?.stage === 'full';
+  // The navigation waits until the member is fully signed in and has accepted the undertaking: until then every entry leads back here.
+  const full = session?.stage === 'full' && session.undertakingAcceptedAt !== null;
   return (
     <html lang="en-GB">
       <head>
