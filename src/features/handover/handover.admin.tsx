@@ -1,4 +1,122 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { fieldErrors } from '../../http/views/form.js';
+import { truncateIp } from '../../shared/crypto.js';
+import { actorOf } from '../backoffice/backoffice.plugin.js';
+import { messageIdDomain } from '../mail/outbox.service.js';
+import { staffMailContext } from '../staff/staff.mail.js';
+import { exportShop } from './handover.export.js';
+import { accountHolderCount, type NoticeDetails, noticeMail, noticeSchema, sendNotice } from './handover.notice.js';
+import { confirmOwner, recordExport } from './handover.service.js';
+import { HandoverPage, type NoticeDraft } from './views/handover-page.js';
 
-/** Placeholder while the feature is built. */
-export async function handoverAdminRoutes(_app: FastifyInstance): Promise<void> {}
+/**
+ * /admin/export, for the owner (`shop.export`): the whole-shop export for a sale of the business,
+ * given only after the password and a current two-factor code, streamed as it is made and
+ * recorded; and the notice to customers that the business changes hands, previewed, then queued.
+ */
+
+const NO_TWO_FACTOR =
+  'Set up two-factor sign-in first: the whole-shop export needs your password and a current code from your authenticator app.';
+const WRONG =
+  "That password or code isn't right, or the code has already been used. Nothing was exported. Wait for a new code and try again.";
+const MISSING = 'Please enter your password and a current code from your authenticator app.';
+
+const answersSchema = z.object({ password: z.string().min(1).max(200), code: z.string().trim().min(1).max(20) });
+
+const text = (v: unknown) => (typeof v === 'string' ? v : '');
+const draftOf = (body: Record<string, unknown>): NoticeDraft => ({ newOwner: text(body.newOwner), transferDate: text(body.transferDate) });
+
+export async function handoverAdminRoutes(app: FastifyInstance): Promise<void> {
+  const owner = { config: { access: 'shop.export' as const } };
+  const staffMail = staffMailContext(app.config);
+  const noticeShop = () => ({
+    shopName: app.config.shop.name,
+    shopEmail: app.config.shop.email,
+    messageDomain: messageIdDomain(app.config.publicUrl),
+  });
+
+  async function page(reply: FastifyReply, extra: Partial<Parameters<typeof HandoverPage>[0]> = {}, code = 200) {
+    return reply.adminPage(
+      { title: 'Whole-shop export', section: 'export', csrfToken: reply.csrfToken() },
+      <HandoverPage
+        csrf={reply.csrfToken()}
+        shopName={app.config.shop.name}
+        accountHolders={await accountHolderCount(app.db)}
+        sqlite={app.dialect === 'sqlite'}
+        {...extra}
+      />,
+      code,
+    );
+  }
+
+  app.get('/admin/export', owner, async (req, reply) => {
+    const sent = Number((req.query as Record<string, unknown>).sent);
+    return page(reply, Number.isInteger(sent) && sent >= 0 && (req.query as Record<string, unknown>).sent !== undefined ? { sent } : {});
+  });
+
+  app.post('/admin/export', owner, async (req: FastifyRequest, reply) => {
+    const session = req.staffSession!;
+    const answers = answersSchema.safeParse(req.body ?? {});
+    if (!session.staff.twoFactor) return page(reply, { exportError: { text: NO_TWO_FACTOR } }, 403);
+    if (!answers.success) return page(reply, { exportError: { text: MISSING } }, 400);
+    const now = app.clock();
+    const confirmed = await confirmOwner(
+      app.db,
+      { keys: app.staffKeys, mail: staffMail, network: truncateIp(req.ip) },
+      session,
+      answers.data,
+      now,
+    );
+    if (!confirmed.ok) return page(reply, { exportError: { text: confirmed.reason === 'no_two_factor' ? NO_TWO_FACTOR : WRONG } }, 403);
+
+    const actor = actorOf(req);
+    const stop = new AbortController();
+    const made = exportShop(
+      { db: app.db, dialect: app.dialect, dataDir: app.config.dataDir },
+      { name: app.config.shop.name },
+      now,
+      stop.signal,
+    );
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) stop.abort();
+    });
+    made.done
+      .then(
+        (summary) => recordExport(app.db, actor, summary, app.clock()),
+        (err) => {
+          req.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'whole-shop export stopped');
+          return recordExport(app.db, actor, null, app.clock(), true);
+        },
+      )
+      .catch((err) => req.log.error({ err }, 'could not record the whole-shop export'));
+    return reply
+      .header('content-type', 'application/zip')
+      .header('content-disposition', `attachment; filename="shop-export-${now.toISOString().slice(0, 10)}.zip"`)
+      .header('cache-control', 'no-store')
+      .send(made.stream);
+  });
+
+  function parseNotice(
+    req: FastifyRequest,
+  ): { ok: true; details: NoticeDetails } | { ok: false; draft: NoticeDraft; errors: ReturnType<typeof fieldErrors> } {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const parsed = noticeSchema.safeParse(body);
+    if (!parsed.success) return { ok: false, draft: draftOf(body), errors: fieldErrors(parsed.error.issues) };
+    return { ok: true, details: parsed.data };
+  }
+
+  app.post('/admin/export/notice', owner, async (req, reply) => {
+    const n = parseNotice(req);
+    if (!n.ok) return page(reply, { draft: n.draft, noticeErrors: n.errors }, 400);
+    const mail = noticeMail(noticeShop(), n.details, 'Alex');
+    return page(reply, { draft: n.details, preview: { subject: mail.subject, text: mail.text } });
+  });
+
+  app.post('/admin/export/notice/send', owner, async (req, reply) => {
+    const n = parseNotice(req);
+    if (!n.ok) return page(reply, { draft: n.draft, noticeErrors: n.errors }, 400);
+    const { queued } = await sendNotice(app.db, noticeShop(), n.details, actorOf(req), app.clock());
+    return reply.redirect(`/admin/export?sent=${queued}#notice`, 303);
+  });
+}

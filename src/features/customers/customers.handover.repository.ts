@@ -1,0 +1,47 @@
+import type { Executor, Trx } from '../../db/database.js';
+import { insertExplicitRows, resetIdentity } from '../../db/identity.js';
+import { type TablePages, hasRows, tablePages } from '../../db/wholesale.js';
+
+/**
+ * Customer accounts and their addresses read whole and written back whole, for the sale of the business
+ * (src/features/handover): only the customers feature's own tables, named here.
+ */
+
+export const CUSTOMERS_HANDOVER_TABLES = ['customers', 'customer_addresses'] as const;
+export type CustomersHandoverTable = (typeof CUSTOMERS_HANDOVER_TABLES)[number];
+
+/** The tables whose `id` is an identity column, whose counters must follow the imported ids. */
+const WITH_IDENTITY: readonly CustomersHandoverTable[] = ['customers', 'customer_addresses'];
+
+export function customersTablePages(db: Executor, table: CustomersHandoverTable, pageRows?: number): Promise<TablePages> {
+  return tablePages(db, table, pageRows);
+}
+
+export function insertCustomersRows(trx: Trx, table: CustomersHandoverTable, rows: readonly Record<string, unknown>[]): Promise<void> {
+  return insertExplicitRows(trx, table, rows);
+}
+
+export async function resetCustomersIdentities(trx: Trx): Promise<void> {
+  for (const table of WITH_IDENTITY) await resetIdentity(trx, table);
+}
+
+export function customersTableHasRows(db: Executor, table: CustomersHandoverTable): Promise<boolean> {
+  return hasRows(db, table);
+}
+
+/** Account holders after `afterId`, in id order: for the notice that the business has changed hands. */
+export function accountHoldersAfter(
+  db: Executor,
+  afterId: number,
+  limit: number,
+): Promise<{ id: number; email: string; first_name: string }[]> {
+  return db.selectFrom('customers').select(['id', 'email', 'first_name']).where('id', '>', afterId).orderBy('id').limit(limit).execute();
+}
+
+export async function countAccountHolders(db: Executor): Promise<number> {
+  const r = await db
+    .selectFrom('customers')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
