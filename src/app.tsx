@@ -64,6 +64,8 @@ import { statisticsAdminRoutes } from './features/statistics/statistics.admin.js
 import { accountEmails } from './features/customers/customers.service.js';
 import { inventories } from './features/privacy/inventory.registry.js';
 import { PrivacyService } from './features/privacy/privacy.service.js';
+import { installPolicyNotice } from './features/privacy/policy.notice.js';
+import { processorsInUse } from './features/privacy/processors.js';
 import { installCardGuard } from './http/card-guard.js';
 import { installErrorHandling } from './http/errors.js';
 import { installCloseSteps, installHealth } from './http/health.js';
@@ -185,7 +187,13 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await importTicksFromBeforeTheLedger(handle.db, (ids) => accountEmails(handle.db, ids));
   app.decorate(
     'privacy',
-    new PrivacyService(handle.db, inventories, config.shop, { configured: config.backups.repository !== null, keep: config.backups.keep }),
+    new PrivacyService(
+      handle.db,
+      inventories,
+      config.shop,
+      { configured: config.backups.repository !== null, keep: config.backups.keep },
+      processorsInUse(config),
+    ),
   );
   if (config.seedDemo && (await seedDemoCatalogue(handle.db, app.clock()))) {
     app.log.info('The database was empty, so the demo catalogue has been added (SEED_DEMO=false to start empty).');
@@ -348,6 +356,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   });
   installCustomerSessions(app);
   installBagCount(app);
+  installPolicyNotice(app);
   await app.register(customerAuthRoutes);
   await app.register(accountRoutes);
   await app.register(catalogRoutes);

@@ -195,3 +195,53 @@ describe('the financial year end (FINANCIAL_YEAR_END)', () => {
     expect(() => loadConfig({ DATA_DIR: dir(), FINANCIAL_YEAR_END: value })).toThrow(message);
   });
 });
+
+describe('the processors (PAYMENT_PROCESSOR, MAIL_PROCESSOR, HOSTING_PROCESSOR, BACKUP_PROCESSOR)', () => {
+  it('reads "Company; Country; safeguard", the safeguard following for the UK and adequate countries', () => {
+    const c = loadConfig({
+      DATA_DIR: dir(),
+      MAIL_PROCESSOR: 'Postmark; United States; uk-us-data-bridge',
+      HOSTING_PROCESSOR: 'Hetzner Online GmbH; Germany',
+      PAYMENT_PROCESSOR: 'Opayo; UK',
+    });
+    expect(c.processors.email).toEqual({ name: 'Postmark', country: 'United States', safeguard: 'uk-us-data-bridge' });
+    expect(c.processors.hosting).toEqual({ name: 'Hetzner Online GmbH', country: 'Germany', safeguard: 'adequacy' });
+    expect(c.processors.payments).toEqual({ name: 'Opayo', country: 'United Kingdom', safeguard: 'uk' });
+    expect(loadConfig({ DATA_DIR: dir() }).processors.backups.safeguard).toBe('uk');
+  });
+
+  it('stops at start-up naming the setting when a transfer has no safeguard, or a wrong one', () => {
+    expect(() => loadConfig({ DATA_DIR: dir(), MAIL_PROCESSOR: 'Acme; India' })).toThrow(
+      /^Invalid MAIL_PROCESSOR="Acme; India": India has no UK adequacy: name the safeguard/,
+    );
+    expect(() => loadConfig({ DATA_DIR: dir(), MAIL_PROCESSOR: 'Acme; India' })).toThrow(ConfigError);
+    expect(() => loadConfig({ DATA_DIR: dir(), HOSTING_PROCESSOR: 'Acme; India; trust-us' })).toThrow(
+      /^Invalid HOSTING_PROCESSOR=.*expected the safeguard to be one of uk, adequacy, uk-us-data-bridge, idta, addendum/,
+    );
+    expect(() => loadConfig({ DATA_DIR: dir(), PAYMENT_PROCESSOR: 'Acme; India; uk-us-data-bridge' })).toThrow(
+      /^Invalid PAYMENT_PROCESSOR=.*only for a company in the United States/,
+    );
+    expect(() => loadConfig({ DATA_DIR: dir(), BACKUP_PROCESSOR: 'Acme' })).toThrow(
+      /^Invalid BACKUP_PROCESSOR=.*expected "Company name; Country"/,
+    );
+    expect(loadConfig({ DATA_DIR: dir(), MAIL_PROCESSOR: 'Acme; India; idta' }).processors.email.safeguard).toBe('idta');
+  });
+
+  it('requires MAIL_PROCESSOR in production when SMTP_URL is set', () => {
+    const real = {
+      NODE_ENV: 'production',
+      SECRET_KEY: 's'.repeat(40),
+      PUBLIC_URL: 'https://shop.example',
+      OPAYO_VENDOR: 'jeweller',
+      OPAYO_ENCRYPTION_PASSWORD: 'abcdefghijklmnop',
+      OPAYO_GATEWAY_URL: 'https://live.opayo.eu.elavon.com/gateway/service/vspform-register.vsp',
+    };
+    expect(() => loadConfig({ DATA_DIR: dir(), ...real, SMTP_URL: 'smtp://mail.example:587' })).toThrow(/^Missing MAIL_PROCESSOR/);
+    expect(
+      loadConfig({ DATA_DIR: dir(), ...real, SMTP_URL: 'smtp://mail.example:587', MAIL_PROCESSOR: 'Mailgun Technologies; Germany' })
+        .processors.email.name,
+    ).toBe('Mailgun Technologies');
+    // Without SMTP_URL mail is written to files on the shop's own server: no mail company to name.
+    expect(loadConfig({ DATA_DIR: dir(), ...real }).processors.email).toEqual(loadConfig({ DATA_DIR: dir() }).processors.email);
+  });
+});

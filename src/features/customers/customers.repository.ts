@@ -308,3 +308,16 @@ export async function deleteAccounts(db: Db, ids: number[]) {
 export function findEveryAccountAddress(db: Db): Promise<{ id: number; email: string }[]> {
   return db.selectFrom('customers').select(['id', 'email']).orderBy('id').execute();
 }
+
+/** A page of the confirmed accounts' addresses, in address order after `after` ('' for the first). */
+export async function findConfirmedAccountAddresses(db: Db, after: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('customers')
+    .select('email')
+    .where('email_verified_at', 'is not', null)
+    .where('email', '>', after)
+    .orderBy('email')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.email);
+}

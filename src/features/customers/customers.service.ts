@@ -69,6 +69,7 @@ import {
   updateCustomer,
   useToken,
   waitSignInsUntil,
+  findConfirmedAccountAddresses,
   findEveryAccountAddress,
 } from './customers.repository.js';
 
@@ -525,6 +526,14 @@ export async function accountEmails(db: Db, ids: number[]): Promise<Map<number, 
     if (c) out.set(id, c.email);
   }
   return out;
+}
+
+/**
+ * One page of the addresses of every confirmed account, in address order after `after` ('' for the
+ * first): whom a service notice to all account holders goes to (the privacy policy's material changes).
+ */
+export function accountAddressPage(db: Db, after: string, limit: number): Promise<string[]> {
+  return findConfirmedAccountAddresses(db, after, limit);
 }
 
 // ——— Newsletter Subscription ———

@@ -43,7 +43,8 @@ export async function insertOutboxMail(
 export interface SharedMail {
   kind: string;
   reference: string;
-  purpose: string;
+  /** Null for a transactional notice to many (a privacy policy change), which needs no consent. */
+  purpose: string | null;
   body_id: number;
   created_at: string;
 }

@@ -215,6 +215,34 @@ export async function enqueueAudiencePage(
   return { queued: people.length, last: people.at(-1)?.address ?? null };
 }
 
+/** Keeps the subject and body of a transactional notice to many (no unsubscribe link: it is not marketing). */
+export function createNoticeBody(trx: Executor, body: { subject: string; text: string; html: string }, now: Date): Promise<number> {
+  return insertMailBody(trx, { subject: body.subject, text_body: body.text, html_body: body.html, created_at: now.toISOString() });
+}
+
+/**
+ * Queues a transactional notice, the same for everyone (its body from createNoticeBody), to these
+ * addresses in the caller's transaction: one row per address, the one at position `i` due at
+ * `dueAt(i)`. The privacy policy's notice of a material change goes this way, spaced at the
+ * marketing rate like a campaign, so that order and account e-mails go first.
+ */
+export async function enqueueNoticeToMany(
+  trx: Executor,
+  notice: { kind: string; reference: string; bodyId: number },
+  addresses: readonly string[],
+  dueAt: (i: number) => Date,
+  now: Date,
+  domain: string,
+): Promise<number> {
+  if (MARKETING_KINDS.includes(notice.kind)) throw new Error(`a ${notice.kind} e-mail is marketing and needs its consent purpose`);
+  await insertMailsSharingBody(
+    trx,
+    { kind: notice.kind, reference: notice.reference, purpose: null, body_id: notice.bodyId, created_at: now.toISOString() },
+    addresses.map((to, i) => ({ to_address: to, message_id: newMessageId(domain), next_attempt_at: dueAt(i).toISOString() })),
+  );
+  return addresses.length;
+}
+
 /**
  * What an unsubscribe link says it came in (`?from=`), to count who left after a campaign: the
  * campaign (its reference, `campaign-7`), or the kind of any other marketing e-mail
@@ -307,6 +335,15 @@ export async function deliverDueMail(
     handled++;
     let content = { subject: mail.subject, text: mail.text_body, html: mail.html_body };
     let headers: Record<string, string> | undefined;
+    if (mail.purpose === null && mail.body_id !== null) {
+      // A transactional notice to many shares its body too (the privacy policy's material changes).
+      let body = bodies.get(mail.body_id);
+      if (!body) {
+        body = await findMailBody(db, mail.body_id);
+        if (body) bodies.set(mail.body_id, body);
+      }
+      if (body) content = { subject: body.subject, text: body.text_body, html: body.html_body };
+    }
     if (mail.purpose !== null) {
       // Asked again now: consent withdrawn since the e-mail was queued means it is not sent.
       const gate = gates.get(identityOf(db));

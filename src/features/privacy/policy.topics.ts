@@ -31,6 +31,7 @@ export const POLICY_TOPICS: Record<string, Partial<Record<DataSubject, string>>>
   privacy: { customers: 'When you use your privacy rights' },
   backups: { customers: 'Backups' },
   audit: { customers: 'Who looked at your data', staff: 'The record of who looked at personal data' },
+  breaches: { customers: 'If your data is ever breached' },
   staff: { staff: 'Staff accounts' },
 };
 

@@ -1,5 +1,10 @@
 import type { Erasure, FeatureInventory, PersonalColumn, Retention } from './inventory.js';
 
+/** The cookie a dismissed notice of a privacy policy change leaves, naming the version dismissed. */
+export const POLICY_NOTICE_COOKIE = 'assay_policy_notice';
+/** It outlasts the 30 days the notice shows. */
+export const POLICY_NOTICE_COOKIE_DAYS = 31;
+
 /**
  * A privacy request is the shop's proof that it answered a person's rights on time: the record is
  * kept for 6 years after it closes, then deleted. It holds only what that proof needs.
@@ -210,6 +215,14 @@ export const privacyInventory: FeatureInventory = {
       reason: 'A one-way hash of the answer link’s token, emptied when the link expires',
     },
   ],
-  cookies: [],
+  cookies: [
+    {
+      name: POLICY_NOTICE_COOKIE,
+      kind: 'strictly-necessary',
+      purpose:
+        'Remembers that you dismissed the notice of a change to our privacy policy, so that it is not shown to you again. It holds only the version number of the policy, set only when you press Dismiss.',
+      duration: `${POLICY_NOTICE_COOKIE_DAYS} days`,
+    },
+  ],
   transient: [],
 };

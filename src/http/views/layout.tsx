@@ -65,6 +65,12 @@ export function withBagLink<T extends string | Buffer>(page: T, count: number, h
   return Buffer.concat([page.subarray(0, at), Buffer.from(link, 'utf8'), page.subarray(at + plainBagLinkBytes.length)]) as T;
 }
 
+/**
+ * Where the notice of a material change to the privacy policy goes (features/privacy/policy.notice):
+ * an HTML comment, the same in every page (cached ones too), filled in as the page is sent.
+ */
+export const POLICY_NOTICE_MARKER = '<!--assay:policy-notice-->';
+
 const defaultDescription =
   'Fine jewellery from an independent UK jeweller: hallmarked gold, silver and platinum rings, necklaces, earrings and bracelets.';
 
@@ -138,6 +144,7 @@ export function Layout({ chrome, meta, children }: { chrome: Chrome; meta: PageM
             </ul>
           </nav>
         </header>
+        <div class="policy-notice-slot" dangerouslySetInnerHTML={{ __html: POLICY_NOTICE_MARKER }} />
         <main id="main" tabIndex={-1}>
           {children}
         </main>
