@@ -293,6 +293,11 @@ describe('/admin/records over HTTP', () => {
     expect(res.body).toContain('No UK adequacy for United States');
     expect(res.body).toContain('Passwords hashed with Argon2id');
     expect(res.body).not.toMatch(/<script(?! src=)/);
+    // A partner declared since is in the record at once.
+    expect(res.body).not.toContain('Second Thoughts Ltd');
+    await declareAsOwner(shop.app, owner.cookie, { ...ACME, name: 'Second Thoughts Ltd' });
+    const again = await get('/admin/records');
+    expect(again.body).toContain('Second Thoughts Ltd, only with the person’s consent to it by name');
     // Looking names no one, so it is not audited; only downloads are.
     expect(await auditedDownloads()).toEqual([]);
   });

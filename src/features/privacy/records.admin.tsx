@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { renderToString } from 'preact-render-to-string';
 import { allJobs } from '../../jobs/registry.js';
 import { lastJobRuns } from '../../jobs/runs.js';
 import { type AuditActor, entryBy, recordAudit } from '../audit/audit.service.js';
@@ -33,8 +34,16 @@ export async function recordsAdminRoutes(app: FastifyInstance): Promise<void> {
   const processors = processorsInUse(app.config);
   const schedule = retentionSchedule(inForce, jobsAsScheduled(allJobs, app.config));
 
-  const record = async (): Promise<RecordsOfProcessing> =>
-    recordsOfProcessing(inForce, app.config.shop, processors, await activePartners(app.db));
+  // Built again only when the partners change (one small query a request); the page's body is kept rendered with it.
+  let cached: { partners: string; record: RecordsOfProcessing; html: string | null } | null = null;
+  const current = async () => {
+    const partners = await activePartners(app.db);
+    const key = JSON.stringify(partners);
+    if (cached?.partners !== key)
+      cached = { partners: key, record: recordsOfProcessing(inForce, app.config.shop, processors, partners), html: null };
+    return cached;
+  };
+  const record = async (): Promise<RecordsOfProcessing> => (await current()).record;
 
   const audit = (req: FastifyRequest, format: 'csv' | 'json', rec: RecordsOfProcessing, now: Date) => {
     const actor: AuditActor = actorOf(req);
@@ -50,12 +59,14 @@ export async function recordsAdminRoutes(app: FastifyInstance): Promise<void> {
     );
   };
 
-  app.get('/admin/records', view, async (_req, reply) =>
-    reply.adminPage(
+  app.get('/admin/records', view, async (_req, reply) => {
+    const entry = await current();
+    entry.html ??= renderToString(<RecordsPage record={entry.record} />);
+    return reply.adminPage(
       { title: 'Records of processing', section: 'records', csrfToken: reply.csrfToken() },
-      <RecordsPage record={await record()} />,
-    ),
-  );
+      <div class="records-body" dangerouslySetInnerHTML={{ __html: entry.html }} />,
+    );
+  });
 
   app.get('/admin/records.csv', view, async (req, reply) => {
     const now = app.clock();

@@ -12,14 +12,16 @@ import { RetentionPage } from './views/retention-page.js';
 export async function retentionRoutes(app: FastifyInstance): Promise<void> {
   const schedule = retentionSchedule(inventoriesInForce(inventories, app.config.backups), jobsAsScheduled(allJobs, app.config));
 
+  // Nothing on the page is per visitor, so it is kept rendered (with the catalogue's pages, as its header names the categories).
   app.get('/privacy/retention', async (_req, reply) =>
-    reply.page(
-      {
+    reply.cachedPage(
+      'privacy-retention',
+      () => ({
         title: 'Retention schedule',
         canonicalPath: '/privacy/retention',
         description: `How long ${app.config.shop.name} keeps each kind of personal data, and when it is removed.`,
-      },
-      <RetentionPage schedule={schedule} shopName={app.config.shop.name} />,
+      }),
+      () => <RetentionPage schedule={schedule} shopName={app.config.shop.name} />,
     ),
   );
 }
