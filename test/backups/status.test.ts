@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertOwners } from '../../src/features/backups/backups.mail.js';
-import { finishRun, insertRun } from '../../src/features/backups/backups.repository.js';
+import { BACKUP_TAG } from '../../src/features/backups/backup.service.js';
+import { type BackupRunKind, type BackupRunRow, finishRun, insertRun, latestRun } from '../../src/features/backups/backups.repository.js';
 import { BACKUP_OVERDUE_HOURS, backupStatus } from '../../src/features/backups/backups.status.js';
+import { listSnapshots, resticTargetOf } from '../../src/features/backups/restic.js';
 import { type TestShop, buildTestShop, testDialect } from '../support/build-app.js';
 import { adminPost, signInAs } from '../support/staff.js';
 import { type ResticServer, startResticServer } from './restic-server.js';
@@ -10,8 +12,9 @@ import { type ResticServer, startResticServer } from './restic-server.js';
  * What the shop says about its backups, on a fixed clock: the status read from backup_runs (last
  * backup, its age and size, a failure after it, overdue, the last drill), the owners' alert at most
  * once a day per kind, the dashboard's Backups panel for owner and manager, the owner's Backups
- * page and its buttons (against a real restic repository), and what /privacy says about backups
- * under the keep policy in force.
+ * page and its buttons (against a real restic repository: each run starts in the background, one
+ * at a time, and shutdown waits for it), and what /privacy says about backups under the keep
+ * policy in force.
  */
 const HOUR = 3_600_000;
 let now = new Date('2026-06-10T12:00:00Z');
@@ -44,6 +47,17 @@ async function recordRun(
     detail: extra.detail,
     error: extra.error ?? null,
   });
+}
+
+/** Waits until the newest run of a kind, started from the Backups page in the background, has ended. */
+async function runEnded(s: TestShop, kind: BackupRunKind, timeoutMs = 90_000): Promise<BackupRunRow> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const run = await latestRun(s.app.db, kind);
+    if (run && run.outcome !== 'running') return run;
+    if (Date.now() > deadline) throw new Error(`the ${kind} did not end within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 beforeAll(async () => {
@@ -152,18 +166,26 @@ describe(`the dashboard and the Backups page (${testDialect})`, () => {
     expect(page.body).toContain('Kept: the last 7 daily, 4 weekly and 3 monthly backups, so no backup is older than 93 days.');
     expect(page.body).toContain('Back up now');
 
+    // Both buttons answer at once and the run goes on in the background: the page says it started.
     const backedUp = await adminPost(s.app, owner.cookie, '/admin/backups', '/admin/backups/backup', {});
     expect(backedUp.statusCode).toBe(303);
-    expect(backedUp.headers.location).toBe('/admin/backups?done=backed-up');
+    expect(backedUp.headers.location).toBe('/admin/backups?done=backup-started');
+    const started = await s.app.inject({ method: 'GET', url: '/admin/backups?done=backup-started', headers: { cookie: owner.cookie } });
+    expect(started.body).toContain('The backup has started; this page shows it when it ends.');
+    expect(await runEnded(s, 'backup')).toMatchObject({ outcome: 'done', actor: `staff:${owner.staffId}`, error: null });
     now = new Date(now.getTime() + HOUR);
     // A back-office session ends after an idle hour: signed in again, the same owner.
     const again = await signInAs(s.app, 'owner');
     const drilled = await adminPost(s.app, again.cookie, '/admin/backups', '/admin/backups/drill', {});
     expect(drilled.statusCode).toBe(303);
-    expect(drilled.headers.location).toBe('/admin/backups?done=drill-passed');
-    const after = await s.app.inject({ method: 'GET', url: '/admin/backups?done=drill-passed', headers: { cookie: again.cookie } });
-    expect(after.body).toContain('Restore drill passed');
+    expect(drilled.headers.location).toBe('/admin/backups?done=drill-started');
+    const drilling = await s.app.inject({ method: 'GET', url: '/admin/backups?done=drill-started', headers: { cookie: again.cookie } });
+    expect(drilling.body).toContain('The restore drill has started; this page shows it when it ends.');
+    expect(await runEnded(s, 'drill')).toMatchObject({ outcome: 'done', actor: `staff:${again.staffId}`, error: null });
+    const after = await s.app.inject({ method: 'GET', url: '/admin/backups', headers: { cookie: again.cookie } });
+    expect(after.body).toMatch(/Last restore drill: 1 Sept? 2026, 14:0\d, passed — the restored copy matched the live database\./);
     expect(after.body).toMatch(/<td>Restore drill<\/td><td>[^<]+<\/td><td>Done<\/td>/);
+    expect(after.body).not.toContain('has started');
     const audited = await s.app.db
       .selectFrom('audit_log')
       .select(['subject_type', 'actor_staff_id'])
@@ -178,6 +200,45 @@ describe(`the dashboard and the Backups page (${testDialect})`, () => {
     // Without the form's token, nothing runs.
     const forged = await s.app.inject({ method: 'POST', url: '/admin/backups/backup', headers: { cookie: again.cookie } });
     expect(forged.statusCode).toBe(403);
+  }, 120_000);
+
+  it('runs one backup or drill at a time: a press while one runs is refused in plain words, and nothing more runs', async () => {
+    const s = await shop(configured());
+    now = new Date('2026-09-20T12:00:00Z');
+    const owner = await signInAs(s.app, 'owner');
+    const first = await adminPost(s.app, owner.cookie, '/admin/backups', '/admin/backups/backup', {});
+    expect(first.statusCode).toBe(303);
+    // Pressed again straight away, while restic is still at work: refused, with the page and why.
+    for (const button of ['backup', 'drill']) {
+      const res = await adminPost(s.app, owner.cookie, '/admin/backups', `/admin/backups/${button}`, {});
+      expect(res.statusCode).toBe(409);
+      expect(res.body).toContain(
+        'A backup started from this page is still running. Press again once it has ended: the runs below show it.',
+      );
+      expect(res.body).toContain('<h1>Backups</h1>');
+    }
+    expect(await runEnded(s, 'backup')).toMatchObject({ outcome: 'done' });
+    const runs = await s.app.db.selectFrom('backup_runs').select(['kind', 'outcome']).execute();
+    expect(runs).toEqual([{ kind: 'backup', outcome: 'done' }]);
+    const audited = await s.app.db
+      .selectFrom('audit_log')
+      .select(['subject_type', 'actor_staff_id'])
+      .where('subject_type', 'in', ['backup', 'backup drill'])
+      .execute();
+    expect(audited).toEqual([{ subject_type: 'backup', actor_staff_id: owner.staffId }]);
+  }, 120_000);
+
+  it('lets a backup started from the page finish before the shop shuts down', async () => {
+    const s = await shop(configured());
+    now = new Date('2026-09-25T12:00:00Z');
+    const owner = await signInAs(s.app, 'owner');
+    const res = await adminPost(s.app, owner.cookie, '/admin/backups', '/admin/backups/backup', {});
+    expect(res.statusCode).toBe(303);
+    shops.splice(shops.indexOf(s), 1);
+    await s.close();
+    // Closed at once, the snapshot of this press is already in the repository.
+    const snapshots = await listSnapshots(resticTargetOf(s.app.config.backups)!, BACKUP_TAG);
+    expect(snapshots.filter((snap) => Date.parse(snap.time) === now.getTime())).toHaveLength(1);
   }, 120_000);
 
   it('answers the buttons with a clear message, not an error, when backups are not set up', async () => {

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Notice } from '../../http/views/components.js';
 import { actorOf } from '../backoffice/backoffice.plugin.js';
 import { keepPolicyText, longestBackupAgeDays } from './backup.policy.js';
-import { type BackupActor, BackupsNotSetUp, safeErrorText, takeBackup } from './backup.service.js';
+import { type BackupActor, safeErrorText, takeBackup } from './backup.service.js';
 import type { BackupRunRow } from './backups.repository.js';
 import { backupStatus, megabytes, recentBackupRuns } from './backups.status.js';
 import { runDrill } from './drill.service.js';
@@ -10,18 +10,20 @@ import { BackupStatusLines, NOT_SET_UP_TEXT, londonTime } from './views/backup-s
 
 /**
  * /admin/backups, for the owner: the state of the backups, the recent runs, the keep policy in
- * words, and "Back up now" and "Run the restore drill". Both run in the request (a backup of the
- * shop takes seconds) and are recorded and audited by the services; the page then says how it went.
+ * words, and "Back up now" and "Run the restore drill". Both start in the background and the
+ * request answers at once: on a big shop a drill takes longer than the server lets a connection
+ * sit idle (IDLE_TIMEOUT_MS). The services record (the runs table shows it running, then how it
+ * ended) and audit each run; one runs at a time per process, and shutdown waits for it.
  */
 
-const DONE: Record<string, { kind: 'success' | 'error'; text: string }> = {
-  'backed-up': { kind: 'success', text: 'Backed up: the snapshot is stored, encrypted, in the backup repository.' },
-  'drill-passed': { kind: 'success', text: 'Restore drill passed: the restored copy matched the live database, table by table.' },
-  'drill-failed': {
-    kind: 'error',
-    text: 'Restore drill failed: the restored copy differed from the live database. The owners have been e-mailed; see the runs below.',
-  },
+type RunKind = 'backup' | 'drill';
+
+const DONE: Record<string, { kind: 'info'; text: string }> = {
+  'backup-started': { kind: 'info', text: 'The backup has started; this page shows it when it ends.' },
+  'drill-started': { kind: 'info', text: 'The restore drill has started; this page shows it when it ends.' },
 };
+
+const RUN_TEXT: Record<RunKind, string> = { backup: 'A backup', drill: 'A restore drill' };
 
 const KIND_TEXT: Record<BackupRunRow['kind'], string> = {
   backup: 'Backup',
@@ -42,6 +44,28 @@ function runsActorText(actor: string): string {
 
 export async function backupsAdminRoutes(app: FastifyInstance): Promise<void> {
   const manage = { config: { access: 'backups.manage' as const } };
+
+  /** The backup or drill started from this page that has not ended yet: one at a time in this process. */
+  let running: { kind: RunKind; ended: Promise<void> } | null = null;
+  // Shutdown waits for it, so a run is never cut off with its staged copy left on disk and its row 'running'.
+  app.addHook('onClose', async () => {
+    await running?.ended;
+  });
+
+  function startRun(kind: RunKind, work: () => Promise<unknown>): void {
+    const ended = work()
+      .then(
+        () => undefined,
+        (err: unknown) => {
+          // Recorded in backup_runs and audited by the service; the runs table shows the reason.
+          app.log.error({ err: { message: safeErrorText(err) } }, `the ${kind} started from the back office failed`);
+        },
+      )
+      .finally(() => {
+        running = null;
+      });
+    running = { kind, ended };
+  }
 
   async function page(req: FastifyRequest, reply: FastifyReply, notice?: { kind: 'success' | 'error' | 'info'; text: string }, code = 200) {
     const now = app.clock();
@@ -113,26 +137,32 @@ export async function backupsAdminRoutes(app: FastifyInstance): Promise<void> {
 
   const notSetUp = (req: FastifyRequest, reply: FastifyReply) => page(req, reply, { kind: 'error', text: NOT_SET_UP_TEXT }, 409);
 
+  const busy = (req: FastifyRequest, reply: FastifyReply, kind: RunKind) =>
+    page(
+      req,
+      reply,
+      {
+        kind: 'error',
+        text: `${RUN_TEXT[kind]} started from this page is still running. Press again once it has ended: the runs below show it.`,
+      },
+      409,
+    );
+
   app.post('/admin/backups/backup', manage, async (req, reply) => {
     if (app.config.backups.repository === null) return notSetUp(req, reply);
-    try {
-      await takeBackup(app, app.clock(), backupActorOf(req));
-    } catch (err) {
-      if (err instanceof BackupsNotSetUp) return notSetUp(req, reply);
-      // Recorded, audited and mailed by the service; the words are safe to show.
-      return page(req, reply, { kind: 'error', text: `The backup failed: ${safeErrorText(err)}` }, 200);
-    }
-    return reply.redirect('/admin/backups?done=backed-up', 303);
+    if (running) return busy(req, reply, running.kind);
+    const now = app.clock();
+    const actor = backupActorOf(req);
+    startRun('backup', () => takeBackup(app, now, actor));
+    return reply.redirect('/admin/backups?done=backup-started', 303);
   });
 
   app.post('/admin/backups/drill', manage, async (req, reply) => {
     if (app.config.backups.repository === null) return notSetUp(req, reply);
-    try {
-      const report = await runDrill(app, app.clock(), backupActorOf(req));
-      return reply.redirect(`/admin/backups?done=${report.ok ? 'drill-passed' : 'drill-failed'}`, 303);
-    } catch (err) {
-      if (err instanceof BackupsNotSetUp) return notSetUp(req, reply);
-      return page(req, reply, { kind: 'error', text: `The restore drill could not run: ${safeErrorText(err)}` }, 200);
-    }
+    if (running) return busy(req, reply, running.kind);
+    const now = app.clock();
+    const actor = backupActorOf(req);
+    startRun('drill', () => runDrill(app, now, actor));
+    return reply.redirect('/admin/backups?done=drill-started', 303);
   });
 }
