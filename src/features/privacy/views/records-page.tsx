@@ -1,3 +1,4 @@
+import { Fragment } from 'preact';
 import { CATEGORY_TEXT, LAWFUL_BASIS_TEXT } from '../inventory.js';
 import type { ProcessingActivity, RecordsOfProcessing } from '../records.service.js';
 
@@ -255,10 +256,10 @@ export function RecordsPage({ record }: { record: RecordsOfProcessing }) {
               <td>{m.detail}</td>
               <td>
                 {m.where.map((w, i) => (
-                  <>
+                  <Fragment key={w}>
                     {i > 0 && ', '}
-                    <code key={w}>{w}</code>
-                  </>
+                    <code>{w}</code>
+                  </Fragment>
                 ))}
               </td>
             </tr>
