@@ -22,7 +22,11 @@ const rowLine: FormatCallback = (elem, walk, builder) => {
  * breadcrumbs are the site's, not the policy's.
  */
 export function policyText(policy: PolicyModel): string {
-  const html = renderToString(<PrivacyPolicy policy={policy} />);
+  return policyTextOf(renderToString(<PrivacyPolicy policy={policy} />));
+}
+
+/** The policy page's HTML (its article) as the plain text a version keeps. */
+export function policyTextOf(html: string): string {
   return convert(html, {
     wordwrap: false,
     formatters: { rowLine },

@@ -142,7 +142,7 @@ export function diffBlocks(from: string, to: string): Block[] {
     const p = parts[i] as Change;
     const next = parts[i + 1];
     if (p.removed && next?.added) {
-      blocks.push({ kind: 'changed', words: diffWords(p.value, next.value) });
+      blocks.push({ kind: 'changed', words: diffWords(p.value.replace(/\n$/, ''), next.value.replace(/\n$/, '')) });
       i++;
     } else if (p.removed) blocks.push({ kind: 'removed', text: p.value });
     else if (p.added) blocks.push({ kind: 'added', text: p.value });
