@@ -22,6 +22,8 @@ const tablesWithPersonalData = () => [...new Set(personalColumns().map((c) => c.
 
 /** Tables with personal columns this journey leaves without a row for its people, and why. */
 const NO_ROW_IN_THIS_JOURNEY: Partial<Record<TableName, string>> = {
+  breach_people:
+    'Listed only when staff record a breach and the people it affects; test/breaches/people.test.ts copies and erases such rows.',
   customer_sign_in_failures:
     "Rows are found only by a keyed fingerprint of an address, which erasure cannot recompute without the shop's key; none says whose it is.",
   consent_legacy_ticks:

@@ -17,6 +17,7 @@ import { GUEST, Shopper } from '../support/shopper.js';
 import { eraseSomeone } from '../../src/features/privacy/erasure.service.js';
 import { findPerson } from '../../src/features/privacy/subjects.service.js';
 import { adminPost, signInAs } from '../support/staff.js';
+import { addPeople, closeBreach, decideNotToReport, recordBreach } from '../../src/features/breaches/breaches.service.js';
 
 /**
  * Every retention job, run through the job registry's `run(app, now)` with a fixed clock against
@@ -419,6 +420,49 @@ const cases: Record<RetentionJob, () => Promise<void>> = {
     expect((await run('statistics.rollup')).saltsDeleted).toBeGreaterThan(0);
     expect(await saltOf(visited)).toBeUndefined();
     expect(await saltOf(day(now))).toBeDefined();
+  },
+
+  'breaches.retention': async () => {
+    const base = startCase();
+    const manager = { staffId: null, role: 'manager' };
+    const breach = async (title: string, emails: string[]) => {
+      const id = await recordBreach(
+        db(),
+        {
+          title,
+          whatHappened: 'A list of orders was sent to the wrong supplier.',
+          occurredAt: null,
+          discoveredAt: now.toISOString(),
+          categories: ['identity', 'address'],
+          dataAffected: 'Names and delivery addresses',
+          peopleAffected: 'Customers who ordered that day',
+          peopleCount: emails.length,
+          risk: 'unlikely',
+          riskAssessment: 'The supplier deleted it unread.',
+          actions: '',
+        },
+        manager,
+        now,
+      );
+      expect(await addPeople(db(), id, emails, manager, now)).toMatchObject({ ok: true, added: emails.length });
+      return id;
+    };
+    const peopleOf = async (id: number) =>
+      (await db().selectFrom('breach_people').select('email').where('breach_id', '=', id).execute()).length;
+    const closed = await breach(`closed ${tag()}`, [`a-${tag()}@example.org`, `b-${tag()}@example.org`]);
+    const open = await breach(`open ${tag()}`, [`c-${tag()}@example.org`]);
+    expect(await decideNotToReport(db(), closed, 'The supplier confirmed it deleted the list unread.', manager, now)).toEqual({ ok: true });
+    expect(await closeBreach(db(), closed, manager, now)).toEqual({ ok: true });
+    // Kept 90 days after the breach is closed; the people of a breach still open stay however long it is open.
+    at(base, 89);
+    expect(await run('breaches.retention')).toEqual({ deleted: 0 });
+    expect(await peopleOf(closed)).toBe(2);
+    at(base, 91);
+    expect(await run('breaches.retention')).toEqual({ deleted: 2 });
+    expect(await peopleOf(closed)).toBe(0);
+    expect(await peopleOf(open)).toBe(1);
+    // The register's record of the breach itself names no one, and stays.
+    expect(await db().selectFrom('breaches').select('id').where('id', '=', closed).executeTakeFirst()).toBeDefined();
   },
 
   'feedback.retention': async () => {

@@ -31,6 +31,8 @@ const personal = () => contracts.flatMap((c) => c.inventory.personal);
 
 /** Tables this journey cannot fill for its person, and why; every other declared table must have a row in the copy. */
 const NOT_IN_THE_COPY: Partial<Record<TableName, string>> = {
+  breach_people:
+    'Listed only when staff record a breach and the people it affects; test/breaches/people.test.ts copies and erases such rows.',
   customer_sign_in_failures:
     "Rows are found only by a keyed fingerprint of an address, which erasure cannot recompute without the shop's key; none says whose it is.",
   staff_recovery_codes: 'Made only when a member sets up two-factor sign-in with a phone, which this journey does not do.',

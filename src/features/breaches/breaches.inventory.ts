@@ -18,25 +18,18 @@ export const BREACH_PEOPLE_RETENTION = {
   job: 'breaches.retention',
 } as const satisfies Retention;
 
-/**
- * Erasure keeps the address until that end: telling people of a breach that puts them at high
- * risk is a legal obligation (Art. 34), and so is being able to show whom we told (Art. 5(2));
- * the right to erasure gives way to both (Art. 17(3)(b)). The account number goes at once: the
- * account is being deleted, so it no longer leads anywhere.
- */
-const KEPT_FOR_THE_NOTICE = {
-  action: 'keep',
-  basis: 'legal-obligation',
-  reason:
-    'The law requires us to tell you about a breach of your data that puts you at high risk, and to be able to show that we did; we keep your address for that until the record of the breach is closed and 90 days have passed.',
-  until: BREACH_PEOPLE_RETENTION,
-} as const;
-
 const person = {
   table: 'breach_people',
-  purpose: 'To tell you about a breach of your data, and to keep a record that we did',
+  purpose: 'To tell you about a breach of your data',
   lawfulBasis: 'legal-obligation',
   retention: BREACH_PEOPLE_RETENTION,
+  /**
+   * Erasure deletes the rows. The register keeps what Art. 33(5) asks of it (the facts, the
+   * effects, the action taken, how many were told and when) without them; keeping an address
+   * only to e-mail someone who has asked us to erase them is not necessary, as our answer to
+   * that request can tell them; and an erasure then leaves nothing of them behind.
+   */
+  erasure: { action: 'delete' },
   recipients: [
     'Our owner and managers, who keep the breach register',
     "Our e-mail delivery provider, the SMTP service that carries the shop's e-mail to your inbox",
@@ -106,8 +99,7 @@ export const breachesInventory: FeatureInventory = {
     {
       table: 'breach_people',
       linkedBy: ['email', 'customer_id'],
-      rows: 'keep',
-      note: 'Kept through an erasure until 90 days after the breach is closed (the account number is emptied at once)',
+      rows: 'delete',
     },
   ],
   personal: [
@@ -117,7 +109,6 @@ export const breachesInventory: FeatureInventory = {
       column: 'email',
       category: 'contact',
       label: 'Your e-mail address, when a breach of your data means we must tell you about it',
-      erasure: KEPT_FOR_THE_NOTICE,
     },
     {
       ...person,
@@ -125,7 +116,6 @@ export const breachesInventory: FeatureInventory = {
       column: 'customer_id',
       category: 'account',
       label: 'Your account number, beside that address',
-      erasure: { action: 'anonymise' },
     },
     {
       ...person,
@@ -133,7 +123,6 @@ export const breachesInventory: FeatureInventory = {
       column: 'told_at',
       category: 'communication',
       label: 'When we told you about the breach',
-      erasure: KEPT_FOR_THE_NOTICE,
     },
   ],
   notPersonal,

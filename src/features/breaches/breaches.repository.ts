@@ -140,13 +140,11 @@ export function findBreachPeopleOfPerson(db: Executor, customerId: number | null
     .execute();
 }
 
-/** Empties the account number on the person's rows (the account is being deleted); the number of rows changed. */
-export async function unlinkBreachPeopleOfPerson(db: Executor, customerId: number | null, emails: string[]): Promise<number> {
+/** Deletes the rows naming the person; the number deleted. */
+export async function deleteBreachPeopleOfPerson(db: Executor, customerId: number | null, emails: string[]): Promise<number> {
   if (customerId === null && emails.length === 0) return 0;
   const r = await db
-    .updateTable('breach_people')
-    .set({ customer_id: null })
-    .where('customer_id', 'is not', null)
+    .deleteFrom('breach_people')
     .where((eb) => {
       const ors = [];
       if (customerId !== null) ors.push(eb('customer_id', '=', customerId));
@@ -154,7 +152,7 @@ export async function unlinkBreachPeopleOfPerson(db: Executor, customerId: numbe
       return eb.or(ors);
     })
     .executeTakeFirst();
-  return Number(r.numUpdatedRows);
+  return Number(r.numDeletedRows);
 }
 
 /** Everyone the register's people name, by address and account number, each pair once. */

@@ -21,6 +21,7 @@ import {
   type BreachRow,
   countBreachPeople,
   countBreaches,
+  deleteBreachPeopleOfPerson,
   deletePeopleOfBreachesClosedBefore,
   findBreach,
   findBreachAddresses,
@@ -33,7 +34,6 @@ import {
   listBreachPeople,
   listBreaches,
   markPeopleTold,
-  unlinkBreachPeopleOfPerson,
   updateBreach,
 } from './breaches.repository.js';
 
@@ -390,12 +390,11 @@ export const breachesSubjects: SubjectHandlers = {
   },
 
   /**
-   * Keeps the person's address until the retention's end, as the inventory declares (telling them,
-   * and showing that we did, are legal obligations); the account number, whose account is being
-   * deleted, is emptied.
+   * Deletes the rows naming the person, as the inventory declares: the register keeps its record
+   * of the breach, which names no one, and its counts of people told.
    */
   async eraseSubject(trx, person) {
-    return reportOf({}, { breach_people: await unlinkBreachPeopleOfPerson(trx, person.customerId, emailsOf(person)) });
+    return reportOf({ breach_people: await deleteBreachPeopleOfPerson(trx, person.customerId, emailsOf(person)) });
   },
 
   /** Everyone the register's people name, by address and account number. */
