@@ -326,13 +326,13 @@ describe(`Account Home's consent history (${testDialect})`, () => {
     const v = (iso: string) => versions.get(iso) ?? 'missing';
     expect(historyLines(page)).toEqual([
       '1 December 2026 at 11:15 — You withdrew your consent to the General Subscription, by writing to us; our staff recorded your request.',
-      `1 December 2026 at 11:00 — You agreed to the General Subscription, in Account Home. The words you saw: “${CONSENT_WORDING.accountGeneral}” Privacy policy in force: version ${v('2026-12-01T11:00:00.000Z')}.`,
+      `1 December 2026 at 11:00 — You agreed to the General Subscription, in Account Home. The words you saw: “${CONSENT_WORDING.accountGeneral}” Privacy policy in force: version ${v('2026-12-01T11:00:00.000Z')}, of 1 December 2026.`,
       "1 December 2026 at 10:45 — You withdrew your consent to feedback requests, with your e-mail program's unsubscribe button.",
       '1 December 2026 at 10:30 — We shared your first name and e-mail address with Acme Boxes Ltd, as you agreed.',
       '1 December 2026 at 10:15 — You withdrew your consent to the General Subscription, with the Unsubscribe link in one of our e-mails.',
-      `1 December 2026 at 10:00 — You agreed to sharing your details with Acme Boxes Ltd, in Account Home. The words you saw: “${CONSENT_WORDING.partner({ name: 'Acme Boxes Ltd', receives: 'first name and e-mail address', why: 'to send you its catalogue of ring boxes' })}” Privacy policy in force: version ${v('2026-12-01T10:00:00.000Z')}.`,
-      `1 December 2026 at 10:00 — You agreed to feedback requests, in Account Home. The words you saw: “${CONSENT_WORDING.accountFeedback}” Privacy policy in force: version ${v('2026-12-01T10:00:00.000Z')}.`,
-      `1 December 2026 at 09:00 — You agreed to the General Subscription, by confirming the e-mail we sent when you signed up on our newsletter form. The words you saw: “${CONSENT_WORDING.newsletterForm}” Privacy policy in force: version ${version}.`,
+      `1 December 2026 at 10:00 — You agreed to sharing your details with Acme Boxes Ltd, in Account Home. The words you saw: “${CONSENT_WORDING.partner({ name: 'Acme Boxes Ltd', receives: 'first name and e-mail address', why: 'to send you its catalogue of ring boxes' })}” Privacy policy in force: version ${v('2026-12-01T10:00:00.000Z')}, of 1 December 2026.`,
+      `1 December 2026 at 10:00 — You agreed to feedback requests, in Account Home. The words you saw: “${CONSENT_WORDING.accountFeedback}” Privacy policy in force: version ${v('2026-12-01T10:00:00.000Z')}, of 1 December 2026.`,
+      `1 December 2026 at 09:00 — You agreed to the General Subscription, by confirming the e-mail we sent when you signed up on our newsletter form. The words you saw: “${CONSENT_WORDING.newsletterForm}” Privacy policy in force: version ${version}, of 1 December 2026.`,
     ]);
     expect(v('2026-12-01T10:00:00.000Z')).toMatch(/^[0-9a-f]{12}$/);
 

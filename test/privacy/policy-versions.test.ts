@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { policyText, policyTextOf } from '../../src/features/privacy/policy.text.js';
 import { buildTestShop, type TestShop, testDialect } from '../support/build-app.js';
+import { send, signedInCustomer } from '../support/customer.js';
 
 let now = new Date('2026-03-03T10:00:00Z');
 const clock = () => now;
@@ -123,5 +124,14 @@ describe(`every published version is kept with its text (${testDialect})`, () =>
     const old = await moved.app.inject({ url: `/privacy/versions/compare?from=${OLD}&to=${v2}` });
     expect(old.statusCode).toBe(200);
     expect(decode(old.body)).toContain(`Version ${OLD} was published before versions were kept in full`);
+  });
+
+  it('shows in Account Home, for each consent choice, the version it was made under, with its date and a link to it', async () => {
+    const { shopper } = await signedInCustomer(moved.app);
+    expect((await send(shopper, '/account/newsletter', '/account/newsletter', { general_subscription: 'yes' })).statusCode).toBe(303);
+    const page = (await shopper.get('/account/newsletter')).body;
+    const history = page.match(/<ol class="plain consent-history">([\s\S]*?)<\/ol>/)?.[1] ?? '';
+    expect(history).toContain(`Privacy policy in force: <a href="/privacy/versions/${v2}">version ${v2}, of 10 March 2026</a>.`);
+    expect((await moved.app.inject({ url: `/privacy/versions/${v2}` })).statusCode).toBe(200);
   });
 });

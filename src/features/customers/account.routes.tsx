@@ -378,6 +378,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
         saved={fieldText(query(req).saved) !== ''}
         history={history}
         partnerNames={partnerNames}
+        policyVersions={await app.privacy.versions()}
       />,
     );
   });

@@ -39,6 +39,7 @@ export function NewsletterPage({
   saved,
   history,
   partnerNames,
+  policyVersions,
 }: {
   csrf: string;
   boxes: NewsletterBox[];
@@ -49,7 +50,10 @@ export function NewsletterPage({
   history: HistoryEntry[];
   /** The name of every partner the history mentions, retired ones too. */
   partnerNames: ReadonlyMap<number, string>;
+  /** When each version of the privacy policy was published (every version, newest first). */
+  policyVersions?: readonly { version: string; publishedAt: string }[];
 }) {
+  const published = new Map((policyVersions ?? []).map((v) => [v.version, v.publishedAt]));
   const box = (b: NewsletterBox) => <Checkbox key={b.field} name={b.field} label={b.wording} checked={given.has(b.purpose)} />;
   const ours = boxes.filter((b) => !b.partner);
   const partners = boxes.filter((b) => b.partner);
@@ -119,7 +123,8 @@ export function NewsletterPage({
             <ol class="plain consent-history">
               {[...history].reverse().map((e) => (
                 <li key={e.id}>
-                  <When iso={e.at} time /> — {historyText(e, partnerNames)}
+                  <When iso={e.at} time /> — {historyText(e, partnerNames, false)}
+                  <PolicyInForce version={e.policy_version} publishedAt={e.policy_version ? published.get(e.policy_version) : undefined} />
                 </li>
               ))}
             </ol>
@@ -150,11 +155,32 @@ function purposeInWords(purpose: string, partnerNames: ReadonlyMap<number, strin
 
 const howInWords = (method: string) => (CONSENT_METHODS as Record<string, string>)[method] ?? method;
 
-/** One entry of the history, in words: what happened, how, the words shown and the policy in force. */
-export function historyText(e: HistoryEntry, partnerNames: ReadonlyMap<number, string>): string {
+const publishedDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
+
+/** The version of the privacy policy a choice was made under, with its date, linked to that version as it was published. */
+function PolicyInForce({ version, publishedAt }: { version: string | null; publishedAt: string | undefined }) {
+  if (!version) return null;
+  return (
+    <>
+      {' '}
+      Privacy policy in force:{' '}
+      <a href={`/privacy/versions/${version}`}>
+        version {version}
+        {publishedAt ? `, of ${publishedDate.format(new Date(publishedAt))}` : ''}
+      </a>
+      .
+    </>
+  );
+}
+
+/**
+ * One entry of the history, in words: what happened, how, the words shown and (unless `withPolicy`
+ * is false, when the page links it) the policy in force.
+ */
+export function historyText(e: HistoryEntry, partnerNames: ReadonlyMap<number, string>, withPolicy = true): string {
   const what = purposeInWords(e.purpose, partnerNames);
   const how = howInWords(e.method);
-  const policy = e.policy_version ? ` Privacy policy in force: version ${e.policy_version}.` : '';
+  const policy = withPolicy && e.policy_version ? ` Privacy policy in force: version ${e.policy_version}.` : '';
   switch (e.action) {
     case 'given':
       return `You agreed to ${what}, ${how}.${e.wording ? ` The words you saw: “${e.wording}”` : ''}${policy}`;
