@@ -76,20 +76,18 @@ export async function handoverAdminRoutes(app: FastifyInstance): Promise<void> {
       { db: app.db, dialect: app.dialect, dataDir: app.config.dataDir },
       { name: app.config.shop.name },
       now,
-      stop.signal,
+      // Recorded before the zip's last bytes are made: a download that completes was recorded.
+      { signal: stop.signal, beforeEnd: (summary) => recordExport(app.db, actor, summary, app.clock()) },
     );
     reply.raw.once('close', () => {
       if (!reply.raw.writableFinished) stop.abort();
     });
-    made.done
-      .then(
-        (summary) => recordExport(app.db, actor, summary, app.clock()),
-        (err) => {
-          req.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'whole-shop export stopped');
-          return recordExport(app.db, actor, null, app.clock(), true);
-        },
-      )
-      .catch((err) => req.log.error({ err }, 'could not record the whole-shop export'));
+    made.done.catch(async (err) => {
+      req.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'whole-shop export stopped');
+      await recordExport(app.db, actor, null, app.clock(), true).catch((e) =>
+        req.log.error({ err: e }, 'could not record the stopped export'),
+      );
+    });
     return reply
       .header('content-type', 'application/zip')
       .header('content-disposition', `attachment; filename="shop-export-${now.toISOString().slice(0, 10)}.zip"`)

@@ -84,9 +84,14 @@ export function exportShop(
   source: { db: Executor; dialect: 'sqlite' | 'postgres'; dataDir: string },
   shop: { name: string },
   now: Date,
-  signal?: AbortSignal,
-  pageRows = EXPORT_PAGE_ROWS,
+  options: {
+    signal?: AbortSignal;
+    /** Runs before the zip's last bytes are made (to record the export while the download is still open). */
+    beforeEnd?: (summary: ExportSummary) => Promise<void>;
+    pageRows?: number;
+  } = {},
 ): ShopExport {
+  const { signal, beforeEnd, pageRows = EXPORT_PAGE_ROWS } = options;
   const zip = new ZipFile();
   const mtime = now;
   const files: ManifestFile[] = [];
@@ -204,8 +209,10 @@ export function exportShop(
       files,
     };
     zip.addBuffer(Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8'), 'manifest.json', { mtime, compress: true });
+    const summary: ExportSummary = { rows: Object.fromEntries(tables.map((t) => [t.table, t.rows])), photos, files: files.length + 1 };
+    await beforeEnd?.(summary);
     zip.end();
-    return { rows: Object.fromEntries(tables.map((t) => [t.table, t.rows])), photos, files: files.length + 1 };
+    return summary;
   });
   // A failure ends the download rather than leaving it waiting.
   const stream = zip.outputStream as unknown as Readable;
