@@ -36,7 +36,7 @@ export async function handoverAdminRoutes(app: FastifyInstance): Promise<void> {
     messageDomain: messageIdDomain(app.config.publicUrl),
   });
 
-  async function page(reply: FastifyReply, extra: Partial<Parameters<typeof HandoverPage>[0]> = {}, code = 200) {
+  async function page(req: FastifyRequest, reply: FastifyReply, extra: Partial<Parameters<typeof HandoverPage>[0]> = {}, code = 200) {
     return reply.adminPage(
       { title: 'Whole-shop export', section: 'export', csrfToken: reply.csrfToken() },
       <HandoverPage
@@ -44,6 +44,7 @@ export async function handoverAdminRoutes(app: FastifyInstance): Promise<void> {
         shopName={app.config.shop.name}
         accountHolders={await accountHolderCount(app.db)}
         sqlite={app.dialect === 'sqlite'}
+        twoFactor={req.staffSession?.staff.twoFactor ?? false}
         {...extra}
       />,
       code,
@@ -52,14 +53,18 @@ export async function handoverAdminRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/admin/export', owner, async (req, reply) => {
     const sent = Number((req.query as Record<string, unknown>).sent);
-    return page(reply, Number.isInteger(sent) && sent >= 0 && (req.query as Record<string, unknown>).sent !== undefined ? { sent } : {});
+    return page(
+      req,
+      reply,
+      Number.isInteger(sent) && sent >= 0 && (req.query as Record<string, unknown>).sent !== undefined ? { sent } : {},
+    );
   });
 
   app.post('/admin/export', owner, async (req: FastifyRequest, reply) => {
     const session = req.staffSession!;
     const answers = answersSchema.safeParse(req.body ?? {});
-    if (!session.staff.twoFactor) return page(reply, { exportError: { text: NO_TWO_FACTOR } }, 403);
-    if (!answers.success) return page(reply, { exportError: { text: MISSING } }, 400);
+    if (!answers.success) return page(req, reply, { exportError: { text: session.staff.twoFactor ? MISSING : NO_TWO_FACTOR } }, 400);
+    if (!session.staff.twoFactor) return page(req, reply, { exportError: { text: NO_TWO_FACTOR } }, 403);
     const now = app.clock();
     const confirmed = await confirmOwner(
       app.db,
@@ -68,7 +73,8 @@ export async function handoverAdminRoutes(app: FastifyInstance): Promise<void> {
       answers.data,
       now,
     );
-    if (!confirmed.ok) return page(reply, { exportError: { text: confirmed.reason === 'no_two_factor' ? NO_TWO_FACTOR : WRONG } }, 403);
+    if (!confirmed.ok)
+      return page(req, reply, { exportError: { text: confirmed.reason === 'no_two_factor' ? NO_TWO_FACTOR : WRONG } }, 403);
 
     const actor = actorOf(req);
     const stop = new AbortController();
@@ -106,14 +112,14 @@ export async function handoverAdminRoutes(app: FastifyInstance): Promise<void> {
 
   app.post('/admin/export/notice', owner, async (req, reply) => {
     const n = parseNotice(req);
-    if (!n.ok) return page(reply, { draft: n.draft, noticeErrors: n.errors }, 400);
+    if (!n.ok) return page(req, reply, { draft: n.draft, noticeErrors: n.errors }, 400);
     const mail = noticeMail(noticeShop(), n.details, 'Alex');
-    return page(reply, { draft: n.details, preview: { subject: mail.subject, text: mail.text } });
+    return page(req, reply, { draft: n.details, preview: { subject: mail.subject, text: mail.text } });
   });
 
   app.post('/admin/export/notice/send', owner, async (req, reply) => {
     const n = parseNotice(req);
-    if (!n.ok) return page(reply, { draft: n.draft, noticeErrors: n.errors }, 400);
+    if (!n.ok) return page(req, reply, { draft: n.draft, noticeErrors: n.errors }, 400);
     const { queued } = await sendNotice(app.db, noticeShop(), n.details, actorOf(req), app.clock());
     return reply.redirect(`/admin/export?sent=${queued}#notice`, 303);
   });

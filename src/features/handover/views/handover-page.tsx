@@ -13,6 +13,8 @@ export function HandoverPage(props: {
   shopName: string;
   accountHolders: number;
   sqlite: boolean;
+  /** Whether the owner has two-factor sign-in set up (the export needs a code). */
+  twoFactor: boolean;
   exportError?: { text: string };
   noticeErrors?: FieldErrors;
   draft?: NoticeDraft;
@@ -47,6 +49,12 @@ export function HandoverPage(props: {
       )}
       <h2>Take the export</h2>
       <p>Every export is recorded in the audit trail. Confirm it is you:</p>
+      {!props.twoFactor && !props.exportError && (
+        <Notice kind="info">
+          Set up two-factor sign-in first (<a href="/admin/account/two-factor">Your account &gt; Two-factor sign-in</a>): the export needs
+          your password and a current code.
+        </Notice>
+      )}
       {props.exportError && <Notice kind="error">{props.exportError.text}</Notice>}
       <form method="post" action="/admin/export">
         <Csrf token={csrf} />
