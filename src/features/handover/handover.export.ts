@@ -214,8 +214,10 @@ export function exportShop(
     zip.end();
     return summary;
   });
-  // A failure ends the download rather than leaving it waiting.
   const stream = zip.outputStream as unknown as Readable;
-  done.catch((err) => stream.destroy(err instanceof Error ? err : new Error(String(err))));
+  // A failure ends the download rather than leaving it waiting; a download already closed just ends.
+  done.catch((err) =>
+    err instanceof ExportStopped ? stream.destroy() : stream.destroy(err instanceof Error ? err : new Error(String(err))),
+  );
   return { stream, done };
 }
