@@ -134,6 +134,7 @@ describe(`telling the people affected (${testDialect})`, () => {
     const reviewed = await breach(id);
     expect(reviewed.notice_reviewed_at).toBe(now.toISOString());
     expect(reviewed.notice_reviewed_by).toBeGreaterThan(0);
+    expect(pageText((await staff.get(`${at()}/notice/preview`)).body)).toContain('Reviewed on 1 March 2027 at 21:20 by Test manager.');
     expect(reviewer).toBeTruthy();
 
     // A change after the review clears it: the changed text must be reviewed again.

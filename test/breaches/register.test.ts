@@ -75,6 +75,7 @@ describe(`recording a suspected breach (${testDialect})`, () => {
     expect(JSON.parse(row.categories)).toEqual(['identity', 'address']);
     const page = pageText((await staff.get(`/admin/breaches/${id}`)).body);
     expect(page).toContain('Report to the ICO by Wed 3 March, 14:20 (41 hours left)');
+    expect(page).toContain('1 March 2027 at 21:20 by Test manager');
     const entries = await auditOf(id);
     expect(entries).toEqual([expect.objectContaining({ action: 'create', actor_role: 'manager' })]);
     expect(entries[0]?.fields).toContain('what_happened');
@@ -93,6 +94,7 @@ describe(`the register and the dashboard (${testDialect})`, () => {
 
     const dashboard = pageText((await staff.get('/admin')).body);
     expect(dashboard).toContain('a report to the ICO or a decision not to report');
+    expect(dashboard).not.toContain('the most urgent shown here');
     expect(dashboard.indexOf(`#${older} Laptop left on a train`)).toBeGreaterThan(-1);
     expect(dashboard.indexOf(`#${older} Laptop`)).toBeLessThan(dashboard.indexOf(`#${newer} Wrong address label`));
     expect(dashboard).toContain('(11 hours left)');
@@ -105,6 +107,15 @@ describe(`the register and the dashboard (${testDialect})`, () => {
       '<strong class="breach-overdue">Overdue by 5 hours: the report to the ICO was due by Mon 1 March, 16:20</strong>',
     );
     expect((await staff.get('/admin')).body).toContain(`#${id} Old unreported incident`);
+  });
+
+  it('shows the ten most urgent on the dashboard, and says when there are more', async () => {
+    const open = await db().selectFrom('breaches').select('id').where('closed_at', 'is', null).execute();
+    for (let i = open.length; i <= 10; i++) await staff.record({ title: `Extra ${i}`, discovered_at: '2027-03-01T21:00' });
+    const dashboard = pageText((await staff.get('/admin')).body);
+    expect(dashboard).toContain('10+</span> breaches need a report to the ICO or a decision not to report (the most urgent shown here)');
+    expect(dashboard).toContain('Old unreported incident');
+    expect(dashboard).not.toContain(`Extra 10`);
   });
 
   it('refuses customer service the register and its actions, and leaves the panel off their dashboard', async () => {

@@ -71,7 +71,7 @@ export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
           </Notice>
         )}
         <ul class="stats">
-          {breaches && breaches.length > 0 && <BreachesPanel awaiting={breaches} />}
+          {breaches && breaches.breaches.length > 0 && <BreachesPanel awaiting={breaches.breaches} more={breaches.more} />}
           <li>
             <span class="figure">{counts.ordersPaidToday}</span> orders today
             <br />

@@ -46,6 +46,7 @@ import {
   PeoplePage,
   RegisterPage,
   ReportDraftPage,
+  staffName,
 } from './views/breach-pages.js';
 
 /**
@@ -436,7 +437,9 @@ export async function breachesAdminRoutes(app: FastifyInstance): Promise<void> {
         subject={message.subject}
         text={message.text}
         reviewed={
-          view.row.notice_reviewed_at ? `${momentText(view.row.notice_reviewed_at)} by staff member #${view.row.notice_reviewed_by}` : null
+          view.row.notice_reviewed_at
+            ? `${momentText(view.row.notice_reviewed_at)} by ${staffName(view, view.row.notice_reviewed_by)}`
+            : null
         }
         open={!view.row.closed_at}
         done={DONE[done]}

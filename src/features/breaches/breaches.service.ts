@@ -1,6 +1,7 @@
 import { type Db, type Executor, type Trx, inTransaction } from '../../db/database.js';
 import { type AuditActor, type AuditEntry, auditedRead, entryBy, recordAudit } from '../audit/audit.service.js';
 import { accountForPrivacy } from '../customers/customers.service.js';
+import { staffNamesById } from '../staff/staff.directory.js';
 import { enqueueMail } from '../mail/outbox.service.js';
 import { type SubjectHandlers, emailsOf, exportOf, reportOf } from '../privacy/inventory.js';
 import {
@@ -331,13 +332,19 @@ export interface BreachView {
   row: BreachRow;
   people: { listed: number; told: number };
   clock: BreachClock;
+  /** The names of the staff the record names by number (who recorded it, who reviewed the notice), from the staff feature. */
+  staffNames: Map<number, string>;
 }
 
 /** A breach with its counts of people: the record page (it shows no addresses, so nothing to audit). */
 export async function breachForStaff(db: Db, id: number, now: Date): Promise<BreachView | null> {
   const row = await findBreach(db, id);
   if (!row) return null;
-  return { row, people: await countBreachPeople(db, id), clock: clockOf(row, now) };
+  const [people, staffNames] = await Promise.all([
+    countBreachPeople(db, id),
+    staffNamesById(db, [row.recorded_by, row.notice_reviewed_by]),
+  ]);
+  return { row, people, clock: clockOf(row, now), staffNames };
 }
 
 /** The people of a breach, addresses shown: the look is recorded in the transaction that reads them. */
@@ -364,15 +371,21 @@ export interface AwaitingReport {
   clock: BreachClock;
 }
 
-/** The dashboard's panel: the open breaches still needing a report or a decision, the most urgent first, in one query. */
-export async function breachesAwaitingReport(db: Db, now: Date, limit = 10): Promise<AwaitingReport[]> {
-  const rows = await findBreachesAwaitingReport(db, limit);
-  return rows.map((r) => ({
-    id: r.id,
-    title: r.title,
-    risk: r.risk,
-    clock: clockOf({ discovered_at: r.discovered_at, reported_at: null, not_reported_reason: null }, now),
-  }));
+/**
+ * The dashboard's panel: the open breaches still needing a report or a decision, the most urgent
+ * first, at most `limit` of them (`more` when there are others), in one query.
+ */
+export async function breachesAwaitingReport(db: Db, now: Date, limit = 10): Promise<{ breaches: AwaitingReport[]; more: boolean }> {
+  const rows = await findBreachesAwaitingReport(db, limit + 1);
+  return {
+    breaches: rows.slice(0, limit).map((r) => ({
+      id: r.id,
+      title: r.title,
+      risk: r.risk,
+      clock: clockOf({ discovered_at: r.discovered_at, reported_at: null, not_reported_reason: null }, now),
+    })),
+    more: rows.length > limit,
+  };
 }
 
 // ——— Retention and one person's rows ———

@@ -276,6 +276,9 @@ export function BreachFormPage(props: { csrf: string; values: BreachFormInput; e
 
 // ——— One breach ———
 
+/** A staff member the record names by number, by name while they are on the staff list. */
+export const staffName = (view: BreachView, id: number | null) => (id !== null && view.staffNames.get(id)) || `staff member #${id}`;
+
 function Step({ title, children }: { title: string; children: ComponentChildren }) {
   return (
     <section class="admin-card">
@@ -323,7 +326,7 @@ export function BreachPage(props: {
           <dd>{momentText(b.discovered_at)}</dd>
           <dt>Recorded</dt>
           <dd>
-            {momentText(b.recorded_at)} by staff member #{b.recorded_by}
+            {momentText(b.recorded_at)} by {staffName(props.view, b.recorded_by)}
           </dd>
           <dt>Kinds of data</dt>
           <dd>{categories.join(', ') || '—'}</dd>
@@ -487,7 +490,7 @@ export function BreachPage(props: {
           {!b.notice_body
             ? 'not written yet'
             : b.notice_reviewed_at
-              ? `reviewed on ${momentText(b.notice_reviewed_at)} by staff member #${b.notice_reviewed_by}`
+              ? `reviewed on ${momentText(b.notice_reviewed_at)} by ${staffName(props.view, b.notice_reviewed_by)}`
               : 'written, not reviewed'}
           . {open && <a href={`/admin/breaches/${id}/notice`}>{b.notice_body ? 'Change the notice' : 'Write the notice'}</a>}
           {b.notice_body && (
@@ -719,11 +722,15 @@ export function ReportDraftPage({ id, sections }: { id: number; sections: Report
 // ——— The dashboard's panel ———
 
 /** Open breaches needing a report (or a decision not to report), the most urgent first, with their time left. */
-export function BreachesPanel({ awaiting }: { awaiting: AwaitingReport[] }) {
+export function BreachesPanel({ awaiting, more }: { awaiting: AwaitingReport[]; more: boolean }) {
   return (
     <li class="stat-attention breaches-panel">
-      <span class="figure">{awaiting.length}</span> {awaiting.length === 1 ? 'breach needs' : 'breaches need'} a report to the ICO or a
-      decision not to report
+      <span class="figure">
+        {awaiting.length}
+        {more ? '+' : ''}
+      </span>{' '}
+      {awaiting.length === 1 && !more ? 'breach needs' : 'breaches need'} a report to the ICO or a decision not to report
+      {more && ' (the most urgent shown here)'}
       {awaiting.map((a) => (
         <small key={a.id}>
           <br />
