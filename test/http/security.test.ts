@@ -86,11 +86,14 @@ describe('security baseline', () => {
     // carry no token, and the alert confirmation and feedback pages opened from an e-mail, which
     // must work with cookies refused too; and the statistics' leave beacon and objection and the
     // cookie choice, which carry no form token and must work with cookies refused; and the
-    // confirmation of a privacy request, opened from an e-mail like the alert's.
+    // confirmation of a privacy request, opened from an e-mail like the alert's; and the dismissal of
+    // the notice of a privacy policy change, which is on cached pages too.
     const byOrigin = changing.filter((r) => r.csrf === 'origin').map((r) => r.url);
     expect(
       byOrigin.every((u) =>
-        /^\/(bag|checkout|orders|newsletter|alerts|feedback|statistics|preferences|privacy\/rights\/confirm)\b/.test(u),
+        /^\/(bag|checkout|orders|newsletter|alerts|feedback|statistics|preferences|privacy\/rights\/confirm|privacy\/notice\/dismiss)\b/.test(
+          u,
+        ),
       ),
       byOrigin.join(', '),
     ).toBe(true);

@@ -41,6 +41,20 @@ export function safeBack(back: string | undefined): string {
   return back;
 }
 
+const BACK_SLOT = '/assay-back-slot';
+let rendered: { notice: PolicyNotice; head: string; tail: string } | null = null;
+
+const escapeAttribute = (s: string) => s.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+
+/** The notice's HTML for a page: rendered once per notice, with only the page's own address put in as it is sent. */
+function noticeHtml(notice: PolicyNotice, back: string): string {
+  if (rendered?.notice !== notice) {
+    const [head = '', tail = ''] = renderToString(<PolicyChangeNotice notice={notice} back={BACK_SLOT} />).split(BACK_SLOT);
+    rendered = { notice, head, tail };
+  }
+  return rendered.head + escapeAttribute(back) + rendered.tail;
+}
+
 async function withNotice(app: FastifyInstance, req: FastifyRequest, reply: FastifyReply, payload: string | Buffer) {
   const at = typeof payload === 'string' ? payload.indexOf(POLICY_NOTICE_MARKER) : payload.indexOf(MARKER);
   if (at < 0) return payload;
@@ -51,7 +65,7 @@ async function withNotice(app: FastifyInstance, req: FastifyRequest, reply: Fast
     if (reply.getHeader('cache-control') !== 'no-store') reply.header('cache-control', 'private, no-cache');
     return payload;
   }
-  const html = renderToString(<PolicyChangeNotice notice={notice} back={safeBack(req.url)} />);
+  const html = noticeHtml(notice, safeBack(req.url));
   if (typeof payload === 'string') return payload.slice(0, at) + html + payload.slice(at + POLICY_NOTICE_MARKER.length);
   return Buffer.concat([payload.subarray(0, at), Buffer.from(html, 'utf8'), payload.subarray(at + MARKER.length)]);
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { notFound } from '../../http/errors.js';
@@ -39,13 +40,15 @@ export async function privacyRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/privacy', async (_req, reply) => {
     const policy = await privacy.policy(app.clock());
-    return reply.page(
-      {
+    // The same for everyone until the policy changes: rendered once per version (and catalogue version, for the header).
+    return reply.cachedPage(
+      `privacy:${policy.version}:${policy.history.length}`,
+      () => ({
         title: 'Privacy Policy',
         canonicalPath: '/privacy',
         description: `How ${policy.shop.name} collects, uses and protects your personal data.`,
-      },
-      <PrivacyPolicy policy={policy} />,
+      }),
+      () => <PrivacyPolicy policy={policy} />,
     );
   });
 
@@ -76,15 +79,31 @@ export async function privacyRoutes(app: FastifyInstance): Promise<void> {
         400,
       );
     }
-    const [a, b] = await Promise.all([privacy.version(q.from), privacy.version(q.to)]);
-    if (!a) throw unknownVersion(q.from);
-    if (!b) throw unknownVersion(q.to);
+    // Two versions' texts never change, so their comparison is made once (the notice of a material
+    // change sends everyone to the same one); the key also names what else the page shows.
+    const marks = versions.map((v) => v.materialAt ?? '').join(',');
+    const key = `policy-compare:${q.from}:${q.to}:${versions.length}:${createHash('sha256').update(marks).digest('hex').slice(0, 8)}`;
+    const [textA, textB] = await Promise.all([privacy.text(q.from), privacy.text(q.to)]);
+    const [listedA, listedB] = [versions.find((v) => v.version === q.from), versions.find((v) => v.version === q.to)];
+    if (textA === null || !listedA) throw unknownVersion(q.from);
+    if (textB === null || !listedB) throw unknownVersion(q.to);
+    const [a, b] = [
+      { ...listedA, text: textA },
+      { ...listedB, text: textB },
+    ];
     // Older to newer, whichever way round they were chosen.
     const [from, to] = a.publishedAt <= b.publishedAt ? [a, b] : [b, a];
-    const blocks = from.text === '' || to.text === '' ? null : diffBlocks(from.text, to.text);
-    return reply.page(
-      { title: 'What changed in our privacy policy', noindex: true },
-      <ComparePage from={from} to={to} blocks={blocks} versions={versions} />,
+    return reply.cachedPage(
+      key,
+      () => ({ title: 'What changed in our privacy policy', noindex: true }),
+      () => (
+        <ComparePage
+          from={from}
+          to={to}
+          blocks={from.text === '' || to.text === '' ? null : diffBlocks(from.text, to.text)}
+          versions={versions}
+        />
+      ),
     );
   });
 

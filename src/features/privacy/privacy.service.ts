@@ -235,6 +235,9 @@ export const NOTICE_BATCH = 500;
  */
 export const NOTICE_REFRESH_MS = 30_000;
 
+/** How many versions' texts a process keeps in memory, for the compare page. */
+const KEPT_TEXTS = 8;
+
 /** The storefront notice of a material change, while it shows. */
 export interface PolicyNotice {
   version: string;
@@ -297,6 +300,7 @@ export class PrivacyService {
   /** The notice of a material change, as last read, and when (by the process's own clock, which tests do not move). */
   private notice: { value: PolicyNotice | null; readAt: number } | null = null;
   private noticeReading: Promise<PolicyNotice | null> | null = null;
+  private readonly texts = new Map<string, string>();
 
   constructor(
     private readonly db: Db,
@@ -356,6 +360,18 @@ export class PrivacyService {
   /** Every published version, newest first, read now (for the pages that list them), and whether its text was kept. */
   async versions(): Promise<(PolicyVersion & { hasText: boolean })[]> {
     return (await listPolicyVersions(this.db)).map((h) => ({ ...toVersion(h), hasText: Number(h.text_length) > 0 }));
+  }
+
+  /** The text a version was published with ('' for one published before texts were kept), null for no such version. */
+  async text(version: string): Promise<string | null> {
+    const kept = this.texts.get(version);
+    if (kept !== undefined) return kept;
+    const row = await findPolicyVersion(this.db, version);
+    if (!row) return null;
+    // A version's text never changes: the few compared most recently are kept in memory.
+    if (this.texts.size >= KEPT_TEXTS) this.texts.delete(this.texts.keys().next().value as string);
+    this.texts.set(version, row.text);
+    return row.text;
   }
 
   /** One version with the text it was published with ('' for one published before texts were kept). */
