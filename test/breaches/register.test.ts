@@ -182,7 +182,9 @@ describe(`editing, reporting, not reporting and closing (${testDialect})`, () =>
     const refused = await staff.post(at, `${at}/not-reported`, { not_reported_reason: 'We think it does not matter much.' });
     expect(refused.statusCode).toBe(409);
     expect(pageText(refused.body)).toContain('so the breach must be reported to the ICO');
+    expect((await staff.get(at)).body).not.toContain(`action="${at}/not-reported"`);
     await staff.post(`${at}/edit`, `${at}/edit`, breachForm({ risk: 'unlikely', risk_assessment: 'The list was deleted unread.' }));
+    expect((await staff.get(at)).body).toContain(`action="${at}/not-reported"`);
     expect((await staff.post(at, `${at}/not-reported`, { not_reported_reason: 'short' })).statusCode).toBe(400);
     const decided = await staff.post(at, `${at}/not-reported`, {
       not_reported_reason: 'The supplier confirmed it deleted the e-mail unread.',

@@ -434,7 +434,7 @@ export function BreachPage(props: {
                     <Lines text={b.not_reported_reason} />
                   </p>
                 </div>
-              ) : (
+              ) : b.risk === 'unlikely' ? (
                 <form method="post" action={`/admin/breaches/${id}/not-reported`} class="stacked-form" novalidate>
                   <Csrf token={csrf} />
                   <h3>Decide not to report</h3>
@@ -451,6 +451,14 @@ export function BreachPage(props: {
                     Record the decision
                   </button>
                 </form>
+              ) : (
+                <div>
+                  <h3>Not reporting</h3>
+                  <p class="hint">
+                    A breach goes unreported only when it is assessed as unlikely to result in a risk to people: change the risk first if
+                    that is so.
+                  </p>
+                </div>
               )}
             </div>
           )
