@@ -163,6 +163,22 @@ describe(`marking a material change to the privacy policy (${testDialect})`, () 
     const page = await shop.app.inject({ url: '/admin/policy', headers: { cookie: owner.cookie } });
     expect(decode(page.body)).toContain('3 sent, 0 waiting');
   });
+  it('queues the rest after a stop half-way, from the greatest address queued, telling nobody twice', async () => {
+    // As if the process had stopped before the last address: its row never written, the version not recorded as told.
+    const last = [...accounts].sort().at(-1) ?? '';
+    await shop.app.db.deleteFrom('mail_outbox').where('kind', '=', POLICY_CHANGE_MAIL_KIND).where('to_address', '=', last).execute();
+    await shop.app.db.updateTable('policy_versions').set({ notified_at: null }).where('version', '=', v2).execute();
+    const page = await shop.app.inject({ url: '/admin/policy', headers: { cookie: owner.cookie } });
+    expect(page.body).toContain('action="/admin/policy/notify"');
+    const res = await adminPost(shop.app, owner.cookie, '/admin/policy', '/admin/policy/notify', { version: v2 });
+    expect(res.statusCode).toBe(303);
+    expect(await notifiedAt(v2)).not.toBeNull();
+    const mails = await shop.app.db.selectFrom('mail_outbox').select('to_address').where('kind', '=', POLICY_CHANGE_MAIL_KIND).execute();
+    expect(mails.map((m) => m.to_address).sort()).toEqual([...accounts].sort());
+    const again = await adminPost(shop.app, owner.cookie, '/admin/policy', '/admin/policy/notify', { version: v2 });
+    expect(again.statusCode).toBe(409);
+    expect(decode(again.body)).toContain('There is nothing left to queue for that version');
+  });
 });
 
 describe(`the storefront notice of a material change (${testDialect})`, () => {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { Notice } from '../../http/views/components.js';
 import { Csrf, Field } from '../../http/views/form.js';
 import { fieldText, formBodyOf } from '../../http/form-fields.js';
+import { entryBy, recordAudit } from '../audit/audit.service.js';
 import { actorOf } from '../backoffice/backoffice.plugin.js';
 import { countMailByReference, messageIdDomain } from '../mail/outbox.service.js';
 import { policyChangeReference } from './policy.mail.js';
@@ -101,9 +102,24 @@ export async function policyAdminRoutes(app: FastifyInstance): Promise<void> {
           )}
         </p>
         {current?.materialAt ? (
-          <p>
-            Marked as a material change on {dateTime.format(new Date(current.materialAt))}: “{current.materialSummary}”
-          </p>
+          <>
+            <p>
+              Marked as a material change on {dateTime.format(new Date(current.materialAt))}: “{current.materialSummary}”
+            </p>
+            {!current.notifiedAt && !app.privacy.isNotifying(current.version) && (
+              <form method="post" action="/admin/policy/notify" class="admin-form">
+                <Csrf token={csrf} />
+                <input type="hidden" name="version" value={current.version} />
+                <p>
+                  The e-mails to account holders stopped being queued before all were (the shop was restarted). Queue the rest: nobody
+                  already queued is e-mailed twice.
+                </p>
+                <button type="submit" class="button">
+                  Queue the remaining e-mails
+                </button>
+              </form>
+            )}
+          </>
         ) : (
           <form method="post" action="/admin/policy/material" class="admin-form">
             <Csrf token={csrf} />
@@ -179,6 +195,36 @@ export async function policyAdminRoutes(app: FastifyInstance): Promise<void> {
     }
     // Queued in the background, a batch per transaction: the owner need not wait for 100,000 accounts.
     result.notifying.then(
+      (queued) => app.log.info({ queued }, 'privacy policy change notices queued'),
+      (err: unknown) => app.log.error({ err }, 'queueing the privacy policy change notices failed'),
+    );
+    return reply.redirect('/admin/policy?done=marked', 303);
+  });
+
+  app.post('/admin/policy/notify', manage, async (req, reply) => {
+    const version = fieldText(formBodyOf(req).version);
+    const resumed = /^[0-9a-f]{12}$/.test(version) ? await app.privacy.resumeNotices(version, sending(), app.clock()) : null;
+    if (!resumed) {
+      return page(
+        req,
+        reply,
+        {
+          notice: { kind: 'error', text: 'There is nothing left to queue for that version: its e-mails are all queued, or being queued.' },
+        },
+        409,
+      );
+    }
+    await recordAudit(
+      app.db,
+      entryBy(actorOf(req), {
+        action: 'change',
+        subject: { type: 'policy-version', id: version },
+        fields: ['notified_at'],
+        reason: 'queued the remaining notices',
+      }),
+      app.clock(),
+    );
+    resumed.notifying.then(
       (queued) => app.log.info({ queued }, 'privacy policy change notices queued'),
       (err: unknown) => app.log.error({ err }, 'queueing the privacy policy change notices failed'),
     );

@@ -301,6 +301,8 @@ export class PrivacyService {
   private notice: { value: PolicyNotice | null; readAt: number } | null = null;
   private noticeReading: Promise<PolicyNotice | null> | null = null;
   private readonly texts = new Map<string, string>();
+  /** The versions whose notices this process is queueing now. */
+  private readonly queueing = new Set<string>();
 
   constructor(
     private readonly db: Db,
@@ -459,6 +461,24 @@ export class PrivacyService {
     return { ok: true, notifying: this.notifyAccountHolders(version, previous, summary, sending, now) };
   }
 
+  /** Whether this process is queueing a version's notices now. */
+  isNotifying(version: string): boolean {
+    return this.queueing.has(version);
+  }
+
+  /**
+   * Queues the rest of a marked version's notices, when queueing them stopped half-way (the process
+   * ended): after the greatest address already queued, so nobody is told twice. Null when the
+   * version is not marked, is fully queued, or is being queued by this process.
+   */
+  async resumeNotices(version: string, sending: PolicyNoticeSending, now: Date): Promise<{ notifying: Promise<number> } | null> {
+    const history = await listPolicyVersions(this.db);
+    const at = history.findIndex((h) => h.version === version);
+    const row = history[at];
+    if (!row?.material_at || row.notified_at || this.queueing.has(version)) return null;
+    return { notifying: this.notifyAccountHolders(version, history[at + 1]?.version ?? null, row.material_summary ?? '', sending, now) };
+  }
+
   /**
    * Queues the service notice of a material change to every confirmed account, a page of
    * addresses per transaction, in address order, each due in its turn at the marketing rate. A run
@@ -466,6 +486,21 @@ export class PrivacyService {
    * nobody is told twice. Records when all were queued; returns how many this run queued.
    */
   async notifyAccountHolders(
+    version: string,
+    previous: string | null,
+    summary: string,
+    sending: PolicyNoticeSending,
+    now: Date,
+  ): Promise<number> {
+    this.queueing.add(version);
+    try {
+      return await this.queueNotices(version, previous, summary, sending, now);
+    } finally {
+      this.queueing.delete(version);
+    }
+  }
+
+  private async queueNotices(
     version: string,
     previous: string | null,
     summary: string,
