@@ -5,7 +5,7 @@ import { PublicError } from '../../http/errors.js';
 import { sendHtml } from '../../http/render.js';
 import { truncateIp } from '../../shared/crypto.js';
 import { type Permission, PERMISSIONS, ROLE_LABELS, type RouteAccess, can } from '../staff/staff.domain.js';
-import { type Actor, type SessionStage, type StaffSession, resolveSession, staffKeys } from '../staff/staff.service.js';
+import { type Actor, type SessionStage, type StaffSession, resolveSession, staffKeys, undertakingGate } from '../staff/staff.service.js';
 import { type Undertaking, loadUndertaking } from '../staff/staff.undertaking.js';
 import { AdminLayout, type AdminMeta } from './views/admin-layout.js';
 
@@ -71,6 +71,7 @@ export async function backofficePlugin(app: FastifyInstance): Promise<void> {
   app.decorate('staffKeys', staffKeys(app.config.secretKey));
   app.decorate('requireTwoFactor', app.config.env === 'production');
   app.decorate('staffUndertaking', loadUndertaking(app.config));
+  const gate = undertakingGate(app.staffUndertaking.version);
   app.decorateRequest('staffSession', null);
 
   // The guard needs only the cookie, so it runs as soon as the headers are in (onRequest), before
@@ -92,8 +93,9 @@ export async function backofficePlugin(app: FastifyInstance): Promise<void> {
     const config = request.routeOptions.config;
     const access = config.access as RouteAccess;
     const token = request.cookies[STAFF_COOKIE];
-    // One query finds the session, its member and whether they accepted the undertaking in force.
-    request.staffSession = token ? await resolveSession(app.db, token, app.clock(), app.staffUndertaking.version) : null;
+    // The session and its member, and whether they accepted the undertaking in force (remembered
+    // once seen, so a member who has accepted costs no second query).
+    request.staffSession = token ? await resolveSession(app.db, token, app.clock(), gate) : null;
     if (access === 'public') return;
     const session = request.staffSession;
     if (!session) {

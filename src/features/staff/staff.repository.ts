@@ -193,16 +193,10 @@ export async function deleteStaffNetworksBefore(db: Db, cutoff: string): Promise
   return Number(r.numDeletedRows);
 }
 
-/**
- * A session with its member, and when the member accepted this version of the confidentiality
- * undertaking (null if not): one query, each join by primary key, so the back office's guard
- * knows both without a second look-up.
- */
-export function findSession(db: Db, tokenHash: string, undertakingVersion: string) {
+export function findSession(db: Db, tokenHash: string) {
   return db
     .selectFrom('staff_sessions as s')
     .innerJoin('staff as m', 'm.id', 's.staff_id')
-    .leftJoin('staff_undertakings as u', (join) => join.onRef('u.staff_id', '=', 's.staff_id').on('u.version', '=', undertakingVersion))
     .select([
       's.token_hash',
       's.stage',
@@ -215,10 +209,20 @@ export function findSession(db: Db, tokenHash: string, undertakingVersion: strin
       'm.role',
       'm.disabled_at',
       'm.totp_enabled_at',
-      'u.accepted_at as undertaking_accepted_at',
     ])
     .where('s.token_hash', '=', tokenHash)
     .executeTakeFirst();
+}
+
+/** When the member accepted this version of the undertaking, if they did (by primary key). */
+export async function findUndertaking(db: Db, staffId: number, version: string): Promise<string | null> {
+  const r = await db
+    .selectFrom('staff_undertakings')
+    .select('accepted_at')
+    .where('staff_id', '=', staffId)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return r?.accepted_at ?? null;
 }
 
 /** Records that a member accepted a version of the undertaking; false if they already had. */

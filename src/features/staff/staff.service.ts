@@ -44,6 +44,7 @@ import {
   findStaffById,
   findStaffNetwork,
   findStaffToken,
+  findUndertaking,
   findUndertakings,
   insertSession,
   insertStaff,
@@ -611,24 +612,45 @@ export interface StaffSession {
   /** A new two-factor key this session may confirm (sealed), if any. */
   pendingTotpSecret: string | null;
   staff: { id: number; name: string; email: string; role: Role; twoFactor: boolean };
-  /** When the member accepted the version of the confidentiality undertaking in force, or null if they have not. */
+  /** When the member accepted the version of the confidentiality undertaking in force; null if they have not (or the session is not yet fully signed in). */
   undertakingAcceptedAt: string | null;
 }
 
 /**
- * The session a cookie names, if it is still valid: not idle for 30 minutes, not older than 12
- * hours, account active; with whether the member has accepted `undertakingVersion`, found by the
- * same query.
+ * The undertaking in force, as the back office's guard checks it: its version, and the members
+ * this process has seen accept it. An acceptance is never withdrawn (a member's rows go only with
+ * the member, and staff numbers are never reused), so a member once seen is not looked up again:
+ * a member who has accepted costs the guard no query, one who has not costs one look-up by primary
+ * key. One per app, made with `undertakingGate`.
  */
-export async function resolveSession(db: Db, token: string, now: Date, undertakingVersion: string): Promise<StaffSession | null> {
+export interface UndertakingGate {
+  version: string;
+  /** Staff id → when they accepted `version`. */
+  accepted: Map<number, string>;
+}
+
+export function undertakingGate(version: string): UndertakingGate {
+  return { version, accepted: new Map() };
+}
+
+/**
+ * The session a cookie names, if it is still valid: not idle for 30 minutes, not older than 12
+ * hours, account active; with when the member accepted the undertaking in force (null if not yet).
+ */
+export async function resolveSession(db: Db, token: string, now: Date, gate: UndertakingGate): Promise<StaffSession | null> {
   const hashed = tokenHash(token);
-  const s = await findSession(db, hashed, undertakingVersion);
+  const s = await findSession(db, hashed);
   if (!s) return null;
   const idle = now.getTime() - Date.parse(s.last_seen_at) > minutes(IDLE_TIMEOUT_MINUTES);
   const old = now.getTime() - Date.parse(s.created_at) > SESSION_MAX_HOURS * 3_600_000;
   if (idle || old || s.disabled_at || !isRole(s.role)) {
     await deleteSession(db, hashed);
     return null;
+  }
+  let undertakingAcceptedAt = gate.accepted.get(s.staff_id) ?? null;
+  if (undertakingAcceptedAt === null && s.stage === 'full') {
+    undertakingAcceptedAt = await findUndertaking(db, s.staff_id, gate.version);
+    if (undertakingAcceptedAt !== null) gate.accepted.set(s.staff_id, undertakingAcceptedAt);
   }
   // Writing on every request would be wasteful; a minute's precision is enough for a 30-minute timeout.
   if (now.getTime() - Date.parse(s.last_seen_at) > 60_000) await touchSession(db, hashed, now.toISOString());
@@ -637,7 +659,7 @@ export async function resolveSession(db: Db, token: string, now: Date, undertaki
     stage: s.stage as SessionStage,
     pendingTotpSecret: s.pending_totp_secret,
     staff: { id: s.staff_id, name: s.name, email: s.email, role: s.role, twoFactor: s.totp_enabled_at !== null },
-    undertakingAcceptedAt: s.undertaking_accepted_at ?? null,
+    undertakingAcceptedAt,
   };
 }
 
