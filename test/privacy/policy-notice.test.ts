@@ -191,6 +191,13 @@ describe(`the storefront notice of a material change (${testDialect})`, () => {
       expect(shown).toContain(`href="/privacy/versions/compare?from=${v1}&amp;to=${v2}"`);
       expect(shown).toContain('action="/privacy/notice/dismiss"');
     }
+    // Another process of the shop, started now, reads it from the database the first time it is asked.
+    const other = await buildTestShop({ sharingDatabaseOf: shop, clock, env: { SEED_DEMO: 'false' } });
+    try {
+      expect(decode(notice((await other.app.inject({ url: '/rings' })).body) ?? '')).toContain('We changed our privacy policy on 3 March');
+    } finally {
+      await other.close();
+    }
     // The compare page it links to shows the change and its summary.
     const compare = await shop.app.inject({ url: `/privacy/versions/compare?from=${v1}&to=${v2}` });
     expect(compare.statusCode).toBe(200);
