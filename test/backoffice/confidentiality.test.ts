@@ -147,6 +147,7 @@ describe('the confidentiality undertaking', () => {
       } else {
         expect(res.statusCode, label).toBe(403);
         expect(res.body, label).toContain('Confidentiality undertaking not yet accepted');
+        expect(res.body, label).toContain('Please read and accept the confidentiality undertaking before using the back office.');
         expect(res.body, label).not.toContain('Rosalind');
       }
     }

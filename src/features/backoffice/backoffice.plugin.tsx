@@ -120,7 +120,7 @@ export async function backofficePlugin(app: FastifyInstance): Promise<void> {
       }
       throw new PublicError(
         403,
-        'Please read and accept the confidentiality undertaking first: open the back office, or go to /admin/undertaking, and it is the first page you see.',
+        'Please read and accept the confidentiality undertaking before using the back office. It is at /admin/undertaking, the first page the back office shows you.',
         'Confidentiality undertaking not yet accepted',
       );
     }
