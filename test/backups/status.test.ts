@@ -49,15 +49,25 @@ async function recordRun(
   });
 }
 
-/** Waits until the newest run of a kind, started from the Backups page in the background, has ended. */
-async function runEnded(s: TestShop, kind: BackupRunKind, timeoutMs = 90_000): Promise<BackupRunRow> {
+/** The Backups page's line while a run started from it goes on (its buttons are back once it has ended). */
+const RUNNING_LINE = /A (backup|restore drill) started from this page is running: reload the page to see when it has ended\./;
+
+/**
+ * Waits until the run started from the Backups page in the background has ended, as the owner
+ * sees it there (the line goes once all of its work, the audit entry too, is done), and returns
+ * the newest run of the kind.
+ */
+async function runEnded(s: TestShop, cookie: string, kind: BackupRunKind, timeoutMs = 90_000): Promise<BackupRunRow> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const run = await latestRun(s.app.db, kind);
-    if (run && run.outcome !== 'running') return run;
+    const page = await s.app.inject({ method: 'GET', url: '/admin/backups', headers: { cookie } });
+    if (!RUNNING_LINE.test(page.body)) break;
     if (Date.now() > deadline) throw new Error(`the ${kind} did not end within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
+  const run = await latestRun(s.app.db, kind);
+  expect(run).toBeDefined();
+  return run!;
 }
 
 beforeAll(async () => {
@@ -172,7 +182,9 @@ describe(`the dashboard and the Backups page (${testDialect})`, () => {
     expect(backedUp.headers.location).toBe('/admin/backups?done=backup-started');
     const started = await s.app.inject({ method: 'GET', url: '/admin/backups?done=backup-started', headers: { cookie: owner.cookie } });
     expect(started.body).toContain('The backup has started; this page shows it when it ends.');
-    expect(await runEnded(s, 'backup')).toMatchObject({ outcome: 'done', actor: `staff:${owner.staffId}`, error: null });
+    expect(started.body).toContain('A backup started from this page is running: reload the page to see when it has ended.');
+    expect(started.body).not.toContain('Back up now');
+    expect(await runEnded(s, owner.cookie, 'backup')).toMatchObject({ outcome: 'done', actor: `staff:${owner.staffId}`, error: null });
     now = new Date(now.getTime() + HOUR);
     // A back-office session ends after an idle hour: signed in again, the same owner.
     const again = await signInAs(s.app, 'owner');
@@ -181,11 +193,14 @@ describe(`the dashboard and the Backups page (${testDialect})`, () => {
     expect(drilled.headers.location).toBe('/admin/backups?done=drill-started');
     const drilling = await s.app.inject({ method: 'GET', url: '/admin/backups?done=drill-started', headers: { cookie: again.cookie } });
     expect(drilling.body).toContain('The restore drill has started; this page shows it when it ends.');
-    expect(await runEnded(s, 'drill')).toMatchObject({ outcome: 'done', actor: `staff:${again.staffId}`, error: null });
+    expect(drilling.body).toContain('A restore drill started from this page is running: reload the page to see when it has ended.');
+    expect(await runEnded(s, again.cookie, 'drill')).toMatchObject({ outcome: 'done', actor: `staff:${again.staffId}`, error: null });
     const after = await s.app.inject({ method: 'GET', url: '/admin/backups', headers: { cookie: again.cookie } });
     expect(after.body).toMatch(/Last restore drill: 1 Sept? 2026, 14:0\d, passed — the restored copy matched the live database\./);
     expect(after.body).toMatch(/<td>Restore drill<\/td><td>[^<]+<\/td><td>Done<\/td>/);
     expect(after.body).not.toContain('has started');
+    expect(after.body).not.toMatch(RUNNING_LINE);
+    expect(after.body).toContain('Back up now');
     const audited = await s.app.db
       .selectFrom('audit_log')
       .select(['subject_type', 'actor_staff_id'])
@@ -217,7 +232,7 @@ describe(`the dashboard and the Backups page (${testDialect})`, () => {
       );
       expect(res.body).toContain('<h1>Backups</h1>');
     }
-    expect(await runEnded(s, 'backup')).toMatchObject({ outcome: 'done' });
+    expect(await runEnded(s, owner.cookie, 'backup')).toMatchObject({ outcome: 'done' });
     const runs = await s.app.db.selectFrom('backup_runs').select(['kind', 'outcome']).execute();
     expect(runs).toEqual([{ kind: 'backup', outcome: 'done' }]);
     const audited = await s.app.db

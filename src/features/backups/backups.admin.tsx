@@ -3,6 +3,7 @@ import { Notice } from '../../http/views/components.js';
 import { actorOf } from '../backoffice/backoffice.plugin.js';
 import { keepPolicyText, longestBackupAgeDays } from './backup.policy.js';
 import { type BackupActor, safeErrorText, takeBackup } from './backup.service.js';
+import { alertOwners } from './backups.mail.js';
 import type { BackupRunRow } from './backups.repository.js';
 import { backupStatus, megabytes, recentBackupRuns } from './backups.status.js';
 import { runDrill } from './drill.service.js';
@@ -67,6 +68,18 @@ export async function backupsAdminRoutes(app: FastifyInstance): Promise<void> {
     running = { kind, ended };
   }
 
+  /** Takes the backup; a failure e-mails the owners, as the schedule's does (a drill alerts them itself). */
+  async function backUp(now: Date, actor: BackupActor): Promise<void> {
+    try {
+      await takeBackup(app, now, actor);
+    } catch (err) {
+      await alertOwners(app, { kind: 'failed', detail: safeErrorText(err) }, now).catch((alertErr: unknown) =>
+        app.log.error({ err: { message: safeErrorText(alertErr) } }, 'the backup alert could not be sent'),
+      );
+      throw err;
+    }
+  }
+
   async function page(req: FastifyRequest, reply: FastifyReply, notice?: { kind: 'success' | 'error' | 'info'; text: string }, code = 200) {
     const now = app.clock();
     const [status, runs] = await Promise.all([backupStatus(app, now), recentBackupRuns(app, 20)]);
@@ -84,7 +97,12 @@ export async function backupsAdminRoutes(app: FastifyInstance): Promise<void> {
           Kept: {keepPolicyText(keep)}, so no backup is older than {longestBackupAgeDays(keep)} days. Each is encrypted with BACKUP_PASSWORD
           before it leaves the shop, and is never restored without the erasure journal applied again.
         </p>
-        {status.configured && (
+        {status.configured && running && (
+          <p class="backup-running">
+            {RUN_TEXT[running.kind]} started from this page is running: reload the page to see when it has ended.
+          </p>
+        )}
+        {status.configured && !running && (
           <div class="actions">
             <form method="post" action="/admin/backups/backup">
               <input type="hidden" name="_csrf" value={csrf} />
@@ -153,7 +171,7 @@ export async function backupsAdminRoutes(app: FastifyInstance): Promise<void> {
     if (running) return busy(req, reply, running.kind);
     const now = app.clock();
     const actor = backupActorOf(req);
-    startRun('backup', () => takeBackup(app, now, actor));
+    startRun('backup', () => backUp(now, actor));
     return reply.redirect('/admin/backups?done=backup-started', 303);
   });
 
