@@ -52,6 +52,7 @@ describe('the job registry', () => {
       'backup.run': ['15 2 * * *', 'Europe/London', true],
       'backup.journal': ['*/5 * * * *', null, false],
       'bag.retention': ['20 3 * * *', 'Europe/London', true],
+      'breaches.retention': ['45 3 * * *', 'Europe/London', true],
       'campaigns.send': ['* * * * *', null, false],
       'consent.housekeeping': ['25 * * * *', null, true],
       'contact.retention': ['15 3 * * *', 'Europe/London', true],
@@ -96,6 +97,7 @@ describe(`starting and stopping every job as main.ts does, on ${testDialect}`, (
       // Backups are not set up here: the run is recorded as done, having nothing to do.
       { job: 'backup.run', slot: '2026-12-01T02:15:00.000Z', outcome: 'done' },
       { job: 'bag.retention', slot: '2026-12-01T03:20:00.000Z', outcome: 'done' },
+      { job: 'breaches.retention', slot: '2026-12-01T03:45:00.000Z', outcome: 'done' },
       { job: 'consent.housekeeping', slot: '2026-12-01T09:25:00.000Z', outcome: 'done' },
       { job: 'contact.retention', slot: '2026-12-01T03:15:00.000Z', outcome: 'done' },
       { job: 'customers.housekeeping', slot: '2026-12-01T09:07:00.000Z', outcome: 'done' },
