@@ -191,6 +191,21 @@ describe(`telling the people affected (${testDialect})`, () => {
   });
 });
 
+describe(`sending twice at once (${testDialect})`, () => {
+  it('tells each person once when two members of staff press Send together', async () => {
+    const id = await staff.record({ title: 'Twice', risk: 'high', risk_assessment: 'A risk of fraud.' });
+    const at = `/admin/breaches/${id}`;
+    await staff.post(at, `${at}/people`, { emails: 'p1@example.org\np2@example.org\np3@example.org' });
+    await staff.post(`${at}/notice`, `${at}/notice`, { subject: 'About your data', body: 'We are writing to tell you about a breach.' });
+    expect((await staff.post(`${at}/notice/preview`, `${at}/notice/review`, {})).statusCode).toBe(303);
+    const statuses = (await Promise.all([staff.post(at, `${at}/notice/send`, {}), staff.post(at, `${at}/notice/send`, {})])).map(
+      (r) => r.statusCode,
+    );
+    expect(statuses.sort()).toEqual([303, 409]);
+    expect(await noticesOf(id)).toHaveLength(3);
+  });
+});
+
 describe(`the people's rows as the privacy feature sees them (${testDialect})`, () => {
   it('exports every declared column, and erasure deletes the rows, leaving the register and other people as they were', async () => {
     const registered = await registerAndVerify(shop.app);

@@ -12,6 +12,19 @@ export async function insertBreach(db: Executor, row: Insertable<Database['breac
   return r.id;
 }
 
+/**
+ * Takes the breach row's lock for the rest of the transaction (a write that changes nothing), so
+ * that two staff acting on one breach at once (sending its notice twice, say) take turns on
+ * PostgreSQL as they do on SQLite, and the second sees what the first did.
+ */
+export async function lockBreach(db: Executor, id: number): Promise<void> {
+  await db
+    .updateTable('breaches')
+    .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+    .where('id', '=', id)
+    .execute();
+}
+
 export async function findBreach(db: Executor, id: number): Promise<BreachRow | undefined> {
   return db.selectFrom('breaches').selectAll().where('id', '=', id).executeTakeFirst();
 }

@@ -34,6 +34,7 @@ import {
   insertBreachPeople,
   listBreachPeople,
   listBreaches,
+  lockBreach,
   markPeopleTold,
   updateBreach,
 } from './breaches.repository.js';
@@ -59,8 +60,9 @@ function entry(actor: AuditActor, id: number, action: AuditEntry['action'], fiel
 }
 
 /**
- * Runs a change on an open breach in one transaction: `change` returns the columns to set and the
- * entry's fields and reason, or a refusal. The breach's `updated_at` moves with every change.
+ * Runs a change on an open breach in one transaction, holding the breach's row lock: `change`
+ * returns the columns to set and the entry's fields and reason, or a refusal. The breach's
+ * `updated_at` moves with every change.
  */
 async function changeOpenBreach(
   db: Db,
@@ -73,6 +75,7 @@ async function changeOpenBreach(
   ) => Promise<BreachResult | { set: Partial<BreachRow>; fields: string[]; reason?: string; action?: AuditEntry['action'] }>,
 ): Promise<BreachResult> {
   return inTransaction(db, async (trx) => {
+    await lockBreach(trx, id);
     const b = await findBreach(trx, id);
     if (!b) return NOT_FOUND;
     if (b.closed_at) return CLOSED;
