@@ -36,10 +36,11 @@ export const PERMISSIONS = {
     "Handle privacy requests: record those received by e-mail or post, answer them, correct and erase customers' data (every step is recorded)",
   'statistics.export': 'Take the research export of the visitor statistics for an outside agency, with a reason (every export is recorded)',
   'backups.manage': 'See the backups and their restore drills, back up now and run the restore drill (every run is recorded)',
-  'backups.view': "See on the dashboard whether the last backup and restore drill succeeded",
+  'backups.view': 'See on the dashboard whether the last backup and restore drill succeeded',
   'policy.manage': 'Mark a privacy policy change as material, with its summary, which shows a notice and e-mails account holders',
   'records.view': 'See and download the records of processing and the retention schedule with its last runs',
-  'breaches.manage': 'Record suspected personal-data breaches, assess them, report them and tell the people affected (every step is recorded)',
+  'breaches.manage':
+    'Record suspected personal-data breaches, assess them, report them and tell the people affected (every step is recorded)',
   'shop.export': 'Take the whole-shop export for a sale of the business (with password and two-factor code; recorded)',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
