@@ -48,9 +48,17 @@ describe(`whole-shop export and import (${testDialect})`, () => {
 
   async function exportOf(shop: TestShop, owner: { cookie: string; code: () => string }) {
     tick();
+    const signInsAndSessions = () =>
+      Promise.all([
+        shop.app.db.selectFrom('audit_log').select('id').where('action', '=', 'sign-in').execute(),
+        shop.app.db.selectFrom('staff_sessions').select('token_hash').execute(),
+      ]).then(([signIns, sessions]) => ({ signIns: signIns.length, sessions: sessions.length }));
+    const before = await signInsAndSessions();
     const res = await adminPost(shop.app, owner.cookie, '/admin/export', '/admin/export', { password: TEST_PASSWORD, code: owner.code() });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('application/zip');
+    // Proving oneself again is not a sign-in: no session is opened and none is recorded.
+    expect(await signInsAndSessions()).toEqual(before);
     return { bytes: res.rawPayload, files: unzipSync(res.rawPayload) };
   }
 
@@ -122,7 +130,9 @@ describe(`whole-shop export and import (${testDialect})`, () => {
       .where('subject_id', '=', String(sourceOwner.staffId))
       .where('reason', 'like', 'failed%')
       .execute();
-    expect(failures.map((f) => f.reason)).toEqual(expect.arrayContaining(['failed: wrong password', 'failed: wrong two-factor code']));
+    expect(failures.map((f) => f.reason)).toEqual(
+      expect.arrayContaining(['failed: wrong password when confirming identity', 'failed: wrong two-factor code when confirming identity']),
+    );
 
     const plainOwner = await signInAs(source.app, 'owner');
     const noTwoFactor = await adminPost(source.app, plainOwner.cookie, '/admin/export', '/admin/export', {

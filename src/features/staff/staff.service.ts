@@ -389,6 +389,33 @@ async function networkWaiting(db: Db, staffId: number, ctx: StaffContext, now: D
   return !!seen?.locked_until && seen.locked_until > now.toISOString();
 }
 
+/**
+ * A signed-in member proves themselves again (password and a current two-factor code) before an
+ * action that needs it, such as the whole-shop export. Wrong answers count against the same waits
+ * as a sign-in and are recorded as failures; a right one opens no session and records no sign-in
+ * (the action it unlocks records itself). A network that is waiting gets no guesses.
+ */
+export async function confirmIdentity(
+  db: Db,
+  ctx: StaffContext,
+  staffId: number,
+  answers: { password: string; code: string },
+  now: Date,
+): Promise<{ ok: true } | { ok: false; reason: 'no_two_factor' | 'waiting' | 'wrong_password' | 'wrong_code' }> {
+  const staff = await findStaffById(db, staffId);
+  if (!staff || !staff.totp_secret || !staff.totp_enabled_at) return { ok: false, reason: 'no_two_factor' };
+  if (await networkWaiting(db, staff.id, ctx, now)) return { ok: false, reason: 'waiting' };
+  if (!(await passwordMatches(staff.password_hash, answers.password))) {
+    await registerFailure(db, ctx, staff, 'failed: wrong password when confirming identity', now);
+    return { ok: false, reason: 'wrong_password' };
+  }
+  if (!(await proveSecondFactor(db, ctx.keys, staff, answers.code, now))) {
+    await registerFailure(db, ctx, staff, 'failed: wrong two-factor code when confirming identity', now);
+    return { ok: false, reason: 'wrong_code' };
+  }
+  return { ok: true };
+}
+
 /** A sign-in that is complete: failures forgiven, recorded, and a new network told to the member. */
 async function completeSignIn(trx: Trx, ctx: StaffContext, staff: StaffRow, reason: string, now: Date): Promise<void> {
   const at = now.toISOString();
