@@ -1,6 +1,6 @@
 import { type FormatCallback, convert } from 'html-to-text';
 import { renderToString } from 'preact-render-to-string';
-import type { PolicyModel } from './privacy.service.js';
+import type { PolicyModel } from './policy.model.js';
 import { PrivacyPolicy } from './views/policy-page.js';
 
 /** A table row as one line, its cells apart: a column layout would reflow every line when one cell grows. */

@@ -12,7 +12,7 @@ import {
   type PolicyPartner,
   SPECIAL_CATEGORY_KINDS,
   specialCategoryItems,
-} from '../privacy.service.js';
+} from '../policy.model.js';
 
 /** "3 March 2026", in the shop's own time zone. */
 export const longDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
