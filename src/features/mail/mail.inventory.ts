@@ -20,10 +20,24 @@ const buyers: SubjectKind[] = ['customer', 'guest-buyer'];
 const outbox = {
   table: 'mail_outbox',
   erasure: { action: 'delete' },
-  purpose: 'To send you service e-mails about your orders and your account (confirmation links, password resets, notices of changes)',
+  purpose:
+    'To send you service e-mails about your orders and your account (confirmation links, password resets, notices of changes to our privacy policy or of a new owner of the shop)',
   lawfulBasis: 'contract',
   retention: MAIL_RETENTION,
   recipients: ["Our e-mail delivery provider, the SMTP service that carries the shop's e-mail to your inbox"],
+} as const;
+
+/**
+ * A notice of a personal-data breach that may put someone at high risk (UK GDPR Art. 34), queued
+ * by the breach register through the same outbox: declared apart for its purpose and basis.
+ */
+const breachNotice = {
+  table: 'mail_outbox',
+  erasure: { action: 'delete' },
+  purpose: 'To tell you, as the law requires, about a breach of your data that may put you at high risk, and what to do',
+  lawfulBasis: 'legal-obligation',
+  retention: MAIL_RETENTION,
+  recipients: ["Our e-mail delivery provider, the SMTP service that carries the shop's e-mail"],
 } as const;
 
 /**
@@ -118,6 +132,22 @@ export const mailInventory: FeatureInventory = {
       column: 'html_body',
       category: 'communication',
       label: 'The same e-mail as a formatted (HTML) version',
+    },
+    {
+      ...breachNotice,
+      recipients: [...breachNotice.recipients],
+      subjects: buyers,
+      column: 'to_address',
+      category: 'contact',
+      label: 'The e-mail address we send a breach notice to',
+    },
+    {
+      ...breachNotice,
+      recipients: [...breachNotice.recipients],
+      subjects: buyers,
+      column: 'text_body',
+      category: 'communication',
+      label: 'The breach notice: what happened, its likely effects on you, what we are doing and what you can do',
     },
     {
       ...forwardedEnquiry,
