@@ -34,6 +34,7 @@ import {
   recordBreach,
   recordReport,
   registerPage,
+  removePerson,
   reviewNotice,
   saveNotice,
   sendNotice,
@@ -72,6 +73,15 @@ const DONE: Record<string, string> = {
 };
 
 const idSchema = z.string().regex(/^\d{1,9}$/);
+
+const REMOVED = 'The address is removed from the people affected.';
+
+/** The address of the person to remove, as the list's Remove button sends it. */
+const removeSchema = z
+  .string()
+  .trim()
+  .min(1, 'Please choose the person to remove from the list.')
+  .max(320, 'That is not an address on the list.');
 
 function formInputOf(req: FastifyRequest): BreachFormInput {
   const body = formBodyOf(req);
@@ -362,14 +372,33 @@ export async function breachesAdminRoutes(app: FastifyInstance): Promise<void> {
 
   // ——— The people affected and their notice ———
 
-  app.get<{ Params: { id: string } }>('/admin/breaches/:id/people', ACCESS, async (req, reply) => {
-    const id = idOf(req);
+  /** Who is listed (an audited read), with a notice after a removal or its refusal (status 400/409). */
+  async function peoplePage(req: FastifyRequest, reply: FastifyReply, id: number, problem?: { message: string; status: number }) {
     const view = await viewOf(id);
     const people = await openBreachPeople(app.db, id, actorOf(req), app.clock());
+    const done = fieldText((req.query as Record<string, unknown>).done) === 'removed' ? REMOVED : undefined;
+    const notice = problem
+      ? { kind: 'error' as const, text: problem.message }
+      : done
+        ? { kind: 'success' as const, text: done }
+        : undefined;
     return reply.adminPage(
       { title: `People affected by breach #${id}`, section: 'breaches', csrfToken: reply.csrfToken() },
-      <PeoplePage id={id} title={view.row.title} people={people} />,
+      <PeoplePage csrf={reply.csrfToken()} id={id} title={view.row.title} people={people} open={!view.row.closed_at} notice={notice} />,
+      problem?.status ?? 200,
     );
+  }
+
+  app.get<{ Params: { id: string } }>('/admin/breaches/:id/people', ACCESS, async (req, reply) => peoplePage(req, reply, idOf(req)));
+
+  app.post<{ Params: { id: string } }>('/admin/breaches/:id/people/remove', ACCESS, async (req, reply) => {
+    const id = idOf(req);
+    const checked = problemOf(removeSchema, fieldText(formBodyOf(req).email));
+    if (!checked.ok) return peoplePage(req, reply, id, { message: checked.message, status: 400 });
+    const result = await removePerson(app.db, id, checked.value, actorOf(req), app.clock());
+    if (result.ok) return reply.redirect(`/admin/breaches/${id}/people?done=removed`, 303);
+    // A breach that does not exist answers 404 from the page itself; an address not listed, beside the list.
+    return peoplePage(req, reply, id, { message: result.message, status: result.status });
   });
 
   app.post<{ Params: { id: string } }>('/admin/breaches/:id/people', ACCESS, async (req, reply) => {

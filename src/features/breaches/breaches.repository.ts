@@ -118,6 +118,27 @@ export function findUntoldPeople(db: Executor, breachId: number): Promise<{ emai
     .execute();
 }
 
+/** One person of a breach, by address in any capitals. */
+export function findBreachPerson(db: Executor, breachId: number, email: string): Promise<BreachPersonRow | undefined> {
+  return db
+    .selectFrom('breach_people')
+    .selectAll()
+    .where('breach_id', '=', breachId)
+    .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
+    .executeTakeFirst();
+}
+
+/** Deletes one person of a breach, only while they have not been told; the number deleted (0 or 1). */
+export async function deleteUntoldBreachPerson(db: Executor, breachId: number, email: string): Promise<number> {
+  const r = await db
+    .deleteFrom('breach_people')
+    .where('breach_id', '=', breachId)
+    .where('email', '=', email)
+    .where('told_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
 /** Marks these people told, only those not told already; the number marked. */
 export async function markPeopleTold(db: Executor, breachId: number, emails: string[], at: string): Promise<number> {
   let marked = 0;

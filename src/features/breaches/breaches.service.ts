@@ -24,9 +24,11 @@ import {
   countBreaches,
   deleteBreachPeopleOfPerson,
   deletePeopleOfBreachesClosedBefore,
+  deleteUntoldBreachPerson,
   findBreach,
   findBreachAddresses,
   findBreachPeopleOfPerson,
+  findBreachPerson,
   findBreachesAwaitingReport,
   findEveryBreachPerson,
   findUntoldPeople,
@@ -257,6 +259,20 @@ export async function addPeople(
     return { set: {}, fields: added > 0 ? ['breach_people'] : [], action: 'create', reason: `${added} added, ${skipped} already listed` };
   });
   return result.ok ? { ...result, added, skipped } : result;
+}
+
+/**
+ * Removes a person listed by mistake, while they have not been told: once told, the record of
+ * who was told stays. The entry names the table and a count, never the address.
+ */
+export function removePerson(db: Db, id: number, email: string, actor: AuditActor, now: Date): Promise<BreachResult> {
+  return changeOpenBreach(db, id, actor, now, async (_b, trx) => {
+    const person = await findBreachPerson(trx, id, email);
+    if (!person) return { ok: false, status: 404, message: 'That address is not listed for this breach.' };
+    if (person.told_at || (await deleteUntoldBreachPerson(trx, id, person.email)) === 0)
+      return refuse('This person has been told already, so they stay on the list: the record of who was told must be kept.');
+    return { set: {}, fields: ['breach_people'], action: 'delete', reason: '1 removed, not told' };
+  });
 }
 
 /** Saves the notice; any change clears its review, so only a reviewed text is ever sent. */

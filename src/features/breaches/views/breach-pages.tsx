@@ -581,29 +581,66 @@ export function BreachPage(props: {
 
 // ——— The people and the notice ———
 
-export function PeoplePage({ id, title, people }: { id: number; title: string; people: BreachPersonRow[] }) {
+export function PeoplePage(props: {
+  csrf: string;
+  id: number;
+  title: string;
+  people: BreachPersonRow[];
+  /** Whether the breach is open: only then can a person not yet told be removed. */
+  open: boolean;
+  notice?: { kind: 'success' | 'error'; text: string };
+}) {
+  const { id, people } = props;
+  const told = people.filter((p) => p.told_at).length;
   return (
     <section class="admin-card">
       <h1>People affected by breach #{id}</h1>
-      <p>{title}. Opening this list is recorded in the audit trail.</p>
-      <table class="admin-table">
-        <thead>
-          <tr>
-            <th scope="col">E-mail address</th>
-            <th scope="col">Account</th>
-            <th scope="col">Told</th>
-          </tr>
-        </thead>
-        <tbody>
-          {people.map((p) => (
-            <tr key={p.email}>
-              <td>{p.email}</td>
-              <td>{p.customer_id === null ? 'No account' : `#${p.customer_id}`}</td>
-              <td>{p.told_at ? momentText(p.told_at) : 'Not yet'}</td>
+      <p>{props.title}. Opening this list is recorded in the audit trail.</p>
+      {props.notice && <Notice kind={props.notice.kind}>{props.notice.text}</Notice>}
+      <p>
+        {people.length === 0
+          ? 'No one is listed.'
+          : `${people.length.toLocaleString('en-GB')} listed, ${told.toLocaleString('en-GB')} told.`}
+        {props.open && people.length > told && ' Someone listed by mistake can be removed until they are told.'}
+      </p>
+      {people.length > 0 && (
+        <table class="admin-table">
+          <thead>
+            <tr>
+              <th scope="col">E-mail address</th>
+              <th scope="col">Account</th>
+              <th scope="col">Told</th>
+              {props.open && <th scope="col">Remove</th>}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {people.map((p) => (
+              <tr key={p.email}>
+                <td>{p.email}</td>
+                <td>{p.customer_id === null ? 'No account' : `#${p.customer_id}`}</td>
+                <td>{p.told_at ? momentText(p.told_at) : 'Not yet'}</td>
+                {props.open && (
+                  <td>
+                    {p.told_at ? (
+                      'Told: kept'
+                    ) : (
+                      <ActionButton
+                        action={`/admin/breaches/${id}/people/remove`}
+                        csrf={props.csrf}
+                        fields={{ email: p.email }}
+                        confirm="Remove this address from the people affected?"
+                        ariaLabel={`Remove ${p.email}`}
+                      >
+                        Remove
+                      </ActionButton>
+                    )}
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
       <p>
         <a href={`/admin/breaches/${id}`}>← Back to the breach</a>
       </p>
