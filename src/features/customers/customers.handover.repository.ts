@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor, Trx } from '../../db/database.js';
 import { insertExplicitRows, resetIdentity } from '../../db/identity.js';
 import { type TablePages, hasRows, tablePages } from '../../db/wholesale.js';
@@ -44,4 +45,15 @@ export async function countAccountHolders(db: Executor): Promise<number> {
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirst();
   return Number(r?.n ?? 0);
+}
+
+/** Which of these lower-cased addresses belong to an account (compared case-insensitively). */
+export async function accountHolderAddressesIn(db: Executor, addresses: readonly string[]): Promise<string[]> {
+  if (addresses.length === 0) return [];
+  const rows = await db
+    .selectFrom('customers')
+    .select(sql<string>`lower(email)`.as('address'))
+    .where(sql<string>`lower(email)`, 'in', addresses)
+    .execute();
+  return rows.map((r) => r.address);
 }

@@ -2,6 +2,7 @@ import type { Executor } from '../../db/database.js';
 import { type HandoverPart, handoverTable } from '../handover/handover.tables.js';
 import {
   CUSTOMERS_HANDOVER_TABLES,
+  accountHolderAddressesIn,
   accountHoldersAfter,
   countAccountHolders,
   type CustomersHandoverTable,
@@ -68,3 +69,8 @@ export async function accountHoldersPage(db: Executor, afterId: number, limit: n
 }
 
 export { countAccountHolders };
+
+/** Which of these lower-cased addresses belong to an account holder, who is written to as one. */
+export async function accountHolderAddresses(db: Executor, addresses: readonly string[]): Promise<Set<string>> {
+  return new Set(await accountHolderAddressesIn(db, addresses));
+}

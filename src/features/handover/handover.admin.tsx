@@ -6,7 +6,15 @@ import { actorOf } from '../backoffice/backoffice.plugin.js';
 import { messageIdDomain } from '../mail/outbox.service.js';
 import { staffMailContext } from '../staff/staff.mail.js';
 import { exportShop } from './handover.export.js';
-import { accountHolderCount, type NoticeDetails, noticeMail, noticeSchema, sendNotice } from './handover.notice.js';
+import {
+  type LastNotice,
+  type NoticeDetails,
+  lastNotice,
+  noticeMail,
+  noticeRecipients,
+  noticeSchema,
+  sendNotice,
+} from './handover.notice.js';
 import { confirmOwner, recordExport } from './handover.service.js';
 import { HandoverPage, type NoticeDraft } from './views/handover-page.js';
 
@@ -23,6 +31,12 @@ const WRONG =
 const MISSING = 'Please enter your password and a current code from your authenticator app.';
 
 const answersSchema = z.object({ password: z.string().min(1).max(200), code: z.string().trim().min(1).max(20) });
+
+const againSchema = z.object({ again: z.literal('yes').optional().catch(undefined) });
+
+const whenText = (at: string) => new Date(at).toLocaleString('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/London' });
+const alreadySent = (last: LastNotice) =>
+  `The notice was already sent on ${whenText(last.at)}${last.recipients ? ` (to ${last.recipients.accountHolders + last.recipients.guests} people)` : ''}. Nothing was sent now. To send it a second time, tick "Send it again" and send it once more.`;
 
 const text = (v: unknown) => (typeof v === 'string' ? v : '');
 const draftOf = (body: Record<string, unknown>): NoticeDraft => ({ newOwner: text(body.newOwner), transferDate: text(body.transferDate) });
@@ -42,7 +56,9 @@ export async function handoverAdminRoutes(app: FastifyInstance): Promise<void> {
       <HandoverPage
         csrf={reply.csrfToken()}
         shopName={app.config.shop.name}
-        accountHolders={await accountHolderCount(app.db)}
+        recipients={await noticeRecipients(app.db)}
+        lastSent={(await lastNotice(app.db)) ?? undefined}
+        whenText={whenText}
         sqlite={app.dialect === 'sqlite'}
         twoFactor={req.staffSession?.staff.twoFactor ?? false}
         {...extra}
@@ -113,14 +129,21 @@ export async function handoverAdminRoutes(app: FastifyInstance): Promise<void> {
   app.post('/admin/export/notice', owner, async (req, reply) => {
     const n = parseNotice(req);
     if (!n.ok) return page(req, reply, { draft: n.draft, noticeErrors: n.errors }, 400);
-    const mail = noticeMail(noticeShop(), n.details, 'Alex');
-    return page(req, reply, { draft: n.details, preview: { subject: mail.subject, text: mail.text } });
+    return page(req, reply, previewOf(n.details));
   });
+
+  function previewOf(details: NoticeDetails) {
+    const mail = noticeMail(noticeShop(), details, 'Alex');
+    const guest = noticeMail(noticeShop(), details, 'Alex', 'guest');
+    return { draft: details, preview: { subject: mail.subject, text: mail.text, guestText: guest.text } };
+  }
 
   app.post('/admin/export/notice/send', owner, async (req, reply) => {
     const n = parseNotice(req);
     if (!n.ok) return page(req, reply, { draft: n.draft, noticeErrors: n.errors }, 400);
-    const { queued } = await sendNotice(app.db, noticeShop(), n.details, actorOf(req), app.clock());
-    return reply.redirect(`/admin/export?sent=${queued}#notice`, 303);
+    const again = againSchema.parse(req.body ?? {}).again === 'yes';
+    const sent = await sendNotice(app.db, noticeShop(), n.details, actorOf(req), app.clock(), { again });
+    if (!sent.ok) return page(req, reply, { ...previewOf(n.details), againError: alreadySent(sent.last) }, 400);
+    return reply.redirect(`/admin/export?sent=${sent.accountHolders + sent.guests}#notice`, 303);
   });
 }

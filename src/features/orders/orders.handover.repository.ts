@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor, Trx } from '../../db/database.js';
 import { insertExplicitRows, resetIdentity } from '../../db/identity.js';
 import { type TablePages, hasRows, tablePages } from '../../db/wholesale.js';
@@ -27,4 +28,28 @@ export async function resetOrdersIdentities(trx: Trx): Promise<void> {
 
 export function ordersTableHasRows(db: Executor, table: OrdersHandoverTable): Promise<boolean> {
   return hasRows(db, table);
+}
+
+/**
+ * A page of the distinct addresses (lower-cased, in order, after `after`) of orders without an
+ * account whose buyer's details are still held: anonymised orders have an empty address and
+ * `anonymised_at` set. With one spelling of the address as given and one first name given with it.
+ */
+export function guestBuyersAfter(
+  db: Executor,
+  after: string,
+  limit: number,
+): Promise<{ address: string; email: string; first_name: string }[]> {
+  const address = sql<string>`lower(email)`;
+  return db
+    .selectFrom('orders')
+    .select((eb) => [address.as('address'), eb.fn.min('email').as('email'), eb.fn.max('first_name').as('first_name')])
+    .where('customer_id', 'is', null)
+    .where('anonymised_at', 'is', null)
+    .where('email', '<>', '')
+    .where(address, '>', after)
+    .groupBy(address)
+    .orderBy(address)
+    .limit(limit)
+    .execute();
 }

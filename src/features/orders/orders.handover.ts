@@ -4,6 +4,7 @@ import {
   ORDERS_HANDOVER_TABLES,
   type OrdersHandoverTable,
   insertOrdersRows,
+  guestBuyersAfter,
   ordersTableHasRows,
   ordersTablePages,
   resetOrdersIdentities,
@@ -48,3 +49,18 @@ export const ordersHandover: HandoverPart = {
     return ordersTableHasRows(db, 'orders');
   },
 };
+
+export interface GuestBuyer {
+  /** The address lower-cased: the same person however they typed it. */
+  address: string;
+  email: string;
+  firstName: string;
+}
+
+/**
+ * A page of the guest buyers whose details the export holds (orders without an account, not
+ * anonymised), one per address compared case-insensitively, in address order after `after`.
+ */
+export async function guestBuyersPage(db: Executor, after: string, limit: number): Promise<GuestBuyer[]> {
+  return (await guestBuyersAfter(db, after, limit)).map((r) => ({ address: r.address, email: r.email, firstName: r.first_name }));
+}

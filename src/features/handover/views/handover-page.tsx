@@ -1,5 +1,5 @@
 import { Notice } from '../../../http/views/components.js';
-import { Csrf, ErrorSummary, Field, type FieldErrors } from '../../../http/views/form.js';
+import { Checkbox, Csrf, ErrorSummary, Field, type FieldErrors } from '../../../http/views/form.js';
 
 /** The back-office page of the whole-shop export and of the notice to customers. */
 
@@ -11,17 +11,24 @@ export interface NoticeDraft {
 export function HandoverPage(props: {
   csrf: string;
   shopName: string;
-  accountHolders: number;
+  /** Whom the notice goes to: account holders, and guest buyers whose details are held (each once). */
+  recipients: { accountHolders: number; guests: number };
+  /** The last time the notice was sent, from the audit trail. */
+  lastSent?: { at: string; reason: string; recipients: { accountHolders: number; guests: number } | null };
+  whenText: (at: string) => string;
+  /** Why a second send was refused. */
+  againError?: string;
   sqlite: boolean;
   /** Whether the owner has two-factor sign-in set up (the export needs a code). */
   twoFactor: boolean;
   exportError?: { text: string };
   noticeErrors?: FieldErrors;
   draft?: NoticeDraft;
-  preview?: { subject: string; text: string };
+  preview?: { subject: string; text: string; guestText: string };
   sent?: number;
 }) {
-  const { csrf, draft } = props;
+  const { csrf, draft, recipients, lastSent } = props;
+  const everyone = recipients.accountHolders + recipients.guests;
   return (
     <section>
       <h1>Whole-shop export</h1>
@@ -72,10 +79,21 @@ export function HandoverPage(props: {
 
       <h2 id="notice">Tell the customers</h2>
       <p>
-        A service e-mail to every account holder ({props.accountHolders}) saying the business is changing hands, who the new owner is, from
-        when, and what that means for their data. Guest buyers are not written to. Fill it in and preview it first.
+        A service e-mail saying the business is changing hands, who the new owner is, from when, and what that means for their data: to
+        every account holder ({recipients.accountHolders}) and to every guest buyer whose details the export holds ({recipients.guests},
+        each address once; not those whose order details were removed at the end of their keeping period, nor those with an account, who get
+        the account holders' e-mail). Fill it in and preview it first. It is sent once: sending it again needs you to say so.
       </p>
-      {props.sent !== undefined && <Notice kind="success">The notice is queued to {props.sent} account holders.</Notice>}
+      {props.sent !== undefined && <Notice kind="success">The notice is queued to {props.sent} people.</Notice>}
+      {lastSent && (
+        <Notice kind="info">
+          Last sent on {props.whenText(lastSent.at)}
+          {lastSent.recipients &&
+            ` to ${lastSent.recipients.accountHolders + lastSent.recipients.guests} people (${lastSent.recipients.accountHolders} account holders, ${lastSent.recipients.guests} guest buyers)`}
+          : {lastSent.reason}.
+        </Notice>
+      )}
+      {props.againError && <Notice kind="error">{props.againError}</Notice>}
       {props.noticeErrors && <ErrorSummary errors={props.noticeErrors} />}
       <form method="post" action="/admin/export/notice">
         <Csrf token={csrf} />
@@ -96,12 +114,20 @@ export function HandoverPage(props: {
           <p>
             <strong>Subject:</strong> {props.preview.subject}
           </p>
+          <p>To the account holders ({recipients.accountHolders}):</p>
           <pre class="mail-preview">{props.preview.text}</pre>
+          <p>To the guest buyers ({recipients.guests}), who have no account:</p>
+          <pre class="mail-preview">{props.preview.guestText}</pre>
           <form method="post" action="/admin/export/notice/send">
             <Csrf token={csrf} />
             <input type="hidden" name="newOwner" value={draft.newOwner} />
             <input type="hidden" name="transferDate" value={draft.transferDate} />
-            <button type="submit">Send it to {props.accountHolders} account holders</button>
+            {lastSent && (
+              <Checkbox name="again" label="Send it again: I know it has been sent already and mean everyone to get it a second time" />
+            )}
+            <button type="submit">
+              Send it to {everyone} people ({recipients.accountHolders} account holders, {recipients.guests} guest buyers)
+            </button>
           </form>
         </>
       )}
