@@ -54,7 +54,7 @@ export function readmeText(m: {
   );
   out.push(
     item(
-      'Tell the customers that the business has changed hands, who the new owner is and how to reach them (the shop can send that notice to every account holder from Back office > Whole-shop export before it is handed over).',
+      'Tell the customers that the business has changed hands, who the new owner is and how to reach them (the shop can send that notice to every account holder and every guest buyer whose details it holds from Back office > Whole-shop export before it is handed over).',
     ),
   );
   out.push(
