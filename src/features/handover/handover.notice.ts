@@ -82,20 +82,37 @@ export interface Recipients {
   guests: number;
 }
 
+/** Pages of `size` rows read in key order, each after the last key of the one before, until a short page. */
+async function* pagesAfter<T, K>(
+  read: (after: K, limit: number) => Promise<T[]>,
+  first: K,
+  keyOf: (row: T) => K,
+  size: number,
+): AsyncGenerator<T[]> {
+  let after = first;
+  for (;;) {
+    const page = await read(after, size);
+    if (page.length === 0) return;
+    yield page;
+    if (page.length < size) return;
+    after = keyOf(page.at(-1)!);
+  }
+}
+
 /** Guest buyers to write to, a batch at a time: account holders' addresses left out (they are written to as such). */
 async function* guestBatches(db: Db, size: number): AsyncGenerator<GuestBuyer[]> {
-  let after = '';
-  for (;;) {
-    const page = await guestBuyersPage(db, after, size);
-    if (page.length === 0) return;
+  for await (const page of pagesAfter(
+    (after: string, n) => guestBuyersPage(db, after, n),
+    '',
+    (g) => g.address,
+    size,
+  )) {
     const held = await accountHolderAddresses(
       db,
       page.map((g) => g.address),
     );
     const guests = page.filter((g) => !held.has(g.address));
     if (guests.length > 0) yield guests;
-    after = page.at(-1)!.address;
-    if (page.length < size) return;
   }
 }
 
@@ -143,11 +160,13 @@ export async function sendNotice(
   const last = await lastNotice(db);
   if (last && !options.again) return { ok: false, reason: 'already_sent', last };
   const reference = `handover-${details.transferDate}`;
-  let after = 0;
   let queued = 0;
-  for (;;) {
-    const page = await accountHoldersPage(db, after, NOTICE_BATCH);
-    if (page.length === 0) break;
+  for await (const page of pagesAfter(
+    (after: number, n) => accountHoldersPage(db, after, n),
+    0,
+    (h) => h.id,
+    NOTICE_BATCH,
+  )) {
     await inTransaction(db, async (trx) => {
       for (const holder of page) {
         const mail = noticeMail(shop, details, holder.firstName);
@@ -155,8 +174,6 @@ export async function sendNotice(
       }
     });
     queued += page.length;
-    after = page.at(-1)!.id;
-    if (page.length < NOTICE_BATCH) break;
   }
   let guests = 0;
   for await (const batch of guestBatches(db, NOTICE_BATCH)) {
