@@ -64,6 +64,21 @@ export async function policyAdminRoutes(app: FastifyInstance): Promise<void> {
     ratePerMinute: app.config.marketingRatePerMinute,
   });
 
+  /** The notices being queued after the answer: shutdown waits for them, so the database is not closed under a batch. */
+  const running = new Set<Promise<void>>();
+  app.addHook('onClose', async () => {
+    await Promise.all([...running]);
+  });
+  function inBackground(notifying: Promise<number>): void {
+    const done: Promise<void> = notifying
+      .then(
+        (queued) => app.log.info({ queued }, 'privacy policy change notices queued'),
+        (err: unknown) => app.log.error({ err }, 'queueing the privacy policy change notices failed'),
+      )
+      .finally(() => running.delete(done));
+    running.add(done);
+  }
+
   async function page(
     req: FastifyRequest,
     reply: FastifyReply,
@@ -194,10 +209,7 @@ export async function policyAdminRoutes(app: FastifyInstance): Promise<void> {
       return page(req, reply, { notice: { kind: 'error', text: refused.text } }, refused.status);
     }
     // Queued in the background, a batch per transaction: the owner need not wait for 100,000 accounts.
-    result.notifying.then(
-      (queued) => app.log.info({ queued }, 'privacy policy change notices queued'),
-      (err: unknown) => app.log.error({ err }, 'queueing the privacy policy change notices failed'),
-    );
+    inBackground(result.notifying);
     return reply.redirect('/admin/policy?done=marked', 303);
   });
 
@@ -224,10 +236,7 @@ export async function policyAdminRoutes(app: FastifyInstance): Promise<void> {
       }),
       app.clock(),
     );
-    resumed.notifying.then(
-      (queued) => app.log.info({ queued }, 'privacy policy change notices queued'),
-      (err: unknown) => app.log.error({ err }, 'queueing the privacy policy change notices failed'),
-    );
+    inBackground(resumed.notifying);
     return reply.redirect('/admin/policy?done=marked', 303);
   });
 }
