@@ -79,7 +79,7 @@ function FieldFrame(props: FieldFrameProps & { id: string; error?: string; child
 export function Field(
   props: FieldFrameProps & {
     value?: string | number | null;
-    type?: 'text' | 'email' | 'password' | 'tel' | 'search' | 'url' | 'file';
+    type?: 'text' | 'email' | 'password' | 'tel' | 'search' | 'url' | 'file' | 'datetime-local';
     /** The kinds of file a file input takes. */
     accept?: string;
     autocomplete?: string;

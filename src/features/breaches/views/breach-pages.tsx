@@ -1,7 +1,8 @@
 import { type ComponentChildren, Fragment } from 'preact';
 import { Notice, Pagination, ResultsCount, RowLink } from '../../../http/views/components.js';
-import { ActionButton, Csrf, ErrorSummary, Field, FieldError, type FieldErrors, Hint, controlProps } from '../../../http/views/form.js';
+import { ActionButton, Csrf, ErrorSummary, Field, type FieldErrors } from '../../../http/views/form.js';
 import { CATEGORY_TEXT } from '../../privacy/inventory.js';
+import { RadioGroup } from '../../privacy/views/request-pages.js';
 import {
   type BreachClock,
   type BreachFormInput,
@@ -96,22 +97,6 @@ export function RegisterPage(props: {
 
 // ——— Recording and editing ———
 
-/** A day and time in UK time, as the browser's date-and-time picker gives it (typed as "2027-03-03 14:20" where there is none). */
-function DateTimeField(props: { name: string; label: string; value: string; hint?: string; errors: FieldErrors; optional?: boolean }) {
-  const error = props.errors[props.name];
-  return (
-    <div class={['field', error ? 'has-error' : ''].filter(Boolean).join(' ')}>
-      <label for={props.name}>
-        {props.label}
-        {props.optional && <span class="optional"> (optional)</span>}
-      </label>
-      <Hint id={props.name} hint={props.hint} />
-      <input {...controlProps(props.name, error, props.hint)} type="datetime-local" name={props.name} value={props.value} />
-      <FieldError id={props.name} error={error} />
-    </div>
-  );
-}
-
 function CategoryBoxes({ chosen, error }: { chosen: string[]; error?: string }) {
   return (
     <fieldset
@@ -136,25 +121,20 @@ function CategoryBoxes({ chosen, error }: { chosen: string[]; error?: string }) 
 
 function RiskChoice({ value, error }: { value: string; error?: string }) {
   return (
-    <fieldset
-      class={['plain-fieldset', error ? 'has-error' : ''].filter(Boolean).join(' ')}
-      aria-describedby={error ? 'risk-error' : undefined}
-    >
-      <legend>Risk to the people affected</legend>
-      {RISKS.map((r) => (
-        <label class="check" for={`risk-${r}`} key={r}>
-          <input type="radio" id={`risk-${r}`} name="risk" value={r} checked={value === r} />
+    <RadioGroup
+      name="risk"
+      legend="Risk to the people affected"
+      value={value}
+      error={error}
+      options={RISKS.map((r) => ({
+        value: r,
+        label: (
           <span>
             <strong>{RISK_TEXT[r].label}</strong> — {RISK_TEXT[r].explanation}
           </span>
-        </label>
-      ))}
-      {error && (
-        <p class="field-error" id="risk-error">
-          {error}
-        </p>
-      )}
-    </fieldset>
+        ),
+      }))}
+    />
   );
 }
 
@@ -194,7 +174,8 @@ export function BreachFormPage(props: { csrf: string; values: BreachFormInput; e
           hint="What happened, how it was found out and by whom (by role)."
           required
         />
-        <DateTimeField
+        <Field
+          type="datetime-local"
           name="occurred_at"
           label="When it happened"
           value={v.occurred_at}
@@ -202,7 +183,8 @@ export function BreachFormPage(props: { csrf: string; values: BreachFormInput; e
           optional
           hint="UK time, if known."
         />
-        <DateTimeField
+        <Field
+          type="datetime-local"
           name="discovered_at"
           label="When it was discovered"
           value={v.discovered_at}
@@ -397,7 +379,8 @@ export function BreachPage(props: {
                 <p class="hint">
                   Report on the ICO’s website or by phone (0303 123 1113), using the <a href={`/admin/breaches/${id}/report`}>draft</a>.
                 </p>
-                <DateTimeField
+                <Field
+                  type="datetime-local"
                   name="reported_at"
                   label="When it was reported"
                   value={values.reported_at ?? ''}
