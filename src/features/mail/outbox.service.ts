@@ -335,8 +335,8 @@ export async function deliverDueMail(
     handled++;
     let content = { subject: mail.subject, text: mail.text_body, html: mail.html_body };
     let headers: Record<string, string> | undefined;
-    if (mail.purpose === null && mail.body_id !== null) {
-      // A transactional notice to many shares its body too (the privacy policy's material changes).
+    if (mail.body_id !== null) {
+      // Shared by the e-mails of a campaign, and of a transactional notice to many (the privacy policy's material changes).
       let body = bodies.get(mail.body_id);
       if (!body) {
         body = await findMailBody(db, mail.body_id);
@@ -352,14 +352,6 @@ export async function deliverDueMail(
         await markMailWithheld(db, mail.id, clock().toISOString());
         tally.withheld++;
         continue;
-      }
-      if (mail.body_id !== null) {
-        let body = bodies.get(mail.body_id);
-        if (!body) {
-          body = await findMailBody(db, mail.body_id);
-          if (body) bodies.set(mail.body_id, body);
-        }
-        if (body) content = { subject: body.subject, text: body.text_body, html: body.html_body };
       }
       const link = gate.link(db, mail.to_address, mail.purpose, linkFrom(mail));
       content = {
