@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
-import type { Executor } from './database.js';
+import type { Executor, Trx } from './database.js';
+import { insertExplicitRows, resetIdentity } from './identity.js';
 import { columnsOf, primaryKeyOf, rowsByAllColumns, rowsByKey } from './keyed-scan.js';
 
 /**
@@ -42,4 +43,20 @@ export async function readConsistently<T>(db: Executor, dialect: 'sqlite' | 'pos
     .setIsolationLevel('repeatable read')
     .setAccessMode('read only')
     .execute((trx) => work(trx as unknown as Executor));
+}
+
+/**
+ * A feature's tables read whole and written back whole, for the sale of the business: what each
+ * feature's handover repository gives, over the tables it names (`withIdentity`: those whose `id`
+ * is an identity column, whose counters must follow the imported ids).
+ */
+export function wholesaleTables<T extends string>(withIdentity: readonly T[]) {
+  return {
+    pages: (db: Executor, table: T, pageRows?: number): Promise<TablePages> => tablePages(db, table, pageRows),
+    insert: (trx: Trx, table: T, rows: readonly Record<string, unknown>[]): Promise<void> => insertExplicitRows(trx, table, rows),
+    async resetIdentities(trx: Trx): Promise<void> {
+      for (const table of withIdentity) await resetIdentity(trx, table);
+    },
+    hasRows: (db: Executor, table: T): Promise<boolean> => hasRows(db, table),
+  };
 }

@@ -1,6 +1,4 @@
-import type { Executor, Trx } from '../../db/database.js';
-import { insertExplicitRows, resetIdentity } from '../../db/identity.js';
-import { type TablePages, hasRows, tablePages } from '../../db/wholesale.js';
+import { wholesaleTables } from '../../db/wholesale.js';
 
 /**
  * The catalogue (categories, collections, products, variants, images, search entries, stock and price history) read whole and written back whole, for the sale of the business
@@ -31,18 +29,8 @@ const WITH_IDENTITY: readonly CatalogHandoverTable[] = [
   'price_changes',
 ];
 
-export function catalogTablePages(db: Executor, table: CatalogHandoverTable, pageRows?: number): Promise<TablePages> {
-  return tablePages(db, table, pageRows);
-}
-
-export function insertCatalogRows(trx: Trx, table: CatalogHandoverTable, rows: readonly Record<string, unknown>[]): Promise<void> {
-  return insertExplicitRows(trx, table, rows);
-}
-
-export async function resetCatalogIdentities(trx: Trx): Promise<void> {
-  for (const table of WITH_IDENTITY) await resetIdentity(trx, table);
-}
-
-export function catalogTableHasRows(db: Executor, table: CatalogHandoverTable): Promise<boolean> {
-  return hasRows(db, table);
-}
+const wholesale = wholesaleTables<CatalogHandoverTable>(WITH_IDENTITY);
+export const catalogTablePages = wholesale.pages;
+export const insertCatalogRows = wholesale.insert;
+export const resetCatalogIdentities = wholesale.resetIdentities;
+export const catalogTableHasRows = wholesale.hasRows;

@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
-import type { Executor, Trx } from '../../db/database.js';
-import { insertExplicitRows, resetIdentity } from '../../db/identity.js';
-import { type TablePages, hasRows, tablePages } from '../../db/wholesale.js';
+import type { Executor } from '../../db/database.js';
+import { wholesaleTables } from '../../db/wholesale.js';
 
 /**
  * Customer accounts and their addresses read whole and written back whole, for the sale of the business
@@ -14,21 +13,11 @@ export type CustomersHandoverTable = (typeof CUSTOMERS_HANDOVER_TABLES)[number];
 /** The tables whose `id` is an identity column, whose counters must follow the imported ids. */
 const WITH_IDENTITY: readonly CustomersHandoverTable[] = ['customers', 'customer_addresses'];
 
-export function customersTablePages(db: Executor, table: CustomersHandoverTable, pageRows?: number): Promise<TablePages> {
-  return tablePages(db, table, pageRows);
-}
-
-export function insertCustomersRows(trx: Trx, table: CustomersHandoverTable, rows: readonly Record<string, unknown>[]): Promise<void> {
-  return insertExplicitRows(trx, table, rows);
-}
-
-export async function resetCustomersIdentities(trx: Trx): Promise<void> {
-  for (const table of WITH_IDENTITY) await resetIdentity(trx, table);
-}
-
-export function customersTableHasRows(db: Executor, table: CustomersHandoverTable): Promise<boolean> {
-  return hasRows(db, table);
-}
+const wholesale = wholesaleTables<CustomersHandoverTable>(WITH_IDENTITY);
+export const customersTablePages = wholesale.pages;
+export const insertCustomersRows = wholesale.insert;
+export const resetCustomersIdentities = wholesale.resetIdentities;
+export const customersTableHasRows = wholesale.hasRows;
 
 /** Account holders after `afterId`, in id order: for the notice that the business has changed hands. */
 export function accountHoldersAfter(

@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
-import type { Executor, Trx } from '../../db/database.js';
-import { insertExplicitRows, resetIdentity } from '../../db/identity.js';
-import { type TablePages, hasRows, tablePages } from '../../db/wholesale.js';
+import type { Executor } from '../../db/database.js';
+import { wholesaleTables } from '../../db/wholesale.js';
 
 /**
  * Orders with their lines, history and payment attempts read whole and written back whole, for the sale of the business
@@ -14,21 +13,11 @@ export type OrdersHandoverTable = (typeof ORDERS_HANDOVER_TABLES)[number];
 /** The tables whose `id` is an identity column, whose counters must follow the imported ids. */
 const WITH_IDENTITY: readonly OrdersHandoverTable[] = ['orders', 'order_lines', 'order_events', 'payment_attempts'];
 
-export function ordersTablePages(db: Executor, table: OrdersHandoverTable, pageRows?: number): Promise<TablePages> {
-  return tablePages(db, table, pageRows);
-}
-
-export function insertOrdersRows(trx: Trx, table: OrdersHandoverTable, rows: readonly Record<string, unknown>[]): Promise<void> {
-  return insertExplicitRows(trx, table, rows);
-}
-
-export async function resetOrdersIdentities(trx: Trx): Promise<void> {
-  for (const table of WITH_IDENTITY) await resetIdentity(trx, table);
-}
-
-export function ordersTableHasRows(db: Executor, table: OrdersHandoverTable): Promise<boolean> {
-  return hasRows(db, table);
-}
+const wholesale = wholesaleTables<OrdersHandoverTable>(WITH_IDENTITY);
+export const ordersTablePages = wholesale.pages;
+export const insertOrdersRows = wholesale.insert;
+export const resetOrdersIdentities = wholesale.resetIdentities;
+export const ordersTableHasRows = wholesale.hasRows;
 
 /**
  * A page of the distinct addresses (lower-cased, in order, after `after`) of orders without an
