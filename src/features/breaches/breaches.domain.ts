@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CATEGORY_TEXT, type DataCategory } from '../privacy/inventory.js';
+import { whenText } from '../customers/views/when.js';
 
 /**
  * The rules of the breach register, without a database: the risk levels and what each obliges
@@ -85,7 +86,6 @@ export function spanText(ms: number): string {
 
 const deadlineDay = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'long', timeZone: 'Europe/London' });
 const clockTime = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Europe/London' });
-const fullDay = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
 
 /** "Tue 3 March, 14:20", in UK time. */
 export function deadlineText(at: Date): string {
@@ -94,8 +94,8 @@ export function deadlineText(at: Date): string {
 
 /** "3 March 2027 at 14:20", in UK time. */
 export function momentText(iso: string | Date): string {
-  const at = typeof iso === 'string' ? new Date(iso) : iso;
-  return Number.isNaN(at.getTime()) ? '—' : `${fullDay.format(at)} at ${clockTime.format(at)}`;
+  if (typeof iso === 'string') return whenText(iso, true);
+  return Number.isNaN(iso.getTime()) ? '—' : whenText(iso.toISOString(), true);
 }
 
 /** The clock in words: "Report to the ICO by Tue 3 March, 14:20 (41 hours left)", "Overdue by 5 hours"… */
