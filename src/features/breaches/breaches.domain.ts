@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CATEGORY_TEXT, type DataCategory } from '../privacy/inventory.js';
 import { whenText } from '../customers/views/when.js';
+import { fromLondonTime, londonWallClock } from '../campaigns/campaigns.domain.js';
 
 /**
  * The rules of the breach register, without a database: the risk levels and what each obliges
@@ -114,41 +115,14 @@ export function clockText(clock: BreachClock): string {
 
 // ——— UK time as typed ———
 
-const wallParts = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  year: 'numeric',
-  month: 'numeric',
-  day: 'numeric',
-  hour: 'numeric',
-  minute: 'numeric',
-  hourCycle: 'h23',
-});
-
-/** What a UK clock reads at this instant, as milliseconds of the same wall time in UTC. */
-function wallMs(ms: number): number {
-  const parts = wallParts.formatToParts(new Date(ms));
-  const n = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  return Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'));
-}
-
 /**
  * The instant a UK clock shows "2027-03-03T14:20" (as a datetime-local field sends it, or with a
  * space). Null when it is not such a time or is not a real one (31 February; a time skipped when
  * the clocks go forward). In the hour repeated when they go back, the first (summer time) is meant.
  */
 export function parseUkDateTime(text: string): Date | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})$/.exec(text.trim());
-  if (!m) return null;
-  const [y, mo, d, h, mi] = m.slice(1).map(Number) as [number, number, number, number, number];
-  const wall = Date.UTC(y, mo - 1, d, h, mi);
-  const check = new Date(wall);
-  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59) return null;
-  // The UK is UTC or one hour ahead: try the summer offset first, then winter's.
-  for (const offset of [HOUR, 0]) {
-    const instant = wall - offset;
-    if (wallMs(instant) === wall) return new Date(instant);
-  }
-  return null;
+  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})$/.exec(text.trim());
+  return m ? fromLondonTime(m[1]!, m[2]!) : null;
 }
 
 /** The instant as a datetime-local field shows it in UK time: "2027-03-03T14:20". */
@@ -156,7 +130,8 @@ export function ukDateTimeValue(iso: string | Date | null): string {
   if (!iso) return '';
   const at = typeof iso === 'string' ? new Date(iso) : iso;
   if (Number.isNaN(at.getTime())) return '';
-  return new Date(wallMs(at.getTime())).toISOString().slice(0, 16);
+  const { date, time } = londonWallClock(at);
+  return `${date}T${time}`;
 }
 
 // ——— The record's form ———
