@@ -178,6 +178,14 @@ describe(`marking a material change to the privacy policy (${testDialect})`, () 
     const again = await adminPost(shop.app, owner.cookie, '/admin/policy', '/admin/policy/notify', { version: v2 });
     expect(again.statusCode).toBe(409);
     expect(decode(again.body)).toContain('There is nothing left to queue for that version');
+    const audited = await shop.app.db
+      .selectFrom('audit_log')
+      .select(['action', 'actor_role'])
+      .where('subject_type', '=', 'policy-version')
+      .where('subject_id', '=', v2)
+      .where('reason', '=', 'queued the remaining notices')
+      .execute();
+    expect(audited).toEqual([{ action: 'change', actor_role: 'owner' }]);
   });
 });
 

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { Notice } from '../../http/views/components.js';
 import { Csrf, Field } from '../../http/views/form.js';
 import { fieldText, formBodyOf } from '../../http/form-fields.js';
-import { entryBy, recordAudit } from '../audit/audit.service.js';
 import { actorOf } from '../backoffice/backoffice.plugin.js';
 import { countMailByReference, messageIdDomain } from '../mail/outbox.service.js';
 import { policyChangeReference } from './policy.mail.js';
@@ -215,7 +214,7 @@ export async function policyAdminRoutes(app: FastifyInstance): Promise<void> {
 
   app.post('/admin/policy/notify', manage, async (req, reply) => {
     const version = fieldText(formBodyOf(req).version);
-    const resumed = /^[0-9a-f]{12}$/.test(version) ? await app.privacy.resumeNotices(version, sending(), app.clock()) : null;
+    const resumed = /^[0-9a-f]{12}$/.test(version) ? await app.privacy.resumeNotices(version, actorOf(req), sending(), app.clock()) : null;
     if (!resumed) {
       return page(
         req,
@@ -226,16 +225,6 @@ export async function policyAdminRoutes(app: FastifyInstance): Promise<void> {
         409,
       );
     }
-    await recordAudit(
-      app.db,
-      entryBy(actorOf(req), {
-        action: 'change',
-        subject: { type: 'policy-version', id: version },
-        fields: ['notified_at'],
-        reason: 'queued the remaining notices',
-      }),
-      app.clock(),
-    );
     inBackground(resumed.notifying);
     return reply.redirect('/admin/policy?done=marked', 303);
   });

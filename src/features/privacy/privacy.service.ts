@@ -262,13 +262,28 @@ export class PrivacyService {
   /**
    * Queues the rest of a marked version's notices, when queueing them stopped half-way (the process
    * ended): after the greatest address already queued, so nobody is told twice. Null when the
-   * version is not marked, is fully queued, or is being queued by this process.
+   * version is not marked, is fully queued, or is being queued by this process. Audited before any is queued.
    */
-  async resumeNotices(version: string, sending: PolicyNoticeSending, now: Date): Promise<{ notifying: Promise<number> } | null> {
+  async resumeNotices(
+    version: string,
+    actor: AuditActor,
+    sending: PolicyNoticeSending,
+    now: Date,
+  ): Promise<{ notifying: Promise<number> } | null> {
     const history = await listPolicyVersions(this.db);
     const at = history.findIndex((h) => h.version === version);
     const row = history[at];
     if (!row?.material_at || row.notified_at || this.queueing.has(version)) return null;
+    await recordAudit(
+      this.db,
+      entryBy(actor, {
+        action: 'change',
+        subject: { type: 'policy-version', id: version },
+        fields: ['notified_at'],
+        reason: 'queued the remaining notices',
+      }),
+      now,
+    );
     return { notifying: this.notifyAccountHolders(version, history[at + 1]?.version ?? null, row.material_summary ?? '', sending, now) };
   }
 
