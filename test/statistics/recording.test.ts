@@ -245,7 +245,10 @@ describe(`no statistics row holds an address, a User-Agent, a token or a query (
       'page=2',
       'mail.example/read',
     ];
-    for (const v of values) for (const f of forbidden) expect(v, `${v} holds ${f}`).not.toContain(f);
+    // A salt or a hash is hexadecimal, and may spell "ada" by chance (about one run in seven):
+    // those are searched for every forbidden text but the name.
+    const hex = /^[0-9a-f]+$/;
+    for (const v of values) for (const f of forbidden) if (!(f === 'ada' && hex.test(v))) expect(v, `${v} holds ${f}`).not.toContain(f);
     expect(values).toContain('mail.example');
     expect(values).toContain('/feedback/:token');
   });
