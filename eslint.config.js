@@ -51,7 +51,7 @@ const databaseAccess = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'e2e/output/', 'bench/output/'] },
+  { ignores: ['node_modules/', 'data/', 'dist/', 'e2e/output/', 'bench/output/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -14,7 +14,8 @@ import {
   type Transaction,
   sql,
 } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
+import { lazy } from '../shared/lazy.js';
 import type { Config } from '../config.js';
 import type { Database } from './schema.js';
 
@@ -39,8 +40,17 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-// Postgres returns bigint (count(*)) as text; our counts are small, so read them as numbers.
-pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+const loadPg = lazy<typeof pg>('pg');
+let driver: typeof pg | null = null;
+
+/** The PostgreSQL driver, loaded the first time the shop talks to PostgreSQL: never on SQLite. */
+export function postgresDriver(): typeof pg {
+  if (driver) return driver;
+  driver = loadPg();
+  // Postgres returns bigint (count(*)) as text; our counts are small, so read them as numbers.
+  driver.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+  return driver;
+}
 
 /**
  * SQLite transactions begin IMMEDIATE: they take the write lock at the start, waiting for it up to
@@ -93,7 +103,11 @@ export function openDatabase(database: Config['database'], options: OpenOptions 
     const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
     return { db, dialect: 'sqlite', close: () => db.destroy() };
   }
-  const pool = new pg.Pool({ connectionString: database.url, max: options.poolSize ?? 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  const pool = new (postgresDriver().Pool)({
+    connectionString: database.url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+  });
   pool.on('error', (err) => options.onConnectionLost?.(err));
   // A connection lost while a query holds it fails that query (the request gets the 503 page), and
   // pg then also emits 'error' on the client, which with no listener would end the process. The

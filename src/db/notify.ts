@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import pg from 'pg';
-import type { Db } from './database.js';
+import type pg from 'pg';
+import { type Db, postgresDriver } from './database.js';
 
 /**
  * Change announcements between app processes that share one PostgreSQL database (LISTEN/NOTIFY),
@@ -53,7 +53,7 @@ export async function listen(
   };
 
   const connect = async (): Promise<void> => {
-    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+    const c = new (postgresDriver().Client)({ connectionString: url, connectionTimeoutMillis: 5_000 });
     let lost = false;
     const drop = (err?: Error) => {
       if (lost) return;

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import pg from 'pg';
 import type { Config } from '../../config.js';
+import { postgresDriver } from '../../db/database.js';
 import type { RestoreTarget } from './restore.service.js';
 
 /**
@@ -29,7 +29,7 @@ export async function createScratchDatabase(live: Config['database'], dataDir: s
     return { target: { dialect: 'sqlite', file }, database: { dialect: 'sqlite', file }, dir, drop: removeDir };
   }
   const name = `assay_drill_${randomBytes(6).toString('hex')}`;
-  const client = new pg.Client({ connectionString: live.url });
+  const client = new (postgresDriver().Client)({ connectionString: live.url });
   try {
     await client.connect();
     await client.query(`create database ${name}`);
@@ -51,7 +51,7 @@ export async function createScratchDatabase(live: Config['database'], dataDir: s
     database: { dialect: 'postgres', url: url.toString() },
     dir,
     async drop() {
-      const c = new pg.Client({ connectionString: live.url });
+      const c = new (postgresDriver().Client)({ connectionString: live.url });
       try {
         await c.connect();
         await c.query(`drop database if exists ${name} with (force)`);

@@ -1,9 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
-import pg from 'pg';
 import type { Config } from '../../config.js';
-import type { Executor } from '../../db/database.js';
+import { type Executor, postgresDriver } from '../../db/database.js';
 import { listTables } from '../../db/scan.js';
 
 /**
@@ -45,7 +44,7 @@ export async function databaseIsEmpty(database: Config['database']): Promise<boo
       db.close();
     }
   }
-  const client = new pg.Client({ connectionString: database.url });
+  const client = new (postgresDriver().Client)({ connectionString: database.url });
   await client.connect();
   try {
     const r = await client.query<{ n: string }>(

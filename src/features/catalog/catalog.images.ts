@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import { lazy } from '../../shared/lazy.js';
+
+/** Loaded at the first upload: the shop at rest needs no image library. */
+const loadSharp = lazy<typeof import('sharp').default>('sharp');
 
 /**
  * Product photos uploaded in the back office: checked by their content, resized to a few widths
@@ -41,7 +44,7 @@ export async function prepareImage(bytes: Buffer): Promise<PreparedImage> {
   let width: number;
   let height: number;
   try {
-    const meta = await sharp(bytes, options).metadata();
+    const meta = await loadSharp()(bytes, options).metadata();
     // The decoder must agree with the magic bytes, so a file cannot pose as one format and be read as another.
     if (meta.format !== sniffed) return { ok: false, reason: 'not_a_photo' };
     width = meta.autoOrient.width;
@@ -55,7 +58,7 @@ export async function prepareImage(bytes: Buffer): Promise<PreparedImage> {
   try {
     // Decoded once, turned upright from the camera's orientation tag, and scaled to the largest width we keep.
     const largest = Math.min(width, IMAGE_WIDTHS[IMAGE_WIDTHS.length - 1] as number);
-    const base = await sharp(bytes, options).autoOrient().resize({ width: largest, withoutEnlargement: true }).raw().toBuffer({
+    const base = await loadSharp()(bytes, options).autoOrient().resize({ width: largest, withoutEnlargement: true }).raw().toBuffer({
       resolveWithObject: true,
     });
     const raw = { width: base.info.width, height: base.info.height, channels: base.info.channels };
@@ -64,7 +67,7 @@ export async function prepareImage(bytes: Buffer): Promise<PreparedImage> {
     for (const target of targets) {
       // No withMetadata()/keepMetadata(): sharp writes none of the original's EXIF, XMP or IPTC.
       // That matters: a phone photo can carry the GPS position of the jeweller's workshop or home.
-      const { data, info } = await sharp(base.data, { raw })
+      const { data, info } = await loadSharp()(base.data, { raw })
         .resize({ width: target, withoutEnlargement: true })
         .webp({ quality: WEBP_QUALITY })
         .toBuffer({ resolveWithObject: true });

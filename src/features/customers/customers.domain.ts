@@ -1,5 +1,5 @@
 import Bowser from 'bowser';
-import { dictionary } from '@zxcvbn-ts/language-common';
+import { lazy } from '../../shared/lazy.js';
 
 /**
  * Customer accounts: the rules in one place. Passwords follow current UK (NCSC) advice: long
@@ -33,15 +33,18 @@ export const MAX_SESSIONS = 20;
 
 export type TokenPurpose = 'verify-email' | 'reset-password' | 'change-email';
 
-// The 49,000 most common passwords from the zxcvbn-ts project's list, checked case-insensitively.
-const COMMON = new Set(dictionary['passwords-common'].map((p) => p.toLowerCase()));
+// The 49,000 most common passwords from the zxcvbn-ts project's list, checked case-insensitively;
+// read at the first password chosen, so that a shop at rest does not hold the list.
+const loadDictionary = lazy<typeof import('@zxcvbn-ts/language-common')>('@zxcvbn-ts/language-common');
+let common: Set<string> | null = null;
+const commonPasswords = () => (common ??= new Set(loadDictionary().dictionary['passwords-common'].map((p) => p.toLowerCase())));
 
 export function passwordProblem(password: string, context: string[] = []): string | null {
   if (password.length < PASSWORD_MIN_LENGTH)
     return `Please use at least ${PASSWORD_MIN_LENGTH} characters — a few words together work well.`;
   if (password.length > PASSWORD_MAX_LENGTH) return `Please use at most ${PASSWORD_MAX_LENGTH} characters.`;
   const lower = password.toLowerCase();
-  if (COMMON.has(lower)) return 'That password is one of the most common, so it is easy to guess. Please choose another.';
+  if (commonPasswords().has(lower)) return 'That password is one of the most common, so it is easy to guess. Please choose another.';
   if (/^(.)\1+$/.test(password)) return 'Please choose a password that is not one character repeated.';
   if (context.some((c) => c.length >= 4 && lower.includes(c.toLowerCase()))) {
     return 'Please choose a password that does not contain your name or e-mail address.';

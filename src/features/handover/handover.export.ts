@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { stringify } from 'csv-stringify/sync';
-import { ZipFile } from 'yazl';
 import type { Executor } from '../../db/database.js';
 import { migrations } from '../../db/migrations/index.js';
 import { readConsistently } from '../../db/wholesale.js';
@@ -11,6 +9,7 @@ import { customersHandover } from '../customers/customers.handover.js';
 import { ordersHandover } from '../orders/orders.handover.js';
 import type { HandoverPart, HandoverTable, Row } from './handover.tables.js';
 import { readmeText } from './handover.readme.js';
+import { loadYazl, stringifyCsv as stringify } from '../../shared/lazy.js';
 
 /**
  * The whole-shop export, for a sale of the business: every table the new owner needs (the
@@ -92,7 +91,7 @@ export function exportShop(
   } = {},
 ): ShopExport {
   const { signal, beforeEnd, pageRows = EXPORT_PAGE_ROWS } = options;
-  const zip = new ZipFile();
+  const zip = new (loadYazl().ZipFile)();
   const mtime = now;
   const files: ManifestFile[] = [];
 

@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { unzipSync } from 'fflate';
 import { z } from 'zod';
 import { type Db, inTransaction } from '../../db/database.js';
 import { migrations } from '../../db/migrations/index.js';
 import { IMAGE_FILE_NAME, imageFilePath } from '../catalog/catalog.handover.js';
 import { EXPORT_FORMAT, HANDOVER_PARTS, type Manifest } from './handover.export.js';
 import type { Row } from './handover.tables.js';
+import { lazy } from '../../shared/lazy.js';
+
+const loadFflate = lazy<typeof import('fflate')>('fflate');
 
 /**
  * Loads a whole-shop export into an empty shop (`npm run import-shop -- <export.zip>`): every file
@@ -44,12 +46,12 @@ const manifestSchema = z.object({
 const refuse = (message: string): ImportResult => ({ ok: false, message });
 
 function entryOf(zip: Uint8Array, path: string): Uint8Array | undefined {
-  return unzipSync(zip, { filter: (f) => f.name === path })[path];
+  return loadFflate().unzipSync(zip, { filter: (f) => f.name === path })[path];
 }
 
 function namesIn(zip: Uint8Array): string[] {
   const names: string[] = [];
-  unzipSync(zip, {
+  loadFflate().unzipSync(zip, {
     filter: (f) => {
       names.push(f.name);
       return false;

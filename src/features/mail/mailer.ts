@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Config } from '../../config.js';
+import { lazy } from '../../shared/lazy.js';
+
+/** Loaded at the first message sent: a shop at rest holds no mail library. */
+const loadNodemailer = lazy<typeof import('nodemailer')>('nodemailer');
 
 export interface OutgoingMail {
   to: string;
@@ -54,32 +58,36 @@ export function createMailer(config: Config, limits: Partial<SmtpLimits> = {}): 
   const from = { name: config.shop.name, address: config.shop.email };
   if (config.smtpUrl) {
     const l = { ...SMTP_LIMITS, ...limits };
-    const transport: Transporter = nodemailer.createTransport({
-      url: config.smtpUrl,
-      // One connection, kept open between messages: the outbox sends one at a time, and opening a
-      // connection for each message costs more than the message (8 against 60 a second to a local
-      // server in bench/marketing.ts).
-      pool: true,
-      maxConnections: 1,
-      connectionTimeout: l.connectionTimeoutMs,
-      greetingTimeout: l.greetingTimeoutMs,
-      socketTimeout: l.socketTimeoutMs,
-      dnsTimeout: l.connectionTimeoutMs,
-    });
+    let transport: Transporter | null = null;
+    const smtp = (url: string) =>
+      (transport ??= loadNodemailer().createTransport({
+        url,
+        // One connection, kept open between messages: the outbox sends one at a time, and opening a
+        // connection for each message costs more than the message (8 against 60 a second to a local
+        // server in bench/marketing.ts).
+        pool: true,
+        maxConnections: 1,
+        connectionTimeout: l.connectionTimeoutMs,
+        greetingTimeout: l.greetingTimeoutMs,
+        socketTimeout: l.socketTimeoutMs,
+        dnsTimeout: l.connectionTimeoutMs,
+      }));
+    const url = config.smtpUrl;
     return {
       async send(mail) {
         // On abort nodemailer closes this message's connection, so nothing goes on in the background.
-        const info = await transport.sendMail({ from, ...mail, signal: AbortSignal.timeout(l.sendDeadlineMs) });
+        const info = await smtp(url).sendMail({ from, ...mail, signal: AbortSignal.timeout(l.sendDeadlineMs) });
         return { messageId: String(info.messageId) };
       },
       async close() {
-        transport.close();
+        transport?.close();
       },
     };
   }
-  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  let transport: Transporter | null = null;
   return {
     async send(mail) {
+      transport ??= loadNodemailer().createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
       const info = await transport.sendMail({ from, ...mail });
       await mkdir(config.outboxDir, { recursive: true });
       const file = join(config.outboxDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID()}.eml`);

@@ -1,5 +1,3 @@
-import { stringify } from 'csv-stringify/sync';
-import { ZipFile } from 'yazl';
 import { h } from 'preact';
 import { render } from 'preact-render-to-string';
 import { type Executor, inTransaction } from '../../db/database.js';
@@ -17,6 +15,7 @@ import type { CopySection, PersonalCopy } from './copy.types.js';
 import type { Person, PersonalColumn, SubjectExport, TableName } from './inventory.js';
 import { exportPerson } from './subjects.service.js';
 import { CopyFile } from './views/copy-file.js';
+import { loadYazl, stringifyCsv as stringify } from '../../shared/lazy.js';
 
 /**
  * A person's copy of their data, free and at once (the right of access): every row each feature's
@@ -629,7 +628,7 @@ export async function zipOfCopy(copy: PersonalCopy, shopName: string): Promise<B
     ['order-lines.csv', csvOf(orderLines, LINE_COLUMNS)],
   ];
   const mtime = new Date(copy.madeAt);
-  const zip = new ZipFile();
+  const zip = new (loadYazl().ZipFile)();
   for (const [name, content] of files) zip.addBuffer(Buffer.from(content, 'utf8'), name, { mtime, compressionLevel: 1 });
   zip.end();
   const chunks: Buffer[] = [];

@@ -1,7 +1,11 @@
-import { type FormatCallback, convert } from 'html-to-text';
+import type { FormatCallback } from 'html-to-text';
 import { renderToString } from 'preact-render-to-string';
 import type { PolicyModel } from './policy.model.js';
+import { lazy } from '../../shared/lazy.js';
 import { PrivacyPolicy } from './views/policy-page.js';
+
+/** Loaded when a new policy version is first kept, which is rare. */
+const loadHtmlToText = lazy<typeof import('html-to-text')>('html-to-text');
 
 /** A table row as one line, its cells apart: a column layout would reflow every line when one cell grows. */
 const rowLine: FormatCallback = (elem, walk, builder) => {
@@ -27,25 +31,26 @@ export function policyText(policy: PolicyModel): string {
 
 /** The policy page's HTML (its article) as the plain text a version keeps. */
 export function policyTextOf(html: string): string {
-  return convert(html, {
-    wordwrap: false,
-    formatters: { rowLine },
-    selectors: [
-      { selector: 'a', options: { ignoreHref: true } },
-      { selector: 'h1', options: { uppercase: false } },
-      { selector: 'h2', options: { uppercase: false } },
-      { selector: 'h3', options: { uppercase: false } },
-      { selector: 'h4', options: { uppercase: false } },
-      { selector: 'nav.breadcrumbs', format: 'skip' },
-      { selector: 'dt', format: 'block', options: { leadingLineBreaks: 1, trailingLineBreaks: 1 } },
-      { selector: 'dd', format: 'block', options: { leadingLineBreaks: 1, trailingLineBreaks: 1 } },
-      { selector: 'summary', format: 'block' },
-      { selector: 'table', format: 'block' },
-      { selector: 'caption', format: 'block' },
-      { selector: 'tr', format: 'rowLine' },
-      { selector: 'span.tag', format: 'inline' },
-    ],
-  })
+  return loadHtmlToText()
+    .convert(html, {
+      wordwrap: false,
+      formatters: { rowLine },
+      selectors: [
+        { selector: 'a', options: { ignoreHref: true } },
+        { selector: 'h1', options: { uppercase: false } },
+        { selector: 'h2', options: { uppercase: false } },
+        { selector: 'h3', options: { uppercase: false } },
+        { selector: 'h4', options: { uppercase: false } },
+        { selector: 'nav.breadcrumbs', format: 'skip' },
+        { selector: 'dt', format: 'block', options: { leadingLineBreaks: 1, trailingLineBreaks: 1 } },
+        { selector: 'dd', format: 'block', options: { leadingLineBreaks: 1, trailingLineBreaks: 1 } },
+        { selector: 'summary', format: 'block' },
+        { selector: 'table', format: 'block' },
+        { selector: 'caption', format: 'block' },
+        { selector: 'tr', format: 'rowLine' },
+        { selector: 'span.tag', format: 'inline' },
+      ],
+    })
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }

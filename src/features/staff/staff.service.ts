@@ -2,7 +2,6 @@ import { hash } from '@node-rs/argon2';
 import { type SubjectHandlers, exportOf, reportOf } from '../privacy/inventory.js';
 import { deleteStaffRecords, findEveryMemberAddress, findStaffRecords } from './staff.repository.js';
 import { Secret, TOTP } from 'otpauth';
-import QRCode from 'qrcode';
 import { z } from 'zod';
 import { type Db, type Trx, inTransaction } from '../../db/database.js';
 import { deriveKey, hmacHex, randomToken, seal, tokenHash, unseal } from '../../shared/crypto.js';
@@ -61,6 +60,10 @@ import {
   useRecoveryCode,
   useStaffToken,
 } from './staff.repository.js';
+import { lazy } from '../../shared/lazy.js';
+
+/** Loaded when a member first sets up two-factor sign-in. */
+const loadQrCode = lazy<typeof import('qrcode')>('qrcode');
 
 export type SessionStage = 'second-factor' | 'enrol' | 'full';
 
@@ -509,7 +512,7 @@ export async function twoFactorState(keys: StaffKeys, session: StaffSession): Pr
   if (session.pendingTotpSecret) {
     const secret = unseal(keys.totp, session.pendingTotpSecret);
     const uri = totpFor(secret, session.staff.email).toString();
-    const qrSvg = await QRCode.toString(uri, {
+    const qrSvg = await loadQrCode().toString(uri, {
       type: 'svg',
       margin: 1,
       errorCorrectionLevel: 'M',
