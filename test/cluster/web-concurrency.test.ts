@@ -23,17 +23,18 @@ let drop: () => Promise<void> = async () => {};
 let child: ChildProcess;
 let port: number;
 let env: Record<string, string>;
-const lines: { pid: number; msg: string; reqId?: string; req?: { path?: string } }[] = [];
+const lines: { pid: number; msg: string; reqId?: string; route?: string }[] = [];
 let exited: Promise<number | null>;
 
 /** One request on a connection of its own. */
 const fetchOnce = (path: string, options?: Parameters<typeof request>[2]) => request(port, path, options);
 
-const pidsServing = (from: number, path: string) =>
+/** The workers whose request lines (one per request, by route pattern) name `route` since line `from`. */
+const pidsServing = (from: number, route: string) =>
   new Set(
     lines
       .slice(from)
-      .filter((l) => l.msg === 'incoming request' && l.req?.path === path)
+      .filter((l) => l.msg === 'request' && l.route === route)
       .map((l) => l.pid),
   );
 
@@ -117,7 +118,7 @@ describe(`WEB_CONCURRENCY=2 on ${testDialect}`, () => {
       const path = `/products/${product.slug}`;
       let from = lines.length;
       for (let i = 0; i < 10; i++) expect((await fetchOnce(path)).status).toBe(200);
-      await expect.poll(() => pidsServing(from, path).size).toBe(2);
+      await expect.poll(() => pidsServing(from, '/products/:slug').size).toBe(2);
 
       // Archived through whichever worker takes the post.
       const page = await fetchOnce(`/admin/products/${product.id}`, { headers: { cookie: staffCookie } });
@@ -136,7 +137,7 @@ describe(`WEB_CONCURRENCY=2 on ${testDialect}`, () => {
       await expect.poll(async () => (await fetchOnce(path)).status, { timeout: 5_000 }).toBe(404);
       from = lines.length;
       for (let i = 0; i < 10; i++) expect((await fetchOnce(path)).status).toBe(404);
-      await expect.poll(() => pidsServing(from, path).size).toBe(2);
+      await expect.poll(() => pidsServing(from, '/products/:slug').size).toBe(2);
     },
   );
 

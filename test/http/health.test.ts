@@ -33,7 +33,7 @@ describe(`liveness and readiness (${testDialect})`, () => {
     expect(await shop.app.db.selectFrom('stats_page_views').select('path').execute()).toEqual([]);
     // A page is logged, so the silence above is the probes' own.
     await get('/');
-    expect(lines.slice(before).join('')).toContain('"path":"/"');
+    expect(lines.slice(before).join('')).toContain('"route":"/"');
   });
 
   it('is not ready while draining, though still alive', async () => {

@@ -52,7 +52,7 @@ describe('logs carry no personal data', () => {
     await submitForm(shop.app, '/contact', '/contact', { name: 'Jane Doe', email: 'bad', subject: 'other', message: 'x' });
     const log = lines.join('');
     expect(lines.length).toBeGreaterThan(4);
-    expect(log).toContain('"path":"/contact"');
+    expect(log).toContain('"route":"/contact"');
     for (const secret of [
       'jane.doe@example.com',
       'Jane Doe',
@@ -65,6 +65,29 @@ describe('logs carry no personal data', () => {
     ]) {
       expect(log).not.toContain(secret);
     }
+  });
+
+  it('writes one line per request, with its method, route pattern, status and duration, and nothing more', async () => {
+    lines.length = 0;
+    const product = await shop.app.inject({ method: 'GET', url: '/products/no-such-piece-for-jane?ref=jane.doe@example.com' });
+    expect(product.statusCode).toBe(404);
+    await shop.app.inject({ method: 'GET', url: '/no/route/jane.doe@example.com' });
+    const logged = lines
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const requests = logged.filter((l) => l.msg === 'request');
+    expect(requests).toHaveLength(2);
+    expect(requests[0]).toMatchObject({ level: 30, method: 'GET', route: '/products/:slug', status: 404 });
+    expect(requests[1]).toMatchObject({ method: 'GET', route: '(none)', status: 404 });
+    for (const r of requests) {
+      expect(typeof r.ms).toBe('number');
+      expect(Object.keys(r).sort()).toEqual(['hostname', 'level', 'method', 'ms', 'msg', 'pid', 'reqId', 'route', 'status', 'time']);
+    }
+    // Fastify's own "incoming request" and "request completed" lines are gone.
+    expect(logged.filter((l) => l.msg === 'incoming request' || l.msg === 'request completed')).toEqual([]);
+    expect(lines.join('')).not.toContain('jane');
   });
 
   it('censors personal-sounding fields wherever they appear in a logged object', () => {
