@@ -10,6 +10,7 @@ import { openDatabase } from '../src/db/database.js';
 import { freshDatabase } from '../test/support/build-app.js';
 import { type Piece, buy, hidden } from './journeys.js';
 import { startShop } from './shop.js';
+import { databaseName, headlines } from './summary.js';
 
 const duration = Number(process.argv[process.argv.indexOf('--duration') + 1]) || 10;
 const database = await freshDatabase('');
@@ -120,6 +121,23 @@ try {
   for (const r of rows) console.log(`| ${r.path} (10 connections) | ${r.rps} | ${r.p50} | ${r.p99} | ${r.non2xx} |`);
   const worst = Math.max(...rows.map((r) => r.p99));
   console.log(`\nAccount Home worst p99: ${worst} ms (target < 30 ms)`);
+  headlines([
+    {
+      benchmark: 'accounts',
+      figure: 'Account Home worst p99',
+      database: databaseName(),
+      value: worst,
+      unit: 'ms',
+      target: { op: '<', value: 30 },
+    },
+    {
+      benchmark: 'accounts',
+      figure: 'sign-in requests/s (Argon2id)',
+      database: databaseName(),
+      value: signIn.requests.average,
+      unit: 'req/s',
+    },
+  ]);
   if (rows.some((r) => r.non2xx > 0) || signIn['4xx'] + signIn['5xx'] > 0) process.exitCode = 1;
 } finally {
   await handle.close();

@@ -13,6 +13,7 @@ import autocannon from 'autocannon';
 import { findBreachesAwaitingReport, insertBreach, updateBreach } from '../src/features/breaches/breaches.repository.js';
 import { buildTestShop, testDialect } from '../test/support/build-app.js';
 import { signInAs } from '../test/support/staff.js';
+import { databaseName, headlines } from './summary.js';
 
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) || fallback;
 const duration = arg('duration', 5);
@@ -110,6 +111,22 @@ try {
   console.log('|---|---:|---:|---:|---:|');
   for (const r of rows) console.log(`| ${r.name} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.bad} |`);
   console.log(`\ndashboard with / without open breaches: ${(withOpen.rps / withoutOpen.rps).toFixed(2)} of the requests per second`);
+  headlines([
+    {
+      benchmark: 'breaches',
+      figure: `breach register page 1 of ${total}`,
+      database: databaseName(),
+      value: rows[0]?.rps ?? 0,
+      unit: 'req/s',
+    },
+    {
+      benchmark: 'breaches',
+      figure: 'dashboard with / without open breaches',
+      database: databaseName(),
+      value: withOpen.rps / withoutOpen.rps,
+      unit: '×',
+    },
+  ]);
   if (rows.some((r) => r.bad > 0)) process.exitCode = 1;
 } finally {
   await shop.close();

@@ -17,6 +17,7 @@ import { exportShop } from '../src/features/handover/handover.export.js';
 import { importShop } from '../src/features/handover/handover.import.js';
 import { freshDatabase } from '../test/support/build-app.js';
 import { fillRightsData } from './rights-data.js';
+import { databaseName, headlines } from './summary.js';
 
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) || fallback;
 const customers = arg('customers', 10_000);
@@ -113,3 +114,9 @@ const row = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(wi
 console.log(row(header));
 console.log(`|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
 for (const l of lines) console.log(row(l));
+headlines(
+  results.flatMap((r) => [
+    { benchmark: 'handover', figure: `whole-shop export, ${r.shop}`, database: databaseName(), value: r.exportMs / 1000, unit: 's' },
+    { benchmark: 'handover', figure: `import-shop, ${r.shop}`, database: databaseName(), value: r.importMs / 1000, unit: 's' },
+  ]),
+);

@@ -35,6 +35,7 @@ import {
 } from '../src/features/mail/outbox.service.js';
 import { freshDatabase } from '../test/support/build-app.js';
 import { TestSmtpServer } from '../test/mail/smtp-test-server.js';
+import { databaseName, headlines } from './summary.js';
 
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) || fallback;
 const large = arg('subscribers', 100_000);
@@ -236,3 +237,27 @@ console.log(`\nDelivery to a local SMTP server, ${messages} messages each:`);
 console.log(`  campaign e-mails (consent asked again, shared body, one-click headers): ${delivery.campaign.toFixed(0)} messages/s`);
 console.log(`  order e-mails (no consent check):                                        ${delivery.transactional.toFixed(0)} messages/s`);
 console.log(`  ratio campaign / order: ${(delivery.campaign / delivery.transactional).toFixed(2)}×`);
+headlines([
+  {
+    benchmark: 'marketing',
+    figure: `campaign queued for ${b.subscribers} subscribers`,
+    database: databaseName(),
+    value: b.ms / 1000,
+    unit: 's',
+    target: { op: '<', value: 5 },
+  },
+  {
+    benchmark: 'marketing',
+    figure: 'time per subscriber, larger / smaller audience',
+    database: databaseName(),
+    value: perK(b) / perK(a),
+    unit: '×',
+  },
+  {
+    benchmark: 'marketing',
+    figure: 'campaign e-mails delivered to a local SMTP server',
+    database: databaseName(),
+    value: delivery.campaign,
+    unit: 'msg/s',
+  },
+]);

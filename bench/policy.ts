@@ -10,6 +10,7 @@
 import autocannon from 'autocannon';
 import { messageIdDomain } from '../src/features/mail/outbox.service.js';
 import { buildTestShop } from '../test/support/build-app.js';
+import { databaseName, headlines } from './summary.js';
 
 const duration = Number(process.argv[process.argv.indexOf('--duration') + 1]) || 5;
 const connections = 20;
@@ -81,6 +82,15 @@ try {
   if (plain && noticed && dismissed) {
     console.log(`\nproduct page with the notice / before any notice: ${(noticed.rps / plain.rps).toFixed(2)}`);
     console.log(`product page with the notice / with it dismissed: ${(noticed.rps / dismissed.rps).toFixed(2)}`);
+    headlines([
+      {
+        benchmark: 'policy',
+        figure: 'product page with the policy notice / before any notice',
+        database: databaseName(),
+        value: noticed.rps / plain.rps,
+        unit: '×',
+      },
+    ]);
   }
 } finally {
   await moved.close();

@@ -18,6 +18,7 @@ import { migrateToLatest } from '../src/db/migrate.js';
 import { applyOrderRetention } from '../src/features/orders/orders.service.js';
 import { erasePerson, exportPerson, findPerson } from '../src/features/privacy/subjects.service.js';
 import { freshDatabase } from '../test/support/build-app.js';
+import { databaseName, headlines } from './summary.js';
 
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) || fallback;
 const small = arg('orders', 5000);
@@ -158,3 +159,19 @@ console.log(`\nRatios, ${b.orders} orders against ${a.orders}:`);
 console.log(`  retention, per order anonymised: ${(perOrder(b) / perOrder(a)).toFixed(2)}× (about 1 means it grows with the work)`);
 console.log(`  find + copy one person:          ${(b.exportMs / a.exportMs).toFixed(2)}× (about 1 means indexed lookups)`);
 console.log(`  erase one person:                ${(b.eraseMs / a.eraseMs).toFixed(2)}×`);
+headlines([
+  {
+    benchmark: 'privacy',
+    figure: `find + copy one person, ${b.orders} orders / ${a.orders}`,
+    database: databaseName(),
+    value: b.exportMs / a.exportMs,
+    unit: '×',
+  },
+  {
+    benchmark: 'privacy',
+    figure: `erase one person, ${b.orders} orders / ${a.orders}`,
+    database: databaseName(),
+    value: b.eraseMs / a.eraseMs,
+    unit: '×',
+  },
+]);

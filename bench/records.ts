@@ -18,6 +18,7 @@ import { jobsAsScheduled, retentionSchedule } from '../src/features/privacy/rete
 import { allJobs } from '../src/jobs/registry.js';
 import { buildTestShop, testDialect } from '../test/support/build-app.js';
 import { adminPost, signInAs } from '../test/support/staff.js';
+import { databaseName, headlines } from './summary.js';
 
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) || fallback;
 const duration = arg('duration', 10);
@@ -91,6 +92,10 @@ try {
   console.log('| pure step | µs each |');
   console.log('|---|---:|');
   console.log(`| build the record (recordsOfProcessing) | ${buildUs.toFixed(0)} |`);
+  headlines([
+    ...rows.map((r) => ({ benchmark: 'records', figure: `${r.name} requests/s`, database: databaseName(), value: r.rps, unit: 'req/s' })),
+    { benchmark: 'records', figure: 'building the record of processing', value: buildUs / 1000, unit: 'ms' },
+  ]);
   console.log(`| the record's CSV rows (recordsCsvRows) | ${csvUs.toFixed(0)} |`);
   console.log(`| build the retention schedule (retentionSchedule) | ${scheduleUs.toFixed(0)} |`);
   if (rows.some((r) => r.bad > 0)) process.exitCode = 1;

@@ -22,6 +22,7 @@ import { eraseSomeone } from '../src/features/privacy/erasure.service.js';
 import { erasePerson, exportPerson, findPerson } from '../src/features/privacy/subjects.service.js';
 import { freshDatabase } from '../test/support/build-app.js';
 import { HEAVY_EMAIL, fillRightsData } from './rights-data.js';
+import { databaseName, headlines } from './summary.js';
 
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) || fallback;
 const customers = arg('customers', 100_000);
@@ -190,6 +191,24 @@ try {
   row(`zip of the copy (${(zipBytes / 1024).toFixed(0)} KB)`, median(zipMs), null);
   row('copy: find, export, in words, zip', median(copyMs), TARGET_MS);
   row(`erasure: every table in one transaction, journal, e-mail (${anonymised} orders kept as tax records)`, eraseMs, TARGET_MS);
+  headlines([
+    {
+      benchmark: 'rights',
+      figure: 'copy of one customer (500 orders) among 1,000,000 orders',
+      database: databaseName(),
+      value: median(copyMs),
+      unit: 'ms',
+      target: { op: '<', value: TARGET_MS },
+    },
+    {
+      benchmark: 'rights',
+      figure: 'erasure of one customer (500 orders)',
+      database: databaseName(),
+      value: eraseMs,
+      unit: 'ms',
+      target: { op: '<', value: TARGET_MS },
+    },
+  ]);
   const slowest = [...log.spent.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6);
   console.log(`\nThe second customer's erasure (${other ? 'rolled back' : 'none'}), its slowest statements:`);
   for (const [text, t] of slowest) console.log(`  ${t.toFixed(1)} ms  ${text.replace(/\s+/g, ' ').slice(0, 110)}`);

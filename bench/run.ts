@@ -5,6 +5,7 @@
  */
 import autocannon from 'autocannon';
 import { startShop } from './shop.js';
+import { headlines } from './summary.js';
 
 const duration = Number(process.argv[process.argv.indexOf('--duration') + 1]) || 10;
 const connections = 50;
@@ -57,6 +58,40 @@ try {
     console.log(`product page p99: ${productRow.p99} ms (target < 25 ms)`);
     const withBag = rows.find((r) => r.name === 'product, with a bag');
     if (withBag) console.log(`product page with a bag / healthz: ${(withBag.rps / health.rps).toFixed(2)}`);
+    const search = rows.find((r) => r.name === 'search');
+    headlines([
+      { benchmark: 'storefront', figure: 'product page requests/s', database: 'SQLite', value: productRow.rps, unit: 'req/s' },
+      {
+        benchmark: 'storefront',
+        figure: 'product page / healthz',
+        database: 'SQLite',
+        value: ratio,
+        unit: '×',
+        target: { op: '>=', value: 0.5 },
+      },
+      {
+        benchmark: 'storefront',
+        figure: 'product page p99',
+        database: 'SQLite',
+        value: productRow.p99,
+        unit: 'ms',
+        target: { op: '<', value: 25 },
+      },
+      ...(withBag
+        ? [
+            {
+              benchmark: 'storefront',
+              figure: 'product page with a bag / healthz',
+              database: 'SQLite' as const,
+              value: withBag.rps / health.rps,
+              unit: '×',
+            },
+          ]
+        : []),
+      ...(search
+        ? [{ benchmark: 'storefront', figure: 'search (cached) requests/s', database: 'SQLite' as const, value: search.rps, unit: 'req/s' }]
+        : []),
+    ]);
   }
   if (rows.some((r) => r.errors > 0 || r.non2xx > 0)) {
     console.error('Some requests failed.');

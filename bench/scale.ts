@@ -14,6 +14,7 @@
 import { availableParallelism } from 'node:os';
 import { type LoadFigures, measureLoad } from './scale-load.js';
 import { cleanUp } from './scale-processes.js';
+import { type Headline, headlines } from './summary.js';
 
 const flag = (name: string) => process.argv.includes(`--${name}`);
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) || fallback;
@@ -71,6 +72,19 @@ function printLoad(rows: LoadFigures[]) {
       );
     console.log(`${r.dialect} × ${r.processes}: ${r.paidOrders} orders paid in the database (warm-up included).`);
   }
+  const figures: Headline[] = [];
+  for (const r of rows.filter((x) => x.processes === 2)) {
+    const base = rows.find((b) => b.dialect === r.dialect && b.processes === 1);
+    if (base)
+      figures.push({
+        benchmark: 'scale',
+        figure: 'product page requests/s, 2 processes / 1',
+        database: r.dialect === 'postgres' ? 'PostgreSQL' : 'SQLite',
+        value: r.productRps / base.productRps,
+        unit: '×',
+      });
+  }
+  headlines(figures);
 }
 
 try {

@@ -17,6 +17,7 @@ import { rollUpDay } from '../src/features/statistics/statistics.service.js';
 import { insertPageViews } from '../src/features/statistics/statistics.repository.js';
 import { buildTestShop } from '../test/support/build-app.js';
 import { signInAs } from '../test/support/staff.js';
+import { databaseName, headlines } from './summary.js';
 
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) || fallback;
 const VIEWS = arg('views', 1_000_000);
@@ -192,6 +193,41 @@ try {
   console.log(
     `   first answer ${firstMs.toFixed(1)} ms; then p50 ${median(pageTimes).toFixed(1)} ms, p99 ${percentile(pageTimes, 0.99).toFixed(1)} ms (target p99 < 50 ms)`,
   );
+  const dbName = databaseName();
+  headlines([
+    {
+      benchmark: 'statistics',
+      figure: 'product page with statistics on / off',
+      database: dbName,
+      value: rps(timing, 'on') / rps(timing, 'off'),
+      unit: '×',
+      target: { op: '>=', value: 0.9 },
+    },
+    {
+      benchmark: 'statistics',
+      figure: 'median time added by statistics',
+      database: dbName,
+      value: p50Added,
+      unit: 'ms',
+      target: { op: '<', value: 0.2 },
+    },
+    {
+      benchmark: 'statistics',
+      figure: `roll-up of ${VIEWS} page views`,
+      database: dbName,
+      value: rollMs / 1000,
+      unit: 's',
+      target: { op: '<', value: 10 },
+    },
+    {
+      benchmark: 'statistics',
+      figure: 'Back office > Statistics, 90 days, p99',
+      database: dbName,
+      value: percentile(pageTimes, 0.99),
+      unit: 'ms',
+      target: { op: '<', value: 50 },
+    },
+  ]);
 } finally {
   await shop.close();
 }

@@ -72,3 +72,93 @@ export function headlines(rows: Headline[]): void {
   const file = process.env.BENCH_SUMMARY;
   if (file) appendFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
 }
+
+/** One benchmark as the run's summary saw it: its rows, or that it failed (exit code, or no rows). */
+export interface BenchmarkRun {
+  benchmark: string;
+  database: 'SQLite' | 'PostgreSQL';
+  /** Exit code of the benchmark's process (0 when it succeeded). */
+  code: number;
+  rows: Headline[];
+  /** Why it has no figures, when it has none: "failed (exit 1)", "missing". */
+  note?: string;
+}
+
+/** The rows a benchmark appended to its BENCH_SUMMARY file: one JSON object a line; blank or broken lines skipped. */
+export function readSummaryLines(text: string): Headline[] {
+  const rows: Headline[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const row = JSON.parse(line) as Headline;
+      if (typeof row.figure === 'string' && typeof row.value === 'number' && Number.isFinite(row.value)) rows.push(row);
+    } catch {
+      // A line cut short by a benchmark that died while writing: left out.
+    }
+  }
+  return rows;
+}
+
+/** The key a row is matched by against the run before: benchmark, figure and database. */
+export function rowKey(row: Pick<Headline, 'benchmark' | 'figure' | 'database'>): string {
+  return `${row.benchmark}\u0000${row.figure}\u0000${row.database ?? ''}`;
+}
+
+export interface SummaryCounts {
+  pass: number;
+  short: number;
+  failed: number;
+}
+
+export function countVerdicts(runs: BenchmarkRun[]): SummaryCounts {
+  const rows = runs.flatMap((r) => r.rows);
+  return {
+    pass: rows.filter((r) => verdict(r) === 'pass').length,
+    short: rows.filter((r) => verdict(r) === 'short').length,
+    failed: runs.filter((r) => r.code !== 0 || r.note).length,
+  };
+}
+
+/**
+ * The run's one table: benchmark | headline | database | measured | target | pass/short, with a
+ * "before" column and the ratio now / before when the rows of an earlier run are given. A benchmark
+ * that failed or was missing gets a row saying so.
+ */
+export function summaryTable(runs: BenchmarkRun[], before?: Headline[]): string {
+  const earlier = new Map((before ?? []).map((r) => [rowKey(r), r]));
+  const head = ['benchmark', 'headline', 'database', 'measured', 'target', 'pass/short'];
+  const align = ['---', '---', '---', '---:', '---:', '---'];
+  if (before) {
+    head.splice(3, 0, 'before', 'now / before');
+    align.splice(3, 0, '---:', '---:');
+  }
+  const lines = [`| ${head.join(' | ')} |`, `|${align.join('|')}|`];
+  for (const run of runs) {
+    if (run.rows.length === 0 || run.code !== 0) {
+      const why = run.note ?? (run.code !== 0 ? `failed (exit ${run.code})` : 'failed (no figures)');
+      const cells = [run.benchmark, why, run.database, '—', '—', 'failed'];
+      if (before) cells.splice(3, 0, '—', '—');
+      lines.push(`| ${cells.join(' | ')} |`);
+    }
+    for (const r of run.rows) {
+      const database = r.database ?? 'either';
+      const cells = [r.benchmark, r.figure, database, figureText(r.value, r.unit), targetText(r.target, r.unit), verdict(r)];
+      if (before) {
+        const old = earlier.get(rowKey(r));
+        cells.splice(
+          3,
+          0,
+          old ? figureText(old.value, old.unit) : '—',
+          old && old.value !== 0 ? `${(r.value / old.value).toFixed(2)}` : '—',
+        );
+      }
+      lines.push(`| ${cells.join(' | ')} |`);
+    }
+  }
+  const c = countVerdicts(runs);
+  lines.push(
+    '',
+    `${c.pass} pass, ${c.short} short${c.failed ? `, ${c.failed} benchmark${c.failed === 1 ? '' : 's'} failed or missing` : ''}`,
+  );
+  return lines.join('\n');
+}

@@ -24,6 +24,7 @@ import { resolveSession, undertakingGate } from '../src/features/staff/staff.ser
 import { loadUndertaking } from '../src/features/staff/staff.undertaking.js';
 import { buildTestShop, testDialect } from '../test/support/build-app.js';
 import { signInAs } from '../test/support/staff.js';
+import { databaseName, headlines } from './summary.js';
 
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) || fallback;
 const seconds = arg('seconds', 10);
@@ -85,6 +86,15 @@ try {
   console.log(`| ${PAGE}, requests/s | ${Math.round(rpsBefore)} | ${Math.round(rpsAfter)} | ${(rpsAfter / rpsBefore).toFixed(3)} |`);
   console.log(`\nLook-ups: best of 5 runs of ${lookups}. Page: p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, failed ${bad}.`);
   console.log('"Before the gate" for the page: the measured rate, less all of resolveSession\'s time beyond the bare query.');
+  headlines([
+    {
+      benchmark: 'undertaking',
+      figure: `${PAGE} with the confidentiality gate / before`,
+      database: databaseName(),
+      value: rpsAfter / rpsBefore,
+      unit: '×',
+    },
+  ]);
   if (bad > 0) process.exitCode = 1;
 } finally {
   await shop.close();

@@ -150,8 +150,8 @@ describe('contact form when the mail server refuses (451 to MAIL FROM)', () => {
     expect(smtp.received.map((m) => m.messageId)).toEqual([sent?.message_id]);
     expect(smtp.received[0]?.to).toEqual(['privacy@assay.example']);
     const log = logs.join('');
-    expect(log).toContain('"statusCode":303');
-    expect(log).not.toContain('"statusCode":500');
+    expect(log).toContain('"status":303');
+    expect(log).not.toContain('"status":500');
     expect(log).not.toContain(reply);
     expect(log).not.toMatch(/"stack"|\n\s+at /);
     expect(log).not.toContain('ada@example.com');
