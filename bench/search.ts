@@ -1,0 +1,204 @@
+/**
+ * Search benchmark: storefront searches that miss the cache — every request asks for a different
+ * set of words a shopper might type (whole words and their beginnings: "sapph", "gold ring") —
+ * on the demo catalogue and on 10,000 products named and described like real pieces, beside a
+ * search that hits the cache and the product page in the same run.
+ * SQLite by default; with DATABASE_URL set, on a throwaway PostgreSQL database on that server.
+ * Usage: npm run bench:search [-- --duration 8 --products 10000]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { loadConfig } from '../src/config.js';
+import { openDatabase } from '../src/db/database.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { METALS, STONES, searchEntry, stoneLabel } from '../src/features/catalog/catalog.domain.js';
+import { insertProduct, listCategories } from '../src/features/catalog/catalog.repository.js';
+import { seedDemoCatalogue } from '../src/features/catalog/demo/seed.js';
+import { freshDatabase } from '../test/support/build-app.js';
+import { startShop } from './shop.js';
+import { databaseName, headlines } from './summary.js';
+
+const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) || fallback;
+const duration = arg('duration', 8);
+const extra = arg('products', 10_000);
+const connections = 20;
+const secret = 'bench-secret-bench-secret-bench-secret-0000';
+const WORDS = [
+  'gold',
+  'silver',
+  'diamond',
+  'sapphire',
+  'ring',
+  'pendant',
+  'earrings',
+  'bracelet',
+  'platinum',
+  'emerald',
+  'ruby',
+  'pearl',
+  'necklace',
+  'chain',
+  'stud',
+  'solitaire',
+  'band',
+  'vintage',
+  'rose',
+  'white',
+];
+const STYLES = ['Solitaire', 'Halo', 'Vintage', 'Classic', 'Twist', 'Eternity', 'Cluster', 'Drop', 'Hoop', 'Signet'];
+const KINDS = ['ring', 'pendant', 'necklace', 'earrings', 'bracelet', 'band', 'studs', 'chain'];
+
+/** A search no earlier request asked: two or three of the words, each cut to a beginning of 3 letters or more. */
+let n = 0;
+function freshQuery(): string {
+  const k = 2 + (n % 2);
+  const words: string[] = [];
+  let x = n++ * 2654435761;
+  for (let i = 0; i < k; i++) {
+    x = (x ^ (x >>> 13)) * 1274126177;
+    const word = WORDS[Math.abs(x) % WORDS.length]!;
+    words.push(word.slice(0, 3 + (Math.abs(x >>> 7) % (word.length - 2))));
+  }
+  return `/search?q=${encodeURIComponent(words.join(' '))}&page=1`;
+}
+
+async function shopWith(products: number) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'assay-bench-search-'));
+  const database = await freshDatabase(dataDir);
+  const config = loadConfig({ DATA_DIR: dataDir, SECRET_KEY: secret, ...database.env });
+  const handle = openDatabase(config.database);
+  await migrateToLatest(handle.db);
+  const now = new Date();
+  await seedDemoCatalogue(handle.db, now);
+  const categories = await listCategories(handle.db);
+  await handle.db.transaction().execute(async (trx) => {
+    for (let i = 0; i < products; i++) {
+      const metal = METALS[i % METALS.length]!;
+      const stone = i % 4 === 0 ? null : STONES[i % STONES.length]!.code;
+      const category = categories[i % categories.length]!;
+      const name = `${STYLES[i % STYLES.length]} ${stone ? stoneLabel(stone) : metal.label} ${KINDS[(i >> 3) % KINDS.length]} ${i + 1}`;
+      const description = `A ${metal.label.toLowerCase()} piece${stone ? ` set with a ${stoneLabel(stone).toLowerCase()}` : ''}, made in the Jewellery Quarter.`;
+      await insertProduct(trx, {
+        slug: `piece-${i + 1}`,
+        name,
+        categoryId: category.id,
+        description,
+        hallmark: 'Hallmarked at the Birmingham Assay Office.',
+        care: 'Polish with a soft cloth.',
+        stone,
+        featured: false,
+        createdAt: new Date(now.getTime() - i * 60_000).toISOString(),
+        collectionIds: [],
+        variants: [
+          {
+            sku: `S-${i + 1}`,
+            metal: metal.code,
+            ringSize: null,
+            chainLengthIn: null,
+            pricePence: 10_000 + ((i * 37) % 300_000),
+            stock: 1 + (i % 5),
+          },
+        ],
+        images: [],
+        search: searchEntry(name, description, category.name, [metal.code], stone, []),
+      });
+    }
+  });
+  await handle.close();
+  const shop = await startShop({
+    ...database.env,
+    DATA_DIR: dataDir,
+    SECRET_KEY: secret,
+    NODE_ENV: 'production',
+    OPAYO_VENDOR: 'assaybench',
+    OPAYO_ENCRYPTION_PASSWORD: 'Bench16BytesPass',
+    SANDBOX_ENABLED: 'true',
+    SEARCH_RATE_LIMIT: '100000000',
+  });
+  return {
+    shop,
+    async close() {
+      await shop.stop();
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+const rows: { products: number; name: string; rps: number; p50: number; p99: number; bad: number }[] = [];
+for (const products of [0, extra]) {
+  const { shop, close } = await shopWith(products);
+  try {
+    const html = await (await fetch(`${shop.url}/rings`)).text();
+    const product = html.match(/href="(\/products\/[a-z0-9-]+)"/)?.[1] ?? '/';
+    const targets: { name: string; path: string; fresh?: boolean }[] = [
+      { name: 'product page', path: product },
+      { name: 'search, cached (the same words each time)', path: '/search?q=gold+ring' },
+      { name: 'search, a new one each request (misses the cache)', path: freshQuery(), fresh: true },
+    ];
+    for (const t of targets) {
+      const requests: autocannon.Request[] | undefined = t.fresh
+        ? [{ setupRequest: (req) => ({ ...req, path: freshQuery() }) }]
+        : undefined;
+      await autocannon({ url: shop.url + t.path, connections, duration: 2, requests });
+      const r = await autocannon({ url: shop.url + t.path, connections, duration, requests });
+      rows.push({
+        products: products + 52,
+        name: t.name,
+        rps: Math.round(r.requests.average),
+        p50: r.latency.p50,
+        p99: r.latency.p99,
+        bad: r.errors + r.non2xx,
+      });
+    }
+  } finally {
+    await close();
+  }
+}
+
+console.log(`\nAssay search benchmark — ${databaseName()}, ${connections} connections, ${duration} s per target\n`);
+console.log('| products | target | requests/s | p50 ms | p99 ms | failed |');
+console.log('|---:|---|---:|---:|---:|---:|');
+for (const r of rows) console.log(`| ${r.products} | ${r.name} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.bad} |`);
+const miss = (products: number) => rows.find((r) => r.products === products && r.name.includes('misses'))!;
+const page = (products: number) => rows.find((r) => r.products === products && r.name === 'product page')!;
+console.log(
+  `\nsearch miss / product page: ${(miss(52).rps / page(52).rps).toFixed(2)} (demo), ${(miss(extra + 52).rps / page(extra + 52).rps).toFixed(2)} (${extra + 52} products)`,
+);
+const db = databaseName();
+headlines([
+  {
+    benchmark: 'search',
+    figure: 'search missing the cache, demo catalogue',
+    database: db,
+    value: miss(52).rps,
+    unit: 'req/s',
+    target: { op: '>=', value: 2000 },
+  },
+  {
+    benchmark: 'search',
+    figure: 'search missing the cache, demo catalogue, p99',
+    database: db,
+    value: miss(52).p99,
+    unit: 'ms',
+    target: { op: '<', value: 30 },
+  },
+  {
+    benchmark: 'search',
+    figure: `search missing the cache, ${extra + 52} products`,
+    database: db,
+    value: miss(extra + 52).rps,
+    unit: 'req/s',
+    target: { op: '>=', value: 500 },
+  },
+  {
+    benchmark: 'search',
+    figure: 'search miss / product page, demo catalogue',
+    database: db,
+    value: miss(52).rps / page(52).rps,
+    unit: '×',
+  },
+]);
+if (rows.some((r) => r.bad > 0)) process.exitCode = 1;
