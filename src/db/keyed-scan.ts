@@ -45,7 +45,7 @@ export async function countRows(db: Kysely<any>, table: string): Promise<number>
 export async function columnsOf(db: Kysely<any>, table: string): Promise<KeyColumn[]> {
   if (dialectOf(db) === 'postgres') {
     const r = await sql<{ name: string; type: string }>`select column_name as name, data_type as type from information_schema.columns
-      where table_schema = current_schema() and table_name = ${table} order by ordinal_position`.execute(db);
+      where table_schema = current_schema() and table_name = ${table} and is_generated = 'NEVER' order by ordinal_position`.execute(db);
     return r.rows.map((row) => ({ name: row.name, text: /char|text/i.test(row.type) }));
   }
   const r = await sql<{ name: string; type: string }>`select name, type from pragma_table_info(${table}) order by cid`.execute(db);

@@ -156,7 +156,7 @@ describe(`whole-shop export and import (${testDialect})`, () => {
       files: { path: string; bytes: number; sha256: string; rows?: number }[];
     };
     expect(manifest.shop.name).toBe(source.config.shop.name);
-    expect(manifest.migration).toBe('2026-12-09-accountability');
+    expect(manifest.migration).toBe('2026-12-10-stored-search-vector');
     const listed = manifest.files.map((f) => f.path).sort();
     expect(listed).toEqual(
       Object.keys(files)

@@ -21,6 +21,7 @@ import * as privacyRights from './2026-12-06-privacy-rights.js';
 import * as consentStateAddressLookup from './2026-12-07-consent-state-address-lookup.js';
 import * as backupsAndSharedLimits from './2026-12-08-backups-and-shared-limits.js';
 import * as accountability from './2026-12-09-accountability.js';
+import * as storedSearchVector from './2026-12-10-stored-search-vector.js';
 
 /** Every migration, by dated name. Add new ones at the end; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-consent-state-address-lookup': consentStateAddressLookup,
   '2026-12-08-backups-and-shared-limits': backupsAndSharedLimits,
   '2026-12-09-accountability': accountability,
+  '2026-12-10-stored-search-vector': storedSearchVector,
 };

@@ -119,10 +119,17 @@ export async function findProductCards(db: Db, f: ProductFilter): Promise<{ card
   return { cards: await decorateCards(db, rows), total };
 }
 
-/** Must match the expression of the GIN index (migration 2026-11-23-catalogue) for the index to be used. */
-const PG_SEARCH_VECTOR = sql`(setweight(to_tsvector('english', s.name), 'A') || setweight(to_tsvector('english', s.document), 'B'))`;
-
-/** Full-text search over name, description, category, metals and stone; prefix matching, ranked. */
+/**
+ * Full-text search over name, description, category, metals and stone; prefix matching, ranked
+ * (name above the rest), archived pieces left out. One statement: the database ranks every match,
+ * counts them (a window count) and keeps only the page asked for, then prices the page's cards
+ * from their variants and picks each one's first image. A second, counting statement runs only
+ * when that page is empty (a page past the end), so the caller still learns how many there are.
+ *
+ * SQLite ranks with FTS5's bm25 over product_fts; PostgreSQL with ts_rank over the stored
+ * `search_vector` of product_search (migration 2026-12-10-stored-search-vector) and its GIN index,
+ * so no row's text is parsed again as it is ranked.
+ */
 export async function searchProductCards(
   db: Db,
   terms: string[],
@@ -130,42 +137,79 @@ export async function searchProductCards(
   offset: number,
 ): Promise<{ cards: ProductCard[]; total: number }> {
   if (terms.length === 0) return { cards: [], total: 0 };
-  const ranked =
-    dialectOf(db) === 'postgres'
-      ? await sql<{ product_id: number; rank: number }>`
-          select s.product_id, ts_rank(${PG_SEARCH_VECTOR}, q) as rank
+  const postgres = dialectOf(db) === 'postgres';
+  // Terms are letters and digits only (searchTerms), so neither engine can read them as syntax.
+  const query = postgres ? terms.map((t) => `${t}:*`).join(' & ') : terms.map((t) => `"${t}"*`).join(' AND ');
+  const page = postgres
+    ? sql`select s.product_id as id, ts_rank(s.search_vector, q) as score, count(*) over () as total
           from product_search s
           join products p on p.id = s.product_id and p.archived = 0,
-               to_tsquery('english', ${terms.map((t) => `${t}:*`).join(' & ')}) q
-          where ${PG_SEARCH_VECTOR} @@ q
-          order by rank desc, s.product_id`.execute(db)
-      : await sql<{ product_id: number; rank: number }>`
-          select f.rowid as product_id, bm25(product_fts, 10.0, 1.0) as rank
+               to_tsquery('english', ${query}) q
+          where s.search_vector @@ q
+          order by score desc, s.product_id
+          limit ${limit} offset ${offset}`
+    : // FTS5's rank column, set to bm25 with the name weighted 10 to 1, is bm25(product_fts, 10.0, 1.0).
+      sql`select f.rowid as id, f.rank as score, count(*) over () as total
           from product_fts f
           join products p on p.id = f.rowid and p.archived = 0
-          where product_fts match ${terms.map((t) => `"${t}"*`).join(' AND ')}
-          order by rank, f.rowid`.execute(db);
-  const ids = ranked.rows.map((r) => r.product_id);
-  const total = ids.length;
-  const pageIds = ids.slice(offset, offset + limit);
-  if (pageIds.length === 0) return { cards: [], total };
-  const rows = await db
-    .selectFrom('products as p')
-    .innerJoin('variants as v', 'v.product_id', 'p.id')
-    .where('p.id', 'in', pageIds)
-    .groupBy(['p.id', 'p.slug', 'p.name', 'p.stone'])
-    .select((eb) => [
-      'p.id',
-      'p.slug',
-      'p.name',
-      'p.stone',
-      eb.fn.min<number>('v.price_pence').as('from_pence'),
-      eb.fn.sum<number>('v.stock').as('stock'),
-    ])
-    .execute();
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  const ordered = pageIds.map((id) => byId.get(id)).filter((r) => r !== undefined);
-  return { cards: await decorateCards(db, ordered), total };
+          where product_fts match ${query} and f.rank match 'bm25(10.0, 1.0)'
+          order by f.rank, f.rowid
+          limit ${limit} offset ${offset}`;
+  const metals = postgres ? sql`string_agg(distinct metal, ',')` : sql`group_concat(distinct metal)`;
+  const found = await sql<SearchCardRow>`
+    with page as (${page})
+    select p.id, p.slug, p.name, p.stone, page.total, v.from_pence, v.stock, v.metals,
+           i.id as image_id, i.alt as image_alt, i.widths as image_widths
+    from page
+    join products p on p.id = page.id
+    join (select product_id, min(price_pence) as from_pence, sum(stock) as stock, ${metals} as metals
+          from variants where product_id in (select id from page) group by product_id) v on v.product_id = page.id
+    left join product_images i on i.id = (select pi.id from product_images pi where pi.product_id = page.id order by pi.position, pi.id limit 1)
+    order by page.score ${postgres ? sql`desc` : sql``}, page.id`.execute(db);
+  const rows = found.rows;
+  const total = rows.length > 0 ? Number(rows[0]!.total) : await countSearchMatches(db, query);
+  return {
+    total,
+    cards: rows.map((r) => ({
+      id: r.id,
+      slug: r.slug,
+      name: r.name,
+      stone: r.stone,
+      fromPence: Number(r.from_pence),
+      stock: Number(r.stock),
+      metals: r.metals.split(','),
+      imageId: r.image_id,
+      imageAlt: r.image_alt ?? r.name,
+      imageWidths: parseWidthList(r.image_widths),
+    })),
+  };
+}
+
+interface SearchCardRow {
+  id: number;
+  slug: string;
+  name: string;
+  stone: string | null;
+  total: number | string;
+  from_pence: number | string;
+  stock: number | string;
+  metals: string;
+  image_id: number | null;
+  image_alt: string | null;
+  image_widths: string | null;
+}
+
+/** How many unarchived pieces match a search's query (already in the engine's syntax). */
+async function countSearchMatches(db: Db, query: string): Promise<number> {
+  const r =
+    dialectOf(db) === 'postgres'
+      ? await sql<{ n: number | string }>`select count(*) as n from product_search s
+          join products p on p.id = s.product_id and p.archived = 0
+          where s.search_vector @@ to_tsquery('english', ${query})`.execute(db)
+      : await sql<{ n: number | string }>`select count(*) as n from product_fts f
+          join products p on p.id = f.rowid and p.archived = 0
+          where product_fts match ${query}`.execute(db);
+  return Number(r.rows[0]?.n ?? 0);
 }
 
 async function decorateCards(
