@@ -110,6 +110,9 @@ const productQuerySchema = z.object({
   bag: singleText,
 });
 
+// Built once: a schema made per request costs a search as much as its query.
+const searchQuerySchema = z.object({ q: z.union([z.string(), z.array(z.string())]).optional(), page: singleText.pipe(pageNumber) });
+
 export async function catalogRoutes(app: FastifyInstance): Promise<void> {
   const { catalog } = app;
 
@@ -164,10 +167,7 @@ export async function catalogRoutes(app: FastifyInstance): Promise<void> {
     '/search',
     { config: { rateLimit: { max: app.config.rateLimits.searchPerMinute, timeWindow: '1 minute' } } },
     async (req, reply) => {
-      const params = parseInput(
-        z.object({ q: z.union([z.string(), z.array(z.string())]).optional(), page: singleText.pipe(pageNumber) }),
-        req.query,
-      );
+      const params = parseInput(searchQuerySchema, req.query);
       if (Array.isArray(params.q)) throw badRequest('Please search for one thing at a time.');
       const text = (params.q ?? '').trim();
       if (text.length > SEARCH_MAX_LENGTH)
