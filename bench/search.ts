@@ -1,8 +1,9 @@
 /**
- * Search benchmark: storefront searches that miss the cache — every request asks for a different
- * set of words a shopper might type (whole words and their beginnings: "sapph", "gold ring") —
- * on the demo catalogue and on 10,000 products named and described like real pieces, beside a
- * search that hits the cache and the product page in the same run.
+ * Search benchmark: storefront searches that miss the cache — every request asks for words no
+ * request has asked for since the cache last had room for them: one to three words of a piece's
+ * name, in any order, each cut to a beginning of 3 letters or more ("sapph rin") — on the demo
+ * catalogue and on 10,000 products named and described like real pieces, beside a search that
+ * hits the cache and the product page in the same run.
  * SQLite by default; with DATABASE_URL set, on a throwaway PostgreSQL database on that server.
  * Usage: npm run bench:search [-- --duration 8 --products 10000]
  */
@@ -26,43 +27,71 @@ const duration = arg('duration', 8);
 const extra = arg('products', 10_000);
 const connections = 20;
 const secret = 'bench-secret-bench-secret-bench-secret-0000';
-const WORDS = [
-  'gold',
-  'silver',
-  'diamond',
-  'sapphire',
-  'ring',
-  'pendant',
-  'earrings',
-  'bracelet',
-  'platinum',
-  'emerald',
-  'ruby',
-  'pearl',
-  'necklace',
-  'chain',
-  'stud',
-  'solitaire',
-  'band',
-  'vintage',
-  'rose',
-  'white',
-];
 const STYLES = ['Solitaire', 'Halo', 'Vintage', 'Classic', 'Twist', 'Eternity', 'Cluster', 'Drop', 'Hoop', 'Signet'];
 const KINDS = ['ring', 'pendant', 'necklace', 'earrings', 'bracelet', 'band', 'studs', 'chain'];
+const CACHE_ENTRIES = 2000; // CatalogService's maxEntries: when full, the oldest entry goes first
+const MAX_SEARCHES = 300_000;
 
-/** A search no earlier request asked: two or three of the words, each cut to a beginning of 3 letters or more. */
-let n = 0;
-function freshQuery(): string {
-  const k = 2 + (n % 2);
-  const words: string[] = [];
-  let x = n++ * 2654435761;
-  for (let i = 0; i < k; i++) {
-    x = (x ^ (x >>> 13)) * 1274126177;
-    const word = WORDS[Math.abs(x) % WORDS.length]!;
-    words.push(word.slice(0, 3 + (Math.abs(x >>> 7) % (word.length - 2))));
+/**
+ * Every search a shopper might type after seeing a piece's name: one to three of its words (of 3
+ * letters or more; "Aurora Sapphire Ring 12" gives aurora, sapphire, ring), in any order, each cut
+ * to a beginning of 3 letters or more ("sapph", "rin"). Each finds at least that piece. All are
+ * different as the cache sees them (normalised words), shuffled in a fixed order.
+ */
+function searchesFor(names: string[]): string[] {
+  const keys = new Set<string>();
+  const lists = [...new Set(names.map((name) => (name.toLowerCase().match(/\p{L}{3,}/gu) ?? []).join(' ')))].map((l) => [
+    ...new Set(l.split(' ').filter(Boolean)),
+  ]);
+  const beginnings = (w: string) => Array.from({ length: w.length - 2 }, (_, k) => w.slice(0, 3 + k));
+  const add = (words: string[]) => {
+    let typed: string[][] = [[]];
+    for (const w of words) typed = typed.flatMap((t) => beginnings(w).map((b) => [...t, b]));
+    for (const t of typed) if (keys.size < MAX_SEARCHES) keys.add(t.join(' '));
+  };
+  for (const w of lists) {
+    for (let i = 0; i < w.length; i++) {
+      add([w[i]!]);
+      for (let j = 0; j < w.length; j++) {
+        if (j === i) continue;
+        add([w[i]!, w[j]!]);
+        for (let k = 0; k < w.length; k++) if (k !== i && k !== j) add([w[i]!, w[j]!, w[k]!]);
+      }
+    }
   }
-  return `/search?q=${encodeURIComponent(words.join(' '))}&page=1`;
+  const all = [...keys];
+  let x = 2463534242;
+  for (let i = all.length - 1; i > 0; i--) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    const j = (x >>> 0) % (i + 1);
+    [all[i], all[j]] = [all[j]!, all[i]!];
+  }
+  return all;
+}
+
+/**
+ * Asks the searches in turn, around again when all have been asked. With more of them than the
+ * cache's 2,000 entries, a search comes back only after 2,000 others were put in the cache since
+ * it was, so it has been pushed out: every request misses. `repeats` counts the requests that
+ * could still have hit (fewer searches than cache entries, asked again), for the table.
+ */
+function searchSequence(searches: string[]) {
+  let asked = 0;
+  let repeats = 0;
+  return {
+    next(): string {
+      if (asked >= searches.length && searches.length <= CACHE_ENTRIES) repeats++;
+      return `/search?q=${encodeURIComponent(searches[asked++ % searches.length]!)}&page=1`;
+    },
+    get asked() {
+      return asked;
+    },
+    get repeats() {
+      return repeats;
+    },
+  };
 }
 
 async function shopWith(products: number) {
@@ -110,6 +139,7 @@ async function shopWith(products: number) {
   // What autovacuum does within a minute of a bulk load: statistics for the planner, and the GIN
   // index's pending entries merged into the index (searched one by one until then).
   if (database.env.DATABASE_URL) await sql`vacuum analyze`.execute(handle.db);
+  const names = (await handle.db.selectFrom('products').select('name').where('archived', '=', 0).execute()).map((r) => r.name);
   await handle.close();
   const shop = await startShop({
     ...database.env,
@@ -123,6 +153,7 @@ async function shopWith(products: number) {
   });
   return {
     shop,
+    searches: searchesFor(names),
     async close() {
       await shop.stop();
       await database.drop();
@@ -132,22 +163,42 @@ async function shopWith(products: number) {
 }
 
 const rows: { products: number; name: string; rps: number; p50: number; p99: number; bad: number }[] = [];
+const notes: string[] = [];
 for (const products of [0, extra]) {
-  const { shop, close } = await shopWith(products);
+  const { shop, searches, close } = await shopWith(products);
   try {
     const html = await (await fetch(`${shop.url}/rings`)).text();
     const product = html.match(/href="(\/products\/[a-z0-9-]+)"/)?.[1] ?? '/';
+    const sequence = searchSequence(searches);
+    // A few of them, asked once before the measuring (so the sequence moves on), to show that they find pieces.
+    const found: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const path = sequence.next();
+      const page = await (await fetch(shop.url + path)).text();
+      const q = new URL(path, shop.url).searchParams.get('q');
+      const count = Number(page.match(/(\d+) pieces? found/)?.[1] ?? 0);
+      if (count === 0) throw new Error(`"${q}" finds nothing among ${products + 52} products`);
+      found.push(`"${q}" ${count}`);
+    }
+    notes.push(
+      `${products + 52} products: ${searches.length} different searches; some of them, with the pieces each finds: ${found.join(', ')}`,
+    );
     const targets: { name: string; path: string; fresh?: boolean }[] = [
       { name: 'product page', path: product },
       { name: 'search, cached (the same words each time)', path: '/search?q=gold+ring' },
-      { name: 'search, a new one each request (misses the cache)', path: freshQuery(), fresh: true },
+      { name: 'search, a new one each request (misses the cache)', path: sequence.next(), fresh: true },
     ];
     for (const t of targets) {
       const requests: autocannon.Request[] | undefined = t.fresh
-        ? [{ setupRequest: (req) => ({ ...req, path: freshQuery() }) }]
+        ? [{ setupRequest: (req) => ({ ...req, path: sequence.next() }) }]
         : undefined;
       await autocannon({ url: shop.url + t.path, connections, duration: 2, requests });
+      const [asked, repeated] = [sequence.asked, sequence.repeats];
       const r = await autocannon({ url: shop.url + t.path, connections, duration, requests });
+      if (t.fresh)
+        notes.push(
+          `${products + 52} products: ${sequence.asked - asked} searches asked while measuring, ${sequence.repeats - repeated} of them asked within the last ${CACHE_ENTRIES} (could have hit the cache)`,
+        );
       rows.push({
         products: products + 52,
         name: t.name,
@@ -166,6 +217,7 @@ console.log(`\nAssay search benchmark — ${databaseName()}, ${connections} conn
 console.log('| products | target | requests/s | p50 ms | p99 ms | failed |');
 console.log('|---:|---|---:|---:|---:|---:|');
 for (const r of rows) console.log(`| ${r.products} | ${r.name} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.bad} |`);
+for (const note of notes) console.log(`\n${note}`);
 const miss = (products: number) => rows.find((r) => r.products === products && r.name.includes('misses'))!;
 const page = (products: number) => rows.find((r) => r.products === products && r.name === 'product page')!;
 console.log(
