@@ -37,7 +37,8 @@ const lineOf = (source: string, index: number) => source.slice(0, index).split('
  * Every table a source names in a query: the first argument of Kysely's selectFrom, insertInto,
  * updateTable, deleteFrom, mergeInto and joins ('table', 'table as t', or an array of them, split
  * over lines or not), a qualified reference ('table.column'), and what follows from, join, into,
- * update or table in raw sql`…` text (but not a table-valued function there: `from json_each(…)`).
+ * update or table in raw sql`…` text (but not a table-valued function there: `from json_each(…)`,
+ * nor a name the same text defines with `with name as (…)`).
  */
 export function tableReferences(source: string): { table: string; line: number; how: string }[] {
   const found: { table: string; line: number; how: string }[] = [];
@@ -52,7 +53,10 @@ export function tableReferences(source: string): { table: string; line: number; 
     if (ownerOf(m[1] ?? '') !== undefined) found.push({ table: m[1] ?? '', line: lineOf(source, m.index), how: 'qualified reference' });
   }
   for (const m of source.matchAll(/\bsql\s*(?:<[^`]*?>)?\s*`([^`]*)`/g)) {
-    for (const t of (m[1] ?? '').matchAll(/\b(?:from|join|into|update|table)\s+([a-z_][a-z0-9_]*)\b(?!\()/gi)) {
+    const text = m[1] ?? '';
+    const defined = new Set([...text.matchAll(/(?:\bwith|,)\s+([a-z_][a-z0-9_]*)\s+as\s*\(/gi)].map((d) => (d[1] ?? '').toLowerCase()));
+    for (const t of text.matchAll(/\b(?:from|join|into|update|table)\s+([a-z_][a-z0-9_]*)\b(?!\()/gi)) {
+      if (defined.has((t[1] ?? '').toLowerCase())) continue;
       found.push({ table: t[1] ?? '', line: lineOf(source, m.index), how: 'raw sql' });
     }
   }
@@ -98,6 +102,12 @@ describe('table references (the scanner this test relies on)', () => {
     expect(tableReferences('sql`insert into mail_outbox (a) select o.value from json_each(${json}) as o`;').map((r) => r.table)).toEqual([
       'mail_outbox',
     ]);
+    // A name the statement defines in its with clause is not a table; the tables inside it are.
+    expect(
+      tableReferences('sql`with page as (${inner}), more as (select 1 from orders) select * from page join more on true join bags b`;').map(
+        (r) => r.table,
+      ),
+    ).toEqual(['orders', 'bags']);
   });
 });
 
