@@ -76,6 +76,36 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
+/**
+ * better-sqlite3 as Kysely sees it, with each statement prepared once and kept (the last
+ * `size` different SQL texts): Kysely asks for a statement per query, and compiling one costs
+ * more than running most of the shop's queries. A kept statement busy in a streamed read is not
+ * handed out again; a fresh one is prepared for that query instead. SQLite prepares a kept
+ * statement again by itself when a migration changes the schema.
+ */
+export function keepingStatements(sqlite: SQLite.Database, size = 1000): { prepare(sql: string): SQLite.Statement; close(): void } {
+  const kept = new Map<string, SQLite.Statement>();
+  return {
+    prepare(text) {
+      const statement = kept.get(text);
+      if (statement) {
+        if (statement.busy) return sqlite.prepare(text);
+        kept.delete(text);
+        kept.set(text, statement);
+        return statement;
+      }
+      const prepared = sqlite.prepare(text);
+      kept.set(text, prepared);
+      if (kept.size > size) kept.delete(kept.keys().next().value as string);
+      return prepared;
+    },
+    close() {
+      kept.clear();
+      sqlite.close();
+    },
+  };
+}
+
 export interface OpenOptions {
   poolSize?: number;
   /**
@@ -100,7 +130,7 @@ export function openDatabase(database: Config['database'], options: OpenOptions 
     // 32 MB of page cache (SQLite's default is 2 MB), held only as pages are read: a write touching
     // hundreds of orders' rows and index pages (one person's erasure) then stays in memory until it commits.
     sqlite.pragma('cache_size = -32768');
-    const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: keepingStatements(sqlite) }) });
     return { db, dialect: 'sqlite', close: () => db.destroy() };
   }
   const pool = new (postgresDriver().Pool)({
