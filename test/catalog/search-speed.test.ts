@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialectOf } from '../../src/db/database.js';
 import { searchEntry } from '../../src/features/catalog/catalog.domain.js';
-import { insertProduct, listCategories, searchProductCards } from '../../src/features/catalog/catalog.repository.js';
+import { findCardsByIds, insertProduct, listCategories, searchProductIds } from '../../src/features/catalog/catalog.repository.js';
 import { PAGE_SIZE } from '../../src/features/catalog/catalog.service.js';
 import { buildTestShop, type TestShop } from '../support/build-app.js';
 import { adminPost, signInAs } from '../support/staff.js';
@@ -95,11 +95,11 @@ async function referenceOrder(terms: string[]): Promise<number[]> {
 async function allPages(terms: string[]): Promise<{ ids: number[]; totals: number[] }> {
   const out: number[] = [];
   const totals: number[] = [];
-  for (let offset = 0; ; offset += PAGE_SIZE) {
-    const page = await searchProductCards(shop.app.db, terms, PAGE_SIZE, offset);
+  for (let n = 1; ; n++) {
+    const page = await shop.app.catalog.search(terms.join(' '), n);
     totals.push(page.total);
     out.push(...page.cards.map((c) => c.id));
-    if (page.cards.length < PAGE_SIZE) return { ids: out, totals };
+    if (n >= page.pages) return { ids: out, totals };
   }
 }
 
@@ -127,15 +127,40 @@ describe('search results, page by page', () => {
   });
 
   it('prices each card from its variants and names its metals, as a listing card does', async () => {
-    const page = await searchProductCards(shop.app.db, ['quillon'], 50, 0);
-    const first = page.cards.find((c) => c.id === ids[0]);
+    const cards = await findCardsByIds(shop.app.db, ids);
+    expect(cards.map((c) => c.id).sort((a, b) => a - b)).toEqual([...ids].sort((a, b) => a - b));
+    const first = cards.find((c) => c.id === ids[0]);
     expect(first).toMatchObject({ slug: 'quillon-piece-1', fromPence: 9_000, stock: 5, imageId: null, imageAlt: first?.name });
     expect([...(first?.metals ?? [])].sort()).toEqual(['9ct-yellow-gold', 'sterling-silver']);
-    const single = page.cards.find((c) => c.id === ids[5]);
+    const single = cards.find((c) => c.id === ids[5]);
     expect(single).toMatchObject({ fromPence: 20_500, stock: 2, metals: ['9ct-yellow-gold'] });
     // A demo piece keeps its first image.
-    const demo = await searchProductCards(shop.app.db, ['ring'], PAGE_SIZE, 0);
+    const demo = await shop.app.catalog.search('ring', 1);
     expect(demo.cards.some((c) => c.imageId !== null)).toBe(true);
+    // Search's cards are these same cards, in ranked order.
+    const found = await shop.app.catalog.search('quillon', 1);
+    expect(found.cards).toEqual(found.cards.map((c) => cards.find((d) => d.id === c.id)));
+  });
+
+  it('shows a new price and stock in the results at once, though the piece was already on a page of results', async () => {
+    const id = ids[19]!;
+    const before = await get('/search?q=quillon+cluster');
+    expect(productLinks(before.body)).toContain('quillon-piece-20');
+    const variant = await shop.app.db.selectFrom('variants').select(['id']).where('product_id', '=', id).executeTakeFirstOrThrow();
+    const page = `/admin/products/${id}`;
+    const action = `${page}/variants/save`;
+    const res = await adminPost(shop.app, owner.cookie, page, action, {
+      row: String(variant.id),
+      [`price-${variant.id}`]: '345.67',
+      [`delta-${variant.id}`]: '-2',
+      [`reason-${variant.id}`]: 'sold-in-shop',
+    });
+    expect(res.statusCode).toBe(303);
+    const after = await get('/search?q=quillon+cluster');
+    const card = after.body.slice(after.body.indexOf('href="/products/quillon-piece-20"'));
+    expect(card.slice(0, card.indexOf('</li>'))).toMatch(/£345\.67[\s\S]*Sold out/);
+    const card2 = before.body.slice(before.body.indexOf('href="/products/quillon-piece-20"'));
+    expect(card2.slice(0, card2.indexOf('</li>'))).not.toContain('£345.67');
   });
 
   it('finds by the beginning of a word as by the word, and by several words together', async () => {
@@ -161,8 +186,8 @@ describe('search results, page by page', () => {
     expect(new Set(seen).size).toBe(MANY);
     expect((await get(`/search?q=quillon&page=${pages + 1}`)).statusCode).toBe(404);
     // Past the end the total is still known, so the page can say there is no such page.
-    expect(await searchProductCards(shop.app.db, ['quillon'], PAGE_SIZE, PAGE_SIZE * 10)).toEqual({ cards: [], total: MANY });
-    expect(await searchProductCards(shop.app.db, ['zzqqxx'], PAGE_SIZE, 0)).toEqual({ cards: [], total: 0 });
+    expect(await searchProductIds(shop.app.db, ['quillon'], PAGE_SIZE, PAGE_SIZE * 10)).toEqual({ ids: [], total: MANY });
+    expect(await searchProductIds(shop.app.db, ['zzqqxx'], PAGE_SIZE, 0)).toEqual({ ids: [], total: 0 });
   });
 
   it('leaves archived pieces out of the results and out of the total, at once', async () => {

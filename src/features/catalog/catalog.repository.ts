@@ -121,79 +121,81 @@ export async function findProductCards(db: Db, f: ProductFilter): Promise<{ card
 
 /**
  * Full-text search over name, description, category, metals and stone; prefix matching, ranked
- * (name above the rest), archived pieces left out. One statement: the database ranks every match,
- * counts them (a window count) and keeps only the page asked for, then prices the page's cards
- * from their variants and picks each one's first image. A second, counting statement runs only
- * when that page is empty (a page past the end), so the caller still learns how many there are.
+ * (name above the rest, ties by id), archived pieces left out. One statement ranks every match,
+ * counts them (a window count) and keeps only the ids of the page asked for; the cards of those
+ * ids come from `findCardsByIds` (CatalogService keeps each card for the catalogue version, so a
+ * new search mostly costs this statement alone). A second, counting statement runs only when the
+ * page is empty (a page past the end), so the caller still learns how many there are.
  *
  * SQLite ranks with FTS5's bm25 over product_fts; PostgreSQL with ts_rank over the stored
  * `search_vector` of product_search (migration 2026-12-10-stored-search-vector) and its GIN index,
  * so no row's text is parsed again as it is ranked.
  */
-export async function searchProductCards(
-  db: Db,
-  terms: string[],
-  limit: number,
-  offset: number,
-): Promise<{ cards: ProductCard[]; total: number }> {
-  if (terms.length === 0) return { cards: [], total: 0 };
+export async function searchProductIds(db: Db, terms: string[], limit: number, offset: number): Promise<{ ids: number[]; total: number }> {
+  if (terms.length === 0) return { ids: [], total: 0 };
   const postgres = dialectOf(db) === 'postgres';
   // Terms are letters and digits only (searchTerms), so neither engine can read them as syntax.
   const query = postgres ? terms.map((t) => `${t}:*`).join(' & ') : terms.map((t) => `"${t}"*`).join(' AND ');
-  const page = postgres
-    ? sql`select s.product_id as id, ts_rank(s.search_vector, q) as score, count(*) over () as total
+  const found = postgres
+    ? await sql<{ id: number; total: number | string }>`
+          select s.product_id as id, count(*) over () as total
           from product_search s
           join products p on p.id = s.product_id and p.archived = 0,
                to_tsquery('english', ${query}) q
           where s.search_vector @@ q
-          order by score desc, s.product_id
-          limit ${limit} offset ${offset}`
+          order by ts_rank(s.search_vector, q) desc, s.product_id
+          limit ${limit} offset ${offset}`.execute(db)
     : // FTS5's rank column, set to bm25 with the name weighted 10 to 1, is bm25(product_fts, 10.0, 1.0).
-      sql`select f.rowid as id, f.rank as score, count(*) over () as total
+      await sql<{ id: number; total: number | string }>`
+          select f.rowid as id, count(*) over () as total
           from product_fts f
           join products p on p.id = f.rowid and p.archived = 0
           where product_fts match ${query} and f.rank match 'bm25(10.0, 1.0)'
           order by f.rank, f.rowid
-          limit ${limit} offset ${offset}`;
-  const metals = postgres ? sql`string_agg(distinct metal, ',')` : sql`group_concat(distinct metal)`;
-  const found = await sql<SearchCardRow>`
-    with page as (${page})
-    select p.id, p.slug, p.name, p.stone, page.total, v.from_pence, v.stock, v.metals,
-           i.id as image_id, i.alt as image_alt, i.widths as image_widths
-    from page
-    join products p on p.id = page.id
-    join (select product_id, min(price_pence) as from_pence, sum(stock) as stock, ${metals} as metals
-          from variants where product_id in (select id from page) group by product_id) v on v.product_id = page.id
-    left join product_images i on i.id = (select pi.id from product_images pi where pi.product_id = page.id order by pi.position, pi.id limit 1)
-    order by page.score ${postgres ? sql`desc` : sql``}, page.id`.execute(db);
+          limit ${limit} offset ${offset}`.execute(db);
   const rows = found.rows;
   const total = rows.length > 0 ? Number(rows[0]!.total) : await countSearchMatches(db, query);
-  return {
-    total,
-    cards: rows.map((r) => ({
-      id: r.id,
-      slug: r.slug,
-      name: r.name,
-      stone: r.stone,
-      fromPence: Number(r.from_pence),
-      stock: Number(r.stock),
-      metals: r.metals.split(','),
-      imageId: r.image_id,
-      imageAlt: r.image_alt ?? r.name,
-      imageWidths: parseWidthList(r.image_widths),
-    })),
-  };
+  return { ids: rows.map((r) => Number(r.id)), total };
 }
 
-interface SearchCardRow {
+/**
+ * The cards of these products, in no particular order (archived ones too: the caller asked for
+ * them by id): each priced from its variants, with its metals and first image, in one statement.
+ */
+export async function findCardsByIds(db: Db, ids: readonly number[]): Promise<ProductCard[]> {
+  if (ids.length === 0) return [];
+  const metals = dialectOf(db) === 'postgres' ? sql`string_agg(distinct metal, ',')` : sql`group_concat(distinct metal)`;
+  const found = await sql<CardRow>`
+    select p.id, p.slug, p.name, p.stone,
+           (select min(price_pence) from variants where product_id = p.id) as from_pence,
+           (select sum(stock) from variants where product_id = p.id) as stock,
+           (select ${metals} from variants where product_id = p.id) as metals,
+           i.id as image_id, i.alt as image_alt, i.widths as image_widths
+    from products p
+    left join product_images i on i.id = (select pi.id from product_images pi where pi.product_id = p.id order by pi.position, pi.id limit 1)
+    where p.id in (${sql.join(ids.map((id) => sql`${id}`))})`.execute(db);
+  return found.rows.map((r) => ({
+    id: Number(r.id),
+    slug: r.slug,
+    name: r.name,
+    stone: r.stone,
+    fromPence: Number(r.from_pence ?? 0),
+    stock: Number(r.stock ?? 0),
+    metals: r.metals ? r.metals.split(',') : [],
+    imageId: r.image_id === null ? null : Number(r.image_id),
+    imageAlt: r.image_alt ?? r.name,
+    imageWidths: parseWidthList(r.image_widths),
+  }));
+}
+
+interface CardRow {
   id: number;
   slug: string;
   name: string;
   stone: string | null;
-  total: number | string;
-  from_pence: number | string;
-  stock: number | string;
-  metals: string;
+  from_pence: number | string | null;
+  stock: number | string | null;
+  metals: string | null;
   image_id: number | null;
   image_alt: string | null;
   image_widths: string | null;

@@ -11,7 +11,8 @@ import {
   type ProductCard,
   type ProductDetail,
   type ProductSort,
-  searchProductCards,
+  findCardsByIds,
+  searchProductIds,
 } from './catalog.repository.js';
 import { type VariantForSale, countCatalogueStock, findVariantsForSale } from './catalog.repository.js';
 
@@ -41,6 +42,9 @@ export class CatalogService {
   private collections: CollectionRow[] = [];
   private cache = new Map<string, { version: number; value: unknown }>();
   private readonly maxEntries = 2000;
+  /** Search results' cards by product id, for the current version: the same object each time, so a view can keep what it made of it. */
+  private cards = new Map<number, ProductCard>();
+  private readonly maxCards = 20_000;
 
   /** Set when several processes share the database: tells the others to drop their caches too. */
   announceChange: (() => Promise<void>) | null = null;
@@ -59,6 +63,7 @@ export class CatalogService {
   async invalidate(options: { announce?: boolean } = {}): Promise<void> {
     this.version++;
     this.cache.clear();
+    this.cards = new Map();
     await this.warm();
     if (options.announce !== false && this.announceChange) await this.announceChange();
   }
@@ -134,8 +139,33 @@ export class CatalogService {
     const terms = searchTerms(text);
     // Keyed by the normalised terms, never the raw text, so that spellings of one search share an entry.
     return this.memo(`search:${terms.join(' ')}:${page}`, async () => {
-      const found = await searchProductCards(this.db, terms, PAGE_SIZE, (page - 1) * PAGE_SIZE);
-      return { ...found, pages: Math.max(1, Math.ceil(found.total / PAGE_SIZE)), terms };
+      const found = await searchProductIds(this.db, terms, PAGE_SIZE, (page - 1) * PAGE_SIZE);
+      const cards = await this.cardsFor(found.ids);
+      return { cards, total: found.total, pages: Math.max(1, Math.ceil(found.total / PAGE_SIZE)), terms };
+    });
+  }
+
+  /**
+   * The cards of these products in this order, each read once per catalogue version and kept
+   * (up to 20,000 — a larger catalogue's least recently used go first): a search that misses the
+   * cache then costs only its ranking statement. A card read while the version changes is not kept.
+   */
+  private async cardsFor(ids: readonly number[]): Promise<ProductCard[]> {
+    const version = this.version;
+    const kept = this.cards;
+    const missing = ids.filter((id) => !kept.has(id));
+    const read = new Map((missing.length > 0 ? await findCardsByIds(this.db, missing) : []).map((c) => [c.id, c]));
+    const keep = version === this.version;
+    return ids.flatMap((id) => {
+      const card = read.get(id) ?? kept.get(id);
+      if (!card) return [];
+      if (keep) {
+        // Recently used last, so the least recently used is the first to go.
+        kept.delete(id);
+        kept.set(id, card);
+        if (kept.size > this.maxCards) kept.delete(kept.keys().next().value as number);
+      }
+      return [card];
     });
   }
 }
