@@ -74,36 +74,43 @@ export const POLICY_NOTICE_MARKER = '<!--assay:policy-notice-->';
 const defaultDescription =
   'Fine jewellery from an independent UK jeweller: hallmarked gold, silver and platinum rings, necklaces, earrings and bracelets.';
 
-export function Layout({ chrome, meta, children }: { chrome: Chrome; meta: PageMeta; children: ComponentChildren }) {
+/** The page's head: its title, description, canonical link and structured data, and the shop's assets. */
+export function DocumentHead({ chrome, meta }: { chrome: Chrome; meta: PageMeta }) {
   const title = meta.title === chrome.shopName ? chrome.shopName : `${meta.title} | ${chrome.shopName}`;
   return (
-    <html lang="en-GB">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{title}</title>
-        <meta name="description" content={meta.description ?? defaultDescription} />
-        {meta.canonicalPath !== undefined && !meta.noindex && <link rel="canonical" href={`${chrome.publicUrl}${meta.canonicalPath}`} />}
-        {meta.noindex && <meta name="robots" content="noindex" />}
-        <link
-          rel="preload"
-          href="/assets/fonts/cormorant-garamond-latin-500-normal.woff2"
-          as="font"
-          type="font/woff2"
-          crossorigin="anonymous"
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <title>{title}</title>
+      <meta name="description" content={meta.description ?? defaultDescription} />
+      {meta.canonicalPath !== undefined && !meta.noindex && <link rel="canonical" href={`${chrome.publicUrl}${meta.canonicalPath}`} />}
+      {meta.noindex && <meta name="robots" content="noindex" />}
+      <link
+        rel="preload"
+        href="/assets/fonts/cormorant-garamond-latin-500-normal.woff2"
+        as="font"
+        type="font/woff2"
+        crossorigin="anonymous"
+      />
+      <link rel="stylesheet" href="/assets/site.css" />
+      <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
+      <script src="/assets/site.js" defer />
+      <script src="/assets/statistics.js" defer />
+      {meta.jsonLd && (
+        <script
+          type="application/ld+json"
+          // JSON-LD is data, not script: CSP does not execute it. "<" is escaped so it cannot close the tag.
+          dangerouslySetInnerHTML={{ __html: JSON.stringify(meta.jsonLd).replace(/</g, '\\u003c') }}
         />
-        <link rel="stylesheet" href="/assets/site.css" />
-        <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
-        <script src="/assets/site.js" defer />
-        <script src="/assets/statistics.js" defer />
-        {meta.jsonLd && (
-          <script
-            type="application/ld+json"
-            // JSON-LD is data, not script: CSP does not execute it. "<" is escaped so it cannot close the tag.
-            dangerouslySetInnerHTML={{ __html: JSON.stringify(meta.jsonLd).replace(/</g, '\\u003c') }}
-          />
-        )}
-      </head>
+      )}
+    </head>
+  );
+}
+
+export function Layout({ chrome, meta, children }: { chrome: Chrome; meta: PageMeta; children: ComponentChildren }) {
+  return (
+    <html lang="en-GB">
+      <DocumentHead chrome={chrome} meta={meta} />
       <body>
         <a class="skip-link" href="#main">
           Skip to content
