@@ -52,6 +52,13 @@ const schema = z.object({
     .int('expected a whole number')
     .min(1, 'expected at least 1')
     .default(60),
+  /** How often hits tallied in memory are written to the shared rate-limit counters (src/features/security/rate-limit.store.ts). */
+  RATE_LIMIT_FLUSH_MS: z.coerce
+    .number({ message: 'expected a number of milliseconds' })
+    .int('expected a whole number')
+    .min(10, 'expected at least 10')
+    .max(60_000, 'expected at most 60000 (a minute)')
+    .default(100),
   FORM_RATE_LIMIT: z.coerce
     .number({ message: 'expected a number of form posts per 10 minutes' })
     .int('expected a whole number')
@@ -198,7 +205,7 @@ export interface Config {
   /** STAFF_UNDERTAKING_FILE: the shop's own confidentiality undertaking for staff, if not the default text. */
   staffUndertakingFile: string | null;
   trustProxy: boolean;
-  rateLimits: { searchPerMinute: number; formsPer10Minutes: number };
+  rateLimits: { searchPerMinute: number; formsPer10Minutes: number; flushMs: number };
   shop: { name: string; address: string; email: string; icoNumber: string };
   /** Who handles personal data for the shop in each role (PAYMENT_PROCESSOR, MAIL_PROCESSOR, HOSTING_PROCESSOR, BACKUP_PROCESSOR). */
   processors: Record<ProcessorRole, ProcessorSetting>;
@@ -344,7 +351,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logFile: e.LOG_FILE ?? null,
     staffUndertakingFile: e.STAFF_UNDERTAKING_FILE ? resolve(e.STAFF_UNDERTAKING_FILE) : null,
     trustProxy: e.TRUST_PROXY,
-    rateLimits: { searchPerMinute: e.SEARCH_RATE_LIMIT, formsPer10Minutes: e.FORM_RATE_LIMIT },
+    rateLimits: { searchPerMinute: e.SEARCH_RATE_LIMIT, formsPer10Minutes: e.FORM_RATE_LIMIT, flushMs: e.RATE_LIMIT_FLUSH_MS },
     shop: { name: e.SHOP_NAME, address: e.SHOP_ADDRESS, email: e.SHOP_EMAIL, icoNumber: e.SHOP_ICO_NUMBER },
     processors: {
       payments: e.PAYMENT_PROCESSOR ?? DEFAULT_PROCESSORS.payments,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { counterKey, rateLimitKey } from '../../src/features/security/rate-limit.store.js';
 import { buildTestShop, type TestShop, testDialect } from '../support/build-app.js';
 
 /** Two processes of the shop on one database: the rate limits count in the database, so they share one allowance. */
@@ -65,5 +66,58 @@ describe(`rate limits shared through the database (${testDialect})`, () => {
     } finally {
       await logged.close();
     }
+  });
+
+  it('tallies hits far from the limit in memory, writes them every RATE_LIMIT_FLUSH_MS, and still refuses at the limit', async () => {
+    const address = '192.0.2.44';
+    const other = '192.0.2.46';
+    /** What the database holds for an address's searches: the keyed hash is the key. */
+    const stored = async (who: string) =>
+      (
+        await first.app.db
+          .selectFrom('rate_limit_hits')
+          .select('hits')
+          .where('key', '=', counterKey(rateLimitKey(first.app.config.secretKey), 'GET /search', who))
+          .executeTakeFirst()
+      )?.hits ?? 0;
+    const slow = await buildTestShop({
+      env: { SEED_DEMO: 'false', SEARCH_RATE_LIMIT: '20', RATE_LIMIT_FLUSH_MS: '60000' },
+      clock: () => now,
+      sharingDatabaseOf: first,
+    });
+    const quick = await buildTestShop({
+      env: { SEED_DEMO: 'false', SEARCH_RATE_LIMIT: '20', RATE_LIMIT_FLUSH_MS: '20' },
+      clock: () => now,
+      sharingDatabaseOf: first,
+    });
+    try {
+      // Up to half the allowance only the first hit is written at once; the rest wait for the flush.
+      for (let i = 0; i < 5; i++) expect((await search(slow, address)).statusCode).toBe(200);
+      expect(await stored(address)).toBe(1);
+      // Then on to the limit every hit is written as it comes, with those waiting; the 21st is refused.
+      for (let i = 5; i < 20; i++) expect((await search(slow, address)).statusCode, `search ${i + 1}`).toBe(200);
+      expect((await search(slow, address)).statusCode).toBe(429);
+      expect(await stored(address)).toBe(21);
+      // Written every 20 ms: three hits far from the limit are in the database a moment later.
+      for (let i = 0; i < 3; i++) expect((await search(quick, other)).statusCode).toBe(200);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(await stored(other)).toBe(3);
+    } finally {
+      await quick.close();
+      await slow.close();
+    }
+  });
+
+  it('writes what it has tallied when the shop stops, so the other processes count it', async () => {
+    const address = '192.0.2.45';
+    const third = await buildTestShop({
+      env: { SEED_DEMO: 'false', SEARCH_RATE_LIMIT: '100' },
+      clock: () => now,
+      sharingDatabaseOf: first,
+    });
+    for (let i = 0; i < 4; i++) expect((await search(third, address)).statusCode).toBe(200);
+    await third.close();
+    const rows = await first.app.db.selectFrom('rate_limit_hits').select('hits').execute();
+    expect(rows.map((r) => r.hits)).toContain(4);
   });
 });

@@ -8,18 +8,18 @@ export interface RateLimitCount {
 }
 
 /**
- * Counts one hit against `key`, in one statement whichever process asks: a new counter, one more
- * hit in the current window, or a fresh window once the last one has ended. The same SQL on
- * SQLite and PostgreSQL (both have `on conflict … do update` and `returning`).
+ * Counts `hits` hits (one unless told) against `key`, in one statement whichever process asks: a
+ * new counter, more hits in the current window, or a fresh window once the last one has ended.
+ * The same SQL on SQLite and PostgreSQL (both have `on conflict … do update` and `returning`).
  */
-export async function countRateLimitHit(db: Executor, key: string, windowMs: number, nowMs: number): Promise<RateLimitCount> {
+export async function countRateLimitHit(db: Executor, key: string, windowMs: number, nowMs: number, hits = 1): Promise<RateLimitCount> {
   const resetsAt = nowMs + windowMs;
   const row = await db
     .insertInto('rate_limit_hits')
-    .values({ key, hits: 1, resets_at: resetsAt })
+    .values({ key, hits, resets_at: resetsAt })
     .onConflict((oc) =>
       oc.column('key').doUpdateSet({
-        hits: sql<number>`case when rate_limit_hits.resets_at <= cast(${nowMs} as bigint) then 1 else rate_limit_hits.hits + 1 end`,
+        hits: sql<number>`case when rate_limit_hits.resets_at <= cast(${nowMs} as bigint) then cast(${hits} as integer) else rate_limit_hits.hits + cast(${hits} as integer) end`,
         resets_at: sql<number>`case when rate_limit_hits.resets_at <= cast(${nowMs} as bigint) then cast(${resetsAt} as bigint) else rate_limit_hits.resets_at end`,
       }),
     )
