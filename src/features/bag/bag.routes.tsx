@@ -13,6 +13,7 @@ import { orderTotals, variantLabel } from '../orders/orders.domain.js';
 import { TotalsList } from '../orders/views/summary.js';
 import { afterBagChoice, promptFor } from '../preferences/preferences.splice.js';
 import { RememberPrompt } from '../preferences/views/choice.js';
+import { checkoutStep, nextTurn } from '../checkout/checkout.turns.js';
 import { BAG_COOKIE } from './bag.inventory.js';
 import {
   BAG_LIFETIME_DAYS,
@@ -71,6 +72,24 @@ const quantityText = singleText.pipe(
     .transform((v) => (v === undefined || v === '' ? 1 : Number(v))),
 );
 
+// Built once: a zod object schema compiles its parser on first use, so one made per request is compiled per request.
+const addItemForm = z.object({
+  product: z.string().max(200),
+  metal: singleText,
+  size: singleText,
+  length: singleText,
+  quantity: quantityText,
+});
+const bagQuery = z.object({ added: singleText, updated: singleText, bag: singleText });
+const bagLinesForm = z.object({
+  bag: singleText,
+  variant: singleText.pipe(
+    z.string({ message: 'Please choose a line in your bag.' }).regex(/^\d{1,12}$/, 'Please choose a line in your bag.'),
+  ),
+  quantity: singleText,
+  remove: singleText,
+});
+
 export async function bagRoutes(app: FastifyInstance): Promise<void> {
   const formLimit = { max: app.config.rateLimits.formsPer10Minutes * 6, timeWindow: '10 minutes' };
   const maxPerLine = app.config.orders.maxLineQuantity;
@@ -85,11 +104,9 @@ export async function bagRoutes(app: FastifyInstance): Promise<void> {
     });
   }
 
-  app.post('/bag/items', { config: { csrf: 'origin', rateLimit: formLimit } }, async (req, reply) => {
-    const body = parseInput(
-      z.object({ product: z.string().max(200), metal: singleText, size: singleText, length: singleText, quantity: quantityText }),
-      req.body,
-    );
+  app.post('/bag/items', { ...checkoutStep, config: { csrf: 'origin', rateLimit: formLimit } }, async (req, reply) => {
+    await nextTurn();
+    const body = parseInput(addItemForm, req.body);
     const product = await app.catalog.product(body.product);
     if (!product) throw notFound("We couldn't find that piece. It may no longer be available.");
     const choice = parseChoice(
@@ -134,7 +151,7 @@ export async function bagRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.get('/bag', async (req, reply) => {
-    const q = parseInput(z.object({ added: singleText, updated: singleText, bag: singleText }), req.query);
+    const q = parseInput(bagQuery, req.query);
     const bag = await openBag(app.db, bagTokenOf(req), app.clock());
     if (q.bag && bag && cookieCarries(req, bag)) {
       // Cookies work, so the token need not stay in the address bar (or in the browser's history).
@@ -163,17 +180,7 @@ export async function bagRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post('/bag/lines', { config: { csrf: 'origin', rateLimit: formLimit } }, async (req, reply) => {
-    const body = parseInput(
-      z.object({
-        bag: singleText,
-        variant: singleText.pipe(
-          z.string({ message: 'Please choose a line in your bag.' }).regex(/^\d{1,12}$/, 'Please choose a line in your bag.'),
-        ),
-        quantity: singleText,
-        remove: singleText,
-      }),
-      req.body,
-    );
+    const body = parseInput(bagLinesForm, req.body);
     const bag = await openBag(app.db, bagTokenOf(req), app.clock());
     if (!bag) throw new PublicError(410, 'Your bag has expired. Please add your pieces again.', 'Bag expired');
     const quantity = body.remove !== undefined ? 0 : Number(body.quantity ?? 'x');

@@ -31,6 +31,7 @@ import {
   checkoutOptIns,
   validateCheckout,
 } from './checkout.domain.js';
+import { checkoutStep, nextTurn } from './checkout.turns.js';
 
 /** The bag's lines as the order summary shows them. */
 function summaryLines(lines: BagLine[]) {
@@ -62,7 +63,8 @@ export async function checkoutRoutes(app: FastifyInstance): Promise<void> {
     return customer ? { customer, addresses } : null;
   }
 
-  app.get('/checkout', async (req, reply) => {
+  app.get('/checkout', checkoutStep, async (req, reply) => {
+    await nextTurn();
     const bag = await openBag(app.db, bagTokenOf(req), app.clock());
     const { lines, setAside } = await bagContents(app.db, bag);
     if (!bag || lines.length === 0) return reply.redirect(bagLink('/bag', bag && !cookieCarries(req, bag) ? bag.token : null), 303);
@@ -86,6 +88,7 @@ export async function checkoutRoutes(app: FastifyInstance): Promise<void> {
             : {}),
         }
       : {};
+    await nextTurn();
     return checkoutForm(reply, {
       lines,
       setAside,
@@ -100,8 +103,12 @@ export async function checkoutRoutes(app: FastifyInstance): Promise<void> {
 
   app.post(
     '/checkout',
-    { config: { csrf: 'origin', rateLimit: { max: app.config.rateLimits.formsPer10Minutes * 3, timeWindow: '10 minutes' } } },
+    {
+      ...checkoutStep,
+      config: { csrf: 'origin', rateLimit: { max: app.config.rateLimits.formsPer10Minutes * 3, timeWindow: '10 minutes' } },
+    },
     async (req, reply) => {
+      await nextTurn();
       const body = (req.body ?? {}) as Record<string, unknown>;
       const bag = await openBag(app.db, bagTokenOf(req), app.clock());
       if (!bag) return emptyBag(reply);
@@ -164,6 +171,7 @@ export async function checkoutRoutes(app: FastifyInstance): Promise<void> {
             : { customerId: null, email: checked.value.email };
         buyer.consents = { subject, optIns, policyVersion: (await app.privacy.policy(now)).version };
       }
+      await nextTurn();
       const placed = await placeOrder(app.db, bag.id, checked.value, now, buyer, limits);
       if (!placed.ok) {
         if (placed.reason === 'empty') return emptyBag(reply);

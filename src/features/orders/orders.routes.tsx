@@ -11,6 +11,11 @@ import { orderLinks } from './orders.links.js';
 import { type OrderLineRow, type OrderRow, findLatestAttempt, findOrderByNumber, findOrderLines } from './orders.repository.js';
 import { startNewAttempt } from './orders.service.js';
 import { PlacedOrderSummary } from './views/summary.js';
+import { checkoutStep, nextTurn } from '../checkout/checkout.turns.js';
+
+// Built once: a zod object schema compiles its parser on first use.
+const orderQuery = z.object({ key: singleText, result: singleText });
+const retryForm = z.object({ key: singleText });
 
 /** What the customer is told after each Opayo status: plain words, and what to do next. */
 const RESULT_MESSAGES: Record<string, { kind: 'error' | 'info'; text: string }> = {
@@ -49,10 +54,12 @@ export async function ordersRoutes(app: FastifyInstance): Promise<void> {
     return order;
   }
 
-  app.get<{ Params: { number: string } }>('/orders/:number', async (req, reply) => {
-    const q = parseInput(z.object({ key: singleText, result: singleText }), req.query);
+  app.get<{ Params: { number: string } }>('/orders/:number', checkoutStep, async (req, reply) => {
+    await nextTurn();
+    const q = parseInput(orderQuery, req.query);
     const order = await loadOrder(req.params.number, q.key);
     const [lines, attempt] = await Promise.all([findOrderLines(app.db, order.id), findLatestAttempt(app.db, order.id)]);
+    await nextTurn();
     privatePage(reply);
     const payable = order.status === 'awaiting_payment' && order.stock_reserved === 1 && attempt?.status === 'pending';
     return reply.page(
@@ -71,7 +78,7 @@ export async function ordersRoutes(app: FastifyInstance): Promise<void> {
     '/orders/:number/retry',
     { config: { csrf: 'origin', rateLimit: { max: app.config.rateLimits.formsPer10Minutes * 3, timeWindow: '10 minutes' } } },
     async (req, reply) => {
-      const body = parseInput(z.object({ key: singleText }), req.body);
+      const body = parseInput(retryForm, req.body);
       const order = await loadOrder(req.params.number, body.key);
       const retried = await startNewAttempt(app.db, order.id, app.clock(), app.config.orders.unpaidPerBuyer);
       if (!retried.ok && retried.reason === 'stock') return reply.redirect(links.path(order.number, '&result=STOCK'), 303);

@@ -5,7 +5,11 @@ import { parseInput, singleText } from '../../http/form-fields.js';
 import { privatePage } from '../../http/render.js';
 import { orderLinks } from '../orders/orders.links.js';
 import { applyPaymentResult } from '../orders/orders.service.js';
+import { checkoutStep, nextTurn } from '../checkout/checkout.turns.js';
 import { parseResult } from './opayo.js';
+
+// Built once: a zod object schema compiles its parser on first use.
+const resultQuery = z.object({ crypt: singleText });
 
 /**
  * The two addresses Opayo sends the customer's browser back to, with the encrypted result. The
@@ -17,14 +21,16 @@ export async function paymentsRoutes(app: FastifyInstance): Promise<void> {
   const links = orderLinks(app.config);
   const { payments } = app.config;
 
-  app.get<{ Params: { outcome: string } }>('/checkout/opayo/:outcome', async (req, reply) => {
+  app.get<{ Params: { outcome: string } }>('/checkout/opayo/:outcome', checkoutStep, async (req, reply) => {
     if (req.params.outcome !== 'success' && req.params.outcome !== 'failure') throw notFound();
-    const q = parseInput(z.object({ crypt: singleText }), req.query);
+    await nextTurn();
+    const q = parseInput(resultQuery, req.query);
     const parsed = parseResult(q.crypt ?? '', payments.encryptionPassword);
     if (!parsed.ok) {
       req.log.warn({ reason: parsed.reason }, 'payment result refused: unreadable');
       return unconfirmed(reply, null);
     }
+    await nextTurn();
     const outcome = await applyPaymentResult(app.db, parsed.result, app.clock(), links.mail);
     if (outcome.kind === 'refused') {
       req.log.warn({ reason: outcome.reason, vendorTxCode: parsed.result.vendorTxCode }, 'payment result refused');

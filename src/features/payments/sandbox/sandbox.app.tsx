@@ -8,6 +8,7 @@ import { loggerOptions } from '../../../http/logging.js';
 import { parseQueryString } from '../../../http/query.js';
 import { serverTimeouts } from '../../../http/timeouts.js';
 import { closeConnectionsWithUnreadBodies } from '../../../http/unread-body.js';
+import { nextTurn } from '../../checkout/checkout.turns.js';
 import { buildResultCrypt, parseRequestCrypt, VPS_PROTOCOL } from '../opayo.js';
 import {
   type CardErrors,
@@ -152,7 +153,9 @@ export async function buildSandboxApp(config: Config, options: SandboxOptions = 
     reply.header('cache-control', 'public, max-age=3600').type('text/css; charset=utf-8').send(stylesheet),
   );
 
+  // Each answer waits a turn of the event loop first: in one process with the shop, the shop's page views go first.
   app.post(SANDBOX_GATEWAY_PATH, async (req, reply) => {
+    await nextTurn();
     const form = stringFields(req.body);
     if (form.VPSProtocol !== VPS_PROTOCOL) return refuseRequest(reply, 'INVALID', `the VPSProtocol field must be ${VPS_PROTOCOL}`);
     if (form.TxType !== 'PAYMENT')
@@ -167,6 +170,7 @@ export async function buildSandboxApp(config: Config, options: SandboxOptions = 
   });
 
   app.post(CARD_PATH, async (req, reply) => {
+    await nextTurn();
     const form = stringFields(req.body);
     const id = form.session ?? '';
     const now = clock();
