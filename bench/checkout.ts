@@ -3,7 +3,9 @@
  * page → card → back to the shop → confirmed order page — on a fresh database, and the product
  * page's throughput on its own and while those checkouts run.
  * SQLite by default; with DATABASE_URL set, on a throwaway PostgreSQL database on that server.
- * Usage: npm run bench:checkout [-- --duration 15 --buyers 8]
+ * `--web-concurrency N` starts the shop with WEB_CONCURRENCY=N (src/cluster.ts: N processes on one port).
+ * The test payment page runs inside the shop, as `npm start` runs it (`--sandbox own-process`: in a process of its own).
+ * Usage: npm run bench:checkout [-- --duration 15 --buyers 8 --web-concurrency 2 --sandbox own-process]
  */
 import autocannon from 'autocannon';
 import { loadConfig } from '../src/config.js';
@@ -17,6 +19,10 @@ import { databaseName, headlines } from './summary.js';
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) || fallback;
 const duration = arg('duration', 15);
 const buyers = arg('buyers', 8);
+const webConcurrency = arg('web-concurrency', 1);
+// The test payment page inside the shop, as `npm start` runs it, unless `--sandbox own-process`
+// (src/sandbox.ts): a real shop's buyers pay on Opayo's servers, which take none of the shop's time.
+const sandboxPlace = process.argv.includes('own-process') ? 'own-process' : 'in-shop';
 const readers = 20;
 
 const database = await freshDatabase('');
@@ -31,9 +37,10 @@ const env = {
   // The buyers share one network and one address; the limit on unpaid orders per buyer is not what is measured.
   UNPAID_ORDERS_PER_BUYER: '1000',
   SEARCH_RATE_LIMIT: '100000000',
+  WEB_CONCURRENCY: String(webConcurrency),
   ...database.env,
 };
-const shop = await startShop(env);
+const shop = await startShop(env, { sandbox: sandboxPlace });
 
 // Plenty of stock on the pieces bought, so the run measures checkouts rather than selling out.
 const config = loadConfig({ ...env, DATA_DIR: shop.dataDir, PUBLIC_URL: shop.url, LOG_LEVEL: 'silent' });
@@ -83,7 +90,7 @@ try {
   ]);
 
   console.log(
-    `\nAssay checkout benchmark — ${dialect}, ${buyers} buyers at once, ${duration} s per run (bag → checkout → sandbox payment → return)\n`,
+    `\nAssay checkout benchmark — ${dialect}, ${buyers} buyers at once, WEB_CONCURRENCY=${webConcurrency}, payment page ${sandboxPlace === 'in-shop' ? 'inside the shop' : 'in its own process'}, ${duration} s per run (bag → checkout → sandbox payment → return)\n`,
   );
   console.log('| run | checkouts/s | p50 ms | p99 ms | failed |');
   console.log('|---|---:|---:|---:|---:|');

@@ -1,5 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { SANDBOX_GATEWAY_PATH } from '../src/config.js';
 import { freePort } from '../test/support/ports.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +42,23 @@ export async function untilHealthy(
   }
 }
 
+/** Waits until `url` answers 2xx; throws when the process exits first or `withinMs` pass. */
+async function untilAnswers(child: ChildProcess, url: string, withinMs: number): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${url}: the process exited with code ${child.exitCode}`);
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
+    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${withinMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 const root = join(import.meta.dirname, '..');
 let built = false;
 
@@ -65,6 +83,11 @@ export interface ShopOptions {
   runtime?: 'compiled' | 'tsx';
   /** A file the shop's standard output (its log) is written to, as a service manager would; inherited otherwise. */
   logFile?: string;
+  /**
+   * Where the test payment page runs: inside the shop, as `npm start` runs it (the default), or in
+   * a process of its own (src/sandbox.ts), as Opayo's pages are none of a real shop's work.
+   */
+  sandbox?: 'in-shop' | 'own-process';
 }
 
 export interface RunningShop {
@@ -85,24 +108,43 @@ export async function startShop(env: Record<string, string> = {}, options: ShopO
   const sandboxPort = await freePort();
   const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'assay-run-'));
   const out = options.logFile ? openSync(options.logFile, 'a') : 'inherit';
-  const child = spawn(process.execPath, shopCommand(options.runtime), {
-    cwd: root,
-    env: shopProcessEnv(port, sandboxPort, env, dataDir),
-    stdio: ['ignore', out, 'inherit'],
-  });
+  const ownSandbox = options.sandbox === 'own-process';
+  const processEnv = shopProcessEnv(
+    port,
+    sandboxPort,
+    ownSandbox ? { OPAYO_GATEWAY_URL: `http://127.0.0.1:${sandboxPort}${SANDBOX_GATEWAY_PATH}`, ...env, SANDBOX_ENABLED: 'false' } : env,
+    dataDir,
+  );
+  const command = shopCommand(options.runtime);
+  const child = spawn(process.execPath, command, { cwd: root, env: processEnv, stdio: ['ignore', out, 'inherit'] });
   if (typeof out === 'number') closeSync(out);
   const url = `http://127.0.0.1:${port}`;
   await untilHealthy(child, url, { withinMs: 60_000, everyMs: 200 });
+  // Started after the shop, which has written DATA_DIR's secret key by then: both derive the same payment key from it.
+  const sandbox = ownSandbox
+    ? spawn(
+        process.execPath,
+        command.map((w) => w.replace(/main\.(js|ts)$/, 'sandbox.$1')),
+        {
+          cwd: root,
+          env: processEnv,
+          stdio: ['ignore', 'ignore', 'inherit'],
+        },
+      )
+    : null;
+  if (sandbox) await untilAnswers(sandbox, `http://127.0.0.1:${sandboxPort}/sandbox.css`, 30_000);
   return {
     url,
     sandboxUrl: `http://127.0.0.1:${sandboxPort}`,
     dataDir,
     process: child,
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
+      for (const running of [sandbox, child]) {
+        if (running && running.exitCode === null) {
+          const exited = new Promise((r) => running.once('exit', r));
+          running.kill('SIGTERM');
+          await exited;
+        }
       }
       rmSync(dataDir, { recursive: true, force: true });
     },
