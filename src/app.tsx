@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, LogController } from 'fastify';
@@ -75,6 +74,7 @@ import { sameOriginOnly } from './http/same-origin.js';
 import { serverTimeouts } from './http/timeouts.js';
 import { closeConnectionsWithUnreadBodies } from './http/unread-body.js';
 import { renderDocument, sendHtml } from './http/render.js';
+import { securityHeaders } from './http/security-headers.js';
 import { ErrorPage } from './http/views/error-page.js';
 import type { Chrome, PageMeta } from './http/views/layout.js';
 
@@ -237,7 +237,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       .send(await personalisePage(this.request, this, key, bytes));
   });
 
-  await app.register(helmet, {
+  securityHeaders(app, {
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {

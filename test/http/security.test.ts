@@ -36,6 +36,35 @@ describe('security baseline', () => {
     expect(res.headers.server).toBeUndefined();
   });
 
+  it('sends the same security headers with every kind of answer: a page, a 404, a refused form, an asset', async () => {
+    const page = await shop.app.inject({ method: 'GET', url: '/' });
+    const answers = [
+      await shop.app.inject({ method: 'GET', url: '/no-such-page' }),
+      await shop.app.inject({ method: 'GET', url: '/products/no-such-piece' }),
+      await shop.app.inject({
+        method: 'POST',
+        url: '/contact',
+        payload: 'x=1',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      }),
+      await shop.app.inject({ method: 'GET', url: '/assets/site.css' }),
+      await shop.app.inject({ method: 'GET', url: '/search?q=ring' }),
+    ];
+    for (const res of answers) {
+      for (const header of [
+        'content-security-policy',
+        'referrer-policy',
+        'x-content-type-options',
+        'x-frame-options',
+        'cross-origin-opener-policy',
+      ]) {
+        expect(res.headers[header], `${header} on a ${res.statusCode}`).toBe(page.headers[header]);
+      }
+      expect(res.headers['x-powered-by']).toBeUndefined();
+    }
+    expect(answers.map((r) => r.statusCode)).toEqual([404, 404, 403, 200, 200]);
+  });
+
   it('sends HSTS only when the shop is served over https', async () => {
     expect((await shop.app.inject({ method: 'GET', url: '/healthz' })).headers['strict-transport-security']).toBeUndefined();
     expect((await https.app.inject({ method: 'GET', url: '/healthz' })).headers['strict-transport-security']).toContain('max-age=31536000');

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import formbody from '@fastify/formbody';
-import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { type Config, SANDBOX_GATEWAY_PATH } from '../../../config.js';
 import { installErrorHandling } from '../../../http/errors.js';
 import { loggerOptions } from '../../../http/logging.js';
+import { securityHeaders } from '../../../http/security-headers.js';
 import { parseQueryString } from '../../../http/query.js';
 import { serverTimeouts } from '../../../http/timeouts.js';
 import { closeConnectionsWithUnreadBodies } from '../../../http/unread-body.js';
@@ -63,7 +63,7 @@ export async function buildSandboxApp(config: Config, options: SandboxOptions = 
     },
   });
 
-  await app.register(helmet, {
+  securityHeaders(app, {
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
