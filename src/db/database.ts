@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -106,6 +107,43 @@ export function keepingStatements(sqlite: SQLite.Database, size = 1000): { prepa
   };
 }
 
+/**
+ * A pg pool whose connections prepare each statement once, by name, and then only bind and run
+ * it: unnamed, PostgreSQL plans a query every time it is sent, and for the shop's short queries
+ * planning costs more than running (a search over the demo catalogue: 0.8 ms to plan, 0.2 ms to
+ * run). Named by a hash of the SQL text; at most `size` per connection, and none for texts longer
+ * than 4,000 characters (a statement with a long list of values is seldom sent twice) or without
+ * parameters.
+ */
+export function preparingPool(pool: pg.Pool, size = 500): pg.Pool {
+  const prepared = new WeakMap<object, Set<string>>();
+  const connect = pool.connect.bind(pool) as (callback?: unknown) => Promise<pg.PoolClient>;
+  // Kysely asks the pool only for connect() (and end()): that one method is replaced, on this pool
+  // alone; asked with a callback (pool.query does), the pool's own answers.
+  (pool as { connect: unknown }).connect = async (callback?: unknown) => {
+    if (callback !== undefined) return connect(callback);
+    const client = await connect();
+    if (!prepared.has(client)) {
+      const names = new Set<string>();
+      prepared.set(client, names);
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as { query: unknown }).query = (text: unknown, values?: unknown, ...rest: unknown[]) => {
+        // Without parameters a query goes as it did (the simple protocol, which also takes several statements at once).
+        if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0 || rest.length > 0 || text.length > 4000)
+          return query(text, values, ...rest);
+        const name = `k${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+        if (!names.has(name)) {
+          if (names.size >= size) return query(text, values);
+          names.add(name);
+        }
+        return query({ name, text, values });
+      };
+    }
+    return client;
+  };
+  return pool;
+}
+
 export interface OpenOptions {
   poolSize?: number;
   /**
@@ -143,7 +181,7 @@ export function openDatabase(database: Config['database'], options: OpenOptions 
   // pg then also emits 'error' on the client, which with no listener would end the process. The
   // pool drops such a client when it is released.
   pool.on('connect', (client) => client.on('error', () => {}));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
 
