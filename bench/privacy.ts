@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../src/config.js';
 import { type Db, openDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
+import { keyConsentLedger } from '../src/features/consent/consent.service.js';
 import { applyOrderRetention } from '../src/features/orders/orders.service.js';
 import { erasePerson, exportPerson, findPerson } from '../src/features/privacy/subjects.service.js';
 import { freshDatabase } from '../test/support/build-app.js';
@@ -109,6 +110,8 @@ async function measure(orders: number): Promise<Figures> {
   const database = await freshDatabase(dataDir);
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...database.env });
   const handle = openDatabase(config.database);
+  // As the shop does when it opens the database: an erasure writes its withdrawals to the consent ledger.
+  keyConsentLedger(handle.db, config.secretKey, config.publicUrl);
   try {
     await migrateToLatest(handle.db);
     await fillOrders(handle.db, orders);
