@@ -380,6 +380,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
 }
 
+/** The configuration of a process being started, or its plain message on standard error and exit 1 when the environment is wrong. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
 function monthDay(text: string): { month: number; day: number } {
   const [month, day] = text.split('-').map(Number);
   return { month: month ?? 0, day: day ?? 0 };

@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import { buildApp } from './app.js';
 import { runPrimary, workerCatalogueRelay, workerNumber } from './cluster.js';
-import { ConfigError, loadConfig } from './config.js';
+import { type Config, loadConfigOrExit } from './config.js';
 import { buildSandboxApp } from './features/payments/sandbox/sandbox.app.js';
 import { createDemoOwner } from './features/staff/staff.service.js';
 import { allJobs } from './jobs/registry.js';
@@ -18,16 +18,7 @@ import { startJobs } from './jobs/runner.js';
  */
 const STOP_LIMIT_MS = 25_000;
 
-let config: ReturnType<typeof loadConfig>;
-try {
-  config = loadConfig();
-} catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(1);
-  }
-  throw err;
-}
+const config = loadConfigOrExit();
 
 if (config.webConcurrency > 1 && cluster.isPrimary) {
   runPrimary(config.webConcurrency);
@@ -35,7 +26,7 @@ if (config.webConcurrency > 1 && cluster.isPrimary) {
   await runShop(config);
 }
 
-async function runShop(config: ReturnType<typeof loadConfig>): Promise<void> {
+async function runShop(config: Config): Promise<void> {
   const worker = workerNumber();
   // What only one process may do: worker 1, or the process running alone. On PostgreSQL every
   // worker runs the jobs (advisory locks and slots make each run once); SQLite has no advisory

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfigOrExit } from './config.js';
 import { buildSandboxApp } from './features/payments/sandbox/sandbox.app.js';
 
 /**
@@ -8,16 +8,7 @@ import { buildSandboxApp } from './features/payments/sandbox/sandbox.app.js';
  * as Opayo's own pages take none of a real shop's. `npm start` runs it inside the shop unless told not to.
  * SIGTERM or SIGINT: answers what is in flight, then exits 0.
  */
-let config: ReturnType<typeof loadConfig>;
-try {
-  config = loadConfig();
-} catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(1);
-  }
-  throw err;
-}
+const config = loadConfigOrExit();
 
 const sandbox = await buildSandboxApp(config);
 const stop = () =>
