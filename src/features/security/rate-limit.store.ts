@@ -31,6 +31,8 @@ import { countRateLimitHit } from './security.repository.js';
 interface Tally {
   /** The counter's key in the database (the keyed hash). */
   key: string;
+  /** The limit's name, for a warning. */
+  limit: string;
   windowMs: number;
   /** The count in the database when this process last wrote it, every process's hits included. */
   stored: number;
@@ -62,14 +64,15 @@ export function counterKey(hmacKey: Buffer, limit: string, address: string): str
 export function sharedRateLimitStore(app: FastifyInstance): FastifyRateLimitStoreCtor {
   const hmacKey = rateLimitKey(app.config.secretKey);
   const processes = Math.max(1, app.config.webConcurrency);
-  // In memory only, by limit and address; each goes once its window has ended and nothing is left to write.
+  // By the counter's key (the keyed hash), so the address itself is not kept beyond the request;
+  // each goes once its window has ended and nothing is left to write.
   const tallies = new Map<string, Tally>();
   let timer: NodeJS.Timeout | null = null;
 
   const warn = (limit: string, err: unknown) =>
     app.log.warn({ limit, code: errorCode(err) }, 'rate limit could not be counted; request let through');
 
-  async function write(id: string, tally: Tally, now: number): Promise<void> {
+  async function write(tally: Tally, now: number): Promise<void> {
     const hits = tally.pending;
     tally.pending = 0;
     tally.writing += hits;
@@ -78,7 +81,7 @@ export function sharedRateLimitStore(app: FastifyInstance): FastifyRateLimitStor
       tally.stored = counted.hits;
       tally.resetsAt = counted.resetsAt;
     } catch (err) {
-      warn(id.slice(0, id.indexOf('\n')), err);
+      warn(tally.limit, err);
     } finally {
       tally.writing -= hits;
     }
@@ -92,7 +95,7 @@ export function sharedRateLimitStore(app: FastifyInstance): FastifyRateLimitStor
     for (const [id, tally] of tallies) {
       if (tally.resetsAt <= now) {
         if (tally.writing === 0) tallies.delete(id);
-      } else if (tally.pending > 0) writes.push(write(id, tally, now));
+      } else if (tally.pending > 0) writes.push(write(tally, now));
     }
     await Promise.all(writes);
   }
@@ -109,7 +112,7 @@ export function sharedRateLimitStore(app: FastifyInstance): FastifyRateLimitStor
 
     incr(address: string, cb: Callback, timeWindow: number, max: number): void {
       const now = app.clock().getTime();
-      const id = `${this.limit}\n${address}`;
+      const id = counterKey(hmacKey, this.limit, address);
       let tally = tallies.get(id);
       if (tally && tally.resetsAt > now && (tally.stored + tally.writing + tally.pending + 1) * 2 * processes <= max) {
         tally.pending++;
@@ -119,7 +122,8 @@ export function sharedRateLimitStore(app: FastifyInstance): FastifyRateLimitStor
       }
       if (!tally || tally.resetsAt <= now) {
         tally = {
-          key: counterKey(hmacKey, this.limit, address),
+          key: id,
+          limit: this.limit,
           windowMs: timeWindow,
           stored: 0,
           pending: 0,
