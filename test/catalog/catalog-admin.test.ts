@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestShop, buildTestShop } from '../support/build-app.js';
+import { listAdminProducts } from '../../src/features/catalog/catalog.admin.repository.js';
 import { adminPost, openAdminForm, signInAs } from '../support/staff.js';
 
 let shop: TestShop;
@@ -278,6 +279,36 @@ describe('creating and editing a product', () => {
       expect(res.body, query).toContain(message);
     }
     expect((await get('/admin/products?page=5', owner.cookie)).statusCode).toBe(404);
+  });
+
+  it("counts a search's matches on every page of it, past its last page too", async () => {
+    expect(
+      (await post('/admin/categories/new', { name: 'Brooches', slug: '', description: 'Pins.' }, '/admin/categories')).statusCode,
+    ).toBe(303);
+    const brooches = (await db().selectFrom('categories').select('id').where('slug', '=', 'brooches').executeTakeFirstOrThrow()).id;
+    for (let i = 1; i <= 5; i++) {
+      const res = await post(
+        '/admin/products/new',
+        productFields({ name: `Paging Piece ${i}`, slug: `paging-piece-${i}`, sku: `PAGE-${i}`, category: String(brooches), ringSize: '' }),
+        '/admin/products/new',
+      );
+      expect(res.statusCode).toBe(303);
+    }
+    const search = (offset: number, limit = 2) => listAdminProducts(db(), { text: 'paging piece', sort: 'name', limit, offset });
+    const all = await search(0, 100);
+    expect(all.rows.map((r) => r.name)).toEqual([1, 2, 3, 4, 5].map((i) => `Paging Piece ${i}`));
+    expect(all.total).toBe(5);
+    expect(await search(2)).toEqual({ total: 5, rows: all.rows.slice(2, 4) });
+    expect(await search(4)).toEqual({ total: 5, rows: all.rows.slice(4) });
+    expect(await search(6)).toEqual({ total: 5, rows: [] });
+    expect(await listAdminProducts(db(), { text: 'PAGE-3', sort: 'updated', limit: 20, offset: 0 })).toMatchObject({
+      total: 1,
+      rows: [{ name: 'Paging Piece 3' }],
+    });
+    expect(await listAdminProducts(db(), { text: 'no such piece', sort: 'name', limit: 20, offset: 0 })).toEqual({ total: 0, rows: [] });
+    const page = await get('/admin/products?q=paging+piece', owner.cookie);
+    expect(page.body).toContain('Paging Piece 5');
+    expect(page.body).toContain('5 products');
   });
 });
 

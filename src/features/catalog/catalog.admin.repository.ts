@@ -145,7 +145,8 @@ function escapeLike(text: string): string {
 
 /**
  * One page of the back-office product list: one count, one page query on the name or
- * updated_at index, and one grouped query over the variants of the page's products.
+ * updated_at index (for a text search, one query that counts as it pages), and one grouped query
+ * over the variants of the page's products.
  */
 export async function listAdminProducts(db: Db, f: AdminProductFilter): Promise<{ rows: AdminProductListRow[]; total: number }> {
   let q = db.selectFrom('products as p');
@@ -169,16 +170,36 @@ export async function listAdminProducts(db: Db, f: AdminProductFilter): Promise<
     q = q.where((eb) => eb.or([nameMatch, eb('p.id', 'in', skuMatch)]));
   }
 
-  const countRow = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
-  const total = Number(countRow?.n ?? 0);
-  if (total === 0 || f.offset >= total) return { rows: [], total };
-
-  let page = q
-    .innerJoin('categories as c', 'c.id', 'p.category_id')
-    .select(['p.id', 'p.slug', 'p.name', 'p.archived', 'p.updated_at', 'c.name as category_name']);
-  page = f.sort === 'name' ? page.orderBy('p.name').orderBy('p.id') : page.orderBy('p.updated_at', 'desc').orderBy('p.id', 'desc');
-  const products = await page.limit(f.limit).offset(f.offset).execute();
-  if (products.length === 0) return { rows: [], total };
+  const countOf = async () => Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
+  const columns = ['p.id', 'p.slug', 'p.name', 'p.archived', 'p.updated_at', 'c.name as category_name'] as const;
+  const ordered = <T extends typeof q>(query: T) =>
+    f.sort === 'name' ? query.orderBy('p.name').orderBy('p.id') : query.orderBy('p.updated_at', 'desc').orderBy('p.id', 'desc');
+  let total: number;
+  let products: { id: number; slug: string; name: string; archived: number; updated_at: string; category_name: string }[];
+  if (text) {
+    // A text search reads every name once, whatever the index: the count rides along on the page's
+    // own scan (a window over the matches) rather than scanning again for it.
+    const found = await ordered(q)
+      .innerJoin('categories as c', 'c.id', 'p.category_id')
+      .select([...columns, (eb) => eb.fn.countAll<number>().over().as('total')])
+      .limit(f.limit)
+      .offset(f.offset)
+      .execute();
+    products = found;
+    total = found.length > 0 ? Number(found[0]!.total) : f.offset > 0 ? await countOf() : 0;
+    if (products.length === 0) return { rows: [], total };
+  } else {
+    // Without text the count is a walk of a covering index and the page stops after its rows.
+    total = await countOf();
+    if (total === 0 || f.offset >= total) return { rows: [], total };
+    products = await ordered(q)
+      .innerJoin('categories as c', 'c.id', 'p.category_id')
+      .select(columns)
+      .limit(f.limit)
+      .offset(f.offset)
+      .execute();
+    if (products.length === 0) return { rows: [], total };
+  }
 
   const stats = await db
     .selectFrom('variants')
