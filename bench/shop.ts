@@ -115,7 +115,8 @@ export async function startShop(env: Record<string, string> = {}, options: ShopO
     ownSandbox ? { OPAYO_GATEWAY_URL: `http://127.0.0.1:${sandboxPort}${SANDBOX_GATEWAY_PATH}`, ...env, SANDBOX_ENABLED: 'false' } : env,
     dataDir,
   );
-  const command = shopCommand(options.runtime);
+  // BENCH_NODE_FLAGS adds node flags to the shop's own (say `--cpu-prof --cpu-prof-dir=/tmp/p`, to profile it).
+  const command = [...(process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? []), ...shopCommand(options.runtime)];
   const child = spawn(process.execPath, command, { cwd: root, env: processEnv, stdio: ['ignore', out, 'inherit'] });
   if (typeof out === 'number') closeSync(out);
   const url = `http://127.0.0.1:${port}`;

@@ -11,7 +11,7 @@
  *    first answer, then p50 and p99 of 200 more. Target: p99 < 50 ms.
  *
  * SQLite by default; with DATABASE_URL set, on a throwaway PostgreSQL database on that server.
- * Usage: npx tsx bench/statistics.ts [-- --views 1000000 --requests 4000]
+ * Usage: npx tsx bench/statistics.ts [-- --views 1000000 --requests 12000]
  */
 import { rollUpDay } from '../src/features/statistics/statistics.service.js';
 import { insertPageViews } from '../src/features/statistics/statistics.repository.js';
@@ -21,7 +21,7 @@ import { databaseName, headlines } from './summary.js';
 
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) || fallback;
 const VIEWS = arg('views', 1_000_000);
-const REQUESTS = arg('requests', 4000);
+const REQUESTS = arg('requests', 12_000);
 const dialect = process.env.DATABASE_URL ? 'PostgreSQL' : 'SQLite';
 const DAY = '2026-11-30';
 const DAY_START = Date.parse('2026-11-30T00:00:00Z');
