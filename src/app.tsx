@@ -72,6 +72,7 @@ import { logRequests, loggerOptions, requestLineLogger, standardOutput } from '.
 import { parseQueryString } from './http/query.js';
 import { sameOriginOnly } from './http/same-origin.js';
 import { serverTimeouts } from './http/timeouts.js';
+import { lazySchemaCompilers } from './http/schema-compilers.js';
 import { closeConnectionsWithUnreadBodies } from './http/unread-body.js';
 import { renderDocument, sendHtml } from './http/render.js';
 import { securityHeaders } from './http/security-headers.js';
@@ -159,6 +160,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: config.trustProxy,
     ...serverTimeouts(),
+    schemaController: lazySchemaCompilers(),
     bodyLimit: 64 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200, querystringParser: parseQueryString },
     return503OnClosing: true,

@@ -20,3 +20,10 @@ export const loadYazl = lazy<typeof import('yazl')>('yazl');
 const loadCsv = lazy<typeof import('csv-stringify/sync')>('csv-stringify/sync');
 /** csv-stringify's synchronous writer, loaded at the first download that needs it. */
 export const stringifyCsv: typeof import('csv-stringify/sync').stringify = (input, options) => loadCsv().stringify(input, options);
+
+const loadCsvStream = lazy<typeof import('csv-stringify')>('csv-stringify');
+/** csv-stringify's streaming writer over rows already in memory (a stream the reply sends), loaded at the first download that needs it. */
+export const streamCsv = (
+  input: import('csv-stringify').Input,
+  options: import('csv-stringify').Options,
+): import('csv-stringify').Stringifier => loadCsvStream().stringify(input, options);

@@ -1,4 +1,5 @@
-import { Marked, type Tokens } from 'marked';
+import type { Marked, Tokens } from 'marked';
+import { lazy } from '../../shared/lazy.js';
 import { MAIL_TEXT, renderMailHtml } from '../mail/mail.layout.js';
 import { UNSUBSCRIBE_PLACEHOLDER } from '../mail/outbox.service.js';
 
@@ -16,29 +17,33 @@ import { UNSUBSCRIBE_PLACEHOLDER } from '../mail/outbox.service.js';
 const escapeHtml = (s: string) =>
   s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;');
 
-const markdown = new Marked({
-  gfm: true,
-  async: false,
-  renderer: {
-    html(token: Tokens.HTML | Tokens.Tag) {
-      return 'block' in token && token.block ? `<p>${escapeHtml(token.text)}</p>\n` : escapeHtml(token.text);
+/** The Markdown parser, loaded at the first campaign rendered rather than when the shop starts. */
+const loadMarked = lazy<typeof import('marked')>('marked');
+let parser: Marked | undefined;
+const markdown = (): Marked =>
+  (parser ??= new (loadMarked().Marked)({
+    gfm: true,
+    async: false,
+    renderer: {
+      html(token: Tokens.HTML | Tokens.Tag) {
+        return 'block' in token && token.block ? `<p>${escapeHtml(token.text)}</p>\n` : escapeHtml(token.text);
+      },
+      link(token: Tokens.Link) {
+        const inner = this.parser.parseInline(token.tokens);
+        if (!/^(https?:\/\/|mailto:)/i.test(token.href)) return inner;
+        const title = token.title ? ` title="${escapeHtml(token.title)}"` : '';
+        return `<a href="${escapeHtml(token.href)}"${title}>${inner}</a>`;
+      },
+      image(token: Tokens.Image) {
+        if (!/^https:\/\//i.test(token.href)) return escapeHtml(token.text);
+        return `<img src="${escapeHtml(token.href)}" alt="${escapeHtml(token.text)}" style="max-width:100%;height:auto">`;
+      },
     },
-    link(token: Tokens.Link) {
-      const inner = this.parser.parseInline(token.tokens);
-      if (!/^(https?:\/\/|mailto:)/i.test(token.href)) return inner;
-      const title = token.title ? ` title="${escapeHtml(token.title)}"` : '';
-      return `<a href="${escapeHtml(token.href)}"${title}>${inner}</a>`;
-    },
-    image(token: Tokens.Image) {
-      if (!/^https:\/\//i.test(token.href)) return escapeHtml(token.text);
-      return `<img src="${escapeHtml(token.href)}" alt="${escapeHtml(token.text)}" style="max-width:100%;height:auto">`;
-    },
-  },
-});
+  }));
 
 /** The HTML of a campaign's Markdown, raw HTML escaped. */
 export function markdownToHtml(source: string): string {
-  return markdown.parse(source, { async: false });
+  return markdown().parse(source, { async: false });
 }
 
 export interface CampaignFrame {

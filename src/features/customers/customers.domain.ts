@@ -1,5 +1,7 @@
-import Bowser from 'bowser';
 import { lazy } from '../../shared/lazy.js';
+
+/** The User-Agent reader, loaded at the first sign-in rather than when the shop starts. */
+const loadBowser = lazy<typeof import('bowser')>('bowser');
 
 /**
  * Customer accounts: the rules in one place. Passwords follow current UK (NCSC) advice: long
@@ -55,7 +57,7 @@ export function passwordProblem(password: string, context: string[] = []): strin
 /** "Chrome on macOS": enough to recognise a session, without keeping the full user agent. */
 export function deviceLabel(userAgent: string | undefined): string {
   if (!userAgent) return 'Unknown browser';
-  const parsed = Bowser.parse(userAgent);
+  const parsed = loadBowser().parse(userAgent);
   const browser = parsed.browser.name ?? 'Unknown browser';
   const os = parsed.os.name;
   const kind = parsed.platform.type === 'mobile' ? 'phone' : parsed.platform.type === 'tablet' ? 'tablet' : null;

@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { stringify } from 'csv-stringify';
 import { fieldText as text, fieldTexts as texts, formBodyOf as bodyOf, type FormBody } from '../../http/form-fields.js';
 import { notFound } from '../../http/errors.js';
 import { fieldErrors } from '../../http/views/form.js';
@@ -15,6 +14,7 @@ import {
   type PartnerPageState,
   emptyPartnerValues,
 } from './views/partners-admin.js';
+import { streamCsv } from '../../shared/lazy.js';
 
 const DONE: Record<string, string> = {
   declared: 'Partner declared. Customers are offered it in Account Home, and the privacy page names it.',
@@ -146,7 +146,7 @@ export async function partnersAdminRoutes(app: FastifyInstance): Promise<void> {
       return refuse('Please give the reason for this export: it is recorded in the audit trail.');
     }
     // Cells that a spreadsheet would run as a formula (=, +, -, @) are escaped with a leading quote.
-    const csv = stringify(result.rows, { header: true, columns: result.columns, escape_formulas: true, bom: true });
+    const csv = streamCsv(result.rows, { header: true, columns: result.columns, escape_formulas: true, bom: true });
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="${fileName(result.partner, now)}"`)

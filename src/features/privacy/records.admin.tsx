@@ -1,4 +1,3 @@
-import { stringify } from 'csv-stringify/sync';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { renderToString } from 'preact-render-to-string';
 import { allJobs } from '../../jobs/registry.js';
@@ -12,6 +11,7 @@ import { type RecordsOfProcessing, inventoriesInForce, recordsCsvRows, recordsOf
 import { enforcingJobRuns, jobsAsScheduled, retentionSchedule } from './retention.schedule.js';
 import { RecordsPage } from './views/records-page.js';
 import { RecordsRetentionPage } from './views/records-retention.js';
+import { stringifyCsv } from '../../shared/lazy.js';
 
 /**
  * Back office > Records of processing (records.view: the owner). The record (UK GDPR Art. 30(1))
@@ -73,7 +73,7 @@ export async function recordsAdminRoutes(app: FastifyInstance): Promise<void> {
     const rec = await record();
     await audit(req, 'csv', rec, now);
     // Cells that a spreadsheet would run as a formula (=, +, -, @) are escaped with a leading quote.
-    const csv = stringify(recordsCsvRows(rec), { escape_formulas: true, bom: true });
+    const csv = stringifyCsv(recordsCsvRows(rec), { escape_formulas: true, bom: true });
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="records-of-processing-${dayOf(now)}.csv"`)

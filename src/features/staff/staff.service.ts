@@ -1,7 +1,7 @@
 import { hash } from '@node-rs/argon2';
 import { type SubjectHandlers, exportOf, reportOf } from '../privacy/inventory.js';
 import { deleteStaffRecords, findEveryMemberAddress, findStaffRecords } from './staff.repository.js';
-import { Secret, TOTP } from 'otpauth';
+import type { TOTP } from 'otpauth';
 import { z } from 'zod';
 import { type Db, type Trx, inTransaction } from '../../db/database.js';
 import { deriveKey, hmacHex, randomToken, seal, tokenHash, unseal } from '../../shared/crypto.js';
@@ -61,6 +61,9 @@ import {
   useStaffToken,
 } from './staff.repository.js';
 import { lazy } from '../../shared/lazy.js';
+
+/** The one-time-code library, loaded at the first two-factor step rather than when the shop starts. */
+const loadOtpauth = lazy<typeof import('otpauth')>('otpauth');
 
 /** Loaded when a member first sets up two-factor sign-in. */
 const loadQrCode = lazy<typeof import('qrcode')>('qrcode');
@@ -224,7 +227,7 @@ export async function findSetup(db: Db, token: string, now: Date): Promise<Staff
 
 /** A fresh two-factor key, sealed, for a session that may enrol one. */
 function newPendingKey(keys: StaffKeys): string {
-  return seal(keys.totp, new Secret({ size: 20 }).base32);
+  return seal(keys.totp, new (loadOtpauth().Secret)({ size: 20 }).base32);
 }
 
 /**
@@ -437,6 +440,7 @@ async function completeSignIn(trx: Trx, ctx: StaffContext, staff: StaffRow, reas
 }
 
 function totpFor(secretBase32: string, label: string): TOTP {
+  const { Secret, TOTP } = loadOtpauth();
   return new TOTP({ issuer: ISSUER, label, algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(secretBase32) });
 }
 

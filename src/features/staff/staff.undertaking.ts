@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { Marked, type Tokens } from 'marked';
+import type { Marked, Tokens } from 'marked';
 import { createHash } from 'node:crypto';
+import { lazy } from '../../shared/lazy.js';
+
+/** The Markdown parser, loaded when the undertaking is first shown rather than when the shop starts. */
+const loadMarked = lazy<typeof import('marked')>('marked');
 
 /**
  * The confidentiality undertaking every member of staff accepts before the back office shows
@@ -44,27 +48,29 @@ const escapeHtml = (s: string) =>
  * paths (anything else is left as its words). An undertaking has no pictures: an image is its
  * description. So the shop's file cannot put a script, a form or a javascript: link on the page.
  */
-const markdown = new Marked({
-  gfm: true,
-  async: false,
-  renderer: {
-    html(token: Tokens.HTML | Tokens.Tag) {
-      return 'block' in token && token.block ? `<p>${escapeHtml(token.text)}</p>\n` : escapeHtml(token.text);
+let parser: Marked | undefined;
+const markdown = (): Marked =>
+  (parser ??= new (loadMarked().Marked)({
+    gfm: true,
+    async: false,
+    renderer: {
+      html(token: Tokens.HTML | Tokens.Tag) {
+        return 'block' in token && token.block ? `<p>${escapeHtml(token.text)}</p>\n` : escapeHtml(token.text);
+      },
+      link(token: Tokens.Link) {
+        const inner = this.parser.parseInline(token.tokens);
+        if (!/^(https?:\/\/|mailto:|\/(?!\/))/i.test(token.href)) return inner;
+        const title = token.title ? ` title="${escapeHtml(token.title)}"` : '';
+        return `<a href="${escapeHtml(token.href)}"${title}>${inner}</a>`;
+      },
+      image(token: Tokens.Image) {
+        return escapeHtml(token.text);
+      },
     },
-    link(token: Tokens.Link) {
-      const inner = this.parser.parseInline(token.tokens);
-      if (!/^(https?:\/\/|mailto:|\/(?!\/))/i.test(token.href)) return inner;
-      const title = token.title ? ` title="${escapeHtml(token.title)}"` : '';
-      return `<a href="${escapeHtml(token.href)}"${title}>${inner}</a>`;
-    },
-    image(token: Tokens.Image) {
-      return escapeHtml(token.text);
-    },
-  },
-});
+  }));
 
 export function renderUndertaking(text: string): string {
-  return markdown.parse(text, { async: false });
+  return markdown().parse(text, { async: false });
 }
 
 /** The undertaking in force for this shop's configuration. Throws a plain message when the shop's file cannot be used. */
@@ -82,10 +88,14 @@ export function loadUndertaking(config: { shop: { name: string }; staffUndertaki
     }
     if (text.trim() === '') throw new Error(`STAFF_UNDERTAKING_FILE=${JSON.stringify(path)} cannot be used: the file is empty.`);
   }
+  let html: string | undefined;
   return {
     version: undertakingVersion(text),
     markdown: text,
-    html: renderUndertaking(text),
+    // Rendered when first shown: staff see it; a shop at rest need not hold the parser.
+    get html() {
+      return (html ??= renderUndertaking(text));
+    },
     source: path === null ? { kind: 'default' } : { kind: 'file', path },
   };
 }

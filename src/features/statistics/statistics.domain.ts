@@ -4,8 +4,11 @@
  * UK day, and the periods (a visit's 30-minute gap, the salt's and raw rows' 48 hours).
  */
 import { createHmac } from 'node:crypto';
-import Bowser from 'bowser';
-import { isbot } from 'isbot';
+import { lazy } from '../../shared/lazy.js';
+
+/** The User-Agent readers, loaded at the first page view counted rather than when the shop starts. */
+const loadBowser = lazy<typeof import('bowser')>('bowser');
+const loadIsbot = lazy<typeof import('isbot')>('isbot');
 
 /** A gap of this much or more between two events of one key starts a new visit. */
 export const VISIT_GAP_MS = 30 * 60 * 1000;
@@ -112,12 +115,12 @@ export function referrerHost(referer: string | undefined, ownHosts: readonly str
 
 /** Whether the User-Agent is a bot's (or missing: browsers always send one). */
 export function isBot(userAgent: string): boolean {
-  return userAgent.trim() === '' || isbot(userAgent);
+  return userAgent.trim() === '' || loadIsbot().isbot(userAgent);
 }
 
 /** The browser family and device type: all that is kept of a User-Agent. */
 export function browserAndDevice(userAgent: string): { browser: string; device: Device } {
-  const parsed = Bowser.parse(userAgent);
+  const parsed = loadBowser().parse(userAgent);
   const type = parsed.platform.type;
   const device: Device = type === 'desktop' || type === 'mobile' || type === 'tablet' ? type : 'other';
   return { browser: (parsed.browser.name ?? '').slice(0, 60) || 'Other', device };

@@ -7,6 +7,7 @@ import { loggerOptions } from '../../../http/logging.js';
 import { securityHeaders } from '../../../http/security-headers.js';
 import { parseQueryString } from '../../../http/query.js';
 import { serverTimeouts } from '../../../http/timeouts.js';
+import { lazySchemaCompilers } from '../../../http/schema-compilers.js';
 import { closeConnectionsWithUnreadBodies } from '../../../http/unread-body.js';
 import { nextTurn } from '../../checkout/checkout.turns.js';
 import { buildResultCrypt, parseRequestCrypt, VPS_PROTOCOL } from '../opayo.js';
@@ -56,6 +57,7 @@ export async function buildSandboxApp(config: Config, options: SandboxOptions = 
   const app = Fastify({
     logger: options.logger ? loggerOptions(config.logLevel, options.logStream) : false,
     ...serverTimeouts(),
+    schemaController: lazySchemaCompilers(),
     bodyLimit: 16 * 1024,
     return503OnClosing: true,
     frameworkErrors(_err, _request, reply) {

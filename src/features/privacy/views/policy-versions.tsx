@@ -1,7 +1,11 @@
-import { type Change, diffLines, diffWords } from 'diff';
+import type { Change } from 'diff';
 import { Breadcrumbs, Notice } from '../../../http/views/components.js';
 import { type PolicyVersion, comparePath } from '../privacy.service.js';
 import { longDate } from './policy-page.js';
+import { lazy } from '../../../shared/lazy.js';
+
+/** The text differ, loaded when a comparison of two versions is first shown rather than when the shop starts. */
+const loadDiff = lazy<typeof import('diff')>('diff');
 
 /** What a version published before texts were kept shows instead of its text. */
 export const TEXT_NOT_KEPT = 'text not kept (published before versions were kept in full)';
@@ -136,6 +140,7 @@ type Block =
  * an addition (a paragraph reworded) compared word by word, so that the change within it shows.
  */
 export function diffBlocks(from: string, to: string): Block[] {
+  const { diffLines, diffWords } = loadDiff();
   const parts = diffLines(from, to);
   const blocks: Block[] = [];
   for (let i = 0; i < parts.length; i++) {
