@@ -1,8 +1,10 @@
 /**
  * Start-up and memory benchmark: the shop as `npm start` runs it (compiled JavaScript) beside the
  * TypeScript run through tsx as before, on a data folder that already holds the demo catalogue:
- * the time from starting the process to the first page answered, resident memory at rest, and
- * after a short load on the product page. Production settings, no payment sandbox (a real shop's
+ * the time from starting the process to the first page answered, resident memory 5 s after it
+ * (while the start's own garbage is still held), at rest (30 s after it: V8's memory reducer gives
+ * that garbage back within about 20 s of the start, at no fixed moment), and after a short load on
+ * the product page. Production settings, no payment sandbox (a real shop's
  * payment page is Opayo's). Each runtime is started `--rounds` times, alternating; the medians.
  * Usage: npm run bench:startup [-- --rounds 3]
  */
@@ -63,10 +65,12 @@ async function start(runtime: 'compiled' | 'tsx', dataDir: string) {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const dataDir = mkdtempSync(join(tmpdir(), 'assay-startup-'));
-const results: Record<'compiled' | 'tsx', { first: number[]; idle: number[]; idleAnon: number[]; loaded: number[] }> = {
-  compiled: { first: [], idle: [], idleAnon: [], loaded: [] },
-  tsx: { first: [], idle: [], idleAnon: [], loaded: [] },
+type Figures = { first: number[]; settling: number[]; idle: number[]; idleAnon: number[]; loaded: number[] };
+const results: Record<'compiled' | 'tsx', Figures> = {
+  compiled: { first: [], settling: [], idle: [], idleAnon: [], loaded: [] },
+  tsx: { first: [], settling: [], idle: [], idleAnon: [], loaded: [] },
 };
+const AT_REST_MS = 30_000;
 try {
   // The first start creates the database and adds the demo catalogue; every measured start finds it there.
   await stop((await start('compiled', dataDir)).child);
@@ -75,6 +79,8 @@ try {
       const shop = await start(runtime, dataDir);
       try {
         await new Promise((r) => setTimeout(r, 5000));
+        const settling = memory(shop.child.pid!);
+        await new Promise((r) => setTimeout(r, AT_REST_MS - 5000));
         const idle = memory(shop.child.pid!);
         const html = await (await fetch(`${shop.url}/rings`)).text();
         const product = html.match(/href="(\/products\/[a-z0-9-]+)"/)?.[1] ?? '/';
@@ -82,6 +88,7 @@ try {
         const loaded = memory(shop.child.pid!);
         const r = results[runtime];
         r.first.push(shop.firstAnswerMs);
+        r.settling.push(settling.rss);
         r.idle.push(idle.rss);
         r.idleAnon.push(idle.anon);
         r.loaded.push(loaded.rss);
@@ -95,12 +102,14 @@ try {
 }
 
 console.log(`\nAssay start-up and memory — ${rounds} starts of each, medians; database already holding the demo catalogue\n`);
-console.log('| runtime | first answer after start | resident at rest | of which private | resident after 5 s of load |');
-console.log('|---|---:|---:|---:|---:|');
+console.log(
+  '| runtime | first answer after start | resident 5 s after it | resident at rest (30 s after it) | of which private | resident after 5 s of load |',
+);
+console.log('|---|---:|---:|---:|---:|---:|');
 for (const runtime of ['compiled', 'tsx'] as const) {
   const r = results[runtime];
   console.log(
-    `| ${runtime === 'compiled' ? `compiled (npm start: node ${shopCommand().join(' ')})` : 'TypeScript through tsx (before)'} | ${median(r.first).toFixed(0)} ms | ${median(r.idle).toFixed(0)} MB | ${median(r.idleAnon).toFixed(0)} MB | ${median(r.loaded).toFixed(0)} MB |`,
+    `| ${runtime === 'compiled' ? `compiled (npm start: node ${shopCommand().join(' ')})` : 'TypeScript through tsx (before)'} | ${median(r.first).toFixed(0)} ms | ${median(r.settling).toFixed(0)} MB | ${median(r.idle).toFixed(0)} MB | ${median(r.idleAnon).toFixed(0)} MB | ${median(r.loaded).toFixed(0)} MB |`,
   );
 }
 headlines([
@@ -113,10 +122,16 @@ headlines([
   },
   {
     benchmark: 'startup',
-    figure: 'resident memory at rest (compiled)',
+    figure: 'resident memory at rest, 30 s after the first answer (compiled)',
     value: median(results.compiled.idle),
     unit: 'MB',
     target: { op: '<=', value: 120 },
+  },
+  {
+    benchmark: 'startup',
+    figure: 'resident memory 5 s after the first answer (compiled)',
+    value: median(results.compiled.settling),
+    unit: 'MB',
   },
   { benchmark: 'startup', figure: 'resident memory after a short load (compiled)', value: median(results.compiled.loaded), unit: 'MB' },
   {
