@@ -3,8 +3,8 @@ import { STEPS_AT_ONCE, StepQueue, checkoutSteps, nextTurn } from '../../src/fea
 import { type TestShop, buildTestShop, testDialect } from '../support/build-app.js';
 import { GUEST, Shopper } from '../support/shopper.js';
 
-// Browsing first: checkout steps take turns, at most two at once per process, and yield the event
-// loop between their parts.
+// Browsing first: checkout steps take turns, at most one at once per process on SQLite and two on
+// PostgreSQL, and yield the event loop between their parts.
 
 describe('a queue of steps', () => {
   it('runs at most its limit at once and lets the others in first come, first served', async () => {
@@ -28,6 +28,27 @@ describe('a queue of steps', () => {
     expect(queue.load).toEqual({ running: 0, waiting: 0 });
   });
 
+  it('lets steps already waiting in at once when it is allowed more', async () => {
+    const queue = new StepQueue(1);
+    const first = await queue.enter();
+    const entered: string[] = [];
+    const second = queue.enter().then((leave) => (entered.push('second'), leave));
+    const third = queue.enter().then((leave) => (entered.push('third'), leave));
+    await nextTurn();
+    expect(entered).toEqual([]);
+    expect(queue.load).toEqual({ running: 1, waiting: 2 });
+    queue.allow(2);
+    await nextTurn();
+    expect(entered).toEqual(['second']);
+    expect(queue.load).toEqual({ running: 2, waiting: 1 });
+    first();
+    await nextTurn();
+    expect(entered).toEqual(['second', 'third']);
+    (await second)();
+    (await third)();
+    expect(queue.load).toEqual({ running: 0, waiting: 0 });
+  });
+
   it('lets what was already waiting on the event loop run before the step goes on', async () => {
     const seen: string[] = [];
     setImmediate(() => seen.push('waiting'));
@@ -45,7 +66,15 @@ afterAll(async () => shop?.close());
 
 describe(`checkout steps taking turns (${testDialect})`, () => {
   it('places many orders at once, every step answered, and gives every turn back, after errors too', async () => {
-    expect(STEPS_AT_ONCE).toBe(2);
+    expect(STEPS_AT_ONCE).toEqual({ sqlite: 1, postgres: 2 });
+    // The app set the queue for its database: with its places full, the next step waits.
+    const held = await Promise.all(Array.from({ length: STEPS_AT_ONCE[testDialect] }, () => checkoutSteps.enter()));
+    const next = checkoutSteps.enter();
+    await nextTurn();
+    expect(checkoutSteps.load).toEqual({ running: STEPS_AT_ONCE[testDialect], waiting: 1 });
+    for (const leave of held) leave();
+    (await next)();
+    expect(checkoutSteps.load).toEqual({ running: 0, waiting: 0 });
     const variant = await shop.app.db
       .selectFrom('variants as v')
       .innerJoin('products as p', 'p.id', 'v.product_id')

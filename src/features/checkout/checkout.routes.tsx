@@ -31,7 +31,7 @@ import {
   checkoutOptIns,
   validateCheckout,
 } from './checkout.domain.js';
-import { checkoutStep, nextTurn } from './checkout.turns.js';
+import { STEPS_AT_ONCE, checkoutStep, checkoutSteps, nextTurn } from './checkout.turns.js';
 
 /** The bag's lines as the order summary shows them. */
 function summaryLines(lines: BagLine[]) {
@@ -48,6 +48,7 @@ function summaryLines(lines: BagLine[]) {
  * the stock and starts the first payment attempt; prices always come from the catalogue.
  */
 export async function checkoutRoutes(app: FastifyInstance): Promise<void> {
+  checkoutSteps.allow(STEPS_AT_ONCE[app.dialect]);
   const links = orderLinks(app.config);
   const limits: UnpaidOrderLimits = {
     perBuyer: app.config.orders.unpaidPerBuyer,
