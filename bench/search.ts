@@ -11,12 +11,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { loadConfig } from '../src/config.js';
-import { openDatabase } from '../src/db/database.js';
+import { type Db, openDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { METALS, STONES, searchEntry, stoneLabel } from '../src/features/catalog/catalog.domain.js';
-import { insertProduct, listCategories } from '../src/features/catalog/catalog.repository.js';
+import { insertProduct, listCategories, searchIdsStatement, searchMatchQuery } from '../src/features/catalog/catalog.repository.js';
 import { seedDemoCatalogue } from '../src/features/catalog/demo/seed.js';
 import { freshDatabase } from '../test/support/build-app.js';
 import { startShop } from './shop.js';
@@ -94,6 +94,14 @@ function searchSequence(searches: string[]) {
   };
 }
 
+/** The plan of the search statement for "gol rin" (a page of 12) on this data set, as the database reports it. */
+async function searchPlan(db: Db, postgres: boolean): Promise<string[]> {
+  const compiled = searchIdsStatement(postgres, searchMatchQuery(['gol', 'rin'], postgres), 12, 0).compile(db);
+  const explain = postgres ? 'explain (analyze, costs off) ' : 'explain query plan ';
+  const result = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(explain + compiled.sql, [...compiled.parameters]));
+  return result.rows.map((r) => String(postgres ? r['QUERY PLAN'] : r.detail));
+}
+
 async function shopWith(products: number) {
   const dataDir = mkdtempSync(join(tmpdir(), 'assay-bench-search-'));
   const database = await freshDatabase(dataDir);
@@ -140,6 +148,7 @@ async function shopWith(products: number) {
   // index's pending entries merged into the index (searched one by one until then).
   if (database.env.DATABASE_URL) await sql`vacuum analyze`.execute(handle.db);
   const names = (await handle.db.selectFrom('products').select('name').where('archived', '=', 0).execute()).map((r) => r.name);
+  const plan = await searchPlan(handle.db, database.env.DATABASE_URL !== undefined);
   await handle.close();
   const shop = await startShop({
     ...database.env,
@@ -153,6 +162,7 @@ async function shopWith(products: number) {
   });
   return {
     shop,
+    plan,
     searches: searchesFor(names),
     async close() {
       await shop.stop();
@@ -165,7 +175,8 @@ async function shopWith(products: number) {
 const rows: { products: number; name: string; rps: number; p50: number; p99: number; bad: number }[] = [];
 const notes: string[] = [];
 for (const products of [0, extra]) {
-  const { shop, searches, close } = await shopWith(products);
+  const { shop, plan, searches, close } = await shopWith(products);
+  notes.push(`${products + 52} products: the search statement's plan for "gol rin":\n    ${plan.join('\n    ')}`);
   try {
     const html = await (await fetch(`${shop.url}/rings`)).text();
     const product = html.match(/href="(\/products\/[a-z0-9-]+)"/)?.[1] ?? '/';

@@ -134,28 +134,40 @@ export async function findProductCards(db: Db, f: ProductFilter): Promise<{ card
 export async function searchProductIds(db: Db, terms: string[], limit: number, offset: number): Promise<{ ids: number[]; total: number }> {
   if (terms.length === 0) return { ids: [], total: 0 };
   const postgres = dialectOf(db) === 'postgres';
+  const query = searchMatchQuery(terms, postgres);
+  const rows = (await searchIdsStatement(postgres, query, limit, offset).execute(db)).rows;
+  const total = rows.length > 0 ? Number(rows[0]!.total) : await countSearchMatches(db, query);
+  return { ids: rows.map((r) => Number(r.id)), total };
+}
+
+/** The engine's query for the terms: each a word's beginning, all of them required. */
+export function searchMatchQuery(terms: string[], postgres: boolean): string {
   // Terms are letters and digits only (searchTerms), so neither engine can read them as syntax.
-  const query = postgres ? terms.map((t) => `${t}:*`).join(' & ') : terms.map((t) => `"${t}"*`).join(' AND ');
-  const found = postgres
-    ? await sql<{ id: number; total: number | string }>`
+  return postgres ? terms.map((t) => `${t}:*`).join(' & ') : terms.map((t) => `"${t}"*`).join(' AND ');
+}
+
+/**
+ * The one statement that finds a page of a search's matches, best first, with the count of all
+ * (also compiled by the search benchmark, which prints its plan).
+ */
+export function searchIdsStatement(postgres: boolean, query: string, limit: number, offset: number) {
+  return postgres
+    ? sql<{ id: number; total: number | string }>`
           select s.product_id as id, count(*) over () as total
           from product_search s
           join products p on p.id = s.product_id and p.archived = 0,
                to_tsquery('english', ${query}) q
           where s.search_vector @@ q
           order by ts_rank(s.search_vector, q) desc, s.product_id
-          limit ${limit} offset ${offset}`.execute(db)
+          limit ${limit} offset ${offset}`
     : // FTS5's rank column, set to bm25 with the name weighted 10 to 1, is bm25(product_fts, 10.0, 1.0).
-      await sql<{ id: number; total: number | string }>`
+      sql<{ id: number; total: number | string }>`
           select f.rowid as id, count(*) over () as total
           from product_fts f
           join products p on p.id = f.rowid and p.archived = 0
           where product_fts match ${query} and f.rank match 'bm25(10.0, 1.0)'
           order by f.rank, f.rowid
-          limit ${limit} offset ${offset}`.execute(db);
-  const rows = found.rows;
-  const total = rows.length > 0 ? Number(rows[0]!.total) : await countSearchMatches(db, query);
-  return { ids: rows.map((r) => Number(r.id)), total };
+          limit ${limit} offset ${offset}`;
 }
 
 /**
