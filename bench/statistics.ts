@@ -4,7 +4,8 @@
  *
  * 1. The product page with statistics recorded against not recorded, on the same app in this
  *    process, alternating batches so both see the same load. Throughput (requests/s of app.inject)
- *    and the median time per request. Target: ≥ 90 % of the throughput, p50 added < 0.2 ms.
+ *    and the median time per request. Target: ≥ 90 % of the throughput (the median over the pairs
+ *    of batches), p50 added < 0.2 ms.
  * 2. The roll-up of 1,000,000 page views of one day (the `statistics.rollup` job's work for that
  *    day: figures and breakdowns in SQL, then the raw rows deleted). Target: < 10 s.
  * 3. Back office > Statistics over 90 days of figures (300 pages and 300 entry pages a day): the
@@ -70,11 +71,15 @@ try {
   await shop.app.statistics.flush();
   const batch = 200;
   type Mode = 'on' | 'off' | 'yes';
-  type Timing = Record<Mode, { ms: number; each: number[] }>;
+  type Timing = Record<Mode, { ms: number; each: number[]; batches: number[] }>;
   let recorded = 0;
   /** Two modes in alternating batches (each first in turn), so that both see the same load and the same collector. */
   const compare = async (a: Mode, b: Mode): Promise<Timing> => {
-    const t: Timing = { on: { ms: 0, each: [] }, off: { ms: 0, each: [] }, yes: { ms: 0, each: [] } };
+    const t: Timing = {
+      on: { ms: 0, each: [], batches: [] },
+      off: { ms: 0, each: [], batches: [] },
+      yes: { ms: 0, each: [], batches: [] },
+    };
     for (let n = 0; n < REQUESTS / batch; n++) {
       for (const mode of n % 2 === 0 ? [a, b] : [b, a]) {
         shop.app.statistics.enabled = mode !== 'off';
@@ -86,6 +91,7 @@ try {
           if (res.statusCode !== 200) throw new Error(`product page answered ${res.statusCode}`);
         }
         t[mode].ms += performance.now() - started;
+        t[mode].batches.push(performance.now() - started);
       }
       // Flushing is the timer's work, outside any request; it is not counted against either mode.
       recorded += await shop.app.statistics.flush();
@@ -94,6 +100,12 @@ try {
     return t;
   };
   const rps = (t: Timing, m: Mode) => t[m].each.length / (t[m].ms / 1000);
+  /**
+   * The throughput of a against b as the median over the pairs of batches run side by side: a
+   * pause that falls on one batch (a collection of the old generation, the machine's other work)
+   * moves one pair, not the whole comparison.
+   */
+  const pairRatio = (t: Timing, a: Mode, b: Mode) => median(t[a].batches.map((ms, i) => t[b].batches[i]! / ms));
   const timing = await compare('on', 'off');
   const p50Added = median(timing.on.each) - median(timing.off.each);
   // A shopper who said yes, against one who did not, both counted.
@@ -184,7 +196,9 @@ try {
   line('a', timing, 'on', 'statistics on');
   line('b', personal, 'on', 'statistics on');
   line('b', personal, 'yes', 'on, a shopper who said yes (recently viewed spliced in)');
-  console.log(`   throughput on / off: ${((rps(timing, 'on') / rps(timing, 'off')) * 100).toFixed(1)} % (target ≥ 90 %)`);
+  console.log(
+    `   throughput on / off: ${(pairRatio(timing, 'on', 'off') * 100).toFixed(1)} % (target ≥ 90 %), the median over ${timing.on.batches.length} pairs of batches; over all requests ${((rps(timing, 'on') / rps(timing, 'off')) * 100).toFixed(1)} %`,
+  );
   console.log(`   a shopper who said yes / one who did not: ${((rps(personal, 'yes') / rps(personal, 'on')) * 100).toFixed(1)} %`);
   console.log(`   p50 added: ${p50Added.toFixed(3)} ms (target < 0.2 ms); ${recorded} page views written by the flushes`);
   console.log(`\n2. Roll-up of ${VIEWS} page views (${visitors} visitors) of one day:`);
@@ -199,7 +213,7 @@ try {
       benchmark: 'statistics',
       figure: 'product page with statistics on / off',
       database: dbName,
-      value: rps(timing, 'on') / rps(timing, 'off'),
+      value: pairRatio(timing, 'on', 'off'),
       unit: '×',
       target: { op: '>=', value: 0.9 },
     },
