@@ -21,8 +21,8 @@ export function nextTurn(): Promise<void> {
 /**
  * How many checkout steps one process runs at once, by database. On SQLite one: every statement
  * runs on the event loop, so a second step beside it only adds to what a page view waits behind
- * (measured: checkouts/s alone the same, 142–148 against 134–148 with two, and the product page
- * during eight buyers' checkouts at 0.56–0.57 of alone against 0.47–0.50). On PostgreSQL two: the
+ * (measured: checkouts/s alone the same, 136–148 against 134–148 with two, and the product page
+ * during eight buyers' checkouts at 0.54–0.57 of alone against 0.47–0.50). On PostgreSQL two: the
  * database works in its own process while a step waits for it, and a second step keeps this one
  * busy meanwhile (70 checkouts/s alone against 49 with one).
  */
