@@ -1,5 +1,4 @@
-import type { Marked, Tokens } from 'marked';
-import { lazy } from '../../shared/lazy.js';
+import { escapeHtml, safeMarkdown } from '../../shared/markdown.js';
 import { MAIL_TEXT, renderMailHtml } from '../mail/mail.layout.js';
 import { UNSUBSCRIBE_PLACEHOLDER } from '../mail/outbox.service.js';
 
@@ -14,36 +13,17 @@ import { UNSUBSCRIBE_PLACEHOLDER } from '../mail/outbox.service.js';
  * words, so a campaign cannot carry a script, a form or a javascript: link.
  */
 
-const escapeHtml = (s: string) =>
-  s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;');
-
-/** The Markdown parser, loaded at the first campaign rendered rather than when the shop starts. */
-const loadMarked = lazy<typeof import('marked')>('marked');
-let parser: Marked | undefined;
-const markdown = (): Marked =>
-  (parser ??= new (loadMarked().Marked)({
-    gfm: true,
-    async: false,
-    renderer: {
-      html(token: Tokens.HTML | Tokens.Tag) {
-        return 'block' in token && token.block ? `<p>${escapeHtml(token.text)}</p>\n` : escapeHtml(token.text);
-      },
-      link(token: Tokens.Link) {
-        const inner = this.parser.parseInline(token.tokens);
-        if (!/^(https?:\/\/|mailto:)/i.test(token.href)) return inner;
-        const title = token.title ? ` title="${escapeHtml(token.title)}"` : '';
-        return `<a href="${escapeHtml(token.href)}"${title}>${inner}</a>`;
-      },
-      image(token: Tokens.Image) {
-        if (!/^https:\/\//i.test(token.href)) return escapeHtml(token.text);
-        return `<img src="${escapeHtml(token.href)}" alt="${escapeHtml(token.text)}" style="max-width:100%;height:auto">`;
-      },
-    },
-  }));
+const campaignMarkdown = safeMarkdown({
+  links: /^(https?:\/\/|mailto:)/i,
+  image: (token) =>
+    /^https:\/\//i.test(token.href)
+      ? `<img src="${escapeHtml(token.href)}" alt="${escapeHtml(token.text)}" style="max-width:100%;height:auto">`
+      : escapeHtml(token.text),
+});
 
 /** The HTML of a campaign's Markdown, raw HTML escaped. */
 export function markdownToHtml(source: string): string {
-  return markdown().parse(source, { async: false });
+  return campaignMarkdown(source);
 }
 
 export interface CampaignFrame {

@@ -1,10 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { Marked, Tokens } from 'marked';
 import { createHash } from 'node:crypto';
-import { lazy } from '../../shared/lazy.js';
-
-/** The Markdown parser, loaded when the undertaking is first shown rather than when the shop starts. */
-const loadMarked = lazy<typeof import('marked')>('marked');
+import { escapeHtml, safeMarkdown } from '../../shared/markdown.js';
 
 /**
  * The confidentiality undertaking every member of staff accepts before the back office shows
@@ -39,38 +35,15 @@ export function undertakingVersion(markdown: string): string {
   return createHash('sha256').update(markdown, 'utf8').digest('hex').slice(0, 12);
 }
 
-const escapeHtml = (s: string) =>
-  s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;');
-
 /**
- * Markdown as a back-office page shows it, with the rules the campaign e-mails follow: raw HTML is
- * shown as the text it is, and links go only to http(s) and mailto addresses or the shop's own
- * paths (anything else is left as its words). An undertaking has no pictures: an image is its
- * description. So the shop's file cannot put a script, a form or a javascript: link on the page.
+ * Markdown as a back-office page shows it, with the rules the campaign e-mails follow (links go
+ * only to http(s) and mailto addresses or the shop's own paths), and no pictures: an image is its
+ * description.
  */
-let parser: Marked | undefined;
-const markdown = (): Marked =>
-  (parser ??= new (loadMarked().Marked)({
-    gfm: true,
-    async: false,
-    renderer: {
-      html(token: Tokens.HTML | Tokens.Tag) {
-        return 'block' in token && token.block ? `<p>${escapeHtml(token.text)}</p>\n` : escapeHtml(token.text);
-      },
-      link(token: Tokens.Link) {
-        const inner = this.parser.parseInline(token.tokens);
-        if (!/^(https?:\/\/|mailto:|\/(?!\/))/i.test(token.href)) return inner;
-        const title = token.title ? ` title="${escapeHtml(token.title)}"` : '';
-        return `<a href="${escapeHtml(token.href)}"${title}>${inner}</a>`;
-      },
-      image(token: Tokens.Image) {
-        return escapeHtml(token.text);
-      },
-    },
-  }));
+const undertakingMarkdown = safeMarkdown({ links: /^(https?:\/\/|mailto:|\/(?!\/))/i, image: (token) => escapeHtml(token.text) });
 
 export function renderUndertaking(text: string): string {
-  return markdown().parse(text, { async: false });
+  return undertakingMarkdown(text);
 }
 
 /** The undertaking in force for this shop's configuration. Throws a plain message when the shop's file cannot be used. */
