@@ -21,9 +21,5 @@ const loadCsv = lazy<typeof import('csv-stringify/sync')>('csv-stringify/sync');
 /** csv-stringify's synchronous writer, loaded at the first download that needs it. */
 export const stringifyCsv: typeof import('csv-stringify/sync').stringify = (input, options) => loadCsv().stringify(input, options);
 
-const loadCsvStream = lazy<typeof import('csv-stringify')>('csv-stringify');
-/** csv-stringify's streaming writer over rows already in memory (a stream the reply sends), loaded at the first download that needs it. */
-export const streamCsv = (
-  input: import('csv-stringify').Input,
-  options: import('csv-stringify').Options,
-): import('csv-stringify').Stringifier => loadCsvStream().stringify(input, options);
+/** The User-Agent reader, for a session's device name and the visitor statistics' browser: loaded at its first use. */
+export const loadBowser = lazy<typeof import('bowser')>('bowser');

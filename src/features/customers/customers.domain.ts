@@ -1,7 +1,4 @@
-import { lazy } from '../../shared/lazy.js';
-
-/** The User-Agent reader, loaded at the first sign-in rather than when the shop starts. */
-const loadBowser = lazy<typeof import('bowser')>('bowser');
+import { lazy, loadBowser } from '../../shared/lazy.js';
 
 /**
  * Customer accounts: the rules in one place. Passwords follow current UK (NCSC) advice: long

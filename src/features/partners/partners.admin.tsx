@@ -14,7 +14,7 @@ import {
   type PartnerPageState,
   emptyPartnerValues,
 } from './views/partners-admin.js';
-import { streamCsv } from '../../shared/lazy.js';
+import { stringifyCsv } from '../../shared/lazy.js';
 
 const DONE: Record<string, string> = {
   declared: 'Partner declared. Customers are offered it in Account Home, and the privacy page names it.',
@@ -146,7 +146,7 @@ export async function partnersAdminRoutes(app: FastifyInstance): Promise<void> {
       return refuse('Please give the reason for this export: it is recorded in the audit trail.');
     }
     // Cells that a spreadsheet would run as a formula (=, +, -, @) are escaped with a leading quote.
-    const csv = streamCsv(result.rows, { header: true, columns: result.columns, escape_formulas: true, bom: true });
+    const csv = stringifyCsv(result.rows, { header: true, columns: result.columns, escape_formulas: true, bom: true });
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="${fileName(result.partner, now)}"`)

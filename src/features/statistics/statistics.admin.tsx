@@ -16,7 +16,7 @@ import {
   statisticsReport,
 } from './statistics.report.service.js';
 import { type PeriodFormValues, ReportPage, type ResearchFormState } from './views/report-page.js';
-import { streamCsv } from '../../shared/lazy.js';
+import { stringifyCsv } from '../../shared/lazy.js';
 
 /**
  * Back office > Statistics (statistics.view: marketing, managers, the owner): the visitor figures
@@ -34,7 +34,7 @@ const valuesOf = (input: PeriodInput, period?: Period): PeriodFormValues => ({
 });
 
 /** Cells that a spreadsheet would run as a formula (=, +, -, @) are escaped with a leading quote. */
-const csvOf = (rows: CsvRow[]) => streamCsv(rows, { escape_formulas: true, bom: true });
+const csvOf = (rows: CsvRow[]) => stringifyCsv(rows, { escape_formulas: true, bom: true });
 
 export async function statisticsAdminRoutes(app: FastifyInstance): Promise<void> {
   async function page(

@@ -4,10 +4,9 @@
  * UK day, and the periods (a visit's 30-minute gap, the salt's and raw rows' 48 hours).
  */
 import { createHmac } from 'node:crypto';
-import { lazy } from '../../shared/lazy.js';
+import { lazy, loadBowser } from '../../shared/lazy.js';
 
-/** The User-Agent readers, loaded at the first page view counted rather than when the shop starts. */
-const loadBowser = lazy<typeof import('bowser')>('bowser');
+/** The bot list, loaded at the first page view counted rather than when the shop starts. */
 const loadIsbot = lazy<typeof import('isbot')>('isbot');
 
 /** A gap of this much or more between two events of one key starts a new visit. */
