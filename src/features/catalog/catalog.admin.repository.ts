@@ -171,35 +171,26 @@ export async function listAdminProducts(db: Db, f: AdminProductFilter): Promise<
   }
 
   const countOf = async () => Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
-  const columns = ['p.id', 'p.slug', 'p.name', 'p.archived', 'p.updated_at', 'c.name as category_name'] as const;
-  const ordered = <T extends typeof q>(query: T) =>
-    f.sort === 'name' ? query.orderBy('p.name').orderBy('p.id') : query.orderBy('p.updated_at', 'desc').orderBy('p.id', 'desc');
+  const sorted = f.sort === 'name' ? q.orderBy('p.name').orderBy('p.id') : q.orderBy('p.updated_at', 'desc').orderBy('p.id', 'desc');
+  const page = sorted
+    .innerJoin('categories as c', 'c.id', 'p.category_id')
+    .select(['p.id', 'p.slug', 'p.name', 'p.archived', 'p.updated_at', 'c.name as category_name'])
+    .limit(f.limit)
+    .offset(f.offset);
   let total: number;
-  let products: { id: number; slug: string; name: string; archived: number; updated_at: string; category_name: string }[];
+  let products: Awaited<ReturnType<typeof page.execute>>;
   if (text) {
     // A text search reads every name once, whatever the index: the count rides along on the page's
     // own scan (a window over the matches) rather than scanning again for it.
-    const found = await ordered(q)
-      .innerJoin('categories as c', 'c.id', 'p.category_id')
-      .select([...columns, (eb) => eb.fn.countAll<number>().over().as('total')])
-      .limit(f.limit)
-      .offset(f.offset)
-      .execute();
-    products = found;
+    const found = await page.select((eb) => eb.fn.countAll<number>().over().as('total')).execute();
     total = found.length > 0 ? Number(found[0]!.total) : f.offset > 0 ? await countOf() : 0;
-    if (products.length === 0) return { rows: [], total };
+    products = found;
   } else {
     // Without text the count is a walk of a covering index and the page stops after its rows.
     total = await countOf();
-    if (total === 0 || f.offset >= total) return { rows: [], total };
-    products = await ordered(q)
-      .innerJoin('categories as c', 'c.id', 'p.category_id')
-      .select(columns)
-      .limit(f.limit)
-      .offset(f.offset)
-      .execute();
-    if (products.length === 0) return { rows: [], total };
+    products = total === 0 || f.offset >= total ? [] : await page.execute();
   }
+  if (products.length === 0) return { rows: [], total };
 
   const stats = await db
     .selectFrom('variants')
