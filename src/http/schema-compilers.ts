@@ -13,7 +13,8 @@ const serializerFactory = lazy<() => SerializerFactory>('@fastify/fast-json-stri
  * first time a route with a schema asks for one, rather than when the app is built, which is
  * Fastify's own default. The shop checks what comes in with zod and renders its own pages, so
  * none of its routes has a schema, and a shop at rest holds neither (ajv alone is some ninety
- * modules). Each app gets its own, as with Fastify's default, and a plugin route with a schema gets the very compilers Fastify would have made.
+ * modules). Each app gets its own, as with Fastify's default, and a plugin route with a schema
+ * gets the very compilers Fastify would have made.
  */
 export function lazySchemaCompilers(): NonNullable<FastifyServerOptions['schemaController']> {
   let validator: ValidatorFactory | undefined;
